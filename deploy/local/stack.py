@@ -1,0 +1,291 @@
+"""The local stack without Docker: a real Kafka broker and FerretDB as plain processes.
+
+    python3 deploy/local/stack.py install   # fetch and build what is missing (cached)
+    python3 deploy/local/stack.py up        # install, then start Kafka and FerretDB (idempotent)
+    python3 deploy/local/stack.py down      # stop everything this stack started, services too
+    python3 deploy/local/stack.py status
+
+Standard library only: it runs before the project's virtualenv exists. Everything it writes
+lives under `.local/` at the repository root (git-ignored). When `KAFKA_BOOTSTRAP_SERVERS` or
+`MONGO_URL` name servers of their own, the matching local process is not started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+LOCAL = Path(os.environ.get("STACK_HOME", ROOT / ".local"))
+RUN, LOGS, DATA = LOCAL / "run", LOCAL / "logs", LOCAL / "data"
+
+KAFKA_PORT, KAFKA_CONTROLLER_PORT, FERRETDB_PORT = 9092, 9093, 27017
+KAFKA_LIBS = LOCAL / "kafka" / "libs"
+FERRETDB_VERSION = "v1.24.2"
+FERRETDB_BIN = LOCAL / "bin" / "ferretdb"
+KAFKA_CLUSTER_ID = "cGFydHktYnVpbGRpbmc"  # any fixed 22-character base64 id
+
+
+class StackError(RuntimeError):
+    """Something could not be installed or did not come up; the message says what and why."""
+
+
+def log(message: str) -> None:
+    print(f"[stack] {message}", flush=True)
+
+
+def run(cmd: list[str], *, cwd: Path, what: str) -> None:
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        tail = (result.stdout + result.stderr).strip().splitlines()[-30:]
+        raise StackError(f"{what} failed ({' '.join(cmd)}):\n" + "\n".join(tail))
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    if not path.exists():
+        return "(no log)"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+# --- installing -------------------------------------------------------------------------
+
+
+def install_kafka() -> None:
+    if KAFKA_LIBS.exists() and any(KAFKA_LIBS.glob("kafka_2.13-*.jar")):
+        return
+    log("fetching Kafka from Maven Central ...")
+    staging = KAFKA_LIBS.with_name("libs.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    run(
+        ["mvn", "-q", "-B", "dependency:copy-dependencies", "-DincludeScope=runtime",
+         f"-DoutputDirectory={staging}"],
+        cwd=HERE / "kafka",
+        what="fetching Kafka",
+    )
+    staging.rename(KAFKA_LIBS)
+
+
+def install_ferretdb() -> None:
+    """Builds FerretDB from the Go module proxy at the version pinned in ferretdb/go.mod.
+
+    FerretDB's version package refuses to start without the build/version/version.txt that
+    its own build generates from git; a vendored copy is the one place we may add it.
+    """
+    if FERRETDB_BIN.exists():
+        return
+    log(f"building FerretDB {FERRETDB_VERSION} from the Go module proxy (about 2 minutes) ...")
+    build = LOCAL / "build" / "ferretdb"
+    shutil.rmtree(build, ignore_errors=True)
+    build.mkdir(parents=True)
+    for name in ("go.mod", "go.sum"):
+        shutil.copy(HERE / "ferretdb" / name, build / name)
+    run(["go", "mod", "vendor"], cwd=build, what="fetching FerretDB")
+    version_dir = build / "vendor/github.com/FerretDB/FerretDB/build/version"
+    (version_dir / "version.txt").write_text(FERRETDB_VERSION + "\n")
+    FERRETDB_BIN.parent.mkdir(parents=True, exist_ok=True)
+    run(
+        ["go", "build", "-mod=vendor", "-o", str(FERRETDB_BIN),
+         "github.com/FerretDB/FerretDB/cmd/ferretdb"],
+        cwd=build,
+        what="building FerretDB",
+    )
+    shutil.rmtree(build, ignore_errors=True)
+
+
+# --- processes --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Process:
+    """A long-running process of the stack, known by its pid file and the port it serves."""
+
+    name: str
+    port: int
+    ready_line: str | None = None  # a log line that means "up"; else the open port does
+
+    @property
+    def pid_file(self) -> Path:
+        return RUN / f"{self.name}.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return LOGS / f"{self.name}.log"
+
+    def pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text())
+            os.kill(pid, 0)
+        except (FileNotFoundError, ValueError, ProcessLookupError):
+            return None
+        return pid
+
+    def start(self, cmd: list[str], *, env: dict[str, str] | None = None, timeout: float = 90) -> None:
+        if self.pid() is not None:
+            log(f"{self.name} already running (pid {self.pid()})")
+            return
+        if port_open(self.port):
+            raise StackError(f"port {self.port} is taken by another process; {self.name} cannot start")
+        RUN.mkdir(parents=True, exist_ok=True)
+        LOGS.mkdir(parents=True, exist_ok=True)
+        with self.log_file.open("ab") as out:
+            proc = subprocess.Popen(
+                cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                cwd=ROOT, env={**os.environ, **(env or {})}, start_new_session=True,
+            )
+        self.pid_file.write_text(str(proc.pid))
+        self.wait_ready(proc, timeout, log_offset=self.log_file.stat().st_size)
+
+    def wait_ready(self, proc: subprocess.Popen[bytes], timeout: float, log_offset: int) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                self.pid_file.unlink(missing_ok=True)
+                raise StackError(
+                    f"{self.name} exited with code {proc.returncode}; its log ends:\n{log_tail(self.log_file)}"
+                )
+            if self._ready(log_offset):
+                log(f"{self.name} up on port {self.port} (pid {proc.pid})")
+                return
+            time.sleep(0.2)
+        self.stop()
+        raise StackError(
+            f"{self.name} did not come up within {timeout:.0f}s; its log ends:\n{log_tail(self.log_file)}"
+        )
+
+    def _ready(self, log_offset: int) -> bool:
+        if not port_open(self.port):
+            return False
+        if self.ready_line is None:
+            return True
+        with self.log_file.open("rb") as f:
+            f.seek(log_offset)
+            return self.ready_line.encode() in f.read()
+
+    def stop(self, timeout: float = 20) -> None:
+        pid = self.pid()
+        self.pid_file.unlink(missing_ok=True)
+        if pid is None:
+            return
+        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(pid, sig)
+            except ProcessLookupError:
+                break
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline and _alive(pid):
+                time.sleep(0.1)
+            if not _alive(pid):
+                break
+        log(f"{self.name} stopped")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie of our own is as good as gone
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+KAFKA = Process("kafka", KAFKA_PORT, ready_line="Kafka Server started")
+FERRETDB = Process("ferretdb", FERRETDB_PORT)
+
+
+def start_kafka() -> None:
+    data = DATA / "kafka"
+    data.mkdir(parents=True, exist_ok=True)
+    config = LOCAL / "kafka" / "server.properties"
+    config.write_text((HERE / "kafka" / "server.properties").read_text().format(
+        port=KAFKA_PORT, controller_port=KAFKA_CONTROLLER_PORT, data=data))
+    java = ["java", "-Xms256m", "-Xmx1g", "-XX:+UseG1GC",
+            f"-Dlog4j2.configurationFile={HERE / 'kafka' / 'log4j2.properties'}",
+            "-cp", f"{KAFKA_LIBS}/*"]
+    run(java + ["kafka.tools.StorageTool", "format", "--ignore-formatted",
+                "-t", KAFKA_CLUSTER_ID, "-c", str(config)], cwd=ROOT, what="formatting Kafka storage")
+    KAFKA.start(java + ["kafka.Kafka", str(config)])
+
+
+def start_ferretdb() -> None:
+    data = DATA / "ferretdb"
+    data.mkdir(parents=True, exist_ok=True)
+    FERRETDB.start([
+        str(FERRETDB_BIN), "--handler=sqlite", f"--sqlite-url=file:{data}/",
+        f"--listen-addr=127.0.0.1:{FERRETDB_PORT}", f"--state-dir={data}",
+        "--debug-addr=-", "--telemetry=disable", "--log-level=WARN",
+    ])
+
+
+def external(var: str) -> bool:
+    """True when the environment names a server of its own for this part of the stack."""
+    return bool(os.environ.get(var))
+
+
+def install() -> None:
+    if not external("KAFKA_BOOTSTRAP_SERVERS"):
+        install_kafka()
+    if not external("MONGO_URL"):
+        install_ferretdb()
+
+
+def up() -> None:
+    install()
+    if external("KAFKA_BOOTSTRAP_SERVERS"):
+        log(f"using Kafka at {os.environ['KAFKA_BOOTSTRAP_SERVERS']}")
+    else:
+        start_kafka()
+    if external("MONGO_URL"):
+        log("using MongoDB at MONGO_URL")
+    else:
+        start_ferretdb()
+
+
+def down() -> None:
+    """Stops every process with a pid file here: the services first, then FerretDB and Kafka."""
+    infra = {KAFKA.name, FERRETDB.name}
+    others = [Process(p.stem, 0) for p in RUN.glob("*.pid") if p.stem not in infra] if RUN.exists() else []
+    for proc in [*others, FERRETDB, KAFKA]:
+        proc.stop()
+
+
+def status() -> None:
+    procs = [Process(p.stem, 0) for p in sorted(RUN.glob("*.pid"))] if RUN.exists() else []
+    if not procs:
+        log("nothing running")
+    for proc in procs:
+        pid = proc.pid()
+        log(f"{proc.name}: {'running, pid ' + str(pid) if pid else 'not running (stale pid file)'}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["install", "up", "down", "status"])
+    command = parser.parse_args().command
+    try:
+        {"install": install, "up": up, "down": down, "status": status}[command]()
+    except StackError as exc:
+        print(f"[stack] ERROR: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

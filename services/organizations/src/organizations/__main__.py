@@ -1,0 +1,3 @@
+from organizations.main import run
+
+run()

@@ -1,0 +1,175 @@
+"""The app factory every service's `main.py` calls: one lifespan, one set of probes.
+
+The lifespan connects MongoDB and Kafka, creates the topics the service uses, then hands an
+`Infra` to the service's own `wire` function, which builds its repositories, consumers and
+outbox relay inside it. `/healthz` says the process is up; `/readyz` that MongoDB and Kafka
+answer; `/metrics` is Prometheus's text format.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.config import ServiceSettings
+from shared.events import topic_of
+from shared.http import BodyLimit, RequestContext, error_response, install_error_handlers
+from shared.kafka import EventConsumer, Handler, create_consumer, create_producer, ensure_topics
+from shared.logs import configure_logging
+from shared.mongo import Document, MongoProcessedEvents, create_client
+from shared.outbox import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Infra:
+    """The connections a service is wired with; made and closed by the lifespan."""
+
+    settings: ServiceSettings
+    mongo: AsyncMongoClient[Document]
+    db: AsyncDatabase[Document]
+    producer: AIOKafkaProducer
+
+
+Wire = Callable[[FastAPI, Infra], AbstractAsyncContextManager[None]]
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    routers: Sequence[APIRouter],
+    wire: Wire,
+    topics: Sequence[str],
+) -> FastAPI:
+    """`topics`: every topic the service publishes to or consumes (created when missing)."""
+    configure_logging(settings.service_name, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        mongo = create_client(settings)
+        producer = create_producer(settings)
+        try:
+            await ensure_topics(settings, [settings.topic(t) for t in topics])
+            await producer.start()
+            infra = Infra(settings, mongo, mongo[settings.database], producer)
+            app.state.infra = infra
+            async with wire(app, infra):
+                log.info("started", extra={"fields": {"port": settings.http_port, "db": settings.database}})
+                yield
+        finally:
+            await producer.stop()
+            await mongo.close()
+
+    app = FastAPI(title=title, lifespan=lifespan)
+    install_error_handlers(app)
+    for router in routers:
+        app.include_router(router)
+    app.include_router(_probes())
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContext)
+    return app
+
+
+def _probes() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """The process is up and serving."""
+        return {"status": "ok"}
+
+    @router.get("/readyz", response_model=None)
+    async def readyz(request: Request) -> dict[str, str] | Response:
+        """MongoDB and Kafka both answer within two seconds."""
+        infra: Infra = request.app.state.infra
+        checks: dict[str, str] = {}
+        for name, probe in (
+            ("mongo", infra.mongo.admin.command("ping")),
+            ("kafka", infra.producer.client.fetch_all_metadata()),
+        ):
+            try:
+                await asyncio.wait_for(probe, 2)
+                checks[name] = "ok"
+            except Exception as exc:
+                checks[name] = f"unreachable: {type(exc).__name__}"
+        if all(v == "ok" for v in checks.values()):
+            return {"status": "ready", **checks}
+        return error_response(503, "not_ready", "a dependency does not answer", checks=checks)
+
+    @router.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def outbox_relay(infra: Infra, collections: Sequence[AsyncCollection[Document]], topic: str) -> OutboxRelay:
+    """The relay of the service's aggregates' pending events to its topic."""
+    settings = infra.settings
+    return OutboxRelay(
+        collections,
+        infra.producer,
+        settings.topic(topic),
+        poll_seconds=settings.outbox_poll_seconds,
+        enabled=settings.outbox_relay,
+    )
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    """Runs the app with uvicorn on the configured address; our logging stays in place."""
+    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
+
+
+def event_consumer(infra: Infra, handlers: Mapping[str, Handler]) -> EventConsumer:
+    """A consumer of the topics that carry the handled event types, in the service's group."""
+    settings = infra.settings
+    topics = sorted({settings.topic(topic_of(event_type)) for event_type in handlers})
+    return EventConsumer(
+        create_consumer(settings, topics),
+        infra.producer,
+        handlers,
+        MongoProcessedEvents(infra.db),
+        max_attempts=settings.consumer_max_attempts,
+        backoff_seconds=settings.consumer_backoff_seconds,
+    )
+
+
+@asynccontextmanager
+async def background(*jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Runs long-lived jobs (consumers, relays) for the app's lifetime.
+
+    A job that dies takes the process down with it (SIGTERM to itself), so the supervisor
+    restarts the service instead of leaving it half alive.
+    """
+    tasks = [asyncio.create_task(job) for job in jobs]
+
+    def on_done(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.critical("background job died", exc_info=task.exception())
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    for task in tasks:
+        task.add_done_callback(on_done)
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.remove_done_callback(on_done)
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

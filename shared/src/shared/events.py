@@ -1,0 +1,158 @@
+"""The event contract: every event any service publishes, in one place.
+
+Each event is a CloudEvents 1.0 envelope (structured mode: the whole envelope is the Kafka
+message's JSON value) whose `data` is a pydantic model. `type` is the discriminator;
+`subject` is the aggregate's id and the Kafka key, so one aggregate's events keep their order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from shared.logs import correlation_id
+from shared.taxonomy import Category
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Envelope(BaseModel):
+    """The CloudEvents attributes every message carries."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    source: str
+    type: str
+    time: datetime = Field(default_factory=_now)
+    subject: str
+    datacontenttype: Literal["application/json"] = "application/json"
+    correlationid: str | None = Field(default_factory=correlation_id.get)
+
+
+class Data(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- organizations.events ---------------------------------------------------------------
+
+
+class OrganizationRegisteredData(Data):
+    organization_id: str
+    name: str
+    kind: str
+    area_code: str
+
+
+class OrganizationRegistered(Envelope):
+    """Emitted when an organisation is first registered on the platform."""
+
+    type: Literal["organization.registered"] = "organization.registered"
+    data: OrganizationRegisteredData
+
+
+# --- needs.events -----------------------------------------------------------------------
+
+
+class NeedPostedData(Data):
+    need_id: str
+    organization_id: str
+    title: str
+    category: Category
+    area_code: str
+    quantity: int
+
+
+class NeedPosted(Envelope):
+    """Emitted when an organisation posts a need and it opens for claims."""
+
+    type: Literal["need.posted"] = "need.posted"
+    data: NeedPostedData
+
+
+# --- resources.events -------------------------------------------------------------------
+
+
+class ResourcePublishedData(Data):
+    resource_id: str
+    organization_id: str
+    kind: str
+    name: str
+    category: Category
+    area_code: str
+    capacity: int
+
+
+class ResourcePublished(Envelope):
+    """Emitted when an organisation shares a venue, a lendable or a service."""
+
+    type: Literal["resource.published"] = "resource.published"
+    data: ResourcePublishedData
+
+
+# --- matching.events --------------------------------------------------------------------
+
+
+class Reason(Data):
+    """One term of a proposal's score, shown to people as part of "why this match"."""
+
+    name: str
+    weight: float
+    value: float
+
+
+class MatchProposedData(Data):
+    proposal_id: str
+    need_id: str
+    need_organization_id: str
+    resource_id: str
+    resource_organization_id: str
+    score: float
+    reasons: list[Reason]
+
+
+class MatchProposed(Envelope):
+    """Emitted when matching proposes a supply item for a need."""
+
+    type: Literal["match.proposed"] = "match.proposed"
+    data: MatchProposedData
+
+
+Event = Annotated[
+    OrganizationRegistered | NeedPosted | ResourcePublished | MatchProposed,
+    Field(discriminator="type"),
+]
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+EVENT_TYPES: dict[str, type[Envelope]] = {
+    cls.model_fields["type"].default: cls for cls in get_args(get_args(Event)[0])
+}
+
+# One topic per producing service; its dead letters go to `<topic>.dlq`.
+ORGANIZATIONS_TOPIC = "organizations.events"
+NEEDS_TOPIC = "needs.events"
+RESOURCES_TOPIC = "resources.events"
+MATCHING_TOPIC = "matching.events"
+
+
+_TOPIC_OF_AGGREGATE = {
+    "organization": ORGANIZATIONS_TOPIC,
+    "need": NEEDS_TOPIC,
+    "resource": RESOURCES_TOPIC,
+    "match": MATCHING_TOPIC,
+}
+
+
+def topic_of(event_type: str) -> str:
+    """The topic an event type is published on: its producing service's."""
+    return _TOPIC_OF_AGGREGATE[event_type.split(".", 1)[0]]
+
+
+def parse_event(raw: bytes | str) -> Event:
+    """Parses one message value; raises pydantic's ValidationError for anything not in the contract."""
+    return EVENT_ADAPTER.validate_json(raw)

@@ -1,0 +1,31 @@
+"""What a service keeps of the registry's organisations, learnt from `organization.*` events."""
+
+from __future__ import annotations
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.errors import InvalidReference
+from shared.events import OrganizationRegistered
+from shared.mongo import Document
+
+
+class KnownOrganizations:
+    """The organisations this service may accept references to."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.collection = db["known_organizations"]
+
+    async def on_registered(self, event: OrganizationRegistered) -> None:
+        data = event.data
+        await self.collection.update_one(
+            {"_id": data.organization_id},
+            {"$set": {"name": data.name, "kind": data.kind, "area_code": data.area_code}},
+            upsert=True,
+        )
+
+    async def require(self, organization_id: str) -> Document:
+        """The organisation, or InvalidReference when the registry never announced it."""
+        found = await self.collection.find_one({"_id": organization_id})
+        if found is None:
+            raise InvalidReference(f"unknown organization {organization_id!r}", field="organization_id")
+        return found

@@ -1,0 +1,33 @@
+"""MongoDB through PyMongo's async API, limited to what FerretDB 1.24 also does."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from shared.config import ServiceSettings
+
+Document = dict[str, Any]
+
+
+def create_client(settings: ServiceSettings) -> AsyncMongoClient[Document]:
+    """Connects lazily: nothing is sent before the first command."""
+    return AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
+
+
+class MongoProcessedEvents:
+    """Event ids this service has handled, one document each (`_id` is the event id)."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.collection = db["processed_events"]
+
+    async def seen(self, event_id: str) -> bool:
+        return await self.collection.find_one({"_id": event_id}, {"_id": 1}) is not None
+
+    async def remember(self, event_id: str) -> None:
+        with contextlib.suppress(DuplicateKeyError):  # handled twice: the handler is idempotent
+            await self.collection.insert_one({"_id": event_id})

@@ -1,0 +1,104 @@
+"""The single-document outbox.
+
+A use case writes an aggregate and the events its change causes in ONE document update: the
+events go to the document's `outbox` array and `outbox_pending` is set. The relay publishes
+pending events (in order, acknowledged by the broker) and only then removes them. A crash
+between the write and the publish delays the events; it never loses them. A crash between
+the publish and the removal publishes them again: consumers are idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from pymongo.asynchronous.collection import AsyncCollection
+
+from shared.events import Envelope, parse_event
+from shared.kafka import publish
+from shared.mongo import Document
+
+log = logging.getLogger(__name__)
+
+
+def with_events(document: Document, events: Sequence[Envelope]) -> Document:
+    """A new aggregate document carrying its first events."""
+    return {**document, "outbox": [_stored(e) for e in events], "outbox_pending": True}
+
+
+def push_events(update: dict[str, Any], events: Sequence[Envelope]) -> dict[str, Any]:
+    """Adds the events to an update of an existing aggregate document."""
+    return {
+        **update,
+        "$push": {**update.get("$push", {}), "outbox": {"$each": [_stored(e) for e in events]}},
+        "$set": {**update.get("$set", {}), "outbox_pending": True},
+    }
+
+
+def _stored(event: Envelope) -> Document:
+    return {"id": event.id, "json": event.model_dump_json()}
+
+
+async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:
+    await collection.create_index("outbox_pending")
+
+
+class OutboxRelay:
+    """Publishes the pending events of some collections to one topic."""
+
+    def __init__(
+        self,
+        collections: Sequence[AsyncCollection[Document]],
+        producer: AIOKafkaProducer,
+        topic: str,
+        *,
+        poll_seconds: float = 0.5,
+        enabled: bool = True,
+    ) -> None:
+        self.enabled = enabled
+        self.collections = collections
+        self.producer = producer
+        self.topic = topic
+        self.poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Called after a write that added events, so they go out without waiting for a poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Relays until cancelled; a failed pass is logged and retried at the next poll."""
+        if not self.enabled:
+            log.warning("outbox relay disabled: events stay pending until a relay runs")
+            return
+        while True:
+            self._wake.clear()
+            try:
+                while await self.relay_once():
+                    pass
+            except Exception:
+                log.exception("outbox relay pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+
+    async def relay_once(self, batch: int = 200) -> int:
+        """Publishes one batch of pending events per collection; returns how many documents it cleared."""
+        cleared = 0
+        for collection in self.collections:
+            async for doc in collection.find({"outbox_pending": True}, {"outbox": 1}).limit(batch):
+                await self._relay(collection, doc)
+                cleared += 1
+        return cleared
+
+    async def _relay(self, collection: AsyncCollection[Document], doc: Document) -> None:
+        stored = doc.get("outbox", [])
+        await publish(self.producer, self.topic, [parse_event(s["json"]) for s in stored])
+        done = await collection.update_one(
+            {"_id": doc["_id"], "outbox": stored}, {"$set": {"outbox": [], "outbox_pending": False}}
+        )
+        if done.modified_count == 0:  # more events arrived meanwhile: remove just ours
+            await collection.update_one({"_id": doc["_id"]}, {"$pullAll": {"outbox": stored}})

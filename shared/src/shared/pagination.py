@@ -1,0 +1,21 @@
+"""Cursor pagination: a page of items in `_id` order and the cursor that continues after it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+
+T = TypeVar("T")
+
+Cursor = Annotated[
+    str | None,
+    Query(max_length=64, pattern=r"^[0-9a-zA-Z:_-]+$", description="`next_cursor` of the page before"),
+]
+Limit = Annotated[int, Query(ge=1, le=200)]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
