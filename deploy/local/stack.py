@@ -2,6 +2,7 @@
 
     python3 deploy/local/stack.py install   # fetch and build what is missing (cached)
     python3 deploy/local/stack.py up        # install, then start Kafka and FerretDB (idempotent)
+    python3 deploy/local/stack.py services  # start the five services (idempotent)
     python3 deploy/local/stack.py down      # stop everything this stack started, services too
     python3 deploy/local/stack.py status
 
@@ -72,8 +73,14 @@ def install_kafka() -> None:
     staging = KAFKA_LIBS.with_name("libs.partial")
     shutil.rmtree(staging, ignore_errors=True)
     run(
-        ["mvn", "-q", "-B", "dependency:copy-dependencies", "-DincludeScope=runtime",
-         f"-DoutputDirectory={staging}"],
+        [
+            "mvn",
+            "-q",
+            "-B",
+            "dependency:copy-dependencies",
+            "-DincludeScope=runtime",
+            f"-DoutputDirectory={staging}",
+        ],
         cwd=HERE / "kafka",
         what="fetching Kafka",
     )
@@ -99,8 +106,7 @@ def install_ferretdb() -> None:
     (version_dir / "version.txt").write_text(FERRETDB_VERSION + "\n")
     FERRETDB_BIN.parent.mkdir(parents=True, exist_ok=True)
     run(
-        ["go", "build", "-mod=vendor", "-o", str(FERRETDB_BIN),
-         "github.com/FerretDB/FerretDB/cmd/ferretdb"],
+        ["go", "build", "-mod=vendor", "-o", str(FERRETDB_BIN), "github.com/FerretDB/FerretDB/cmd/ferretdb"],
         cwd=build,
         what="building FerretDB",
     )
@@ -144,8 +150,13 @@ class Process:
         LOGS.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("ab") as out:
             proc = subprocess.Popen(
-                cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                cwd=ROOT, env={**os.environ, **(env or {})}, start_new_session=True,
+                cmd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=ROOT,
+                env={**os.environ, **(env or {})},
+                start_new_session=True,
             )
         self.pid_file.write_text(str(proc.pid))
         self.wait_ready(proc, timeout, log_offset=self.log_file.stat().st_size)
@@ -155,17 +166,14 @@ class Process:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 self.pid_file.unlink(missing_ok=True)
-                raise StackError(
-                    f"{self.name} exited with code {proc.returncode}; its log ends:\n{log_tail(self.log_file)}"
-                )
+                tail = log_tail(self.log_file)
+                raise StackError(f"{self.name} exited with code {proc.returncode}; its log ends:\n{tail}")
             if self._ready(log_offset):
                 log(f"{self.name} up on port {self.port} (pid {proc.pid})")
                 return
             time.sleep(0.2)
         self.stop()
-        raise StackError(
-            f"{self.name} did not come up within {timeout:.0f}s; its log ends:\n{log_tail(self.log_file)}"
-        )
+        raise StackError(f"{self.name} did not come up within {timeout:.0f}s; its log ends:\n{log_tail(self.log_file)}")
 
     def _ready(self, log_offset: int) -> bool:
         if not port_open(self.port):
@@ -214,24 +222,64 @@ def start_kafka() -> None:
     data = DATA / "kafka"
     data.mkdir(parents=True, exist_ok=True)
     config = LOCAL / "kafka" / "server.properties"
-    config.write_text((HERE / "kafka" / "server.properties").read_text().format(
-        port=KAFKA_PORT, controller_port=KAFKA_CONTROLLER_PORT, data=data))
-    java = ["java", "-Xms256m", "-Xmx1g", "-XX:+UseG1GC",
-            f"-Dlog4j2.configurationFile={HERE / 'kafka' / 'log4j2.properties'}",
-            "-cp", f"{KAFKA_LIBS}/*"]
-    run(java + ["kafka.tools.StorageTool", "format", "--ignore-formatted",
-                "-t", KAFKA_CLUSTER_ID, "-c", str(config)], cwd=ROOT, what="formatting Kafka storage")
-    KAFKA.start(java + ["kafka.Kafka", str(config)])
+    config.write_text(
+        (HERE / "kafka" / "server.properties")
+        .read_text()
+        .format(port=KAFKA_PORT, controller_port=KAFKA_CONTROLLER_PORT, data=data)
+    )
+    java = [
+        "java",
+        "-Xms256m",
+        "-Xmx1g",
+        "-XX:+UseG1GC",
+        f"-Dlog4j2.configurationFile={HERE / 'kafka' / 'log4j2.properties'}",
+        "-cp",
+        f"{KAFKA_LIBS}/*",
+    ]
+    run(
+        [
+            *java,
+            "kafka.tools.StorageTool",
+            "format",
+            "--ignore-formatted",
+            "-t",
+            KAFKA_CLUSTER_ID,
+            "-c",
+            str(config),
+        ],
+        cwd=ROOT,
+        what="formatting Kafka storage",
+    )
+    KAFKA.start([*java, "kafka.Kafka", str(config)])
 
 
 def start_ferretdb() -> None:
     data = DATA / "ferretdb"
     data.mkdir(parents=True, exist_ok=True)
-    FERRETDB.start([
-        str(FERRETDB_BIN), "--handler=sqlite", f"--sqlite-url=file:{data}/",
-        f"--listen-addr=127.0.0.1:{FERRETDB_PORT}", f"--state-dir={data}",
-        "--debug-addr=-", "--telemetry=disable", "--log-level=WARN",
-    ])
+    FERRETDB.start(
+        [
+            str(FERRETDB_BIN),
+            "--handler=sqlite",
+            f"--sqlite-url=file:{data}/",
+            f"--listen-addr=127.0.0.1:{FERRETDB_PORT}",
+            f"--state-dir={data}",
+            "--debug-addr=-",
+            "--telemetry=disable",
+            "--log-level=WARN",
+        ]
+    )
+
+
+SERVICES = {"organizations": 8001, "needs": 8002, "resources": 8003, "matching": 8004, "gateway": 8000}
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+def start_services() -> None:
+    """The five services, each `python -m <service>` in the project's virtualenv."""
+    if not VENV_PYTHON.exists():
+        raise StackError("no .venv yet: run `uv sync` (make up does) before starting the services")
+    for name, port in SERVICES.items():
+        Process(name, port).start([str(VENV_PYTHON), "-m", name], timeout=60)
 
 
 def external(var: str) -> bool:
@@ -277,10 +325,10 @@ def status() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["install", "up", "down", "status"])
+    parser.add_argument("command", choices=["install", "up", "services", "down", "status"])
     command = parser.parse_args().command
     try:
-        {"install": install, "up": up, "down": down, "status": status}[command]()
+        {"install": install, "up": up, "services": start_services, "down": down, "status": status}[command]()
     except StackError as exc:
         print(f"[stack] ERROR: {exc}", file=sys.stderr)
         return 1

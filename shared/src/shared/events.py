@@ -129,9 +129,7 @@ Event = Annotated[
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
-EVENT_TYPES: dict[str, type[Envelope]] = {
-    cls.model_fields["type"].default: cls for cls in get_args(get_args(Event)[0])
-}
+EVENT_TYPES: dict[str, type[Envelope]] = {cls.model_fields["type"].default: cls for cls in get_args(get_args(Event)[0])}
 
 # One topic per producing service; its dead letters go to `<topic>.dlq`.
 ORGANIZATIONS_TOPIC = "organizations.events"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Depends, Request
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.errors import InvalidReference
@@ -29,3 +32,11 @@ class KnownOrganizations:
         if found is None:
             raise InvalidReference(f"unknown organization {organization_id!r}", field="organization_id")
         return found
+
+
+def _known_organizations(request: Request) -> KnownOrganizations:
+    known: KnownOrganizations = request.app.state.organizations
+    return known
+
+
+KnownOrganizationsDep = Annotated[KnownOrganizations, Depends(_known_organizations)]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from collections.abc import Sequence
+from typing import Annotated, Generic, Protocol, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
@@ -19,3 +20,13 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def page_of(items: Sequence[_HasId], limit: int) -> dict[str, object]:
+    """The answer for a page: a full page says where the next one starts."""
+    return {"items": items, "next_cursor": items[-1].id if len(items) == limit else None}

@@ -10,7 +10,7 @@ from organizations import service
 from organizations.models import Organization
 from organizations.repository import OrganizationRepository
 from organizations.schemas import OrganizationCreate, OrganizationOut
-from shared.pagination import Cursor, Limit, Page
+from shared.pagination import Cursor, Limit, Page, page_of
 
 router = APIRouter(prefix="/organizations", tags=["organizations"])
 
@@ -38,5 +38,4 @@ async def get_organization(organization_id: str, repo: Repo) -> Organization:
 @router.get("", response_model=Page[OrganizationOut])
 async def list_organizations(repo: Repo, cursor: Cursor = None, limit: Limit = 50) -> dict[str, object]:
     """Organisations in id order, a page at a time."""
-    items = await repo.page(after=cursor, limit=limit)
-    return {"items": items, "next_cursor": items[-1].id if len(items) == limit else None}
+    return page_of(await repo.page(after=cursor, limit=limit), limit)

@@ -1,0 +1,51 @@
+"""The gateway's routes: the partner API under /api/v1 and the portal's pages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from gateway import pages, service
+from gateway.repository import Upstream
+from shared.pagination import Cursor, Limit
+
+api = APIRouter(prefix="/api/v1", tags=["partner API"])
+portal = APIRouter(include_in_schema=False)
+
+Id = Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")]
+
+
+class Upstreams:
+    def __init__(self, request: Request) -> None:
+        state = request.app.state
+        self.matching: Upstream = state.matching
+        self.needs: Upstream = state.needs
+        self.resources: Upstream = state.resources
+
+
+UpstreamsDep = Annotated[Upstreams, Depends()]
+
+
+@api.get("/proposals")
+async def list_proposals(
+    up: UpstreamsDep,
+    need_id: Id = None,
+    organization_id: Id = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    """Match proposals, each with its need and supply item and the reasons for its score."""
+    params = {k: v for k, v in {"need_id": need_id, "organization_id": organization_id, "cursor": cursor}.items() if v}
+    views, next_cursor = await service.list_proposals(
+        {**params, "limit": limit}, matching=up.matching, needs=up.needs, resources=up.resources
+    )
+    return {"items": views, "next_cursor": next_cursor}
+
+
+@portal.get("/", response_class=HTMLResponse)
+async def home(up: UpstreamsDep) -> str:
+    """The portal's first page: the newest match proposals."""
+    views, _ = await service.list_proposals({"limit": 50}, matching=up.matching, needs=up.needs, resources=up.resources)
+    return pages.proposals_page(views)

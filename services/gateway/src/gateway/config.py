@@ -1,0 +1,11 @@
+from shared.config import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    service_name: str = "gateway"
+    http_port: int = 8000
+    organizations_url: str = "http://127.0.0.1:8001"
+    needs_url: str = "http://127.0.0.1:8002"
+    resources_url: str = "http://127.0.0.1:8003"
+    matching_url: str = "http://127.0.0.1:8004"
+    upstream_timeout_seconds: float = 5.0

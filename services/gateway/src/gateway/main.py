@@ -1,0 +1,46 @@
+"""Composition root of the gateway."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from gateway import api
+from gateway.config import Settings
+from gateway.repository import Upstream
+from shared.app import Infra, create_service_app, serve
+from shared.events import MATCHING_TOPIC
+
+
+@asynccontextmanager
+async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
+    async with AsyncExitStack() as stack:
+        for name, url in (
+            ("organizations", settings.organizations_url),
+            ("needs", settings.needs_url),
+            ("resources", settings.resources_url),
+            ("matching", settings.matching_url),
+        ):
+            client = httpx.AsyncClient(base_url=url, timeout=settings.upstream_timeout_seconds)
+            await stack.enter_async_context(client)
+            setattr(app.state, name, Upstream(name, client))
+        yield
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return create_service_app(
+        settings,
+        title="Party-building supermarket: partner API",
+        routers=[api.api, api.portal],
+        wire=lambda app, infra: wire(app, infra, settings),
+        topics=[MATCHING_TOPIC],
+    )
+
+
+def run() -> None:
+    settings = Settings()
+    serve(create_app(settings), settings)

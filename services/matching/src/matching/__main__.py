@@ -1,0 +1,3 @@
+from matching.main import run
+
+run()

@@ -1,0 +1,3 @@
+from needs.main import run
+
+run()

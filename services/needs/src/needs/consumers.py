@@ -1,0 +1,12 @@
+"""The events the needs service reacts to, and what it does with them."""
+
+from __future__ import annotations
+
+from shared.kafka import Handler
+from shared.known_organizations import KnownOrganizations
+
+
+def handlers(*, organizations: KnownOrganizations) -> dict[str, Handler]:
+    return {
+        "organization.registered": organizations.on_registered,
+    }

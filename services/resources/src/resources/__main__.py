@@ -1,0 +1,3 @@
+from resources.main import run
+
+run()
