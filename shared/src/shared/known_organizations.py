@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.errors import InvalidReference
+from shared.errors import InvalidReference, NotFound
 from shared.events import OrganizationRegistered
 from shared.mongo import Document
 
@@ -40,3 +40,14 @@ def _known_organizations(request: Request) -> KnownOrganizations:
 
 
 KnownOrganizationsDep = Annotated[KnownOrganizations, Depends(_known_organizations)]
+
+router = APIRouter(prefix="/known-organizations", tags=["operations"])
+
+
+@router.get("/{organization_id}")
+async def get_known_organization(organization_id: str, known: KnownOrganizationsDep) -> dict[str, str]:
+    """What this service has learnt of one organisation from the registry's events."""
+    found = await known.collection.find_one({"_id": organization_id})
+    if found is None:
+        raise NotFound(f"this service has not heard of organization {organization_id!r}")
+    return {"id": found["_id"], "name": found["name"], "kind": found["kind"], "area_code": found["area_code"]}

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from needs import api, consumers
 from needs.config import Settings
 from needs.repository import MongoNeedRepository
+from shared import known_organizations
 from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
 from shared.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC
 from shared.known_organizations import KnownOrganizations
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         settings or Settings(),
         title="Needs",
-        routers=[api.router],
+        routers=[api.router, known_organizations.router],
         wire=wire,
         topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC],
     )

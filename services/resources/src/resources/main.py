@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from resources import api, consumers
 from resources.config import Settings
 from resources.repository import MongoResourceRepository
+from shared import known_organizations
 from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
 from shared.events import ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from shared.known_organizations import KnownOrganizations
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         settings or Settings(),
         title="Resources and venues",
-        routers=[api.router],
+        routers=[api.router, known_organizations.router],
         wire=wire,
         topics=[RESOURCES_TOPIC, ORGANIZATIONS_TOPIC],
     )
