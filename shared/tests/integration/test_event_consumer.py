@@ -1,0 +1,132 @@
+"""The at-least-once consumer against the real Kafka and MongoDB-compatible server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from shared.config import ServiceSettings
+from shared.events import NeedPosted, NeedPostedData
+from shared.kafka import EventConsumer, create_consumer, create_producer, encode, ensure_topics
+from shared.mongo import Document, MongoProcessedEvents
+from shared.taxonomy import Category
+from shared.testing import read_topic, send_raw, wait_consumed
+
+
+def _need_posted(title: str) -> NeedPosted:
+    data = NeedPostedData(
+        need_id=uuid.uuid4().hex,
+        organization_id="o" * 32,
+        title=title,
+        category=Category.LEGAL_AID,
+        area_code="350102001001",
+        quantity=1,
+    )
+    return NeedPosted(source="/tests", subject=data.need_id, data=data)
+
+
+@pytest.fixture
+def settings(infra: tuple[str, str]) -> ServiceSettings:
+    run = uuid.uuid4().hex[:8]
+    return ServiceSettings(
+        service_name="consumer-test",
+        http_port=0,
+        kafka_bootstrap_servers=infra[0],
+        mongo_url=infra[1],
+        mongo_db=f"consumer_test_{run}",
+        topic_prefix=f"c{run}.",
+        consumer_backoff_seconds=0.01,
+    )
+
+
+class TestPoisonMessages:
+    async def test_poison_goes_to_the_dlq_with_its_error_and_the_messages_behind_it_are_handled(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    ) -> None:
+        topic = settings.topic("needs.events")
+        await ensure_topics(settings, [topic])
+        first, failing, last = _need_posted("first"), _need_posted("always fails"), _need_posted("last")
+        unknown = {**json.loads(first.model_dump_json()), "type": "need.teleported", "id": "x"}
+        poison_and_good = [
+            encode(first),
+            (b"k", b"{not json", []),
+            (b"k", json.dumps(unknown).encode(), []),
+            encode(failing),
+            encode(last),
+        ]
+        # one key puts them all on one partition, in this order, behind each other
+        sent = await send_raw(settings.kafka_bootstrap_servers, topic, [(b"k", v, h) for _, v, h in poison_and_good])
+
+        handled: list[str] = []
+
+        async def handle(event: NeedPosted) -> None:
+            if event.data.title == "always fails":
+                raise RuntimeError("the handler always fails on this one")
+            handled.append(event.data.title)
+
+        producer = create_producer(settings)
+        await producer.start()
+        db = mongo[settings.database]
+        consumer = EventConsumer(
+            create_consumer(settings, [topic]),
+            producer,
+            {"need.posted": handle},
+            MongoProcessedEvents(db),
+            max_attempts=3,
+            backoff_seconds=0.01,
+        )
+        task = asyncio.create_task(consumer.run())
+        try:
+            await wait_consumed(settings.kafka_bootstrap_servers, settings.consumer_group, sent)
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await producer.stop()
+            await mongo.drop_database(settings.database)
+
+        assert handled == ["first", "last"]
+        dead = await read_topic(settings.kafka_bootstrap_servers, topic + ".dlq", until=lambda rs: len(rs) >= 3)
+        errors = [dict(r.headers)["dlq_error"].decode() for r in dead]
+        assert len(dead) == 3
+        assert "not an event of the contract" in errors[0] and "json" in errors[0].lower()
+        assert "need.teleported" in errors[1] or "tag" in errors[1]
+        assert "gave up after 3 attempts" in errors[2] and "always fails" in errors[2]
+        assert [r.value for r in dead] == [v for _, v, _ in poison_and_good[1:4]]
+        assert dict(dead[2].headers)["ce_type"] == b"need.posted"  # the original headers travel along
+
+
+class TestRedelivery:
+    async def test_an_event_delivered_twice_is_handled_once(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    ) -> None:
+        topic = settings.topic("needs.events")
+        await ensure_topics(settings, [topic])
+        event = _need_posted("twice")
+        sent = await send_raw(settings.kafka_bootstrap_servers, topic, [encode(event), encode(event)])
+
+        handled: list[str] = []
+
+        async def handle(event: NeedPosted) -> None:
+            handled.append(event.id)
+
+        producer = create_producer(settings)
+        await producer.start()
+        consumer = EventConsumer(
+            create_consumer(settings, [topic]),
+            producer,
+            {"need.posted": handle},
+            MongoProcessedEvents(mongo[settings.database]),
+        )
+        task = asyncio.create_task(consumer.run())
+        try:
+            await wait_consumed(settings.kafka_bootstrap_servers, settings.consumer_group, sent)
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await producer.stop()
+            await mongo.drop_database(settings.database)
+        assert handled == [event.id]
