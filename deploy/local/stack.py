@@ -282,6 +282,26 @@ def start_services() -> None:
         Process(name, port).start([str(VENV_PYTHON), "-m", name], timeout=60)
 
 
+def load_demo(scale: str) -> None:
+    demo = subprocess.run([str(VENV_PYTHON), str(HERE / "demo.py"), "--scale", scale], cwd=ROOT)
+    if demo.returncode != 0:
+        raise StackError("loading the demo failed (see above)")
+
+
+def print_urls(elapsed: float, *, with_services: bool) -> None:
+    kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{KAFKA_PORT}")
+    mongo = "MONGO_URL" if external("MONGO_URL") else f"mongodb://127.0.0.1:{FERRETDB_PORT}"
+    lines = [f"Kafka            {kafka}", f"MongoDB          {mongo}"]
+    if with_services:
+        lines += [
+            f"City portal      http://127.0.0.1:{SERVICES['gateway']}/",
+            f"Partner API      http://127.0.0.1:{SERVICES['gateway']}/docs",
+            *(f"{name:<16} http://127.0.0.1:{port}/docs" for name, port in SERVICES.items() if name != "gateway"),
+            f"Logs             {LOGS}",
+        ]
+    print(f"\nUp in {elapsed:.0f}s.\n  " + "\n  ".join(lines) + "\n\nStop it all with: make down", flush=True)
+
+
 def external(var: str) -> bool:
     """True when the environment names a server of its own for this part of the stack."""
     return bool(os.environ.get(var))
@@ -326,9 +346,18 @@ def status() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["install", "up", "services", "down", "status"])
-    command = parser.parse_args().command
+    parser.add_argument("--services", action="store_true", help="with up: start the five services too")
+    parser.add_argument("--demo", metavar="SCALE", help="with up: load that share of the synthetic city")
+    args = parser.parse_args()
+    started = time.monotonic()
     try:
-        {"install": install, "up": up, "services": start_services, "down": down, "status": status}[command]()
+        {"install": install, "up": up, "services": start_services, "down": down, "status": status}[args.command]()
+        if args.command == "up" and args.services:
+            start_services()
+        if args.command == "up" and args.demo:
+            load_demo(args.demo)
+        if args.command == "up":
+            print_urls(time.monotonic() - started, with_services=args.services)
     except StackError as exc:
         print(f"[stack] ERROR: {exc}", file=sys.stderr)
         return 1

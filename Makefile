@@ -1,0 +1,35 @@
+# One way to run everything: the same targets in the README, in CI and on a developer's machine.
+UV := deploy/local/uv
+# the share of the synthetic city `make up` loads: DEMO=1 for all of it
+DEMO ?= 0.01
+STACK := python3 deploy/local/stack.py
+
+.PHONY: up down status test lint format sync stack contracts
+
+up: sync           ## install, start Kafka, FerretDB and the five services, load the demo, print the URLs
+	$(STACK) up --services --demo $(DEMO)
+
+down:              ## stop everything `make up` or the tests started
+	$(STACK) down
+
+status:
+	$(STACK) status
+
+test: sync lint    ## lint, then every unit, integration and end-to-end test on the real stack
+	$(STACK) up
+	$(UV) run pytest
+
+lint:
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
+
+format:
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+sync:
+	$(UV) sync --frozen
+
+contracts:         ## rewrite the event schema snapshots after a deliberate contract change
+	$(UV) run python -m shared.contract --write
