@@ -33,7 +33,7 @@ class Envelope(BaseModel):
     time: datetime = Field(default_factory=_now)
     subject: str
     datacontenttype: Literal["application/json"] = "application/json"
-    correlationid: str | None = Field(default_factory=correlation_id.get)
+    correlationid: str | None = Field(default_factory=lambda: correlation_id.get())
 
 
 class Data(BaseModel):

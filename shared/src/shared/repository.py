@@ -12,13 +12,20 @@ from shared.events import Envelope
 from shared.mongo import Document
 from shared.outbox import with_events
 
-A = TypeVar("A", bound=BaseModel)
+
+class Aggregate(BaseModel):
+    """A domain object with an identity of its own, stored as one document."""
+
+    id: str
+
+
+A = TypeVar("A", bound=Aggregate)
 
 
 class MongoRepository(Generic[A]):
-    """Aggregates are pydantic models with an `id`, stored with it as `_id`."""
+    """Aggregates are stored with their `id` as `_id`; pending events ride along (see shared.outbox)."""
 
-    model: ClassVar[type[BaseModel]]
+    model: ClassVar[type[Aggregate]]
 
     def __init__(self, collection: AsyncCollection[Document], on_events: Callable[[], None]) -> None:
         self.collection = collection

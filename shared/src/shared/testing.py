@@ -153,9 +153,12 @@ class TestStack:
         """Stops the services and drops the session's databases."""
         for service in self.services.values():
             service.stop()
-        with MongoClient(self.mongo) as client:
+        client: MongoClient[dict[str, Any]] = MongoClient(self.mongo)
+        try:
             for name in SERVICES:
                 client.drop_database(self.database(name))
+        finally:
+            client.close()
 
 
 async def eventually(probe: Callable[[], Awaitable[T]], *, within: float = 20, every: float = 0.2) -> T:

@@ -13,8 +13,9 @@ from shared.kafka import Handler
 def handlers(
     *, index: MatchIndex, store: IndexStore, proposals: ProposalRepository, per_need: int, per_supply: int
 ) -> dict[str, Handler]:
-    deps = {"index": index, "store": store, "proposals": proposals}
     return {
-        "need.posted": partial(service.on_need_posted, **deps, limit=per_need),
-        "resource.published": partial(service.on_resource_published, **deps, limit=per_supply),
+        "need.posted": partial(service.on_need_posted, index=index, store=store, proposals=proposals, limit=per_need),
+        "resource.published": partial(
+            service.on_resource_published, index=index, store=store, proposals=proposals, limit=per_supply
+        ),
     }

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from shared.events import Reason
+from shared.repository import Aggregate
 from shared.taxonomy import Category
 
 # Area codes nest: 6 digits name a district, 9 a street or town, 12 a community or village.
@@ -39,8 +40,7 @@ class ProposalStatus(StrEnum):
     PROPOSED = "proposed"
 
 
-class Proposal(BaseModel):
-    id: str
+class Proposal(Aggregate):
     need_id: str
     need_organization_id: str
     resource_id: str

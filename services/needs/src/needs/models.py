@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from shared.repository import Aggregate
 from shared.taxonomy import Category
 
 
@@ -14,8 +15,7 @@ class NeedStatus(StrEnum):
     OPEN = "open"
 
 
-class Need(BaseModel):
-    id: str
+class Need(Aggregate):
     organization_id: str
     title: str
     description: str = ""

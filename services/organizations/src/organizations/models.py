@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from shared.repository import Aggregate
 
 
 class OrganizationKind(StrEnum):
@@ -33,8 +35,7 @@ class OrganizationStatus(StrEnum):
     DISSOLVED = "dissolved"
 
 
-class Organization(BaseModel):
-    id: str
+class Organization(Aggregate):
     name: str
     kind: OrganizationKind
     area_code: str

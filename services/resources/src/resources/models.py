@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from shared.repository import Aggregate
 from shared.taxonomy import Category
 
 
@@ -20,8 +21,7 @@ class ResourceStatus(StrEnum):
     PUBLISHED = "published"
 
 
-class Resource(BaseModel):
-    id: str
+class Resource(Aggregate):
     organization_id: str
     kind: ResourceKind
     name: str
