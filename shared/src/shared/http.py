@@ -81,28 +81,29 @@ class BodyLimit:
             await self._too_large(send)
             return
         seen = 0
+        refused = False
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
-                raise _BodyTooLarge
+            if seen > self.max_bytes and not refused:
+                refused = True
+                await self._too_large(send)
+            if refused:  # the app sees the client go; whatever it answers is dropped below
+                return {"type": "http.disconnect"}
             return message
 
-        try:
-            await self.app(scope, counting_receive, send)
-        except _BodyTooLarge:
-            await self._too_large(send)
+        async def send_unless_refused(message: Message) -> None:
+            if not refused:
+                await send(message)
+
+        await self.app(scope, counting_receive, send_unless_refused)
 
     async def _too_large(self, send: Send) -> None:
         message = f"the request body is over {self.max_bytes} bytes"
         response = error_response(413, "payload_too_large", message)
         await response({"type": "http"}, _no_body, send)
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 async def _no_body() -> Message:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends, Request
 from pymongo.asynchronous.database import AsyncDatabase
@@ -10,6 +10,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from shared.errors import InvalidReference, NotFound
 from shared.events import OrganizationRegistered
 from shared.mongo import Document
+
+
+class OrganizationLookup(Protocol):
+    """What a use case needs to check that an organisation it is told of exists."""
+
+    async def require(self, organization_id: str) -> Document: ...
 
 
 class KnownOrganizations:

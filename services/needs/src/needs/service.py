@@ -8,12 +8,12 @@ from needs.schemas import NeedCreate
 from shared.errors import NotFound
 from shared.events import NeedPosted, NeedPostedData
 from shared.ids import new_id
-from shared.known_organizations import KnownOrganizations
+from shared.known_organizations import OrganizationLookup
 
 SOURCE = "/services/needs"
 
 
-async def post_need(cmd: NeedCreate, *, repo: NeedRepository, organizations: KnownOrganizations) -> Need:
+async def post_need(cmd: NeedCreate, *, repo: NeedRepository, organizations: OrganizationLookup) -> Need:
     """Opens a need of a registered organisation for claims and announces it."""
     await organizations.require(cmd.organization_id)
     need = Need(id=new_id(), **cmd.model_dump())

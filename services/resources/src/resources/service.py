@@ -8,13 +8,13 @@ from resources.schemas import ResourceCreate
 from shared.errors import NotFound
 from shared.events import ResourcePublished, ResourcePublishedData
 from shared.ids import new_id
-from shared.known_organizations import KnownOrganizations
+from shared.known_organizations import OrganizationLookup
 
 SOURCE = "/services/resources"
 
 
 async def share_resource(
-    cmd: ResourceCreate, *, repo: ResourceRepository, organizations: KnownOrganizations
+    cmd: ResourceCreate, *, repo: ResourceRepository, organizations: OrganizationLookup
 ) -> Resource:
     """Publishes a venue, lendable or service of a registered organisation and announces it."""
     await organizations.require(cmd.organization_id)

@@ -1,0 +1,79 @@
+"""The single-document outbox against the real MongoDB-compatible server and Kafka."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from shared.config import ServiceSettings
+from shared.events import NeedPosted, NeedPostedData
+from shared.kafka import create_producer, ensure_topics
+from shared.mongo import Document
+from shared.outbox import OutboxRelay, ensure_outbox_index, push_events, with_events
+from shared.taxonomy import Category
+from shared.testing import read_topic
+
+
+def _event(need_id: str, title: str) -> NeedPosted:
+    data = NeedPostedData(
+        need_id=need_id,
+        organization_id="o" * 32,
+        title=title,
+        category=Category.VENUE,
+        area_code="350102001001",
+        quantity=1,
+    )
+    return NeedPosted(source="/tests", subject=need_id, data=data)
+
+
+@pytest.fixture
+def settings(infra: tuple[str, str]) -> ServiceSettings:
+    run = uuid.uuid4().hex[:8]
+    return ServiceSettings(
+        service_name="outbox-test",
+        http_port=0,
+        kafka_bootstrap_servers=infra[0],
+        mongo_url=infra[1],
+        mongo_db=f"outbox_test_{run}",
+        topic_prefix=f"o{run}.",
+    )
+
+
+class TestRelay:
+    async def test_events_are_published_in_order_then_cleared_and_none_is_lost_meanwhile(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    ) -> None:
+        topic = settings.topic("needs.events")
+        await ensure_topics(settings, [topic])
+        collection = mongo[settings.database]["needs"]
+        await ensure_outbox_index(collection)
+        producer = create_producer(settings)
+        await producer.start()
+        relay = OutboxRelay([collection], producer, topic)
+        try:
+            await collection.insert_one(with_events({"_id": "n1"}, [_event("n1", "first"), _event("n1", "second")]))
+            stale = await collection.find_one({"_id": "n1"})
+            assert stale is not None
+            # a third event lands after the relay read the document and before it clears it
+            await collection.update_one({"_id": "n1"}, push_events({"$set": {"x": 1}}, [_event("n1", "third")]))
+            await relay._relay(collection, stale)
+
+            after_first_pass = await collection.find_one({"_id": "n1"})
+            assert after_first_pass is not None
+            assert [json.loads(e["json"])["data"]["title"] for e in after_first_pass["outbox"]] == ["third"]
+            assert after_first_pass["outbox_pending"]
+
+            assert await relay.relay_once() == 1
+            cleared = await collection.find_one({"_id": "n1"})
+            assert cleared is not None and cleared["outbox"] == [] and not cleared["outbox_pending"]
+            assert await relay.relay_once() == 0
+        finally:
+            await producer.stop()
+            await mongo.drop_database(settings.database)
+
+        records = await read_topic(settings.kafka_bootstrap_servers, topic, until=lambda rs: len(rs) >= 3)
+        assert [json.loads(r.value)["data"]["title"] for r in records] == ["first", "second", "third"]
+        assert {r.key for r in records} == {b"n1"}

@@ -1,0 +1,79 @@
+"""The HTTP plumbing every service shares, on a small app of its own."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from shared.errors import Conflict
+from shared.http import BodyLimit, RequestContext, install_error_handlers
+
+
+class Thing(BaseModel):
+    name: str
+
+
+def _client() -> TestClient:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.post("/things")
+    async def create(thing: Thing) -> dict[str, str]:
+        if thing.name == "taken":
+            raise Conflict("that name is taken", current="taken")
+        return {"name": thing.name}
+
+    app.add_middleware(BodyLimit, max_bytes=1000)
+    app.add_middleware(RequestContext)
+    return TestClient(app)
+
+
+class TestBodyLimit:
+    def test_a_declared_oversized_body_is_refused_with_413(self) -> None:
+        response = _client().post("/things", content=b"x" * 1001, headers={"content-type": "application/json"})
+        assert response.status_code == 413
+        assert response.json()["error"]["code"] == "payload_too_large"
+
+    def test_an_oversized_body_without_content_length_is_refused_too(self) -> None:
+        def chunks() -> Iterator[bytes]:
+            yield b'{"name": "'
+            yield b"x" * 2000
+            yield b'"}'
+
+        response = _client().post("/things", content=chunks(), headers={"content-type": "application/json"})
+        assert response.status_code == 413
+
+    def test_a_body_within_the_limit_passes(self) -> None:
+        assert _client().post("/things", json={"name": "ok"}).json() == {"name": "ok"}
+
+
+class TestErrors:
+    def test_domain_errors_keep_their_status_and_details(self) -> None:
+        response = _client().post("/things", json={"name": "taken"})
+        assert response.status_code == 409
+        assert response.json() == {"error": {"code": "conflict", "message": "that name is taken", "current": "taken"}}
+
+    def test_validation_errors_name_the_field_and_the_reason(self) -> None:
+        response = _client().post("/things", json={"name": {"$gt": ""}})
+        assert response.status_code == 422
+        [field] = response.json()["error"]["fields"]
+        assert field["field"] == "body.name" and "string" in field["reason"]
+
+    def test_malformed_json_is_a_400(self) -> None:
+        response = _client().post("/things", content=b"{", headers={"content-type": "application/json"})
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "malformed_json"
+
+
+class TestCorrelation:
+    def test_a_sent_correlation_id_comes_back_and_a_missing_one_is_made(self) -> None:
+        client = _client()
+        sent = client.post("/things", json={"name": "a"}, headers={"x-correlation-id": "abc"})
+        assert sent.headers["x-correlation-id"] == "abc"
+        made = client.post("/things", json={"name": "a"})
+        assert len(made.headers["x-correlation-id"]) == 32
+        assert json.loads(made.content) == {"name": "a"}
