@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 from aiokafka.structs import RecordMetadata
 from pymongo import MongoClient
 
@@ -222,7 +223,10 @@ async def wait_consumed(bootstrap: str, group: str, sent: Iterable[RecordMetadat
     try:
 
         async def committed_past_all() -> None:
-            offsets = await admin.list_consumer_group_offsets(group)
+            try:
+                offsets = await admin.list_consumer_group_offsets(group)
+            except KafkaError as exc:  # a new broker makes its offsets topic on first use
+                raise AssertionError(f"offsets of {group} not readable yet: {exc}") from exc
             for record in sent:
                 committed = offsets.get(TopicPartition(record.topic, record.partition))
                 assert committed is not None and committed.offset > record.offset, f"{group} not past {record}"
