@@ -29,10 +29,13 @@ HERE = Path(__file__).resolve().parent
 LOCAL = Path(os.environ.get("STACK_HOME", ROOT / ".local"))
 RUN, LOGS, DATA = LOCAL / "run", LOCAL / "logs", LOCAL / "data"
 
-KAFKA_PORT, KAFKA_CONTROLLER_PORT, FERRETDB_PORT = 9092, 9093, 27017
+KAFKA_PORT, KAFKA_CONTROLLER_PORT, FERRETDB_PORT, POSTGRES_PORT = 9092, 9093, 27017, 55432
 KAFKA_LIBS = LOCAL / "kafka" / "libs"
 FERRETDB_VERSION = "v1.24.2"
 FERRETDB_BIN = LOCAL / "bin" / "ferretdb"
+# FerretDB's storage: "postgresql" (the default: it pushes equality filters down to indexes,
+# see docs/storage.md) or "sqlite" (no server of its own, one writer at a time).
+FERRETDB_HANDLER = os.environ.get("FERRETDB_HANDLER", "postgresql")
 KAFKA_CLUSTER_ID = "cGFydHktYnVpbGRpbmc"  # any fixed 22-character base64 id
 
 
@@ -113,6 +116,26 @@ def install_ferretdb() -> None:
     shutil.rmtree(build, ignore_errors=True)
 
 
+def postgres_bin() -> Path | None:
+    """The newest PostgreSQL server installed from Debian's packages, if any."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"), key=lambda p: int(p.parts[-3]))
+    return found[-1].parent if found else None
+
+
+def install_postgres() -> None:
+    if postgres_bin() is not None:
+        return
+    if os.geteuid() != 0:
+        raise StackError("PostgreSQL is not installed: `sudo apt-get install postgresql`, or FERRETDB_HANDLER=sqlite")
+    log("installing PostgreSQL from Debian's packages ...")
+    run(["apt-get", "update", "-qq"], cwd=ROOT, what="apt-get update")
+    run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "postgresql"],
+        cwd=ROOT,
+        what="installing PostgreSQL",
+    )
+
+
 # --- processes --------------------------------------------------------------------------
 
 
@@ -123,6 +146,7 @@ class Process:
     name: str
     port: int
     ready_line: str | None = None  # a log line that means "up"; else the open port does
+    stop_signal: signal.Signals = signal.SIGTERM
 
     @property
     def pid_file(self) -> Path:
@@ -189,7 +213,7 @@ class Process:
         self.pid_file.unlink(missing_ok=True)
         if pid is None:
             return
-        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5)):
+        for sig, wait in ((self.stop_signal, timeout), (signal.SIGKILL, 5)):
             try:
                 os.killpg(pid, sig)
             except ProcessLookupError:
@@ -216,6 +240,7 @@ def _alive(pid: int) -> bool:
 
 KAFKA = Process("kafka", KAFKA_PORT, ready_line="Kafka Server started")
 FERRETDB = Process("ferretdb", FERRETDB_PORT)
+POSTGRES = Process("postgres", POSTGRES_PORT, stop_signal=signal.SIGINT)  # SIGINT: fast shutdown
 
 
 def start_kafka() -> None:
@@ -253,14 +278,95 @@ def start_kafka() -> None:
     KAFKA.start([*java, "kafka.Kafka", str(config)])
 
 
+def as_postgres_user(cmd: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: as root, run it as Debian's `postgres` user."""
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+def start_postgres() -> None:
+    bin_dir = postgres_bin()
+    assert bin_dir is not None
+    data = DATA / "postgres"
+    if not (data / "PG_VERSION").exists():
+        data.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(data, "postgres", "postgres")
+        run(
+            as_postgres_user(
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            ),
+            cwd=data,
+            what="initialising PostgreSQL",
+        )
+    POSTGRES.start(
+        as_postgres_user(
+            [
+                str(bin_dir / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(POSTGRES_PORT),
+                "-k",
+                str(data),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "shared_buffers=256MB",
+                "-c",
+                "max_connections=200",
+            ]
+        )
+    )
+    exists = subprocess.run(
+        as_postgres_user(
+            [
+                str(bin_dir / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(POSTGRES_PORT),
+                "-U",
+                "postgres",
+                "-tAc",
+                "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'",
+            ]
+        ),
+        cwd=data,
+        capture_output=True,
+        text=True,
+    )
+    if exists.stdout.strip() != "1":
+        run(
+            as_postgres_user(
+                [str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(POSTGRES_PORT), "-U", "postgres", "ferretdb"]
+            ),
+            cwd=data,
+            what="creating FerretDB's database",
+        )
+
+
 def start_ferretdb() -> None:
     data = DATA / "ferretdb"
     data.mkdir(parents=True, exist_ok=True)
+    if FERRETDB_HANDLER == "postgresql":
+        start_postgres()
+        storage = ["--handler=postgresql", f"--postgresql-url=postgres://postgres@127.0.0.1:{POSTGRES_PORT}/ferretdb"]
+    else:
+        storage = ["--handler=sqlite", f"--sqlite-url=file:{data}/"]
     FERRETDB.start(
         [
             str(FERRETDB_BIN),
-            "--handler=sqlite",
-            f"--sqlite-url=file:{data}/",
+            *storage,
             f"--listen-addr=127.0.0.1:{FERRETDB_PORT}",
             f"--state-dir={data}",
             "--debug-addr=-",
@@ -312,6 +418,8 @@ def install() -> None:
         install_kafka()
     if not external("MONGO_URL"):
         install_ferretdb()
+        if FERRETDB_HANDLER == "postgresql":
+            install_postgres()
 
 
 def up() -> None:
@@ -327,10 +435,10 @@ def up() -> None:
 
 
 def down() -> None:
-    """Stops every process with a pid file here: the services first, then FerretDB and Kafka."""
-    infra = {KAFKA.name, FERRETDB.name}
+    """Stops every process with a pid file here: the services first, then the storage and Kafka."""
+    infra = {KAFKA.name, FERRETDB.name, POSTGRES.name}
     others = [Process(p.stem, 0) for p in RUN.glob("*.pid") if p.stem not in infra] if RUN.exists() else []
-    for proc in [*others, FERRETDB, KAFKA]:
+    for proc in [*others, FERRETDB, POSTGRES, KAFKA]:
         proc.stop()
 
 
