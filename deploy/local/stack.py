@@ -14,6 +14,7 @@ lives under `.local/` at the repository root (git-ignored). When `KAFKA_BOOTSTRA
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import signal
@@ -283,14 +284,27 @@ def as_postgres_user(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
+def postgres_data() -> Path:
+    """`.local/data/postgres`, unless the `postgres` user cannot reach it (a checkout under a
+    private home, say): then a folder of this checkout's own in that user's home."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0 or subprocess.run(as_postgres_user(["test", "-x", str(DATA)])).returncode == 0:
+        return DATA / "postgres"
+    checkout = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
+    return Path("/var/lib/postgresql/party-building") / checkout
+
+
 def start_postgres() -> None:
     bin_dir = postgres_bin()
     assert bin_dir is not None
-    data = DATA / "postgres"
+    data = postgres_data()
     if not (data / "PG_VERSION").exists():
         data.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
-            shutil.chown(data, "postgres", "postgres")
+            for folder in (data, *data.parents):
+                if folder == DATA or str(folder) == "/var/lib/postgresql":
+                    break
+                shutil.chown(folder, "postgres", "postgres")
         run(
             as_postgres_user(
                 [
