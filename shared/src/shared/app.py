@@ -56,8 +56,10 @@ def create_service_app(
     routers: Sequence[APIRouter],
     wire: Wire,
     topics: Sequence[str],
+    body_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
-    """`topics`: every topic the service publishes to or consumes (created when missing)."""
+    """`topics`: every topic the service publishes to or consumes (created when missing);
+    `body_limits`: larger request bodies allowed under some path prefixes (uploads)."""
     configure_logging(settings.service_name, settings.log_level)
 
     @asynccontextmanager
@@ -81,7 +83,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.include_router(_probes())
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exceptions=body_limits or {})
     app.add_middleware(RequestContext)
     return app
 

@@ -33,3 +33,17 @@ class InvalidReference(DomainError):
 
     status_code = 422
     code = "invalid_reference"
+
+
+class Unauthorized(DomainError):
+    """No credentials, or ones that are expired, revoked or unknown."""
+
+    status_code = 401
+    code = "unauthorized"
+
+
+class Unprocessable(DomainError):
+    """Well-formed, but not something the domain can accept (a cycle, a level out of place)."""
+
+    status_code = 422
+    code = "unprocessable"

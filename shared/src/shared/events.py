@@ -57,6 +57,58 @@ class OrganizationRegistered(Envelope):
     data: OrganizationRegisteredData
 
 
+class OrganizationUpdatedData(Data):
+    organization_id: str
+    name: str
+    kind: str
+    area_code: str
+    status: str
+
+
+class OrganizationUpdated(Envelope):
+    """Emitted when an organisation's name, kind, place or status changes (a re-import too)."""
+
+    type: Literal["organization.updated"] = "organization.updated"
+    data: OrganizationUpdatedData
+
+
+class OrganizationSuspendedData(Data):
+    organization_id: str
+    reason: str
+
+
+class OrganizationSuspended(Envelope):
+    """Emitted when an organisation is suspended: it may no longer post, share or claim."""
+
+    type: Literal["organization.suspended"] = "organization.suspended"
+    data: OrganizationSuspendedData
+
+
+class MemberJoinedData(Data):
+    member_id: str
+    organization_id: str
+    roles: list[str]
+
+
+class MemberJoined(Envelope):
+    """Emitted when a person becomes a member of an organisation (one event per organisation)."""
+
+    type: Literal["member.joined"] = "member.joined"
+    data: MemberJoinedData
+
+
+class MemberLeftData(Data):
+    member_id: str
+    organization_id: str
+
+
+class MemberLeft(Envelope):
+    """Emitted when a person stops being a member of an organisation."""
+
+    type: Literal["member.left"] = "member.left"
+    data: MemberLeftData
+
+
 # --- needs.events -----------------------------------------------------------------------
 
 
@@ -125,7 +177,14 @@ class MatchProposed(Envelope):
 
 
 Event = Annotated[
-    OrganizationRegistered | NeedPosted | ResourcePublished | MatchProposed,
+    OrganizationRegistered
+    | OrganizationUpdated
+    | OrganizationSuspended
+    | MemberJoined
+    | MemberLeft
+    | NeedPosted
+    | ResourcePublished
+    | MatchProposed,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -140,6 +199,7 @@ MATCHING_TOPIC = "matching.events"
 
 _TOPIC_OF_AGGREGATE = {
     "organization": ORGANIZATIONS_TOPIC,
+    "member": ORGANIZATIONS_TOPIC,
     "need": NEEDS_TOPIC,
     "resource": RESOURCES_TOPIC,
     "match": MATCHING_TOPIC,

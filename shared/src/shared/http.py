@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -68,17 +69,19 @@ class RequestContext:
 class BodyLimit:
     """Refuses request bodies over `max_bytes` with 413, whether or not Content-Length is sent."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, exceptions: Mapping[str, int]) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.exceptions = exceptions  # path prefix → its own limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = next((n for prefix, n in self.exceptions.items() if scope["path"].startswith(prefix)), self.max_bytes)
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._too_large(send)
+        if length is not None and length.isdigit() and int(length) > limit:
+            await self._too_large(send, limit)
             return
         seen = 0
         refused = False
@@ -87,9 +90,9 @@ class BodyLimit:
             nonlocal seen, refused
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes and not refused:
+            if seen > limit and not refused:
                 refused = True
-                await self._too_large(send)
+                await self._too_large(send, limit)
             if refused:  # the app sees the client go; whatever it answers is dropped below
                 return {"type": "http.disconnect"}
             return message
@@ -100,8 +103,8 @@ class BodyLimit:
 
         await self.app(scope, counting_receive, send_unless_refused)
 
-    async def _too_large(self, send: Send) -> None:
-        message = f"the request body is over {self.max_bytes} bytes"
+    async def _too_large(self, send: Send, limit: int) -> None:
+        message = f"the request body is over {limit} bytes"
         response = error_response(413, "payload_too_large", message)
         await response({"type": "http"}, _no_body, send)
 

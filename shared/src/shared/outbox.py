@@ -25,9 +25,13 @@ from shared.mongo import Document
 log = logging.getLogger(__name__)
 
 
-def with_events(document: Document, events: Sequence[Envelope]) -> Document:
-    """A new aggregate document carrying its first events."""
-    return {**document, "outbox": [_stored(e) for e in events], "outbox_pending": True}
+def with_events(document: Document, events: Sequence[Envelope], *, group: str | None = None) -> Document:
+    """A new aggregate document carrying its first events.
+
+    `group` names a bulk write (an import batch) whose documents the relay may clear together,
+    with one update instead of one a document.
+    """
+    return {**document, "outbox": [_stored(e) for e in events], "outbox_pending": bool(events), "outbox_group": group}
 
 
 def push_events(update: dict[str, Any], events: Sequence[Envelope]) -> dict[str, Any]:
@@ -35,7 +39,7 @@ def push_events(update: dict[str, Any], events: Sequence[Envelope]) -> dict[str,
     return {
         **update,
         "$push": {**update.get("$push", {}), "outbox": {"$each": [_stored(e) for e in events]}},
-        "$set": {**update.get("$set", {}), "outbox_pending": True},
+        "$set": {**update.get("$set", {}), "outbox_pending": True, "outbox_group": None},
     }
 
 
@@ -45,6 +49,7 @@ def _stored(event: Envelope) -> Document:
 
 async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:
     await collection.create_index("outbox_pending")
+    await collection.create_index("outbox_group")
 
 
 class OutboxRelay:
@@ -89,9 +94,16 @@ class OutboxRelay:
         """Publishes one batch of pending events per collection; returns how many documents it cleared."""
         cleared = 0
         for collection in self.collections:
-            async for doc in collection.find({"outbox_pending": True}, {"outbox": 1}).limit(batch):
-                await self._relay(collection, doc)
-                cleared += 1
+            pending = collection.find({"outbox_pending": True}, {"outbox": 1, "outbox_group": 1}).limit(batch)
+            groups_done: set[str] = set()
+            async for doc in pending:
+                group = doc.get("outbox_group")
+                if group is None:
+                    await self._relay(collection, doc)
+                    cleared += 1
+                elif group not in groups_done:
+                    groups_done.add(group)
+                    cleared += await self._relay_group(collection, group)
         return cleared
 
     async def _relay(self, collection: AsyncCollection[Document], doc: Document) -> None:
@@ -102,3 +114,12 @@ class OutboxRelay:
         )
         if done.modified_count == 0:  # more events arrived meanwhile: remove just ours
             await collection.update_one({"_id": doc["_id"]}, {"$pullAll": {"outbox": stored}})
+
+    async def _relay_group(self, collection: AsyncCollection[Document], group: str) -> int:
+        """Publishes a bulk write's events, then clears its documents with one update. A document
+        updated meanwhile left the group (`push_events`), so its new events are not cleared here."""
+        query = {"outbox_group": group, "outbox_pending": True}
+        documents = await collection.find(query, {"outbox": 1}).sort("_id", 1).to_list()
+        await publish(self.producer, self.topic, [parse_event(s["json"]) for d in documents for s in d["outbox"]])
+        await collection.update_many(query, {"$set": {"outbox": [], "outbox_pending": False, "outbox_group": None}})
+        return len(documents)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
 
 from shared.events import Envelope
 from shared.mongo import Document
-from shared.outbox import with_events
+from shared.outbox import push_events, with_events
 
 
 class Aggregate(BaseModel):
@@ -20,6 +21,7 @@ class Aggregate(BaseModel):
 
 
 A = TypeVar("A", bound=Aggregate)
+DUPLICATE_KEY = 11000
 
 
 class MongoRepository(Generic[A]):
@@ -35,6 +37,42 @@ class MongoRepository(Generic[A]):
         document = aggregate.model_dump(exclude={"id"}) | {"_id": aggregate.id}
         await self.collection.insert_one(with_events(document, events))
         self.on_events()
+
+    async def update(
+        self, aggregate: A, events: Sequence[Envelope] = (), *, expected_version: int | None = None
+    ) -> bool:
+        """Writes the aggregate's fields and adds its events in one update; with `expected_version`,
+        only if the stored version is that one (optimistic concurrency). False when it was not."""
+        query: dict[str, Any] = {"_id": aggregate.id}
+        if expected_version is not None:
+            query["version"] = expected_version
+        fields = aggregate.model_dump(exclude={"id"})
+        update = push_events({"$set": fields}, events) if events else {"$set": fields}
+        result = await self.collection.update_one(query, update)
+        if events and result.modified_count:
+            self.on_events()
+        return result.modified_count == 1
+
+    async def insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], *, group: str) -> int:
+        """Inserts new aggregates with their events, as one outbox group; those already stored
+        (a resumed import) are left as they are."""
+        if not aggregates:
+            return 0
+        documents = [with_events(a.model_dump(exclude={"id"}) | {"_id": a.id}, e, group=group) for a, e in aggregates]
+        try:
+            result = await self.collection.insert_many(documents, ordered=False)
+            self.on_events()
+            return len(result.inserted_ids)
+        except BulkWriteError as exc:
+            if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
+                raise
+            self.on_events()
+            return int(exc.details["nInserted"])
+
+    async def all(self) -> AsyncIterator[A]:
+        """Every aggregate, for rebuilding a read model at start."""
+        async for document in self.collection.find({}, {"outbox": 0, "outbox_pending": 0}, batch_size=5000):
+            yield self._load(document)
 
     async def get(self, aggregate_id: str) -> A | None:
         found = await self.collection.find_one({"_id": aggregate_id}, {"outbox": 0})

@@ -27,7 +27,7 @@ def _client() -> TestClient:
             raise Conflict("that name is taken", current="taken")
         return {"name": thing.name}
 
-    app.add_middleware(BodyLimit, max_bytes=1000)
+    app.add_middleware(BodyLimit, max_bytes=1000, exceptions={})
     app.add_middleware(RequestContext)
     return TestClient(app)
 

@@ -2,36 +2,85 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from organizations import api
+from organizations.api.imports import Importer
 from organizations.config import Settings
-from organizations.repository import MongoOrganizationRepository
+from organizations.imports import ImportTargets, interrupt_unfinished
+from organizations.repository import (
+    MongoApiKeyRepository,
+    MongoAreaRepository,
+    MongoImportJobRepository,
+    MongoMemberRepository,
+    MongoOrganizationRepository,
+)
+from organizations.view import RegistryView
 from shared.app import Infra, background, create_service_app, outbox_relay, serve
 from shared.events import ORGANIZATIONS_TOPIC
 from shared.outbox import ensure_outbox_index
 
+log = logging.getLogger(__name__)
+
+
+async def load_view(
+    areas: MongoAreaRepository, organizations: MongoOrganizationRepository, members: MongoMemberRepository
+) -> RegistryView:
+    """The read model, from the database: areas, then organisations, then memberships."""
+    started = time.perf_counter()
+    view = RegistryView()
+    view.add_areas([node async for node in areas.all()])
+    async for organization in organizations.all():
+        view.put_organization(organization)
+    async for member_id, organization_ids, digest in members.memberships():
+        view.put_membership(member_id, organization_ids)
+        view.member_digests[member_id] = digest
+    fields = {
+        "areas": len(view.areas),
+        "organizations": len(view.organizations),
+        "members": len(view.memberships),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    log.info("read model loaded", extra={"fields": fields})
+    return view
+
 
 @asynccontextmanager
-async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
-    organizations = infra.db["organizations"]
-    await ensure_outbox_index(organizations)
-    relay = outbox_relay(infra, [organizations], ORGANIZATIONS_TOPIC)
-    app.state.repo = MongoOrganizationRepository(organizations, on_events=relay.wake)
+async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
+    db = infra.db
+    for name in ("organizations", "members", "areas", "api_keys", "imports"):
+        await ensure_outbox_index(db[name])
+    await db["members"].create_index("organization_ids")
+    await db["api_keys"].create_index("organization_id")
+    await db["imports"].create_index("status")
+    relay = outbox_relay(infra, [db["organizations"], db["members"]], ORGANIZATIONS_TOPIC)
+    app.state.settings = settings
+    app.state.areas = areas = MongoAreaRepository(db["areas"], on_events=relay.wake)
+    app.state.organizations = organizations = MongoOrganizationRepository(db["organizations"], on_events=relay.wake)
+    app.state.members = members = MongoMemberRepository(db["members"], on_events=relay.wake)
+    app.state.keys = MongoApiKeyRepository(db["api_keys"], on_events=relay.wake)
+    jobs = MongoImportJobRepository(db["imports"], on_events=relay.wake)
+    await interrupt_unfinished(jobs)
+    app.state.view = await load_view(areas, organizations, members)
+    app.state.importer = Importer(ImportTargets(areas, organizations, members, jobs))
     async with background(relay.run()):
         yield
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
     return create_service_app(
-        settings or Settings(),
+        settings,
         title="Organisation registry",
-        routers=[api.router],
-        wire=wire,
+        routers=api.routers,
+        wire=lambda app, infra: wire(app, infra, settings),
         topics=[ORGANIZATIONS_TOPIC],
+        body_limits={"/imports": settings.import_max_bytes},
     )
 
 

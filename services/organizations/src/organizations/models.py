@@ -1,13 +1,48 @@
-"""The registry's domain: organisations of many kinds, placed in the area hierarchy."""
+"""The registry's domain: the area hierarchy, organisations, their members and partner keys."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from shared.repository import Aggregate
+
+_IDS = uuid.UUID("0b9f3c52-7d4e-4a61-8f25-5e2c1d3a9b70")
+
+
+def entity_id(kind: str, code: str) -> str:
+    """The id of the organisation or member with an external code: the same on every import."""
+    return uuid.uuid5(_IDS, f"{kind}:{code}").hex
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AreaLevel(StrEnum):
+    CITY = "city"
+    DISTRICT = "district"
+    STREET = "street"
+    COMMUNITY = "community"
+    GRID = "grid"
+    BUILDING = "building"
+
+
+LEVEL_DEPTH = {level: depth for depth, level in enumerate(AreaLevel)}
+
+
+class AreaNode(Aggregate):
+    """A node of the area hierarchy; its id is its code."""
+
+    name: str
+    name_en: str = ""
+    level: AreaLevel
+    parent_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
 
 
 class OrganizationKind(StrEnum):
@@ -35,11 +70,103 @@ class OrganizationStatus(StrEnum):
     DISSOLVED = "dissolved"
 
 
+class Contact(BaseModel):
+    name: str
+    phone: str = ""
+
+
 class Organization(Aggregate):
+    code: str
     name: str
     kind: OrganizationKind
     area_code: str
-    parent_id: str | None = None
+    party_parent_id: str | None = None
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    contacts: list[Contact] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
     status: OrganizationStatus = OrganizationStatus.ACTIVE
-    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    credit_code: str | None = None
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
     version: int = 1
+    source_digest: str = ""  # of the import row it was last written from: an unchanged row is skipped
+
+
+class MemberRole(StrEnum):
+    PARTY_MEMBER = "party_member"
+    VOLUNTEER = "volunteer"
+    BUILDING_HEAD = "building_head"
+    GRID_WORKER = "grid_worker"
+    ADMINISTRATOR = "administrator"
+
+
+class Member(Aggregate):
+    """A person; `organization_ids` starts with their own organisation."""
+
+    code: str
+    name: str
+    phone: str
+    id_number: str = ""
+    roles: list[MemberRole]
+    organization_ids: list[str]
+    created_at: datetime = Field(default_factory=_now)
+    source_digest: str = ""
+
+
+class ImportKind(StrEnum):
+    AREAS = "areas"
+    ORGANIZATIONS = "organizations"
+    MEMBERS = "members"
+
+
+class ImportStatus(StrEnum):
+    VALIDATING = "validating"
+    IMPORTING = "importing"
+    DONE = "done"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # the service stopped mid-import: upload the file again to finish
+
+
+class RowError(BaseModel):
+    row: int  # 1 is the header: data starts at row 2, as a spreadsheet numbers them
+    field: str
+    reason: str
+
+
+class ImportJob(Aggregate):
+    kind: ImportKind
+    filename: str
+    status: ImportStatus = ImportStatus.VALIDATING
+    total_rows: int = 0
+    valid_rows: int = 0
+    unchanged_rows: int = 0
+    applied_rows: int = 0
+    error_count: int = 0
+    errors: list[RowError] = Field(default_factory=list)  # the first 1,000
+    message: str = ""
+    created_at: datetime = Field(default_factory=_now)
+    finished_at: datetime | None = None
+
+
+class Scope(StrEnum):
+    READ = "read"
+    MEMBERS_READ = "members:read"
+    NEEDS_WRITE = "needs:write"
+    RESOURCES_WRITE = "resources:write"
+    MATCHES_DECIDE = "matches:decide"
+    KEYS_MANAGE = "keys:manage"
+
+
+class ApiKey(Aggregate):
+    """A partner's key: it acts for its own organisation only, within its scopes. Only a hash
+    of its secret is kept."""
+
+    organization_id: str
+    name: str
+    scopes: list[Scope]
+    secret_sha256: str
+    created_at: datetime = Field(default_factory=_now)
+    rotated_at: datetime | None = None
+    revoked_at: datetime | None = None

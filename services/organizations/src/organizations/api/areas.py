@@ -1,0 +1,72 @@
+"""The area hierarchy: city → district → street → community → grid → building."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from organizations import service
+from organizations.api.deps import Areas, View
+from organizations.models import AreaLevel, AreaNode
+from organizations.schemas import AreaNodeCreate, AreaNodeOut
+from organizations.view import RegistryView
+from shared.pagination import Limit, Page
+
+router = APIRouter(prefix="/areas", tags=["areas"])
+Code = Annotated[str, Path(pattern=r"^[0-9]{6,18}$")]
+
+
+def area_out(node: AreaNode, view: RegistryView) -> dict[str, Any]:
+    return {
+        **node.model_dump(exclude={"id"}),
+        "code": node.id,
+        "organizations": view.organizations_under(node.id),
+        "members": view.members_under(node.id),
+    }
+
+
+@router.post("", status_code=201, response_model=AreaNodeOut)
+async def add_area(body: AreaNodeCreate, view: View, areas: Areas) -> dict[str, Any]:
+    """Adds a node one level below its parent."""
+    return area_out(await service.add_area(body, areas=areas, view=view), view)
+
+
+@router.get("/{code}", response_model=AreaNodeOut)
+async def get_area(code: Code, view: View) -> dict[str, Any]:
+    """One node, with the organisations and members of its whole subtree counted."""
+    return area_out(service.get_area(code, view=view), view)
+
+
+@router.get("/{code}/children", response_model=list[AreaNodeOut])
+async def children(code: Code, view: View) -> list[dict[str, Any]]:
+    """The nodes one level below, each with its counts: the way to drill down."""
+    service.get_area(code, view=view)
+    return [area_out(view.areas[c], view) for c in sorted(view.children.get(code, []))]
+
+
+@router.get("/{code}/path", response_model=list[AreaNodeOut])
+async def path(code: Code, view: View) -> list[dict[str, Any]]:
+    """From the city down to the node."""
+    service.get_area(code, view=view)
+    return [area_out(node, view) for node in view.path(code)]
+
+
+@router.get("/{code}/subtree", response_model=Page[AreaNodeOut])
+async def subtree(
+    code: Code,
+    view: View,
+    level: AreaLevel | None = None,
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$")] = None,
+    limit: Limit = 100,
+) -> dict[str, Any]:
+    """The node and everything below it (optionally one level of it), in code order."""
+    service.get_area(code, view=view)
+    codes = sorted(n.id for n in view.subtree(code) if level is None or n.level == level)
+    if cursor:
+        codes = [c for c in codes if c > cursor]
+    page = codes[:limit]
+    return {
+        "items": [area_out(view.areas[c], view) for c in page],
+        "next_cursor": page[-1] if len(page) == limit else None,
+    }

@@ -1,0 +1,59 @@
+"""Bulk imports from CSV or XLSX: upload, then follow the job's progress and read its report."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, UploadFile
+
+from organizations.api.deps import View
+from organizations.imports import ImportTargets, run_import
+from organizations.models import ImportJob, ImportKind
+from shared.errors import Conflict, NotFound
+from shared.ids import new_id
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+
+
+class Importer:
+    """The import jobs of this process: one runs at a time."""
+
+    def __init__(self, targets: ImportTargets) -> None:
+        self.targets = targets
+        self.running: asyncio.Task[ImportJob] | None = None
+
+    def busy(self) -> bool:
+        return self.running is not None and not self.running.done()
+
+
+def _importer(request: Request) -> Importer:
+    importer: Importer = request.app.state.importer
+    return importer
+
+
+ImporterDep = Annotated[Importer, Depends(_importer)]
+
+
+@router.post("/{kind}", status_code=202, response_model=ImportJob)
+async def start_import(kind: ImportKind, file: UploadFile, importer: ImporterDep, view: View) -> ImportJob:
+    """Starts importing a CSV (UTF-8 or GBK) or XLSX file of areas, organisations or members.
+
+    Import areas first, then organisations, then members: rows refer to what is there already.
+    """
+    if importer.busy():
+        raise Conflict("another import is running: wait for it to finish")
+    data = await file.read()
+    job = ImportJob(id=new_id(), kind=kind, filename=file.filename or "upload")
+    await importer.targets.jobs.add(job, [])
+    importer.running = asyncio.create_task(run_import(job, data, targets=importer.targets, view=view))
+    return job
+
+
+@router.get("/{job_id}", response_model=ImportJob)
+async def get_import(job_id: str, importer: ImporterDep) -> ImportJob:
+    """The job's progress, and the report of refused rows (row, field, reason)."""
+    job = await importer.targets.jobs.get(job_id)
+    if job is None:
+        raise NotFound(f"no import {job_id!r}")
+    return job

@@ -1,0 +1,430 @@
+"""Bulk import of the area tree, organisations and members from CSV (UTF-8 or GBK) or XLSX.
+
+Every row is validated; the report lists (row, field, reason) for every bad one, and the good
+rows are written, keyed by their external code, so importing the same file again changes
+nothing. Each organisation or member is one document written with its events in it (the
+single-document outbox), so an import stopped at any point leaves no half-written
+organisation and loses no event: uploading the file again finishes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from organizations import service
+from organizations.models import (
+    LEVEL_DEPTH,
+    AreaLevel,
+    AreaNode,
+    Contact,
+    ImportJob,
+    ImportKind,
+    ImportStatus,
+    Member,
+    MemberRole,
+    Organization,
+    OrganizationKind,
+    RowError,
+    entity_id,
+)
+from organizations.view import RegistryView
+from shared.china_codes import credit_code_problem, id_number_problem
+from shared.errors import Unprocessable
+from shared.events import Envelope
+from shared.repository import Aggregate, MongoRepository
+
+BATCH_ROWS = 1000
+ERRORS_KEPT = 1000
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _split(value: Any) -> Any:
+    return (
+        [part.strip() for part in value.replace("；", ";").split(";") if part.strip()]
+        if isinstance(value, str)
+        else value
+    )
+
+
+class AreaRowIn(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    code: str = Field(pattern=r"^[0-9]{6,18}$")
+    name: str = Field(min_length=1, max_length=100)
+    name_en: str = Field(default="", max_length=100)
+    level: AreaLevel
+    parent_code: str | None = Field(default=None, pattern=r"^[0-9]{6,18}$")
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+    _blanks = field_validator("parent_code", "lat", "lon", mode="before")(_blank_is_none)
+
+
+class OrganizationRowIn(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    kind: OrganizationKind
+    area_code: str = Field(pattern=r"^[0-9]{6,18}$")
+    party_parent_code: str | None = None
+    address: str = Field(default="", max_length=300)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    contact_name: str = Field(default="", max_length=50)
+    contact_phone: str | None = Field(default=None, pattern=r"^1[3-9][0-9]{9}$")
+    tags: list[str] = Field(default_factory=list, max_length=30)
+    credit_code: str | None = None
+
+    _blanks = field_validator("party_parent_code", "lat", "lon", "contact_phone", "credit_code", mode="before")(
+        _blank_is_none
+    )
+    _lists = field_validator("tags", mode="before")(_split)
+
+    @field_validator("credit_code")
+    @classmethod
+    def _credit_code(cls, value: str | None) -> str | None:
+        if value is not None and (problem := credit_code_problem(value)):
+            raise ValueError(problem)
+        return value
+
+
+class MemberRowIn(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$")
+    name: str = Field(min_length=1, max_length=50)
+    phone: str = Field(pattern=r"^1[3-9][0-9]{9}$")
+    id_number: str = ""
+    roles: list[MemberRole] = Field(min_length=1)
+    organization_codes: list[str] = Field(min_length=1, max_length=20)
+
+    _lists = field_validator("roles", "organization_codes", mode="before")(_split)
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str) -> str:
+        if value and (problem := id_number_problem(value)):
+            raise ValueError(problem)
+        return value.upper()
+
+
+ROW_MODELS: dict[ImportKind, type[BaseModel]] = {
+    ImportKind.AREAS: AreaRowIn,
+    ImportKind.ORGANIZATIONS: OrganizationRowIn,
+    ImportKind.MEMBERS: MemberRowIn,
+}
+
+
+# --- reading a file ---------------------------------------------------------------------
+
+
+def read_table(filename: str, data: bytes) -> tuple[list[str], Iterator[list[str]]]:
+    """The header and the rows of a CSV (UTF-8 or GBK) or XLSX file, as text."""
+    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(data)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise Unprocessable("the file is neither UTF-8 nor GBK text, nor an XLSX workbook", field="file")
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, None)
+    if header is None:
+        raise Unprocessable("the file is empty", field="file")
+    return [h.strip() for h in header], rows
+
+
+def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, IndexError) as exc:
+        raise Unprocessable(f"the file is not an XLSX workbook ({type(exc).__name__})", field="file") from exc
+    cells = sheet.iter_rows(values_only=True)
+    header = next(cells, None)
+    if header is None:
+        raise Unprocessable("the workbook's first sheet is empty", field="file")
+    text_rows = (["" if v is None else str(v) for v in row] for row in cells)
+    return ["" if h is None else str(h).strip() for h in header], text_rows
+
+
+# --- planning: what the import will write -----------------------------------------------
+
+
+@dataclass
+class Plan:
+    """The writes an import makes, decided before any is made, and the rows it refuses."""
+
+    kind: ImportKind
+    total_rows: int = 0
+    unchanged_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    inserts: list[tuple[Aggregate, list[Envelope]]] = field(default_factory=list)
+    updates: list[tuple[Aggregate, list[Envelope]]] = field(default_factory=list)
+
+    def refuse(self, row: int, field_name: str, reason: str) -> None:
+        self.errors.append(RowError(row=row, field=field_name, reason=reason))
+
+    @property
+    def valid_rows(self) -> int:
+        return len(self.inserts) + len(self.updates) + self.unchanged_rows
+
+
+def _digest(row: BaseModel) -> str:
+    return hashlib.sha1(row.model_dump_json().encode()).hexdigest()
+
+
+def plan_import(kind: ImportKind, filename: str, data: bytes, view: RegistryView) -> Plan:
+    """Reads and validates every row; CPU work, run off the event loop."""
+    header, rows = read_table(filename, data)
+    model = ROW_MODELS[kind]
+    required = [name for name, f in model.model_fields.items() if f.is_required()]
+    if missing := [name for name in required if name not in header]:
+        raise Unprocessable(f"the header lacks the columns {', '.join(missing)}", field="file", expected=required)
+    plan = Plan(kind)
+    parsed: list[tuple[int, Any]] = []
+    seen: dict[str, int] = {}
+    for number, cells in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        plan.total_rows += 1
+        try:
+            row = model.model_validate(dict(zip(header, cells, strict=False)))
+        except ValidationError as exc:
+            for error in exc.errors():
+                plan.refuse(number, ".".join(str(p) for p in error["loc"]) or "row", error["msg"])
+            continue
+        code = row.code  # type: ignore[attr-defined]
+        if code in seen:
+            plan.refuse(number, "code", f"the code {code!r} is already on row {seen[code]}")
+            continue
+        seen[code] = number
+        parsed.append((number, row))
+    if kind == ImportKind.AREAS:
+        _plan_areas(plan, parsed, view)
+    elif kind == ImportKind.ORGANIZATIONS:
+        _plan_organizations(plan, parsed, view)
+    else:
+        _plan_members(plan, parsed, view)
+    plan.errors.sort(key=lambda e: e.row)
+    return plan
+
+
+def _plan_areas(plan: Plan, rows: list[tuple[int, AreaRowIn]], view: RegistryView) -> None:
+    levels = {code: node.level for code, node in view.areas.items()}
+    for number, row in rows:  # a parent comes before its children, in the file or already stored
+        parent_level = levels.get(row.parent_code) if row.parent_code else None
+        if row.parent_code and parent_level is None:
+            plan.refuse(number, "parent_code", f"unknown parent area {row.parent_code!r}")
+            continue
+        if (row.parent_code is None) != (row.level == AreaLevel.CITY) or (
+            parent_level is not None and LEVEL_DEPTH[parent_level] + 1 != LEVEL_DEPTH[row.level]
+        ):
+            plan.refuse(number, "level", f"a {row.level} cannot be placed under {row.parent_code or 'nothing'}")
+            continue
+        levels[row.code] = row.level
+        node = AreaNode(id=row.code, **row.model_dump(exclude={"code"}))
+        current = view.areas.get(row.code)
+        if current is None:
+            plan.inserts.append((node, []))
+        elif current == node:
+            plan.unchanged_rows += 1
+        else:
+            plan.updates.append((node, []))
+
+
+def _plan_organizations(plan: Plan, rows: list[tuple[int, OrganizationRowIn]], view: RegistryView) -> None:
+    in_file = {row.code: number for number, row in rows}
+    parents = {o.id: o.party_parent_id for o in view.organizations.values()}
+    refused: dict[str, str] = {}
+    for number, row in rows:
+        if row.area_code not in view.areas:
+            refused[row.code] = "area_code"
+            plan.refuse(number, "area_code", f"unknown area {row.area_code!r}")
+        elif row.party_parent_code and row.party_parent_code not in in_file | view.by_code.keys():
+            refused[row.code] = "party_parent_code"
+            plan.refuse(number, "party_parent_code", f"unknown party parent organization {row.party_parent_code!r}")
+        parents[entity_id("organization", row.code)] = (
+            entity_id("organization", row.party_parent_code) if row.party_parent_code else None
+        )
+    for number, row in rows:
+        if row.code not in refused and _in_cycle(entity_id("organization", row.code), parents):
+            refused[row.code] = "party_parent_code"
+            plan.refuse(number, "party_parent_code", "the Party hierarchy would have a cycle through this row")
+    changed = True
+    while changed:  # a row whose party parent row is refused cannot be imported either
+        changed = False
+        for number, row in rows:
+            if row.code not in refused and row.party_parent_code in refused:
+                refused[row.code] = "party_parent_code"
+                plan.refuse(
+                    number, "party_parent_code", f"its party parent's row ({in_file[row.party_parent_code]}) is refused"
+                )
+                changed = True
+    for _, row in rows:
+        if row.code not in refused:
+            _plan_organization(plan, row, view)
+
+
+def _in_cycle(start: str, parents: dict[str, str | None]) -> bool:
+    seen, current = set(), parents.get(start)
+    while current is not None and current not in seen:
+        if current == start:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False
+
+
+def _plan_organization(plan: Plan, row: OrganizationRowIn, view: RegistryView) -> None:
+    digest = _digest(row)
+    organization_id = entity_id("organization", row.code)
+    current = view.organizations.get(organization_id)
+    if current is not None and current.source_digest == digest:
+        plan.unchanged_rows += 1
+        return
+    fields: dict[str, Any] = {
+        **row.model_dump(include={"code", "name", "kind", "area_code", "address", "lat", "lon", "tags", "credit_code"}),
+        "party_parent_id": entity_id("organization", row.party_parent_code) if row.party_parent_code else None,
+        "contacts": [Contact(name=row.contact_name, phone=row.contact_phone or "")] if row.contact_name else [],
+        "source_digest": digest,
+    }
+    if current is None:
+        organization = Organization(id=organization_id, **fields)
+        plan.inserts.append((organization, [service.registered(organization)]))
+    else:
+        organization = current.model_copy(
+            update={**fields, "version": current.version + 1, "updated_at": datetime.now(UTC)}
+        )
+        plan.updates.append((organization, [service.updated(organization)]))
+
+
+def _plan_members(plan: Plan, rows: list[tuple[int, MemberRowIn]], view: RegistryView) -> None:
+    for number, row in rows:
+        unknown = [c for c in row.organization_codes if c not in view.by_code]
+        if unknown:
+            plan.refuse(number, "organization_codes", f"unknown organization codes: {', '.join(unknown[:5])}")
+            continue
+        member_id = entity_id("member", row.code)
+        digest = _digest(row)
+        if view.member_digests.get(member_id) == digest:
+            plan.unchanged_rows += 1
+            continue
+        member = Member(
+            id=member_id,
+            organization_ids=[view.by_code[c] for c in dict.fromkeys(row.organization_codes)],
+            source_digest=digest,
+            **row.model_dump(exclude={"organization_codes"}),
+        )
+        before = set(view.memberships.get(member_id, ()))
+        events: list[Envelope] = [service.joined(member, o) for o in member.organization_ids if o not in before]
+        events += [service.left(member_id, o) for o in before - set(member.organization_ids)]
+        (plan.updates if member_id in view.memberships else plan.inserts).append((member, events))
+
+
+# --- applying a plan --------------------------------------------------------------------
+
+
+def batches(items: Sequence[Any], size: int = BATCH_ROWS) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class ImportTargets:
+    """Where each kind of row goes, and where jobs are kept."""
+
+    areas: MongoRepository[AreaNode]
+    organizations: MongoRepository[Organization]
+    members: MongoRepository[Member]
+    jobs: MongoRepository[ImportJob]
+
+    def repository(self, kind: ImportKind) -> MongoRepository[Any]:
+        if kind == ImportKind.AREAS:
+            return self.areas
+        return self.organizations if kind == ImportKind.ORGANIZATIONS else self.members
+
+
+def _apply_to_view(kind: ImportKind, aggregates: Sequence[Aggregate], view: RegistryView) -> None:
+    for aggregate in aggregates:
+        if isinstance(aggregate, AreaNode):
+            view.add_areas([aggregate])
+        elif isinstance(aggregate, Organization):
+            view.put_organization(aggregate)
+        elif isinstance(aggregate, Member):
+            view.put_membership(aggregate.id, tuple(aggregate.organization_ids))
+            view.member_digests[aggregate.id] = aggregate.source_digest
+
+
+async def run_import(job: ImportJob, data: bytes, *, targets: ImportTargets, view: RegistryView) -> ImportJob:
+    """Plans the import off the event loop, then writes it a batch at a time, saving progress."""
+    try:
+        plan = await asyncio.to_thread(plan_import, job.kind, job.filename, data, view.snapshot())
+    except Unprocessable as exc:
+        return await _finish(job, ImportStatus.FAILED, exc.message, jobs=targets.jobs)
+    job = job.model_copy(
+        update={
+            "status": ImportStatus.IMPORTING,
+            "total_rows": plan.total_rows,
+            "valid_rows": plan.valid_rows,
+            "unchanged_rows": plan.unchanged_rows,
+            "error_count": len(plan.errors),
+            "errors": plan.errors[:ERRORS_KEPT],
+        }
+    )
+    await targets.jobs.update(job)
+    repo = targets.repository(job.kind)
+    for number, batch in enumerate(batches(plan.inserts)):
+        await repo.insert_many(batch, group=f"{job.id}:{number}")
+        _apply_to_view(job.kind, [a for a, _ in batch], view)
+        job = await _progress(job, len(batch), jobs=targets.jobs)
+    for batch in batches(plan.updates):
+        for aggregate, events in batch:
+            version = getattr(aggregate, "version", None)
+            await repo.update(aggregate, events, expected_version=version - 1 if version else None)
+        _apply_to_view(job.kind, [a for a, _ in batch], view)
+        job = await _progress(job, len(batch), jobs=targets.jobs)
+    return await _finish(job, ImportStatus.DONE, "", jobs=targets.jobs)
+
+
+async def _progress(job: ImportJob, rows: int, *, jobs: MongoRepository[ImportJob]) -> ImportJob:
+    job = job.model_copy(update={"applied_rows": job.applied_rows + rows})
+    await jobs.update(job)
+    return job
+
+
+async def _finish(job: ImportJob, status: ImportStatus, message: str, *, jobs: MongoRepository[ImportJob]) -> ImportJob:
+    job = job.model_copy(update={"status": status, "message": message, "finished_at": datetime.now(UTC)})
+    await jobs.update(job)
+    return job
+
+
+async def interrupt_unfinished(jobs: MongoRepository[ImportJob]) -> None:
+    """At start: imports the last process left running will not finish by themselves."""
+    for status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING):
+        for job in await jobs.page(after=None, limit=1000, where={"status": status}):
+            message = "the service stopped during this import: upload the file again to finish it"
+            await _finish(
+                job.model_copy(update={"status": ImportStatus.INTERRUPTED}),
+                ImportStatus.INTERRUPTED,
+                message,
+                jobs=jobs,
+            )
