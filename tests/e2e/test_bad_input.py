@@ -86,8 +86,8 @@ async def test_bad_bodies_are_refused_and_write_nothing(
     path, collection, valid = ENDPOINTS[service]
     body, status, words = BAD_BODIES[case]
     if service == "organizations" and "organization_id" in str(body):
-        body = {"parent_id": body["organization_id"]}
-        words = "parent_id"
+        body = {"party_parent_id": body["organization_id"]}
+        words = "party_parent_id"
     documents = mongo[stack.database(service)][collection]
     before = await documents.count_documents({})
 
@@ -121,10 +121,10 @@ async def test_an_unknown_organization_is_refused(
 
 
 async def test_an_unknown_parent_organization_is_refused(stack: TestStack, http: httpx.AsyncClient) -> None:
-    body = {"name": "孤儿支部", "kind": "branch", "area_code": AREA, "parent_id": UNKNOWN_ID}
+    body = {"name": "孤儿支部", "kind": "branch", "area_code": AREA, "party_parent_id": UNKNOWN_ID}
     response = await http.post(stack.url("organizations") + "/organizations", json=body)
     assert response.status_code == 422
-    assert response.json()["error"]["field"] == "parent_id"
+    assert response.json()["error"]["field"] == "party_parent_id"
 
 
 @pytest.mark.parametrize(

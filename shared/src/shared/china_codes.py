@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+
 # GB 32100-2015: the unified social credit code (统一社会信用代码), 18 characters.
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -30,7 +32,7 @@ def credit_code_problem(code: str) -> str | None:
 
 
 def id_number_check(first17: str) -> str:
-    return _ID_CHECKS[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+    return _ID_CHECKS[sum(map(operator.mul, map(int, first17), _ID_WEIGHTS)) % 11]
 
 
 def id_number_problem(number: str) -> str | None:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
@@ -61,23 +62,39 @@ async def ensure_topics(settings: ServiceSettings, topics: Sequence[str]) -> Non
         await admin.close()
 
 
+@dataclass(frozen=True)
+class Message:
+    """An event as the CloudEvents Kafka binding's structured mode sends it."""
+
+    type: str
+    key: str  # the aggregate's id: the event's subject
+    value: str  # the whole envelope, as JSON
+    correlation_id: str | None = None
+
+    @classmethod
+    def of(cls, event: Envelope) -> Message:
+        return cls(event.type, event.subject, event.model_dump_json(), event.correlationid)
+
+    @property
+    def headers(self) -> Headers:
+        headers: Headers = [("content-type", b"application/cloudevents+json"), ("ce_type", self.type.encode())]
+        if self.correlation_id:
+            headers.append(("correlation_id", self.correlation_id.encode()))
+        return headers
+
+
 def encode(event: Envelope) -> tuple[bytes, bytes, Headers]:
-    """Key, value and headers of the CloudEvents Kafka binding's structured mode."""
-    headers: Headers = [("content-type", b"application/cloudevents+json"), ("ce_type", event.type.encode())]
-    if event.correlationid:
-        headers.append(("correlation_id", event.correlationid.encode()))
-    return event.subject.encode(), event.model_dump_json().encode(), headers
+    """Key, value and headers of one event's Kafka message."""
+    message = Message.of(event)
+    return message.key.encode(), message.value.encode(), message.headers
 
 
-async def publish(producer: AIOKafkaProducer, topic: str, events: Sequence[Envelope]) -> None:
-    """Sends the events in order and returns once the broker has acknowledged all of them."""
-    sent = []
-    for event in events:
-        key, value, headers = encode(event)
-        sent.append(await producer.send(topic, value=value, key=key, headers=headers))
+async def publish(producer: AIOKafkaProducer, topic: str, messages: Sequence[Message]) -> None:
+    """Sends the messages in order and returns once the broker has acknowledged all of them."""
+    sent = [await producer.send(topic, value=m.value.encode(), key=m.key.encode(), headers=m.headers) for m in messages]
     await asyncio.gather(*sent)
-    for event in events:
-        EVENTS_PUBLISHED.labels(event.type).inc()
+    for message in messages:
+        EVENTS_PUBLISHED.labels(message.type).inc()
 
 
 class ProcessedEvents(Protocol):

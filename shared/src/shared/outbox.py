@@ -18,8 +18,8 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.collection import AsyncCollection
 
-from shared.events import Envelope, parse_event
-from shared.kafka import publish
+from shared.events import Envelope
+from shared.kafka import Message, publish
 from shared.mongo import Document
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,18 @@ def push_events(update: dict[str, Any], events: Sequence[Envelope]) -> dict[str,
 
 
 def _stored(event: Envelope) -> Document:
-    return {"id": event.id, "json": event.model_dump_json()}
+    message = Message.of(event)
+    return {
+        "id": event.id,
+        "type": message.type,
+        "key": message.key,
+        "cid": message.correlation_id,
+        "json": message.value,
+    }
+
+
+def _message(stored: Document) -> Message:
+    return Message(stored["type"], stored["key"], stored["json"], stored["cid"])
 
 
 async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:
@@ -108,7 +119,7 @@ class OutboxRelay:
 
     async def _relay(self, collection: AsyncCollection[Document], doc: Document) -> None:
         stored = doc.get("outbox", [])
-        await publish(self.producer, self.topic, [parse_event(s["json"]) for s in stored])
+        await publish(self.producer, self.topic, [_message(s) for s in stored])
         done = await collection.update_one(
             {"_id": doc["_id"], "outbox": stored}, {"$set": {"outbox": [], "outbox_pending": False}}
         )
@@ -120,6 +131,6 @@ class OutboxRelay:
         updated meanwhile left the group (`push_events`), so its new events are not cleared here."""
         query = {"outbox_group": group, "outbox_pending": True}
         documents = await collection.find(query, {"outbox": 1}).sort("_id", 1).to_list()
-        await publish(self.producer, self.topic, [parse_event(s["json"]) for d in documents for s in d["outbox"]])
+        await publish(self.producer, self.topic, [_message(s) for d in documents for s in d["outbox"]])
         await collection.update_many(query, {"$set": {"outbox": [], "outbox_pending": False, "outbox_group": None}})
         return len(documents)

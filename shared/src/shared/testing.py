@@ -254,8 +254,23 @@ class PlatformApi:
         assert response.status_code == status, response.text
         return response.json()
 
+    async def ensure_area(self, code: str) -> None:
+        """The community `code` (12 digits) and the nodes above it, made where missing."""
+        nodes = [
+            ("350100", "city", None),
+            (code[:6], "district", "350100"),
+            (code[:9], "street", code[:6]),
+            (code[:12], "community", code[:9]),
+        ]
+        for node_code, level, parent in nodes:
+            body = {"code": node_code, "name": f"{level} {node_code}", "level": level, "parent_code": parent}
+            response = await self.http.post(self.stack.url("organizations") + "/areas", json=body)
+            assert response.status_code in (201, 409), response.text
+
     async def register_organization(self, name: str, area_code: str, kind: str = "branch") -> str:
-        """Registers an organisation and waits until needs and resources know it."""
+        """Registers an organisation (in a community made for it if need be) and waits until
+        needs and resources know it."""
+        await self.ensure_area(area_code)
         body = {"name": name, "kind": kind, "area_code": area_code}
         org_id: str = (await self.post("organizations", "/organizations", body))["id"]
 

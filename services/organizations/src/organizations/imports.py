@@ -192,13 +192,19 @@ def _digest(row: BaseModel) -> str:
     return hashlib.sha1(row.model_dump_json().encode()).hexdigest()
 
 
-def plan_import(kind: ImportKind, filename: str, data: bytes, view: RegistryView) -> Plan:
-    """Reads and validates every row; CPU work, run off the event loop."""
+def check_file(kind: ImportKind, filename: str, data: bytes) -> tuple[list[str], Iterator[list[str]]]:
+    """The file's header and rows, if it is a table of that kind at all; Unprocessable if not."""
     header, rows = read_table(filename, data)
-    model = ROW_MODELS[kind]
-    required = [name for name, f in model.model_fields.items() if f.is_required()]
+    required = [name for name, f in ROW_MODELS[kind].model_fields.items() if f.is_required()]
     if missing := [name for name in required if name not in header]:
         raise Unprocessable(f"the header lacks the columns {', '.join(missing)}", field="file", expected=required)
+    return header, rows
+
+
+def plan_import(kind: ImportKind, filename: str, data: bytes, view: RegistryView) -> Plan:
+    """Reads and validates every row; CPU work, run off the event loop."""
+    header, rows = check_file(kind, filename, data)
+    model = ROW_MODELS[kind]
     plan = Plan(kind)
     parsed: list[tuple[int, Any]] = []
     seen: dict[str, int] = {}
@@ -318,6 +324,7 @@ def _plan_organization(plan: Plan, row: OrganizationRowIn, view: RegistryView) -
 
 
 def _plan_members(plan: Plan, rows: list[tuple[int, MemberRowIn]], view: RegistryView) -> None:
+    now = datetime.now(UTC)
     for number, row in rows:
         unknown = [c for c in row.organization_codes if c not in view.by_code]
         if unknown:
@@ -328,10 +335,11 @@ def _plan_members(plan: Plan, rows: list[tuple[int, MemberRowIn]], view: Registr
         if view.member_digests.get(member_id) == digest:
             plan.unchanged_rows += 1
             continue
-        member = Member(
+        member = Member.model_construct(
             id=member_id,
             organization_ids=[view.by_code[c] for c in dict.fromkeys(row.organization_codes)],
             source_digest=digest,
+            created_at=now,
             **row.model_dump(exclude={"organization_codes"}),
         )
         before = set(view.memberships.get(member_id, ()))

@@ -11,7 +11,9 @@ from shared.china_codes import credit_code_problem, id_number_problem
 from shared.schemas import AREA_CODE, ID
 
 PHONE = Field(pattern=r"^1[3-9][0-9]{9}$", examples=["13800001234"])
-CODE = Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$", description="the organisation's own code")
+CODE = Field(
+    default=None, min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$", description="its own (external) code"
+)
 TAG = Field(min_length=1, max_length=30)
 
 

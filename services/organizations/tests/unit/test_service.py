@@ -1,55 +1,147 @@
-"""The registry's use cases against a fake repository."""
+"""The registry's use cases against fakes of its repositories and a real read model."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import pytest
 
 from organizations import service
-from organizations.models import Organization, OrganizationKind
-from organizations.schemas import OrganizationCreate
-from shared.errors import InvalidReference
-from shared.events import Envelope, OrganizationRegistered
+from organizations.models import AreaLevel, Member, MemberRole, Organization, OrganizationKind, OrganizationStatus
+from organizations.schemas import AreaNodeCreate, MemberCreate, OrganizationCreate, OrganizationUpdate, StatusChange
+from organizations.view import OrganizationSearch, RegistryView
+from shared.errors import Conflict, InvalidReference, Unprocessable
+from shared.events import MemberJoined, MemberLeft, OrganizationRegistered, OrganizationSuspended, OrganizationUpdated
+
+from .fakes import FakeRepository
+
+COMMUNITY = "350102001001"
 
 
-class FakeOrganizations:
-    def __init__(self) -> None:
-        self.saved: dict[str, tuple[Organization, list[Envelope]]] = {}
+@pytest.fixture
+async def view() -> RegistryView:
+    view = RegistryView()
+    areas: FakeRepository = FakeRepository()
+    for code, level, parent in [
+        ("350100", AreaLevel.CITY, None),
+        ("350102", AreaLevel.DISTRICT, "350100"),
+        ("350102001", AreaLevel.STREET, "350102"),
+        (COMMUNITY, AreaLevel.COMMUNITY, "350102001"),
+        ("350102001002", AreaLevel.COMMUNITY, "350102001"),
+    ]:
+        await service.add_area(
+            AreaNodeCreate(code=code, name=code, level=level, parent_code=parent), areas=areas, view=view
+        )
+    return view
 
-    async def add(self, organization: Organization, events: Sequence[Envelope]) -> None:
-        self.saved[organization.id] = (organization, list(events))
 
-    async def get(self, organization_id: str) -> Organization | None:
-        return self.saved[organization_id][0] if organization_id in self.saved else None
-
-    async def page(self, *, after: str | None, limit: int) -> list[Organization]:
-        return [o for o, _ in self.saved.values()][:limit]
-
-
-def _cmd(parent_id: str | None = None) -> OrganizationCreate:
+def _org(
+    name: str = "安泰社区党委", parent: str | None = None, area: str = COMMUNITY, **extra: object
+) -> OrganizationCreate:
     return OrganizationCreate(
-        name="安泰社区党委", kind=OrganizationKind.PARTY_COMMITTEE, area_code="350102001001", parent_id=parent_id
-    )
+        name=name, kind=OrganizationKind.PARTY_COMMITTEE, area_code=area, party_parent_id=parent, **extra
+    )  # type: ignore[arg-type]
+
+
+class TestAreas:
+    async def test_a_node_goes_one_level_below_its_parent_only(self, view: RegistryView) -> None:
+        with pytest.raises(Unprocessable, match="cannot be placed under"):
+            await service.add_area(
+                AreaNodeCreate(code="350102001003", name="x", level=AreaLevel.GRID, parent_code="350102001"),
+                areas=FakeRepository(),
+                view=view,
+            )
+
+    async def test_path_and_subtree(self, view: RegistryView) -> None:
+        assert [n.id for n in view.path(COMMUNITY)] == ["350100", "350102", "350102001", COMMUNITY]
+        assert {n.id for n in view.subtree("350102001")} == {"350102001", COMMUNITY, "350102001002"}
 
 
 class TestRegisterOrganization:
-    async def test_it_is_registered_active_and_announced(self) -> None:
-        repo = FakeOrganizations()
-        organization = await service.register_organization(_cmd(), repo=repo)
-        saved, [event] = repo.saved[organization.id]
-        assert saved.status == "active"
-        assert isinstance(event, OrganizationRegistered)
-        assert event.data.organization_id == organization.id and event.data.area_code == "350102001001"
+    async def test_it_is_registered_active_announced_and_counted_at_every_level(self, view: RegistryView) -> None:
+        repo: FakeRepository[Organization] = FakeRepository()
+        organization = await service.register_organization(_org(), repo=repo, view=view)
+        assert organization.status == OrganizationStatus.ACTIVE
+        [event] = repo.events
+        assert isinstance(event, OrganizationRegistered) and event.data.organization_id == organization.id
+        assert [view.organizations_under(c) for c in ("350100", "350102", "350102001", COMMUNITY, "350102001002")] == [
+            1,
+            1,
+            1,
+            1,
+            0,
+        ]
 
-    async def test_it_may_report_to_a_registered_parent(self) -> None:
-        repo = FakeOrganizations()
-        parent = await service.register_organization(_cmd(), repo=repo)
-        child = await service.register_organization(_cmd(parent_id=parent.id), repo=repo)
-        assert child.parent_id == parent.id
+    async def test_an_unknown_area_or_party_parent_registers_nothing(self, view: RegistryView) -> None:
+        repo: FakeRepository[Organization] = FakeRepository()
+        with pytest.raises(InvalidReference, match="area"):
+            await service.register_organization(_org(area="350102001009"), repo=repo, view=view)
+        with pytest.raises(InvalidReference, match="party parent"):
+            await service.register_organization(_org(parent="f" * 32), repo=repo, view=view)
+        assert repo.saved == {} and view.organizations == {}
 
-    async def test_an_unknown_parent_registers_nothing(self) -> None:
-        repo = FakeOrganizations()
-        with pytest.raises(InvalidReference, match="parent"):
-            await service.register_organization(_cmd(parent_id="f" * 32), repo=repo)
-        assert repo.saved == {}
+    async def test_a_code_is_registered_once(self, view: RegistryView) -> None:
+        repo: FakeRepository[Organization] = FakeRepository()
+        await service.register_organization(_org(code="FZ-1"), repo=repo, view=view)
+        with pytest.raises(Conflict, match="FZ-1"):
+            await service.register_organization(_org(code="FZ-1"), repo=repo, view=view)
+
+
+class TestPartyHierarchy:
+    async def test_a_change_that_would_make_a_cycle_is_refused(self, view: RegistryView) -> None:
+        repo: FakeRepository[Organization] = FakeRepository()
+        top = await service.register_organization(_org("街道党工委"), repo=repo, view=view)
+        middle = await service.register_organization(_org("社区党委", parent=top.id), repo=repo, view=view)
+        bottom = await service.register_organization(_org("第一党支部", parent=middle.id), repo=repo, view=view)
+        with pytest.raises(InvalidReference, match="cycle"):
+            await service.update_organization(
+                top.id, OrganizationUpdate(party_parent_id=bottom.id, version=1), repo=repo, view=view
+            )
+        assert list(view.party_ancestors(bottom.id)) == [middle.id, top.id]
+
+    async def test_an_update_needs_the_current_version(self, view: RegistryView) -> None:
+        repo: FakeRepository[Organization] = FakeRepository()
+        organization = await service.register_organization(_org(), repo=repo, view=view)
+        changed = await service.update_organization(
+            organization.id, OrganizationUpdate(name="新名", version=1), repo=repo, view=view
+        )
+        assert changed.version == 2 and isinstance(repo.events[-1], OrganizationUpdated)
+        with pytest.raises(Conflict, match="changed meanwhile"):
+            await service.update_organization(
+                organization.id, OrganizationUpdate(name="旧名", version=1), repo=repo, view=view
+            )
+
+    async def test_a_suspension_is_announced_as_such(self, view: RegistryView) -> None:
+        repo: FakeRepository[Organization] = FakeRepository()
+        organization = await service.register_organization(_org(), repo=repo, view=view)
+        await service.change_status(
+            organization.id, StatusChange(status=OrganizationStatus.SUSPENDED, reason="整改"), repo=repo, view=view
+        )
+        assert any(isinstance(e, OrganizationSuspended) and e.data.reason == "整改" for e in repo.events)
+        assert view.search(OrganizationSearch(status=OrganizationStatus.SUSPENDED), after=None, limit=5)[0].id == (
+            organization.id
+        )
+
+
+class TestMembers:
+    async def test_a_member_counts_once_under_their_own_organisations_areas(self, view: RegistryView) -> None:
+        orgs: FakeRepository[Organization] = FakeRepository()
+        here = await service.register_organization(_org(), repo=orgs, view=view)
+        there = await service.register_organization(_org("邻社区党委", area="350102001002"), repo=orgs, view=view)
+        members: FakeRepository[Member] = FakeRepository()
+        member = await service.add_member(
+            MemberCreate(
+                name="林芳", phone="13800001234", roles=[MemberRole.PARTY_MEMBER], organization_ids=[here.id, there.id]
+            ),
+            members=members,
+            view=view,
+        )
+        assert [type(e) for e in members.events] == [MemberJoined, MemberJoined]
+        assert (view.members_under("350102001"), view.members_under(COMMUNITY), view.members_under("350102001002")) == (
+            1,
+            1,
+            0,
+        )
+        assert (view.members_of(here.id), view.members_of(there.id)) == (1, 1)
+
+        await service.leave_organization(member.id, there.id, members=members, view=view)
+        assert isinstance(members.events[-1], MemberLeft)
+        assert view.members_of(there.id) == 0

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, UploadFile
 
 from organizations.api.deps import View
-from organizations.imports import ImportTargets, run_import
+from organizations.imports import ImportTargets, check_file, run_import
 from organizations.models import ImportJob, ImportKind
 from shared.errors import Conflict, NotFound
 from shared.ids import new_id
@@ -44,6 +44,7 @@ async def start_import(kind: ImportKind, file: UploadFile, importer: ImporterDep
     if importer.busy():
         raise Conflict("another import is running: wait for it to finish")
     data = await file.read()
+    await asyncio.to_thread(check_file, kind, file.filename or "", data)  # refuses what is no table at once
     job = ImportJob(id=new_id(), kind=kind, filename=file.filename or "upload")
     await importer.targets.jobs.add(job, [])
     importer.running = asyncio.create_task(run_import(job, data, targets=importer.targets, view=view))

@@ -1,0 +1,201 @@
+"""Benchmark of the registry at the size of a whole city, through the real service and database.
+
+    make bench-registry                 # the full city: 16,000 organisations, 220,000 members
+    python -m organizations.bench --scale 0.1
+
+Starts its own organisations service (a fresh database, its own topics) on the running local
+stack, imports the synthetic city as CSV files through the HTTP API, then times subtree
+queries and name searches, and the same queries answered by the database itself (the baseline
+the in-memory read model is measured against). Prints a table, then one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pymongo import AsyncMongoClient
+
+from shared.synthetic import City, generate_city, write_csv
+from shared.testing import ServiceProcess, ensure_infra, free_port
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def import_file(http: httpx.AsyncClient, url: str, kind: str, path: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    data = await asyncio.to_thread(path.read_bytes)
+    job = (await http.post(f"{url}/imports/{kind}", files={"file": (path.name, data)})).json()
+    last = -1
+    while job["status"] in ("validating", "importing"):
+        await asyncio.sleep(0.5)
+        job = (await http.get(f"{url}/imports/{job['id']}")).json()
+        if job["applied_rows"] != last:
+            last = job["applied_rows"]
+            print(
+                f"  {kind}: {job['status']} {last:,}/{job['valid_rows']:,} rows ({time.perf_counter() - started:.1f}s)",
+                flush=True,
+            )
+    if job["status"] != "done" or job["error_count"]:
+        raise SystemExit(f"the {kind} import ended {job['status']}: {job['message']} {job['errors'][:3]}")
+    return job
+
+
+async def timed(samples: list[float], call: Any) -> None:
+    started = time.perf_counter()
+    await call
+    samples.append((time.perf_counter() - started) * 1000)
+
+
+async def measure(url: str, mongo_url: str, database: str, city: City, queries: int) -> dict[str, float]:
+    rng = random.Random(7)
+    districts = [a.code for a in city.areas if a.level == "district"]
+    names = [o.name for o in city.organizations]
+    subtree: list[float] = []
+    search: list[float] = []
+    subtree_db: list[float] = []
+    search_db: list[float] = []
+    collection = AsyncMongoClient(mongo_url)[database]["organizations"]
+    async with httpx.AsyncClient(timeout=30) as http:
+        for _ in range(queries):
+            district = rng.choice(districts)
+            name = rng.choice(names)
+            start = rng.randrange(max(1, len(name) - 2))
+            part = name[start : start + 2]
+            await timed(subtree, http.get(f"{url}/organizations", params={"area": district, "limit": 50}))
+            await timed(search, http.get(f"{url}/organizations", params={"name": part, "limit": 50}))
+        for _ in range(max(5, queries // 20)):  # the database is slow at these: fewer samples
+            district = rng.choice(districts)
+            part = rng.choice(names)[:2]
+            await timed(subtree_db, collection.find({"area_code": {"$regex": f"^{district}"}}).limit(50).to_list())
+            await timed(search_db, collection.find({"name": {"$regex": part}}).limit(50).to_list())
+    return {
+        "subtree_p50_ms": percentile(subtree, 50),
+        "subtree_p99_ms": percentile(subtree, 99),
+        "search_p50_ms": percentile(search, 50),
+        "search_p99_ms": percentile(search, 99),
+        "db_subtree_p50_ms": percentile(subtree_db, 50),
+        "db_subtree_p99_ms": percentile(subtree_db, 99),
+        "db_search_p50_ms": percentile(search_db, 50),
+        "db_search_p99_ms": percentile(search_db, 99),
+    }
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+async def main(scale: float, queries: int) -> dict[str, Any]:
+    kafka, mongo = ensure_infra()
+    print(f"[bench] generating the synthetic city at scale {scale:g} ...", flush=True)
+    city = generate_city(scale)
+    run = f"bench{uuid.uuid4().hex[:6]}"
+    folder = Path(tempfile.mkdtemp(prefix="registry-bench-"))
+    files = {
+        "areas": write_csv(city.areas, folder / "areas.csv"),
+        "organizations": write_csv(city.organizations, folder / "organizations.csv", encoding="gbk"),
+        "members": write_csv(city.members, folder / "members.csv"),
+    }
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": kafka,
+        "MONGO_URL": mongo,
+        "MONGO_DB": f"{run}_organizations",
+        "TOPIC_PREFIX": f"{run}.",
+        "HTTP_PORT": str(free_port()),
+        "LOG_LEVEL": "WARNING",
+    }
+    service = ServiceProcess("organizations", int(env["HTTP_PORT"]), env, folder / "organizations.log")
+    service.start()
+    service.wait_ready()
+    try:
+        async with httpx.AsyncClient(timeout=60) as http:
+            started = time.perf_counter()
+            jobs = {kind: await import_file(http, service.url, kind, path) for kind, path in files.items()}
+            import_s = time.perf_counter() - started
+        print(f"[bench] {queries} subtree queries and {queries} name searches ...", flush=True)
+        figures = await measure(service.url, mongo, env["MONGO_DB"], city, queries)
+        assert service.process is not None
+        return {
+            "scale": scale,
+            "areas": len(city.areas),
+            "organizations": jobs["organizations"]["applied_rows"],
+            "members": jobs["members"]["applied_rows"],
+            "import_s": round(import_s, 1),
+            **{k: round(v, 2) for k, v in figures.items()},
+            "rss_mb": rss_mb(service.process.pid),
+        }
+    finally:
+        service.stop()
+        await AsyncMongoClient(mongo).drop_database(env["MONGO_DB"])
+
+
+def report(result: dict[str, Any]) -> None:
+    machine = (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    rows = [
+        (
+            "import",
+            f"{result['areas']:,} areas, {result['organizations']:,} organisations, {result['members']:,} members",
+            f"{result['import_s']} s",
+            "goal < 60 s",
+        ),
+        (
+            "district subtree, 50 organisations",
+            "read model",
+            f"p50 {result['subtree_p50_ms']} ms",
+            f"p99 {result['subtree_p99_ms']} ms (goal < 50)",
+        ),
+        (
+            "",
+            "database ($regex on area_code)",
+            f"p50 {result['db_subtree_p50_ms']} ms",
+            f"p99 {result['db_subtree_p99_ms']} ms",
+        ),
+        (
+            "name search, part of a name",
+            "read model",
+            f"p50 {result['search_p50_ms']} ms",
+            f"p99 {result['search_p99_ms']} ms (goal < 50)",
+        ),
+        (
+            "",
+            "database ($regex on name)",
+            f"p50 {result['db_search_p50_ms']} ms",
+            f"p99 {result['db_search_p99_ms']} ms",
+        ),
+        ("service memory", "RSS", f"{result['rss_mb']} MB", ""),
+    ]
+    print(f"\nRegistry benchmark, scale {result['scale']:g}, on {machine}\n")
+    for row in rows:
+        print(f"  {row[0]:<36} {row[1]:<44} {row[2]:<14} {row[3]}")
+    print()
+    print(json.dumps(result))
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--queries", type=int, default=500)
+    args = parser.parse_args()
+    report(asyncio.run(main(args.scale, args.queries)))
+
+
+if __name__ == "__main__":
+    cli()
