@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -11,7 +12,7 @@ from organizations.imports import plan_import
 from organizations.models import ImportKind, entity_id
 from organizations.view import RegistryView
 from shared.errors import Unprocessable
-from shared.synthetic import generate_city
+from shared.synthetic import generate_city, write_csv
 
 AREAS = (
     "code,name,level,parent_code\n350100,福州市,city,\n350102,鼓楼区,district,350100\n"
@@ -120,13 +121,12 @@ class TestReport:
 
 
 class TestTheSyntheticCity:
-    def test_a_slice_plans_without_a_single_refused_row(self) -> None:
+    def test_a_slice_plans_without_a_single_refused_row(self, tmp_path: Path) -> None:
         city = generate_city(0.005)
         view = RegistryView()
-        from shared.synthetic import write_csv
 
         def plan(kind: ImportKind, rows: list) -> list:
-            data = write_csv(rows, _tmp(kind)).read_bytes()
+            data = write_csv(rows, tmp_path / f"{kind}.csv").read_bytes()
             result = plan_import(kind, f"{kind}.csv", data, view)
             assert result.errors == []
             return [a for a, _ in result.inserts]
@@ -139,10 +139,3 @@ class TestTheSyntheticCity:
         assert members[0].organization_ids[0] == entity_id(
             "organization", city.members[0].organization_codes.split(";")[0]
         )
-
-
-def _tmp(kind: ImportKind):  # type: ignore[no-untyped-def]
-    import tempfile
-    from pathlib import Path
-
-    return Path(tempfile.mkdtemp()) / f"{kind}.csv"
