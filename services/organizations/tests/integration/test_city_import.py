@@ -1,0 +1,144 @@
+"""A slice of the synthetic city imported through a real registry process, counted against the generator."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from openpyxl import Workbook
+
+from shared.synthetic import City, generate_city, write_csv
+from shared.testing import ServiceProcess, free_port, read_topic
+
+pytestmark = pytest.mark.stack
+
+SCALE = 0.01
+
+
+@pytest.fixture(scope="module")
+def city() -> City:
+    return generate_city(SCALE)
+
+
+@pytest.fixture(scope="module")
+def registry(infra: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
+    """A registry of its own: the counts below must see this city and nothing else."""
+    run = f"city{uuid.uuid4().hex[:6]}"
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": infra[0],
+        "MONGO_URL": infra[1],
+        "MONGO_DB": f"{run}_organizations",
+        "TOPIC_PREFIX": f"{run}.",
+        "HTTP_PORT": str(free_port()),
+        "OUTBOX_POLL_SECONDS": "0.2",
+    }
+    service = ServiceProcess("organizations", int(env["HTTP_PORT"]), env, tmp_path_factory.mktemp("logs") / "org.log")
+    service.start()
+    service.wait_ready()
+    yield service
+    service.stop()
+
+
+async def _import(http: httpx.AsyncClient, url: str, kind: str, name: str, data: bytes) -> dict[str, Any]:
+    response = await http.post(f"{url}/imports/{kind}", files={"file": (name, data)})
+    assert response.status_code == 202, response.text
+    job = response.json()
+    for _ in range(600):
+        job = (await http.get(f"{url}/imports/{job['id']}")).json()
+        if job["status"] not in ("validating", "importing"):
+            return job
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the {kind} import did not finish: {job}")
+
+
+def _xlsx(rows: list[Any], path: Path) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(list(rows[0].__dataclass_fields__))
+    for row in rows:
+        sheet.append(list(row.__dict__.values()))
+    workbook.save(path)
+    return path.read_bytes()
+
+
+def _expected_counts(city: City) -> tuple[Counter[str], Counter[str]]:
+    parent = {a.code: a.parent_code for a in city.areas}
+
+    def lineage(code: str) -> Iterator[str]:
+        while code:
+            yield code
+            code = parent[code]
+
+    area_of = {o.code: o.area_code for o in city.organizations}
+    organizations = Counter(c for o in city.organizations for c in lineage(o.area_code))
+    members = Counter(c for m in city.members for c in lineage(area_of[m.organization_codes.split(";")[0]]))
+    return organizations, members
+
+
+class TestImportingTheCity:
+    async def test_every_level_counts_what_the_generator_made_and_a_second_import_changes_nothing(
+        self, city: City, registry: ServiceProcess, tmp_path: Path, infra: tuple[str, str]
+    ) -> None:
+        async with httpx.AsyncClient(timeout=30) as http:
+            areas = await _import(
+                http, registry.url, "areas", "areas.csv", write_csv(city.areas, tmp_path / "a.csv").read_bytes()
+            )
+            organizations = await _import(
+                http,
+                registry.url,
+                "organizations",
+                "organizations.csv",
+                write_csv(city.organizations, tmp_path / "o.csv", encoding="gbk").read_bytes(),
+            )
+            members = await _import(
+                http, registry.url, "members", "members.xlsx", _xlsx(city.members, tmp_path / "m.xlsx")
+            )
+            for job, rows in ((areas, city.areas), (organizations, city.organizations), (members, city.members)):
+                assert (job["status"], job["error_count"], job["applied_rows"]) == ("done", 0, len(rows)), job
+
+            expected_orgs, expected_members = _expected_counts(city)
+            for area in city.areas:
+                if area.level in ("city", "district", "street", "community"):
+                    node = (await http.get(f"{registry.url}/areas/{area.code}")).json()
+                    assert (node["organizations"], node["members"]) == (
+                        expected_orgs[area.code],
+                        expected_members[area.code],
+                    ), area
+
+            again = await _import(
+                http,
+                registry.url,
+                "organizations",
+                "organizations.csv",
+                write_csv(city.organizations, tmp_path / "o2.csv").read_bytes(),
+            )
+            assert (again["unchanged_rows"], again["applied_rows"]) == (len(city.organizations), 0)
+
+        topic = registry.env["TOPIC_PREFIX"] + "organizations.events"
+        joined = sum(len(m.organization_codes.split(";")) for m in city.members)
+        wanted = len(city.organizations) + joined
+        records = await read_topic(infra[0], topic, until=lambda rs: len(rs) >= wanted, within=60)
+        types = Counter(json.loads(r.value)["type"] for r in records)
+        assert types == {"organization.registered": len(city.organizations), "member.joined": joined}
+
+    async def test_a_file_that_is_no_table_is_refused_at_once(self, registry: ServiceProcess) -> None:
+        async with httpx.AsyncClient(timeout=30) as http:
+            not_xlsx = await http.post(
+                f"{registry.url}/imports/organizations", files={"file": ("o.xlsx", b"PK\x03\x04 this is no workbook")}
+            )
+            utf16 = await http.post(
+                f"{registry.url}/imports/members", files={"file": ("m.csv", "姓名".encode("utf-16"))}
+            )
+            huge = await http.post(
+                f"{registry.url}/imports/members", files={"file": ("m.csv", b"x" * 50 * 1024 * 1024)}
+            )
+        assert (not_xlsx.status_code, utf16.status_code, huge.status_code) == (422, 422, 413)
+        assert "not an XLSX" in not_xlsx.json()["error"]["message"]
+        assert "neither UTF-8 nor GBK" in utf16.json()["error"]["message"]
