@@ -4,13 +4,16 @@ UV := deploy/local/uv
 DEMO ?= 0.01
 STACK := python3 deploy/local/stack.py
 
-.PHONY: up down status test lint format sync stack contracts
+.PHONY: up down wipe status test lint format sync contracts bench bench-registry
 
 up: sync           ## install, start Kafka, FerretDB and the five services, load the demo, print the URLs
 	$(STACK) up --services --demo $(DEMO)
 
 down:              ## stop everything `make up` or the tests started
 	$(STACK) down
+
+wipe:              ## stop everything and delete the stored data (not the downloads)
+	$(STACK) wipe
 
 status:
 	$(STACK) status
@@ -33,3 +36,9 @@ sync:
 
 contracts:         ## rewrite the event schema snapshots after a deliberate contract change
 	$(UV) run python -m shared.contract --write
+
+bench: bench-registry  ## every benchmark; each prints a table, then one JSON line
+
+bench-registry:    ## import the whole synthetic city through the registry, time its queries
+	$(STACK) up
+	$(UV) run python -m organizations.bench

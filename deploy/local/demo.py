@@ -1,8 +1,11 @@
-"""Loads a deterministic slice of a synthetic city through the services' HTTP APIs.
+"""Loads a deterministic slice of the synthetic city through the services' HTTP APIs.
 
-    python deploy/local/demo.py                # about 1% of a Fuzhou-sized city
-    python deploy/local/demo.py --scale 1      # all of it: 16,000 organisations, 20,006 needs,
-                                               # 11,387 venues and services
+    python deploy/local/demo.py                # 1% of a Fuzhou-sized city
+    python deploy/local/demo.py --scale 1      # all of it: 16,000 organisations, 220,000 members,
+                                               # 20,006 needs, 11,387 venues and services
+
+The registry imports the city's areas, organisations and members as CSV files; needs, venues
+and services are then posted for its organisations.
 
 Runs in the project's virtualenv (make up calls it). Same seed, same city.
 """
@@ -13,46 +16,20 @@ import argparse
 import asyncio
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from organizations.models import entity_id
+from shared.synthetic import City, generate_city, write_csv
 from shared.taxonomy import Category
 
 # Fuzhou's figures (DOMAIN.md): the scale the platform must carry.
-ORGANIZATIONS, NEEDS, VENUES, SERVICES = 16_000, 20_006, 7_204, 4_183
-DISTRICTS = {
-    "350102": "鼓楼区",
-    "350103": "台江区",
-    "350104": "仓山区",
-    "350105": "马尾区",
-    "350111": "晋安区",
-    "350112": "长乐区",
-    "350121": "闽侯县",
-    "350122": "连江县",
-    "350123": "罗源县",
-    "350124": "闽清县",
-    "350125": "永泰县",
-    "350128": "平潭县",
-    "350181": "福清市",
-}
-STREETS_PER_DISTRICT, COMMUNITIES_PER_STREET = 13, 16
-KINDS = {  # kind: (share of organisations, name pattern)
-    "branch": (0.40, "{place}第{n}党支部"),
-    "general_branch": (0.08, "{place}党总支"),
-    "private_enterprise": (0.18, "{place}{trade}有限公司党支部"),
-    "social_organization": (0.08, "{place}志愿服务协会"),
-    "school": (0.05, "{place}小学党支部"),
-    "hospital": (0.03, "{place}社区卫生服务中心党支部"),
-    "shop": (0.10, "{place}{trade}店"),
-    "government_unit": (0.04, "{place}街道办事处党工委"),
-    "union": (0.02, "{place}工会"),
-    "commercial_building": (0.02, "{place}商务楼宇党委"),
-}
-TRADES = ["科技", "物流", "餐饮", "电子", "建筑", "医药", "文化传媒", "金融", "家政", "理发"]
-PLACES = ["东街", "安泰", "温泉", "鼓东", "水部", "华大", "五凤", "洪山", "南街", "王庄", "茶亭", "上渡"]
+NEEDS, VENUES, SERVICES = 20_006, 7_204, 4_183
 NEED_TITLES = {
     Category.VENUE: "主题党日活动借用会议室",
     Category.FIRST_AID_TRAINING: "员工急救知识培训",
@@ -63,15 +40,6 @@ NEED_TITLES = {
     Category.HAIRCUT: "高龄老人上门理发",
     Category.LECTURER: "党课宣讲师资",
 }
-
-
-def area_codes() -> list[str]:
-    return [
-        f"{d}{s:03d}{c:03d}"
-        for d in DISTRICTS
-        for s in range(1, STREETS_PER_DISTRICT + 1)
-        for c in range(1, COMMUNITIES_PER_STREET + 1)
-    ]
 
 
 class Loader:
@@ -110,25 +78,34 @@ async def in_steps(what: str, jobs: Sequence[Callable[[], Awaitable[Any]]]) -> l
     return list(results)
 
 
+async def import_city(http: httpx.AsyncClient, url: str, city: City) -> None:
+    """The city's areas, organisations and members, through the registry's import API."""
+    for kind, rows in (("areas", city.areas), ("organizations", city.organizations), ("members", city.members)):
+        with tempfile.TemporaryDirectory() as folder:
+            data = write_csv(rows, Path(folder) / f"{kind}.csv").read_bytes()
+        job = (await http.post(f"{url}/imports/{kind}", files={"file": (f"{kind}.csv", data)})).json()
+        while job["status"] in ("validating", "importing"):
+            await asyncio.sleep(0.5)
+            job = (await http.get(f"{url}/imports/{job['id']}")).json()
+            print(f"  {kind}: {job['applied_rows']:,}/{job['valid_rows']:,}", flush=True)
+        if job["status"] != "done":
+            raise SystemExit(f"[demo] importing {kind} ended {job['status']}: {job['message']}")
+
+
 async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) -> dict[str, int]:
     rng = random.Random(seed)
-    areas = area_codes()
-    kinds = list(KINDS)
-    weights = [KINDS[k][0] for k in kinds]
-    async with httpx.AsyncClient(timeout=30) as http:
+    city = generate_city(scale)
+    async with httpx.AsyncClient(timeout=60) as http:
         existing = (await http.get(urls["organizations"] + "/organizations", params={"limit": 1})).json()
         if existing["items"]:
             print("[demo] the registry already has organisations: not loading the demo again", flush=True)
             return {}
+        await import_city(http, urls["organizations"], city)
+        orgs = [
+            {"id": entity_id("organization", o.code), "name": o.name, "area_code": o.area_code[:12]}
+            for o in city.organizations
+        ]
         loader = Loader(http, urls, concurrency)
-
-        def organization(i: int) -> Callable[[], Awaitable[Any]]:
-            kind = rng.choices(kinds, weights)[0]
-            name = KINDS[kind][1].format(place=rng.choice(PLACES), trade=rng.choice(TRADES), n=i % 9 + 1)
-            body = {"name": name, "kind": kind, "area_code": rng.choice(areas)}
-            return lambda: loader.post("organizations", "/organizations", body)
-
-        orgs = await in_steps("organisations", [organization(i) for i in range(round(ORGANIZATIONS * scale))])
 
         def need(i: int) -> Callable[[], Awaitable[Any]]:
             org = rng.choice(orgs)
@@ -145,7 +122,7 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
         def resource(kind: str) -> Callable[[], Awaitable[Any]]:
             org = rng.choice(orgs)
             category = Category.VENUE if kind == "venue" else rng.choice(list(NEED_TITLES)[1:])
-            name = f"{org['name'].removesuffix('党支部')}{'党群活动室' if kind == 'venue' else '志愿服务'}"
+            name = f"{org['name']}{'党群活动室' if kind == 'venue' else '志愿服务队'}"
             body = {
                 "organization_id": org["id"],
                 "kind": kind,
@@ -160,7 +137,13 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
         supply += [resource("service") for _ in range(round(SERVICES * scale))]
         await in_steps("venues and services", supply)
         needs = await in_steps("needs", [need(i) for i in range(round(NEEDS * scale))])
-    return {"organisations": len(orgs), "needs": len(needs), "supply": len(supply)}
+    return {
+        "areas": len(city.areas),
+        "organisations": len(orgs),
+        "members": len(city.members),
+        "needs": len(needs),
+        "venues and services": len(supply),
+    }
 
 
 def main() -> int:

@@ -4,6 +4,7 @@
     python3 deploy/local/stack.py up        # install, then start Kafka and FerretDB (idempotent)
     python3 deploy/local/stack.py services  # start the five services (idempotent)
     python3 deploy/local/stack.py down      # stop everything this stack started, services too
+    python3 deploy/local/stack.py wipe      # down, then delete the stored data
     python3 deploy/local/stack.py status
 
 Standard library only: it runs before the project's virtualenv exists. Everything it writes
@@ -456,6 +457,15 @@ def down() -> None:
         proc.stop()
 
 
+def wipe() -> None:
+    """Stops everything and deletes the stored data (Kafka's, PostgreSQL's, FerretDB's); the
+    downloads and builds stay."""
+    down()
+    for folder in (DATA, postgres_data()):
+        shutil.rmtree(folder, ignore_errors=True)
+    log("data deleted")
+
+
 def status() -> None:
     procs = [Process(p.stem, 0) for p in sorted(RUN.glob("*.pid"))] if RUN.exists() else []
     if not procs:
@@ -467,13 +477,15 @@ def status() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["install", "up", "services", "down", "status"])
+    parser.add_argument("command", choices=["install", "up", "services", "down", "wipe", "status"])
     parser.add_argument("--services", action="store_true", help="with up: start the five services too")
     parser.add_argument("--demo", metavar="SCALE", help="with up: load that share of the synthetic city")
     args = parser.parse_args()
     started = time.monotonic()
     try:
-        {"install": install, "up": up, "services": start_services, "down": down, "status": status}[args.command]()
+        {"install": install, "up": up, "services": start_services, "down": down, "wipe": wipe, "status": status}[
+            args.command
+        ]()
         if args.command == "up" and args.services:
             start_services()
         if args.command == "up" and args.demo:

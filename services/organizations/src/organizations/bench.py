@@ -51,7 +51,8 @@ async def import_file(http: httpx.AsyncClient, url: str, kind: str, path: Path) 
             )
     if job["status"] != "done" or job["error_count"]:
         raise SystemExit(f"the {kind} import ended {job['status']}: {job['message']} {job['errors'][:3]}")
-    return job
+    finished: dict[str, Any] = job
+    return finished
 
 
 async def timed(samples: list[float], call: Any) -> None:
@@ -68,7 +69,8 @@ async def measure(url: str, mongo_url: str, database: str, city: City, queries: 
     search: list[float] = []
     subtree_db: list[float] = []
     search_db: list[float] = []
-    collection = AsyncMongoClient(mongo_url)[database]["organizations"]
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)
+    collection = client[database]["organizations"]
     async with httpx.AsyncClient(timeout=30) as http:
         for _ in range(queries):
             district = rng.choice(districts)
