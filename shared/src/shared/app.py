@@ -122,12 +122,14 @@ def _probes() -> APIRouter:
 
 
 def outbox_relay(infra: Infra, collections: Sequence[AsyncCollection[Document]], topic: str) -> OutboxRelay:
-    """The relay of the service's aggregates' pending events to its topic."""
+    """The relay of the service's aggregates' pending events to its topic (and of its bulk
+    writes' outbox groups, kept in `outbox_groups`)."""
     settings = infra.settings
     return OutboxRelay(
         collections,
         infra.producer,
         settings.topic(topic),
+        groups=infra.db["outbox_groups"],
         poll_seconds=settings.outbox_poll_seconds,
         enabled=settings.outbox_relay,
     )

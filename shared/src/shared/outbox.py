@@ -5,6 +5,13 @@ events go to the document's `outbox` array and `outbox_pending` is set. The rela
 pending events (in order, acknowledged by the broker) and only then removes them. A crash
 between the write and the publish delays the events; it never loses them. A crash between
 the publish and the removal publishes them again: consumers are idempotent.
+
+Bulk writes (an import of 220,000 members) use outbox groups instead, so the relay need not
+rewrite every document: a group document is written first (pending, open), then the aggregates
+with their events in their own `outbox` and the group's name, then the group is closed. The
+relay publishes the events of a closed group's documents and marks the group done. A group
+left open longer than `ABANDONED` (its writer died) is relayed as it is: the events of the
+documents that were written go out. The events stay in the documents as a record.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -26,12 +34,24 @@ log = logging.getLogger(__name__)
 
 
 def with_events(document: Document, events: Sequence[Envelope], *, group: str | None = None) -> Document:
-    """A new aggregate document carrying its first events.
+    """A new aggregate document carrying its first events, relayed by themselves or, with
+    `group`, as part of that outbox group (see `open_group`)."""
+    pending = bool(events) and group is None
+    return {**document, "outbox": [_stored(e) for e in events], "outbox_pending": pending, "outbox_group": group}
 
-    `group` names a bulk write (an import batch) whose documents the relay may clear together,
-    with one update instead of one a document.
-    """
-    return {**document, "outbox": [_stored(e) for e in events], "outbox_pending": bool(events), "outbox_group": group}
+
+ABANDONED = timedelta(minutes=5)
+
+
+async def open_group(groups: AsyncCollection[Document], name: str, collection: str) -> None:
+    """Records a bulk write's group, before any of its documents is written."""
+    fields = {"collection": collection, "pending": True, "open": True, "opened_at": datetime.now(UTC)}
+    await groups.update_one({"_id": name}, {"$set": fields}, upsert=True)
+
+
+async def close_group(groups: AsyncCollection[Document], name: str) -> None:
+    """All of the group's documents are written: the relay may publish their events."""
+    await groups.update_one({"_id": name}, {"$set": {"open": False}})
 
 
 def push_events(update: dict[str, Any], events: Sequence[Envelope]) -> dict[str, Any]:
@@ -59,6 +79,7 @@ def _message(stored: Document) -> Message:
 
 
 async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:
+    """The indexes the relay's queries need (on the groups collection too)."""
     await collection.create_index("outbox_pending")
     await collection.create_index("outbox_group")
 
@@ -72,11 +93,13 @@ class OutboxRelay:
         producer: AIOKafkaProducer,
         topic: str,
         *,
+        groups: AsyncCollection[Document] | None = None,
         poll_seconds: float = 0.5,
         enabled: bool = True,
     ) -> None:
         self.enabled = enabled
         self.collections = collections
+        self.groups = groups
         self.producer = producer
         self.topic = topic
         self.poll_seconds = poll_seconds
@@ -102,20 +125,24 @@ class OutboxRelay:
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
     async def relay_once(self, batch: int = 200) -> int:
-        """Publishes one batch of pending events per collection; returns how many documents it cleared."""
-        cleared = 0
+        """Publishes one batch of pending documents per collection, and pending groups; returns
+        how many documents it relayed."""
+        relayed = 0
         for collection in self.collections:
-            pending = collection.find({"outbox_pending": True}, {"outbox": 1, "outbox_group": 1}).limit(batch)
-            groups_done: set[str] = set()
-            async for doc in pending:
-                group = doc.get("outbox_group")
-                if group is None:
-                    await self._relay(collection, doc)
-                    cleared += 1
-                elif group not in groups_done:
-                    groups_done.add(group)
-                    cleared += await self._relay_group(collection, group)
-        return cleared
+            async for doc in collection.find({"outbox_pending": True}, {"outbox": 1}).limit(batch):
+                await self._relay(collection, doc)
+                relayed += 1
+        if self.groups is not None:
+            by_name = {c.name: c for c in self.collections}
+            abandoned = datetime.now(UTC) - ABANDONED
+            ready = {
+                "pending": True,
+                "collection": {"$in": list(by_name)},
+                "$or": [{"open": False}, {"opened_at": {"$lt": abandoned}}],
+            }
+            async for group in self.groups.find(ready).sort("_id", 1).limit(10):
+                relayed += await self._relay_group(by_name[group["collection"]], group["_id"])
+        return relayed
 
     async def _relay(self, collection: AsyncCollection[Document], doc: Document) -> None:
         stored = doc.get("outbox", [])
@@ -127,10 +154,10 @@ class OutboxRelay:
             await collection.update_one({"_id": doc["_id"]}, {"$pullAll": {"outbox": stored}})
 
     async def _relay_group(self, collection: AsyncCollection[Document], group: str) -> int:
-        """Publishes a bulk write's events, then clears its documents with one update. A document
-        updated meanwhile left the group (`push_events`), so its new events are not cleared here."""
-        query = {"outbox_group": group, "outbox_pending": True}
-        documents = await collection.find(query, {"outbox": 1}).sort("_id", 1).to_list()
+        """A group's documents are written after the group: whichever exist carry its events. A
+        document updated since left the group (`push_events`) and is relayed by itself."""
+        assert self.groups is not None
+        documents = await collection.find({"outbox_group": group}, {"outbox": 1}).sort("_id", 1).to_list()
         await publish(self.producer, self.topic, [_message(s) for d in documents for s in d["outbox"]])
-        await collection.update_many(query, {"$set": {"outbox": [], "outbox_pending": False, "outbox_group": None}})
-        return len(documents)
+        await self.groups.update_one({"_id": group}, {"$set": {"pending": False}})
+        return max(1, len(documents))

@@ -11,7 +11,7 @@ from pymongo.errors import BulkWriteError
 
 from shared.events import Envelope
 from shared.mongo import Document
-from shared.outbox import push_events, with_events
+from shared.outbox import close_group, open_group, push_events, with_events
 
 
 class Aggregate(BaseModel):
@@ -29,9 +29,16 @@ class MongoRepository(Generic[A]):
 
     model: ClassVar[type[Aggregate]]
 
-    def __init__(self, collection: AsyncCollection[Document], on_events: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        collection: AsyncCollection[Document],
+        on_events: Callable[[], None],
+        *,
+        groups: AsyncCollection[Document] | None = None,
+    ) -> None:
         self.collection = collection
         self.on_events = on_events  # wakes the outbox relay
+        self.groups = groups  # outbox groups, for bulk inserts
 
     async def add(self, aggregate: A, events: Sequence[Envelope]) -> None:
         document = aggregate.model_dump(exclude={"id"}) | {"_id": aggregate.id}
@@ -56,17 +63,26 @@ class MongoRepository(Generic[A]):
     async def insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], *, group: str) -> int:
         """Inserts new aggregates with their events, as one outbox group; those already stored
         (a resumed import) are left as they are."""
+        if not any(events for _, events in aggregates):
+            return await self._insert_many(aggregates, None)
+        assert self.groups is not None, "bulk inserts with events need the outbox groups collection"
+        await open_group(self.groups, group, self.collection.name)
+        try:
+            return await self._insert_many(aggregates, group)
+        finally:
+            await close_group(self.groups, group)
+            self.on_events()
+
+    async def _insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], group: str | None) -> int:
         if not aggregates:
             return 0
         documents = [with_events(a.model_dump(exclude={"id"}) | {"_id": a.id}, e, group=group) for a, e in aggregates]
         try:
             result = await self.collection.insert_many(documents, ordered=False)
-            self.on_events()
             return len(result.inserted_ids)
         except BulkWriteError as exc:
             if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
                 raise
-            self.on_events()
             return int(exc.details["nInserted"])
 
     async def all(self) -> AsyncIterator[A]:

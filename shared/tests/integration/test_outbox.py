@@ -12,7 +12,8 @@ from shared.config import ServiceSettings
 from shared.events import NeedPosted, NeedPostedData
 from shared.kafka import create_producer, ensure_topics
 from shared.mongo import Document
-from shared.outbox import OutboxRelay, ensure_outbox_index, push_events, with_events
+from shared.outbox import OutboxRelay, ensure_outbox_index, open_group, push_events, with_events
+from shared.repository import Aggregate, MongoRepository
 from shared.taxonomy import Category
 from shared.testing import read_topic
 
@@ -77,3 +78,42 @@ class TestRelay:
         records = await read_topic(settings.kafka_bootstrap_servers, topic, until=lambda rs: len(rs) >= 3)
         assert [json.loads(r.value)["data"]["title"] for r in records] == ["first", "second", "third"]
         assert {r.key for r in records} == {b"n1"}
+
+
+class Thing(Aggregate):
+    name: str
+
+
+class TestGroups:
+    async def test_a_bulk_write_is_relayed_once_closed_and_an_updated_document_by_itself(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    ) -> None:
+        topic = settings.topic("things.events")
+        await ensure_topics(settings, [topic])
+        db = mongo[settings.database]
+        things = db["things"]
+        await ensure_outbox_index(things)
+        repo: MongoRepository[Thing] = MongoRepository(things, on_events=lambda: None, groups=db["outbox_groups"])
+        repo.model = Thing
+        producer = create_producer(settings)
+        await producer.start()
+        relay = OutboxRelay([things], producer, topic, groups=db["outbox_groups"])
+        try:
+            await open_group(db["outbox_groups"], "stuck", "things")  # a writer that died with its group open
+            rows = [(Thing(id=f"t{i}", name=str(i)), [_event(f"t{i}", f"bulk {i}")]) for i in range(3)]
+            assert await repo.insert_many(rows, group="g1") == 3
+            assert await repo.insert_many(rows, group="g2") == 0  # a resumed import: nothing twice
+            await repo.update(Thing(id="t1", name="changed"), [_event("t1", "after")])
+
+            assert await relay.relay_once() >= 3
+            assert await relay.relay_once() == 0
+            groups = {g["_id"]: g for g in await db["outbox_groups"].find().to_list()}
+            assert not groups["g1"]["pending"] and groups["stuck"]["pending"]  # not abandoned yet
+        finally:
+            await producer.stop()
+            await mongo.drop_database(settings.database)
+
+        # t1 left the group when it was updated: its own relay published its bulk event with the new one
+        records = await read_topic(settings.kafka_bootstrap_servers, topic, until=lambda rs: len(rs) >= 4, within=10)
+        titles = sorted(json.loads(r.value)["data"]["title"] for r in records)
+        assert titles == ["after", "bulk 0", "bulk 1", "bulk 2"]

@@ -400,10 +400,19 @@ async def run_import(job: ImportJob, data: bytes, *, targets: ImportTargets, vie
     )
     await targets.jobs.update(job)
     repo = targets.repository(job.kind)
-    for number, batch in enumerate(batches(plan.inserts)):
-        await repo.insert_many(batch, group=f"{job.id}:{number}")
+    slots = asyncio.Semaphore(2)  # two batches in flight keep the database busy on both cores
+    applied = 0
+
+    async def insert(number: int, batch: Sequence[tuple[Aggregate, list[Envelope]]]) -> None:
+        nonlocal applied, job
+        async with slots:
+            await repo.insert_many(batch, group=f"{job.id}:{number:05d}")
         _apply_to_view(job.kind, [a for a, _ in batch], view)
-        job = await _progress(job, len(batch), jobs=targets.jobs)
+        applied += len(batch)
+        job = job.model_copy(update={"applied_rows": applied})
+        await targets.jobs.update(job)
+
+    await asyncio.gather(*(insert(n, b) for n, b in enumerate(batches(plan.inserts))))
     for batch in batches(plan.updates):
         for aggregate, events in batch:
             version = getattr(aggregate, "version", None)

@@ -58,11 +58,15 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     await db["members"].create_index("organization_ids")
     await db["api_keys"].create_index("organization_id")
     await db["imports"].create_index("status")
+    await db["outbox_groups"].create_index("pending")
     relay = outbox_relay(infra, [db["organizations"], db["members"]], ORGANIZATIONS_TOPIC)
     app.state.settings = settings
-    app.state.areas = areas = MongoAreaRepository(db["areas"], on_events=relay.wake)
-    app.state.organizations = organizations = MongoOrganizationRepository(db["organizations"], on_events=relay.wake)
-    app.state.members = members = MongoMemberRepository(db["members"], on_events=relay.wake)
+    app.state.areas = areas = MongoAreaRepository(db["areas"], on_events=relay.wake, groups=db["outbox_groups"])
+    groups = db["outbox_groups"]
+    app.state.organizations = organizations = MongoOrganizationRepository(
+        db["organizations"], on_events=relay.wake, groups=groups
+    )
+    app.state.members = members = MongoMemberRepository(db["members"], on_events=relay.wake, groups=groups)
     app.state.keys = MongoApiKeyRepository(db["api_keys"], on_events=relay.wake)
     jobs = MongoImportJobRepository(db["imports"], on_events=relay.wake)
     await interrupt_unfinished(jobs)

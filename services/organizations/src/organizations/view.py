@@ -34,6 +34,7 @@ class RegistryView:
     memberships: dict[str, tuple[str, ...]] = field(default_factory=dict)  # member id → organisation ids
     member_digests: dict[str, str] = field(default_factory=dict)  # member id → digest of its import row
     _order: list[str] = field(default_factory=list)  # organisation ids, sorted: the cursor order
+    _folded_names: dict[str, str] = field(default_factory=dict)  # organisation id → name, casefolded
     _lineage: dict[str, frozenset[str]] = field(default_factory=dict)  # organisation id → its area's ancestors
     _org_totals: Counter[str] = field(default_factory=Counter)  # area node → organisations in its subtree
     _member_totals: Counter[str] = field(default_factory=Counter)  # area node → members in its subtree
@@ -89,6 +90,7 @@ class RegistryView:
             self._move(organization.id, previous.area_code, organization.area_code)
         self.organizations[organization.id] = organization
         self.by_code[organization.code] = organization.id
+        self._folded_names[organization.id] = organization.name.casefold()
         if previous is None:
             self._lineage[organization.id] = frozenset(n.id for n in self.path(organization.area_code))
             self._org_totals.update(self._lineage[organization.id])
@@ -116,7 +118,7 @@ class RegistryView:
         for organization_id in self._order[start:]:
             organization = self.organizations[organization_id]
             if (
-                (name is None or name in organization.name.casefold())
+                (name is None or name in self._folded_names[organization_id])
                 and (query.kind is None or organization.kind == query.kind)
                 and (query.status is None or organization.status == query.status)
                 and (query.tag is None or query.tag in organization.tags)
