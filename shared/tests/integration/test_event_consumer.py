@@ -6,7 +6,6 @@ import asyncio
 import json
 import uuid
 
-import pytest
 from pymongo import AsyncMongoClient
 
 from shared.config import ServiceSettings
@@ -27,20 +26,6 @@ def _need_posted(title: str) -> NeedPosted:
         quantity=1,
     )
     return NeedPosted(source="/tests", subject=data.need_id, data=data)
-
-
-@pytest.fixture
-def settings(infra: tuple[str, str]) -> ServiceSettings:
-    run = uuid.uuid4().hex[:8]
-    return ServiceSettings(
-        service_name="consumer-test",
-        http_port=0,
-        kafka_bootstrap_servers=infra[0],
-        mongo_url=infra[1],
-        mongo_db=f"consumer_test_{run}",
-        topic_prefix=f"c{run}.",
-        consumer_backoff_seconds=0.01,
-    )
 
 
 class TestPoisonMessages:

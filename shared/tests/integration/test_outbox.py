@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import uuid
 
-import pytest
 from pymongo import AsyncMongoClient
 
 from shared.config import ServiceSettings
@@ -28,19 +26,6 @@ def _event(need_id: str, title: str) -> NeedPosted:
         quantity=1,
     )
     return NeedPosted(source="/tests", subject=need_id, data=data)
-
-
-@pytest.fixture
-def settings(infra: tuple[str, str]) -> ServiceSettings:
-    run = uuid.uuid4().hex[:8]
-    return ServiceSettings(
-        service_name="outbox-test",
-        http_port=0,
-        kafka_bootstrap_servers=infra[0],
-        mongo_url=infra[1],
-        mongo_db=f"outbox_test_{run}",
-        topic_prefix=f"o{run}.",
-    )
 
 
 class TestRelay:

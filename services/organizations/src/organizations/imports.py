@@ -259,13 +259,14 @@ def _plan_areas(plan: Plan, rows: list[tuple[int, AreaRowIn]], view: RegistryVie
 
 def _plan_organizations(plan: Plan, rows: list[tuple[int, OrganizationRowIn]], view: RegistryView) -> None:
     in_file = {row.code: number for number, row in rows}
+    known = in_file.keys() | view.by_code.keys()
     parents = {o.id: o.party_parent_id for o in view.organizations.values()}
     refused: dict[str, str] = {}
     for number, row in rows:
         if row.area_code not in view.areas:
             refused[row.code] = "area_code"
             plan.refuse(number, "area_code", f"unknown area {row.area_code!r}")
-        elif row.party_parent_code and row.party_parent_code not in in_file | view.by_code.keys():
+        elif row.party_parent_code and row.party_parent_code not in known:
             refused[row.code] = "party_parent_code"
             plan.refuse(number, "party_parent_code", f"unknown party parent organization {row.party_parent_code!r}")
         parents[entity_id("organization", row.code)] = (
