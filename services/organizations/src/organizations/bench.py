@@ -55,6 +55,21 @@ async def import_file(http: httpx.AsyncClient, url: str, kind: str, path: Path) 
     return finished
 
 
+async def wait_published(http: httpx.AsyncClient, url: str, expected: int) -> float:
+    """When the service's relay has published `expected` events (read off its metrics)."""
+    published = 0
+    while published < expected:
+        metrics = (await http.get(f"{url}/metrics")).text
+        published = sum(
+            int(float(line.rsplit(" ", 1)[1]))
+            for line in metrics.splitlines()
+            if line.startswith("events_published_total{")
+        )
+        print(f"  events published: {published:,}/{expected:,}", flush=True)
+        await asyncio.sleep(2)
+    return time.perf_counter()
+
+
 async def timed(samples: list[float], call: Any) -> None:
     started = time.perf_counter()
     await call
@@ -79,7 +94,7 @@ async def measure(url: str, mongo_url: str, database: str, city: City, queries: 
             part = name[start : start + 2]
             await timed(subtree, http.get(f"{url}/organizations", params={"area": district, "limit": 50}))
             await timed(search, http.get(f"{url}/organizations", params={"name": part, "limit": 50}))
-        for _ in range(max(5, queries // 20)):  # the database is slow at these: fewer samples
+        for _ in range(10):  # the database takes seconds for these: a few samples tell
             district = rng.choice(districts)
             part = rng.choice(names)[:2]
             await timed(subtree_db, collection.find({"area_code": {"$regex": f"^{district}"}}).limit(50).to_list())
@@ -130,17 +145,29 @@ async def main(scale: float, queries: int) -> dict[str, Any]:
             started = time.perf_counter()
             jobs = {kind: await import_file(http, service.url, kind, path) for kind, path in files.items()}
             import_s = time.perf_counter() - started
+            expected = len(city.organizations) + sum(len(m.organization_codes.split(";")) for m in city.members)
+            drained_s = await wait_published(http, service.url, expected) - started - import_s
         print(f"[bench] {queries} subtree queries and {queries} name searches ...", flush=True)
         figures = await measure(service.url, mongo, env["MONGO_DB"], city, queries)
         assert service.process is not None
+        rss = rss_mb(service.process.pid)
+        print("[bench] restarting the service: it loads its read model from the database ...", flush=True)
+        started = time.perf_counter()
+        service.stop()
+        service.start()
+        service.wait_ready(timeout=600)
+        restart_s = time.perf_counter() - started
         return {
             "scale": scale,
             "areas": len(city.areas),
             "organizations": jobs["organizations"]["applied_rows"],
             "members": jobs["members"]["applied_rows"],
             "import_s": round(import_s, 1),
+            "events": expected,
+            "events_drained_s": round(drained_s, 1),
             **{k: round(v, 2) for k, v in figures.items()},
-            "rss_mb": rss_mb(service.process.pid),
+            "rss_mb": rss,
+            "restart_s": round(restart_s, 1),
         }
     finally:
         service.stop()
@@ -182,7 +209,8 @@ def report(result: dict[str, Any]) -> None:
             f"p50 {result['db_search_p50_ms']} ms",
             f"p99 {result['db_search_p99_ms']} ms",
         ),
-        ("service memory", "RSS", f"{result['rss_mb']} MB", ""),
+        ("service memory", "RSS after the import", f"{result['rss_mb']} MB", ""),
+        ("restart", "until ready, read model loaded", f"{result['restart_s']} s", ""),
     ]
     print(f"\nRegistry benchmark, scale {result['scale']:g}, on {machine}\n")
     for row in rows:
