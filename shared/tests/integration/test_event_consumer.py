@@ -6,6 +6,7 @@ import asyncio
 import json
 import uuid
 
+import pytest
 from pymongo import AsyncMongoClient
 
 from shared.config import ServiceSettings
@@ -14,6 +15,8 @@ from shared.kafka import EventConsumer, create_consumer, create_producer, encode
 from shared.mongo import Document, MongoProcessedEvents
 from shared.taxonomy import Category
 from shared.testing import read_topic, send_raw, wait_consumed
+
+pytestmark = pytest.mark.stack
 
 
 def _need_posted(title: str) -> NeedPosted:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from pymongo import AsyncMongoClient
 
 from shared.config import ServiceSettings
@@ -14,6 +15,8 @@ from shared.outbox import OutboxRelay, ensure_outbox_index, open_group, push_eve
 from shared.repository import Aggregate, MongoRepository
 from shared.taxonomy import Category
 from shared.testing import read_topic
+
+pytestmark = pytest.mark.stack
 
 
 def _event(need_id: str, title: str) -> NeedPosted:
