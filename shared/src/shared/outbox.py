@@ -6,12 +6,12 @@ pending events (in order, acknowledged by the broker) and only then removes them
 between the write and the publish delays the events; it never loses them. A crash between
 the publish and the removal publishes them again: consumers are idempotent.
 
-Bulk writes (an import of 220,000 members) use outbox groups instead, so the relay need not
-rewrite every document: a group document is written first (pending, open), then the aggregates
-with their events in their own `outbox` and the group's name, then the group is closed. The
-relay publishes the events of a closed group's documents and marks the group done. A group
-left open longer than `ABANDONED` (its writer died) is relayed as it is: the events of the
-documents that were written go out. The events stay in the documents as a record.
+Bulk writes (an import of 220,000 members) use outbox groups instead, so nothing rewrites or
+rereads every document: a group document is written first (pending, open), then the aggregates
+with their events in their own `outbox` and the group's name; the writer then publishes the
+events it has in hand and marks the group done. A group left open longer than `ABANDONED`
+(its writer died) is relayed from its documents: the events of those that were written go out.
+The events stay in the documents as a record.
 """
 
 from __future__ import annotations
@@ -47,11 +47,6 @@ async def open_group(groups: AsyncCollection[Document], name: str, collection: s
     """Records a bulk write's group, before any of its documents is written."""
     fields = {"collection": collection, "pending": True, "open": True, "opened_at": datetime.now(UTC)}
     await groups.update_one({"_id": name}, {"$set": fields}, upsert=True)
-
-
-async def close_group(groups: AsyncCollection[Document], name: str) -> None:
-    """All of the group's documents are written: the relay may publish their events."""
-    await groups.update_one({"_id": name}, {"$set": {"open": False}})
 
 
 def push_events(update: dict[str, Any], events: Sequence[Envelope]) -> dict[str, Any]:
@@ -124,6 +119,13 @@ class OutboxRelay:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
+    async def publish_group(self, name: str, events: Sequence[Envelope]) -> None:
+        """Publishes a bulk write's events, in hand once its documents are written, and marks its
+        group done. Should this fail, the group stays open and is relayed once abandoned."""
+        await publish(self.producer, self.topic, [Message.of(e) for e in events])
+        assert self.groups is not None
+        await self.groups.update_one({"_id": name}, {"$set": {"pending": False, "open": False}})
+
     async def relay_once(self, batch: int = 200) -> int:
         """Publishes one batch of pending documents per collection, and pending groups; returns
         how many documents it relayed."""
@@ -135,11 +137,7 @@ class OutboxRelay:
         if self.groups is not None:
             by_name = {c.name: c for c in self.collections}
             abandoned = datetime.now(UTC) - ABANDONED
-            ready = {
-                "pending": True,
-                "collection": {"$in": list(by_name)},
-                "$or": [{"open": False}, {"opened_at": {"$lt": abandoned}}],
-            }
+            ready = {"pending": True, "collection": {"$in": list(by_name)}, "opened_at": {"$lt": abandoned}}
             async for group in self.groups.find(ready).sort("_id", 1).limit(10):
                 relayed += await self._relay_group(by_name[group["collection"]], group["_id"])
         return relayed
@@ -154,7 +152,7 @@ class OutboxRelay:
             await collection.update_one({"_id": doc["_id"]}, {"$pullAll": {"outbox": stored}})
 
     async def _relay_group(self, collection: AsyncCollection[Document], group: str) -> int:
-        """A group's documents are written after the group: whichever exist carry its events. A
+        """An abandoned group: whichever of its documents were written carry its events. A
         document updated since left the group (`push_events`) and is relayed by itself."""
         assert self.groups is not None
         documents = await collection.find({"outbox_group": group}, {"outbox": 1}).sort("_id", 1).to_list()

@@ -11,7 +11,7 @@ from pymongo.errors import BulkWriteError
 
 from shared.events import Envelope
 from shared.mongo import Document
-from shared.outbox import close_group, open_group, push_events, with_events
+from shared.outbox import OutboxRelay, open_group, push_events, with_events
 
 
 class Aggregate(BaseModel):
@@ -34,11 +34,11 @@ class MongoRepository(Generic[A]):
         collection: AsyncCollection[Document],
         on_events: Callable[[], None],
         *,
-        groups: AsyncCollection[Document] | None = None,
+        relay: OutboxRelay | None = None,
     ) -> None:
         self.collection = collection
         self.on_events = on_events  # wakes the outbox relay
-        self.groups = groups  # outbox groups, for bulk inserts
+        self.relay = relay  # publishes bulk inserts' events (outbox groups)
 
     async def add(self, aggregate: A, events: Sequence[Envelope]) -> None:
         document = aggregate.model_dump(exclude={"id"}) | {"_id": aggregate.id}
@@ -65,13 +65,11 @@ class MongoRepository(Generic[A]):
         (a resumed import) are left as they are."""
         if not any(events for _, events in aggregates):
             return await self._insert_many(aggregates, None)
-        assert self.groups is not None, "bulk inserts with events need the outbox groups collection"
-        await open_group(self.groups, group, self.collection.name)
-        try:
-            return await self._insert_many(aggregates, group)
-        finally:
-            await close_group(self.groups, group)
-            self.on_events()
+        assert self.relay is not None and self.relay.groups is not None, "bulk inserts with events need a relay"
+        await open_group(self.relay.groups, group, self.collection.name)
+        inserted = await self._insert_many(aggregates, group)
+        await self.relay.publish_group(group, [event for _, events in aggregates for event in events])
+        return inserted
 
     async def _insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], group: str | None) -> int:
         if not aggregates:

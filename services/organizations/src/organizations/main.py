@@ -61,12 +61,11 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     await db["outbox_groups"].create_index("pending")
     relay = outbox_relay(infra, [db["organizations"], db["members"]], ORGANIZATIONS_TOPIC)
     app.state.settings = settings
-    app.state.areas = areas = MongoAreaRepository(db["areas"], on_events=relay.wake, groups=db["outbox_groups"])
-    groups = db["outbox_groups"]
+    app.state.areas = areas = MongoAreaRepository(db["areas"], on_events=relay.wake)
     app.state.organizations = organizations = MongoOrganizationRepository(
-        db["organizations"], on_events=relay.wake, groups=groups
+        db["organizations"], on_events=relay.wake, relay=relay
     )
-    app.state.members = members = MongoMemberRepository(db["members"], on_events=relay.wake, groups=groups)
+    app.state.members = members = MongoMemberRepository(db["members"], on_events=relay.wake, relay=relay)
     app.state.keys = MongoApiKeyRepository(db["api_keys"], on_events=relay.wake)
     jobs = MongoImportJobRepository(db["imports"], on_events=relay.wake)
     await interrupt_unfinished(jobs)
