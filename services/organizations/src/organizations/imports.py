@@ -10,20 +10,16 @@ organisation and loses no event: uploading the file again finishes it.
 from __future__ import annotations
 
 import asyncio
-import csv
 import hashlib
-import io
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 
 from organizations import service
+from organizations.import_rows import ROW_MODELS, AreaRowIn, MemberRowIn, OrganizationRowIn, check_file
 from organizations.models import (
     LEVEL_DEPTH,
     AreaLevel,
@@ -33,137 +29,17 @@ from organizations.models import (
     ImportKind,
     ImportStatus,
     Member,
-    MemberRole,
     Organization,
-    OrganizationKind,
     RowError,
     entity_id,
 )
 from organizations.view import RegistryView
-from shared.china_codes import credit_code_problem, id_number_problem
 from shared.errors import Unprocessable
 from shared.events import Envelope
 from shared.repository import Aggregate, MongoRepository
 
 BATCH_ROWS = 1000
 ERRORS_KEPT = 1000
-
-
-def _blank_is_none(value: Any) -> Any:
-    return None if value == "" else value
-
-
-def _split(value: Any) -> Any:
-    return (
-        [part.strip() for part in value.replace("；", ";").split(";") if part.strip()]
-        if isinstance(value, str)
-        else value
-    )
-
-
-class AreaRowIn(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-    code: str = Field(pattern=r"^[0-9]{6,18}$")
-    name: str = Field(min_length=1, max_length=100)
-    name_en: str = Field(default="", max_length=100)
-    level: AreaLevel
-    parent_code: str | None = Field(default=None, pattern=r"^[0-9]{6,18}$")
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
-
-    _blanks = field_validator("parent_code", "lat", "lon", mode="before")(_blank_is_none)
-
-
-class OrganizationRowIn(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-    code: str = Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$")
-    name: str = Field(min_length=1, max_length=200)
-    kind: OrganizationKind
-    area_code: str = Field(pattern=r"^[0-9]{6,18}$")
-    party_parent_code: str | None = None
-    address: str = Field(default="", max_length=300)
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
-    contact_name: str = Field(default="", max_length=50)
-    contact_phone: str | None = Field(default=None, pattern=r"^1[3-9][0-9]{9}$")
-    tags: list[str] = Field(default_factory=list, max_length=30)
-    credit_code: str | None = None
-
-    _blanks = field_validator("party_parent_code", "lat", "lon", "contact_phone", "credit_code", mode="before")(
-        _blank_is_none
-    )
-    _lists = field_validator("tags", mode="before")(_split)
-
-    @field_validator("credit_code")
-    @classmethod
-    def _credit_code(cls, value: str | None) -> str | None:
-        if value is not None and (problem := credit_code_problem(value)):
-            raise ValueError(problem)
-        return value
-
-
-class MemberRowIn(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-    code: str = Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$")
-    name: str = Field(min_length=1, max_length=50)
-    phone: str = Field(pattern=r"^1[3-9][0-9]{9}$")
-    id_number: str = ""
-    roles: list[MemberRole] = Field(min_length=1)
-    organization_codes: list[str] = Field(min_length=1, max_length=20)
-
-    _lists = field_validator("roles", "organization_codes", mode="before")(_split)
-
-    @field_validator("id_number")
-    @classmethod
-    def _id_number(cls, value: str) -> str:
-        if value and (problem := id_number_problem(value)):
-            raise ValueError(problem)
-        return value.upper()
-
-
-ROW_MODELS: dict[ImportKind, type[BaseModel]] = {
-    ImportKind.AREAS: AreaRowIn,
-    ImportKind.ORGANIZATIONS: OrganizationRowIn,
-    ImportKind.MEMBERS: MemberRowIn,
-}
-
-
-# --- reading a file ---------------------------------------------------------------------
-
-
-def read_table(filename: str, data: bytes) -> tuple[list[str], Iterator[list[str]]]:
-    """The header and the rows of a CSV (UTF-8 or GBK) or XLSX file, as text."""
-    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(data)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise Unprocessable("the file is neither UTF-8 nor GBK text, nor an XLSX workbook", field="file")
-    rows = csv.reader(io.StringIO(text))
-    header = next(rows, None)
-    if header is None:
-        raise Unprocessable("the file is empty", field="file")
-    return [h.strip() for h in header], rows
-
-
-def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, IndexError) as exc:
-        raise Unprocessable(f"the file is not an XLSX workbook ({type(exc).__name__})", field="file") from exc
-    cells = sheet.iter_rows(values_only=True)
-    header = next(cells, None)
-    if header is None:
-        raise Unprocessable("the workbook's first sheet is empty", field="file")
-    text_rows = (["" if v is None else str(v) for v in row] for row in cells)
-    return ["" if h is None else str(h).strip() for h in header], text_rows
 
 
 # --- planning: what the import will write -----------------------------------------------
@@ -190,15 +66,6 @@ class Plan:
 
 def _digest(row: BaseModel) -> str:
     return hashlib.sha1(row.model_dump_json().encode()).hexdigest()
-
-
-def check_file(kind: ImportKind, filename: str, data: bytes) -> tuple[list[str], Iterator[list[str]]]:
-    """The file's header and rows, if it is a table of that kind at all; Unprocessable if not."""
-    header, rows = read_table(filename, data)
-    required = [name for name, f in ROW_MODELS[kind].model_fields.items() if f.is_required()]
-    if missing := [name for name in required if name not in header]:
-        raise Unprocessable(f"the header lacks the columns {', '.join(missing)}", field="file", expected=required)
-    return header, rows
 
 
 def plan_import(kind: ImportKind, filename: str, data: bytes, view: RegistryView) -> Plan:

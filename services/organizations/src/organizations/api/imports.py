@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, UploadFile
 
 from organizations.api.deps import View
-from organizations.imports import ImportTargets, check_file, run_import
+from organizations.import_rows import check_file
+from organizations.imports import ImportTargets, run_import
 from organizations.models import ImportJob, ImportKind
 from shared.errors import Conflict, NotFound
 from shared.ids import new_id
