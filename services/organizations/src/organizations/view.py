@@ -34,7 +34,7 @@ class RegistryView:
     memberships: dict[str, tuple[str, ...]] = field(default_factory=dict)  # member id → organisation ids
     member_digests: dict[str, str] = field(default_factory=dict)  # member id → digest of its import row
     _order: list[str] = field(default_factory=list)  # organisation ids, sorted: the cursor order
-    _folded_names: dict[str, str] = field(default_factory=dict)  # organisation id → name, casefolded
+    _folded_names: list[str] = field(default_factory=list)  # their names, casefolded, in the same order
     _lineage: dict[str, frozenset[str]] = field(default_factory=dict)  # organisation id → its area's ancestors
     _org_totals: Counter[str] = field(default_factory=Counter)  # area node → organisations in its subtree
     _member_totals: Counter[str] = field(default_factory=Counter)  # area node → members in its subtree
@@ -84,13 +84,15 @@ class RegistryView:
 
     def put_organization(self, organization: Organization) -> None:
         previous = self.organizations.get(organization.id)
+        at = bisect.bisect_left(self._order, organization.id)
         if previous is None:
-            bisect.insort(self._order, organization.id)
+            self._order.insert(at, organization.id)
+            self._folded_names.insert(at, "")
         elif previous.area_code != organization.area_code:
             self._move(organization.id, previous.area_code, organization.area_code)
         self.organizations[organization.id] = organization
         self.by_code[organization.code] = organization.id
-        self._folded_names[organization.id] = organization.name.casefold()
+        self._folded_names[at] = organization.name.casefold()
         if previous is None:
             self._lineage[organization.id] = frozenset(n.id for n in self.path(organization.area_code))
             self._org_totals.update(self._lineage[organization.id])
@@ -115,11 +117,13 @@ class RegistryView:
         name = query.name.casefold() if query.name else None
         start = bisect.bisect_right(self._order, after) if after else 0
         found: list[Organization] = []
-        for organization_id in self._order[start:]:
+        for at in range(start, len(self._order)):
+            if name is not None and name not in self._folded_names[at]:
+                continue
+            organization_id = self._order[at]
             organization = self.organizations[organization_id]
             if (
-                (name is None or name in self._folded_names[organization_id])
-                and (query.kind is None or organization.kind == query.kind)
+                (query.kind is None or organization.kind == query.kind)
                 and (query.status is None or organization.status == query.status)
                 and (query.tag is None or query.tag in organization.tags)
                 and (query.area is None or query.area in self._lineage[organization_id])

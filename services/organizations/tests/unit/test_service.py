@@ -145,3 +145,15 @@ class TestMembers:
         await service.leave_organization(member.id, there.id, members=members, view=view)
         assert isinstance(members.events[-1], MemberLeft)
         assert view.members_of(there.id) == 0
+
+
+class TestSearch:
+    async def test_part_of_a_name_pages_through_matches_in_id_order(self, view: RegistryView) -> None:
+        repo: FakeRepository[Organization] = FakeRepository()
+        for name in ("东街党支部", "西街党支部", "东街小学", "南门党支部"):
+            await service.register_organization(_org(name), repo=repo, view=view)
+        first = view.search(OrganizationSearch(name="党支部"), after=None, limit=2)
+        rest = view.search(OrganizationSearch(name="党支部"), after=first[-1].id, limit=2)
+        assert sorted(o.name for o in first + rest) == ["东街党支部", "南门党支部", "西街党支部"]
+        assert [o.id for o in first + rest] == sorted(o.id for o in first + rest)
+        assert [o.name for o in view.search(OrganizationSearch(name="东街", kind="school"), after=None, limit=5)] == []
