@@ -186,6 +186,12 @@ def report(result: dict[str, Any]) -> None:
             "goal < 60 s",
         ),
         (
+            "events on Kafka",
+            f"{result['events']:,} published",
+            f"{result['events_drained_s']} s",
+            "after the import ended",
+        ),
+        (
             "district subtree, 50 organisations",
             "read model",
             f"p50 {result['subtree_p50_ms']} ms",

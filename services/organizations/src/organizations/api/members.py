@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from organizations import service
-from organizations.api.deps import CallerDep, Members, View
+from organizations.api.deps import Caller, CallerDep, Members, View
 from organizations.models import Member, Scope
 from organizations.schemas import MemberCreate, MemberOut
 from shared.china_codes import mask_id_number, mask_phone
@@ -23,7 +23,7 @@ def member_out(member: Member, *, own: bool) -> dict[str, Any]:
     return shown
 
 
-def administers(caller: Any, member: Member) -> bool:
+def administers(caller: Caller, member: Member) -> bool:
     return any(caller.may(o, Scope.MEMBERS_READ) for o in member.organization_ids)
 
 
