@@ -28,7 +28,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from shared.events import Envelope
 from shared.kafka import Message, publish
-from shared.mongo import Document
+from shared.mongo import Document, document_lock
 
 log = logging.getLogger(__name__)
 
@@ -145,11 +145,12 @@ class OutboxRelay:
     async def _relay(self, collection: AsyncCollection[Document], doc: Document) -> None:
         stored = doc.get("outbox", [])
         await publish(self.producer, self.topic, [_message(s) for s in stored])
-        done = await collection.update_one(
-            {"_id": doc["_id"], "outbox": stored}, {"$set": {"outbox": [], "outbox_pending": False}}
-        )
-        if done.modified_count == 0:  # more events arrived meanwhile: remove just ours
-            await collection.update_one({"_id": doc["_id"]}, {"$pullAll": {"outbox": stored}})
+        async with document_lock(collection, doc["_id"]):
+            done = await collection.update_one(
+                {"_id": doc["_id"], "outbox": stored}, {"$set": {"outbox": [], "outbox_pending": False}}
+            )
+            if done.modified_count == 0:  # more events arrived meanwhile: remove just ours
+                await collection.update_one({"_id": doc["_id"]}, {"$pullAll": {"outbox": stored}})
 
     async def _relay_group(self, collection: AsyncCollection[Document], group: str) -> int:
         """An abandoned group: whichever of its documents were written carry its events. A

@@ -10,7 +10,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
 from shared.events import Envelope
-from shared.mongo import Document
+from shared.mongo import Document, document_lock
 from shared.outbox import OutboxRelay, open_group, push_events, with_events
 
 
@@ -55,7 +55,8 @@ class MongoRepository(Generic[A]):
             query["version"] = expected_version
         fields = aggregate.model_dump(exclude={"id"})
         update = push_events({"$set": fields}, events) if events else {"$set": fields}
-        result = await self.collection.update_one(query, update)
+        async with document_lock(self.collection, aggregate.id):
+            result = await self.collection.update_one(query, update)
         if events and result.modified_count:
             self.on_events()
         return result.modified_count == 1

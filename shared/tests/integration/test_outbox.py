@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 
@@ -108,3 +109,28 @@ class TestGroups:
         records = await read_topic(settings.kafka_bootstrap_servers, topic, until=lambda rs: len(rs) >= 4, within=10)
         titles = sorted(json.loads(r.value)["data"]["title"] for r in records)
         assert titles == ["bulk 0", "bulk 1", "bulk 2", "stuck 1"]
+
+
+class Counted(Aggregate):
+    version: int = 1
+
+
+class TestConcurrentUpdates:
+    async def test_concurrent_updates_of_one_document_all_land_and_one_conditional_update_wins(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    ) -> None:
+        collection = mongo[settings.database]["counted"]
+        repo: MongoRepository[Counted] = MongoRepository(collection, on_events=lambda: None)
+        repo.model = Counted
+        try:
+            await repo.add(Counted(id="c"), [])
+            await asyncio.gather(*(repo.update(Counted(id="c"), [_event("c", f"e{i}")]) for i in range(40)))
+            stored = await collection.find_one({"_id": "c"})
+            assert stored is not None and len(stored["outbox"]) == 40
+
+            wins = await asyncio.gather(
+                *(repo.update(Counted(id="c", version=2), expected_version=1) for _ in range(40))
+            )
+            assert wins.count(True) == 1
+        finally:
+            await mongo.drop_database(settings.database)
