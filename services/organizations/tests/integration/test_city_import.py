@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -142,3 +144,45 @@ class TestImportingTheCity:
         assert (not_xlsx.status_code, utf16.status_code, huge.status_code) == (422, 422, 413)
         assert "not an XLSX" in not_xlsx.json()["error"]["message"]
         assert "neither UTF-8 nor GBK" in utf16.json()["error"]["message"]
+
+
+class TestTheImportCommand:
+    def test_it_shows_progress_and_reports_refused_rows(self, registry: ServiceProcess, tmp_path: Path) -> None:
+        areas = tmp_path / "areas.csv"
+        areas.write_text(
+            "code,name,level,parent_code\n350100,福州市,city,\n350102,鼓楼区,district,350100\n"
+            "350102999,无父街道,street,350199\n",
+            encoding="utf-8",
+        )
+        report = tmp_path / "refused.csv"
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "organizations.import_cli",
+                "areas",
+                str(areas),
+                "--url",
+                registry.url,
+                "--report",
+                str(report),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert run.returncode == 1, run.stderr
+        assert "rows" in run.stdout and "[" in run.stdout  # the progress bar
+        assert "row 4, parent_code: unknown parent area '350199'" in run.stdout
+        assert report.read_text(encoding="utf-8-sig").splitlines()[1].startswith("4,parent_code,")
+
+    def test_a_file_refused_whole_exits_2(self, registry: ServiceProcess, tmp_path: Path) -> None:
+        bad = tmp_path / "o.xlsx"
+        bad.write_bytes(b"not a workbook")
+        run = subprocess.run(
+            [sys.executable, "-m", "organizations.import_cli", "organizations", str(bad), "--url", registry.url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert run.returncode == 2 and "not an XLSX" in run.stderr
