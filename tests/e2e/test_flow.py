@@ -28,7 +28,9 @@ class TestANeedMeetsAVenue:
         assert {r["name"] for r in proposal["reasons"]} == {"proximity", "capacity_fit"}
         assert proposal["score"] == pytest.approx(0.6 * 0.6 + 0.4 * 1.0)  # same street, enough capacity
 
-        seen = await api.get("gateway", "/api/v1/proposals", organization_id=community)
+        key = await api.issue_key(community, ["read"])
+        gateway = stack.url("gateway") + "/api/v1/proposals"
+        seen = (await http.get(gateway, headers=key)).json()
         [view] = [v for v in seen["items"] if v["proposal"]["id"] == proposal["id"]]
         assert view["need"]["title"] == "需要first_aid_training"
         assert view["resource"]["id"] == resource_id
@@ -39,3 +41,27 @@ class TestANeedMeetsAVenue:
             assert f'data-proposal="{proposal["id"]}"' in page.text
 
         await eventually(on_the_page)
+
+
+class TestThePartnerApi:
+    async def test_it_needs_a_key_and_shows_only_the_keys_own_organisation(
+        self, stack: TestStack, http: httpx.AsyncClient
+    ) -> None:
+        api = PlatformApi(stack, http)
+        mine = await api.register_organization("晋安区鼓山镇党委", "350111001001", kind="party_committee")
+        other = await api.register_organization("晋安区岳峰镇党委", "350111002001", kind="party_committee")
+        key = await api.issue_key(mine, ["read"])
+        url = stack.url("gateway") + "/api/v1/proposals"
+
+        assert (await http.get(url)).status_code == 401
+        assert (await http.get(url, headers={"Authorization": "Bearer pbs_nope"})).status_code == 401
+        foreign = await http.get(url, params={"organization_id": other}, headers=key)
+        assert foreign.status_code == 403 and "own organization" in foreign.json()["error"]["message"]
+        need_id = await api.post_need(mine, "sports", "350111001001")
+        await api.share_resource(other, "sports", "350111002001")
+        [proposal] = await api.proposals_for(need_id)
+        own = (await http.get(url, params={"organization_id": mine}, headers=key)).json()["items"]
+        assert proposal["id"] in {p["proposal"]["id"] for p in own}
+        assert all(
+            mine in (p["proposal"]["need_organization_id"], p["proposal"]["resource_organization_id"]) for p in own
+        )

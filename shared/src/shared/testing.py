@@ -282,6 +282,17 @@ class PlatformApi:
         await eventually(known_everywhere)
         return org_id
 
+    async def issue_key(self, organization_id: str, scopes: list[str]) -> dict[str, str]:
+        """A partner API key of the organisation, as `Authorization` headers."""
+        body = {"name": "tests", "scopes": scopes}
+        response = await self.http.post(
+            self.stack.url("organizations") + f"/organizations/{organization_id}/api-keys",
+            json=body,
+            headers={"X-Admin-Token": "development-admin-token"},
+        )
+        assert response.status_code == 201, response.text
+        return {"Authorization": f"Bearer {response.json()['key']}"}
+
     async def post_need(self, org_id: str, category: str, area_code: str, quantity: int = 10, **extra: Any) -> str:
         body = {
             "organization_id": org_id,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse
 
 from gateway import pages, service
-from gateway.repository import Upstream
+from gateway.models import PartnerIdentity
+from gateway.repository import PartnerKeys, Upstream
+from shared.errors import Forbidden, Unauthorized
 from shared.pagination import Cursor, Limit
 
 api = APIRouter(prefix="/api/v1", tags=["partner API"])
@@ -28,16 +30,32 @@ class Upstreams:
 UpstreamsDep = Annotated[Upstreams, Depends()]
 
 
+async def _partner(request: Request, authorization: Annotated[str | None, Header()] = None) -> PartnerIdentity:
+    scheme, _, key = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise Unauthorized("the partner API needs an API key: Authorization: Bearer <key>")
+    keys: PartnerKeys = request.app.state.partner_keys
+    return await keys.identify(key.strip())
+
+
+Partner = Annotated[PartnerIdentity, Depends(_partner)]
+
+
 @api.get("/proposals")
 async def list_proposals(
     up: UpstreamsDep,
+    partner: Partner,
     need_id: Id = None,
     organization_id: Id = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, Any]:
-    """Match proposals, each with its need and supply item and the reasons for its score."""
-    params = {k: v for k, v in {"need_id": need_id, "organization_id": organization_id, "cursor": cursor}.items() if v}
+    """Match proposals involving the key's organisation, each with its need and supply item and
+    the reasons for its score."""
+    if organization_id not in (None, partner.organization_id):
+        raise Forbidden("an API key sees its own organization's proposals only")
+    mine = {"need_id": need_id, "organization_id": partner.organization_id, "cursor": cursor}
+    params = {k: v for k, v in mine.items() if v}
     views, next_cursor = await service.list_proposals(
         {**params, "limit": limit}, matching=up.matching, needs=up.needs, resources=up.resources
     )

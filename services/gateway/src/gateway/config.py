@@ -9,3 +9,4 @@ class Settings(ServiceSettings):
     resources_url: str = "http://127.0.0.1:8003"
     matching_url: str = "http://127.0.0.1:8004"
     upstream_timeout_seconds: float = 5.0
+    key_cache_seconds: float = 30.0

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from gateway import api
 from gateway.config import Settings
-from gateway.repository import Upstream
+from gateway.repository import PartnerKeys, Upstream
 from shared.app import Infra, create_service_app, serve
 from shared.events import MATCHING_TOPIC
 
@@ -27,6 +27,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             client = httpx.AsyncClient(base_url=url, timeout=settings.upstream_timeout_seconds)
             await stack.enter_async_context(client)
             setattr(app.state, name, Upstream(name, client))
+        app.state.partner_keys = PartnerKeys(app.state.organizations, ttl=settings.key_cache_seconds)
         yield
 
 

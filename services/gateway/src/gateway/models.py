@@ -7,6 +7,14 @@ from typing import Any
 from pydantic import BaseModel
 
 
+class PartnerIdentity(BaseModel):
+    """A partner's API key, as the registry vouches for it."""
+
+    key_id: str
+    organization_id: str
+    scopes: list[str]
+
+
 class ProposalView(BaseModel):
     """A proposal with the need and the supply it pairs, as people see it."""
 

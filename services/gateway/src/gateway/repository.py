@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
 from typing import Any
 
 import httpx
 
-from shared.errors import DomainError, NotFound
+from gateway.models import PartnerIdentity
+from shared.errors import DomainError, NotFound, Unauthorized
 
 
 class UpstreamError(DomainError):
@@ -32,9 +35,39 @@ class Upstream:
             raise UpstreamError(f"the {self.name} service answered {response.status_code}")
         return response.json()
 
+    async def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        try:
+            return await self.client.post(path, json=body)
+        except httpx.HTTPError as exc:
+            raise UpstreamError(f"the {self.name} service does not answer: {type(exc).__name__}") from exc
+
     async def find(self, path: str) -> Any | None:
         """The document at `path`, or None where there is none."""
         try:
             return await self.get(path)
         except NotFound:
             return None
+
+
+class PartnerKeys:
+    """Which organisation a partner's API key acts for, as the registry says; answers are kept
+    for `ttl` seconds, so a revoked key may still pass here for that long."""
+
+    def __init__(self, registry: Upstream, ttl: float) -> None:
+        self.registry = registry
+        self.ttl = ttl
+        self._known: dict[str, tuple[float, PartnerIdentity]] = {}
+
+    async def identify(self, key: str) -> PartnerIdentity:
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        now = time.monotonic()
+        if (known := self._known.get(digest)) and known[0] > now:
+            return known[1]
+        response = await self.registry.post("/api-keys/verify", {"key": key})
+        if response.status_code in (401, 422):
+            raise Unauthorized("unknown or revoked API key")
+        if response.status_code != 200:
+            raise UpstreamError(f"the registry answered {response.status_code}")
+        identity = PartnerIdentity.model_validate(response.json())
+        self._known[digest] = (now + self.ttl, identity)
+        return identity
