@@ -84,10 +84,13 @@ async def import_city(http: httpx.AsyncClient, url: str, city: City) -> None:
         with tempfile.TemporaryDirectory() as folder:
             data = write_csv(rows, Path(folder) / f"{kind}.csv").read_bytes()
         job = (await http.post(f"{url}/imports/{kind}", files={"file": (f"{kind}.csv", data)})).json()
+        shown = -1
         while job["status"] in ("validating", "importing"):
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(1)
             job = (await http.get(f"{url}/imports/{job['id']}")).json()
-            print(f"  {kind}: {job['applied_rows']:,}/{job['valid_rows']:,}", flush=True)
+            if job["applied_rows"] != shown:
+                shown = job["applied_rows"]
+                print(f"  {kind}: {shown:,}/{job['valid_rows']:,}", flush=True)
         if job["status"] != "done":
             raise SystemExit(f"[demo] importing {kind} ended {job['status']}: {job['message']}")
 
