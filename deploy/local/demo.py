@@ -95,6 +95,19 @@ async def import_city(http: httpx.AsyncClient, url: str, city: City) -> None:
             raise SystemExit(f"[demo] importing {kind} ended {job['status']}: {job['message']}")
 
 
+async def until_known(http: httpx.AsyncClient, urls: list[str], organizations: int) -> None:
+    """Waits until the needs and resources services have heard of every organisation."""
+    while True:
+        counts = [(await http.get(f"{url}/known-organizations")).json()["count"] for url in urls]
+        print(
+            f"  organisations known to needs and resources: {counts[0]:,} and {counts[1]:,} of {organizations:,}",
+            flush=True,
+        )
+        if min(counts) >= organizations:
+            return
+        await asyncio.sleep(3)
+
+
 async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) -> dict[str, int]:
     rng = random.Random(seed)
     city = generate_city(scale)
@@ -104,6 +117,7 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
             print("[demo] the registry already has organisations: not loading the demo again", flush=True)
             return {}
         await import_city(http, urls["organizations"], city)
+        await until_known(http, [urls["needs"], urls["resources"]], len(city.organizations))
         orgs = [
             {"id": entity_id("organization", o.code), "name": o.name, "area_code": o.area_code[:12]}
             for o in city.organizations

@@ -50,6 +50,12 @@ KnownOrganizationsDep = Annotated[KnownOrganizations, Depends(_known_organizatio
 router = APIRouter(prefix="/known-organizations", tags=["operations"])
 
 
+@router.get("")
+async def count_known_organizations(known: KnownOrganizationsDep) -> dict[str, int]:
+    """How many organisations this service has learnt of: it follows the registry's events."""
+    return {"count": await known.collection.count_documents({})}
+
+
 @router.get("/{organization_id}")
 async def get_known_organization(organization_id: str, known: KnownOrganizationsDep) -> dict[str, str]:
     """What this service has learnt of one organisation from the registry's events."""
