@@ -400,7 +400,8 @@ def start_services() -> None:
     if not VENV_PYTHON.exists():
         raise StackError("no .venv yet: run `uv sync` (make up does) before starting the services")
     for name, port in SERVICES.items():
-        Process(name, port).start([str(VENV_PYTHON), "-m", name], timeout=60)
+        # the registry loads its read model before it listens: minutes for a whole city
+        Process(name, port).start([str(VENV_PYTHON), "-m", name], timeout=600)
 
 
 def load_demo(scale: str) -> None:
