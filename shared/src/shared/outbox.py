@@ -8,10 +8,10 @@ the publish and the removal publishes them again: consumers are idempotent.
 
 Bulk writes (an import of 220,000 members) use outbox groups instead, so nothing rewrites or
 rereads every document: a group document is written first (pending, open), then the aggregates
-with their events in their own `outbox` and the group's name; the writer then publishes the
-events it has in hand and marks the group done. A group left open longer than `ABANDONED`
-(its writer died) is relayed from its documents: the events of those that were written go out.
-The events stay in the documents as a record.
+with their events in `group_events` and the group's name; the writer then publishes the events
+it has in hand and marks the group done. A group left open longer than `ABANDONED` (its writer
+died) is relayed from its documents' `group_events`: those of the documents that were written
+go out. `group_events` stay as a record; later changes use the document's own `outbox`.
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ log = logging.getLogger(__name__)
 def with_events(document: Document, events: Sequence[Envelope], *, group: str | None = None) -> Document:
     """A new aggregate document carrying its first events, relayed by themselves or, with
     `group`, as part of that outbox group (see `open_group`)."""
-    pending = bool(events) and group is None
-    return {**document, "outbox": [_stored(e) for e in events], "outbox_pending": pending, "outbox_group": group}
+    stored = [_stored(e) for e in events]
+    if group is None:
+        return {**document, "outbox": stored, "outbox_pending": bool(stored)}
+    return {**document, "outbox": [], "outbox_pending": False, "outbox_group": group, "group_events": stored}
 
 
 ABANDONED = timedelta(minutes=5)
@@ -54,7 +56,7 @@ def push_events(update: dict[str, Any], events: Sequence[Envelope]) -> dict[str,
     return {
         **update,
         "$push": {**update.get("$push", {}), "outbox": {"$each": [_stored(e) for e in events]}},
-        "$set": {**update.get("$set", {}), "outbox_pending": True, "outbox_group": None},
+        "$set": {**update.get("$set", {}), "outbox_pending": True},
     }
 
 
@@ -153,10 +155,9 @@ class OutboxRelay:
                 await collection.update_one({"_id": doc["_id"]}, {"$pullAll": {"outbox": stored}})
 
     async def _relay_group(self, collection: AsyncCollection[Document], group: str) -> int:
-        """An abandoned group: whichever of its documents were written carry its events. A
-        document updated since left the group (`push_events`) and is relayed by itself."""
+        """An abandoned group: whichever of its documents were written carry its events."""
         assert self.groups is not None
-        documents = await collection.find({"outbox_group": group}, {"outbox": 1}).sort("_id", 1).to_list()
-        await publish(self.producer, self.topic, [_message(s) for d in documents for s in d["outbox"]])
+        documents = await collection.find({"outbox_group": group}, {"group_events": 1}).sort("_id", 1).to_list()
+        await publish(self.producer, self.topic, [_message(s) for d in documents for s in d["group_events"]])
         await self.groups.update_one({"_id": group}, {"$set": {"pending": False}})
         return max(1, len(documents))

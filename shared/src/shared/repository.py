@@ -22,6 +22,7 @@ class Aggregate(BaseModel):
 
 A = TypeVar("A", bound=Aggregate)
 DUPLICATE_KEY = 11000
+_HIDDEN = {"outbox": 0, "outbox_pending": 0, "outbox_group": 0, "group_events": 0}  # the outbox's, not the model's
 
 
 class MongoRepository(Generic[A]):
@@ -86,17 +87,17 @@ class MongoRepository(Generic[A]):
 
     async def all(self) -> AsyncIterator[A]:
         """Every aggregate, for rebuilding a read model at start."""
-        async for document in self.collection.find({}, {"outbox": 0, "outbox_pending": 0}, batch_size=5000):
+        async for document in self.collection.find({}, _HIDDEN, batch_size=5000):
             yield self._load(document)
 
     async def get(self, aggregate_id: str) -> A | None:
-        found = await self.collection.find_one({"_id": aggregate_id}, {"outbox": 0})
+        found = await self.collection.find_one({"_id": aggregate_id}, _HIDDEN)
         return self._load(found) if found else None
 
     async def page(self, *, after: str | None, limit: int, where: Mapping[str, Any] | None = None) -> list[A]:
         """Up to `limit` aggregates matching `where`, in id order, after the id `after`."""
         query = {**(where or {}), **({"_id": {"$gt": after}} if after else {})}
-        cursor = self.collection.find(query, {"outbox": 0, "outbox_pending": 0}).sort("_id", 1).limit(limit)
+        cursor = self.collection.find(query, _HIDDEN).sort("_id", 1).limit(limit)
         return [self._load(doc) async for doc in cursor]
 
     def _load(self, document: Document) -> A:

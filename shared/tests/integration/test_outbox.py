@@ -99,6 +99,8 @@ class TestGroups:
             await things.insert_one(with_events({"_id": "s1", "name": "s"}, [_event("s1", "stuck 1")], group="stuck"))
 
             assert await relay.relay_once() == 1
+            await repo.update(Thing(id="t1", name="changed"), [_event("t1", "after")])  # by itself, not again
+            assert await relay.relay_once() == 1
             assert await relay.relay_once() == 0
             groups = {g["_id"]: g["pending"] for g in await db["outbox_groups"].find().to_list()}
             assert groups == {"g1": False, "stuck": False}
@@ -106,9 +108,9 @@ class TestGroups:
             await producer.stop()
             await mongo.drop_database(settings.database)
 
-        records = await read_topic(settings.kafka_bootstrap_servers, topic, until=lambda rs: len(rs) >= 4, within=10)
+        records = await read_topic(settings.kafka_bootstrap_servers, topic, until=lambda rs: len(rs) >= 6, within=8)
         titles = sorted(json.loads(r.value)["data"]["title"] for r in records)
-        assert titles == ["bulk 0", "bulk 1", "bulk 2", "stuck 1"]
+        assert titles == ["after", "bulk 0", "bulk 1", "bulk 2", "stuck 1"]
 
 
 class Counted(Aggregate):
