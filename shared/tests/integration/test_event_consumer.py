@@ -7,11 +7,12 @@ import json
 import uuid
 
 import pytest
+from aiokafka.structs import RecordMetadata
 from pymongo import AsyncMongoClient
 
 from shared.config import ServiceSettings
 from shared.events import NeedPosted, NeedPostedData
-from shared.kafka import EventConsumer, create_consumer, create_producer, encode, ensure_topics
+from shared.kafka import EventConsumer, Handler, create_consumer, create_producer, encode, ensure_topics
 from shared.mongo import Document, MongoProcessedEvents
 from shared.taxonomy import Category
 from shared.testing import read_topic, send_raw, wait_consumed
@@ -29,6 +30,35 @@ def _need_posted(title: str) -> NeedPosted:
         quantity=1,
     )
     return NeedPosted(source="/tests", subject=data.need_id, data=data)
+
+
+async def consume(
+    settings: ServiceSettings,
+    mongo: AsyncMongoClient[Document],
+    topic: str,
+    handle: Handler,
+    *,
+    until_past: list[RecordMetadata],
+) -> None:
+    """Runs a consumer of `need.posted` on the topic until its group has committed past `until_past`."""
+    producer = create_producer(settings)
+    await producer.start()
+    consumer = EventConsumer(
+        create_consumer(settings, [topic]),
+        producer,
+        {"need.posted": handle},
+        MongoProcessedEvents(mongo[settings.database]),
+        max_attempts=3,
+        backoff_seconds=0.01,
+    )
+    task = asyncio.create_task(consumer.run())
+    try:
+        await wait_consumed(settings.kafka_bootstrap_servers, settings.consumer_group, until_past)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await producer.stop()
+        await mongo.drop_database(settings.database)
 
 
 class TestPoisonMessages:
@@ -56,25 +86,7 @@ class TestPoisonMessages:
                 raise RuntimeError("the handler always fails on this one")
             handled.append(event.data.title)
 
-        producer = create_producer(settings)
-        await producer.start()
-        db = mongo[settings.database]
-        consumer = EventConsumer(
-            create_consumer(settings, [topic]),
-            producer,
-            {"need.posted": handle},
-            MongoProcessedEvents(db),
-            max_attempts=3,
-            backoff_seconds=0.01,
-        )
-        task = asyncio.create_task(consumer.run())
-        try:
-            await wait_consumed(settings.kafka_bootstrap_servers, settings.consumer_group, sent)
-        finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            await producer.stop()
-            await mongo.drop_database(settings.database)
+        await consume(settings, mongo, topic, handle, until_past=sent)
 
         assert handled == ["first", "last"]
         dead = await read_topic(settings.kafka_bootstrap_servers, topic + ".dlq", until=lambda rs: len(rs) >= 3)
@@ -101,20 +113,6 @@ class TestRedelivery:
         async def handle(event: NeedPosted) -> None:
             handled.append(event.id)
 
-        producer = create_producer(settings)
-        await producer.start()
-        consumer = EventConsumer(
-            create_consumer(settings, [topic]),
-            producer,
-            {"need.posted": handle},
-            MongoProcessedEvents(mongo[settings.database]),
-        )
-        task = asyncio.create_task(consumer.run())
-        try:
-            await wait_consumed(settings.kafka_bootstrap_servers, settings.consumer_group, sent)
-        finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            await producer.stop()
-            await mongo.drop_database(settings.database)
+        await consume(settings, mongo, topic, handle, until_past=sent)
+
         assert handled == [event.id]
