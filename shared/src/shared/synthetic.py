@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
@@ -334,3 +335,19 @@ def write_csv(rows: Iterable[object], path: Path, *, encoding: str = "utf-8") ->
         writer.writerow(field.name for field in fields(rows[0]))  # type: ignore[arg-type]
         writer.writerows(astuple(row) for row in rows)  # type: ignore[call-overload]
     return path
+
+
+def expected_counts(city: City) -> tuple[Counter[str], Counter[str]]:
+    """Organisations and members in every area node's subtree, as the registry should count
+    them (a member counts under their own organisation, the first of theirs)."""
+    parent = {a.code: a.parent_code for a in city.areas}
+
+    def lineage(code: str) -> Iterator[str]:
+        while code:
+            yield code
+            code = parent[code]
+
+    area_of = {o.code: o.area_code for o in city.organizations}
+    organizations = Counter(c for o in city.organizations for c in lineage(o.area_code))
+    members = Counter(c for m in city.members for c in lineage(area_of[m.organization_codes.split(";")[0]]))
+    return organizations, members

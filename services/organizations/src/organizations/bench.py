@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 
-from shared.synthetic import City, generate_city, write_csv
+from shared.synthetic import City, expected_counts, generate_city, write_csv
 from shared.testing import ServiceProcess, ensure_infra, free_port
 
 
@@ -53,6 +53,20 @@ async def import_file(http: httpx.AsyncClient, url: str, kind: str, path: Path) 
         raise SystemExit(f"the {kind} import ended {job['status']}: {job['message']} {job['errors'][:3]}")
     finished: dict[str, Any] = job
     return finished
+
+
+async def check_counts(http: httpx.AsyncClient, url: str, city: City) -> None:
+    """Every city, district, street and community node counts what the generator made, or the run stops."""
+    organizations, members = expected_counts(city)
+    nodes = [a.code for a in city.areas if a.level in ("city", "district", "street", "community")]
+    for code in nodes:
+        node = (await http.get(f"{url}/areas/{code}")).json()
+        if (node["organizations"], node["members"]) != (organizations[code], members[code]):
+            raise SystemExit(
+                f"area {code} counts {node['organizations']} organisations and {node['members']} "
+                f"members; the generator made {organizations[code]} and {members[code]}"
+            )
+    print(f"[bench] the counts of all {len(nodes):,} nodes down to the communities match the generator", flush=True)
 
 
 async def wait_published(http: httpx.AsyncClient, url: str, expected: int) -> float:
@@ -145,6 +159,7 @@ async def main(scale: float, queries: int) -> dict[str, Any]:
             started = time.perf_counter()
             jobs = {kind: await import_file(http, service.url, kind, path) for kind, path in files.items()}
             import_s = time.perf_counter() - started
+            await check_counts(http, service.url, city)
             expected = len(city.organizations) + sum(len(m.organization_codes.split(";")) for m in city.members)
             drained_s = await wait_published(http, service.url, expected) - started - import_s
         print(f"[bench] {queries} subtree queries and {queries} name searches ...", flush=True)

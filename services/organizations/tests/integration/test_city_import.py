@@ -16,7 +16,7 @@ import httpx
 import pytest
 from openpyxl import Workbook
 
-from shared.synthetic import City, generate_city, write_csv
+from shared.synthetic import City, expected_counts, generate_city, write_csv
 from shared.testing import ServiceProcess, free_port, read_topic
 
 pytestmark = pytest.mark.stack
@@ -70,20 +70,6 @@ def _xlsx(rows: list[Any], path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _expected_counts(city: City) -> tuple[Counter[str], Counter[str]]:
-    parent = {a.code: a.parent_code for a in city.areas}
-
-    def lineage(code: str) -> Iterator[str]:
-        while code:
-            yield code
-            code = parent[code]
-
-    area_of = {o.code: o.area_code for o in city.organizations}
-    organizations = Counter(c for o in city.organizations for c in lineage(o.area_code))
-    members = Counter(c for m in city.members for c in lineage(area_of[m.organization_codes.split(";")[0]]))
-    return organizations, members
-
-
 class TestImportingTheCity:
     async def test_every_level_counts_what_the_generator_made_and_a_second_import_changes_nothing(
         self, city: City, registry: ServiceProcess, tmp_path: Path, infra: tuple[str, str]
@@ -105,7 +91,7 @@ class TestImportingTheCity:
             for job, rows in ((areas, city.areas), (organizations, city.organizations), (members, city.members)):
                 assert (job["status"], job["error_count"], job["applied_rows"]) == ("done", 0, len(rows)), job
 
-            expected_orgs, expected_members = _expected_counts(city)
+            expected_orgs, expected_members = expected_counts(city)
             for area in city.areas:
                 if area.level in ("city", "district", "street", "community"):
                     node = (await http.get(f"{registry.url}/areas/{area.code}")).json()
