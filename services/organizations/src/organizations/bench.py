@@ -159,9 +159,9 @@ async def main(scale: float, queries: int) -> dict[str, Any]:
             started = time.perf_counter()
             jobs = {kind: await import_file(http, service.url, kind, path) for kind, path in files.items()}
             import_s = time.perf_counter() - started
-            await check_counts(http, service.url, city)
             expected = len(city.organizations) + sum(len(m.organization_codes.split(";")) for m in city.members)
             drained_s = await wait_published(http, service.url, expected) - started - import_s
+            await check_counts(http, service.url, city)
         print(f"[bench] {queries} subtree queries and {queries} name searches ...", flush=True)
         figures = await measure(service.url, mongo, env["MONGO_DB"], city, queries)
         assert service.process is not None
