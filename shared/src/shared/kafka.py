@@ -97,6 +97,18 @@ async def publish(producer: AIOKafkaProducer, topic: str, messages: Sequence[Mes
         EVENTS_PUBLISHED.labels(message.type).inc()
 
 
+@dataclass(frozen=True)
+class Idempotent:
+    """A handler whose effect is the same however often it runs (an upsert of what the event
+    says): the consumer skips the processed-id bookkeeping for it, two database round trips an
+    event."""
+
+    handler: Handler
+
+    async def __call__(self, event: Any) -> None:
+        await self.handler(event)
+
+
 class ProcessedEvents(Protocol):
     """Remembers which event ids a consumer group has handled, so a redelivery is skipped."""
 
@@ -159,13 +171,15 @@ class EventConsumer:
                 await self.dead_letter(record, f"not an event of the contract: {_short(exc)}")
                 return
             handler = self.handlers.get(event.type)
-            if handler is None or await self.processed.seen(event.id):
+            tracked = not isinstance(handler, Idempotent)
+            if handler is None or (tracked and await self.processed.seen(event.id)):
                 return
             error = await self._attempt(handler, event)
             if error is not None:
                 await self.dead_letter(record, error)
                 return
-            await self.processed.remember(event.id)
+            if tracked:
+                await self.processed.remember(event.id)
             EVENTS_CONSUMED.labels(event.type).inc()
         finally:
             correlation_id.reset(token)

@@ -12,7 +12,7 @@ from pymongo import AsyncMongoClient
 
 from shared.config import ServiceSettings
 from shared.events import NeedPosted, NeedPostedData
-from shared.kafka import EventConsumer, Handler, create_consumer, create_producer, encode, ensure_topics
+from shared.kafka import EventConsumer, Handler, Idempotent, create_consumer, create_producer, encode, ensure_topics
 from shared.mongo import Document, MongoProcessedEvents
 from shared.taxonomy import Category
 from shared.testing import read_topic, send_raw, wait_consumed
@@ -39,6 +39,7 @@ async def consume(
     handle: Handler,
     *,
     until_past: list[RecordMetadata],
+    keep_database: bool = False,
 ) -> None:
     """Runs a consumer of `need.posted` on the topic until its group has committed past `until_past`."""
     producer = create_producer(settings)
@@ -58,7 +59,8 @@ async def consume(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await producer.stop()
-        await mongo.drop_database(settings.database)
+        if not keep_database:
+            await mongo.drop_database(settings.database)
 
 
 class TestPoisonMessages:
@@ -116,3 +118,21 @@ class TestRedelivery:
         await consume(settings, mongo, topic, handle, until_past=sent)
 
         assert handled == [event.id]
+
+    async def test_an_idempotent_handler_runs_for_every_delivery_and_leaves_no_bookkeeping(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    ) -> None:
+        topic = settings.topic("needs.events")
+        await ensure_topics(settings, [topic])
+        event = _need_posted("twice")
+        sent = await send_raw(settings.kafka_bootstrap_servers, topic, [encode(event), encode(event)])
+        handled: list[str] = []
+
+        async def upsert(event: NeedPosted) -> None:
+            handled.append(event.id)
+
+        processed = mongo[settings.database]["processed_events"]
+        await consume(settings, mongo, topic, Idempotent(upsert), until_past=sent, keep_database=True)
+        assert handled == [event.id, event.id]
+        assert await processed.count_documents({}) == 0
+        await mongo.drop_database(settings.database)

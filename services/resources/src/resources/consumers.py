@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from shared.kafka import Handler
+from shared.kafka import Handler, Idempotent
 from shared.known_organizations import KnownOrganizations
 
 
 def handlers(*, organizations: KnownOrganizations) -> dict[str, Handler]:
     return {
-        "organization.registered": organizations.on_registered,
+        "organization.registered": Idempotent(organizations.on_registered),
     }
