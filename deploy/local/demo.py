@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx
 
+from organizations.import_client import import_file
 from organizations.models import entity_id
 from shared.synthetic import City, generate_city, write_csv
 from shared.taxonomy import Category
@@ -78,19 +79,16 @@ async def in_steps(what: str, jobs: Sequence[Callable[[], Awaitable[Any]]]) -> l
     return list(results)
 
 
+def show_import(job: dict[str, Any]) -> None:
+    print(f"  {job['kind']}: {job['applied_rows']:,}/{job['valid_rows']:,}", flush=True)
+
+
 async def import_city(http: httpx.AsyncClient, url: str, city: City) -> None:
     """The city's areas, organisations and members, through the registry's import API."""
     for kind, rows in (("areas", city.areas), ("organizations", city.organizations), ("members", city.members)):
         with tempfile.TemporaryDirectory() as folder:
             data = write_csv(rows, Path(folder) / f"{kind}.csv").read_bytes()
-        job = (await http.post(f"{url}/imports/{kind}", files={"file": (f"{kind}.csv", data)})).json()
-        shown = -1
-        while job["status"] in ("validating", "importing"):
-            await asyncio.sleep(1)
-            job = (await http.get(f"{url}/imports/{job['id']}")).json()
-            if job["applied_rows"] != shown:
-                shown = job["applied_rows"]
-                print(f"  {kind}: {shown:,}/{job['valid_rows']:,}", flush=True)
+        job = await import_file(http, url, kind, f"{kind}.csv", data, every=1, progress=show_import)
         if job["status"] != "done":
             raise SystemExit(f"[demo] importing {kind} ended {job['status']}: {job['message']}")
 
@@ -124,7 +122,7 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
         ]
         loader = Loader(http, urls, concurrency)
 
-        def need(i: int) -> Callable[[], Awaitable[Any]]:
+        def need() -> Callable[[], Awaitable[Any]]:
             org = rng.choice(orgs)
             category = rng.choice(list(NEED_TITLES))
             body = {
@@ -153,7 +151,7 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
         supply = [resource("venue") for _ in range(round(VENUES * scale))]
         supply += [resource("service") for _ in range(round(SERVICES * scale))]
         await in_steps("venues and services", supply)
-        needs = await in_steps("needs", [need(i) for i in range(round(NEEDS * scale))])
+        needs = await in_steps("needs", [need() for _ in range(round(NEEDS * scale))])
     return {
         "areas": len(city.areas),
         "organisations": len(orgs),

@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 
+from organizations.import_client import Job, import_file
 from shared.synthetic import City, expected_counts, generate_city, write_csv
 from shared.testing import ServiceProcess, ensure_infra, free_port
 
@@ -35,24 +36,21 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def import_file(http: httpx.AsyncClient, url: str, kind: str, path: Path) -> dict[str, Any]:
+async def import_city_file(http: httpx.AsyncClient, url: str, kind: str, path: Path) -> Job:
     started = time.perf_counter()
+
+    def show(job: Job) -> None:
+        print(
+            f"  {kind}: {job['status']} {job['applied_rows']:,}/{job['valid_rows']:,} rows "
+            f"({time.perf_counter() - started:.1f}s)",
+            flush=True,
+        )
+
     data = await asyncio.to_thread(path.read_bytes)
-    job = (await http.post(f"{url}/imports/{kind}", files={"file": (path.name, data)})).json()
-    last = -1
-    while job["status"] in ("validating", "importing"):
-        await asyncio.sleep(0.5)
-        job = (await http.get(f"{url}/imports/{job['id']}")).json()
-        if job["applied_rows"] != last:
-            last = job["applied_rows"]
-            print(
-                f"  {kind}: {job['status']} {last:,}/{job['valid_rows']:,} rows ({time.perf_counter() - started:.1f}s)",
-                flush=True,
-            )
+    job = await import_file(http, url, kind, path.name, data, progress=show)
     if job["status"] != "done" or job["error_count"]:
         raise SystemExit(f"the {kind} import ended {job['status']}: {job['message']} {job['errors'][:3]}")
-    finished: dict[str, Any] = job
-    return finished
+    return job
 
 
 async def check_counts(http: httpx.AsyncClient, url: str, city: City) -> None:
@@ -157,7 +155,7 @@ async def main(scale: float, queries: int) -> dict[str, Any]:
     try:
         async with httpx.AsyncClient(timeout=60) as http:
             started = time.perf_counter()
-            jobs = {kind: await import_file(http, service.url, kind, path) for kind, path in files.items()}
+            jobs = {kind: await import_city_file(http, service.url, kind, path) for kind, path in files.items()}
             import_s = time.perf_counter() - started
             expected = len(city.organizations) + sum(len(m.organization_codes.split(";")) for m in city.members)
             drained_s = await wait_published(http, service.url, expected) - started - import_s

@@ -11,14 +11,15 @@ some were refused (the report lists them), 2 when the file was refused whole.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 
+from organizations.import_client import ImportRefused, Job, import_file
 from organizations.models import ImportKind
 
 
@@ -27,17 +28,16 @@ def bar(done: int, total: int, width: int = 30) -> str:
     return "[" + "#" * filled + "." * (width - filled) + "]"
 
 
-def follow(http: httpx.Client, url: str, job: dict[str, Any]) -> dict[str, Any]:
+def show(job: Job, started: float) -> None:
+    done, total = job["applied_rows"], job["valid_rows"] - job["unchanged_rows"]
+    elapsed = time.monotonic() - started
+    print(f"\r{job['status']:<10} {bar(done, total)} {done:,}/{total:,} rows  {elapsed:.0f}s", end="", flush=True)
+
+
+async def run(kind: str, filename: str, data: bytes, url: str) -> Job:
     started = time.monotonic()
-    while job["status"] in ("validating", "importing"):
-        time.sleep(0.5)
-        job = http.get(f"{url}/imports/{job['id']}").raise_for_status().json()
-        done, total = job["applied_rows"], job["valid_rows"] - job["unchanged_rows"]
-        print(
-            f"\r{job['status']:<10} {bar(done, total)} {done:,}/{total:,} rows  {time.monotonic() - started:.0f}s",
-            end="",
-            flush=True,
-        )
+    async with httpx.AsyncClient(timeout=120) as http:
+        job = await import_file(http, url, kind, filename, data, progress=lambda j: show(j, started))
     print()
     return job
 
@@ -49,14 +49,11 @@ def main() -> int:
     parser.add_argument("--url", default="http://127.0.0.1:8001", help="the registry (default: the local one)")
     parser.add_argument("--report", type=Path, help="write the refused rows (row, field, reason) to this CSV")
     args = parser.parse_args()
-    with httpx.Client(timeout=120) as http:
-        response = http.post(
-            f"{args.url}/imports/{args.kind}", files={"file": (args.file.name, args.file.read_bytes())}
-        )
-        if response.status_code != 202:
-            print(f"refused: {response.json()['error']['message']}", file=sys.stderr)
-            return 2
-        job = follow(http, args.url, response.json())
+    try:
+        job = asyncio.run(run(args.kind, args.file.name, args.file.read_bytes(), args.url))
+    except ImportRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
     print(
         f"{job['status']}: {job['total_rows']:,} rows, {job['applied_rows']:,} written, "
         f"{job['unchanged_rows']:,} unchanged, {job['error_count']:,} refused. {job['message']}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import httpx
 import pytest
 from openpyxl import Workbook
 
+from organizations.import_client import Job, import_file
 from shared.synthetic import City, expected_counts, generate_city, write_csv
 from shared.testing import ServiceProcess, free_port, read_topic
 
@@ -48,16 +48,8 @@ def registry(infra: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -
     service.stop()
 
 
-async def _import(http: httpx.AsyncClient, url: str, kind: str, name: str, data: bytes) -> dict[str, Any]:
-    response = await http.post(f"{url}/imports/{kind}", files={"file": (name, data)})
-    assert response.status_code == 202, response.text
-    job = response.json()
-    for _ in range(600):
-        job = (await http.get(f"{url}/imports/{job['id']}")).json()
-        if job["status"] not in ("validating", "importing"):
-            return job
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"the {kind} import did not finish: {job}")
+async def _import(http: httpx.AsyncClient, url: str, kind: str, name: str, data: bytes) -> Job:
+    return await import_file(http, url, kind, name, data, every=0.1)
 
 
 def _xlsx(rows: list[Any], path: Path) -> bytes:
