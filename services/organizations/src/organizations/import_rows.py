@@ -14,7 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from organizations.models import AreaLevel, ImportKind, MemberRole, OrganizationKind
-from shared.china_codes import credit_code_problem, id_number_problem
+from organizations.schemas import CreditCode, IdNumber, Phone
 from shared.errors import Unprocessable
 
 
@@ -56,21 +56,14 @@ class OrganizationRowIn(BaseModel):
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     contact_name: str = Field(default="", max_length=50)
-    contact_phone: str | None = Field(default=None, pattern=r"^1[3-9][0-9]{9}$")
+    contact_phone: Phone | None = None
     tags: list[str] = Field(default_factory=list, max_length=30)
-    credit_code: str | None = None
+    credit_code: CreditCode | None = None
 
     _blanks = field_validator("party_parent_code", "lat", "lon", "contact_phone", "credit_code", mode="before")(
         _blank_is_none
     )
     _lists = field_validator("tags", mode="before")(_split)
-
-    @field_validator("credit_code")
-    @classmethod
-    def _credit_code(cls, value: str | None) -> str | None:
-        if value is not None and (problem := credit_code_problem(value)):
-            raise ValueError(problem)
-        return value
 
 
 class MemberRowIn(BaseModel):
@@ -78,19 +71,12 @@ class MemberRowIn(BaseModel):
 
     code: str = Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$")
     name: str = Field(min_length=1, max_length=50)
-    phone: str = Field(pattern=r"^1[3-9][0-9]{9}$")
-    id_number: str = ""
+    phone: Phone
+    id_number: IdNumber = ""
     roles: list[MemberRole] = Field(min_length=1)
     organization_codes: list[str] = Field(min_length=1, max_length=20)
 
     _lists = field_validator("roles", "organization_codes", mode="before")(_split)
-
-    @field_validator("id_number")
-    @classmethod
-    def _id_number(cls, value: str) -> str:
-        if value and (problem := id_number_problem(value)):
-            raise ValueError(problem)
-        return value.upper()
 
 
 ROW_MODELS: dict[ImportKind, type[BaseModel]] = {

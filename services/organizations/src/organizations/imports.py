@@ -239,7 +239,7 @@ class ImportTargets:
         return self.organizations if kind == ImportKind.ORGANIZATIONS else self.members
 
 
-def _apply_to_view(kind: ImportKind, aggregates: Sequence[Aggregate], view: RegistryView) -> None:
+def _apply_to_view(aggregates: Sequence[Aggregate], view: RegistryView) -> None:
     for aggregate in aggregates:
         if isinstance(aggregate, AreaNode):
             view.add_areas([aggregate])
@@ -275,7 +275,7 @@ async def run_import(job: ImportJob, data: bytes, *, targets: ImportTargets, vie
         nonlocal applied, job
         async with slots:
             await repo.insert_many(batch, group=f"{job.id}:{number:05d}")
-        _apply_to_view(job.kind, [a for a, _ in batch], view)
+        _apply_to_view([a for a, _ in batch], view)
         applied += len(batch)
         job = job.model_copy(update={"applied_rows": applied})
         await targets.jobs.update(job)
@@ -285,7 +285,7 @@ async def run_import(job: ImportJob, data: bytes, *, targets: ImportTargets, vie
         for aggregate, events in batch:
             version = getattr(aggregate, "version", None)
             await repo.update(aggregate, events, expected_version=version - 1 if version else None)
-        _apply_to_view(job.kind, [a for a, _ in batch], view)
+        _apply_to_view([a for a, _ in batch], view)
         job = await _progress(job, len(batch), jobs=targets.jobs)
     return await _finish(job, ImportStatus.DONE, "", jobs=targets.jobs)
 

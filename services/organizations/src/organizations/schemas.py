@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from organizations.models import AreaLevel, Contact, MemberRole, OrganizationKind, OrganizationStatus, Scope
 from shared.china_codes import credit_code_problem, id_number_problem
 from shared.schemas import AREA_CODE, ID
 
-PHONE = Field(pattern=r"^1[3-9][0-9]{9}$", examples=["13800001234"])
+
+def _credit_code(value: str) -> str:
+    if problem := credit_code_problem(value):
+        raise ValueError(problem)
+    return value
+
+
+def _id_number(value: str) -> str:
+    if value and (problem := id_number_problem(value)):
+        raise ValueError(problem)
+    return value.upper()
+
+
+Phone = Annotated[str, Field(pattern=r"^1[3-9][0-9]{9}$", examples=["13800001234"])]
+CreditCode = Annotated[str, AfterValidator(_credit_code), Field(description="统一社会信用代码, 18 characters")]
+IdNumber = Annotated[str, AfterValidator(_id_number), Field(description="居民身份证号码, 18 characters, or empty")]
 CODE = Field(
     default=None, min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$", description="its own (external) code"
 )
@@ -45,7 +61,7 @@ class AreaNodeOut(BaseModel):
 
 class ContactIn(Strict):
     name: str = Field(min_length=1, max_length=50)
-    phone: str = PHONE
+    phone: Phone
 
 
 class OrganizationFields(Strict):
@@ -58,14 +74,7 @@ class OrganizationFields(Strict):
     lon: float | None = Field(default=None, ge=-180, le=180)
     contacts: list[ContactIn] = Field(default_factory=list, max_length=10)
     tags: list[str] = Field(default_factory=list, max_length=30)
-    credit_code: str | None = Field(default=None, description="统一社会信用代码, 18 characters")
-
-    @field_validator("credit_code")
-    @classmethod
-    def _valid_credit_code(cls, value: str | None) -> str | None:
-        if value is not None and (problem := credit_code_problem(value)):
-            raise ValueError(problem)
-        return value
+    credit_code: CreditCode | None = None
 
     @field_validator("tags")
     @classmethod
@@ -120,17 +129,10 @@ class OrganizationOut(BaseModel):
 class MemberCreate(Strict):
     code: str | None = CODE
     name: str = Field(min_length=1, max_length=50)
-    phone: str = PHONE
-    id_number: str = Field(default="", description="居民身份证号码, 18 characters, or empty")
+    phone: Phone
+    id_number: IdNumber = ""
     roles: list[MemberRole] = Field(min_length=1, max_length=5)
     organization_ids: list[str] = Field(min_length=1, max_length=20, description="their own organisation first")
-
-    @field_validator("id_number")
-    @classmethod
-    def _valid_id_number(cls, value: str) -> str:
-        if value and (problem := id_number_problem(value)):
-            raise ValueError(problem)
-        return value.upper()
 
     @field_validator("organization_ids")
     @classmethod

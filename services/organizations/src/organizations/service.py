@@ -41,7 +41,7 @@ SOURCE = "/services/organizations"
 # --- the area tree ----------------------------------------------------------------------
 
 
-def check_area(code: str, level: str, parent_code: str | None, *, view: RegistryView) -> str | None:
+def check_area(level: str, parent_code: str | None, *, view: RegistryView) -> str | None:
     """Why a node cannot join the tree as given, or None."""
     if parent_code is None:
         return None if level == "city" else "only the city has no parent"
@@ -57,7 +57,7 @@ async def add_area(cmd: AreaNodeCreate, *, areas: MongoRepository[AreaNode], vie
     """Adds a node under its parent, one level below it."""
     if cmd.code in view.areas:
         raise Conflict(f"area {cmd.code!r} exists already", field="code")
-    if problem := check_area(cmd.code, cmd.level, cmd.parent_code, view=view):
+    if problem := check_area(cmd.level, cmd.parent_code, view=view):
         raise Unprocessable(problem, field="parent_code")
     node = AreaNode(id=cmd.code, **cmd.model_dump(exclude={"code"}))
     await areas.add(node, [])

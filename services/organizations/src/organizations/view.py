@@ -89,7 +89,7 @@ class RegistryView:
             self._order.insert(at, organization.id)
             self._folded_names.insert(at, "")
         elif previous.area_code != organization.area_code:
-            self._move(organization.id, previous.area_code, organization.area_code)
+            self._move(organization.id, organization.area_code)
         self.organizations[organization.id] = organization
         self.by_code[organization.code] = organization.id
         self._folded_names[at] = organization.name.casefold()
@@ -97,7 +97,7 @@ class RegistryView:
             self._lineage[organization.id] = frozenset(n.id for n in self.path(organization.area_code))
             self._org_totals.update(self._lineage[organization.id])
 
-    def _move(self, organization_id: str, old_area: str, new_area: str) -> None:
+    def _move(self, organization_id: str, new_area: str) -> None:
         old, new = self._lineage[organization_id], frozenset(n.id for n in self.path(new_area))
         members = self._members_of[organization_id]
         self._org_totals.subtract(old)
