@@ -33,6 +33,7 @@ from organizations.models import (
     RowError,
     entity_id,
 )
+from organizations.repository import MongoImportJobRepository
 from organizations.view import RegistryView
 from shared.errors import Unprocessable
 from shared.events import Envelope
@@ -231,7 +232,7 @@ class ImportTargets:
     areas: MongoRepository[AreaNode]
     organizations: MongoRepository[Organization]
     members: MongoRepository[Member]
-    jobs: MongoRepository[ImportJob]
+    jobs: MongoImportJobRepository
 
     def repository(self, kind: ImportKind) -> MongoRepository[Any]:
         if kind == ImportKind.AREAS:
@@ -271,29 +272,24 @@ async def run_import(job: ImportJob, data: bytes, *, targets: ImportTargets, vie
     slots = asyncio.Semaphore(2)  # two batches in flight keep the database busy on both cores
     applied = 0
 
-    async def insert(number: int, batch: Sequence[tuple[Aggregate, list[Envelope]]]) -> None:
-        nonlocal applied, job
-        async with slots:
-            await repo.insert_many(batch, group=f"{job.id}:{number:05d}")
+    async def written(batch: Sequence[tuple[Aggregate, list[Envelope]]]) -> None:
+        nonlocal applied
         _apply_to_view([a for a, _ in batch], view)
         applied += len(batch)
-        job = job.model_copy(update={"applied_rows": applied})
-        await targets.jobs.update(job)
+        await targets.jobs.record_progress(job.id, applied)
+
+    async def insert(number: int, batch: Sequence[tuple[Aggregate, list[Envelope]]]) -> None:
+        async with slots:
+            await repo.insert_many(batch, group=f"{job.id}:{number:05d}")
+        await written(batch)
 
     await asyncio.gather(*(insert(n, b) for n, b in enumerate(batches(plan.inserts))))
     for batch in batches(plan.updates):
         for aggregate, events in batch:
             version = getattr(aggregate, "version", None)
             await repo.update(aggregate, events, expected_version=version - 1 if version else None)
-        _apply_to_view([a for a, _ in batch], view)
-        job = await _progress(job, len(batch), jobs=targets.jobs)
-    return await _finish(job, ImportStatus.DONE, "", jobs=targets.jobs)
-
-
-async def _progress(job: ImportJob, rows: int, *, jobs: MongoRepository[ImportJob]) -> ImportJob:
-    job = job.model_copy(update={"applied_rows": job.applied_rows + rows})
-    await jobs.update(job)
-    return job
+        await written(batch)
+    return await _finish(job.model_copy(update={"applied_rows": applied}), ImportStatus.DONE, "", jobs=targets.jobs)
 
 
 async def _finish(job: ImportJob, status: ImportStatus, message: str, *, jobs: MongoRepository[ImportJob]) -> ImportJob:

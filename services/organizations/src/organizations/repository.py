@@ -7,6 +7,7 @@ from typing import Protocol
 
 from organizations.models import ApiKey, AreaNode, ImportJob, Member, Organization
 from shared.events import Envelope
+from shared.mongo import document_lock
 from shared.repository import MongoRepository
 
 
@@ -67,6 +68,11 @@ class MongoMemberRepository(MongoRepository[Member]):
 
 class MongoImportJobRepository(MongoRepository[ImportJob]):
     model = ImportJob
+
+    async def record_progress(self, job_id: str, applied_rows: int) -> None:
+        """Only the count: the job's report of refused rows is written once, not with every batch."""
+        async with document_lock(self.collection, job_id):
+            await self.collection.update_one({"_id": job_id}, {"$set": {"applied_rows": applied_rows}})
 
 
 class MongoApiKeyRepository(MongoRepository[ApiKey]):
