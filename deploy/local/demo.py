@@ -26,6 +26,8 @@ import httpx
 
 from organizations.import_client import import_file
 from organizations.models import entity_id
+from shared.actors import Actor, ActorKind, sign
+from shared.config import ServiceSettings
 from shared.synthetic import City, generate_city, write_csv
 from shared.taxonomy import Category
 
@@ -43,17 +45,30 @@ NEED_TITLES = {
 }
 
 
+class Settings(ServiceSettings):
+    """The platform's settings the demo signs its requests with (ACTOR_SECRET)."""
+
+    service_name: str = "demo"
+    http_port: int = 0
+
+
+def acting_for(org: dict[str, str]) -> Actor:
+    return Actor(kind=ActorKind.ORGANIZATION, organization_id=org["id"], area_code=org["area_code"])
+
+
 class Loader:
     def __init__(self, http: httpx.AsyncClient, urls: dict[str, str], concurrency: int) -> None:
         self.http = http
         self.urls = urls
         self.slots = asyncio.Semaphore(concurrency)
+        self.actor_secret = Settings().actor_secret
 
-    async def post(self, service: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Posts, retrying while the service has not yet heard of a just-registered organisation."""
+    async def post(self, service: str, path: str, body: dict[str, Any], actor: Actor) -> dict[str, Any]:
+        """Posts as `actor`, retrying while the service has not yet heard of a just-registered organisation."""
+        headers = {"X-Actor": sign(actor, self.actor_secret)}
         async with self.slots:
             for _ in range(100):
-                response = await self.http.post(self.urls[service] + path, json=body)
+                response = await self.http.post(self.urls[service] + path, json=body, headers=headers)
                 if response.status_code != 422 or "unknown organization" not in response.text:
                     break
                 await asyncio.sleep(0.1)
@@ -132,7 +147,7 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
                 "area_code": org["area_code"],
                 "quantity": rng.randint(1, 60),
             }
-            return lambda: loader.post("needs", "/needs", body)
+            return lambda: loader.post("needs", "/needs", body, acting_for(org))
 
         def resource(kind: str) -> Callable[[], Awaitable[Any]]:
             org = rng.choice(orgs)
@@ -146,7 +161,7 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
                 "area_code": org["area_code"],
                 "capacity": rng.randint(10, 120),
             }
-            return lambda: loader.post("resources", "/resources", body)
+            return lambda: loader.post("resources", "/resources", body, acting_for(org))
 
         supply = [resource("venue") for _ in range(round(VENUES * scale))]
         supply += [resource("service") for _ in range(round(SERVICES * scale))]

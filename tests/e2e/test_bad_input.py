@@ -10,7 +10,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from shared.mongo import Document
-from shared.testing import PlatformApi, TestStack
+from shared.testing import PlatformApi, TestStack, acting, organization
 
 pytestmark = pytest.mark.stack
 
@@ -91,9 +91,8 @@ async def test_bad_bodies_are_refused_and_write_nothing(
     documents = mongo[stack.database(service)][collection]
     before = await documents.count_documents({})
 
-    response = await http.post(
-        stack.url(service) + path, content=_body(valid(org_id), body), headers={"content-type": "application/json"}
-    )
+    headers = {"content-type": "application/json", **acting(organization(org_id))}
+    response = await http.post(stack.url(service) + path, content=_body(valid(org_id), body), headers=headers)
 
     assert response.status_code == status, response.text
     error = response.json()["error"]
@@ -109,7 +108,9 @@ async def test_an_unknown_organization_is_refused(
     documents = mongo[stack.database(service)][collection]
     before = await documents.count_documents({})
 
-    response = await http.post(stack.url(service) + path, json=valid(UNKNOWN_ID))
+    response = await http.post(
+        stack.url(service) + path, json=valid(UNKNOWN_ID), headers=acting(organization(UNKNOWN_ID))
+    )
 
     assert response.status_code == 422
     assert response.json()["error"] == {

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from shared.events import MATCHING_TOPIC, NEEDS_TOPIC
-from shared.testing import SERVICES, PlatformApi, TestStack, read_topic
+from shared.testing import SERVICES, PlatformApi, TestStack, acting, organization, read_topic
 
 pytestmark = pytest.mark.stack
 
@@ -39,7 +39,11 @@ async def test_a_correlation_id_travels_from_a_request_through_kafka_to_the_next
         "quantity": 5,
     }
 
-    response = await http.post(stack.url("needs") + "/needs", json=body, headers={"X-Correlation-ID": "trace-42"})
+    response = await http.post(
+        stack.url("needs") + "/needs",
+        json=body,
+        headers={"X-Correlation-ID": "trace-42", **acting(organization(charity))},
+    )
 
     need_id = response.json()["id"]
     assert response.headers["x-correlation-id"] == "trace-42"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_ACTOR_SECRET = "development-actor-secret-not-for-production"
 
 
 class ServiceSettings(BaseSettings):
@@ -30,8 +32,18 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 4
     consumer_backoff_seconds: float = 0.1
 
+    actor_secret: str = Field(
+        default=DEVELOPMENT_ACTOR_SECRET, description="signs the gateway's X-Actor tokens (shared.actors)"
+    )
+
     max_body_bytes: int = 1_048_576
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _no_development_secret_in_production(self) -> ServiceSettings:
+        if self.environment == "production" and self.actor_secret == DEVELOPMENT_ACTOR_SECRET:
+            raise ValueError("set ACTOR_SECRET: the development secret is public")
+        return self
 
     @property
     def database(self) -> str:

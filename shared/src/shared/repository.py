@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
+from shared.errors import Conflict, NotFound
 from shared.events import Envelope
 from shared.mongo import Document, document_lock
 from shared.outbox import OutboxRelay, open_group, push_events, with_events
@@ -20,8 +21,15 @@ class Aggregate(BaseModel):
     id: str
 
 
+class Versioned(Aggregate):
+    """An aggregate changed under optimistic concurrency: every write raises `version` by one."""
+
+    version: int = 1
+
+
 A = TypeVar("A", bound=Aggregate)
 DUPLICATE_KEY = 11000
+CHANGE_ATTEMPTS = 5
 _HIDDEN = {"outbox": 0, "outbox_pending": 0, "outbox_group": 0, "group_events": 0}  # the outbox's, not the model's
 
 
@@ -51,16 +59,39 @@ class MongoRepository(Generic[A]):
     ) -> bool:
         """Writes the aggregate's fields and adds its events in one update; with `expected_version`,
         only if the stored version is that one (optimistic concurrency). False when it was not."""
+        async with document_lock(self.collection, aggregate.id):
+            return await self._write(aggregate, events, expected_version=expected_version)
+
+    async def _write(self, aggregate: A, events: Sequence[Envelope], *, expected_version: int | None) -> bool:
         query: dict[str, Any] = {"_id": aggregate.id}
         if expected_version is not None:
             query["version"] = expected_version
         fields = aggregate.model_dump(exclude={"id"})
         update = push_events({"$set": fields}, events) if events else {"$set": fields}
-        async with document_lock(self.collection, aggregate.id):
-            result = await self.collection.update_one(query, update)
+        result = await self.collection.update_one(query, update)
         if events and result.modified_count:
             self.on_events()
         return result.modified_count == 1
+
+    async def change(self, aggregate_id: str, decide: Callable[[A], Sequence[Envelope]]) -> tuple[A, list[Envelope]]:
+        """Reads an aggregate, lets `decide` change it (raising a DomainError to refuse) and name
+        the events, and writes both in one update if nobody wrote the aggregate meanwhile; on a
+        conflict, reads and decides again. A decision with no events is no change: nothing is
+        written. Within this process the whole read-decide-write is serialised per aggregate, so
+        concurrent requests queue instead of retrying in a storm."""
+        async with document_lock(self.collection, aggregate_id):
+            for _ in range(CHANGE_ATTEMPTS):
+                current = await self.get(aggregate_id)
+                if current is None:
+                    raise NotFound(f"no {self.model.__name__.lower()} {aggregate_id!r}")
+                assert isinstance(current, Versioned)
+                changed = current.model_copy(deep=True, update={"version": current.version + 1})
+                events = list(decide(changed))
+                if not events:
+                    return current, events
+                if await self._write(changed, events, expected_version=current.version):
+                    return changed, events
+        raise Conflict(f"{self.model.__name__.lower()} {aggregate_id!r} is being changed by others; try again")
 
     async def insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], *, group: str) -> int:
         """Inserts new aggregates with their events, as one outbox group; those already stored

@@ -28,6 +28,9 @@ from aiokafka.errors import KafkaError
 from aiokafka.structs import RecordMetadata
 from pymongo import MongoClient
 
+from shared.actors import Actor, ActorKind, sign
+from shared.config import DEVELOPMENT_ACTOR_SECRET
+
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("organizations", "needs", "resources", "matching", "gateway")
 T = TypeVar("T")
@@ -140,6 +143,7 @@ class TestStack:
             "MONGO_URL": self.mongo,
             "TOPIC_PREFIX": self.prefix + ".",
             "OUTBOX_POLL_SECONDS": "0.2",
+            "SWEEP_SECONDS": "0.5",
             **{f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
         }
         for name, port in ports.items():
@@ -236,6 +240,15 @@ async def wait_consumed(bootstrap: str, group: str, sent: Iterable[RecordMetadat
         await admin.close()
 
 
+def organization(organization_id: str, area_code: str | None = None, member_id: str | None = None) -> Actor:
+    return Actor(kind=ActorKind.ORGANIZATION, organization_id=organization_id, area_code=area_code, member_id=member_id)
+
+
+def acting(actor: Actor | None) -> dict[str, str]:
+    """The headers the gateway sends for `actor`, signed with the development secret."""
+    return {"X-Actor": sign(actor, DEVELOPMENT_ACTOR_SECRET)} if actor else {}
+
+
 class PlatformApi:
     """The services' HTTP APIs as a test drives them: each call checks its status."""
 
@@ -243,14 +256,18 @@ class PlatformApi:
         self.stack = stack
         self.http = http
 
-    async def post(self, service: str, path: str, body: dict[str, Any], status: int = 201) -> dict[str, Any]:
-        response = await self.http.post(self.stack.url(service) + path, json=body)
+    async def post(
+        self, service: str, path: str, body: dict[str, Any], status: int = 201, *, actor: Actor | None = None
+    ) -> dict[str, Any]:
+        response = await self.http.post(self.stack.url(service) + path, json=body, headers=acting(actor))
         assert response.status_code == status, response.text
         result: dict[str, Any] = response.json()
         return result
 
-    async def get(self, service: str, path: str, status: int = 200, **params: Any) -> Any:
-        response = await self.http.get(self.stack.url(service) + path, params=params)
+    async def get(
+        self, service: str, path: str, status: int = 200, *, actor: Actor | None = None, **params: Any
+    ) -> Any:
+        response = await self.http.get(self.stack.url(service) + path, params=params, headers=acting(actor))
         assert response.status_code == status, response.text
         return response.json()
 
@@ -302,7 +319,7 @@ class PlatformApi:
             "quantity": quantity,
             **extra,
         }
-        need_id: str = (await self.post("needs", "/needs", body))["id"]
+        need_id: str = (await self.post("needs", "/needs", body, actor=organization(org_id)))["id"]
         return need_id
 
     async def share_resource(self, org_id: str, category: str, area_code: str, capacity: int = 50) -> str:

@@ -1,48 +1,189 @@
-"""The needs service's HTTP routes."""
+"""The needs service's HTTP routes: needs and their claims, statistics, micro-wishes."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
 
-from needs import service
-from needs.models import Need
-from needs.repository import NeedRepository
-from needs.schemas import NeedCreate, NeedOut
-from shared.known_organizations import KnownOrganizationsDep
+from needs.models import Claim, Need, NeedStatus, Wish, WishStatus
+from needs.schemas import ClaimCreate, NeedCreate, NeedEdit, NeedOut, WishClaimCreate, WishCreate, WishOut
+from needs.service import ClaimAction, NeedAction, Needs, may_see
+from needs.view import PLATFORM, NeedsView, in_area
+from needs.wishes import Wishes
+from shared.actors import ActorDep, MaybeActor, require_organization
 from shared.pagination import Cursor, Limit, Page, page_of
+from shared.taxonomy import Category
 
-router = APIRouter(prefix="/needs", tags=["needs"])
+router = APIRouter(tags=["needs"])
+wishes_router = APIRouter(tags=["micro-wishes"])
 
-
-def _repo(request: Request) -> NeedRepository:
-    repo: NeedRepository = request.app.state.repo
-    return repo
-
-
-Repo = Annotated[NeedRepository, Depends(_repo)]
+AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$")]
 
 
-@router.post("", status_code=201, response_model=NeedOut)
-async def post_need(body: NeedCreate, repo: Repo, organizations: KnownOrganizationsDep) -> Need:
-    """Posts a need; `need.posted` follows on Kafka."""
-    return await service.post_need(body, repo=repo, organizations=organizations)
+def _needs(request: Request) -> Needs:
+    needs: Needs = request.app.state.needs
+    return needs
 
 
-@router.get("/{need_id}", response_model=NeedOut)
-async def get_need(need_id: str, repo: Repo) -> Need:
-    """One need by id."""
-    return await service.get_need(need_id, repo=repo)
+def _view(request: Request) -> NeedsView:
+    view: NeedsView = request.app.state.view
+    return view
 
 
-@router.get("", response_model=Page[NeedOut])
+def _wishes(request: Request) -> Wishes:
+    wishes: Wishes = request.app.state.wishes
+    return wishes
+
+
+NeedsDep = Annotated[Needs, Depends(_needs)]
+ViewDep = Annotated[NeedsView, Depends(_view)]
+WishesDep = Annotated[Wishes, Depends(_wishes)]
+
+
+@router.post("/needs", status_code=201, response_model=NeedOut)
+async def post_need(body: NeedCreate, needs: NeedsDep, actor: ActorDep) -> Need:
+    """Posts a need of the acting organisation; `need.posted` follows on Kafka (none for a draft)."""
+    return await needs.post(body, actor)
+
+
+@router.get("/needs", response_model=Page[NeedOut])
 async def list_needs(
-    repo: Repo,
+    view: ViewDep,
+    actor: MaybeActor,
     organization_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    category: Category | None = None,
+    area_code: AreaCode = None,
+    status: Annotated[list[NeedStatus] | None, Query()] = None,
+    q: Annotated[str | None, Query(max_length=50, description="part of the title")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
-    """Needs in id order, optionally of one organisation."""
-    where = {"organization_id": organization_id} if organization_id else {}
-    return page_of(await repo.page(after=cursor, limit=limit, where=where), limit)
+    """The needs the caller may see, in id order: of one organisation, category, area subtree,
+    status, or with a title containing `q`."""
+    within = in_area(area_code) if area_code else None
+
+    def keep(need: Need) -> bool:
+        return (
+            (organization_id is None or need.organization_id == organization_id)
+            and (category is None or need.category is category)
+            and (status is None or need.status in status)
+            and (within is None or within(need))
+            and (q is None or q in need.title)
+            and may_see(need, actor)
+        )
+
+    return page_of(view.browse(keep, after=cursor, limit=limit), limit)
+
+
+@router.get("/needs/{need_id}", response_model=NeedOut)
+async def get_need(need_id: str, needs: NeedsDep, actor: MaybeActor) -> Need:
+    """One need with its claims."""
+    return await needs.get(need_id, actor)
+
+
+@router.patch("/needs/{need_id}", response_model=NeedOut)
+async def edit_need(need_id: str, body: NeedEdit, needs: NeedsDep, actor: ActorDep) -> Need:
+    """Edits a need that is a draft, open or partly claimed (its posting organisation only)."""
+    return await needs.edit(need_id, body, actor)
+
+
+@router.post("/needs/{need_id}/claims", status_code=201, response_model=Claim)
+async def claim_need(need_id: str, body: ClaimCreate, needs: NeedsDep, actor: ActorDep) -> Claim:
+    """Claims all or part of a need's quantity; 409 when less is left, or the need takes no claims."""
+    return await needs.claim(need_id, body, actor)
+
+
+@router.post("/needs/{need_id}/claims/{claim_id}/{action}", response_model=NeedOut)
+async def act_on_claim(need_id: str, claim_id: str, action: ClaimAction, needs: NeedsDep, actor: ActorDep) -> Need:
+    """`start` (the claimer or the poster), `release` (the claimer), `complete` (the poster)."""
+    return await needs.act_on_claim(need_id, claim_id, action, actor)
+
+
+@router.post("/needs/{need_id}/{action}", response_model=NeedOut)
+async def act_on_need(need_id: str, action: NeedAction, needs: NeedsDep, actor: ActorDep) -> Need:
+    """Moves a need on: `publish` a draft, `start` the work, `fulfil`, `confirm`, `cancel`.
+    A move the lifecycle does not allow answers 409 with the current status and the allowed ones."""
+    return await needs.act(need_id, action, actor)
+
+
+@router.get("/stats")
+async def statistics(view: ViewDep, area_code: AreaCode = None) -> dict[str, object]:
+    """Needs posted, claims fulfilled (person-times), needs fulfilled, open and overdue, for the
+    whole platform or one node of the area hierarchy; by category and by month."""
+    return {"area_code": area_code, **view.stats(area_code or PLATFORM)}
+
+
+@wishes_router.post("/wishes", status_code=201, response_model=WishOut)
+async def post_wish(body: WishCreate, wishes: WishesDep, actor: ActorDep) -> Wish:
+    """A resident's micro-wish, posted by them or by a community worker on their behalf."""
+    return await wishes.post(body, actor)
+
+
+@wishes_router.get("/wishes", response_model=Page[WishOut])
+async def list_wishes(
+    wishes: WishesDep, actor: ActorDep, status: WishStatus | None = None, cursor: Cursor = None, limit: Limit = 50
+) -> dict[str, object]:
+    """A resident's own wishes; an administrator's area; an organisation's claimed ones, or open ones to claim."""
+    return page_of(await wishes.page(actor, status=status, after=cursor, limit=limit), limit)
+
+
+@wishes_router.get("/wishes/{wish_id}", response_model=WishOut)
+async def get_wish(wish_id: str, wishes: WishesDep, actor: MaybeActor) -> Wish:
+    return await wishes.get(wish_id, actor)
+
+
+@wishes_router.post("/wishes/{wish_id}/claim", response_model=WishOut)
+async def claim_wish(wish_id: str, body: WishClaimCreate, wishes: WishesDep, actor: ActorDep) -> Wish:
+    """An organisation takes the wish on; 409 when someone else holds it."""
+    return await wishes.claim(wish_id, body, actor)
+
+
+@wishes_router.post("/wishes/{wish_id}/release", response_model=WishOut)
+async def release_wish(wish_id: str, wishes: WishesDep, actor: ActorDep) -> Wish:
+    return await wishes.release(wish_id, actor)
+
+
+@wishes_router.post("/wishes/{wish_id}/proof", response_model=WishOut)
+async def upload_proof(
+    wish_id: str,
+    wishes: WishesDep,
+    actor: ActorDep,
+    photo: Annotated[UploadFile, File(description="JPEG, PNG or WebP")],
+) -> Wish:
+    """The claimer's photo of the wish fulfilled; stored with its SHA-256, size and type."""
+    return await wishes.complete(wish_id, await photo.read(wishes.max_proof_bytes + 1), actor)
+
+
+@wishes_router.get("/wishes/{wish_id}/proof")
+async def get_proof(wish_id: str, wishes: WishesDep, actor: MaybeActor) -> Response:
+    photo = await wishes.proof(wish_id, actor)
+    return Response(photo.content, media_type=photo.content_type)
+
+
+@wishes_router.post("/wishes/{wish_id}/confirm", response_model=WishOut)
+async def confirm_wish(wish_id: str, wishes: WishesDep, actor: ActorDep) -> Wish:
+    """The resident or the community confirms; the thank-you letter is then ready."""
+    return await wishes.confirm(wish_id, actor)
+
+
+@wishes_router.post("/wishes/{wish_id}/cancel", response_model=WishOut)
+async def cancel_wish(wish_id: str, wishes: WishesDep, actor: ActorDep) -> Wish:
+    return await wishes.cancel(wish_id, actor)
+
+
+@wishes_router.get("/wishes/{wish_id}/thank-you", response_class=HTMLResponse)
+async def thank_you_letter(wish_id: str, wishes: WishesDep, actor: MaybeActor) -> str:
+    """The thank-you letter (感谢信) to the claimer's own Party organisation, as a page to print."""
+    return await wishes.thank_you_letter(wish_id, actor)
+
+
+@wishes_router.get("/thank-you-letters", response_model=Page[WishOut])
+async def list_thank_you_letters(
+    wishes: WishesDep, actor: ActorDep, cursor: Cursor = None, limit: Limit = 50
+) -> dict[str, object]:
+    """The confirmed wishes the acting organisation fulfilled: each has its letter at
+    `/wishes/{id}/thank-you`."""
+    require_organization(actor)
+    return page_of(await wishes.page(actor, status=WishStatus.CONFIRMED, after=cursor, limit=limit), limit)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from needs.service import Needs
 from shared.kafka import Handler, Idempotent
 from shared.known_organizations import KnownOrganizations
 
 
-def handlers(*, organizations: KnownOrganizations) -> dict[str, Handler]:
+def handlers(*, organizations: KnownOrganizations, needs: Needs) -> dict[str, Handler]:
     return {
         "organization.registered": Idempotent(organizations.on_registered),
+        "match.accepted": needs.on_match_accepted,
     }

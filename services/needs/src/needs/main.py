@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,34 +11,64 @@ from fastapi import FastAPI
 
 from needs import api, consumers
 from needs.config import Settings
-from needs.repository import MongoNeedRepository
+from needs.repository import MongoNeedRepository, MongoWishRepository
+from needs.service import Needs
+from needs.view import NeedsView
+from needs.wishes import ProofStore, Wishes
 from shared import known_organizations
 from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
-from shared.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC
+from shared.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC
 from shared.known_organizations import KnownOrganizations
 from shared.outbox import ensure_outbox_index
 
+log = logging.getLogger(__name__)
+
 
 @asynccontextmanager
-async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
-    needs = infra.db["needs"]
-    await ensure_outbox_index(needs)
-    await needs.create_index("organization_id")
-    relay = outbox_relay(infra, [needs], NEEDS_TOPIC)
-    app.state.repo = MongoNeedRepository(needs, on_events=relay.wake)
-    app.state.organizations = organizations = KnownOrganizations(infra.db)
-    consumer = event_consumer(infra, consumers.handlers(organizations=organizations))
-    async with background(relay.run(), consumer.run()):
+async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
+    db = infra.db
+    for collection in (db["needs"], db["wishes"], db["announcements"]):
+        await ensure_outbox_index(collection)
+    await db["needs"].create_index("organization_id")
+    for field in ("resident_id", "claimer_organization_id", "status"):
+        await db["wishes"].create_index(field)
+    relay = outbox_relay(infra, [db["needs"], db["wishes"], db["announcements"]], NEEDS_TOPIC)
+    repo = MongoNeedRepository(db["needs"], db["announcements"], on_events=relay.wake)
+    app.state.view = view = NeedsView()
+    async for need in repo.all():
+        view.put(need)
+    log.info("read model loaded", extra={"fields": {"needs": len(view.needs)}})
+    app.state.organizations = organizations = KnownOrganizations(db)
+    app.state.needs = needs = Needs(repo, organizations, view)
+    wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
+    app.state.wishes = Wishes(wishes, ProofStore(db["proofs"]), organizations, settings.max_proof_bytes)
+    consumer = event_consumer(infra, consumers.handlers(organizations=organizations, needs=needs))
+    async with background(relay.run(), consumer.run(), sweep(needs, settings.sweep_seconds)):
         yield
 
 
+async def sweep(needs: Needs, every: float) -> None:
+    """Expires overdue needs and unstarted claims, every `every` seconds."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            changed = await needs.sweep()
+        except Exception:
+            log.exception("sweep failed; the next one tries again")
+            continue
+        if changed:
+            log.info("sweep", extra={"fields": {"changed": changed}})
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
     return create_service_app(
-        settings or Settings(),
+        settings,
         title="Needs",
-        routers=[api.router, known_organizations.router],
-        wire=wire,
-        topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC],
+        routers=[api.router, api.wishes_router, known_organizations.router],
+        wire=lambda app, infra: wire(app, infra, settings),
+        topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC],
+        body_limits={"/wishes/": settings.max_proof_bytes + 64 * 1024},
     )
 
 

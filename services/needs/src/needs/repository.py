@@ -1,12 +1,16 @@
-"""Where needs are kept."""
+"""Where needs and micro-wishes are kept."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from needs.models import Need
+from pymongo.asynchronous.collection import AsyncCollection
+
+from needs.models import Need, Wish
 from shared.events import Envelope
+from shared.mongo import Document
+from shared.outbox import with_events
 from shared.repository import MongoRepository
 
 
@@ -15,8 +19,34 @@ class NeedRepository(Protocol):
 
     async def get(self, need_id: str) -> Need | None: ...
 
+    async def change(
+        self, need_id: str, decide: Callable[[Need], Sequence[Envelope]]
+    ) -> tuple[Need, list[Envelope]]: ...
+
     async def page(self, *, after: str | None, limit: int, where: Mapping[str, Any] | None = None) -> list[Need]: ...
+
+    def all(self) -> AsyncIterator[Need]: ...
+
+    async def announce(self, event: Envelope) -> None: ...
 
 
 class MongoNeedRepository(MongoRepository[Need]):
     model = Need
+
+    def __init__(
+        self,
+        collection: AsyncCollection[Document],
+        announcements: AsyncCollection[Document],
+        on_events: Callable[[], None],
+    ) -> None:
+        super().__init__(collection, on_events)
+        self.announcements = announcements
+
+    async def announce(self, event: Envelope) -> None:
+        """Publishes an event that changes no need (a refusal), through an outbox document of its own."""
+        await self.announcements.insert_one(with_events({"_id": event.id}, [event]))
+        self.on_events()
+
+
+class MongoWishRepository(MongoRepository[Wish]):
+    model = Wish

@@ -3,23 +3,73 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from needs.models import NeedStatus
+from needs.models import Claim, NeedStatus, Proof, Recurrence, Urgency, Visibility, WishStatus
 from shared.schemas import AREA_CODE
 from shared.taxonomy import Category
 
+HEX_ID = r"^[0-9a-f]{32}$"
 
-class NeedCreate(BaseModel):
+
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    organization_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+
+class NeedCreate(Strict):
+    organization_id: str | None = Field(
+        default=None, pattern=HEX_ID, description="the acting organisation's if left out"
+    )
     title: str = Field(min_length=1, max_length=200, examples=["党员活动日需借用会议室"])
     description: str = Field(default="", max_length=5000)
     category: Category
     area_code: str = AREA_CODE
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    recurrence: Recurrence | None = None
+    deadline: AwareDatetime | None = Field(
+        default=None, description="claims are taken until then; `starts_at` if left out"
+    )
     quantity: int = Field(ge=1, le=100_000, description="people or units needed")
+    unit: Literal["people", "units"] = "people"
+    urgency: Urgency = Urgency.NORMAL
+    visibility: Visibility = Visibility.PUBLIC
+    visible_to: str | None = Field(
+        default=None, pattern=r"^[0-9]{6,18}$", description="the area or community it is shown to"
+    )
+    draft: bool = Field(default=False, description="keep it as a draft: not shown, not claimable, until published")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        if self.recurrence and not self.starts_at:
+            raise ValueError("a recurring need needs starts_at")
+        if (self.visibility is Visibility.PUBLIC) != (self.visible_to is None):
+            raise ValueError("visible_to is given exactly when visibility is area or partners")
+        return self
+
+
+class NeedEdit(Strict):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    quantity: int | None = Field(default=None, ge=1, le=100_000)
+    urgency: Urgency | None = None
+    deadline: AwareDatetime | None = None
+
+
+class ClaimCreate(Strict):
+    quantity: int = Field(default=1, ge=1, le=100_000)
+    member_id: str | None = Field(
+        default=None, pattern=HEX_ID, description="a member claiming through the organisation"
+    )
+    start_by: AwareDatetime | None = Field(default=None, description="expires unless started by then; the need's start")
 
 
 class NeedOut(BaseModel):
@@ -29,6 +79,50 @@ class NeedOut(BaseModel):
     description: str
     category: Category
     area_code: str
+    lat: float | None
+    lon: float | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    recurrence: Recurrence | None
+    deadline: datetime | None
     quantity: int
+    claimed: int
+    remaining: int
+    unit: str
+    urgency: Urgency
+    visibility: Visibility
+    visible_to: str | None
     status: NeedStatus
+    claims: list[Claim]
     created_at: datetime
+    posted_at: datetime | None
+    fulfilled_at: datetime | None
+    version: int
+
+
+class WishCreate(Strict):
+    resident_id: str | None = Field(default=None, pattern=HEX_ID, description="required when a community worker posts")
+    resident_name: str = Field(min_length=1, max_length=50, examples=["王阿姨"])
+    area_code: str | None = Field(default=None, pattern=r"^[0-9]{6,18}$", description="the resident's own if left out")
+    title: str = Field(min_length=1, max_length=200, examples=["想要一台收音机"])
+    description: str = Field(default="", max_length=2000)
+    category: Category = Category.ELDERLY_CARE
+
+
+class WishClaimCreate(Strict):
+    member_id: str | None = Field(default=None, pattern=HEX_ID)
+
+
+class WishOut(BaseModel):
+    id: str
+    resident_name: str
+    area_code: str
+    title: str
+    description: str
+    category: Category
+    status: WishStatus
+    claimer_organization_id: str | None
+    proof: Proof | None
+    confirmed_at: datetime | None
+    created_at: datetime
+    version: int

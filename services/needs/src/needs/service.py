@@ -1,41 +1,310 @@
-"""The needs service's use cases."""
+"""The needs service's use cases: post, edit and move needs through their lifecycle; claim,
+start, complete and release claims; expire what is overdue; turn accepted matches into claims.
+
+Every change is one `repo.change` (optimistic concurrency on the need) that writes the need and
+its events together; the read model then takes the new need."""
 
 from __future__ import annotations
 
-from needs.models import Need
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Literal
+
+from needs.models import Claim, ClaimStatus, Need, NeedStatus, Visibility, now
 from needs.repository import NeedRepository
-from needs.schemas import NeedCreate
-from shared.errors import NotFound
-from shared.events import NeedPosted, NeedPostedData
+from needs.schemas import ClaimCreate, NeedCreate, NeedEdit
+from needs.view import NeedsView
+from shared.actors import Actor, ActorKind, require_organization
+from shared.areas import covers
+from shared.errors import Conflict, DomainError, Forbidden, NotFound
+from shared.events import (
+    ClaimCompleted,
+    ClaimData,
+    ClaimMade,
+    ClaimRefused,
+    ClaimRefusedData,
+    ClaimReleased,
+    ClaimReleasedData,
+    Envelope,
+    MatchAccepted,
+    NeedCancelled,
+    NeedChangeData,
+    NeedExpired,
+    NeedFulfilled,
+    NeedPosted,
+    NeedPostedData,
+    NeedUpdated,
+)
 from shared.ids import new_id
 from shared.known_organizations import OrganizationLookup
 
 SOURCE = "/services/needs"
+NeedAction = Literal["publish", "start", "fulfil", "confirm", "cancel"]
+ClaimAction = Literal["start", "complete", "release"]
 
 
-async def post_need(cmd: NeedCreate, *, repo: NeedRepository, organizations: OrganizationLookup) -> Need:
-    """Opens a need of a registered organisation for claims and announces it."""
-    await organizations.require(cmd.organization_id)
-    need = Need(id=new_id(), **cmd.model_dump())
-    posted = NeedPosted(
-        source=SOURCE,
-        subject=need.id,
-        data=NeedPostedData(
+class Needs:
+    """The use cases, given where needs are kept, what the service knows of organisations, and
+    the read model to keep current."""
+
+    def __init__(self, repo: NeedRepository, organizations: OrganizationLookup, view: NeedsView) -> None:
+        self.repo = repo
+        self.organizations = organizations
+        self.view = view
+
+    async def post(self, cmd: NeedCreate, actor: Actor) -> Need:
+        """Posts a need of the acting organisation: open for claims, or a draft."""
+        acting = require_organization(actor)
+        organization_id = cmd.organization_id or acting
+        if organization_id != acting:
+            raise Forbidden("an organisation posts its own needs only", organization_id=organization_id)
+        await self.organizations.require(organization_id)
+        fields = cmd.model_dump(exclude={"organization_id", "draft"})
+        need = Need(id=new_id(), organization_id=organization_id, status=NeedStatus.DRAFT, **fields)
+        if need.deadline is None:
+            need.deadline = need.starts_at
+        if need.deadline is not None and need.deadline <= now():
+            raise Conflict("the deadline (or start) has passed already", deadline=need.deadline.isoformat())
+        events: list[Envelope] = [] if cmd.draft else [self._open(need)]
+        await self.repo.add(need, events)
+        self.view.put(need)
+        return need
+
+    async def get(self, need_id: str, actor: Actor | None) -> Need:
+        """One need, as its viewer may see it: NotFound also when it is not shown to them."""
+        need = await self.repo.get(need_id)
+        if need is None or not may_see(need, actor):
+            raise NotFound(f"no need {need_id!r}")
+        return need
+
+    async def edit(self, need_id: str, cmd: NeedEdit, actor: Actor) -> Need:
+        def decide(need: Need) -> list[Envelope]:
+            self._require_owner(need, actor)
+            if need.status not in (NeedStatus.DRAFT, NeedStatus.OPEN, NeedStatus.PARTLY_CLAIMED):
+                raise Conflict(f"a need that is {need.status.value} can no longer be edited", status=need.status.value)
+            changes = cmd.model_dump(exclude_unset=True)
+            if changes.get("quantity", need.quantity) < need.claimed:
+                raise Conflict(
+                    f"{need.claimed} are claimed already: the quantity cannot go below", claimed=need.claimed
+                )
+            for name, value in changes.items():
+                setattr(need, name, value)
+            if need.status is not NeedStatus.DRAFT:
+                need._settle()
+            return [self._updated(NeedUpdated, need)]
+
+        return await self._change(need_id, decide)
+
+    async def act(self, need_id: str, action: NeedAction, actor: Actor) -> Need:
+        """Moves a need on: publish a draft, start the work, report it fulfilled, confirm it, cancel it."""
+
+        def decide(need: Need) -> list[Envelope]:
+            if action == "confirm":
+                if not (actor.is_organization(need.organization_id) or actor.administers(need.area_code)):
+                    raise Forbidden("the posting organisation or an administrator of its area confirms a need")
+            else:
+                self._require_owner(need, actor)
+            match action:
+                case "publish":
+                    return [self._open(need)]
+                case "start":
+                    need.move(NeedStatus.IN_PROGRESS)
+                    return [self._updated(NeedUpdated, need)]
+                case "fulfil":
+                    need.move(NeedStatus.FULFILLED)
+                    completed = [
+                        self._end(need, c, ClaimStatus.COMPLETED)
+                        for c in list(need.claims)
+                        if c.status is ClaimStatus.STARTED
+                    ]
+                    return [*completed, self._updated(NeedFulfilled, need)]
+                case "confirm":
+                    need.move(NeedStatus.CONFIRMED)
+                    return [self._updated(NeedUpdated, need)]
+                case "cancel":
+                    need.move(NeedStatus.CANCELLED)
+                    held = [c for c in need.claims if c.status in (ClaimStatus.LIVE, ClaimStatus.STARTED)]
+                    released = [self._end(need, c, ClaimStatus.RELEASED, "need_cancelled") for c in held]
+                    return [*released, self._updated(NeedCancelled, need)]
+
+        return await self._change(need_id, decide)
+
+    async def claim(self, need_id: str, cmd: ClaimCreate, actor: Actor, *, proposal_id: str | None = None) -> Claim:
+        """Claims `cmd.quantity` of a need for the acting organisation (or one of its members)."""
+        organization_id = require_organization(actor)
+        member_id = cmd.member_id or actor.member_id
+        claim = Claim(
+            id=proposal_id or new_id(),
+            organization_id=organization_id,
+            member_id=member_id,
+            quantity=cmd.quantity,
+            proposal_id=proposal_id,
+        )
+
+        def decide(need: Need) -> list[Envelope]:
+            if not may_see(need, actor):
+                raise NotFound(f"no need {need_id!r}")
+            if need.organization_id == organization_id:
+                raise Forbidden("an organisation does not claim its own need")
+            claim.start_by = cmd.start_by or need.starts_at
+            need.claim(claim, now())
+            return [ClaimMade(source=SOURCE, subject=need.id, data=claim_data(need, claim)), *self._moved(need)]
+
+        await self.organizations.require(organization_id)
+        await self._change(need_id, decide)
+        return claim
+
+    async def act_on_claim(self, need_id: str, claim_id: str, action: ClaimAction, actor: Actor) -> Need:
+        """The claimer starts or releases its claim; the posting organisation completes it."""
+
+        def decide(need: Need) -> list[Envelope]:
+            claim = need.find_claim(claim_id)
+            is_claimer = actor.is_organization(claim.organization_id) and claim.member_id in (None, actor.member_id)
+            owner = actor.is_organization(need.organization_id)
+            match action:
+                case "start":
+                    if not (is_claimer or owner):
+                        raise Forbidden("the claimer or the posting organisation starts a claim")
+                    need.start_claim(claim)
+                    return [self._updated(NeedUpdated, need)]
+                case "release":
+                    if not is_claimer:
+                        raise Forbidden("only the claimer releases its claim")
+                    return [self._end(need, claim, ClaimStatus.RELEASED, "released"), *self._moved(need)]
+                case "complete":
+                    if not owner:
+                        raise Forbidden("the posting organisation says when a claim's work is done")
+                    return [self._end(need, claim, ClaimStatus.COMPLETED)]
+
+        return await self._change(need_id, decide)
+
+    async def sweep(self, moment: datetime | None = None) -> int:
+        """Expires open needs past their deadline and live claims not started by their start
+        time; returns how many needs it changed. Run on a schedule; safe to run anywhere twice."""
+        moment = moment or now()
+        changed = 0
+        for due in self.view.due(moment):
+
+            def decide(need: Need) -> list[Envelope]:
+                events: list[Envelope] = []
+                for claim in list(need.claims):
+                    if claim.status is ClaimStatus.LIVE and claim.start_by and claim.start_by < moment:
+                        events.append(self._end(need, claim, ClaimStatus.EXPIRED, "expired"))
+                if need.status is NeedStatus.OPEN and need.deadline is not None and need.deadline < moment:
+                    need.move(NeedStatus.EXPIRED)
+                    events.append(self._updated(NeedExpired, need))
+                return events
+
+            try:
+                await self._change(due.id, decide)
+                changed += 1
+            except DomainError:
+                continue  # changed meanwhile; the next sweep looks again
+        return changed
+
+    async def on_match_accepted(self, event: MatchAccepted) -> None:
+        """An accepted proposal becomes a claim of the supplier's organisation (its id is the
+        proposal's, so a redelivery finds it made); one that cannot answers `claim.refused`."""
+        data = event.data
+        supplier = Actor(kind=ActorKind.ORGANIZATION, organization_id=data.resource_organization_id)
+        try:
+            need = await self.repo.get(data.need_id)
+            if need is not None and any(c.proposal_id == data.proposal_id for c in need.claims):
+                return
+            await self.claim(data.need_id, ClaimCreate(quantity=data.quantity), supplier, proposal_id=data.proposal_id)
+        except DomainError as refusal:
+            refused = ClaimRefused(
+                source=SOURCE,
+                subject=data.need_id,
+                data=ClaimRefusedData(proposal_id=data.proposal_id, need_id=data.need_id, reason=refusal.message),
+            )
+            await self.repo.announce(refused)
+
+    async def _change(self, need_id: str, decide: Callable[[Need], Sequence[Envelope]]) -> Need:
+        need, _ = await self.repo.change(need_id, decide)
+        self.view.put(need)
+        return need
+
+    @staticmethod
+    def _require_owner(need: Need, actor: Actor) -> None:
+        if not actor.is_organization(need.organization_id):
+            raise Forbidden("only the posting organisation's people change a need", need_id=need.id)
+
+    def _open(self, need: Need) -> NeedPosted:
+        need.move(NeedStatus.OPEN)
+        return NeedPosted(
+            source=SOURCE,
+            subject=need.id,
+            data=NeedPostedData(
+                need_id=need.id,
+                organization_id=need.organization_id,
+                title=need.title,
+                category=need.category,
+                area_code=need.area_code,
+                quantity=need.quantity,
+                urgency=need.urgency.value,
+                starts_at=need.starts_at,
+                ends_at=need.ends_at,
+                deadline=need.deadline,
+                lat=need.lat,
+                lon=need.lon,
+                visibility=need.visibility.value,
+            ),
+        )
+
+    def _moved(self, need: Need) -> list[Envelope]:
+        """`need.updated` when claims moved the need between open, partly and fully claimed."""
+        return [self._updated(NeedUpdated, need)]
+
+    def _end(
+        self,
+        need: Need,
+        claim: Claim,
+        to: ClaimStatus,
+        reason: Literal["released", "expired", "need_cancelled"] = "released",
+    ) -> Envelope:
+        need.end_claim(claim, to)
+        if to is ClaimStatus.COMPLETED:
+            return ClaimCompleted(source=SOURCE, subject=need.id, data=claim_data(need, claim))
+        data = ClaimReleasedData(**claim_data(need, claim).model_dump(), reason=reason)
+        return ClaimReleased(source=SOURCE, subject=need.id, data=data)
+
+    @staticmethod
+    def _updated(event: type[NeedUpdated | NeedCancelled | NeedExpired | NeedFulfilled], need: Need) -> Envelope:
+        data = NeedChangeData(
             need_id=need.id,
             organization_id=need.organization_id,
-            title=need.title,
-            category=need.category,
-            area_code=need.area_code,
+            status=need.status.value,
             quantity=need.quantity,
-        ),
+            claimed=need.claimed,
+            version=need.version,
+        )
+        return event(source=SOURCE, subject=need.id, data=data)
+
+
+def claim_data(need: Need, claim: Claim) -> ClaimData:
+    return ClaimData(
+        claim_id=claim.id,
+        need_id=need.id,
+        need_organization_id=need.organization_id,
+        organization_id=claim.organization_id,
+        member_id=claim.member_id,
+        quantity=claim.quantity,
+        proposal_id=claim.proposal_id,
     )
-    await repo.add(need, [posted])
-    return need
 
 
-async def get_need(need_id: str, *, repo: NeedRepository) -> Need:
-    """One need, or NotFound."""
-    need = await repo.get(need_id)
-    if need is None:
-        raise NotFound(f"no need {need_id!r}")
-    return need
+def may_see(need: Need, actor: Actor | None) -> bool:
+    """Drafts are their organisation's; a shown need is everyone's, its area's, or its
+    community's partners'; administrators see their subtree."""
+    if actor is not None and (actor.is_organization(need.organization_id) or actor.administers(need.area_code)):
+        return True
+    if need.status is NeedStatus.DRAFT:
+        return False
+    if need.visibility is Visibility.PUBLIC:
+        return True
+    if actor is None or actor.area_code is None or need.visible_to is None:
+        return False
+    if need.visibility is Visibility.PARTNERS and actor.kind is not ActorKind.ORGANIZATION:
+        return False
+    return covers(need.visible_to, actor.area_code) or actor.administers(need.visible_to)

@@ -1,78 +1,252 @@
-"""The needs service's use cases against fakes of its own ports."""
+"""The needs service's use cases and read model against fakes of its own ports."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from needs import service
-from needs.models import Need
-from needs.schemas import NeedCreate
-from shared.errors import InvalidReference, NotFound
-from shared.events import Envelope, NeedPosted
+from needs.models import ClaimStatus, Need, NeedStatus
+from needs.schemas import ClaimCreate, NeedCreate, NeedEdit
+from needs.service import Needs, may_see
+from needs.view import NeedsView
+from shared.actors import Actor, ActorKind
+from shared.errors import Conflict, Forbidden, InvalidReference, NotFound
+from shared.events import Envelope, MatchAccepted, MatchAcceptedData
 from shared.taxonomy import Category
 
-ORG = "a" * 32
+POSTER, HELPER, OTHER = "a" * 32, "b" * 32, "c" * 32
+AREA = "350102001001"
+
+
+def org(organization_id: str, area_code: str = AREA) -> Actor:
+    return Actor(kind=ActorKind.ORGANIZATION, organization_id=organization_id, area_code=area_code)
 
 
 class FakeNeeds:
+    """Keeps needs and the events written with them, as the outbox would."""
+
     def __init__(self) -> None:
-        self.saved: dict[str, tuple[Need, list[Envelope]]] = {}
+        self.needs: dict[str, Need] = {}
+        self.events: list[Envelope] = []
 
     async def add(self, need: Need, events: Sequence[Envelope]) -> None:
-        self.saved[need.id] = (need, list(events))
+        self.needs[need.id] = need.model_copy(deep=True)
+        self.events += events
 
     async def get(self, need_id: str) -> Need | None:
-        return self.saved[need_id][0] if need_id in self.saved else None
+        found = self.needs.get(need_id)
+        return found.model_copy(deep=True) if found else None
+
+    async def change(self, need_id: str, decide: Callable[[Need], Sequence[Envelope]]) -> tuple[Need, list[Envelope]]:
+        current = self.needs.get(need_id)
+        if current is None:
+            raise NotFound(f"no need {need_id!r}")
+        changed = current.model_copy(deep=True, update={"version": current.version + 1})
+        events = list(decide(changed))
+        if events:
+            self.needs[need_id] = changed
+            self.events += events
+        return changed, events
 
     async def page(self, *, after: str | None, limit: int, where: Mapping[str, Any] | None = None) -> list[Need]:
-        return [n for n, _ in self.saved.values()][:limit]
+        return list(self.needs.values())[:limit]
+
+    async def all(self) -> AsyncIterator[Need]:
+        for need in self.needs.values():
+            yield need
+
+    async def announce(self, event: Envelope) -> None:
+        self.events.append(event)
+
+    def types(self) -> list[str]:
+        return [e.type for e in self.events]
 
 
 class FakeKnownOrganizations:
-    def __init__(self, *known: str) -> None:
-        self.known = set(known)
-
     async def require(self, organization_id: str) -> dict[str, Any]:
-        if organization_id not in self.known:
+        if organization_id not in (POSTER, HELPER, OTHER):
             raise InvalidReference(f"unknown organization {organization_id!r}", field="organization_id")
-        return {"_id": organization_id}
+        return {"_id": organization_id, "name": "测试"}
+
+
+@pytest.fixture
+def repo() -> FakeNeeds:
+    return FakeNeeds()
+
+
+@pytest.fixture
+def needs(repo: FakeNeeds) -> Needs:
+    return Needs(repo, FakeKnownOrganizations(), NeedsView())
 
 
 def _cmd(**overrides: Any) -> NeedCreate:
-    return NeedCreate(
-        **{
-            "organization_id": ORG,
-            "title": "急救培训",
-            "category": Category.FIRST_AID_TRAINING,
-            "area_code": "350102001001",
-            "quantity": 30,
-            **overrides,
-        }
-    )
+    fields: dict[str, Any] = {
+        "title": "急救培训",
+        "category": Category.FIRST_AID_TRAINING,
+        "area_code": AREA,
+        "quantity": 5,
+    }
+    return NeedCreate(**(fields | overrides))
 
 
-class TestPostNeed:
-    async def test_a_need_is_saved_open_with_its_posted_event_in_the_same_write(self) -> None:
-        repo = FakeNeeds()
-        need = await service.post_need(_cmd(), repo=repo, organizations=FakeKnownOrganizations(ORG))
-        saved, events = repo.saved[need.id]
-        assert saved.status == "open"
-        [event] = events
-        assert isinstance(event, NeedPosted)
-        assert event.subject == need.id
-        assert event.data.need_id == need.id and event.data.quantity == 30
+async def test_a_posted_need_is_open_and_announced(needs: Needs, repo: FakeNeeds) -> None:
+    need = await needs.post(_cmd(), org(POSTER))
 
-    async def test_an_unknown_organisation_posts_nothing(self) -> None:
-        repo = FakeNeeds()
-        with pytest.raises(InvalidReference):
-            await service.post_need(_cmd(), repo=repo, organizations=FakeKnownOrganizations())
-        assert repo.saved == {}
+    assert need.status is NeedStatus.OPEN and need.posted_at is not None
+    assert repo.types() == ["need.posted"]
 
 
-class TestGetNeed:
-    async def test_an_unknown_need_is_not_found(self) -> None:
-        with pytest.raises(NotFound, match="no need"):
-            await service.get_need("nope", repo=FakeNeeds())
+async def test_a_draft_says_nothing_until_published(needs: Needs, repo: FakeNeeds) -> None:
+    draft = await needs.post(_cmd(draft=True), org(POSTER))
+    assert repo.types() == [] and not may_see(draft, org(HELPER))
+
+    published = await needs.act(draft.id, "publish", org(POSTER))
+
+    assert published.status is NeedStatus.OPEN and repo.types() == ["need.posted"]
+
+
+async def test_an_organisation_posts_its_own_needs_only(needs: Needs) -> None:
+    with pytest.raises(Forbidden):
+        await needs.post(_cmd(organization_id=HELPER), org(POSTER))
+    with pytest.raises(Forbidden):
+        await needs.post(_cmd(), Actor(kind=ActorKind.RESIDENT, resident_id="r" * 32, area_code=AREA))
+
+
+async def test_claims_move_the_need_and_never_exceed_its_quantity(needs: Needs, repo: FakeNeeds) -> None:
+    need = await needs.post(_cmd(quantity=5), org(POSTER))
+
+    first = await needs.claim(need.id, ClaimCreate(quantity=3), org(HELPER))
+    assert (await needs.get(need.id, None)).status is NeedStatus.PARTLY_CLAIMED
+    with pytest.raises(Conflict, match="only 2 of 5"):
+        await needs.claim(need.id, ClaimCreate(quantity=3), org(OTHER))
+    await needs.claim(need.id, ClaimCreate(quantity=2), org(OTHER))
+    assert (await needs.get(need.id, None)).status is NeedStatus.FULLY_CLAIMED
+
+    released = await needs.act_on_claim(need.id, first.id, "release", org(HELPER))
+
+    assert released.status is NeedStatus.PARTLY_CLAIMED and released.claimed == 2
+    assert repo.types().count("claim.made") == 2 and "claim.released" in repo.types()
+
+
+async def test_only_the_claimer_releases_and_only_the_poster_completes(needs: Needs) -> None:
+    need = await needs.post(_cmd(), org(POSTER))
+    claim = await needs.claim(need.id, ClaimCreate(quantity=1), org(HELPER))
+
+    with pytest.raises(Forbidden):
+        await needs.act_on_claim(need.id, claim.id, "release", org(OTHER))
+    with pytest.raises(Forbidden):
+        await needs.act_on_claim(need.id, claim.id, "complete", org(HELPER))
+    with pytest.raises(Forbidden):
+        await needs.claim(need.id, ClaimCreate(), org(POSTER))
+    with pytest.raises(Forbidden):
+        await needs.edit(need.id, NeedEdit(title="改"), org(HELPER))
+
+
+async def test_a_move_the_lifecycle_forbids_is_a_conflict_naming_the_allowed_ones(needs: Needs) -> None:
+    need = await needs.post(_cmd(), org(POSTER))
+
+    with pytest.raises(Conflict) as refused:
+        await needs.act(need.id, "fulfil", org(POSTER))
+
+    assert refused.value.details == {"status": "open", "allowed": ["cancelled", "expired", "fully_claimed", "partly_claimed"]}
+
+
+async def test_the_whole_lifecycle_counts_what_was_done(needs: Needs, repo: FakeNeeds) -> None:
+    need = await needs.post(_cmd(quantity=2), org(POSTER))
+    done = await needs.claim(need.id, ClaimCreate(quantity=1), org(HELPER))
+    await needs.claim(need.id, ClaimCreate(quantity=1), org(OTHER))
+    await needs.act_on_claim(need.id, done.id, "start", org(HELPER))
+    await needs.act(need.id, "start", org(POSTER))
+    assert needs.view.stats()["totals"] == {"posted": 1, "claims": 0, "fulfilled": 0, "open": 0, "overdue": 0}
+
+    fulfilled = await needs.act(need.id, "fulfil", org(POSTER))
+    confirmed = await needs.act(need.id, "confirm", Actor(kind=ActorKind.AREA_ADMIN, area_code="350102"))
+
+    assert fulfilled.status is NeedStatus.FULFILLED and confirmed.status is NeedStatus.CONFIRMED
+    assert [c.status for c in confirmed.claims] == [ClaimStatus.COMPLETED, ClaimStatus.LIVE]
+    assert needs.view.stats("350102")["totals"] == {"posted": 1, "claims": 1, "fulfilled": 1, "open": 0, "overdue": 0}
+    assert needs.view.stats("350103")["totals"]["posted"] == 0
+    assert repo.types()[-2:] == ["need.fulfilled", "need.updated"]
+
+
+async def test_cancelling_releases_the_live_claims(needs: Needs, repo: FakeNeeds) -> None:
+    need = await needs.post(_cmd(), org(POSTER))
+    await needs.claim(need.id, ClaimCreate(quantity=2), org(HELPER))
+
+    cancelled = await needs.act(need.id, "cancel", org(POSTER))
+
+    assert cancelled.status is NeedStatus.CANCELLED and cancelled.claimed == 0
+    assert repo.types()[-2:] == ["claim.released", "need.cancelled"]
+    with pytest.raises(Conflict):
+        await needs.claim(need.id, ClaimCreate(), org(OTHER))
+
+
+async def test_the_sweep_expires_overdue_needs_and_unstarted_claims(needs: Needs, repo: FakeNeeds) -> None:
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    lonely = await needs.post(_cmd(starts_at=soon), org(POSTER))
+    claimed = await needs.post(_cmd(starts_at=soon, quantity=3), org(POSTER))
+    await needs.claim(claimed.id, ClaimCreate(quantity=1), org(HELPER))
+
+    assert await needs.sweep(datetime.now(UTC)) == 0
+    assert await needs.sweep(soon + timedelta(seconds=1)) == 2
+
+    assert (await needs.get(lonely.id, None)).status is NeedStatus.EXPIRED
+    after = await needs.get(claimed.id, None)
+    assert after.status is NeedStatus.EXPIRED and after.claims[0].status is ClaimStatus.EXPIRED
+    assert needs.view.stats()["totals"]["overdue"] == 2
+    assert repo.types().count("need.expired") == 2 and repo.types().count("claim.released") == 1
+
+
+async def test_an_accepted_match_becomes_one_claim_or_a_refusal(needs: Needs, repo: FakeNeeds) -> None:
+    need = await needs.post(_cmd(quantity=1), org(POSTER))
+
+    def accepted(proposal: str) -> MatchAccepted:
+        data = MatchAcceptedData(
+            proposal_id=proposal * 32,
+            need_id=need.id,
+            need_organization_id=POSTER,
+            resource_id="e" * 32,
+            resource_organization_id=HELPER,
+        )
+        return MatchAccepted(source="/test", subject=need.id, data=data)
+
+    await needs.on_match_accepted(accepted("1"))
+    await needs.on_match_accepted(accepted("1"))  # redelivered
+    await needs.on_match_accepted(accepted("2"))  # nothing left
+
+    claims = (await needs.get(need.id, None)).claims
+    assert [(c.id, c.organization_id) for c in claims] == [("1" * 32, HELPER)]
+    assert repo.types()[-1] == "claim.refused" and "fully_claimed" in repo.events[-1].data.reason  # type: ignore[attr-defined]
+
+
+async def test_visibility_limits_who_sees_a_need(needs: Needs) -> None:
+    partners = await needs.post(_cmd(visibility="partners", visible_to=AREA), org(POSTER))
+    area = await needs.post(_cmd(visibility="area", visible_to="350102"), org(POSTER))
+    resident = Actor(kind=ActorKind.RESIDENT, resident_id="r" * 32, area_code=AREA)
+
+    assert may_see(partners, org(HELPER)) and not may_see(partners, org(HELPER, "350102002001"))
+    assert not may_see(partners, resident) and not may_see(partners, None)
+    assert may_see(area, resident) and not may_see(area, org(HELPER, "350103001001"))
+    with pytest.raises(NotFound):
+        await needs.get(partners.id, None)
+
+
+async def test_the_statistics_are_what_a_recount_finds(needs: Needs, repo: FakeNeeds) -> None:
+    for i in range(6):
+        need = await needs.post(_cmd(area_code=f"35010{2 + i % 2}001001", quantity=2), org(POSTER))
+        claim = await needs.claim(need.id, ClaimCreate(quantity=1 + i % 2), org(HELPER))
+        if i % 3 == 0:
+            await needs.act_on_claim(need.id, claim.id, "complete", org(POSTER))
+        if i % 3 == 1:
+            await needs.act(need.id, "cancel", org(POSTER))
+
+    recount = NeedsView()
+    async for need in repo.all():
+        recount.put(need)
+
+    for node in ("", "350100", "350102", "350103001001"):
+        assert needs.view.stats(node) == recount.stats(node)
+    assert needs.view.stats()["totals"] == {"posted": 6, "claims": 2, "fulfilled": 0, "open": 2, "overdue": 0}

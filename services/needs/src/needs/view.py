@@ -1,0 +1,131 @@
+"""The needs service's read model: every need in memory, and the statistics of every node of
+the area hierarchy kept as running tallies.
+
+It is loaded from the database at start and then takes each need as the service writes it
+(with the events the write carried). A need replaces the one it supersedes only when its
+version is newer, so applying one twice or late changes nothing.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from needs.models import CLAIMABLE, ClaimStatus, Need, NeedStatus
+from shared.areas import ancestors, covers
+
+PLATFORM = ""  # the node above every city: the whole platform
+FIGURES = ("posted", "claims", "fulfilled", "open", "overdue")
+MONTHLY = ("posted", "claims", "fulfilled")  # the figures that happen at a moment; the others are states
+
+
+@dataclass
+class Tally:
+    """One node's figures: `claims` counts completed claims (person-times): what was done, not
+    what was promised; `overdue` counts needs whose deadline passed while they were open."""
+
+    totals: Counter[str] = field(default_factory=Counter)
+    by_category: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    by_month: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(self, figure: str, category: str, month: str | None, n: int) -> None:
+        self.totals[figure] += n
+        self.by_category[category][figure] += n
+        if month is not None:
+            self.by_month[month][figure] += n
+
+    def as_dict(self) -> dict[str, object]:
+        def figures(counter: Counter[str], names: Iterable[str]) -> dict[str, int]:
+            return {name: counter[name] for name in names}
+
+        return {
+            "totals": figures(self.totals, FIGURES),
+            "by_category": {
+                c: figures(counts, FIGURES) for c, counts in sorted(self.by_category.items()) if any(counts.values())
+            },
+            "by_month": {
+                m: figures(counts, MONTHLY) for m, counts in sorted(self.by_month.items()) if any(counts.values())
+            },
+        }
+
+
+def _month(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m") if moment else None
+
+
+def contributions(need: Need) -> Iterator[tuple[str, str | None]]:
+    """What one need adds to the figures of its area's nodes: (figure, month)."""
+    if need.status is NeedStatus.DRAFT:
+        return
+    yield "posted", _month(need.posted_at or need.created_at)
+    for claim in need.claims:
+        if claim.status is ClaimStatus.COMPLETED:
+            yield "claims", _month(claim.completed_at)
+    if need.status in (NeedStatus.FULFILLED, NeedStatus.CONFIRMED):
+        yield "fulfilled", _month(need.fulfilled_at)
+    if need.status in CLAIMABLE:
+        yield "open", None
+    if need.status is NeedStatus.EXPIRED:
+        yield "overdue", None
+
+
+class NeedsView:
+    def __init__(self) -> None:
+        self.needs: dict[str, Need] = {}
+        self.tallies: defaultdict[str, Tally] = defaultdict(Tally)
+        self._order: list[str] | None = []  # ids in order, for cursors; None when stale
+
+    def put(self, need: Need) -> None:
+        old = self.needs.get(need.id)
+        if old is not None and old.version >= need.version:
+            return
+        if old is not None:
+            self._count(old, -1)
+        else:
+            self._order = None
+        self._count(need, +1)
+        self.needs[need.id] = need
+
+    def _count(self, need: Need, sign: int) -> None:
+        nodes = [PLATFORM, *ancestors(need.area_code)]
+        for figure, month in contributions(need):
+            for node in nodes:
+                self.tallies[node].add(figure, need.category.value, month, sign)
+
+    def stats(self, node: str = PLATFORM) -> dict[str, object]:
+        tally = self.tallies.get(node)
+        return (tally or Tally()).as_dict()
+
+    def browse(self, keep: Callable[[Need], bool], *, after: str | None, limit: int) -> list[Need]:
+        """Up to `limit` needs that `keep` accepts, in id order after `after`."""
+        if self._order is None:
+            self._order = sorted(self.needs)
+        start = 0
+        if after is not None:
+            start = bisect_right(self._order, after)
+        found: list[Need] = []
+        for need_id in self._order[start:]:
+            need = self.needs[need_id]
+            if keep(need):
+                found.append(need)
+                if len(found) == limit:
+                    break
+        return found
+
+    def due(self, moment: datetime) -> Iterator[Need]:
+        """Needs the sweep has something to do for (see `overdue`)."""
+        return (need for need in list(self.needs.values()) if overdue(need, moment))
+
+
+def overdue(need: Need, moment: datetime) -> bool:
+    """Open past its deadline, or holding a live claim not started by its start time."""
+    if need.status is NeedStatus.OPEN and need.deadline is not None and need.deadline < moment:
+        return True
+    return any(c.status is ClaimStatus.LIVE and c.start_by is not None and c.start_by < moment for c in need.claims)
+
+
+def in_area(node: str) -> Callable[[Need], bool]:
+    return lambda need: covers(node, need.area_code)

@@ -1,0 +1,269 @@
+"""Micro-wishes (微心愿): a resident's small wish, claimed by one organisation at a time, done
+with a photo as proof, confirmed by the resident or the community, and thanked for with a
+letter to the claimer's own Party organisation."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from needs.models import Proof, Wish, WishClaim, WishStatus, now
+from needs.repository import MongoWishRepository
+from needs.schemas import WishClaimCreate, WishCreate
+from shared.actors import Actor, ActorKind, require_organization
+from shared.areas import covers
+from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.events import (
+    Envelope,
+    WishCancelled,
+    WishClaimed,
+    WishCompleted,
+    WishConfirmed,
+    WishData,
+    WishPosted,
+    WishReleased,
+)
+from shared.ids import new_id
+from shared.known_organizations import OrganizationLookup
+from shared.mongo import Document
+from shared.taxonomy import label
+
+SOURCE = "/services/needs"
+# What a proof photo may be, told by its first bytes rather than by what the client says.
+SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+
+
+def photo_type(content: bytes) -> str | None:
+    for signature, content_type in SIGNATURES.items():
+        if content.startswith(signature):
+            return content_type
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+@dataclass(frozen=True)
+class Photo:
+    content: bytes
+    content_type: str
+
+
+class ProofStore:
+    """Proof photos, one document each, keyed by their SHA-256 (the same photo is kept once)."""
+
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self.collection = collection
+
+    async def put(self, content: bytes, content_type: str) -> Proof:
+        digest = hashlib.sha256(content).hexdigest()
+        with contextlib.suppress(DuplicateKeyError):  # kept already
+            await self.collection.insert_one({"_id": digest, "content_type": content_type, "data": content})
+        return Proof(sha256=digest, content_type=content_type, size=len(content))
+
+    async def get(self, digest: str) -> Photo | None:
+        found = await self.collection.find_one({"_id": digest})
+        return Photo(bytes(found["data"]), found["content_type"]) if found else None
+
+
+class Wishes:
+    def __init__(
+        self, repo: MongoWishRepository, proofs: ProofStore, organizations: OrganizationLookup, max_proof_bytes: int
+    ) -> None:
+        self.repo = repo
+        self.proofs = proofs
+        self.organizations = organizations
+        self.max_proof_bytes = max_proof_bytes
+
+    async def post(self, cmd: WishCreate, actor: Actor) -> Wish:
+        """A resident posts their own wish; a community worker (an administrator of the area)
+        posts one on a resident's behalf."""
+        if actor.kind is ActorKind.RESIDENT and actor.resident_id and actor.area_code:
+            if cmd.resident_id not in (None, actor.resident_id):
+                raise Forbidden("a resident posts their own wishes only")
+            resident_id, area_code, posted_by = actor.resident_id, cmd.area_code or actor.area_code, "resident"
+        elif actor.kind is ActorKind.AREA_ADMIN and actor.area_code:
+            if cmd.resident_id is None or cmd.area_code is None:
+                raise Unprocessable("posting for a resident needs their resident_id and area_code")
+            resident_id, area_code, posted_by = cmd.resident_id, cmd.area_code, actor.area_code
+        else:
+            raise Forbidden("a resident, or a community worker for them, posts a micro-wish")
+        if not (covers(area_code, actor.area_code) if posted_by == "resident" else actor.administers(area_code)):
+            raise Forbidden("the wish's area must be the resident's own, or the worker's", area_code=area_code)
+        fields = cmd.model_dump(exclude={"resident_id", "area_code"})
+        wish = Wish(id=new_id(), resident_id=resident_id, area_code=area_code, posted_by=posted_by, **fields)
+        await self.repo.add(wish, [_event(WishPosted, wish)])
+        return wish
+
+    async def get(self, wish_id: str, actor: Actor | None) -> Wish:
+        wish = await self.repo.get(wish_id)
+        if wish is None or not may_see(wish, actor):
+            raise NotFound(f"no wish {wish_id!r}")
+        return wish
+
+    async def page(self, actor: Actor, *, status: WishStatus | None, after: str | None, limit: int) -> list[Wish]:
+        """A resident's own wishes; an administrator's subtree; an organisation's open wishes
+        to claim and the ones it claimed."""
+        where: dict[str, Any] = {"status": status.value} if status else {}
+        if actor.kind is ActorKind.RESIDENT:
+            where["resident_id"] = actor.resident_id
+        elif actor.kind is ActorKind.ORGANIZATION and status is not WishStatus.OPEN:
+            where["claimer_organization_id"] = actor.organization_id
+        found: list[Wish] = []
+        while len(found) < limit:
+            batch = await self.repo.page(after=after, limit=limit, where=where)
+            found.extend(w for w in batch if may_see(w, actor))
+            if len(batch) < limit:
+                break
+            after = batch[-1].id
+        return found[:limit]
+
+    async def claim(self, wish_id: str, cmd: WishClaimCreate, actor: Actor) -> Wish:
+        organization_id = require_organization(actor)
+        await self.organizations.require(organization_id)
+
+        def decide(wish: Wish) -> list[Envelope]:
+            wish.require(WishStatus.OPEN)
+            wish.claim = WishClaim(organization_id=organization_id, member_id=cmd.member_id or actor.member_id)
+            wish.claimer_organization_id = organization_id
+            wish.status = WishStatus.CLAIMED
+            return [_event(WishClaimed, wish)]
+
+        return await self._change(wish_id, decide)
+
+    async def release(self, wish_id: str, actor: Actor) -> Wish:
+        def decide(wish: Wish) -> list[Envelope]:
+            self._require_claimer(wish, actor)
+            wish.require(WishStatus.CLAIMED)
+            wish.claim, wish.claimer_organization_id, wish.status = None, None, WishStatus.OPEN
+            return [_event(WishReleased, wish)]
+
+        return await self._change(wish_id, decide)
+
+    async def complete(self, wish_id: str, content: bytes, actor: Actor) -> Wish:
+        """The claimer uploads a photo that shows the wish fulfilled."""
+        if len(content) > self.max_proof_bytes:
+            raise Unprocessable(f"the photo is over {self.max_proof_bytes} bytes", size=len(content))
+        content_type = photo_type(content)
+        if content_type is None:
+            raise Unprocessable("the proof must be a JPEG, PNG or WebP photo")
+        wish = await self.repo.get(wish_id)
+        if wish is None or not may_see(wish, actor):
+            raise NotFound(f"no wish {wish_id!r}")
+        self._require_claimer(wish, actor)
+        wish.require(WishStatus.CLAIMED)
+        proof = await self.proofs.put(content, content_type)
+
+        def decide(wish: Wish) -> list[Envelope]:
+            self._require_claimer(wish, actor)
+            wish.require(WishStatus.CLAIMED)
+            wish.proof, wish.status = proof, WishStatus.DONE
+            return [_event(WishCompleted, wish)]
+
+        return await self._change(wish_id, decide)
+
+    async def confirm(self, wish_id: str, actor: Actor) -> Wish:
+        """The resident, or an administrator of the wish's area, confirms it was done."""
+
+        def decide(wish: Wish) -> list[Envelope]:
+            self._require_resident_side(wish, actor)
+            wish.require(WishStatus.DONE)
+            wish.status, wish.confirmed_at = WishStatus.CONFIRMED, now()
+            wish.confirmed_by = "resident" if actor.kind is ActorKind.RESIDENT else actor.area_code
+            return [_event(WishConfirmed, wish)]
+
+        return await self._change(wish_id, decide)
+
+    async def cancel(self, wish_id: str, actor: Actor) -> Wish:
+        def decide(wish: Wish) -> list[Envelope]:
+            self._require_resident_side(wish, actor)
+            wish.require(WishStatus.OPEN, WishStatus.CLAIMED)
+            wish.status = WishStatus.CANCELLED
+            return [_event(WishCancelled, wish)]
+
+        return await self._change(wish_id, decide)
+
+    async def proof(self, wish_id: str, actor: Actor | None) -> Photo:
+        wish = await self.get(wish_id, actor)
+        photo = await self.proofs.get(wish.proof.sha256) if wish.proof else None
+        if photo is None:
+            raise NotFound(f"wish {wish_id!r} has no proof yet")
+        return photo
+
+    async def thank_you_letter(self, wish_id: str, actor: Actor | None) -> str:
+        """The printable thank-you letter (感谢信) to the claimer's own Party organisation."""
+        wish = await self.get(wish_id, actor)
+        if wish.status is not WishStatus.CONFIRMED or wish.claimer_organization_id is None:
+            raise Conflict("a thank-you letter follows the wish's confirmation", status=wish.status.value)
+        organization = await self.organizations.require(wish.claimer_organization_id)
+        return letter(wish, organization["name"])
+
+    async def _change(self, wish_id: str, decide: Callable[[Wish], Sequence[Envelope]]) -> Wish:
+        wish, _ = await self.repo.change(wish_id, decide)
+        return wish
+
+    @staticmethod
+    def _require_claimer(wish: Wish, actor: Actor) -> None:
+        if wish.claimer_organization_id is None or not actor.is_organization(wish.claimer_organization_id):
+            raise Forbidden("only the organisation that claimed the wish does this")
+
+    @staticmethod
+    def _require_resident_side(wish: Wish, actor: Actor) -> None:
+        own = actor.kind is ActorKind.RESIDENT and actor.resident_id == wish.resident_id
+        if not (own or actor.administers(wish.area_code)):
+            raise Forbidden("the resident, or an administrator of their area, does this")
+
+
+def may_see(wish: Wish, actor: Actor | None) -> bool:
+    """A resident sees their own wishes; organisations see open ones (to claim them) and the
+    ones they claimed; administrators see their subtree."""
+    if actor is None:
+        return False
+    match actor.kind:
+        case ActorKind.RESIDENT:
+            return actor.resident_id == wish.resident_id
+        case ActorKind.AREA_ADMIN:
+            return actor.administers(wish.area_code)
+        case ActorKind.ORGANIZATION:
+            return wish.status is WishStatus.OPEN or wish.claimer_organization_id == actor.organization_id
+
+
+def _event(event: type[Envelope], wish: Wish) -> Envelope:
+    data = WishData(
+        wish_id=wish.id,
+        area_code=wish.area_code,
+        status=wish.status.value,
+        claimer_organization_id=wish.claimer_organization_id,
+        version=wish.version,
+    )
+    return event(source=SOURCE, subject=wish.id, data=data)  # type: ignore[call-arg]  # each wish event has `data`
+
+
+def letter(wish: Wish, organization_name: str) -> str:
+    """A thank-you letter as a page to print (A4, one sheet)."""
+    confirmed = wish.confirmed_at or now()
+    date = f"{confirmed.year}年{confirmed.month}月{confirmed.day}日"
+    return f"""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>感谢信 · {escape(organization_name)}</title>
+<style>
+@page {{ size: A4; margin: 25mm; }}
+body {{ font-family: "Noto Serif CJK SC", "Songti SC", serif; max-width: 160mm; margin: 2em auto; line-height: 2; }}
+h1 {{ text-align: center; color: #c00; letter-spacing: .5em; }}
+.sign {{ text-align: right; margin-top: 3em; }}
+</style></head>
+<body>
+<h1>感谢信</h1>
+<p>{escape(organization_name)}：</p>
+<p>&emsp;&emsp;贵单位认领的微心愿“{escape(wish.title)}”（{escape(label(wish.category))}）已经完成，
+并于{date}经确认。{escape(wish.resident_name)}和社区全体居民向贵单位及参与的同志致以诚挚的感谢！</p>
+<p>&emsp;&emsp;此致<br>敬礼！</p>
+<p class="sign">社区（{escape(wish.area_code)}）<br>{date}</p>
+<p style="font-size: small; color: #666">编号 {escape(wish.id)}</p>
+</body></html>
+"""
