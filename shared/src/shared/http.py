@@ -113,7 +113,7 @@ async def _no_body() -> Message:
     return {"type": "http.request", "body": b"", "more_body": False}
 
 
-def error_response(status: int, code: str, message: str, **details: Any) -> JSONResponse:
+def error_response(status: int, code: str, message: str, /, **details: Any) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message, **details}}, status_code=status)
 
 

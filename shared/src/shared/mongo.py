@@ -37,7 +37,7 @@ class MongoProcessedEvents:
             await self.collection.insert_one({"_id": event_id})
 
 
-_locks: dict[str, asyncio.Lock] = {}
+_locks: dict[str, tuple[asyncio.Lock, int]] = {}  # per document: its lock and how many hold or wait for it
 
 
 @asynccontextmanager
@@ -50,10 +50,14 @@ async def document_lock(collection: AsyncCollection[Document], document_id: str)
     single-document update atomic; on FerretDB, this lock does it within one process.
     """
     key = f"{collection.full_name}/{document_id}"
-    lock = _locks.setdefault(key, asyncio.Lock())
+    lock, users = _locks.get(key, (asyncio.Lock(), 0))
+    _locks[key] = (lock, users + 1)
     try:
         async with lock:
             yield
     finally:
-        if not lock.locked() and _locks.get(key) is lock:
+        lock, users = _locks[key]
+        if users == 1:
             del _locks[key]
+        else:
+            _locks[key] = (lock, users - 1)

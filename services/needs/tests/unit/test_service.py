@@ -151,7 +151,10 @@ async def test_a_move_the_lifecycle_forbids_is_a_conflict_naming_the_allowed_one
     with pytest.raises(Conflict) as refused:
         await needs.act(need.id, "fulfil", org(POSTER))
 
-    assert refused.value.details == {"status": "open", "allowed": ["cancelled", "expired", "fully_claimed", "partly_claimed"]}
+    assert refused.value.details == {
+        "status": "open",
+        "allowed": ["cancelled", "expired", "fully_claimed", "partly_claimed"],
+    }
 
 
 async def test_the_whole_lifecycle_counts_what_was_done(needs: Needs, repo: FakeNeeds) -> None:
