@@ -25,9 +25,9 @@ from typing import Any
 import httpx
 
 from organizations.import_client import import_file
-from organizations.models import entity_id
 from shared.actors import Actor, ActorKind, sign
 from shared.config import ServiceSettings
+from shared.ids import entity_id
 from shared.synthetic import City, generate_city, write_csv
 from shared.taxonomy import Category
 

@@ -32,6 +32,7 @@ LOCAL = Path(os.environ.get("STACK_HOME", ROOT / ".local"))
 RUN, LOGS, DATA = LOCAL / "run", LOCAL / "logs", LOCAL / "data"
 
 KAFKA_PORT, KAFKA_CONTROLLER_PORT, FERRETDB_PORT, POSTGRES_PORT = 9092, 9093, 27017, 55432
+FERRETDB_POOL = 180  # PostgreSQL connections for FerretDB; PostgreSQL is started with max_connections=200
 KAFKA_LIBS = LOCAL / "kafka" / "libs"
 FERRETDB_VERSION = "v1.24.2"
 FERRETDB_BIN = LOCAL / "bin" / "ferretdb"
@@ -375,7 +376,11 @@ def start_ferretdb() -> None:
     data.mkdir(parents=True, exist_ok=True)
     if FERRETDB_HANDLER == "postgresql":
         start_postgres()
-        storage = ["--handler=postgresql", f"--postgresql-url=postgres://postgres@127.0.0.1:{POSTGRES_PORT}/ferretdb"]
+        # FerretDB's pool (50 connections by default) can starve itself: a collection or index
+        # being created waits for a connection while every connection waits for that creation
+        # (docs/storage.md). With more connections than all clients together open, it cannot.
+        url = f"postgres://postgres@127.0.0.1:{POSTGRES_PORT}/ferretdb?pool_max_conns={FERRETDB_POOL}"
+        storage = ["--handler=postgresql", f"--postgresql-url={url}"]
     else:
         storage = ["--handler=sqlite", f"--sqlite-url=file:{data}/"]
     FERRETDB.start(

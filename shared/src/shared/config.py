@@ -22,6 +22,7 @@ class ServiceSettings(BaseSettings):
 
     mongo_url: str = "mongodb://127.0.0.1:27017"
     mongo_db: str = Field(default="", description="defaults to the service's name")
+    mongo_max_pool_size: int = Field(default=32, description="connections to MongoDB at most, per process")
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     topic_prefix: str = Field(default="", description="prepended to every topic and consumer group")

@@ -23,20 +23,20 @@ class KnownOrganizations:
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.collection = db["known_organizations"]
+        self._seen: dict[str, Document] = {}  # found once, kept: the registry never takes one back
 
     async def on_registered(self, event: OrganizationRegistered) -> None:
         data = event.data
-        await self.collection.update_one(
-            {"_id": data.organization_id},
-            {"$set": {"name": data.name, "kind": data.kind, "area_code": data.area_code}},
-            upsert=True,
-        )
+        fields = {"name": data.name, "kind": data.kind, "area_code": data.area_code}
+        await self.collection.update_one({"_id": data.organization_id}, {"$set": fields}, upsert=True)
+        self._seen[data.organization_id] = {"_id": data.organization_id, **fields}
 
     async def require(self, organization_id: str) -> Document:
         """The organisation, or InvalidReference when the registry never announced it."""
-        found = await self.collection.find_one({"_id": organization_id})
+        found = self._seen.get(organization_id) or await self.collection.find_one({"_id": organization_id})
         if found is None:
             raise InvalidReference(f"unknown organization {organization_id!r}", field="organization_id")
+        self._seen[organization_id] = found
         return found
 
 

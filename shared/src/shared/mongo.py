@@ -20,7 +20,9 @@ Document = dict[str, Any]
 
 def create_client(settings: ServiceSettings) -> AsyncMongoClient[Document]:
     """Connects lazily: nothing is sent before the first command."""
-    return AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
+    return AsyncMongoClient(
+        settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000, maxPoolSize=settings.mongo_max_pool_size
+    )
 
 
 class MongoProcessedEvents:

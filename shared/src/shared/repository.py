@@ -73,15 +73,19 @@ class MongoRepository(Generic[A]):
             self.on_events()
         return result.modified_count == 1
 
-    async def change(self, aggregate_id: str, decide: Callable[[A], Sequence[Envelope]]) -> tuple[A, list[Envelope]]:
+    async def change(
+        self, aggregate_id: str, decide: Callable[[A], Sequence[Envelope]], *, cached: A | None = None
+    ) -> tuple[A, list[Envelope]]:
         """Reads an aggregate, lets `decide` change it (raising a DomainError to refuse) and name
         the events, and writes both in one update if nobody wrote the aggregate meanwhile; on a
         conflict, reads and decides again. A decision with no events is no change: nothing is
         written. Within this process the whole read-decide-write is serialised per aggregate, so
-        concurrent requests queue instead of retrying in a storm."""
+        concurrent requests queue instead of retrying in a storm. `cached`: a copy the caller
+        believes current (a read model's), tried first; a stale one fails the write and the
+        aggregate is read again."""
         async with document_lock(self.collection, aggregate_id):
-            for _ in range(CHANGE_ATTEMPTS):
-                current = await self.get(aggregate_id)
+            for attempt in range(CHANGE_ATTEMPTS):
+                current = cached if attempt == 0 and cached is not None else await self.get(aggregate_id)
                 if current is None:
                     raise NotFound(f"no {self.model.__name__.lower()} {aggregate_id!r}")
                 assert isinstance(current, Versioned)

@@ -14,9 +14,11 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass, fields
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from shared.china_codes import CREDIT_CODE_ALPHABET, credit_code_check, id_number_check
+from shared.taxonomy import Category
 
 ORGANIZATIONS, MEMBERS, COMMUNITIES, GRIDS_PER_COMMUNITY, BUILDINGS_PER_GRID = 16_000, 220_000, 2_700, 3, 4
 CITY = ("350100", "福州市", "Fuzhou", 26.0745, 119.2965)
@@ -351,3 +353,61 @@ def expected_counts(city: City) -> tuple[Counter[str], Counter[str]]:
     organizations = Counter(c for o in city.organizations for c in lineage(o.area_code))
     members = Counter(c for m in city.members for c in lineage(area_of[m.organization_codes.split(";")[0]]))
     return organizations, members
+
+
+# --- needs ------------------------------------------------------------------------------
+
+# Fuzhou's needs figures (DOMAIN.md): 20,006 needs posted, 113,195 claims (person-times).
+NEEDS_POSTED, CLAIMS_MADE = 20_006, 113_195
+NEED_TITLES = {
+    Category.VENUE: "主题党日活动借用会议室",
+    Category.FIRST_AID_TRAINING: "员工急救知识培训",
+    Category.LEGAL_AID: "居民法律咨询",
+    Category.ELDERLY_CARE: "独居老人助餐",
+    Category.TUTORING: "四点半课堂辅导",
+    Category.REPAIRS: "老旧小区水电维修",
+    Category.HAIRCUT: "高龄老人上门理发",
+    Category.LECTURER: "党课宣讲师资",
+    Category.MEDICAL: "社区义诊",
+    Category.APPLIANCE_CLEANING: "困难户空调清洗",
+    Category.PSYCHOLOGICAL_COUNSELLING: "青少年心理疏导",
+    Category.CULTURE: "社区文艺汇演",
+    Category.VOLUNTEERING: "垃圾分类志愿督导",
+    Category.EMPLOYMENT: "失业人员就业指导",
+}
+_NEED_CATEGORIES = list(NEED_TITLES)
+_NEED_WEIGHTS = [3, 2, 2, 4, 3, 3, 2, 1, 2, 1, 1, 2, 3, 1]
+
+
+@dataclass(frozen=True)
+class NeedSpec:
+    """One need as its organisation posts it (the body of `POST /needs`, and who posts it)."""
+
+    organization_code: str
+    body: dict[str, object]
+
+
+def generate_needs(city: City, count: int, *, start: datetime, seed: int = 20006) -> list[NeedSpec]:
+    """`count` needs of the city's organisations, in their communities, starting within 60 days
+    of `start`. Quantities average the 5.66 claims a need had in Fuzhou (113,195 / 20,006)."""
+    rng = random.Random(seed)
+    organizations = city.organizations
+    specs = []
+    for _ in range(count):
+        org = rng.choice(organizations)
+        category = rng.choices(_NEED_CATEGORIES, _NEED_WEIGHTS)[0]
+        lat, lon = _near(rng, org.lat, org.lon, 0.003)
+        starts = start + timedelta(days=rng.randint(3, 60), hours=rng.choice((9, 14, 19)))
+        body: dict[str, object] = {
+            "title": NEED_TITLES[category],
+            "category": category.value,
+            "area_code": org.area_code[:12],
+            "lat": round(lat, 6),
+            "lon": round(lon, 6),
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "quantity": rng.choice((1, 2, 3, 4, 5, 6, 8, 10, 12)),
+            "urgency": rng.choices(("low", "normal", "high", "urgent"), (2, 6, 2, 1))[0],
+        }
+        specs.append(NeedSpec(org.code, body))
+    return specs

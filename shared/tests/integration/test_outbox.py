@@ -10,11 +10,11 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from shared.config import ServiceSettings
-from shared.events import NeedPosted, NeedPostedData
+from shared.events import Envelope, NeedPosted, NeedPostedData
 from shared.kafka import create_producer, ensure_topics
 from shared.mongo import Document
 from shared.outbox import OutboxRelay, ensure_outbox_index, open_group, push_events, with_events
-from shared.repository import Aggregate, MongoRepository
+from shared.repository import Aggregate, MongoRepository, Versioned
 from shared.taxonomy import Category
 from shared.testing import read_topic
 
@@ -113,8 +113,8 @@ class TestGroups:
         assert titles == ["after", "bulk 0", "bulk 1", "bulk 2", "stuck 1"]
 
 
-class Counted(Aggregate):
-    version: int = 1
+class Counted(Versioned):
+    pass
 
 
 class TestConcurrentUpdates:
@@ -134,5 +134,30 @@ class TestConcurrentUpdates:
                 *(repo.update(Counted(id="c", version=2), expected_version=1) for _ in range(40))
             )
             assert wins.count(True) == 1
+        finally:
+            await mongo.drop_database(settings.database)
+
+    async def test_a_change_from_a_stale_copy_reads_again_and_decides_on_what_is_stored(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    ) -> None:
+        collection = mongo[settings.database]["counted"]
+        repo: MongoRepository[Counted] = MongoRepository(collection, on_events=lambda: None)
+        repo.model = Counted
+        seen: list[int] = []
+
+        def bump(counted: Counted) -> list[Envelope]:
+            seen.append(counted.version)
+            return [_event(counted.id, f"v{counted.version}")]
+
+        try:
+            await repo.add(Counted(id="c"), [])
+            stale = Counted(id="c")  # version 1, as a read model might still hold it
+            await repo.change("c", bump)  # elsewhere: now version 2
+            changed, _ = await repo.change("c", bump, cached=stale)
+
+            assert seen == [2, 2, 3]  # decided on the stale copy, refused by the store, decided again
+            assert changed.version == 3
+            stored = await collection.find_one({"_id": "c"})
+            assert stored is not None and stored["version"] == 3 and len(stored["outbox"]) == 2
         finally:
             await mongo.drop_database(settings.database)

@@ -221,7 +221,7 @@ class Needs:
             await self.repo.announce(refused)
 
     async def _change(self, need_id: str, decide: Callable[[Need], Sequence[Envelope]]) -> Need:
-        need, _ = await self.repo.change(need_id, decide)
+        need, _ = await self.repo.change(need_id, decide, cached=self.view.needs.get(need_id))
         self.view.put(need)
         return need
 

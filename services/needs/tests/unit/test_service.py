@@ -40,7 +40,9 @@ class FakeNeeds:
         found = self.needs.get(need_id)
         return found.model_copy(deep=True) if found else None
 
-    async def change(self, need_id: str, decide: Callable[[Need], Sequence[Envelope]]) -> tuple[Need, list[Envelope]]:
+    async def change(
+        self, need_id: str, decide: Callable[[Need], Sequence[Envelope]], *, cached: Need | None = None
+    ) -> tuple[Need, list[Envelope]]:
         current = self.needs.get(need_id)
         if current is None:
             raise NotFound(f"no need {need_id!r}")

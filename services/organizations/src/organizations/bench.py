@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import random
 import tempfile
 import time
@@ -27,13 +25,9 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from organizations.import_client import Job, import_file
+from shared.benchmarking import percentile, print_table, rss_mb, timed
 from shared.synthetic import City, expected_counts, generate_city, write_csv
 from shared.testing import ServiceProcess, ensure_infra, free_port
-
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def import_city_file(http: httpx.AsyncClient, url: str, kind: str, path: Path) -> Job:
@@ -82,12 +76,6 @@ async def wait_published(http: httpx.AsyncClient, url: str, expected: int) -> fl
     return time.perf_counter()
 
 
-async def timed(samples: list[float], call: Any) -> None:
-    started = time.perf_counter()
-    await call
-    samples.append((time.perf_counter() - started) * 1000)
-
-
 async def measure(url: str, mongo_url: str, database: str, city: City, queries: int) -> dict[str, float]:
     rng = random.Random(7)
     districts = [a.code for a in city.areas if a.level == "district"]
@@ -121,13 +109,6 @@ async def measure(url: str, mongo_url: str, database: str, city: City, queries: 
         "db_search_p50_ms": percentile(search_db, 50),
         "db_search_p99_ms": percentile(search_db, 99),
     }
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 async def main(scale: float, queries: int) -> dict[str, Any]:
@@ -188,9 +169,6 @@ async def main(scale: float, queries: int) -> dict[str, Any]:
 
 
 def report(result: dict[str, Any]) -> None:
-    machine = (
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
     rows = [
         (
             "import",
@@ -231,10 +209,7 @@ def report(result: dict[str, Any]) -> None:
         ("service memory", "RSS after the import", f"{result['rss_mb']} MB", ""),
         ("restart", "until ready, read model loaded", f"{result['restart_s']} s", ""),
     ]
-    print(f"\nRegistry benchmark, scale {result['scale']:g}, on {machine}\n")
-    for row in rows:
-        print(f"  {row[0]:<36} {row[1]:<44} {row[2]:<14} {row[3]}")
-    print()
+    print_table(f"Registry benchmark, scale {result['scale']:g}", rows)
     print(json.dumps(result))
 
 

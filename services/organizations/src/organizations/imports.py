@@ -31,12 +31,12 @@ from organizations.models import (
     Member,
     Organization,
     RowError,
-    entity_id,
 )
 from organizations.repository import MongoImportJobRepository
 from organizations.view import RegistryView
 from shared.errors import Unprocessable
 from shared.events import Envelope
+from shared.ids import entity_id
 from shared.repository import Aggregate, MongoRepository
 
 BATCH_ROWS = 1000

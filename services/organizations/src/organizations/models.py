@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from shared.repository import Aggregate
-
-_IDS = uuid.UUID("0b9f3c52-7d4e-4a61-8f25-5e2c1d3a9b70")
-
-
-def entity_id(kind: str, code: str) -> str:
-    """The id of the organisation or member with an external code: the same on every import."""
-    return uuid.uuid5(_IDS, f"{kind}:{code}").hex
 
 
 def _now() -> datetime:

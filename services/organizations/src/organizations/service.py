@@ -12,7 +12,6 @@ from organizations.models import (
     Member,
     Organization,
     OrganizationStatus,
-    entity_id,
 )
 from organizations.repository import MemberRepository, OrganizationRepository
 from organizations.schemas import AreaNodeCreate, MemberCreate, OrganizationCreate, OrganizationUpdate, StatusChange
@@ -32,7 +31,7 @@ from shared.events import (
     OrganizationUpdatedData,
     construct,
 )
-from shared.ids import new_id
+from shared.ids import entity_id, new_id
 from shared.repository import MongoRepository
 
 SOURCE = "/services/organizations"

@@ -9,9 +9,10 @@ import pytest
 from openpyxl import Workbook
 
 from organizations.imports import plan_import
-from organizations.models import ImportKind, entity_id
+from organizations.models import ImportKind
 from organizations.view import RegistryView
 from shared.errors import Unprocessable
+from shared.ids import entity_id
 from shared.synthetic import generate_city, write_csv
 
 AREAS = (

@@ -1,0 +1,294 @@
+"""Benchmark of the needs service: posts and claims through the HTTP API, events counted on Kafka.
+
+    make bench-needs                                  # 20,000 needs, 100,000 claims
+    python -m needs.bench --needs 2000 --claims 10000
+
+Starts its own needs service (a fresh database, its own topics) on the running local stack,
+announces the synthetic city's organisations to it on Kafka, then posts needs and claims them
+with `--concurrency` requests in flight. The baseline, in the same run: the same need
+documents inserted straight into the database at the same concurrency (what storage alone
+sustains). Afterwards every `need.posted` and `claim.made` is looked for on Kafka, once each.
+Prints a table, then one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pymongo import AsyncMongoClient
+
+from shared.actors import Actor, ActorKind, sign
+from shared.benchmarking import percentile, print_table, rss_mb, timed
+from shared.config import DEVELOPMENT_ACTOR_SECRET
+from shared.events import (
+    NEEDS_TOPIC,
+    ORGANIZATIONS_TOPIC,
+    OrganizationRegistered,
+    OrganizationRegisteredData,
+)
+from shared.ids import entity_id
+from shared.kafka import encode
+from shared.synthetic import City, generate_city, generate_needs
+from shared.testing import ServiceProcess, ensure_infra, free_port
+
+
+async def in_flight(what: str, jobs: Iterable[Callable[[], Awaitable[None]]], total: int, concurrency: int) -> float:
+    """Runs the jobs with `concurrency` in flight, printing progress; returns the seconds taken."""
+    queue = iter(jobs)
+    done = 0
+    started = time.perf_counter()
+
+    async def worker() -> None:
+        nonlocal done
+        for job in queue:
+            await job()
+            done += 1
+            if done % max(1, total // 10) == 0:
+                elapsed = time.perf_counter() - started
+                print(f"  {what}: {done:,}/{total:,} ({done / elapsed:,.0f}/s)", flush=True)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - started
+
+
+async def announce(kafka: str, topic: str, city: City) -> None:
+    """The registry's `organization.registered` for each organisation, as the registry sends them."""
+    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True, linger_ms=5)
+    await producer.start()
+    try:
+        for org in city.organizations:
+            data = OrganizationRegisteredData(
+                organization_id=entity_id("organization", org.code),
+                name=org.name,
+                kind=org.kind,
+                area_code=org.area_code,
+            )
+            key, value, headers = encode(
+                OrganizationRegistered(source="/bench", subject=data.organization_id, data=data)
+            )
+            await producer.send(topic, value=value, key=key, headers=headers)
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+def until_known(url: str, expected: int) -> None:
+    while (count := httpx.get(f"{url}/known-organizations").json()["count"]) < expected:
+        print(f"  organisations known to the service: {count:,}/{expected:,}", flush=True)
+        time.sleep(1)
+
+
+async def post(
+    http: aiohttp.ClientSession, path: str, body: dict[str, Any], headers: dict[str, str]
+) -> tuple[int, Any]:
+    async with http.post(path, json=body, headers=headers) as response:
+        return response.status, await response.json()
+
+
+async def events_on_kafka(kafka: str, topic: str, expected: int) -> Counter[tuple[str, str]]:
+    """How often each (type, need or claim id) was published, read until `expected` events
+    arrived or the topic stays quiet for 10 seconds."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=kafka, group_id=f"bench-{uuid.uuid4().hex}", auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    seen: Counter[tuple[str, str]] = Counter()
+    quiet_since = time.monotonic()
+    try:
+        while sum(seen.values()) < expected and time.monotonic() - quiet_since < 10:
+            batches = await consumer.getmany(timeout_ms=1000, max_records=5000)
+            for records in batches.values():
+                quiet_since = time.monotonic()
+                for record in records:
+                    event = json.loads(record.value or b"{}")
+                    key = event["data"].get("claim_id") or event["data"].get("need_id")
+                    seen[event["type"], f"{key}/{event['data'].get('version', '')}"] += 1
+    finally:
+        await consumer.stop()
+    return seen
+
+
+async def baseline(mongo: str, database: str, bodies: list[dict[str, Any]], concurrency: int) -> float:
+    """Need-sized documents inserted straight into the database: inserts per second."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo)
+    collection = client[database]["baseline"]
+
+    def insert(body: dict[str, Any]) -> Callable[[], Awaitable[None]]:
+        async def job() -> None:
+            await collection.insert_one({**body, "_id": uuid.uuid4().hex, "outbox": [], "outbox_pending": False})
+
+        return job
+
+    seconds = await in_flight("baseline inserts", (insert(b) for b in bodies), len(bodies), concurrency)
+    await client.drop_database(database)
+    await client.close()
+    return len(bodies) / seconds
+
+
+async def main(needs: int, claims: int, organizations: int, concurrency: int) -> dict[str, Any]:
+    kafka, mongo = ensure_infra()
+    city = generate_city(organizations / 16_000)
+    specs = generate_needs(city, needs, start=datetime.now(UTC))
+    run = f"bench{uuid.uuid4().hex[:6]}"
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": kafka,
+        "MONGO_URL": mongo,
+        "MONGO_DB": f"{run}_needs",
+        "TOPIC_PREFIX": f"{run}.",
+        "HTTP_PORT": str(free_port()),
+        "LOG_LEVEL": "WARNING",
+    }
+    log = Path(tempfile.mkdtemp(prefix="needs-bench-")) / "needs.log"
+    service = ServiceProcess("needs", int(env["HTTP_PORT"]), env, log)
+    service.start()
+    service.wait_ready()
+    rng = random.Random(113195)
+    org_ids = [entity_id("organization", o.code) for o in city.organizations]
+    actors = {
+        org_id: {
+            "X-Actor": sign(
+                Actor(kind=ActorKind.ORGANIZATION, organization_id=org_id), DEVELOPMENT_ACTOR_SECRET, ttl_seconds=86_400
+            )
+        }
+        for org_id in org_ids
+    }
+    try:
+        print(f"[bench] announcing {len(org_ids):,} organisations on Kafka ...", flush=True)
+        await announce(kafka, f"{run}.{ORGANIZATIONS_TOPIC}", city)
+        until_known(service.url, len(org_ids))
+        print(f"[bench] baseline: {needs:,} need documents straight into the database ...", flush=True)
+        baseline_per_s = await baseline(mongo, f"{run}_baseline", [s.body for s in specs], concurrency)
+        # aiohttp: httpx's pool spends more CPU than the service does at this many connections
+        async with aiohttp.ClientSession(service.url, connector=aiohttp.TCPConnector(limit=concurrency)) as http:
+            post_ms: list[float] = []
+            posted: list[tuple[str, str, int]] = []  # need id, poster, quantity
+
+            def posting(spec: Any) -> Callable[[], Awaitable[None]]:
+                poster = entity_id("organization", spec.organization_code)
+
+                async def job() -> None:
+                    status, answer = await timed(post_ms, post(http, "/needs", spec.body, actors[poster]))
+                    assert status == 201, answer
+                    posted.append((answer["id"], poster, int(spec.body["quantity"])))
+
+                return job
+
+            print(f"[bench] posting {needs:,} needs, {concurrency} in flight ...", flush=True)
+            post_s = await in_flight("needs posted", (posting(s) for s in specs), needs, concurrency)
+
+            claim_ms: list[float] = []
+            answers: Counter[int] = Counter()
+            granted: list[str] = []
+
+            def claiming() -> Callable[[], Awaitable[None]]:
+                need_id, poster, _ = rng.choice(posted)
+                claimer = rng.choice(org_ids)
+                while claimer == poster:
+                    claimer = rng.choice(org_ids)
+
+                async def job() -> None:
+                    status, answer = await timed(
+                        claim_ms, post(http, f"/needs/{need_id}/claims", {"quantity": 1}, actors[claimer])
+                    )
+                    answers[status] += 1
+                    if status == 201:
+                        granted.append(answer["id"])
+
+                return job
+
+            print(f"[bench] claiming {claims:,} times, {concurrency} in flight ...", flush=True)
+            claim_s = await in_flight("claims", (claiming() for _ in range(claims)), claims, concurrency)
+            assert set(answers) <= {201, 409}, f"unexpected answers: {answers}"
+            assert service.process is not None
+            rss = rss_mb(service.process.pid)
+
+        expected = len(posted) + 2 * len(granted)  # need.posted; claim.made and need.updated per claim
+        print(f"[bench] counting {expected:,} events on Kafka ...", flush=True)
+        seen = await events_on_kafka(kafka, f"{run}.{NEEDS_TOPIC}", expected)
+        wanted = [("need.posted", f"{n}/") for n, _, _ in posted] + [("claim.made", f"{c}/") for c in granted]
+        lost = sum(1 for key in wanted if seen[key] == 0)
+        duplicated = sum(n - 1 for n in seen.values() if n > 1)
+        units = sum(q for _, _, q in posted)
+        return {
+            "needs": len(posted),
+            "claims": claims,
+            "granted": len(granted),
+            "refused_full": answers[409],
+            "units": units,
+            "concurrency": concurrency,
+            "organizations": len(org_ids),
+            "baseline_inserts_per_s": round(baseline_per_s),
+            "posts_per_s": round(len(posted) / post_s),
+            "post_p50_ms": round(percentile(post_ms, 50), 1),
+            "post_p99_ms": round(percentile(post_ms, 99), 1),
+            "claims_per_s": round(claims / claim_s),
+            "claim_p50_ms": round(percentile(claim_ms, 50), 1),
+            "claim_p99_ms": round(percentile(claim_ms, 99), 1),
+            "events": sum(seen.values()),
+            "lost_events": lost,
+            "duplicated_events": duplicated,
+            "rss_mb": rss,
+        }
+    finally:
+        service.stop()
+        await AsyncMongoClient(mongo).drop_database(env["MONGO_DB"])
+
+
+def report(result: dict[str, Any]) -> None:
+    rows = [
+        (
+            "baseline: insert into the database",
+            f"{result['needs']:,} documents",
+            f"{result['baseline_inserts_per_s']:,}/s",
+            "",
+        ),
+        (
+            "post a need",
+            f"{result['needs']:,} needs, {result['concurrency']} in flight",
+            f"{result['posts_per_s']:,}/s",
+            f"p50 {result['post_p50_ms']} ms, p99 {result['post_p99_ms']} ms (goal ≥ 500/s)",
+        ),
+        (
+            "claim a need",
+            f"{result['claims']:,} claims, {result['granted']:,} granted",
+            f"{result['claims_per_s']:,}/s",
+            f"p50 {result['claim_p50_ms']} ms, p99 {result['claim_p99_ms']} ms (goal < 100)",
+        ),
+        (
+            "events on Kafka",
+            f"{result['events']:,} read back",
+            f"{result['lost_events']} lost",
+            f"{result['duplicated_events']} duplicated (goal 0 and 0)",
+        ),
+        ("service memory", "RSS after the run", f"{result['rss_mb']} MB", ""),
+    ]
+    print_table("Needs benchmark", rows)
+    print(json.dumps(result))
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--needs", type=int, default=20_000)
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--organizations", type=int, default=2_000, help="posting and claiming organisations")
+    parser.add_argument("--concurrency", type=int, default=64, help="requests in flight")
+    args = parser.parse_args()
+    report(asyncio.run(main(args.needs, args.claims, args.organizations, args.concurrency)))
+
+
+if __name__ == "__main__":
+    cli()
