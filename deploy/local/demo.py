@@ -2,10 +2,12 @@
 
     python deploy/local/demo.py                # 1% of a Fuzhou-sized city
     python deploy/local/demo.py --scale 1      # all of it: 16,000 organisations, 220,000 members,
-                                               # 20,006 needs, 11,387 venues and services
+                                               # 11,387 venues and services, 20,006 open needs
+                                               # and 20,006 fulfilled ones with ~113,000 claims
 
-The registry imports the city's areas, organisations and members as CSV files; needs, venues
-and services are then posted for its organisations.
+The registry imports the city's areas, organisations and members as CSV files; venues,
+services and open needs are then posted for its organisations, and a history of needs is
+played through the needs API: posted, claimed unit by unit, completed, fulfilled.
 
 Runs in the project's virtualenv (make up calls it). Same seed, same city.
 """
@@ -19,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,21 +31,11 @@ from organizations.import_client import import_file
 from shared.actors import Actor, ActorKind, sign
 from shared.config import ServiceSettings
 from shared.ids import entity_id
-from shared.synthetic import City, generate_city, write_csv
+from shared.synthetic import NEED_TITLES, NEEDS_POSTED, City, NeedSpec, generate_city, generate_needs, write_csv
 from shared.taxonomy import Category
 
 # Fuzhou's figures (DOMAIN.md): the scale the platform must carry.
-NEEDS, VENUES, SERVICES = 20_006, 7_204, 4_183
-NEED_TITLES = {
-    Category.VENUE: "主题党日活动借用会议室",
-    Category.FIRST_AID_TRAINING: "员工急救知识培训",
-    Category.LEGAL_AID: "居民法律咨询",
-    Category.ELDERLY_CARE: "独居老人助餐",
-    Category.TUTORING: "四点半课堂辅导",
-    Category.REPAIRS: "老旧小区水电维修",
-    Category.HAIRCUT: "高龄老人上门理发",
-    Category.LECTURER: "党课宣讲师资",
-}
+VENUES, SERVICES = 7_204, 4_183
 
 
 class Settings(ServiceSettings):
@@ -137,18 +130,6 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
         ]
         loader = Loader(http, urls, concurrency)
 
-        def need() -> Callable[[], Awaitable[Any]]:
-            org = rng.choice(orgs)
-            category = rng.choice(list(NEED_TITLES))
-            body = {
-                "organization_id": org["id"],
-                "title": NEED_TITLES[category],
-                "category": category,
-                "area_code": org["area_code"],
-                "quantity": rng.randint(1, 60),
-            }
-            return lambda: loader.post("needs", "/needs", body, acting_for(org))
-
         def resource(kind: str) -> Callable[[], Awaitable[Any]]:
             org = rng.choice(orgs)
             category = Category.VENUE if kind == "venue" else rng.choice(list(NEED_TITLES)[1:])
@@ -166,14 +147,50 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
         supply = [resource("venue") for _ in range(round(VENUES * scale))]
         supply += [resource("service") for _ in range(round(SERVICES * scale))]
         await in_steps("venues and services", supply)
-        needs = await in_steps("needs", [need() for _ in range(round(NEEDS * scale))])
+        count = round(NEEDS_POSTED * scale)
+        actor_of = {o.code: acting_for(org) for o, org in zip(city.organizations, orgs, strict=True)}
+        now = datetime.now(UTC)
+        open_needs = generate_needs(city, count, start=now)
+        await in_steps("open needs", [post_need(loader, spec, actor_of[spec.organization_code]) for spec in open_needs])
+        history = generate_needs(city, count, start=now, seed=seed + 1)
+        claimers = list(actor_of.values())
+
+        def fulfilled(spec: NeedSpec) -> Callable[[], Awaitable[Any]]:
+            helpers = [rng.choice(claimers) for _ in range(int(str(spec.body["quantity"])))]
+            return lambda: fulfil_need(loader, spec, actor_of[spec.organization_code], helpers)
+
+        claims = await in_steps("fulfilled needs (the history)", [fulfilled(spec) for spec in history])
     return {
         "areas": len(city.areas),
         "organisations": len(orgs),
         "members": len(city.members),
-        "needs": len(needs),
         "venues and services": len(supply),
+        "open needs": len(open_needs),
+        "fulfilled needs": len(history),
+        "completed claims": sum(claims),
     }
+
+
+def post_need(loader: Loader, spec: NeedSpec, poster: Actor) -> Callable[[], Awaitable[Any]]:
+    return lambda: loader.post("needs", "/needs", spec.body, poster)
+
+
+async def fulfil_need(loader: Loader, spec: NeedSpec, poster: Actor, helpers: list[Actor]) -> int:
+    """A need that was posted, claimed unit by unit, done and confirmed; returns its completed claims."""
+    body = {k: v for k, v in spec.body.items() if k not in ("starts_at", "ends_at")}  # done already
+    need = await loader.post("needs", "/needs", body, poster)
+    path = f"/needs/{need['id']}"
+    completed = 0
+    for helper in helpers:
+        if helper.organization_id == poster.organization_id:
+            continue
+        claim = await loader.post("needs", path + "/claims", {"quantity": 1}, helper)
+        await loader.post("needs", f"{path}/claims/{claim['id']}/complete", {}, poster)
+        completed += 1
+    if completed:
+        await loader.post("needs", path + "/start", {}, poster)
+        await loader.post("needs", path + "/fulfil", {}, poster)
+    return completed
 
 
 def main() -> int:

@@ -76,7 +76,8 @@ class ClaimStatus(StrEnum):
     EXPIRED = "expired"  # not started by its start time
 
 
-HOLDING = frozenset({ClaimStatus.LIVE, ClaimStatus.STARTED})  # claims that hold quantity
+ACTIVE = frozenset({ClaimStatus.LIVE, ClaimStatus.STARTED})  # claims that may still end either way
+HOLDING = ACTIVE | {ClaimStatus.COMPLETED}  # claims that take up quantity
 
 
 class Claim(BaseModel):
@@ -118,7 +119,7 @@ class Need(Versioned):
 
     @property
     def claimed(self) -> int:
-        """Units held by live and started claims."""
+        """Units taken up by live, started and completed claims."""
         return sum(c.quantity for c in self.claims if c.status in HOLDING)
 
     @property
@@ -161,8 +162,8 @@ class Need(Versioned):
         return found
 
     def end_claim(self, claim: Claim, to: ClaimStatus) -> None:
-        """Releases, expires or completes a claim that holds quantity."""
-        if claim.status not in HOLDING:
+        """Releases or expires a live or started claim (giving its quantity back), or completes it."""
+        if claim.status not in ACTIVE:
             raise Conflict(f"the claim is {claim.status.value} already", status=claim.status.value)
         claim.status = to
         if to is ClaimStatus.COMPLETED:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Literal
 
-from needs.models import Claim, ClaimStatus, Need, NeedStatus, Visibility, now
+from needs.models import ACTIVE, Claim, ClaimStatus, Need, NeedStatus, Visibility, now
 from needs.repository import NeedRepository
 from needs.schemas import ClaimCreate, NeedCreate, NeedEdit
 from needs.view import NeedsView
@@ -123,7 +123,7 @@ class Needs:
                     return [self._updated(NeedUpdated, need)]
                 case "cancel":
                     need.move(NeedStatus.CANCELLED)
-                    held = [c for c in need.claims if c.status in (ClaimStatus.LIVE, ClaimStatus.STARTED)]
+                    held = [c for c in need.claims if c.status in ACTIVE]
                     released = [self._end(need, c, ClaimStatus.RELEASED, "need_cancelled") for c in held]
                     return [*released, self._updated(NeedCancelled, need)]
 

@@ -107,7 +107,7 @@ async def test_who_is_acting_is_checked(api: PlatformApi, stack: TestStack, http
     expired = jwt.encode(
         {"kind": "organization", "organization_id": poster, "exp": int(time.time()) - 5}, DEVELOPMENT_ACTOR_SECRET
     )
-    forged = sign(organization(poster), "not-the-platform-secret")
+    forged = sign(organization(poster), "a-secret-that-is-not-the-platform-secret-at-all")
 
     for headers, words in (({}, "X-Actor"), ({"X-Actor": expired}, "expired"), ({"X-Actor": forged}, "not valid")):
         response = await http.post(url, json=body, headers=headers)

@@ -147,6 +147,19 @@ async def test_only_the_claimer_releases_and_only_the_poster_completes(needs: Ne
         await needs.edit(need.id, NeedEdit(title="改"), org(HELPER))
 
 
+async def test_a_completed_claim_keeps_its_share_of_the_quantity(needs: Needs) -> None:
+    need = await needs.post(_cmd(quantity=1), org(POSTER))
+    claim = await needs.claim(need.id, ClaimCreate(quantity=1), org(HELPER))
+
+    done = await needs.act_on_claim(need.id, claim.id, "complete", org(POSTER))
+
+    assert done.claimed == 1 and done.status is NeedStatus.FULLY_CLAIMED
+    with pytest.raises(Conflict):
+        await needs.claim(need.id, ClaimCreate(quantity=1), org(OTHER))
+    with pytest.raises(Conflict, match="completed already"):
+        await needs.act_on_claim(need.id, claim.id, "release", org(HELPER))
+
+
 async def test_a_move_the_lifecycle_forbids_is_a_conflict_naming_the_allowed_ones(needs: Needs) -> None:
     need = await needs.post(_cmd(), org(POSTER))
 
