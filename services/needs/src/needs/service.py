@@ -148,7 +148,10 @@ class Needs:
                 raise Forbidden("an organisation does not claim its own need")
             claim.start_by = cmd.start_by or need.starts_at
             need.claim(claim, now())
-            return [ClaimMade(source=SOURCE, subject=need.id, data=claim_data(need, claim)), *self._moved(need)]
+            return [
+                ClaimMade(source=SOURCE, subject=need.id, data=claim_data(need, claim)),
+                self._updated(NeedUpdated, need),
+            ]
 
         await self.organizations.require(organization_id)
         await self._change(need_id, decide)
@@ -170,7 +173,7 @@ class Needs:
                 case "release":
                     if not is_claimer:
                         raise Forbidden("only the claimer releases its claim")
-                    return [self._end(need, claim, ClaimStatus.RELEASED, "released"), *self._moved(need)]
+                    return [self._end(need, claim, ClaimStatus.RELEASED, "released"), self._updated(NeedUpdated, need)]
                 case "complete":
                     if not owner:
                         raise Forbidden("the posting organisation says when a claim's work is done")
@@ -182,19 +185,19 @@ class Needs:
         """Expires open needs past their deadline and live claims not started by their start
         time; returns how many needs it changed. Run on a schedule; safe to run anywhere twice."""
         moment = moment or now()
+
+        def decide(need: Need) -> list[Envelope]:
+            events: list[Envelope] = []
+            for claim in list(need.claims):
+                if claim.status is ClaimStatus.LIVE and claim.start_by and claim.start_by < moment:
+                    events.append(self._end(need, claim, ClaimStatus.EXPIRED, "expired"))
+            if need.status is NeedStatus.OPEN and need.deadline is not None and need.deadline < moment:
+                need.move(NeedStatus.EXPIRED)
+                events.append(self._updated(NeedExpired, need))
+            return events
+
         changed = 0
         for due in self.view.due(moment):
-
-            def decide(need: Need) -> list[Envelope]:
-                events: list[Envelope] = []
-                for claim in list(need.claims):
-                    if claim.status is ClaimStatus.LIVE and claim.start_by and claim.start_by < moment:
-                        events.append(self._end(need, claim, ClaimStatus.EXPIRED, "expired"))
-                if need.status is NeedStatus.OPEN and need.deadline is not None and need.deadline < moment:
-                    need.move(NeedStatus.EXPIRED)
-                    events.append(self._updated(NeedExpired, need))
-                return events
-
             try:
                 await self._change(due.id, decide)
                 changed += 1
@@ -251,10 +254,6 @@ class Needs:
                 visibility=need.visibility.value,
             ),
         )
-
-    def _moved(self, need: Need) -> list[Envelope]:
-        """`need.updated` when claims moved the need between open, partly and fully claimed."""
-        return [self._updated(NeedUpdated, need)]
 
     def _end(
         self,
