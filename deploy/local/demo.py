@@ -7,7 +7,7 @@
 
 The registry imports the city's areas, organisations and members as CSV files; venues,
 services and open needs are then posted for its organisations, and a history of needs is
-played through the needs API: posted, claimed unit by unit, completed, fulfilled.
+imported as its administrator: needs fulfilled over the past two years, claimed unit by unit.
 
 Runs in the project's virtualenv (make up calls it). Same seed, same city.
 """
@@ -31,7 +31,16 @@ from organizations.import_client import import_file
 from shared.actors import Actor, ActorKind, sign
 from shared.config import ServiceSettings
 from shared.ids import entity_id
-from shared.synthetic import NEED_TITLES, NEEDS_POSTED, City, NeedSpec, generate_city, generate_needs, write_csv
+from shared.synthetic import (
+    NEED_TITLES,
+    NEEDS_POSTED,
+    City,
+    NeedSpec,
+    generate_city,
+    generate_history,
+    generate_needs,
+    write_csv,
+)
 from shared.taxonomy import Category
 
 # Fuzhou's figures (DOMAIN.md): the scale the platform must carry.
@@ -152,14 +161,13 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
         now = datetime.now(UTC)
         open_needs = generate_needs(city, count, start=now)
         await in_steps("open needs", [post_need(loader, spec, actor_of[spec.organization_code]) for spec in open_needs])
-        history = generate_needs(city, count, start=now, seed=seed + 1)
-        claimers = list(actor_of.values())
-
-        def fulfilled(spec: NeedSpec) -> Callable[[], Awaitable[Any]]:
-            helpers = [rng.choice(claimers) for _ in range(int(str(spec.body["quantity"])))]
-            return lambda: fulfil_need(loader, spec, actor_of[spec.organization_code], helpers)
-
-        claims = await in_steps("fulfilled needs (the history)", [fulfilled(spec) for spec in history])
+        history = generate_history(city, count, end=now, seed=seed + 1)
+        city_admin = Actor(kind=ActorKind.AREA_ADMIN, area_code=city.areas[0].code)
+        batches = [history[i : i + 500] for i in range(0, len(history), 500)]
+        await in_steps(
+            "fulfilled needs of the past two years",
+            [import_history(loader, batch, city_admin) for batch in batches],
+        )
     return {
         "areas": len(city.areas),
         "organisations": len(orgs),
@@ -167,7 +175,7 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
         "venues and services": len(supply),
         "open needs": len(open_needs),
         "fulfilled needs": len(history),
-        "completed claims": sum(claims),
+        "completed claims": sum(len(need["claims"]) for need in history),
     }
 
 
@@ -175,22 +183,8 @@ def post_need(loader: Loader, spec: NeedSpec, poster: Actor) -> Callable[[], Awa
     return lambda: loader.post("needs", "/needs", spec.body, poster)
 
 
-async def fulfil_need(loader: Loader, spec: NeedSpec, poster: Actor, helpers: list[Actor]) -> int:
-    """A need that was posted, claimed unit by unit, done and confirmed; returns its completed claims."""
-    body = {k: v for k, v in spec.body.items() if k not in ("starts_at", "ends_at")}  # done already
-    need = await loader.post("needs", "/needs", body, poster)
-    path = f"/needs/{need['id']}"
-    completed = 0
-    for helper in helpers:
-        if helper.organization_id == poster.organization_id:
-            continue
-        claim = await loader.post("needs", path + "/claims", {"quantity": 1}, helper)
-        await loader.post("needs", f"{path}/claims/{claim['id']}/complete", {}, poster)
-        completed += 1
-    if completed:
-        await loader.post("needs", path + "/start", {}, poster)
-        await loader.post("needs", path + "/fulfil", {}, poster)
-    return completed
+def import_history(loader: Loader, needs: list[dict[str, Any]], admin: Actor) -> Callable[[], Awaitable[Any]]:
+    return lambda: loader.post("needs", "/needs/history", {"needs": needs}, admin)
 
 
 def main() -> int:

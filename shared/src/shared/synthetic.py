@@ -16,8 +16,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass, fields
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from shared.china_codes import CREDIT_CODE_ALPHABET, credit_code_check, id_number_check
+from shared.ids import entity_id
 from shared.taxonomy import Category
 
 ORGANIZATIONS, MEMBERS, COMMUNITIES, GRIDS_PER_COMMUNITY, BUILDINGS_PER_GRID = 16_000, 220_000, 2_700, 3, 4
@@ -411,3 +413,40 @@ def generate_needs(city: City, count: int, *, start: datetime, seed: int = 20006
         }
         specs.append(NeedSpec(org.code, body))
     return specs
+
+
+def generate_history(city: City, count: int, *, end: datetime, seed: int = 113195) -> list[dict[str, Any]]:
+    """`count` needs fulfilled over the two years before `end`, each claimed unit by unit by
+    other organisations (5.66 claims a need, as in Fuzhou), in the shape of the needs
+    service's history import. Ids are derived from `seed`, so a second import adds nothing."""
+    rng = random.Random(seed)
+    organizations = city.organizations
+    history = []
+    for i, spec in enumerate(generate_needs(city, count, start=end, seed=seed)):
+        posted = end - timedelta(days=rng.uniform(7, 730))
+        claims = []
+        for _ in range(int(str(spec.body["quantity"]))):
+            claimer = rng.choice(organizations)
+            if claimer.code == spec.organization_code:
+                continue
+            made = posted + timedelta(hours=rng.uniform(1, 72))
+            claims.append(
+                {
+                    "organization_id": entity_id("organization", claimer.code),
+                    "made_at": made.isoformat(),
+                    "completed_at": (made + timedelta(days=rng.uniform(1, 5))).isoformat(),
+                }
+            )
+        done = max((str(c["completed_at"]) for c in claims), default=(posted + timedelta(days=1)).isoformat())
+        body = {k: v for k, v in spec.body.items() if k not in ("starts_at", "ends_at")}
+        history.append(
+            {
+                **body,
+                "id": entity_id("need", f"history-{seed}-{i}"),
+                "organization_id": entity_id("organization", spec.organization_code),
+                "posted_at": posted.isoformat(),
+                "fulfilled_at": done,
+                "claims": claims,
+            }
+        )
+    return history

@@ -8,7 +8,16 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from needs.models import Claim, Need, NeedStatus, Wish, WishStatus
-from needs.schemas import ClaimCreate, NeedCreate, NeedEdit, NeedOut, WishClaimCreate, WishCreate, WishOut
+from needs.schemas import (
+    ClaimCreate,
+    HistoryImport,
+    NeedCreate,
+    NeedEdit,
+    NeedOut,
+    WishClaimCreate,
+    WishCreate,
+    WishOut,
+)
 from needs.service import ClaimAction, NeedAction, Needs, may_see
 from needs.view import PLATFORM, NeedsView, in_area
 from needs.wishes import Wishes
@@ -75,6 +84,14 @@ async def list_needs(
         )
 
     return page_of(view.browse(keep, after=cursor, limit=limit), limit)
+
+
+@router.post("/needs/history")
+async def import_history(body: HistoryImport, needs: NeedsDep, actor: ActorDep) -> dict[str, int]:
+    """Needs fulfilled in the past, with their completed claims, up to 1,000 a request: an
+    administrator of their area imports them so the statistics count the past. A need whose id
+    is stored already is left as it is."""
+    return await needs.import_history(body, actor)
 
 
 @router.get("/needs/{need_id}", response_model=NeedOut)

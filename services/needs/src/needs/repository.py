@@ -29,6 +29,8 @@ class NeedRepository(Protocol):
 
     async def announce(self, event: Envelope) -> None: ...
 
+    async def insert_many(self, aggregates: Sequence[tuple[Need, Sequence[Envelope]]], *, group: str) -> int: ...
+
 
 class MongoNeedRepository(MongoRepository[Need]):
     model = Need

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -126,3 +126,44 @@ class WishOut(BaseModel):
     confirmed_at: datetime | None
     created_at: datetime
     version: int
+
+
+class PastClaim(Strict):
+    organization_id: str = Field(pattern=HEX_ID)
+    member_id: str | None = Field(default=None, pattern=HEX_ID)
+    quantity: int = Field(default=1, ge=1, le=100_000)
+    made_at: AwareDatetime
+    completed_at: AwareDatetime
+
+
+class PastNeed(Strict):
+    """A need fulfilled before the platform kept it: for the history import."""
+
+    id: str = Field(pattern=HEX_ID, description="the importer's: a second import of the same need adds nothing")
+    organization_id: str = Field(pattern=HEX_ID)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
+    category: Category
+    area_code: str = AREA_CODE
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    quantity: int = Field(ge=1, le=100_000)
+    unit: Literal["people", "units"] = "people"
+    urgency: Urgency = Urgency.NORMAL
+    posted_at: AwareDatetime
+    fulfilled_at: AwareDatetime
+    claims: list[PastClaim] = Field(default_factory=list, max_length=1000)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if not self.posted_at <= self.fulfilled_at <= datetime.now(UTC):
+            raise ValueError("posted_at ≤ fulfilled_at ≤ now")
+        if sum(c.quantity for c in self.claims) > self.quantity:
+            raise ValueError("the claims add up to more than the quantity")
+        if any(not self.posted_at <= c.made_at <= c.completed_at <= self.fulfilled_at for c in self.claims):
+            raise ValueError("each claim is made after the need was posted and completed by its fulfilment")
+        return self
+
+
+class HistoryImport(Strict):
+    needs: list[PastNeed] = Field(min_length=1, max_length=1000)

@@ -10,6 +10,7 @@ import zlib
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import jwt
@@ -234,3 +235,41 @@ async def test_a_micro_wish_from_post_to_thank_you_letter(
     assert [w["title"] for w in mine["items"]] == ["想要一台收音机"]
     types = [e["type"] for e in await events_about(stack, wish["id"], count=4)]
     assert types == ["wish.posted", "wish.claimed", "wish.completed", "wish.confirmed"]
+
+
+async def test_an_administrator_imports_the_past_once_and_it_counts_by_month(
+    api: PlatformApi, stack: TestStack
+) -> None:
+    area = new_community()
+    poster, helper = [await api.register_organization(n, area) for n in ("历史需方", "历史志愿队")]
+    admin = Actor(kind=ActorKind.AREA_ADMIN, area_code=area[:6])
+
+    def past(need_id: str, posted: datetime, helper_id: str) -> dict[str, Any]:
+        made = posted + timedelta(hours=3)
+        claim = {
+            "organization_id": helper_id,
+            "made_at": made.isoformat(),
+            "completed_at": (made + timedelta(days=2)).isoformat(),
+        }
+        return {
+            "id": need_id,
+            "organization_id": poster,
+            "title": "空调清洗",
+            "category": "appliance_cleaning",
+            "area_code": area,
+            "quantity": 2,
+            "posted_at": posted.isoformat(),
+            "fulfilled_at": (posted + timedelta(days=5)).isoformat(),
+            "claims": [claim, claim],
+        }
+
+    history = {"needs": [past(uuid4().hex, datetime(2025, 1, 5, tzinfo=UTC), helper) for _ in range(3)]}
+    assert await api.post("needs", "/needs/history", history, 200, actor=admin) == {"imported": 3, "already_there": 0}
+    assert await api.post("needs", "/needs/history", history, 200, actor=admin) == {"imported": 0, "already_there": 3}
+    refused = {"needs": [past(uuid4().hex, datetime(2025, 2, 5, tzinfo=UTC), "0" * 32)]}
+    await api.post("needs", "/needs/history", refused, 422, actor=admin)
+    await api.post("needs", "/needs/history", history, 403, actor=organization(poster))
+
+    stats = await api.get("needs", "/stats", area_code=area)
+    assert stats["by_month"] == {"2025-01": {"posted": 3, "claims": 6, "fulfilled": 3}}
+    assert stats["totals"] == {"posted": 3, "claims": 6, "fulfilled": 3, "open": 0, "overdue": 0}

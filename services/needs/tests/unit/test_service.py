@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from needs.models import ClaimStatus, Need, NeedStatus
-from needs.schemas import ClaimCreate, NeedCreate, NeedEdit
+from needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed
 from needs.service import Needs, may_see
 from needs.view import NeedsView
 from shared.actors import Actor, ActorKind
@@ -59,6 +59,12 @@ class FakeNeeds:
     async def all(self) -> AsyncIterator[Need]:
         for need in self.needs.values():
             yield need
+
+    async def insert_many(self, aggregates: Sequence[tuple[Need, Sequence[Envelope]]], *, group: str) -> int:
+        fresh = [need for need, _ in aggregates if need.id not in self.needs]
+        for need in fresh:
+            self.needs[need.id] = need
+        return len(fresh)
 
     async def announce(self, event: Envelope) -> None:
         self.events.append(event)
@@ -268,3 +274,47 @@ async def test_the_statistics_are_what_a_recount_finds(needs: Needs, repo: FakeN
     for node in ("", "350100", "350102", "350103001001"):
         assert needs.view.stats(node) == recount.stats(node)
     assert needs.view.stats()["totals"] == {"posted": 6, "claims": 2, "fulfilled": 0, "open": 2, "overdue": 0}
+
+
+def _past(need_id: str, posted: datetime, claims: int, area_code: str = AREA) -> PastNeed:
+    made = posted + timedelta(hours=2)
+    claim = {"organization_id": HELPER, "made_at": made, "completed_at": made + timedelta(days=1)}
+    return PastNeed(
+        id=need_id * 32,
+        organization_id=POSTER,
+        title="助老",
+        category=Category.ELDERLY_CARE,
+        area_code=area_code,
+        quantity=3,
+        posted_at=posted,
+        fulfilled_at=posted + timedelta(days=3),
+        claims=[claim] * claims,
+    )
+
+
+async def test_the_history_counts_in_its_own_months_and_imports_once(needs: Needs, repo: FakeNeeds) -> None:
+    city = Actor(kind=ActorKind.AREA_ADMIN, area_code="350100")
+    history = HistoryImport(
+        needs=[_past("1", datetime(2025, 3, 10, tzinfo=UTC), 3), _past("2", datetime(2025, 7, 1, tzinfo=UTC), 2)]
+    )
+
+    assert await needs.import_history(history, city) == {"imported": 2, "already_there": 0}
+    assert await needs.import_history(history, city) == {"imported": 0, "already_there": 2}
+
+    stats = needs.view.stats("350102")
+    assert stats["totals"] == {"posted": 2, "claims": 5, "fulfilled": 2, "open": 0, "overdue": 0}
+    assert stats["by_month"] == {
+        "2025-03": {"posted": 1, "claims": 3, "fulfilled": 1},
+        "2025-07": {"posted": 1, "claims": 2, "fulfilled": 1},
+    }
+    assert repo.events == []  # the past announces nothing
+
+
+async def test_only_an_administrator_of_the_area_imports_its_history(needs: Needs) -> None:
+    history = HistoryImport(needs=[_past("3", datetime(2025, 3, 10, tzinfo=UTC), 1)])
+
+    for outsider in (Actor(kind=ActorKind.AREA_ADMIN, area_code="350103"), org(POSTER)):
+        with pytest.raises(Forbidden):
+            await needs.import_history(history, outsider)
+    with pytest.raises(ValueError, match="more than the quantity"):
+        _past("4", datetime(2025, 3, 10, tzinfo=UTC), 4)
