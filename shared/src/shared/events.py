@@ -202,13 +202,16 @@ class ClaimMade(Envelope):
     data: ClaimData
 
 
+ReleaseReason = Literal["released", "expired", "need_cancelled", "need_fulfilled"]
+
+
 class ClaimReleasedData(ClaimData):
-    reason: Literal["released", "expired", "need_cancelled"]
+    reason: ReleaseReason
 
 
 class ClaimReleased(Envelope):
     """Emitted when a claim gives its quantity back: released by the claimer, not started in
-    time, or its need cancelled."""
+    time, or its need cancelled or fulfilled without it."""
 
     type: Literal["claim.released"] = "claim.released"
     data: ClaimReleasedData

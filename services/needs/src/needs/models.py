@@ -153,7 +153,7 @@ class Need(Versioned):
         if claim.quantity > self.remaining:
             raise Conflict(f"only {self.remaining} of {self.quantity} are left to claim", remaining=self.remaining)
         self.claims.append(claim)
-        self._settle()
+        self.settle()
 
     def find_claim(self, claim_id: str) -> Claim:
         found = next((c for c in self.claims if c.id == claim_id), None)
@@ -170,7 +170,7 @@ class Need(Versioned):
             claim.completed_at = now()
         else:
             claim.released_at = now()
-            self._settle()
+            self.settle()
 
     def start_claim(self, claim: Claim) -> None:
         if claim.status is not ClaimStatus.LIVE:
@@ -178,7 +178,7 @@ class Need(Versioned):
         claim.status = ClaimStatus.STARTED
         claim.started_at = now()
 
-    def _settle(self) -> None:
+    def settle(self) -> None:
         """Open, partly or fully claimed, as the live claims say (nothing else moves on its own)."""
         if self.status not in (S.OPEN, S.PARTLY_CLAIMED, S.FULLY_CLAIMED):
             return

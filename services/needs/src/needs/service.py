@@ -34,6 +34,7 @@ from shared.events import (
     NeedPosted,
     NeedPostedData,
     NeedUpdated,
+    ReleaseReason,
 )
 from shared.ids import entity_id, new_id
 from shared.known_organizations import OrganizationLookup
@@ -90,7 +91,7 @@ class Needs:
             for name, value in changes.items():
                 setattr(need, name, value)
             if need.status is not NeedStatus.DRAFT:
-                need._settle()
+                need.settle()
             return [self._updated(NeedUpdated, need)]
 
         return await self._change(need_id, decide)
@@ -110,14 +111,16 @@ class Needs:
                 case "start":
                     need.move(NeedStatus.IN_PROGRESS)
                     return [self._updated(NeedUpdated, need)]
-                case "fulfil":
+                case "fulfil":  # started claims are done; promises never started are let go
                     need.move(NeedStatus.FULFILLED)
-                    completed = [
+                    ended = [
                         self._end(need, c, ClaimStatus.COMPLETED)
-                        for c in list(need.claims)
                         if c.status is ClaimStatus.STARTED
+                        else self._end(need, c, ClaimStatus.RELEASED, "need_fulfilled")
+                        for c in need.claims
+                        if c.status in ACTIVE
                     ]
-                    return [*completed, self._updated(NeedFulfilled, need)]
+                    return [*ended, self._updated(NeedFulfilled, need)]
                 case "confirm":
                     need.move(NeedStatus.CONFIRMED)
                     return [self._updated(NeedUpdated, need)]
@@ -278,7 +281,7 @@ class Needs:
         need: Need,
         claim: Claim,
         to: ClaimStatus,
-        reason: Literal["released", "expired", "need_cancelled"] = "released",
+        reason: ReleaseReason = "released",
     ) -> Envelope:
         need.end_claim(claim, to)
         if to is ClaimStatus.COMPLETED:

@@ -94,7 +94,7 @@ class Wishes:
             resident_id, area_code, posted_by = cmd.resident_id, cmd.area_code, actor.area_code
         else:
             raise Forbidden("a resident, or a community worker for them, posts a micro-wish")
-        if not (covers(area_code, actor.area_code) if posted_by == "resident" else actor.administers(area_code)):
+        if not (covers(actor.area_code, area_code) if posted_by == "resident" else actor.administers(area_code)):
             raise Forbidden("the wish's area must be the resident's own, or the worker's", area_code=area_code)
         fields = cmd.model_dump(exclude={"resident_id", "area_code"})
         wish = Wish(id=new_id(), resident_id=resident_id, area_code=area_code, posted_by=posted_by, **fields)

@@ -190,10 +190,10 @@ async def test_the_whole_lifecycle_counts_what_was_done(needs: Needs, repo: Fake
     confirmed = await needs.act(need.id, "confirm", Actor(kind=ActorKind.AREA_ADMIN, area_code="350102"))
 
     assert fulfilled.status is NeedStatus.FULFILLED and confirmed.status is NeedStatus.CONFIRMED
-    assert [c.status for c in confirmed.claims] == [ClaimStatus.COMPLETED, ClaimStatus.LIVE]
+    assert [c.status for c in confirmed.claims] == [ClaimStatus.COMPLETED, ClaimStatus.RELEASED]
     assert needs.view.stats("350102")["totals"] == {"posted": 1, "claims": 1, "fulfilled": 1, "open": 0, "overdue": 0}
     assert needs.view.stats("350103")["totals"]["posted"] == 0
-    assert repo.types()[-2:] == ["need.fulfilled", "need.updated"]
+    assert repo.types()[-4:] == ["claim.completed", "claim.released", "need.fulfilled", "need.updated"]
 
 
 async def test_cancelling_releases_the_live_claims(needs: Needs, repo: FakeNeeds) -> None:
