@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from gateway import pages, service
 from gateway.models import PartnerIdentity
 from gateway.repository import PartnerKeys, Upstream
+from shared.actors import Actor, ActorKind, sign
 from shared.errors import Forbidden, Unauthorized
 from shared.pagination import Cursor, Limit
 
@@ -17,6 +18,7 @@ api = APIRouter(prefix="/api/v1", tags=["partner API"])
 portal = APIRouter(include_in_schema=False)
 
 Id = Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")]
+NeedId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
 class Upstreams:
@@ -60,6 +62,40 @@ async def list_proposals(
         {**params, "limit": limit}, matching=up.matching, needs=up.needs, resources=up.resources
     )
     return {"items": views, "next_cursor": next_cursor}
+
+
+def _acting_for(partner: PartnerIdentity, request: Request, scope: str | None = None) -> str:
+    """The `X-Actor` token for the key's organisation; Forbidden without the scope asked for."""
+    if scope is not None and scope not in partner.scopes:
+        raise Forbidden(f"this API key lacks the {scope!r} scope", scopes=partner.scopes)
+    actor = Actor(kind=ActorKind.ORGANIZATION, organization_id=partner.organization_id)
+    return sign(actor, request.app.state.infra.settings.actor_secret)
+
+
+@api.get("/needs")
+async def list_needs(request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+    """Needs the key's organisation may see: the needs service's `GET /needs`, same filters and cursors."""
+    return await up.needs.forward(request, "/needs", _acting_for(partner, request, "read"))
+
+
+@api.post("/needs", status_code=201)
+async def post_need(request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+    """Posts a need of the key's organisation (scope `needs:write`); the body is the needs
+    service's `POST /needs`."""
+    return await up.needs.forward(request, "/needs", _acting_for(partner, request, "needs:write"))
+
+
+@api.get("/needs/{need_id}")
+async def get_need(need_id: NeedId, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+    """One need with its claims."""
+    return await up.needs.forward(request, f"/needs/{need_id}", _acting_for(partner, request, "read"))
+
+
+@api.post("/needs/{need_id}/claims", status_code=201)
+async def claim_need(need_id: NeedId, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+    """Claims part or all of a need for the key's organisation (scope `needs:write`), body
+    `{"quantity": n}`; 409 when less is left."""
+    return await up.needs.forward(request, f"/needs/{need_id}/claims", _acting_for(partner, request, "needs:write"))
 
 
 @portal.get("/", response_class=HTMLResponse)

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import httpx
+from fastapi import Request, Response
 
 from gateway.models import PartnerIdentity
 from shared.errors import DomainError, NotFound, Unauthorized
@@ -40,6 +41,21 @@ class Upstream:
             return await self.client.post(path, json=body)
         except httpx.HTTPError as exc:
             raise UpstreamError(f"the {self.name} service does not answer: {type(exc).__name__}") from exc
+
+    async def forward(self, request: Request, path: str, actor: str) -> Response:
+        """The request, sent on as `actor` (an `X-Actor` token); the service's answer, its
+        refusals included, goes back as it is."""
+        headers = {"X-Actor": actor, "Content-Type": request.headers.get("content-type", "application/json")}
+        try:
+            response = await self.client.request(
+                request.method, path, params=request.query_params, content=await request.body(), headers=headers
+            )
+        except httpx.HTTPError as exc:
+            raise UpstreamError(f"the {self.name} service does not answer: {type(exc).__name__}") from exc
+        if response.status_code >= 500:
+            raise UpstreamError(f"the {self.name} service answered {response.status_code}")
+        media_type = response.headers.get("content-type", "application/json")
+        return Response(response.content, status_code=response.status_code, media_type=media_type)
 
     async def find(self, path: str) -> Any | None:
         """The document at `path`, or None where there is none."""

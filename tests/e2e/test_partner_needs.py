@@ -1,0 +1,44 @@
+"""Partners post and claim needs through the gateway's API with their registry keys."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from shared.testing import PlatformApi, TestStack
+
+pytestmark = pytest.mark.stack
+
+AREA = "350111003001"
+
+
+async def test_a_partner_posts_a_need_and_another_claims_it(stack: TestStack, http: httpx.AsyncClient) -> None:
+    api = PlatformApi(stack, http)
+    poster = await api.register_organization("鼓山镇某社区党委", AREA, kind="party_committee")
+    helper = await api.register_organization("某律师事务所党支部", AREA)
+    writes = await api.issue_key(poster, ["read", "needs:write"])
+    claims = await api.issue_key(helper, ["read", "needs:write"])
+    reads_only = await api.issue_key(helper, ["read"])
+    url = stack.url("gateway") + "/api/v1/needs"
+    body = {"title": "居民法律咨询", "category": "legal_aid", "area_code": AREA, "quantity": 2}
+
+    posted = await http.post(url, json=body, headers=writes)
+    assert posted.status_code == 201, posted.text
+    need = posted.json()
+    assert need["organization_id"] == poster and need["status"] == "open"
+
+    assert (await http.post(url, json=body)).status_code == 401
+    refused = await http.post(url, json=body, headers=reads_only)
+    assert refused.status_code == 403 and "needs:write" in refused.json()["error"]["message"]
+    foreign = await http.post(url, json={**body, "organization_id": helper}, headers=writes)
+    assert foreign.status_code == 403
+    assert (await http.post(url, json={**body, "quantity": "two"}, headers=writes)).status_code == 422
+
+    claimed = await http.post(f"{url}/{need['id']}/claims", json={"quantity": 2}, headers=claims)
+    assert claimed.status_code == 201 and claimed.json()["organization_id"] == helper
+    again = await http.post(f"{url}/{need['id']}/claims", json={"quantity": 1}, headers=claims)
+    assert again.status_code == 409 and again.json()["error"]["status"] == "fully_claimed"
+    seen = (await http.get(f"{url}/{need['id']}", headers=reads_only)).json()
+    assert seen["status"] == "fully_claimed" and seen["claimed"] == 2
+    listed = (await http.get(url, params={"organization_id": poster}, headers=reads_only)).json()
+    assert [n["id"] for n in listed["items"]] == [need["id"]]
