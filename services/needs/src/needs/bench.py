@@ -7,7 +7,9 @@ Starts its own needs service (a fresh database, its own topics) on the running l
 announces the synthetic city's organisations to it on Kafka, then posts needs and claims them
 with `--concurrency` requests in flight. The baseline, in the same run: the same need
 documents inserted straight into the database at the same concurrency (what storage alone
-sustains). Afterwards every `need.posted` and `claim.made` is looked for on Kafka, once each.
+sustains). Afterwards every `need.posted` and `claim.made` is looked for on Kafka, once each, and
+claims are sent at a steady rate below saturation (`--steady-rate`, 20 s) to time one claim
+when requests do not queue.
 Prints a table, then one JSON line.
 """
 
@@ -139,7 +141,7 @@ async def baseline(mongo: str, database: str, bodies: list[dict[str, Any]], conc
     return len(bodies) / seconds
 
 
-async def main(needs: int, claims: int, organizations: int, concurrency: int) -> dict[str, Any]:
+async def main(needs: int, claims: int, organizations: int, concurrency: int, steady_rate: int) -> dict[str, Any]:
     kafka, mongo = ensure_infra()
     city = generate_city(organizations / 16_000)
     specs = generate_needs(city, needs, start=datetime.now(UTC))
@@ -194,7 +196,7 @@ async def main(needs: int, claims: int, organizations: int, concurrency: int) ->
             answers: Counter[int] = Counter()
             granted: list[str] = []
 
-            def claiming() -> Callable[[], Awaitable[None]]:
+            def claiming(samples: list[float]) -> Callable[[], Awaitable[None]]:
                 need_id, poster, _ = rng.choice(posted)
                 claimer = rng.choice(org_ids)
                 while claimer == poster:
@@ -202,7 +204,7 @@ async def main(needs: int, claims: int, organizations: int, concurrency: int) ->
 
                 async def job() -> None:
                     status, answer = await timed(
-                        claim_ms, post(http, f"/needs/{need_id}/claims", {"quantity": 1}, actors[claimer])
+                        samples, post(http, f"/needs/{need_id}/claims", {"quantity": 1}, actors[claimer])
                     )
                     answers[status] += 1
                     if status == 201:
@@ -211,23 +213,35 @@ async def main(needs: int, claims: int, organizations: int, concurrency: int) ->
                 return job
 
             print(f"[bench] claiming {claims:,} times, {concurrency} in flight ...", flush=True)
-            claim_s = await in_flight("claims", (claiming() for _ in range(claims)), claims, concurrency)
+            claim_s = await in_flight("claims", (claiming(claim_ms) for _ in range(claims)), claims, concurrency)
             assert set(answers) <= {201, 409}, f"unexpected answers: {answers}"
             assert service.process is not None
             rss = rss_mb(service.process.pid)
 
-        expected = len(posted) + 2 * len(granted)  # need.posted; claim.made and need.updated per claim
-        print(f"[bench] counting {expected:,} events on Kafka ...", flush=True)
-        seen = await events_on_kafka(kafka, f"{run}.{NEEDS_TOPIC}", expected)
-        wanted = [("need.posted", f"{n}/") for n, _, _ in posted] + [("claim.made", f"{c}/") for c in granted]
+            granted_n, refused_n = len(granted), answers[409]
+            expected = len(posted) + 2 * granted_n  # need.posted; claim.made and need.updated per claim
+            print(f"[bench] counting {expected:,} events on Kafka (the relay drains meanwhile) ...", flush=True)
+            seen = await events_on_kafka(kafka, f"{run}.{NEEDS_TOPIC}", expected)
+
+            steady_ms: list[float] = []
+            steady = steady_rate * 20
+            print(f"[bench] claiming at a steady {steady_rate}/s for 20 s ...", flush=True)
+            sent: list[asyncio.Future[None]] = []
+            for _ in range(steady):
+                sent.append(asyncio.ensure_future(claiming(steady_ms)()))
+                await asyncio.sleep(1 / steady_rate)
+            await asyncio.gather(*sent)
+        wanted = [("need.posted", f"{n}/") for n, _, _ in posted] + [
+            ("claim.made", f"{c}/") for c in granted[:granted_n]
+        ]
         lost = sum(1 for key in wanted if seen[key] == 0)
         duplicated = sum(n - 1 for n in seen.values() if n > 1)
         units = sum(q for _, _, q in posted)
         return {
             "needs": len(posted),
             "claims": claims,
-            "granted": len(granted),
-            "refused_full": answers[409],
+            "granted": granted_n,
+            "refused_full": refused_n,
             "units": units,
             "concurrency": concurrency,
             "organizations": len(org_ids),
@@ -238,6 +252,9 @@ async def main(needs: int, claims: int, organizations: int, concurrency: int) ->
             "claims_per_s": round(claims / claim_s),
             "claim_p50_ms": round(percentile(claim_ms, 50), 1),
             "claim_p99_ms": round(percentile(claim_ms, 99), 1),
+            "steady_claims_per_s": steady_rate,
+            "steady_claim_p50_ms": round(percentile(steady_ms, 50), 1),
+            "steady_claim_p99_ms": round(percentile(steady_ms, 99), 1),
             "events": sum(seen.values()),
             "lost_events": lost,
             "duplicated_events": duplicated,
@@ -269,6 +286,12 @@ def report(result: dict[str, Any]) -> None:
             f"p50 {result['claim_p50_ms']} ms, p99 {result['claim_p99_ms']} ms (goal < 100)",
         ),
         (
+            "claim a need, below saturation",
+            f"a steady {result['steady_claims_per_s']}/s for 20 s",
+            "",
+            f"p50 {result['steady_claim_p50_ms']} ms, p99 {result['steady_claim_p99_ms']} ms",
+        ),
+        (
             "events on Kafka",
             f"{result['events']:,} read back",
             f"{result['lost_events']} lost",
@@ -286,8 +309,9 @@ def cli() -> None:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--organizations", type=int, default=2_000, help="posting and claiming organisations")
     parser.add_argument("--concurrency", type=int, default=64, help="requests in flight")
+    parser.add_argument("--steady-rate", type=int, default=30, help="claims a second in the steady phase")
     args = parser.parse_args()
-    report(asyncio.run(main(args.needs, args.claims, args.organizations, args.concurrency)))
+    report(asyncio.run(main(args.needs, args.claims, args.organizations, args.concurrency, args.steady_rate)))
 
 
 if __name__ == "__main__":
