@@ -423,7 +423,7 @@ def generate_history(city: City, count: int, *, end: datetime, seed: int = 11319
     organizations = city.organizations
     history = []
     for i, spec in enumerate(generate_needs(city, count, start=end, seed=seed)):
-        posted = end - timedelta(days=rng.uniform(7, 730))
+        posted = end - timedelta(days=rng.uniform(10, 730))  # done (at most 8 days later) before `end`
         claims = []
         for _ in range(int(str(spec.body["quantity"]))):
             claimer = rng.choice(organizations)

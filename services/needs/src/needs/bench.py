@@ -44,7 +44,7 @@ from shared.events import (
 )
 from shared.ids import entity_id
 from shared.kafka import encode
-from shared.synthetic import City, generate_city, generate_needs
+from shared.synthetic import City, generate_city, generate_history, generate_needs
 from shared.testing import ServiceProcess, ensure_infra, free_port
 
 
@@ -176,6 +176,17 @@ async def main(needs: int, claims: int, organizations: int, concurrency: int, st
         baseline_per_s = await baseline(mongo, f"{run}_baseline", [s.body for s in specs], concurrency)
         # aiohttp: httpx's pool spends more CPU than the service does at this many connections
         async with aiohttp.ClientSession(service.url, connector=aiohttp.TCPConnector(limit=concurrency)) as http:
+            history = generate_history(city, needs, end=datetime.now(UTC))
+            city_admin = Actor(kind=ActorKind.AREA_ADMIN, area_code=city.areas[0].code)
+            admin = {"X-Actor": sign(city_admin, DEVELOPMENT_ACTOR_SECRET, ttl_seconds=86_400)}
+            print(f"[bench] importing the history: {needs:,} fulfilled needs, 500 a request ...", flush=True)
+            started = time.perf_counter()
+            for i in range(0, needs, 500):
+                status, answer = await post(http, "/needs/history", {"needs": history[i : i + 500]}, admin)
+                assert status == 200, answer
+                print(f"  history: {min(i + 500, needs):,}/{needs:,}", flush=True)
+            history_s = time.perf_counter() - started
+
             post_ms: list[float] = []
             posted: list[tuple[str, str, int]] = []  # need id, poster, quantity
 
@@ -246,6 +257,7 @@ async def main(needs: int, claims: int, organizations: int, concurrency: int, st
             "concurrency": concurrency,
             "organizations": len(org_ids),
             "baseline_inserts_per_s": round(baseline_per_s),
+            "history_needs_per_s": round(needs / history_s),
             "posts_per_s": round(len(posted) / post_s),
             "post_p50_ms": round(percentile(post_ms, 50), 1),
             "post_p99_ms": round(percentile(post_ms, 99), 1),
@@ -267,6 +279,12 @@ async def main(needs: int, claims: int, organizations: int, concurrency: int, st
 
 def report(result: dict[str, Any]) -> None:
     rows = [
+        (
+            "history import (fulfilled needs)",
+            f"{result['needs']:,} needs, 500 a request",
+            f"{result['history_needs_per_s']:,}/s",
+            "",
+        ),
         (
             "baseline: insert into the database",
             f"{result['needs']:,} documents",
