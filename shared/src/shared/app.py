@@ -135,9 +135,21 @@ def outbox_relay(infra: Infra, collections: Sequence[AsyncCollection[Document]],
     )
 
 
+KEEP_ALIVE_SECONDS = 65
+
+
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
     """Runs the app with uvicorn on the configured address; our logging stays in place."""
-    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        # Longer than clients keep an idle connection (httpx: 5 s, uvicorn's own default): a
+        # server closing one just as the client reuses it fails that request (a ReadError).
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
 
 
 def event_consumer(infra: Infra, handlers: Mapping[str, Handler]) -> EventConsumer:
