@@ -67,9 +67,9 @@ class Loader:
 
     async def post(self, service: str, path: str, body: dict[str, Any], actor: Actor) -> dict[str, Any]:
         """Posts as `actor`, retrying while the service has not yet heard of a just-registered organisation."""
-        headers = {"X-Actor": sign(actor, self.actor_secret)}
         async with self.slots:
             for _ in range(100):
+                headers = {"X-Actor": sign(actor, self.actor_secret)}  # signed when sent: tokens live 5 min
                 response = await self.http.post(self.urls[service] + path, json=body, headers=headers)
                 if response.status_code != 422 or "unknown organization" not in response.text:
                     break
