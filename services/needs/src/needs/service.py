@@ -72,8 +72,9 @@ class Needs:
         return need
 
     async def get(self, need_id: str, actor: Actor | None) -> Need:
-        """One need, as its viewer may see it: NotFound also when it is not shown to them."""
-        need = await self.repo.get(need_id)
+        """One need, as its viewer may see it: NotFound also when it is not shown to them. The
+        read model holds every need this process wrote or loaded; the database, any other."""
+        need = self.view.needs.get(need_id) or await self.repo.get(need_id)
         if need is None or not may_see(need, actor):
             raise NotFound(f"no need {need_id!r}")
         return need
@@ -147,6 +148,8 @@ class Needs:
         def decide(need: Need) -> list[Envelope]:
             if not may_see(need, actor):
                 raise NotFound(f"no need {need_id!r}")
+            if proposal_id is not None and any(c.proposal_id == proposal_id for c in need.claims):
+                return []  # this accepted match was made a claim already (a redelivery)
             if need.organization_id == organization_id:
                 raise Forbidden("an organisation does not claim its own need")
             claim.start_by = cmd.start_by or need.starts_at
@@ -228,13 +231,11 @@ class Needs:
 
     async def on_match_accepted(self, event: MatchAccepted) -> None:
         """An accepted proposal becomes a claim of the supplier's organisation (its id is the
-        proposal's, so a redelivery finds it made); one that cannot answers `claim.refused`."""
+        proposal's; a redelivery finds it made and changes nothing); one that cannot answers
+        `claim.refused`."""
         data = event.data
         supplier = Actor(kind=ActorKind.ORGANIZATION, organization_id=data.resource_organization_id)
         try:
-            need = await self.repo.get(data.need_id)
-            if need is not None and any(c.proposal_id == data.proposal_id for c in need.claims):
-                return
             await self.claim(data.need_id, ClaimCreate(quantity=data.quantity), supplier, proposal_id=data.proposal_id)
         except DomainError as refusal:
             refused = ClaimRefused(
