@@ -33,6 +33,18 @@ CHANGE_ATTEMPTS = 5
 _HIDDEN = {"outbox": 0, "outbox_pending": 0, "outbox_group": 0, "group_events": 0}  # the outbox's, not the model's
 
 
+class Announcements:
+    """Events that change no aggregate (a refusal), each published through an outbox document of its own."""
+
+    def __init__(self, collection: AsyncCollection[Document], on_events: Callable[[], None]) -> None:
+        self.collection = collection
+        self.on_events = on_events
+
+    async def announce(self, event: Envelope) -> None:
+        await self.collection.insert_one(with_events({"_id": event.id}, [event]))
+        self.on_events()
+
+
 class MongoRepository(Generic[A]):
     """Aggregates are stored with their `id` as `_id`; pending events ride along (see shared.outbox)."""
 

@@ -10,8 +10,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from needs.models import Need, Wish
 from shared.events import Envelope
 from shared.mongo import Document
-from shared.outbox import with_events
-from shared.repository import MongoRepository
+from shared.repository import Announcements, MongoRepository
 
 
 class NeedRepository(Protocol):
@@ -42,12 +41,7 @@ class MongoNeedRepository(MongoRepository[Need]):
         on_events: Callable[[], None],
     ) -> None:
         super().__init__(collection, on_events)
-        self.announcements = announcements
-
-    async def announce(self, event: Envelope) -> None:
-        """Publishes an event that changes no need (a refusal), through an outbox document of its own."""
-        await self.announcements.insert_one(with_events({"_id": event.id}, [event]))
-        self.on_events()
+        self.announce = Announcements(announcements, on_events).announce  # a refusal changes no need
 
 
 class MongoWishRepository(MongoRepository[Wish]):

@@ -1,48 +1,267 @@
-"""The resources service's HTTP routes."""
+"""The resources service's HTTP routes: resources, venue bookings and calendars, service requests."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
-from resources import service
-from resources.models import Resource
-from resources.repository import ResourceRepository
-from resources.schemas import ResourceCreate, ResourceOut
-from shared.known_organizations import KnownOrganizationsDep
+from resources.bookings import Bookings, may_see
+from resources.models import Booking, BookingStatus, Resource, ResourceKind, ResourceStatus, ServiceRequest, now
+from resources.requests import ServiceRequests
+from resources.schemas import (
+    BookingAction,
+    BookingCreate,
+    BookingImport,
+    BookingOut,
+    CalendarEntry,
+    RequestAction,
+    RequestCreate,
+    RequestOut,
+    ResourceAction,
+    ResourceCreate,
+    ResourceEdit,
+    ResourceOut,
+    SeriesCreate,
+    SeriesOut,
+)
+from resources.service import Resources, Search
+from resources.view import Near
+from shared.actors import ActorDep, MaybeActor
+from shared.errors import Unprocessable
 from shared.pagination import Cursor, Limit, Page, page_of
+from shared.taxonomy import Category
 
-router = APIRouter(prefix="/resources", tags=["resources"])
+router = APIRouter(tags=["resources"])
+bookings_router = APIRouter(tags=["bookings"])
+requests_router = APIRouter(tags=["service requests"])
 
-
-def _repo(request: Request) -> ResourceRepository:
-    repo: ResourceRepository = request.app.state.repo
-    return repo
-
-
-Repo = Annotated[ResourceRepository, Depends(_repo)]
+AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$")]
 
 
-@router.post("", status_code=201, response_model=ResourceOut)
-async def share_resource(body: ResourceCreate, repo: Repo, organizations: KnownOrganizationsDep) -> Resource:
-    """Shares a venue, lendable or service; `resource.published` follows on Kafka."""
-    return await service.share_resource(body, repo=repo, organizations=organizations)
+def _resources(request: Request) -> Resources:
+    resources: Resources = request.app.state.resources
+    return resources
 
 
-@router.get("/{resource_id}", response_model=ResourceOut)
-async def get_resource(resource_id: str, repo: Repo) -> Resource:
-    """One resource by id."""
-    return await service.get_resource(resource_id, repo=repo)
+def _bookings(request: Request) -> Bookings:
+    bookings: Bookings = request.app.state.bookings
+    return bookings
 
 
-@router.get("", response_model=Page[ResourceOut])
-async def list_resources(
-    repo: Repo,
+def _requests(request: Request) -> ServiceRequests:
+    requests: ServiceRequests = request.app.state.requests
+    return requests
+
+
+ResourcesDep = Annotated[Resources, Depends(_resources)]
+BookingsDep = Annotated[Bookings, Depends(_bookings)]
+RequestsDep = Annotated[ServiceRequests, Depends(_requests)]
+
+
+@router.post("/resources", status_code=201, response_model=ResourceOut)
+async def share_resource(body: ResourceCreate, resources: ResourcesDep, actor: ActorDep) -> Resource:
+    """Shares a venue, lendable or service of the acting organisation; `resource.published`
+    follows on Kafka (none for a draft)."""
+    return await resources.share(body, actor)
+
+
+@router.get("/resources", response_model=Page[ResourceOut])
+async def search_resources(
+    resources: ResourcesDep,
+    actor: MaybeActor,
+    kind: ResourceKind | None = None,
+    category: Category | None = None,
+    area_code: AreaCode = None,
     organization_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    min_capacity: Annotated[int | None, Query(ge=1)] = None,
+    q: Annotated[str | None, Query(max_length=50, description="part of the name")] = None,
+    lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
+    lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
+    within_km: Annotated[float, Query(gt=0, le=50)] = 3.0,
+    free_from: datetime | None = None,
+    free_to: datetime | None = None,
+    status: ResourceStatus | None = ResourceStatus.PUBLISHED,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
-    """Resources in id order, optionally of one organisation."""
-    where = {"organization_id": organization_id} if organization_id else {}
-    return page_of(await repo.page(after=cursor, limit=limit, where=where), limit)
+    """Resources by kind, category, area subtree, organisation, capacity and name; within
+    `within_km` of (`lat`, `lon`), nearest first; venues free for all of `free_from`–`free_to`.
+    Without a point, in id order. Drafts and withdrawn resources only for their organisation."""
+    if (lat is None) != (lon is None):
+        raise Unprocessable("lat and lon come together")
+    if (free_from is None) != (free_to is None):
+        raise Unprocessable("free_from and free_to come together")
+    free = None
+    if free_from is not None and free_to is not None:
+        if free_from.tzinfo is None or free_to.tzinfo is None or free_to <= free_from:
+            raise Unprocessable("free_from and free_to are times with a zone, free_from first")
+        free = (free_from, free_to)
+    search = Search(
+        kind=ResourceKind.VENUE if free else kind,
+        category=category,
+        area_code=area_code,
+        organization_id=organization_id,
+        min_capacity=min_capacity,
+        q=q,
+        near=Near(lat, lon, within_km) if lat is not None and lon is not None else None,
+        free=free,
+        status=status,
+    )
+    found = resources.search(search, actor, after=cursor, limit=limit)
+    items = [{**r.model_dump(), "distance_km": km} for r, km in found]
+    return {"items": items, "next_cursor": found[-1][0].id if len(found) == limit else None}
+
+
+@router.get("/resources/{resource_id}", response_model=ResourceOut)
+async def get_resource(resource_id: str, resources: ResourcesDep, actor: MaybeActor) -> Resource:
+    return await resources.get(resource_id, actor)
+
+
+@router.patch("/resources/{resource_id}", response_model=ResourceOut)
+async def edit_resource(resource_id: str, body: ResourceEdit, resources: ResourcesDep, actor: ActorDep) -> Resource:
+    """Edits a resource (its organisation only); `resource.updated` follows."""
+    return await resources.edit(resource_id, body, actor)
+
+
+@router.post("/resources/{resource_id}/{action}", response_model=ResourceOut)
+async def act_on_resource(
+    resource_id: str, action: ResourceAction, resources: ResourcesDep, bookings: BookingsDep, actor: ActorDep
+) -> Resource:
+    """`publish` a draft, `pause` or `resume` taking bookings and requests, `withdraw` for good
+    (a withdrawn venue's bookings to come are cancelled)."""
+    resource = await resources.act(resource_id, action, actor)
+    if action is ResourceAction.WITHDRAW:
+        await bookings.cancel_all(resource, "venue_withdrawn")
+    return resource
+
+
+@bookings_router.post("/venues/{venue_id}/bookings", status_code=201, response_model=BookingOut)
+async def book_venue(venue_id: str, body: BookingCreate, bookings: BookingsDep, actor: ActorDep) -> Booking:
+    """Books a venue on the half hour: `confirmed`, or `requested` while its organisation
+    approves. 409 when the time is taken; 422 with the reason when it is past, outside the
+    opening hours or more people than the venue holds; 403 when the venue's rules exclude the booker."""
+    return await bookings.book(venue_id, body, actor)
+
+
+@bookings_router.post("/venues/{venue_id}/bookings/series", status_code=201, response_model=SeriesOut)
+async def book_series(venue_id: str, body: SeriesCreate, bookings: BookingsDep, actor: ActorDep) -> dict[str, object]:
+    """A recurring booking, weekly or monthly: every occurrence is booked that can be; each of the
+    others is reported with why not."""
+    series_id, occurrences = await bookings.series(venue_id, body, actor)
+    booked = sum(o.booking is not None for o in occurrences)
+    return {"series_id": series_id, "booked": booked, "refused": len(occurrences) - booked, "occurrences": occurrences}
+
+
+def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
+    start = start or now()
+    if start.tzinfo is None or (end is not None and end.tzinfo is None):
+        raise Unprocessable("from and to are times with a zone")
+    return start, end or start + timedelta(days=31)
+
+
+@bookings_router.get("/venues/{venue_id}/calendar", response_model=list[CalendarEntry])
+async def venue_calendar(
+    venue_id: str,
+    resources: ResourcesDep,
+    bookings: BookingsDep,
+    actor: MaybeActor,
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+) -> list[dict[str, object]]:
+    """The times a venue is taken from `from` (now) to `to` (a month on): what for and by whom
+    only to the venue's organisation and the booker."""
+    venue = await resources.get(venue_id, actor)
+    start, end = _window(start, end)
+    return [
+        {
+            "booking_id": b.id,
+            "starts_at": b.starts_at,
+            "ends_at": b.ends_at,
+            "status": b.status,
+            **({"purpose": b.purpose, "organization_id": b.organization_id} if actor and may_see(b, actor) else {}),
+        }
+        for b in bookings.calendar(venue, start, end, actor)
+    ]
+
+
+@bookings_router.get("/venues/{venue_id}/calendar.ics", response_class=Response)
+async def venue_ical(
+    venue_id: str,
+    resources: ResourcesDep,
+    bookings: BookingsDep,
+    actor: MaybeActor,
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+) -> Response:
+    """The same calendar as an iCalendar feed (RFC 5545), to subscribe to from a calendar app."""
+    venue = await resources.get(venue_id, actor)
+    start, end = _window(start, end)
+    feed = bookings.ical(venue, bookings.calendar(venue, start, end, actor), actor)
+    return Response(feed, media_type="text/calendar; charset=utf-8")
+
+
+@bookings_router.get("/bookings", response_model=Page[BookingOut])
+async def list_bookings(
+    bookings: BookingsDep,
+    actor: ActorDep,
+    venue_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    status: BookingStatus | None = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> dict[str, object]:
+    """The acting organisation's or resident's bookings, and those of its venues (`status=requested`:
+    the approvals waiting), in id order."""
+    return page_of(bookings.mine(actor, venue_id=venue_id, status=status, after=cursor, limit=limit), limit)
+
+
+@bookings_router.post("/bookings/import")
+async def import_bookings(body: BookingImport, bookings: BookingsDep, actor: ActorDep) -> dict[str, int]:
+    """Bookings kept elsewhere before (a venue's ledger), up to 1,000 a request, imported by an
+    administrator of the venues' area: each holds its slots like any booking; one that clashes
+    with a booking stored already is skipped and counted."""
+    return await bookings.import_bookings(body, actor)
+
+
+@bookings_router.get("/bookings/{booking_id}", response_model=BookingOut)
+async def get_booking(booking_id: str, bookings: BookingsDep, actor: ActorDep) -> Booking:
+    return await bookings.get(booking_id, actor)
+
+
+@bookings_router.post("/bookings/{booking_id}/{action}", response_model=BookingOut)
+async def act_on_booking(booking_id: str, action: BookingAction, bookings: BookingsDep, actor: ActorDep) -> Booking:
+    """`approve` or `decline` a requested booking, release a `no_show` (the venue's organisation);
+    `cancel` (the booker or the venue's organisation). The slot is free again at once."""
+    return await bookings.act(booking_id, action, actor)
+
+
+@requests_router.post("/resources/{resource_id}/requests", status_code=201, response_model=RequestOut)
+async def request_service(
+    resource_id: str, body: RequestCreate, requests: RequestsDep, actor: ActorDep
+) -> ServiceRequest:
+    """Requests a service or lendable for a day (and, optionally, a need); the provider decides."""
+    return await requests.request(resource_id, body, actor)
+
+
+@requests_router.get("/service-requests", response_model=Page[RequestOut])
+async def list_requests(
+    requests: RequestsDep, actor: ActorDep, cursor: Cursor = None, limit: Limit = 50
+) -> dict[str, object]:
+    """The acting organisation's requests, made and received, in id order."""
+    return page_of(await requests.mine(actor, after=cursor, limit=limit), limit)
+
+
+@requests_router.get("/service-requests/{request_id}", response_model=RequestOut)
+async def get_request(request_id: str, requests: RequestsDep, actor: ActorDep) -> ServiceRequest:
+    return await requests.get(request_id, actor)
+
+
+@requests_router.post("/service-requests/{request_id}/{action}", response_model=RequestOut)
+async def act_on_request(
+    request_id: str, action: RequestAction, requests: RequestsDep, actor: ActorDep
+) -> ServiceRequest:
+    """The provider `accept`s (taking from that period's capacity; 409 when it is used up) or
+    `decline`s; the requester `cancel`s (an accepted request gives its capacity back)."""
+    return await requests.act(request_id, action, actor)

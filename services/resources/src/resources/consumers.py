@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from resources.bookings import Bookings
+from resources.requests import ServiceRequests
+from shared.events import MatchAccepted
 from shared.kafka import Handler, Idempotent
 from shared.known_organizations import KnownOrganizations
 
 
-def handlers(*, organizations: KnownOrganizations) -> dict[str, Handler]:
+def handlers(*, organizations: KnownOrganizations, bookings: Bookings, requests: ServiceRequests) -> dict[str, Handler]:
+    async def on_match_accepted(event: MatchAccepted) -> None:
+        """A venue's accepted match becomes a booking; a service's or lendable's, a request."""
+        await bookings.on_match_accepted(event)
+        await requests.on_match_accepted(event)
+
     return {
         "organization.registered": Idempotent(organizations.on_registered),
+        "match.accepted": on_match_accepted,
     }

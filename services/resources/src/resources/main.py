@@ -2,41 +2,82 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from resources import api, consumers
+from resources.bookings import Bookings
 from resources.config import Settings
-from resources.repository import MongoResourceRepository
+from resources.repository import BookingRepository, RequestRepository, ResourceRepository
+from resources.requests import ServiceRequests
+from resources.service import Resources
+from resources.view import SupplyView
 from shared import known_organizations
 from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
-from shared.events import ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
+from shared.events import MATCHING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from shared.known_organizations import KnownOrganizations
 from shared.outbox import ensure_outbox_index
+from shared.repository import Announcements
+
+log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
-async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
-    resources = infra.db["resources"]
-    await ensure_outbox_index(resources)
-    await resources.create_index("organization_id")
-    relay = outbox_relay(infra, [resources], RESOURCES_TOPIC)
-    app.state.repo = MongoResourceRepository(resources, on_events=relay.wake)
-    app.state.organizations = organizations = KnownOrganizations(infra.db)
-    consumer = event_consumer(infra, consumers.handlers(organizations=organizations))
-    async with background(relay.run(), consumer.run()):
+async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
+    db = infra.db
+    outboxes = [db["resources"], db["bookings"], db["service_requests"], db["announcements"]]
+    for collection in outboxes:
+        await ensure_outbox_index(collection)
+    await db["resources"].create_index("organization_id")
+    await db["slots"].create_index("booking_id")
+    await db["service_requests"].create_index("organization_id")
+    await db["service_requests"].create_index("provider_organization_id")
+    relay = outbox_relay(infra, outboxes, RESOURCES_TOPIC)
+    view = SupplyView()
+    resource_repo = ResourceRepository(db["resources"], on_events=relay.wake)
+    booking_repo = BookingRepository(db["bookings"], on_events=relay.wake, relay=relay)
+    async for resource in resource_repo.all():
+        view.put_resource(resource)
+    async for booking in booking_repo.all():
+        view.put_booking(booking)
+    log.info("read model loaded", extra={"fields": {"resources": len(view.resources), "bookings": len(view.bookings)}})
+    app.state.organizations = organizations = KnownOrganizations(db)
+    announcements = Announcements(db["announcements"], on_events=relay.wake)
+    app.state.resources = resources = Resources(resource_repo, organizations, view)
+    app.state.bookings = bookings = Bookings(booking_repo, db["slots"], resources, organizations, view, announcements)
+    requests = RequestRepository(db["service_requests"], on_events=relay.wake)
+    app.state.requests = service_requests = ServiceRequests(requests, resources, organizations, announcements)
+    handlers = consumers.handlers(organizations=organizations, bookings=bookings, requests=service_requests)
+    async with background(relay.run(), event_consumer(infra, handlers).run(), sweep(bookings, settings.sweep_seconds)):
         yield
 
 
+async def sweep(bookings: Bookings, every: float) -> None:
+    """Ends overdue bookings every `every` seconds (see `Bookings.sweep`)."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            changed = await bookings.sweep()
+        except Exception:
+            log.exception("sweep failed; the next one tries again")
+            continue
+        if changed:
+            log.info("sweep", extra={"fields": {"changed": changed}})
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
     return create_service_app(
-        settings or Settings(),
+        settings,
         title="Resources and venues",
-        routers=[api.router, known_organizations.router],
-        wire=wire,
-        topics=[RESOURCES_TOPIC, ORGANIZATIONS_TOPIC],
+        # requests first: `/resources/{id}/requests` before `/resources/{id}/{action}` matches it
+        routers=[api.requests_router, api.router, api.bookings_router, known_organizations.router],
+        wire=lambda app, infra: wire(app, infra, settings),
+        topics=[RESOURCES_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC],
     )
 
 

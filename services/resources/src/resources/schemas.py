@@ -2,25 +2,103 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-from resources.models import ResourceKind, ResourceStatus
+from resources.models import (
+    BookableBy,
+    BookingStatus,
+    CapacityPeriod,
+    OpeningPeriod,
+    RequestStatus,
+    ResourceKind,
+    ResourceStatus,
+)
 from shared.schemas import AREA_CODE
 from shared.taxonomy import Category
 
+ID = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
 
-class ResourceCreate(BaseModel):
+
+def _unique_days(days: list[int]) -> list[int]:
+    if any(d < 1 or d > 7 for d in days) or len(set(days)) != len(days):
+        raise ValueError("days are ISO weekdays, 1 (Monday) to 7, each once")
+    return days
+
+
+class OpeningPeriodIn(OpeningPeriod):
     model_config = ConfigDict(extra="forbid")
 
-    organization_id: str = Field(pattern=r"^[0-9a-f]{32}$")
-    kind: ResourceKind
+    days: Annotated[list[int], AfterValidator(_unique_days)] = Field(default=[1, 2, 3, 4, 5, 6, 7], max_length=7)
+
+
+class ResourceFields(BaseModel):
+    """What an organisation may say of a resource, when sharing it and when editing it."""
+
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(min_length=1, max_length=200, examples=["安泰社区党群服务中心多功能厅"])
     description: str = Field(default="", max_length=5000)
     category: Category
     area_code: str = AREA_CODE
-    capacity: int = Field(ge=1, le=100_000, description="people a venue holds, units lent, or people served")
+    address: str = Field(default="", max_length=300)
+    lat: Lat | None = None
+    lon: Lon | None = None
+    capacity: int = Field(ge=1, le=100_000, description="people a venue holds, units lent or people served a period")
+    facilities: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default=[], max_length=50)
+    photos: list[HttpUrl] = Field(default=[], max_length=20)
+    opening_hours: list[OpeningPeriodIn] = Field(default=[OpeningPeriodIn()], min_length=1, max_length=14)
+    bookable_by: BookableBy = BookableBy.ANYONE
+    needs_approval: bool = False
+    service_radius_km: float | None = Field(default=None, gt=0, le=200)
+    capacity_period: CapacityPeriod | None = None
+
+    @model_validator(mode="after")
+    def _point_whole(self) -> ResourceFields:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon come together")
+        return self
+
+
+class ResourceCreate(ResourceFields):
+    organization_id: ID | None = Field(default=None, description="the acting organisation's, if given")
+    kind: ResourceKind
+    draft: bool = Field(default=False, description="keep it unpublished until `publish`")
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> ResourceCreate:
+        if self.kind is ResourceKind.VENUE:
+            if self.lat is None:
+                raise ValueError("a venue needs its point (lat, lon)")
+            if self.capacity_period is not None:
+                raise ValueError("a venue is booked by time; capacity_period is for services and lendables")
+        elif self.capacity_period is None:
+            self.capacity_period = CapacityPeriod.MONTH
+        if self.kind is ResourceKind.SERVICE and self.lat is not None and self.service_radius_km is None:
+            self.service_radius_km = 5.0
+        return self
+
+
+class ResourceEdit(BaseModel):
+    """Fields to change; those left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    address: str | None = Field(default=None, max_length=300)
+    capacity: int | None = Field(default=None, ge=1, le=100_000)
+    facilities: list[Annotated[str, Field(min_length=1, max_length=50)]] | None = Field(default=None, max_length=50)
+    photos: list[HttpUrl] | None = Field(default=None, max_length=20)
+    opening_hours: list[OpeningPeriodIn] | None = Field(default=None, min_length=1, max_length=14)
+    bookable_by: BookableBy | None = None
+    needs_approval: bool | None = None
+    service_radius_km: float | None = Field(default=None, gt=0, le=200)
 
 
 class ResourceOut(BaseModel):
@@ -31,6 +109,163 @@ class ResourceOut(BaseModel):
     description: str
     category: Category
     area_code: str
+    address: str
+    lat: float | None
+    lon: float | None
     capacity: int
+    facilities: list[str]
+    photos: list[str]
+    opening_hours: list[OpeningPeriod]
+    bookable_by: BookableBy
+    needs_approval: bool
+    service_radius_km: float | None
+    capacity_period: CapacityPeriod | None
+    used: dict[str, int]
     status: ResourceStatus
     created_at: datetime
+    updated_at: datetime | None
+    version: int
+    distance_km: float | None = None
+
+
+class ResourceAction(StrEnum):
+    PUBLISH = "publish"
+    PAUSE = "pause"
+    RESUME = "resume"
+    WITHDRAW = "withdraw"
+
+
+class BookingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    starts_at: AwareDatetime = Field(description="on the hour or half hour, with its time zone")
+    ends_at: AwareDatetime
+    attendees: int = Field(default=1, ge=1, le=100_000)
+    purpose: str = Field(default="", max_length=500, examples=["第一党支部主题党日"])
+    need_id: ID | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BookingCreate:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at comes after starts_at")
+        return self
+
+
+class SeriesCreate(BookingCreate):
+    """A recurring booking: the first occurrence's time, repeated weekly on its weekday or
+    monthly on its day of the month, `count` times or until `until`."""
+
+    repeat: Literal["weekly", "monthly"]
+    count: int | None = Field(default=None, ge=1, le=52)
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> SeriesCreate:
+        if (self.count is None) == (self.until is None):
+            raise ValueError("give either count or until")
+        return self
+
+
+class BookingOut(BaseModel):
+    id: str
+    venue_id: str
+    venue_organization_id: str
+    organization_id: str | None
+    resident_id: str | None
+    starts_at: datetime
+    ends_at: datetime
+    attendees: int
+    purpose: str
+    status: BookingStatus
+    series_id: str | None
+    proposal_id: str | None
+    need_id: str | None
+    reason: str | None
+    created_at: datetime
+    decided_at: datetime | None
+    version: int
+
+
+class Occurrence(BaseModel):
+    starts_at: datetime
+    ends_at: datetime
+    booking: BookingOut | None = None
+    refused: str | None = None  # why this occurrence could not be booked
+
+
+class SeriesOut(BaseModel):
+    series_id: str
+    booked: int
+    refused: int
+    occurrences: list[Occurrence]
+
+
+class BookingAction(StrEnum):
+    APPROVE = "approve"
+    DECLINE = "decline"
+    CANCEL = "cancel"
+    NO_SHOW = "no_show"
+
+
+class CalendarEntry(BaseModel):
+    """A time a venue is taken; who took it and why only for its owner and the booker."""
+
+    booking_id: str
+    starts_at: datetime
+    ends_at: datetime
+    status: BookingStatus
+    purpose: str | None = None
+    organization_id: str | None = None
+
+
+class PastBooking(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: ID
+    venue_id: ID
+    organization_id: ID
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    attendees: int = Field(default=1, ge=1, le=100_000)
+    purpose: str = Field(default="", max_length=500)
+
+
+class BookingImport(BaseModel):
+    """Bookings made elsewhere before (the venue's paper ledger), imported by an administrator."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bookings: list[PastBooking] = Field(min_length=1, max_length=1000)
+
+
+class RequestCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    wanted_on: date = Field(description="the day the service is wanted: its capacity period is the one this falls in")
+    quantity: int = Field(default=1, ge=1, le=100_000)
+    need_id: ID | None = None
+    note: str = Field(default="", max_length=1000)
+
+
+class RequestOut(BaseModel):
+    id: str
+    resource_id: str
+    provider_organization_id: str
+    organization_id: str
+    need_id: str | None
+    wanted_on: date
+    period: str
+    quantity: int
+    note: str
+    status: RequestStatus
+    proposal_id: str | None
+    reason: str | None
+    created_at: datetime
+    decided_at: datetime | None
+    version: int
+
+
+class RequestAction(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    CANCEL = "cancel"

@@ -1,44 +1,171 @@
-"""The resources service's use cases."""
+"""The resources service's use cases for resources themselves: share, edit, publish, pause,
+resume, withdraw, find. Every change is one `repo.change` (optimistic concurrency on the
+resource) that writes the resource and its event together; the read model then takes it."""
 
 from __future__ import annotations
 
-from resources.models import Resource
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from resources.models import Resource, ResourceKind, ResourceStatus, now
 from resources.repository import ResourceRepository
-from resources.schemas import ResourceCreate
-from shared.errors import NotFound
-from shared.events import ResourcePublished, ResourcePublishedData
+from resources.schemas import ResourceAction, ResourceCreate, ResourceEdit
+from resources.view import Near, SupplyView
+from shared.actors import Actor, require_organization
+from shared.areas import covers
+from shared.errors import Conflict, Forbidden, NotFound
+from shared.events import Envelope, ResourceData, ResourcePublished, ResourceUpdated, ResourceWithdrawn
 from shared.ids import new_id
 from shared.known_organizations import OrganizationLookup
+from shared.taxonomy import Category
 
 SOURCE = "/services/resources"
+ResourceEvent = type[ResourcePublished | ResourceUpdated | ResourceWithdrawn]
+MOVES: dict[ResourceAction, tuple[ResourceStatus, ResourceEvent]] = {
+    ResourceAction.PUBLISH: (ResourceStatus.PUBLISHED, ResourcePublished),
+    ResourceAction.PAUSE: (ResourceStatus.PAUSED, ResourceUpdated),
+    ResourceAction.RESUME: (ResourceStatus.PUBLISHED, ResourceUpdated),
+    ResourceAction.WITHDRAW: (ResourceStatus.WITHDRAWN, ResourceWithdrawn),
+}
 
 
-async def share_resource(
-    cmd: ResourceCreate, *, repo: ResourceRepository, organizations: OrganizationLookup
-) -> Resource:
-    """Publishes a venue, lendable or service of a registered organisation and announces it."""
-    await organizations.require(cmd.organization_id)
-    resource = Resource(id=new_id(), **cmd.model_dump())
-    published = ResourcePublished(
-        source=SOURCE,
-        subject=resource.id,
-        data=ResourcePublishedData(
-            resource_id=resource.id,
-            organization_id=resource.organization_id,
-            kind=resource.kind,
-            name=resource.name,
-            category=resource.category,
-            area_code=resource.area_code,
-            capacity=resource.capacity,
-        ),
+def resource_data(resource: Resource) -> ResourceData:
+    return ResourceData(
+        resource_id=resource.id,
+        organization_id=resource.organization_id,
+        kind=resource.kind.value,
+        name=resource.name,
+        category=resource.category,
+        area_code=resource.area_code,
+        capacity=resource.capacity,
+        status=resource.status.value,
+        lat=resource.lat,
+        lon=resource.lon,
+        service_radius_km=resource.service_radius_km,
+        capacity_period=resource.capacity_period.value if resource.capacity_period else None,
+        bookable_by=resource.bookable_by.value,
+        needs_approval=resource.needs_approval,
+        version=resource.version,
     )
-    await repo.add(resource, [published])
-    return resource
 
 
-async def get_resource(resource_id: str, *, repo: ResourceRepository) -> Resource:
-    """One resource, or NotFound."""
-    resource = await repo.get(resource_id)
-    if resource is None:
-        raise NotFound(f"no resource {resource_id!r}")
-    return resource
+def announce(event_type: ResourceEvent, resource: Resource) -> Envelope:
+    return event_type(source=SOURCE, subject=resource.id, data=resource_data(resource))
+
+
+def may_see(resource: Resource, actor: Actor | None) -> bool:
+    """Drafts and withdrawn resources are their organisation's only."""
+    if resource.status in (ResourceStatus.PUBLISHED, ResourceStatus.PAUSED):
+        return True
+    return actor is not None and actor.is_organization(resource.organization_id)
+
+
+@dataclass(frozen=True)
+class Search:
+    kind: ResourceKind | None = None
+    category: Category | None = None
+    area_code: str | None = None
+    organization_id: str | None = None
+    min_capacity: int | None = None
+    q: str | None = None
+    near: Near | None = None
+    free: tuple[datetime, datetime] | None = None  # venues free for all of this range
+    status: ResourceStatus | None = ResourceStatus.PUBLISHED
+
+
+class Resources:
+    def __init__(self, repo: ResourceRepository, organizations: OrganizationLookup, view: SupplyView) -> None:
+        self.repo = repo
+        self.organizations = organizations
+        self.view = view
+
+    async def share(self, cmd: ResourceCreate, actor: Actor) -> Resource:
+        """Shares a resource of the acting organisation: published, or a draft."""
+        acting = require_organization(actor)
+        organization_id = cmd.organization_id or acting
+        if organization_id != acting:
+            raise Forbidden("an organisation shares its own resources only", organization_id=organization_id)
+        await self.organizations.require(organization_id)
+        fields = cmd.model_dump(mode="json", exclude={"organization_id", "draft"})
+        status = ResourceStatus.DRAFT if cmd.draft else ResourceStatus.PUBLISHED
+        resource = Resource.model_validate(
+            {**fields, "id": new_id(), "organization_id": organization_id, "status": status}
+        )
+        await self.repo.add(resource, [] if cmd.draft else [announce(ResourcePublished, resource)])
+        self.view.put_resource(resource)
+        return resource
+
+    async def get(self, resource_id: str, actor: Actor | None) -> Resource:
+        resource = self.view.resources.get(resource_id) or await self.repo.get(resource_id)
+        if resource is None or not may_see(resource, actor):
+            raise NotFound(f"no resource {resource_id!r}")
+        return resource
+
+    async def edit(self, resource_id: str, cmd: ResourceEdit, actor: Actor) -> Resource:
+        """Changes the fields `cmd` gives (a null leaves one as it is); the owner only."""
+        changes = cmd.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+
+        def decide(resource: Resource) -> list[Envelope]:
+            self._require_owner(resource, actor)
+            if resource.status is ResourceStatus.WITHDRAWN:
+                raise Conflict("a withdrawn resource is not edited", status=resource.status.value)
+            edited = Resource.model_validate({**resource.model_dump(), **changes})
+            for name in changes:
+                setattr(resource, name, getattr(edited, name))
+            resource.updated_at = now()
+            return [announce(ResourceUpdated, resource)]
+
+        return await self.change(resource_id, decide)
+
+    async def act(self, resource_id: str, action: ResourceAction, actor: Actor) -> Resource:
+        """Publishes a draft, pauses or resumes a published resource, or withdraws one for good."""
+        to, event_type = MOVES[action]
+
+        def decide(resource: Resource) -> list[Envelope]:
+            self._require_owner(resource, actor)
+            resource.move(to)
+            return [announce(event_type, resource)]
+
+        return await self.change(resource_id, decide)
+
+    async def change(self, resource_id: str, decide: Callable[[Resource], list[Envelope]]) -> Resource:
+        """Changes a resource as `decide` says and keeps the read model current."""
+        resource, _ = await self.repo.change(resource_id, decide, cached=self.view.resources.get(resource_id))
+        self.view.put_resource(resource)
+        return resource
+
+    def search(
+        self, search: Search, actor: Actor | None, *, after: str | None, limit: int
+    ) -> list[tuple[Resource, float | None]]:
+        """Resources as `search` asks with their distance from its point: in id order, or nearest
+        first when it has one (the cursor is then the last resource's id all the same)."""
+        keep = self._filter(search, actor)
+        if search.near is None:
+            return [(r, None) for r in self.view.browse(keep, after=after, limit=limit)]
+        found = sorted((round(km, 3), r.id, r) for r, km in self.view.near(search.near) if keep(r))
+        start = 0
+        if after is not None:
+            start = next((i + 1 for i, (_, rid, _) in enumerate(found) if rid == after), len(found))
+        return [(r, km) for km, _, r in found[start : start + limit]]
+
+    def _filter(self, s: Search, actor: Actor | None) -> Callable[[Resource], bool]:
+        def keep(r: Resource) -> bool:
+            return (
+                (s.kind is None or r.kind is s.kind)
+                and (s.category is None or r.category is s.category)
+                and (s.status is None or r.status is s.status)
+                and (s.organization_id is None or r.organization_id == s.organization_id)
+                and (s.area_code is None or covers(s.area_code, r.area_code))
+                and (s.min_capacity is None or r.capacity >= s.min_capacity)
+                and (s.q is None or s.q in r.name)
+                and (s.free is None or (r.kind is ResourceKind.VENUE and self.view.is_free(r.id, *s.free)))
+                and may_see(r, actor)
+            )
+
+        return keep
+
+    @staticmethod
+    def _require_owner(resource: Resource, actor: Actor) -> None:
+        if not actor.is_organization(resource.organization_id):
+            raise Forbidden("only the organisation that shares a resource changes it")

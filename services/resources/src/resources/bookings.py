@@ -1,0 +1,436 @@
+"""Booking venues: one booking, a recurring series, approval, cancellation, no-show release, the
+calendar, and the bookings that accepted matches make.
+
+A booking places its slots (resources.slots: the database refuses a second holder of a half
+hour) and is then stored with its event; one that ends is stored as ended and then gives its
+slots back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar, Event
+from pymongo.asynchronous.collection import AsyncCollection
+
+from resources.models import (
+    HOLDING,
+    LOCAL,
+    MAX_BOOKING,
+    SLOT,
+    BookableBy,
+    Booking,
+    BookingStatus,
+    Resource,
+    ResourceKind,
+    ResourceStatus,
+    now,
+)
+from resources.repository import BookingRepository
+from resources.schemas import BookingAction, BookingCreate, BookingImport, Occurrence, SeriesCreate
+from resources.service import SOURCE, Resources
+from resources.slots import Slots
+from resources.view import SupplyView
+from shared.actors import Actor, ActorKind
+from shared.areas import covers
+from shared.errors import Conflict, DomainError, Forbidden, InvalidReference, NotFound, Unprocessable
+from shared.events import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingData,
+    BookingRefused,
+    BookingRefusedData,
+    BookingRequested,
+    Envelope,
+    MatchAccepted,
+)
+from shared.ids import entity_id, new_id
+from shared.known_organizations import OrganizationLookup
+from shared.mongo import Document
+from shared.repository import Announcements
+
+BOOK_AHEAD = timedelta(days=366)
+MAX_CALENDAR = timedelta(days=400)
+ENDED_BY = {
+    BookingAction.DECLINE: BookingStatus.DECLINED,
+    BookingAction.CANCEL: BookingStatus.CANCELLED,
+    BookingAction.NO_SHOW: BookingStatus.NO_SHOW,
+}
+
+
+def booking_data(booking: Booking) -> BookingData:
+    return BookingData(
+        booking_id=booking.id,
+        venue_id=booking.venue_id,
+        venue_organization_id=booking.venue_organization_id,
+        organization_id=booking.organization_id,
+        resident_id=booking.resident_id,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        status=booking.status.value,
+        series_id=booking.series_id,
+        proposal_id=booking.proposal_id,
+        reason=booking.reason,
+    )
+
+
+def announce(booking: Booking) -> Envelope:
+    event_type = {BookingStatus.REQUESTED: BookingRequested, BookingStatus.CONFIRMED: BookingConfirmed}.get(
+        booking.status, BookingCancelled
+    )
+    return event_type(source=SOURCE, subject=booking.id, data=booking_data(booking))
+
+
+def proposal_booking_id(proposal_id: str) -> str:
+    """The booking an accepted match makes: one per proposal, however often the event comes."""
+    return entity_id("booking", proposal_id)
+
+
+class Bookings:
+    def __init__(
+        self,
+        repo: BookingRepository,
+        slots: AsyncCollection[Document],
+        resources: Resources,
+        organizations: OrganizationLookup,
+        view: SupplyView,
+        announcements: Announcements,
+    ) -> None:
+        self.repo = repo
+        self.announcements = announcements
+        self.slots = Slots(slots, holds=self.holds)
+        self.resources = resources
+        self.organizations = organizations
+        self.view = view
+
+    async def holds(self, booking_id: str) -> bool:
+        """Whether a booking takes up its slots (what `Slots` asks of a slot it runs into)."""
+        booking = await self.repo.get(booking_id)
+        return booking is not None and booking.status in HOLDING
+
+    async def book(
+        self,
+        venue_id: str,
+        cmd: BookingCreate,
+        actor: Actor,
+        *,
+        series_id: str | None = None,
+        proposal_id: str | None = None,
+    ) -> Booking:
+        """Books a venue for the acting organisation or resident: confirmed at once, or requested
+        when the venue needs approval (its own organisation's bookings never do)."""
+        venue = await self.resources.get(venue_id, actor)
+        own = actor.is_organization(venue.organization_id)
+        await self._check_rules(venue, actor, own)
+        start, end = cmd.starts_at.astimezone(UTC), cmd.ends_at.astimezone(UTC)
+        check_time(venue, start, end, cmd.attendees)
+        approved = own or proposal_id is not None or not venue.needs_approval
+        booking = Booking(
+            id=proposal_booking_id(proposal_id) if proposal_id else new_id(),
+            venue_id=venue.id,
+            venue_organization_id=venue.organization_id,
+            organization_id=actor.organization_id if actor.kind is ActorKind.ORGANIZATION else None,
+            resident_id=actor.resident_id if actor.kind is ActorKind.RESIDENT else None,
+            starts_at=start,
+            ends_at=end,
+            attendees=cmd.attendees,
+            purpose=cmd.purpose,
+            status=BookingStatus.CONFIRMED if approved else BookingStatus.REQUESTED,
+            series_id=series_id,
+            proposal_id=proposal_id,
+            need_id=cmd.need_id,
+        )
+        await self.slots.place(booking)
+        try:
+            await self.repo.add(booking, [announce(booking)])
+        except BaseException:
+            await self.slots.release(booking.id)
+            raise
+        self.view.put_booking(booking)
+        return booking
+
+    async def _check_rules(self, venue: Resource, actor: Actor, own: bool) -> None:
+        if venue.kind is not ResourceKind.VENUE:
+            raise Unprocessable(
+                f"a {venue.kind.value} is not booked by time: request it instead", kind=venue.kind.value
+            )
+        if venue.status is not ResourceStatus.PUBLISHED:
+            raise Conflict(f"the venue is {venue.status.value}: it takes no bookings", status=venue.status.value)
+        if own:
+            return
+        if actor.kind is ActorKind.ORGANIZATION and actor.organization_id is not None:
+            area = str((await self.organizations.require(actor.organization_id))["area_code"])
+        elif actor.kind is ActorKind.RESIDENT and actor.resident_id is not None:
+            area = actor.area_code or ""
+            if venue.bookable_by is BookableBy.PARTNERS:
+                raise Forbidden("this venue is booked by partner organisations only", bookable_by="partners")
+        else:
+            raise Forbidden("venues are booked by an organisation or a resident", actor=actor.kind.value)
+        if venue.bookable_by is BookableBy.AREA and not covers(venue.area_code, area):
+            raise Forbidden(
+                "this venue is booked by people and organisations of its own area only",
+                bookable_by="area",
+                area_code=venue.area_code,
+            )
+
+    async def series(self, venue_id: str, cmd: SeriesCreate, actor: Actor) -> tuple[str, list[Occurrence]]:
+        """Books every occurrence of a recurring booking; those that cannot be booked (taken,
+        closed that day) are reported each with its reason, the others booked all the same."""
+        series_id = new_id()
+        occurrences = []
+        for start, end in repeat(cmd):
+            occurrence = Occurrence(starts_at=start, ends_at=end)
+            try:
+                one = cmd.model_copy(update={"starts_at": start, "ends_at": end})
+                booked = await self.book(venue_id, one, actor, series_id=series_id)
+                occurrence.booking = booked  # type: ignore[assignment]  # validated as BookingOut when answered
+            except (Conflict, Unprocessable) as exc:
+                occurrence.refused = exc.message
+            occurrences.append(occurrence)
+        return series_id, occurrences
+
+    async def get(self, booking_id: str, actor: Actor | None) -> Booking:
+        booking = self.view.bookings.get(booking_id) or await self.repo.get(booking_id)
+        if booking is None or actor is None or not may_see(booking, actor):
+            raise NotFound(f"no booking {booking_id!r}")
+        return booking
+
+    async def act(self, booking_id: str, action: BookingAction, actor: Actor) -> Booking:
+        """The venue's organisation approves, declines or releases a no-show; the booker or the
+        venue's organisation cancels."""
+
+        def decide(booking: Booking) -> list[Envelope]:
+            if not may_see(booking, actor):
+                raise NotFound(f"no booking {booking_id!r}")
+            venue_side = actor.is_organization(booking.venue_organization_id)
+            if action is BookingAction.CANCEL:
+                if not (venue_side or is_booker(booking, actor)):
+                    raise Forbidden("the booker or the venue's organisation cancels a booking")
+                if booking.ends_at <= now():
+                    raise Conflict("the booking is over; it cannot be cancelled")
+            elif not venue_side:
+                raise Forbidden(f"only the venue's organisation may {action.value} a booking")
+            if action is BookingAction.APPROVE:
+                if booking.status is not BookingStatus.REQUESTED:
+                    raise Conflict(f"the booking is {booking.status.value}: nothing to approve")
+                booking.status, booking.decided_at = BookingStatus.CONFIRMED, now()
+                return [announce(booking)]
+            if action is BookingAction.DECLINE and booking.status is not BookingStatus.REQUESTED:
+                raise Conflict(f"the booking is {booking.status.value}: nothing to decline")
+            if action is BookingAction.NO_SHOW and not booking.starts_at <= now() < booking.ends_at:
+                raise Conflict("a no-show is released while the booking is under way")
+            status = ENDED_BY[action]
+            by_venue = action is BookingAction.CANCEL and not is_booker(booking, actor)
+            booking.end(status, "cancelled_by_venue" if by_venue else status.value)
+            return [announce(booking)]
+
+        return await self._change(booking_id, decide)
+
+    async def _change(self, booking_id: str, decide: Callable[[Booking], list[Envelope]]) -> Booking:
+        booking, _ = await self.repo.change(booking_id, decide, cached=self.view.bookings.get(booking_id))
+        self.view.put_booking(booking)
+        if booking.status not in HOLDING:
+            await self.slots.release(booking.id)
+        return booking
+
+    def mine(
+        self, actor: Actor, *, venue_id: str | None, status: BookingStatus | None, after: str | None, limit: int
+    ) -> list[Booking]:
+        """The actor's bookings and its venues', in id order after `after`."""
+        found = sorted(
+            (b.id, b)
+            for b in self.view.bookings.values()
+            if (venue_id is None or b.venue_id == venue_id)
+            and (status is None or b.status is status)
+            and (after is None or b.id > after)
+            and may_see(b, actor)
+        )
+        return [b for _, b in found[:limit]]
+
+    async def import_bookings(self, cmd: BookingImport, actor: Actor) -> dict[str, int]:
+        """Past and future bookings kept elsewhere, confirmed, for venues in the administrator's
+        area. They take their slots as one bulk insert; those that clash with a booking held
+        already are skipped. A booking stored already (a resumed import) is left as it is."""
+        bookings = []
+        for row in cmd.bookings:
+            venue = self.view.resources.get(row.venue_id)
+            if venue is None or venue.kind is not ResourceKind.VENUE:
+                raise InvalidReference(f"no venue {row.venue_id!r}", field="venue_id")
+            if not actor.administers(venue.area_code):
+                raise Forbidden("an administrator imports the bookings of their own area", area_code=venue.area_code)
+            start, end = row.starts_at.astimezone(UTC), row.ends_at.astimezone(UTC)
+            if (
+                end <= start
+                or end - start > MAX_BOOKING
+                or any(t.timestamp() % SLOT.total_seconds() for t in (start, end))
+            ):
+                raise Unprocessable("a booking lasts up to 12 hours, on the half hour", booking_id=row.id)
+            await self.organizations.require(row.organization_id)
+            bookings.append(
+                Booking(
+                    id=row.id,
+                    venue_id=venue.id,
+                    venue_organization_id=venue.organization_id,
+                    organization_id=row.organization_id,
+                    starts_at=start,
+                    ends_at=end,
+                    attendees=row.attendees,
+                    purpose=row.purpose,
+                    status=BookingStatus.CONFIRMED,
+                    decided_at=start,
+                    created_at=start,
+                )
+            )
+        placed = await self.slots.insert_many(bookings)
+        inserted = await self.repo.insert_many([(b, [announce(b)]) for b in placed], group=f"bookings-{new_id()}")
+        for booking in placed:
+            self.view.put_booking(booking)
+        return {"received": len(bookings), "imported": inserted, "clashed": len(bookings) - len(placed)}
+
+    def calendar(self, venue: Resource, start: datetime, end: datetime, actor: Actor | None) -> list[Booking]:
+        if end <= start or end - start > MAX_CALENDAR:
+            raise Unprocessable("a calendar spans at most 400 days, from before to", max_days=MAX_CALENDAR.days)
+        return self.view.busy(venue.id, start, end)
+
+    async def sweep(self) -> int:
+        """Ends what is overdue: requests not approved before they began, and future bookings of
+        venues withdrawn since (a withdrawal cancels them; this finishes one cut short)."""
+        moment, changed = now(), 0
+        for booking in list(self.view.bookings.values()):
+            if booking.status not in HOLDING:
+                continue
+            venue = self.view.resources.get(booking.venue_id)
+            if booking.status is BookingStatus.REQUESTED and booking.starts_at <= moment:
+                changed += await self._end_quietly(booking.id, BookingStatus.EXPIRED, "not_approved")
+            elif venue is not None and venue.status is ResourceStatus.WITHDRAWN and booking.ends_at > moment:
+                changed += await self._end_quietly(booking.id, BookingStatus.CANCELLED, "venue_withdrawn")
+        return changed
+
+    async def cancel_all(self, venue: Resource, reason: str) -> int:
+        """Cancels a venue's bookings still to come (it was withdrawn)."""
+        moment, changed = now(), 0
+        for booking in self.view.busy(venue.id, moment, moment + BOOK_AHEAD):
+            changed += await self._end_quietly(booking.id, BookingStatus.CANCELLED, reason)
+        return changed
+
+    async def _end_quietly(self, booking_id: str, status: BookingStatus, reason: str) -> int:
+        def decide(booking: Booking) -> list[Envelope]:
+            if booking.status not in HOLDING:
+                return []
+            booking.end(status, reason)
+            return [announce(booking)]
+
+        await self._change(booking_id, decide)
+        return 1
+
+    async def on_match_accepted(self, event: MatchAccepted) -> None:
+        """An accepted match with a venue books it for the need's time, for the need's
+        organisation; when it cannot, `booking.refused` says why (matching compensates)."""
+        data = event.data
+        venue = self.view.resources.get(data.resource_id)
+        if venue is None or venue.kind is not ResourceKind.VENUE:
+            return
+        if await self.repo.get(proposal_booking_id(data.proposal_id)) is not None:
+            return  # booked (or compensated) already: a redelivery
+        actor = Actor(kind=ActorKind.ORGANIZATION, organization_id=data.need_organization_id)
+        try:
+            if data.starts_at is None or data.ends_at is None:
+                raise Unprocessable("the need names no time to book the venue for")
+            start, end = widen(data.starts_at, data.ends_at)
+            cmd = BookingCreate(starts_at=start, ends_at=end, need_id=data.need_id, purpose="matched")
+            await self.book(venue.id, cmd, actor, proposal_id=data.proposal_id)
+        except DomainError as exc:
+            refused = BookingRefusedData(
+                proposal_id=data.proposal_id, venue_id=venue.id, need_id=data.need_id, reason=exc.message
+            )
+            await self.announcements.announce(BookingRefused(source=SOURCE, subject=venue.id, data=refused))
+
+    def ical(self, venue: Resource, bookings: list[Booking], actor: Actor | None) -> bytes:
+        """The venue's calendar as an iCalendar feed: one event per booking, tentative while it waits
+        for approval; what a booking is for only for those who may see it."""
+        calendar = Calendar()
+        calendar.add("prodid", "-//Party-building supermarket//resources//ZH")
+        calendar.add("version", "2.0")
+        calendar.add("x-wr-calname", venue.name)
+        calendar.add("x-wr-timezone", "Asia/Shanghai")
+        for booking in bookings:
+            entry = Event()
+            entry.add("uid", f"{booking.id}@resources.pbs")
+            entry.add("dtstamp", booking.decided_at or booking.created_at)
+            entry.add("dtstart", booking.starts_at)
+            entry.add("dtend", booking.ends_at)
+            shown = actor is not None and may_see(booking, actor) and booking.purpose
+            entry.add("summary", booking.purpose if shown else "已预约")
+            entry.add("status", "CONFIRMED" if booking.status is BookingStatus.CONFIRMED else "TENTATIVE")
+            entry.add("location", venue.address or venue.name)
+            calendar.add_component(entry)
+        return bytes(calendar.to_ical())
+
+
+def check_time(venue: Resource, start: datetime, end: datetime, attendees: int) -> None:
+    """Refuses, with the reason, a range that is not on the half hour, past, too long or too far
+    ahead, outside the venue's opening hours, or more people than it holds."""
+    if any(moment.timestamp() % SLOT.total_seconds() for moment in (start, end)):
+        raise Unprocessable("bookings start and end on the hour or the half hour")
+    if start <= now():
+        raise Unprocessable("the time has begun already: book a time to come", starts_at=start.isoformat())
+    if end - start > MAX_BOOKING:
+        raise Unprocessable("a booking lasts at most 12 hours; book a series for more")
+    if start - now() > BOOK_AHEAD:
+        raise Unprocessable("a venue is booked at most a year ahead")
+    if not venue.open_between(start, end):
+        local = f"{start.astimezone(LOCAL):%a %Y-%m-%d %H:%M}-{end.astimezone(LOCAL):%H:%M}"
+        raise Unprocessable(f"the venue is not open {local} (China Standard Time)", opening_hours=venue_hours(venue))
+    if attendees > venue.capacity:
+        raise Unprocessable(f"the venue holds {venue.capacity} people", capacity=venue.capacity)
+
+
+def venue_hours(venue: Resource) -> list[dict[str, object]]:
+    return [p.model_dump(mode="json") for p in venue.opening_hours]
+
+
+def widen(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The half-hour slots that cover a time range."""
+    step = SLOT.total_seconds()
+    first = datetime.fromtimestamp(start.timestamp() // step * step, UTC)
+    last = datetime.fromtimestamp(-(-end.timestamp() // step) * step, UTC)
+    return first, last
+
+
+def repeat(cmd: SeriesCreate) -> Iterator[tuple[datetime, datetime]]:
+    """The occurrences of a recurring booking, in the booking's local time: weekly on its weekday,
+    or monthly on its day of the month (months without that day are skipped)."""
+    first = cmd.starts_at.astimezone(LOCAL)
+    length = cmd.ends_at - cmd.starts_at
+    limit = cmd.count or 52
+    made = 0
+    for k in range(52 * 2):
+        if cmd.repeat == "weekly":
+            start: datetime | None = first + timedelta(weeks=k)
+        else:
+            start = _add_months(first, k)
+        if start is None:
+            continue
+        if (cmd.until is not None and start.date() > cmd.until) or made == limit:
+            return
+        made += 1
+        yield start, start + length
+
+
+def _add_months(moment: datetime, months: int) -> datetime | None:
+    month = moment.month - 1 + months
+    try:
+        return moment.replace(year=moment.year + month // 12, month=month % 12 + 1)
+    except ValueError:
+        return None  # no such day that month
+
+
+def is_booker(booking: Booking, actor: Actor) -> bool:
+    if booking.organization_id is not None:
+        return actor.is_organization(booking.organization_id)
+    return actor.kind is ActorKind.RESIDENT and actor.resident_id == booking.resident_id
+
+
+def may_see(booking: Booking, actor: Actor) -> bool:
+    """A booking is its booker's and its venue's organisation's."""
+    return is_booker(booking, actor) or actor.is_organization(booking.venue_organization_id)

@@ -1,0 +1,217 @@
+"""Requesting services and lendables: an organisation asks, for a need or on its own; the
+provider accepts (taking from the period's capacity) or declines; the requester may cancel,
+which gives an accepted request's capacity back. An accepted match with a service is a request
+accepted at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from resources.models import (
+    LOCAL,
+    RequestStatus,
+    Resource,
+    ResourceKind,
+    ResourceStatus,
+    ServiceRequest,
+    period_of,
+    today,
+)
+from resources.repository import RequestRepository
+from resources.schemas import RequestAction, RequestCreate
+from resources.service import SOURCE, Resources
+from resources.service import announce as announce_resource
+from shared.actors import Actor, require_organization
+from shared.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
+from shared.events import (
+    Envelope,
+    MatchAccepted,
+    ResourceUpdated,
+    ServiceRequestAccepted,
+    ServiceRequestCancelled,
+    ServiceRequestData,
+    ServiceRequestDeclined,
+    ServiceRequestMade,
+    ServiceRequestRefused,
+)
+from shared.ids import entity_id, new_id
+from shared.known_organizations import OrganizationLookup
+from shared.repository import Announcements
+
+EVENT_OF = {
+    RequestStatus.REQUESTED: ServiceRequestMade,
+    RequestStatus.ACCEPTED: ServiceRequestAccepted,
+    RequestStatus.DECLINED: ServiceRequestDeclined,
+    RequestStatus.CANCELLED: ServiceRequestCancelled,
+}
+DECISIONS = {
+    RequestAction.ACCEPT: RequestStatus.ACCEPTED,
+    RequestAction.DECLINE: RequestStatus.DECLINED,
+    RequestAction.CANCEL: RequestStatus.CANCELLED,
+}
+
+
+def request_data(request: ServiceRequest, status: str | None = None) -> ServiceRequestData:
+    return ServiceRequestData(
+        request_id=request.id,
+        resource_id=request.resource_id,
+        provider_organization_id=request.provider_organization_id,
+        organization_id=request.organization_id,
+        need_id=request.need_id,
+        period=request.period,
+        quantity=request.quantity,
+        status=status or request.status.value,
+        proposal_id=request.proposal_id,
+        reason=request.reason,
+    )
+
+
+def announce(request: ServiceRequest) -> Envelope:
+    return EVENT_OF[request.status](source=SOURCE, subject=request.id, data=request_data(request))
+
+
+class ServiceRequests:
+    def __init__(
+        self,
+        repo: RequestRepository,
+        resources: Resources,
+        organizations: OrganizationLookup,
+        announcements: Announcements,
+    ) -> None:
+        self.repo = repo
+        self.announcements = announcements
+        self.resources = resources
+        self.organizations = organizations
+
+    async def request(self, resource_id: str, cmd: RequestCreate, actor: Actor) -> ServiceRequest:
+        """Requests a service or lendable for the acting organisation."""
+        organization_id = require_organization(actor)
+        await self.organizations.require(organization_id)
+        resource = await self.resources.get(resource_id, actor)
+        if resource.kind is ResourceKind.VENUE:
+            raise Unprocessable("a venue is booked by time: book it instead", kind="venue")
+        if resource.status is not ResourceStatus.PUBLISHED:
+            raise Conflict(f"the {resource.kind.value} is {resource.status.value}: it takes no requests")
+        if resource.organization_id == organization_id:
+            raise Forbidden("an organisation does not request its own service")
+        if cmd.wanted_on < today():
+            raise Unprocessable("the day wanted has passed", wanted_on=cmd.wanted_on.isoformat())
+        left = resource.capacity - resource.used.get(self._period(resource, cmd), 0)
+        if cmd.quantity > left:
+            raise Conflict(f"only {left} are left in that period", left=left)
+        request = ServiceRequest(
+            id=new_id(),
+            resource_id=resource.id,
+            provider_organization_id=resource.organization_id,
+            organization_id=organization_id,
+            need_id=cmd.need_id,
+            wanted_on=cmd.wanted_on,
+            period=self._period(resource, cmd),
+            quantity=cmd.quantity,
+            note=cmd.note,
+        )
+        await self.repo.add(request, [announce(request)])
+        return request
+
+    @staticmethod
+    def _period(resource: Resource, cmd: RequestCreate) -> str:
+        assert resource.capacity_period is not None
+        return period_of(resource.capacity_period, cmd.wanted_on)
+
+    async def get(self, request_id: str, actor: Actor) -> ServiceRequest:
+        request = await self.repo.get(request_id)
+        if request is None or not may_see(request, actor):
+            raise NotFound(f"no service request {request_id!r}")
+        return request
+
+    async def mine(self, actor: Actor, *, after: str | None, limit: int) -> list[ServiceRequest]:
+        """The acting organisation's requests, made and received."""
+        organization_id = require_organization(actor)
+        where = {"$or": [{"organization_id": organization_id}, {"provider_organization_id": organization_id}]}
+        return await self.repo.page(after=after, limit=limit, where=where)
+
+    async def act(self, request_id: str, action: RequestAction, actor: Actor) -> ServiceRequest:
+        """The provider accepts or declines; the requester cancels. Accepting takes the period's
+        capacity first (the resource's own change), then records the decision; cancelling an
+        accepted request records it first, then gives the capacity back."""
+        request = await self.get(request_id, actor)
+        to = DECISIONS[action]
+        provider = actor.is_organization(request.provider_organization_id)
+        if action is RequestAction.CANCEL and not actor.is_organization(request.organization_id):
+            raise Forbidden("the requester cancels its request")
+        if action is not RequestAction.CANCEL and not provider:
+            raise Forbidden(f"only the provider may {action.value} a request")
+        if request.status is not RequestStatus.REQUESTED and to is not RequestStatus.CANCELLED:
+            raise Conflict(f"the request is {request.status.value} already", status=request.status.value)
+        if to is RequestStatus.ACCEPTED:
+            await self._take(request)
+        was = request.status
+        try:
+            decided = await self._change(request_id, lambda r: self._decide(r, to))
+        except DomainError:
+            if to is RequestStatus.ACCEPTED:
+                await self._give_back(request)
+            raise
+        if was is RequestStatus.ACCEPTED and to is RequestStatus.CANCELLED:
+            await self._give_back(request)
+        return decided
+
+    @staticmethod
+    def _decide(request: ServiceRequest, to: RequestStatus) -> list[Envelope]:
+        request.decide(to)
+        return [announce(request)]
+
+    async def _change(self, request_id: str, decide: Callable[[ServiceRequest], list[Envelope]]) -> ServiceRequest:
+        request, _ = await self.repo.change(request_id, decide)
+        return request
+
+    async def _take(self, request: ServiceRequest) -> None:
+        def take(resource: Resource) -> list[Envelope]:
+            resource.take(request.period, request.quantity)
+            return [announce_resource(ResourceUpdated, resource)]
+
+        await self.resources.change(request.resource_id, take)
+
+    async def _give_back(self, request: ServiceRequest) -> None:
+        def give_back(resource: Resource) -> list[Envelope]:
+            resource.give_back(request.period, request.quantity)
+            return [announce_resource(ResourceUpdated, resource)]
+
+        await self.resources.change(request.resource_id, give_back)
+
+    async def on_match_accepted(self, event: MatchAccepted) -> None:
+        """An accepted match with a service or lendable is a request accepted at once, for the
+        need's day; when the capacity is gone, `service_request.refused` says so."""
+        data = event.data
+        resource = self.resources.view.resources.get(data.resource_id)
+        if resource is None or resource.kind is ResourceKind.VENUE:
+            return
+        request_id = entity_id("service_request", data.proposal_id)
+        if await self.repo.get(request_id) is not None:
+            return  # made already: a redelivery
+        wanted_on = (data.starts_at or event.time).astimezone(LOCAL).date()
+        assert resource.capacity_period is not None
+        request = ServiceRequest(
+            id=request_id,
+            resource_id=resource.id,
+            provider_organization_id=resource.organization_id,
+            organization_id=data.need_organization_id,
+            need_id=data.need_id,
+            wanted_on=wanted_on,
+            period=period_of(resource.capacity_period, wanted_on),
+            quantity=data.quantity,
+            status=RequestStatus.ACCEPTED,
+            proposal_id=data.proposal_id,
+        )
+        try:
+            await self._take(request)
+        except DomainError as exc:
+            request.reason = exc.message
+            refused = ServiceRequestRefused(source=SOURCE, subject=request.id, data=request_data(request, "refused"))
+            await self.announcements.announce(refused)
+            return
+        await self.repo.add(request, [announce(request)])
+
+
+def may_see(request: ServiceRequest, actor: Actor) -> bool:
+    return actor.is_organization(request.organization_id) or actor.is_organization(request.provider_organization_id)

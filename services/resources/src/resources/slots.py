@@ -1,0 +1,110 @@
+"""What makes double bookings impossible: every half hour a booking holds is one document whose
+`_id` is the venue and the half hour, and `_id` is unique. Two bookings racing for one half
+hour both insert it; the database accepts one and refuses the other, across any number of
+processes, with no read before the write.
+
+A booking places its slots first and is stored second, so a process that dies in between
+leaves slots with no booking; a booking that ends deletes its slots after it is stored as
+ended, so one that dies there leaves slots of an ended booking. Neither kind holds anything:
+whoever runs into one (a later booking of that half hour) checks its booking, removes it, and
+tries again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
+
+from resources.models import Booking, now, slot_starts
+from shared.errors import Conflict
+from shared.mongo import Document
+from shared.repository import DUPLICATE_KEY
+
+IN_FLIGHT = timedelta(seconds=30)  # a slot younger than this may belong to a booking being stored
+HoldsSlots = Callable[[str], Awaitable[bool]]  # whether the booking of this id holds its slots
+
+
+def slot_id(venue_id: str, start: datetime) -> str:
+    return f"{venue_id}/{start.timestamp():.0f}"
+
+
+class Taken(Conflict):
+    code = "slot_taken"
+
+
+class Slots:
+    def __init__(self, collection: AsyncCollection[Document], holds: HoldsSlots) -> None:
+        self.collection = collection
+        self.holds = holds
+
+    async def place(self, booking: Booking) -> None:
+        """Takes the booking's half hours, or raises Taken naming the first one held by another."""
+        for _ in range(3):
+            taken = await self._insert(booking)
+            if taken is None:
+                return
+            if not await self._clear_if_stale(taken):
+                start = datetime.fromtimestamp(int(taken["_id"].rsplit("/", 1)[1]), booking.starts_at.tzinfo)
+                raise Taken(
+                    f"the venue is booked at {start.isoformat()}", taken_at=start.isoformat(), venue_id=booking.venue_id
+                )
+        raise Conflict("the venue's calendar is busy; try again")
+
+    async def _insert(self, booking: Booking) -> Document | None:
+        """Inserts the booking's slots; on a clash, removes those it inserted and answers the
+        slot that clashed, as stored."""
+        placed = now()
+        documents = [
+            {"_id": slot_id(booking.venue_id, start), "booking_id": booking.id, "placed_at": placed}
+            for start in slot_starts(booking.starts_at, booking.ends_at)
+        ]
+        try:
+            await self.collection.insert_many(documents, ordered=True)
+            return None
+        except BulkWriteError as exc:
+            errors = exc.details["writeErrors"]
+            if errors[0]["code"] != DUPLICATE_KEY:
+                raise
+            clash = documents[errors[0]["index"]]["_id"]
+        await self.release(booking.id)
+        return await self.collection.find_one({"_id": clash}) or {"_id": clash, "booking_id": None, "placed_at": placed}
+
+    async def _clear_if_stale(self, slot: Document) -> bool:
+        """Removes a slot that holds nothing (see the module's docstring); True if it did, or if
+        the slot was gone already."""
+        if slot.get("booking_id") is None:
+            return True  # freed between the clash and the read
+        if slot["placed_at"] > now() - IN_FLIGHT or await self.holds(slot["booking_id"]):
+            return False
+        await self.collection.delete_one({"_id": slot["_id"], "booking_id": slot["booking_id"]})
+        return True
+
+    async def release(self, booking_id: str) -> None:
+        await self.collection.delete_many({"booking_id": booking_id})
+
+    async def insert_many(self, bookings: list[Booking]) -> list[Booking]:
+        """Places the slots of many bookings at once (an import); answers those that got all
+        theirs. A booking that clashed with another keeps none."""
+        documents = [
+            {"_id": slot_id(b.venue_id, start), "booking_id": b.id, "placed_at": now()}
+            for b in bookings
+            for start in slot_starts(b.starts_at, b.ends_at)
+        ]
+        clashed: set[str] = set()
+        try:
+            await self.collection.insert_many(documents, ordered=False)
+        except BulkWriteError as exc:
+            if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
+                raise
+            wanted = {
+                documents[e["index"]]["_id"]: documents[e["index"]]["booking_id"] for e in exc.details["writeErrors"]
+            }
+            async for held in self.collection.find({"_id": {"$in": list(wanted)}}):
+                if held["booking_id"] != wanted[held["_id"]]:  # not its own, placed by an earlier try
+                    clashed.add(wanted[held["_id"]])
+        if clashed:
+            await self.collection.delete_many({"booking_id": {"$in": sorted(clashed)}})
+        return [b for b in bookings if b.id not in clashed]

@@ -1,0 +1,141 @@
+"""The resources service's read model: every resource in memory, on a grid of cells about a
+kilometre wide for "near a point", and every venue's holding bookings in time order for
+"free between".
+
+Loaded from the database at start, it then takes each resource and booking as the service
+writes them; one replaces what it supersedes only when its version is newer, so applying one
+twice or late changes nothing. Bookings are the truth here, not slots: a slot left behind by a
+process that died mid-booking never hides a free venue.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right, insort
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from resources.models import HOLDING, Booking, Resource
+
+CELL_DEGREES = 0.01  # about 1.1 km north-south; 1.0 km east-west at Fuzhou's latitude
+EARTH_KM = 6371.0
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(math.sqrt(a))
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES)
+
+
+@dataclass(frozen=True)
+class Near:
+    lat: float
+    lon: float
+    km: float
+
+
+class Timeline:
+    """One venue's holding bookings, by start; they never overlap, so ends are in order too."""
+
+    def __init__(self) -> None:
+        self.starts: list[datetime] = []
+        self.entries: list[tuple[datetime, datetime, str]] = []
+
+    def add(self, booking: Booking) -> None:
+        entry = (booking.starts_at, booking.ends_at, booking.id)
+        at = bisect_left(self.entries, entry)
+        self.entries.insert(at, entry)
+        self.starts.insert(at, booking.starts_at)
+
+    def remove(self, booking: Booking) -> None:
+        entry = (booking.starts_at, booking.ends_at, booking.id)
+        at = bisect_left(self.entries, entry)
+        if at < len(self.entries) and self.entries[at] == entry:
+            del self.entries[at], self.starts[at]
+
+    def between(self, start: datetime, end: datetime) -> list[str]:
+        """Ids of the bookings that overlap [start, end)."""
+        last = bisect_left(self.starts, end)  # those starting before `end`
+        first = last
+        while first > 0 and self.entries[first - 1][1] > start:
+            first -= 1
+        return [booking_id for _, _, booking_id in self.entries[first:last]]
+
+    def free(self, start: datetime, end: datetime) -> bool:
+        last = bisect_left(self.starts, end)
+        return last == 0 or self.entries[last - 1][1] <= start
+
+
+class SupplyView:
+    def __init__(self) -> None:
+        self.resources: dict[str, Resource] = {}
+        self.bookings: dict[str, Booking] = {}
+        self.timelines: defaultdict[str, Timeline] = defaultdict(Timeline)
+        self.grid: defaultdict[tuple[int, int], set[str]] = defaultdict(set)
+        self._order: list[str] = []  # resource ids in order, for cursors
+
+    def put_resource(self, resource: Resource) -> None:
+        old = self.resources.get(resource.id)
+        if old is not None and old.version >= resource.version:
+            return
+        if old is None:
+            insort(self._order, resource.id)
+        elif old.lat is not None and old.lon is not None:
+            self.grid[_cell(old.lat, old.lon)].discard(old.id)
+        if resource.lat is not None and resource.lon is not None:
+            self.grid[_cell(resource.lat, resource.lon)].add(resource.id)
+        self.resources[resource.id] = resource
+
+    def put_booking(self, booking: Booking) -> None:
+        old = self.bookings.get(booking.id)
+        if old is not None and old.version >= booking.version:
+            return
+        if old is not None and old.status in HOLDING:
+            self.timelines[old.venue_id].remove(old)
+        if booking.status in HOLDING:
+            self.timelines[booking.venue_id].add(booking)
+        self.bookings[booking.id] = booking
+
+    def busy(self, venue_id: str, start: datetime, end: datetime) -> list[Booking]:
+        """The holding bookings of a venue that overlap [start, end), in time order."""
+        timeline = self.timelines.get(venue_id)
+        return [self.bookings[i] for i in timeline.between(start, end)] if timeline else []
+
+    def is_free(self, venue_id: str, start: datetime, end: datetime) -> bool:
+        timeline = self.timelines.get(venue_id)
+        return timeline is None or timeline.free(start, end)
+
+    def near(self, near: Near) -> Iterator[tuple[Resource, float]]:
+        """Resources within `near.km` of the point, with their distance, unordered: from the grid
+        cells the circle's bounding box touches, never from all resources."""
+        dlat = near.km / 111.2
+        dlon = near.km / (111.2 * max(math.cos(math.radians(near.lat)), 0.01))
+        (lat0, lon0), (lat1, lon1) = _cell(near.lat - dlat, near.lon - dlon), _cell(near.lat + dlat, near.lon + dlon)
+        for i in range(lat0, lat1 + 1):
+            for j in range(lon0, lon1 + 1):
+                for resource_id in self.grid.get((i, j), ()):
+                    resource = self.resources[resource_id]
+                    assert resource.lat is not None and resource.lon is not None
+                    km = distance_km(near.lat, near.lon, resource.lat, resource.lon)
+                    if km <= near.km:
+                        yield resource, km
+
+    def browse(self, keep: Callable[[Resource], bool], *, after: str | None, limit: int) -> list[Resource]:
+        """Up to `limit` resources that `keep` accepts, in id order after `after`."""
+        start = bisect_right(self._order, after) if after is not None else 0
+        found: list[Resource] = []
+        for resource_id in self._order[start:]:
+            resource = self.resources[resource_id]
+            if keep(resource):
+                found.append(resource)
+                if len(found) == limit:
+                    break
+        return found
