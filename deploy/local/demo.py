@@ -2,7 +2,8 @@
 
     python deploy/local/demo.py                # 1% of a Fuzhou-sized city
     python deploy/local/demo.py --scale 1      # all of it: 16,000 organisations, 220,000 members,
-                                               # 11,387 venues and services, 20,006 open needs
+                                               # 7,204 venues with 100,000 bookings, 4,183 services,
+                                               # 20,006 open needs
                                                # and 20,006 fulfilled ones with ~113,000 claims
 
 The registry imports the city's areas, organisations and members as CSV files; venues,
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
 import sys
 import tempfile
 import time
@@ -32,19 +32,21 @@ from shared.actors import Actor, ActorKind, sign
 from shared.config import ServiceSettings
 from shared.ids import entity_id
 from shared.synthetic import (
-    NEED_TITLES,
     NEEDS_POSTED,
+    SERVICES_SHARED,
+    VENUES_SHARED,
     City,
     NeedSpec,
+    SupplySpec,
+    generate_bookings,
     generate_city,
     generate_history,
     generate_needs,
+    generate_supply,
     write_csv,
 )
-from shared.taxonomy import Category
 
-# Fuzhou's figures (DOMAIN.md): the scale the platform must carry.
-VENUES, SERVICES = 7_204, 4_183
+BOOKINGS = 100_000  # bookings of the full city's venues over five months
 
 
 class Settings(ServiceSettings):
@@ -124,7 +126,6 @@ async def until_known(http: httpx.AsyncClient, urls: list[str], organizations: i
 
 
 async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) -> dict[str, int]:
-    rng = random.Random(seed)
     city = generate_city(scale)
     async with httpx.AsyncClient(timeout=60) as http:
         existing = (await http.get(urls["organizations"] + "/organizations", params={"limit": 1})).json()
@@ -139,30 +140,23 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
         ]
         loader = Loader(http, urls, concurrency)
 
-        def resource(kind: str) -> Callable[[], Awaitable[Any]]:
-            org = rng.choice(orgs)
-            category = Category.VENUE if kind == "venue" else rng.choice(list(NEED_TITLES)[1:])
-            name = f"{org['name']}{'党群活动室' if kind == 'venue' else '志愿服务队'}"
-            body = {
-                "organization_id": org["id"],
-                "kind": kind,
-                "name": name,
-                "category": category,
-                "area_code": org["area_code"],
-                "capacity": rng.randint(10, 120),
-            }
-            return lambda: loader.post("resources", "/resources", body, acting_for(org))
-
-        supply = [resource("venue") for _ in range(round(VENUES * scale))]
-        supply += [resource("service") for _ in range(round(SERVICES * scale))]
-        await in_steps("venues and services", supply)
-        count = round(NEEDS_POSTED * scale)
         actor_of = {o.code: acting_for(org) for o, org in zip(city.organizations, orgs, strict=True)}
         now = datetime.now(UTC)
+        specs = generate_supply(city, round(VENUES_SHARED * scale), round(SERVICES_SHARED * scale))
+        supply = await in_steps(
+            "venues and services", [share(loader, spec, actor_of[spec.organization_code]) for spec in specs]
+        )
+        venues = [r["id"] for r in supply if r["kind"] == "venue"]
+        bookings = generate_bookings(city, venues, round(BOOKINGS * scale), around=now)
+        city_admin = Actor(kind=ActorKind.AREA_ADMIN, area_code=city.areas[0].code)
+        booked = await in_steps(
+            "bookings of the venues (past and to come)",
+            [import_bookings(loader, bookings[i : i + 1000], city_admin) for i in range(0, len(bookings), 1000)],
+        )
+        count = round(NEEDS_POSTED * scale)
         open_needs = generate_needs(city, count, start=now)
         await in_steps("open needs", [post_need(loader, spec, actor_of[spec.organization_code]) for spec in open_needs])
         history = generate_history(city, count, end=now, seed=seed + 1)
-        city_admin = Actor(kind=ActorKind.AREA_ADMIN, area_code=city.areas[0].code)
         batches = [history[i : i + 500] for i in range(0, len(history), 500)]
         await in_steps(
             "fulfilled needs of the past two years",
@@ -172,11 +166,21 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
         "areas": len(city.areas),
         "organisations": len(orgs),
         "members": len(city.members),
-        "venues and services": len(supply),
+        "venues": len(venues),
+        "services": len(supply) - len(venues),
+        "bookings": sum(b["imported"] for b in booked),
         "open needs": len(open_needs),
         "fulfilled needs": len(history),
         "completed claims": sum(len(need["claims"]) for need in history),
     }
+
+
+def share(loader: Loader, spec: SupplySpec, owner: Actor) -> Callable[[], Awaitable[Any]]:
+    return lambda: loader.post("resources", "/resources", spec.body, owner)
+
+
+def import_bookings(loader: Loader, rows: list[dict[str, Any]], admin: Actor) -> Callable[[], Awaitable[Any]]:
+    return lambda: loader.post("resources", "/bookings/import", {"bookings": rows}, admin)
 
 
 def post_need(loader: Loader, spec: NeedSpec, poster: Actor) -> Callable[[], Awaitable[Any]]:

@@ -44,6 +44,8 @@ ENDPOINTS = {
             "name": "活动室",
             "category": "venue",
             "area_code": AREA,
+            "lat": 26.08,
+            "lon": 119.3,
             "capacity": 20,
         },
     ),

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from shared.events import OrganizationRegistered, OrganizationRegisteredData
+from shared.ids import entity_id
+from shared.kafka import encode
+from shared.synthetic import City
 
 T = TypeVar("T")
 
@@ -41,3 +50,49 @@ def print_table(title: str, rows: list[tuple[str, str, str, str]]) -> None:
     for row in rows:
         print(f"  {row[0]:<36} {row[1]:<44} {row[2]:<14} {row[3]}")
     print()
+
+
+async def in_flight(what: str, jobs: Iterable[Callable[[], Awaitable[None]]], total: int, concurrency: int) -> float:
+    """Runs the jobs with `concurrency` in flight, printing progress; returns the seconds taken."""
+    queue = iter(jobs)
+    done = 0
+    started = time.perf_counter()
+
+    async def worker() -> None:
+        nonlocal done
+        for job in queue:
+            await job()
+            done += 1
+            if done % max(1, total // 10) == 0:
+                elapsed = time.perf_counter() - started
+                print(f"  {what}: {done:,}/{total:,} ({done / elapsed:,.0f}/s)", flush=True)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - started
+
+
+async def announce(kafka: str, topic: str, city: City) -> None:
+    """The registry's `organization.registered` for each organisation, as the registry sends them."""
+    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True, linger_ms=5)
+    await producer.start()
+    try:
+        for org in city.organizations:
+            data = OrganizationRegisteredData(
+                organization_id=entity_id("organization", org.code),
+                name=org.name,
+                kind=org.kind,
+                area_code=org.area_code,
+            )
+            key, value, headers = encode(
+                OrganizationRegistered(source="/bench", subject=data.organization_id, data=data)
+            )
+            await producer.send(topic, value=value, key=key, headers=headers)
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+def until_known(url: str, expected: int) -> None:
+    while (count := httpx.get(f"{url}/known-organizations").json()["count"]) < expected:
+        print(f"  organisations known to the service: {count:,}/{expected:,}", flush=True)
+        time.sleep(1)

@@ -14,7 +14,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass, fields
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -450,3 +450,114 @@ def generate_history(city: City, count: int, *, end: datetime, seed: int = 11319
             }
         )
     return history
+
+
+# --- supply: venues and services -----------------------------------------------------------
+
+# Fuzhou's figures (DOMAIN.md): venues and services shared on the platform.
+VENUES_SHARED, SERVICES_SHARED = 7_204, 4_183
+# Who hosts venues, and how: a name, opening hours, who may book, approval, capacity, facilities.
+_VENUE_HOSTS = (
+    (
+        "党群服务中心多功能厅",
+        [{"days": [1, 2, 3, 4, 5, 6, 7], "opens": "08:30", "closes": "21:00"}],
+        "anyone",
+        False,
+        (40, 200),
+    ),
+    ("党群活动室", [{"days": [1, 2, 3, 4, 5, 6, 7], "opens": "08:00", "closes": "21:00"}], "area", False, (15, 60)),
+    (
+        "工会共享职工之家",
+        [{"days": [1, 2, 3, 4, 5, 6, 7], "opens": "09:00", "closes": "21:00"}],
+        "anyone",
+        True,
+        (30, 120),
+    ),
+    ("企业会议室", [{"days": [1, 2, 3, 4, 5], "opens": "09:00", "closes": "18:00"}], "partners", True, (10, 40)),
+    ("学校报告厅", [{"days": [6, 7], "opens": "08:00", "closes": "18:00"}], "partners", True, (100, 400)),
+)
+_FACILITIES = ("投影仪", "音响", "空调", "无线网络", "白板", "茶水", "无障碍通道", "停车位")
+BOOKING_PURPOSES = ("主题党日活动", "支部委员会", "党课学习", "志愿者培训", "居民议事会", "联建共建座谈", "文艺排练")
+
+
+@dataclass(frozen=True)
+class SupplySpec:
+    """One venue or service as its organisation shares it (the body of `POST /resources`)."""
+
+    organization_code: str
+    body: dict[str, object]
+
+
+def generate_supply(city: City, venues: int, services: int, *, seed: int = 7204) -> list[SupplySpec]:
+    """`venues` venues and `services` services of the city's organisations, at their places:
+    community centres open every day to anyone, Party rooms for their own area, unions' shared
+    bases that approve, companies' and schools' rooms for partner units."""
+    rng = random.Random(seed)
+    organizations = city.organizations
+    specs = []
+    for _ in range(venues):
+        org = rng.choice(organizations)
+        suffix, hours, bookable_by, approval, (low, high) = rng.choices(_VENUE_HOSTS, (3, 4, 1, 2, 1))[0]
+        lat, lon = _near(rng, org.lat, org.lon, 0.002)
+        body: dict[str, object] = {
+            "kind": "venue",
+            "name": f"{org.name}{suffix}",
+            "category": Category.VENUE.value,
+            "area_code": org.area_code[:12],
+            "address": org.address,
+            "lat": round(lat, 6),
+            "lon": round(lon, 6),
+            "capacity": rng.randint(low, high),
+            "facilities": rng.sample(_FACILITIES, rng.randint(2, 5)),
+            "opening_hours": hours,
+            "bookable_by": bookable_by,
+            "needs_approval": approval,
+        }
+        specs.append(SupplySpec(org.code, body))
+    for _ in range(services):
+        org = rng.choice(organizations)
+        category = rng.choices(_NEED_CATEGORIES[1:], _NEED_WEIGHTS[1:])[0]
+        lat, lon = _near(rng, org.lat, org.lon, 0.002)
+        body = {
+            "kind": "service",
+            "name": f"{org.name}{NEED_TITLES[category]}服务",
+            "category": category.value,
+            "area_code": org.area_code[:12],
+            "lat": round(lat, 6),
+            "lon": round(lon, 6),
+            "capacity": rng.choice((5, 8, 10, 20, 30, 50)),
+            "capacity_period": rng.choice(("week", "month", "month")),
+            "service_radius_km": rng.choice((2.0, 3.0, 5.0, 10.0)),
+        }
+        specs.append(SupplySpec(org.code, body))
+    return specs
+
+
+def generate_bookings(
+    city: City, venues: list[str], count: int, *, around: datetime, seed: int = 100_000
+) -> list[dict[str, Any]]:
+    """`count` bookings of the venues of these ids, between 90 days
+    before and 60 days after `around`, on the half hour in their venues' usual hours, in the
+    shape of the resources service's booking import. Some land on a time taken already: the
+    import skips those, as it would a clash in a real ledger. Ids are derived from `seed`."""
+    rng = random.Random(seed)
+    organizations = city.organizations
+    local = timezone(timedelta(hours=8))
+    base = around.astimezone(local).replace(hour=0, minute=0, second=0, microsecond=0)
+    rows = []
+    for i in range(count):
+        venue_id = rng.choice(venues)
+        start = base + timedelta(days=rng.randint(-90, 60), hours=rng.randint(9, 15), minutes=rng.choice((0, 30)))
+        end = start + timedelta(minutes=30 * rng.randint(2, 6))
+        rows.append(
+            {
+                "id": entity_id("booking", f"history-{seed}-{i}"),
+                "venue_id": venue_id,
+                "organization_id": entity_id("organization", rng.choice(organizations).code),
+                "starts_at": start.isoformat(),
+                "ends_at": end.isoformat(),
+                "attendees": rng.randint(5, 30),
+                "purpose": rng.choice(BOOKING_PURPOSES),
+            }
+        )
+    return rows

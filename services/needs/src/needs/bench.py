@@ -23,75 +23,25 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 from pymongo import AsyncMongoClient
 
 from shared.actors import Actor, ActorKind, sign
-from shared.benchmarking import percentile, print_table, rss_mb, timed
+from shared.benchmarking import announce, in_flight, percentile, print_table, rss_mb, timed, until_known
 from shared.config import DEVELOPMENT_ACTOR_SECRET
 from shared.events import (
     NEEDS_TOPIC,
     ORGANIZATIONS_TOPIC,
-    OrganizationRegistered,
-    OrganizationRegisteredData,
 )
 from shared.ids import entity_id
-from shared.kafka import encode
-from shared.synthetic import City, generate_city, generate_history, generate_needs
+from shared.synthetic import generate_city, generate_history, generate_needs
 from shared.testing import ServiceProcess, ensure_infra, free_port
-
-
-async def in_flight(what: str, jobs: Iterable[Callable[[], Awaitable[None]]], total: int, concurrency: int) -> float:
-    """Runs the jobs with `concurrency` in flight, printing progress; returns the seconds taken."""
-    queue = iter(jobs)
-    done = 0
-    started = time.perf_counter()
-
-    async def worker() -> None:
-        nonlocal done
-        for job in queue:
-            await job()
-            done += 1
-            if done % max(1, total // 10) == 0:
-                elapsed = time.perf_counter() - started
-                print(f"  {what}: {done:,}/{total:,} ({done / elapsed:,.0f}/s)", flush=True)
-
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return time.perf_counter() - started
-
-
-async def announce(kafka: str, topic: str, city: City) -> None:
-    """The registry's `organization.registered` for each organisation, as the registry sends them."""
-    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True, linger_ms=5)
-    await producer.start()
-    try:
-        for org in city.organizations:
-            data = OrganizationRegisteredData(
-                organization_id=entity_id("organization", org.code),
-                name=org.name,
-                kind=org.kind,
-                area_code=org.area_code,
-            )
-            key, value, headers = encode(
-                OrganizationRegistered(source="/bench", subject=data.organization_id, data=data)
-            )
-            await producer.send(topic, value=value, key=key, headers=headers)
-        await producer.flush()
-    finally:
-        await producer.stop()
-
-
-def until_known(url: str, expected: int) -> None:
-    while (count := httpx.get(f"{url}/known-organizations").json()["count"]) < expected:
-        print(f"  organisations known to the service: {count:,}/{expected:,}", flush=True)
-        time.sleep(1)
 
 
 async def post(
