@@ -29,7 +29,7 @@ from resources.models import (
 from resources.repository import BookingRepository
 from resources.schemas import BookingAction, BookingCreate, BookingImport, Occurrence, SeriesCreate
 from resources.service import SOURCE, Resources
-from resources.slots import Slots
+from resources.slots import Slots, Taken
 from resources.view import SupplyView
 from shared.actors import Actor, ActorKind
 from shared.areas import covers
@@ -140,6 +140,10 @@ class Bookings:
             proposal_id=proposal_id,
             need_id=cmd.need_id,
         )
+        taken = self.view.busy(venue.id, start, end)
+        if taken:  # known taken: the database is not asked (it would refuse all the same)
+            at = max(start, taken[0].starts_at)
+            raise Taken(f"the venue is booked at {at.isoformat()}", taken_at=at.isoformat(), venue_id=venue.id)
         await self.slots.place(booking)
         try:
             await self.repo.add(booking, [announce(booking)])

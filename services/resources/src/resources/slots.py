@@ -54,8 +54,8 @@ class Slots:
         raise Conflict("the venue's calendar is busy; try again")
 
     async def _insert(self, booking: Booking) -> Document | None:
-        """Inserts the booking's slots; on a clash, removes those it inserted and answers the
-        slot that clashed, as stored."""
+        """Inserts the booking's slots in time order; on a clash, removes those it inserted before
+        it and answers the slot that clashed, as stored."""
         placed = now()
         documents = [
             {"_id": slot_id(booking.venue_id, start), "booking_id": booking.id, "placed_at": placed}
@@ -65,11 +65,12 @@ class Slots:
             await self.collection.insert_many(documents, ordered=True)
             return None
         except BulkWriteError as exc:
-            errors = exc.details["writeErrors"]
-            if errors[0]["code"] != DUPLICATE_KEY:
+            first = exc.details["writeErrors"][0]
+            if first["code"] != DUPLICATE_KEY:
                 raise
-            clash = documents[errors[0]["index"]]["_id"]
-        await self.release(booking.id)
+            clash = documents[first["index"]]["_id"]
+            for document in documents[: first["index"]]:  # ordered: those before the clash went in
+                await self.collection.delete_one({"_id": document["_id"], "booking_id": booking.id})
         return await self.collection.find_one({"_id": clash}) or {"_id": clash, "booking_id": None, "placed_at": placed}
 
     async def _clear_if_stale(self, slot: Document) -> bool:
