@@ -369,6 +369,13 @@ def start_postgres() -> None:
             cwd=data,
             what="creating FerretDB's database",
         )
+    psql = [str(bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(POSTGRES_PORT), "-U", "postgres", "-d", "ferretdb"]
+    indexes = (Path(__file__).parent / "ferretdb-indexes.sql").read_text()
+    run(
+        as_postgres_user([*psql, "-q", "-v", "ON_ERROR_STOP=1", "-c", indexes]),
+        cwd=data,
+        what="indexing FerretDB's lookups",
+    )
 
 
 def start_ferretdb() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -21,8 +23,12 @@ class TestANeedMeetsAVenue:
         need_id = await api.post_need(community, "first_aid_training", "350102001001", quantity=30)
         resource_id = await api.share_resource(union, "first_aid_training", "350102001002", capacity=40)
 
-        proposals = await api.proposals_for(need_id)
-        [proposal] = [p for p in proposals if p["resource_id"] == resource_id]  # other tests share first aid too
+        async def ours() -> dict[str, Any]:  # other tests share first aid too
+            found = [p for p in await api.proposals_for(need_id) if p["resource_id"] == resource_id]
+            assert len(found) == 1, f"{len(found)} proposals of {resource_id} yet"
+            return found[0]
+
+        proposal = await eventually(ours)
         assert proposal["need_organization_id"] == community
         assert proposal["resource_organization_id"] == union
         assert {r["name"] for r in proposal["reasons"]} == {"proximity", "capacity_fit"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -19,6 +19,7 @@ portal = APIRouter(include_in_schema=False)
 
 Id = Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")]
 NeedId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
 class Upstreams:
@@ -96,6 +97,112 @@ async def claim_need(need_id: NeedId, request: Request, up: UpstreamsDep, partne
     """Claims part or all of a need for the key's organisation (scope `needs:write`), body
     `{"quantity": n}`; 409 when less is left."""
     return await up.needs.forward(request, f"/needs/{need_id}/claims", _acting_for(partner, request, "needs:write"))
+
+
+# --- venues, services and bookings: the resources service's API, as the key's organisation ---
+
+
+@api.get("/resources")
+async def search_resources(request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+    """Venues, lendables and services: the resources service's `GET /resources`, same filters
+    (kind, category, area, near a point, free between two times) and cursors."""
+    return await up.resources.forward(request, "/resources", _acting_for(partner, request, "read"))
+
+
+@api.post("/resources", status_code=201)
+async def share_resource(request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+    """Shares a venue, lendable or service of the key's organisation (scope `resources:write`)."""
+    return await up.resources.forward(request, "/resources", _acting_for(partner, request, "resources:write"))
+
+
+@api.get("/resources/{resource_id}")
+async def get_resource(resource_id: ItemId, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+    return await up.resources.forward(request, f"/resources/{resource_id}", _acting_for(partner, request, "read"))
+
+
+@api.patch("/resources/{resource_id}")
+async def edit_resource(resource_id: ItemId, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+    """Edits one of the organisation's resources (scope `resources:write`)."""
+    actor = _acting_for(partner, request, "resources:write")
+    return await up.resources.forward(request, f"/resources/{resource_id}", actor)
+
+
+@api.post("/resources/{resource_id}/{action}")
+async def act_on_resource(
+    resource_id: ItemId,
+    action: Literal["publish", "pause", "resume", "withdraw", "requests"],
+    request: Request,
+    up: UpstreamsDep,
+    partner: Partner,
+) -> Response:
+    """Moves one of the organisation's resources on (scope `resources:write`), or, with
+    `requests`, requests another organisation's service or lendable for a day."""
+    actor = _acting_for(partner, request, "resources:write")
+    return await up.resources.forward(request, f"/resources/{resource_id}/{action}", actor)
+
+
+@api.post("/venues/{venue_id}/bookings", status_code=201)
+async def book_venue(venue_id: ItemId, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+    """Books a venue for the key's organisation (scope `resources:write`); 409 when the time is taken."""
+    actor = _acting_for(partner, request, "resources:write")
+    return await up.resources.forward(request, f"/venues/{venue_id}/bookings", actor)
+
+
+@api.post("/venues/{venue_id}/bookings/series", status_code=201)
+async def book_series(venue_id: ItemId, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+    """A recurring booking, weekly or monthly (scope `resources:write`); each refused occurrence says why."""
+    actor = _acting_for(partner, request, "resources:write")
+    return await up.resources.forward(request, f"/venues/{venue_id}/bookings/series", actor)
+
+
+@api.get("/venues/{venue_id}/{calendar}")
+async def venue_calendar(
+    venue_id: ItemId,
+    calendar: Literal["calendar", "calendar.ics"],
+    request: Request,
+    up: UpstreamsDep,
+    partner: Partner,
+) -> Response:
+    """A venue's calendar, as JSON or as an iCalendar feed."""
+    return await up.resources.forward(request, f"/venues/{venue_id}/{calendar}", _acting_for(partner, request, "read"))
+
+
+@api.get("/bookings")
+async def list_bookings(request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+    """The organisation's bookings and those of its venues (`status=requested`: approvals waiting)."""
+    return await up.resources.forward(request, "/bookings", _acting_for(partner, request, "read"))
+
+
+@api.post("/bookings/{booking_id}/{action}")
+async def act_on_booking(
+    booking_id: ItemId,
+    action: Literal["approve", "decline", "cancel", "no_show"],
+    request: Request,
+    up: UpstreamsDep,
+    partner: Partner,
+) -> Response:
+    """Approves, declines or releases a booking of its venue, or cancels one (scope `resources:write`)."""
+    actor = _acting_for(partner, request, "resources:write")
+    return await up.resources.forward(request, f"/bookings/{booking_id}/{action}", actor)
+
+
+@api.get("/service-requests")
+async def list_service_requests(request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+    """The organisation's service requests, made and received."""
+    return await up.resources.forward(request, "/service-requests", _acting_for(partner, request, "read"))
+
+
+@api.post("/service-requests/{request_id}/{action}")
+async def act_on_service_request(
+    request_id: ItemId,
+    action: Literal["accept", "decline", "cancel"],
+    request: Request,
+    up: UpstreamsDep,
+    partner: Partner,
+) -> Response:
+    """The provider accepts or declines; the requester cancels (scope `resources:write`)."""
+    actor = _acting_for(partner, request, "resources:write")
+    return await up.resources.forward(request, f"/service-requests/{request_id}/{action}", actor)
 
 
 @portal.get("/", response_class=HTMLResponse)

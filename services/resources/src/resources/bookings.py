@@ -257,6 +257,8 @@ class Bookings:
         already are skipped. A booking stored already (a resumed import) is left as it is."""
         bookings = []
         for row in cmd.bookings:
+            if row.id in self.view.bookings:
+                continue  # imported before
             venue = self.view.resources.get(row.venue_id)
             if venue is None or venue.kind is not ResourceKind.VENUE:
                 raise InvalidReference(f"no venue {row.venue_id!r}", field="venue_id")
@@ -289,7 +291,7 @@ class Bookings:
         inserted = await self.repo.insert_many([(b, [announce(b)]) for b in placed], group=f"bookings-{new_id()}")
         for booking in placed:
             self.view.put_booking(booking)
-        return {"received": len(bookings), "imported": inserted, "clashed": len(bookings) - len(placed)}
+        return {"received": len(cmd.bookings), "imported": inserted, "clashed": len(bookings) - len(placed)}
 
     def calendar(self, venue: Resource, start: datetime, end: datetime, actor: Actor | None) -> list[Booking]:
         if end <= start or end - start > MAX_CALENDAR:

@@ -88,24 +88,26 @@ class Slots:
 
     async def insert_many(self, bookings: list[Booking]) -> list[Booking]:
         """Places the slots of many bookings at once (an import); answers those that got all
-        theirs. A booking that clashed with another keeps none."""
+        theirs. A booking that clashed with another keeps none. (FerretDB scans a collection
+        for `$in`, so clashes are looked up and undone one by one: there are few.)"""
         documents = [
             {"_id": slot_id(b.venue_id, start), "booking_id": b.id, "placed_at": now()}
             for b in bookings
             for start in slot_starts(b.starts_at, b.ends_at)
         ]
+        if not documents:
+            return bookings
         clashed: set[str] = set()
         try:
             await self.collection.insert_many(documents, ordered=False)
         except BulkWriteError as exc:
             if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
                 raise
-            wanted = {
-                documents[e["index"]]["_id"]: documents[e["index"]]["booking_id"] for e in exc.details["writeErrors"]
-            }
-            async for held in self.collection.find({"_id": {"$in": list(wanted)}}):
-                if held["booking_id"] != wanted[held["_id"]]:  # not its own, placed by an earlier try
-                    clashed.add(wanted[held["_id"]])
-        if clashed:
-            await self.collection.delete_many({"booking_id": {"$in": sorted(clashed)}})
+            for error in exc.details["writeErrors"]:
+                wanted = documents[error["index"]]
+                held = await self.collection.find_one({"_id": wanted["_id"]}, {"booking_id": 1})
+                if held is not None and held["booking_id"] != wanted["booking_id"]:  # not its own from a try before
+                    clashed.add(wanted["booking_id"])
+        for booking_id in sorted(clashed):
+            await self.release(booking_id)
         return [b for b in bookings if b.id not in clashed]

@@ -1,0 +1,39 @@
+-- FerretDB 1.24 stores each collection as a table of jsonb documents and each MongoDB index
+-- as a btree on (_jsonb -> 'field'), but asks for `field = value` as
+-- (_jsonb -> 'field') @> 'value', which a btree cannot answer: every lookup, by _id too,
+-- scanned its whole table (FerretDB issue #4646). A GIN index on the same expression answers
+-- `@>`. This gives every single-field index FerretDB makes a GIN twin, as it makes it, and
+-- once for the indexes made before. Run by `stack.py` at every start; it changes nothing twice.
+
+CREATE OR REPLACE FUNCTION pbs_gin_twin(index_oid oid) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    definition text := pg_get_indexdef(index_oid);
+    expression text := substring(definition from '\((_jsonb -> ''[^'']+''::text)\)');
+BEGIN
+    IF definition NOT LIKE '%USING btree%' OR expression IS NULL
+       OR (SELECT indnatts FROM pg_index WHERE indexrelid = index_oid) <> 1 THEN
+        RETURN;
+    END IF;
+    EXECUTE format(
+        'CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((%s) jsonb_path_ops)',
+        left((SELECT relname FROM pg_class WHERE oid = index_oid), 59) || '_gin',
+        (SELECT indrelid::regclass FROM pg_index WHERE indexrelid = index_oid),
+        expression
+    );
+END $$;
+
+CREATE OR REPLACE FUNCTION pbs_gin_twins() RETURNS event_trigger LANGUAGE plpgsql AS $$
+DECLARE
+    made record;
+BEGIN
+    FOR made IN SELECT objid FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE INDEX' LOOP
+        PERFORM pbs_gin_twin(made.objid);
+    END LOOP;
+END $$;
+
+DROP EVENT TRIGGER IF EXISTS pbs_gin_twins;
+CREATE EVENT TRIGGER pbs_gin_twins ON ddl_command_end WHEN TAG IN ('CREATE INDEX') EXECUTE FUNCTION pbs_gin_twins();
+
+SELECT count(pbs_gin_twin(i.indexrelid))
+FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast');

@@ -1,0 +1,160 @@
+"""The booking rules that need no database: opening hours, half hours, series, periods, the read model."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from resources.bookings import check_time, repeat, widen
+from resources.models import (
+    LOCAL,
+    Booking,
+    BookingStatus,
+    CapacityPeriod,
+    OpeningPeriod,
+    Resource,
+    ResourceKind,
+    period_of,
+    slot_starts,
+)
+from resources.schemas import SeriesCreate
+from resources.view import Near, SupplyView, distance_km
+from shared.errors import Unprocessable
+from shared.taxonomy import Category
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), LOCAL)
+
+
+NEXT_MONDAY = date.today() + timedelta(days=7 - date.today().weekday())
+
+
+def venue(**fields: object) -> Resource:
+    base: dict[str, object] = {
+        "id": "v" * 32,
+        "organization_id": "o" * 32,
+        "kind": ResourceKind.VENUE,
+        "name": "活动室",
+        "category": Category.VENUE,
+        "area_code": "350102001001",
+        "lat": 26.07,
+        "lon": 119.3,
+        "capacity": 30,
+    }
+    return Resource.model_validate(base | fields)
+
+
+def booking(booking_id: str, start: datetime, hours: float, status: BookingStatus = BookingStatus.CONFIRMED) -> Booking:
+    return Booking(
+        id=booking_id,
+        venue_id="v" * 32,
+        venue_organization_id="o" * 32,
+        organization_id="b" * 32,
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+        status=status,
+    )
+
+
+class TestOpeningHours:
+    weekdays = OpeningPeriod(days=[1, 2, 3, 4, 5], opens=time(9), closes=time(18))
+
+    def test_a_range_inside_one_opening_is_open(self) -> None:
+        assert self.weekdays.covers(local(NEXT_MONDAY, 9), local(NEXT_MONDAY, 18))
+
+    def test_before_opening_after_closing_or_on_a_closed_day_is_not(self) -> None:
+        assert not self.weekdays.covers(local(NEXT_MONDAY, 8, 30), local(NEXT_MONDAY, 10))
+        assert not self.weekdays.covers(local(NEXT_MONDAY, 17), local(NEXT_MONDAY, 18, 30))
+        saturday = NEXT_MONDAY + timedelta(days=5)
+        assert not self.weekdays.covers(local(saturday, 10), local(saturday, 11))
+
+    def test_closing_at_midnight_takes_the_evening_to_its_end(self) -> None:
+        late = OpeningPeriod(opens=time(18), closes=time(0))
+        assert late.covers(local(NEXT_MONDAY, 22), local(NEXT_MONDAY + timedelta(days=1), 0))
+
+    def test_opening_hours_are_local_whatever_zone_the_times_come_in(self) -> None:
+        nine_local_in_utc = local(NEXT_MONDAY, 9).astimezone(UTC)  # 01:00 UTC
+        assert self.weekdays.covers(nine_local_in_utc, nine_local_in_utc + timedelta(hours=2))
+
+
+class TestCheckTime:
+    def test_a_booking_in_the_rules_passes(self) -> None:
+        check_time(venue(), local(NEXT_MONDAY, 10), local(NEXT_MONDAY, 12), 30)
+
+    @pytest.mark.parametrize(
+        ("start", "end", "people", "words"),
+        [
+            (local(NEXT_MONDAY, 10, 15), local(NEXT_MONDAY, 12), 1, "half hour"),
+            (local(NEXT_MONDAY, 6), local(NEXT_MONDAY, 8), 1, "not open"),
+            (local(NEXT_MONDAY, 10), local(NEXT_MONDAY, 12), 31, "holds 30"),
+            (local(NEXT_MONDAY - timedelta(days=14), 10), local(NEXT_MONDAY - timedelta(days=14), 12), 1, "begun"),
+            (local(NEXT_MONDAY + timedelta(days=400), 10), local(NEXT_MONDAY + timedelta(days=400), 12), 1, "a year"),
+        ],
+    )
+    def test_a_booking_outside_them_is_refused_with_the_reason(
+        self, start: datetime, end: datetime, people: int, words: str
+    ) -> None:
+        with pytest.raises(Unprocessable, match=words):
+            check_time(venue(), start, end, people)
+
+
+class TestSeries:
+    def test_monthly_keeps_the_day_of_the_month_and_skips_months_without_it(self) -> None:
+        first = local(date(2031, 1, 31), 19)
+        series = SeriesCreate(starts_at=first, ends_at=first + timedelta(hours=2), repeat="monthly", count=4)
+        starts = [start.date() for start, _ in repeat(series)]
+        assert starts == [date(2031, 1, 31), date(2031, 3, 31), date(2031, 5, 31), date(2031, 7, 31)]
+
+    def test_weekly_until_a_day_includes_that_day(self) -> None:
+        first = local(date(2031, 1, 7), 19)
+        until = date(2031, 1, 28)
+        series = SeriesCreate(starts_at=first, ends_at=first + timedelta(hours=2), repeat="weekly", until=until)
+        assert [s.day for s, _ in repeat(series)] == [7, 14, 21, 28]
+        assert all(e - s == timedelta(hours=2) for s, e in repeat(series))
+
+
+def test_a_matched_time_is_widened_to_the_half_hours_that_cover_it() -> None:
+    start, end = widen(local(NEXT_MONDAY, 9, 10), local(NEXT_MONDAY, 10, 40))
+    assert (start, end) == (local(NEXT_MONDAY, 9), local(NEXT_MONDAY, 11))
+    assert len(slot_starts(start, end)) == 4
+
+
+def test_capacity_periods_are_a_day_an_iso_week_or_a_month() -> None:
+    day = date(2026, 12, 7)
+    assert period_of(CapacityPeriod.DAY, day) == "2026-12-07"
+    assert period_of(CapacityPeriod.WEEK, day) == "2026-W50"
+    assert period_of(CapacityPeriod.MONTH, day) == "2026-12"
+
+
+class TestReadModel:
+    def test_free_between_sees_every_holding_booking_that_overlaps(self) -> None:
+        view = SupplyView()
+        view.put_resource(venue())
+        day = NEXT_MONDAY
+        view.put_booking(booking("a", local(day, 9), 1))
+        view.put_booking(booking("b", local(day, 13), 4))
+        view.put_booking(booking("c", local(day, 11), 1, BookingStatus.CANCELLED))
+        vid = "v" * 32
+        assert view.is_free(vid, local(day, 10), local(day, 13))
+        assert not view.is_free(vid, local(day, 16), local(day, 18))  # inside b
+        assert not view.is_free(vid, local(day, 8), local(day, 9, 30))
+        assert [b.id for b in view.busy(vid, local(day, 0), local(day, 23))] == ["a", "b"]
+
+    def test_a_newer_version_replaces_an_older_one_and_frees_its_time(self) -> None:
+        view = SupplyView()
+        start = local(NEXT_MONDAY, 9)
+        view.put_booking(booking("a", start, 2))
+        cancelled = booking("a", start, 2, BookingStatus.CANCELLED).model_copy(update={"version": 2})
+        view.put_booking(cancelled)
+        view.put_booking(booking("a", start, 2))  # late, older: ignored
+        assert view.is_free("v" * 32, start, start + timedelta(hours=2))
+
+    def test_near_answers_only_what_lies_within_the_distance(self) -> None:
+        view = SupplyView()
+        for i, (lat, lon) in enumerate([(26.07, 119.30), (26.08, 119.30), (26.10, 119.30), (26.30, 119.30)]):
+            view.put_resource(venue(id=f"{i:032d}", lat=lat, lon=lon))
+        found = {r.id[-1]: round(km, 1) for r, km in view.near(Near(26.07, 119.30, 3.5))}
+        assert found == {"0": 0.0, "1": 1.1, "2": 3.3}
+        assert distance_km(26.07, 119.30, 26.30, 119.30) == pytest.approx(25.6, abs=0.1)
