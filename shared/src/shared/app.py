@@ -166,6 +166,20 @@ def event_consumer(infra: Infra, handlers: Mapping[str, Handler]) -> EventConsum
     )
 
 
+async def sweeping(sweep: Callable[[], Coroutine[Any, Any, int]], every: float) -> None:
+    """Runs `sweep` every `every` seconds and logs how many things it changed; a failed sweep is
+    logged and the next one tries again."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            changed = await sweep()
+        except Exception:
+            log.exception("sweep failed; the next one tries again")
+            continue
+        if changed:
+            log.info("sweep", extra={"fields": {"changed": changed}})
+
+
 @asynccontextmanager
 async def background(*jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
     """Runs long-lived jobs (consumers, relays) for the app's lifetime.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,7 +15,7 @@ from needs.service import Needs
 from needs.view import NeedsView
 from needs.wishes import ProofStore, Wishes
 from shared import known_organizations
-from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
+from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
 from shared.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC
 from shared.known_organizations import KnownOrganizations
 from shared.outbox import ensure_outbox_index
@@ -43,21 +42,8 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
     app.state.wishes = Wishes(wishes, ProofStore(db["proofs"]), organizations, settings.max_proof_bytes)
     consumer = event_consumer(infra, consumers.handlers(organizations=organizations, needs=needs))
-    async with background(relay.run(), consumer.run(), sweep(needs, settings.sweep_seconds)):
+    async with background(relay.run(), consumer.run(), sweeping(needs.sweep, settings.sweep_seconds)):
         yield
-
-
-async def sweep(needs: Needs, every: float) -> None:
-    """Expires overdue needs and unstarted claims, every `every` seconds."""
-    while True:
-        await asyncio.sleep(every)
-        try:
-            changed = await needs.sweep()
-        except Exception:
-            log.exception("sweep failed; the next one tries again")
-            continue
-        if changed:
-            log.info("sweep", extra={"fields": {"changed": changed}})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

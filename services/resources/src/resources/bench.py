@@ -328,7 +328,7 @@ def cli() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="share of the city's venues, services and bookings")
     parser.add_argument("--organizations", type=int, default=2_000, help="organisations that share and book")
     parser.add_argument("--searches", type=int, default=2_000)
-    parser.add_argument("--baseline-searches", type=int, default=20, help="of them asked of the database too")
+    parser.add_argument("--baseline-searches", type=int, default=10, help="of them asked of the database too")
     parser.add_argument("--bookings", type=int, default=20_000, help="booking requests under load")
     parser.add_argument("--concurrency", type=int, default=64, help="requests in flight")
     parser.add_argument("--steady-rate", type=int, default=300, help="booking requests a second in the steady phase")

@@ -142,8 +142,7 @@ class Bookings:
         )
         taken = self.view.busy(venue.id, start, end)
         if taken:  # known taken: the database is not asked (it would refuse all the same)
-            at = max(start, taken[0].starts_at)
-            raise Taken(f"the venue is booked at {at.isoformat()}", taken_at=at.isoformat(), venue_id=venue.id)
+            raise Taken.at(venue.id, max(start, taken[0].starts_at))
         await self.slots.place(booking)
         try:
             await self.repo.add(booking, [announce(booking)])

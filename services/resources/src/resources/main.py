@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,7 +16,7 @@ from resources.requests import ServiceRequests
 from resources.service import Resources
 from resources.view import SupplyView
 from shared import known_organizations
-from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
+from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
 from shared.events import MATCHING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from shared.known_organizations import KnownOrganizations
 from shared.outbox import ensure_outbox_index
@@ -52,21 +51,10 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     requests = RequestRepository(db["service_requests"], on_events=relay.wake)
     app.state.requests = service_requests = ServiceRequests(requests, resources, organizations, announcements)
     handlers = consumers.handlers(organizations=organizations, bookings=bookings, requests=service_requests)
-    async with background(relay.run(), event_consumer(infra, handlers).run(), sweep(bookings, settings.sweep_seconds)):
+    async with background(
+        relay.run(), event_consumer(infra, handlers).run(), sweeping(bookings.sweep, settings.sweep_seconds)
+    ):
         yield
-
-
-async def sweep(bookings: Bookings, every: float) -> None:
-    """Ends overdue bookings every `every` seconds (see `Bookings.sweep`)."""
-    while True:
-        await asyncio.sleep(every)
-        try:
-            changed = await bookings.sweep()
-        except Exception:
-            log.exception("sweep failed; the next one tries again")
-            continue
-        if changed:
-            log.info("sweep", extra={"fields": {"changed": changed}})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -143,11 +143,17 @@ class Resources:
         keep = self._filter(search, actor)
         if search.near is None:
             return [(r, None) for r in self.view.browse(keep, after=after, limit=limit)]
-        found = sorted((round(km, 3), r.id, r) for r, km in self.view.near(search.near) if keep(r))
+        nearest = sorted((round(km, 3), r.id, r) for r, km in self.view.near(search.near))
         start = 0
         if after is not None:
-            start = next((i + 1 for i, (_, rid, _) in enumerate(found) if rid == after), len(found))
-        return [(r, km) for km, _, r in found[start : start + limit]]
+            start = next((i + 1 for i, (_, rid, _) in enumerate(nearest) if rid == after), len(nearest))
+        found: list[tuple[Resource, float | None]] = []
+        for km, _, resource in nearest[start:]:  # the filters, "free" above all, only as far as needed
+            if keep(resource):
+                found.append((resource, km))
+                if len(found) == limit:
+                    break
+        return found
 
     def _filter(self, s: Search, actor: Actor | None) -> Callable[[Resource], bool]:
         def keep(r: Resource) -> bool:

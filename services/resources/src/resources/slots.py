@@ -13,7 +13,7 @@ tries again.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
@@ -34,6 +34,10 @@ def slot_id(venue_id: str, start: datetime) -> str:
 class Taken(Conflict):
     code = "slot_taken"
 
+    @classmethod
+    def at(cls, venue_id: str, moment: datetime) -> Taken:
+        return cls(f"the venue is booked at {moment.isoformat()}", taken_at=moment.isoformat(), venue_id=venue_id)
+
 
 class Slots:
     def __init__(self, collection: AsyncCollection[Document], holds: HoldsSlots) -> None:
@@ -47,10 +51,7 @@ class Slots:
             if taken is None:
                 return
             if not await self._clear_if_stale(taken):
-                start = datetime.fromtimestamp(int(taken["_id"].rsplit("/", 1)[1]), booking.starts_at.tzinfo)
-                raise Taken(
-                    f"the venue is booked at {start.isoformat()}", taken_at=start.isoformat(), venue_id=booking.venue_id
-                )
+                raise Taken.at(booking.venue_id, datetime.fromtimestamp(int(taken["_id"].rsplit("/", 1)[1]), UTC))
         raise Conflict("the venue's calendar is busy; try again")
 
     async def _insert(self, booking: Booking) -> Document | None:
