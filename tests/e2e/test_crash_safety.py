@@ -10,7 +10,7 @@ from pymongo import AsyncMongoClient
 
 from shared.events import MATCHING_TOPIC, NEEDS_TOPIC
 from shared.mongo import Document
-from shared.testing import PlatformApi, TestStack, read_topic, send_raw, wait_consumed
+from shared.testing import PlatformApi, TestStack, eventually, read_topic, send_raw
 
 pytestmark = pytest.mark.stack
 
@@ -50,10 +50,14 @@ class TestTheNeedsServiceKilledBetweenWriteAndPublish:
         [event] = _events_about(posted, need_id, "need.posted")
 
         # The relay may publish again after a crash between publish and clear: say it did.
-        again = await send_raw(
-            stack.kafka, stack.topic(NEEDS_TOPIC), [(need_id.encode(), json.dumps(event).encode(), [])]
-        )
-        await wait_consumed(stack.kafka, stack.group("matching"), again)
+        index = stack.url("matching") + "/index"
+        read = (await http.get(index)).json()["events_read"]
+        await send_raw(stack.kafka, stack.topic(NEEDS_TOPIC), [(need_id.encode(), json.dumps(event).encode(), [])])
+
+        async def read_again() -> None:
+            assert (await http.get(index)).json()["events_read"] > read, "matching has not read it yet"
+
+        await eventually(read_again)
         proposed = await read_topic(stack.kafka, stack.topic(MATCHING_TOPIC), within=3)
         assert len(_events_about(proposed, need_id, "match.proposed")) == 1
         assert len(await api.proposals_for(need_id)) == 1

@@ -31,8 +31,10 @@ class TestANeedMeetsAVenue:
         proposal = await eventually(ours)
         assert proposal["need_organization_id"] == community
         assert proposal["resource_organization_id"] == union
-        assert {r["name"] for r in proposal["reasons"]} == {"proximity", "capacity_fit"}
-        assert proposal["score"] == pytest.approx(0.6 * 0.6 + 0.4 * 1.0)  # same street, enough capacity
+        reasons = {r["name"]: r for r in proposal["reasons"]}
+        assert set(reasons) == {"distance", "neighbourhood", "urgency", "age", "reliability", "fairness"}
+        assert proposal["score"] == pytest.approx(sum(r["weight"] * r["value"] for r in reasons.values()), abs=1e-3)
+        assert reasons["neighbourhood"]["value"] == 0.6  # the same street
 
         key = await api.issue_key(community, ["read"])
         gateway = stack.url("gateway") + "/api/v1/proposals"

@@ -202,7 +202,7 @@ class ClaimMade(Envelope):
     data: ClaimData
 
 
-ReleaseReason = Literal["released", "expired", "need_cancelled", "need_fulfilled"]
+ReleaseReason = Literal["released", "expired", "need_cancelled", "need_fulfilled", "match_failed"]
 
 
 class ClaimReleasedData(ClaimData):
@@ -448,6 +448,8 @@ class MatchProposedData(Data):
     resource_organization_id: str
     score: float
     reasons: list[Reason]
+    quantity: int = 1  # the units of the need this supply would take
+    expires_at: datetime | None = None
 
 
 class MatchProposed(Envelope):
@@ -470,10 +472,49 @@ class MatchAcceptedData(Data):
 
 class MatchAccepted(Envelope):
     """Emitted when both sides accept a proposal: the needs service turns it into a claim of the
-    supplier's organisation."""
+    supplier's organisation, the resources service into a booking or a service request."""
 
     type: Literal["match.accepted"] = "match.accepted"
     data: MatchAcceptedData
+
+
+class MatchDecisionData(Data):
+    proposal_id: str
+    need_id: str
+    need_organization_id: str
+    resource_id: str
+    resource_organization_id: str
+    reason: str | None = None
+
+
+class MatchDeclined(Envelope):
+    """Emitted when either side declines a proposal."""
+
+    type: Literal["match.declined"] = "match.declined"
+    data: MatchDecisionData
+
+
+class MatchExpired(Envelope):
+    """Emitted when a proposal was not answered by both sides in time."""
+
+    type: Literal["match.expired"] = "match.expired"
+    data: MatchDecisionData
+
+
+class MatchConfirmed(Envelope):
+    """Emitted when both halves of an accepted proposal are done: the claim on the need, and the
+    booking or service request of the supply."""
+
+    type: Literal["match.confirmed"] = "match.confirmed"
+    data: MatchDecisionData
+
+
+class MatchFailed(Envelope):
+    """Emitted when one half of an accepted proposal was refused (`reason` says why): the other
+    half, if made, is undone by its own service (the claim released, the booking cancelled)."""
+
+    type: Literal["match.failed"] = "match.failed"
+    data: MatchDecisionData
 
 
 Event = Annotated[
@@ -510,7 +551,11 @@ Event = Annotated[
     | ServiceRequestCancelled
     | ServiceRequestRefused
     | MatchProposed
-    | MatchAccepted,
+    | MatchAccepted
+    | MatchDeclined
+    | MatchExpired
+    | MatchConfirmed
+    | MatchFailed,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

@@ -86,7 +86,12 @@ class MongoRepository(Generic[A]):
         return result.modified_count == 1
 
     async def change(
-        self, aggregate_id: str, decide: Callable[[A], Sequence[Envelope]], *, cached: A | None = None
+        self,
+        aggregate_id: str,
+        decide: Callable[[A], Sequence[Envelope]],
+        *,
+        cached: A | None = None,
+        quiet: bool = False,
     ) -> tuple[A, list[Envelope]]:
         """Reads an aggregate, lets `decide` change it (raising a DomainError to refuse) and name
         the events, and writes both in one update if nobody wrote the aggregate meanwhile; on a
@@ -94,7 +99,8 @@ class MongoRepository(Generic[A]):
         written. Within this process the whole read-decide-write is serialised per aggregate, so
         concurrent requests queue instead of retrying in a storm. `cached`: a copy the caller
         believes current (a read model's), tried first; a stale one fails the write and the
-        aggregate is read again."""
+        aggregate is read again. `quiet`: the decision may change the aggregate without an event,
+        so it is written even when there is none."""
         async with document_lock(self.collection, aggregate_id):
             for attempt in range(CHANGE_ATTEMPTS):
                 current = cached if attempt == 0 and cached is not None else await self.get(aggregate_id)
@@ -103,7 +109,7 @@ class MongoRepository(Generic[A]):
                 assert isinstance(current, Versioned)
                 changed = current.model_copy(deep=True, update={"version": current.version + 1})
                 events = list(decide(changed))
-                if not events:
+                if not events and not quiet:
                     return current, events
                 if await self._write(changed, events, expected_version=current.version):
                     return changed, events

@@ -240,6 +240,14 @@ async def wait_consumed(bootstrap: str, group: str, sent: Iterable[RecordMetadat
         await admin.close()
 
 
+def point_of(area_code: str) -> tuple[float, float]:
+    """A point for things of this community in tests: each street of its own about 11 km from
+    any other (so tests do not meet in matching), communities of a street 100 m apart."""
+    street = int(area_code[:9]) % 9973
+    community = int(area_code[9:12] or 0)
+    return round(22 + (street % 100) * 0.1 + community * 0.001, 6), round(110 + (street // 100) * 0.1, 6)
+
+
 def organization(organization_id: str, area_code: str | None = None, member_id: str | None = None) -> Actor:
     return Actor(kind=ActorKind.ORGANIZATION, organization_id=organization_id, area_code=area_code, member_id=member_id)
 
@@ -311,12 +319,15 @@ class PlatformApi:
         return {"Authorization": f"Bearer {response.json()['key']}"}
 
     async def post_need(self, org_id: str, category: str, area_code: str, quantity: int = 10, **extra: Any) -> str:
+        lat, lon = point_of(area_code)
         body = {
             "organization_id": org_id,
             "title": f"需要{category}",
             "category": category,
             "area_code": area_code,
             "quantity": quantity,
+            "lat": lat,
+            "lon": lon,
             **extra,
         }
         need_id: str = (await self.post("needs", "/needs", body, actor=organization(org_id)))["id"]
@@ -325,15 +336,16 @@ class PlatformApi:
     async def share_resource(
         self, org_id: str, category: str, area_code: str, capacity: int = 50, kind: str = "venue", **extra: Any
     ) -> str:
-        """Shares a resource of the organisation (a venue in Fuzhou's centre unless told otherwise)."""
+        """Shares a resource of the organisation (a venue, at its community's `point_of`, unless told otherwise)."""
+        lat, lon = point_of(area_code)
         body = {
             "kind": kind,
             "name": f"{category}场地",
             "category": category,
             "area_code": area_code,
             "capacity": capacity,
-            "lat": 26.0745,
-            "lon": 119.2965,
+            "lat": lat,
+            "lon": lon,
             **extra,
         }
         resource_id: str = (await self.post("resources", "/resources", body, actor=organization(org_id)))["id"]

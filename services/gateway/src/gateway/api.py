@@ -65,6 +65,20 @@ async def list_proposals(
     return {"items": views, "next_cursor": next_cursor}
 
 
+@api.post("/proposals/{proposal_id}/{decision}")
+async def decide_proposal(
+    proposal_id: ItemId,
+    decision: Literal["accept", "decline"],
+    request: Request,
+    up: UpstreamsDep,
+    partner: Partner,
+) -> Response:
+    """Accepts or declines a proposal the key's organisation is a side of (scope `matches:decide`).
+    When both sides have accepted, the claim and the booking or service request are made."""
+    actor = _acting_for(partner, request, "matches:decide")
+    return await up.matching.forward(request, f"/proposals/{proposal_id}/{decision}", actor)
+
+
 def _acting_for(partner: PartnerIdentity, request: Request, scope: str | None = None) -> str:
     """The `X-Actor` token for the key's organisation; Forbidden without the scope asked for."""
     if scope is not None and scope not in partner.scopes:

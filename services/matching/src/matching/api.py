@@ -1,39 +1,46 @@
-"""Matching's HTTP routes."""
+"""Matching's HTTP routes: proposals and their decisions, the index, the city-wide rematch."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from matching import service
+from matching.feed import IndexFeed
 from matching.models import Proposal
-from matching.repository import ProposalRepository
 from matching.schemas import ProposalOut
+from matching.service import Matching
+from shared.actors import ActorDep, ActorKind
+from shared.errors import Forbidden
 from shared.pagination import Cursor, Limit, Page, page_of
 
-router = APIRouter(prefix="/proposals", tags=["proposals"])
+router = APIRouter(tags=["proposals"])
 
 Id = Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")]
 
 
-def _proposals(request: Request) -> ProposalRepository:
-    proposals: ProposalRepository = request.app.state.proposals
-    return proposals
+def _matching(request: Request) -> Matching:
+    matching: Matching = request.app.state.matching
+    return matching
 
 
-Proposals = Annotated[ProposalRepository, Depends(_proposals)]
+def _feed(request: Request) -> IndexFeed:
+    feed: IndexFeed = request.app.state.feed
+    return feed
 
 
-@router.get("/{proposal_id}", response_model=ProposalOut)
-async def get_proposal(proposal_id: str, proposals: Proposals) -> Proposal:
-    """One proposal with the reasons behind its score."""
-    return await service.get_proposal(proposal_id, proposals=proposals)
+MatchingDep = Annotated[Matching, Depends(_matching)]
 
 
-@router.get("", response_model=Page[ProposalOut])
+@router.get("/proposals/{proposal_id}", response_model=ProposalOut)
+async def get_proposal(proposal_id: str, matching: MatchingDep) -> Proposal:
+    """One proposal with the reasons behind its score ("why this match")."""
+    return await matching.get(proposal_id)
+
+
+@router.get("/proposals", response_model=Page[ProposalOut])
 async def list_proposals(
-    proposals: Proposals,
+    matching: MatchingDep,
     need_id: Id = None,
     organization_id: Id = None,
     cursor: Cursor = None,
@@ -44,8 +51,37 @@ async def list_proposals(
     if need_id:
         where["need_id"] = need_id
     if organization_id:
-        where["$or"] = [
-            {"need_organization_id": organization_id},
-            {"resource_organization_id": organization_id},
-        ]
-    return page_of(await proposals.page(after=cursor, limit=limit, where=where), limit)
+        where["$or"] = [{"need_organization_id": organization_id}, {"resource_organization_id": organization_id}]
+    return page_of(await matching.proposals.page(after=cursor, limit=limit, where=where), limit)
+
+
+@router.post("/proposals/{proposal_id}/{decision}", response_model=ProposalOut)
+async def decide(
+    proposal_id: str, decision: Literal["accept", "decline"], matching: MatchingDep, actor: ActorDep
+) -> Proposal:
+    """Either side (the need's organisation, the supplier) accepts or declines. When both have
+    accepted, the claim and the booking or service request are made (`match.accepted`)."""
+    if decision == "accept":
+        return await matching.accept(proposal_id, actor)
+    return await matching.decline(proposal_id, actor)
+
+
+@router.get("/index", tags=["operations"])
+async def index_state(matching: MatchingDep, feed: Annotated[IndexFeed, Depends(_feed)]) -> dict[str, object]:
+    """What the index holds, and how long rebuilding it from the topics took at start."""
+    return {
+        "live": matching.live,
+        "open_needs": len(matching.index.needs),
+        "supply": len(matching.index.supply),
+        "events_read": feed.events,
+        "rebuilt_in_s": feed.rebuilt_in_s,
+    }
+
+
+@router.post("/rematch", tags=["operations"])
+async def rematch(matching: MatchingDep, actor: ActorDep) -> dict[str, float]:
+    """Runs the city-wide rematch now (a city administrator): the assignment of all supply to all
+    open needs with the most total score; the pairs it uses that were not proposed are proposed."""
+    if actor.kind is not ActorKind.AREA_ADMIN or len(actor.area_code or "") > 6:
+        raise Forbidden("a city administrator runs the city-wide rematch")
+    return await matching.rematch()

@@ -1,21 +1,27 @@
-"""The events matching reacts to, and what it does with them."""
+"""The events matching reacts to: those that keep its index current (read by the index's feed
+from the topics' beginning at every start), and those of the saga (read once, in its group)."""
 
 from __future__ import annotations
 
-from functools import partial
+from typing import Any
 
-from matching import service
-from matching.models import MatchIndex
-from matching.repository import IndexStore, ProposalRepository
+from matching.service import Matching
 from shared.kafka import Handler
 
 
-def handlers(
-    *, index: MatchIndex, store: IndexStore, proposals: ProposalRepository, per_need: int, per_supply: int
-) -> dict[str, Handler]:
+def index_handlers(matching: Matching) -> dict[str, Any]:
     return {
-        "need.posted": partial(service.on_need_posted, index=index, store=store, proposals=proposals, limit=per_need),
-        "resource.published": partial(
-            service.on_resource_published, index=index, store=store, proposals=proposals, limit=per_supply
-        ),
+        "need.posted": matching.on_need_posted,
+        **dict.fromkeys(("need.updated", "need.cancelled", "need.expired", "need.fulfilled"), matching.on_need_changed),
+        **dict.fromkeys(("claim.completed", "claim.released"), matching.on_claim_ended),
+        **dict.fromkeys(("resource.published", "resource.updated", "resource.withdrawn"), matching.on_resource),
+        **dict.fromkeys(("booking.requested", "booking.confirmed", "booking.cancelled"), matching.on_booking),
+        **dict.fromkeys(("service_request.accepted", "service_request.cancelled"), matching.on_request),
+    }
+
+
+def saga_handlers(matching: Matching) -> dict[str, Handler]:
+    return {
+        **dict.fromkeys(("claim.made", "booking.confirmed", "service_request.accepted"), matching.on_half_made),
+        **dict.fromkeys(("claim.refused", "booking.refused", "service_request.refused"), matching.on_half_refused),
     }

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
 from matching import api, consumers
 from matching.config import Settings
-from matching.repository import MongoIndexStore, MongoProposalRepository
-from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
+from matching.engine import Index
+from matching.feed import IndexFeed
+from matching.repository import ProposalRepository
+from matching.service import Matching
+from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
 from shared.events import MATCHING_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC
 from shared.outbox import ensure_outbox_index
 
@@ -19,21 +24,37 @@ from shared.outbox import ensure_outbox_index
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
     proposal_docs = infra.db["proposals"]
     await ensure_outbox_index(proposal_docs)
-    for key in ("need_id", "need_organization_id", "resource_organization_id"):
+    for key in ("need_id", "need_organization_id", "resource_organization_id", "status"):
         await proposal_docs.create_index(key)
     relay = outbox_relay(infra, [proposal_docs], MATCHING_TOPIC)
-    app.state.proposals = proposals = MongoProposalRepository(proposal_docs, on_events=relay.wake)
-    store = MongoIndexStore(infra.db)
-    index = await store.load()
-    handlers = consumers.handlers(
-        index=index,
-        store=store,
-        proposals=proposals,
+    proposals = ProposalRepository(proposal_docs, on_events=relay.wake)
+    index = Index(max_per_day=settings.max_proposals_per_day)
+    app.state.matching = matching = Matching(
+        index,
+        proposals,
         per_need=settings.proposals_per_need,
         per_supply=settings.proposals_per_supply,
+        ttl=timedelta(hours=settings.proposal_ttl_hours),
+        top=settings.rematch_top,
     )
-    async with background(relay.run(), event_consumer(infra, handlers).run()):
+    topics = [settings.topic(NEEDS_TOPIC), settings.topic(RESOURCES_TOPIC)]
+    app.state.feed = feed = IndexFeed(settings, topics, consumers.index_handlers(matching), matching.go_live)
+    async with background(
+        relay.run(),
+        feed.run(),
+        event_consumer(infra, consumers.saga_handlers(matching)).run(),
+        sweeping(matching.sweep, settings.sweep_seconds),
+        rematching(matching, settings.rematch_seconds),
+    ):
         yield
+
+
+async def rematching(matching: Matching, every: float) -> None:
+    """The city-wide rematch, every `every` seconds once the index is current."""
+    while True:
+        await asyncio.sleep(every)
+        if matching.live:
+            await matching.rematch()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

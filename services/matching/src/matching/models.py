@@ -1,54 +1,24 @@
-"""Matching's domain: open needs, available supply, and scored proposals with their reasons."""
+"""Matching's proposals and their lifecycle: proposed, accepted by both sides (the saga runs:
+a claim on the need, a booking or request of the supply), then confirmed or failed; or
+declined, or expired unanswered."""
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from shared.errors import Conflict
 from shared.events import Reason
-from shared.repository import Aggregate
-from shared.taxonomy import Category
+from shared.repository import Versioned
 
-# Area codes nest: 6 digits name a district, 9 a street or town, 12 a community or village.
-_PROXIMITY = ((12, 1.0, "same community"), (9, 0.6, "same street"), (6, 0.3, "same district"))
-PROXIMITY_WEIGHT, CAPACITY_WEIGHT = 0.6, 0.4
 _PROPOSAL_IDS = uuid.UUID("6f1d9c1e-3b0a-4c55-9d3e-2a1f6c7b8e90")
 
 
-class OpenNeed(BaseModel):
-    id: str
-    organization_id: str
-    category: Category
-    area_code: str
-    quantity: int
-
-
-class Supply(BaseModel):
-    id: str
-    organization_id: str
-    category: Category
-    area_code: str
-    capacity: int
-
-
-class ProposalStatus(StrEnum):
-    PROPOSED = "proposed"
-
-
-class Proposal(Aggregate):
-    need_id: str
-    need_organization_id: str
-    resource_id: str
-    resource_organization_id: str
-    score: float
-    reasons: list[Reason]
-    status: ProposalStatus = ProposalStatus.PROPOSED
-    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+def now() -> datetime:
+    return datetime.now(UTC)
 
 
 def proposal_id(need_id: str, resource_id: str) -> str:
@@ -56,50 +26,58 @@ def proposal_id(need_id: str, resource_id: str) -> str:
     return uuid.uuid5(_PROPOSAL_IDS, f"{need_id}:{resource_id}").hex
 
 
-def proximity(a: str, b: str) -> float:
-    return next((value for digits, value, _ in _PROXIMITY if a[:digits] == b[:digits]), 0.0)
+class ProposalStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"  # by both sides: the claim and the booking or request are being made
+    CONFIRMED = "confirmed"  # both made
+    FAILED = "failed"  # one was refused; the other undone
+    DECLINED = "declined"
+    EXPIRED = "expired"
 
 
-def score(need: OpenNeed, supply: Supply) -> tuple[float, list[Reason]]:
-    """How well a supply item fits a need of its category, and why."""
-    reasons = [
-        Reason(name="proximity", weight=PROXIMITY_WEIGHT, value=proximity(need.area_code, supply.area_code)),
-        Reason(name="capacity_fit", weight=CAPACITY_WEIGHT, value=min(1.0, supply.capacity / need.quantity)),
-    ]
-    return round(sum(r.weight * r.value for r in reasons), 4), reasons
+OPEN = frozenset({ProposalStatus.PROPOSED})
+ENDED = frozenset({ProposalStatus.CONFIRMED, ProposalStatus.FAILED, ProposalStatus.DECLINED, ProposalStatus.EXPIRED})
 
 
-def propose(need: OpenNeed, supply: Supply) -> Proposal:
-    total, reasons = score(need, supply)
-    return Proposal(
-        id=proposal_id(need.id, supply.id),
-        need_id=need.id,
-        need_organization_id=need.organization_id,
-        resource_id=supply.id,
-        resource_organization_id=supply.organization_id,
-        score=total,
-        reasons=reasons,
-    )
+class Proposal(Versioned):
+    need_id: str
+    need_organization_id: str
+    resource_id: str
+    resource_organization_id: str
+    score: float
+    reasons: list[Reason]
+    quantity: int = 1
+    starts_at: datetime | None = None  # the need's time
+    ends_at: datetime | None = None
+    status: ProposalStatus = ProposalStatus.PROPOSED
+    need_accepted: bool = False
+    supply_accepted: bool = False
+    claim_made: bool = False
+    supply_made: bool = False  # the booking or service request
+    reason: str | None = None
+    created_at: datetime = Field(default_factory=now)
+    expires_at: datetime | None = None
+    decided_at: datetime | None = None
 
+    def side_of(self, organization_id: str) -> str | None:
+        if organization_id == self.need_organization_id:
+            return "need"
+        if organization_id == self.resource_organization_id:
+            return "supply"
+        return None
 
-@dataclass
-class MatchIndex:
-    """Open needs and supply by category, in memory; rebuilt at start from matching's database."""
+    def accept(self, side: str) -> bool:
+        """Records one side's acceptance; True when that makes both."""
+        if self.status is not ProposalStatus.PROPOSED:
+            raise Conflict(f"the proposal is {self.status.value}", status=self.status.value)
+        if side == "need":
+            self.need_accepted = True
+        else:
+            self.supply_accepted = True
+        if self.need_accepted and self.supply_accepted:
+            self.status, self.decided_at = ProposalStatus.ACCEPTED, now()
+            return True
+        return False
 
-    needs: dict[Category, dict[str, OpenNeed]] = field(default_factory=lambda: defaultdict(dict))
-    supply: dict[Category, dict[str, Supply]] = field(default_factory=lambda: defaultdict(dict))
-
-    def add_need(self, need: OpenNeed) -> None:
-        self.needs[need.category][need.id] = need
-
-    def add_supply(self, supply: Supply) -> None:
-        self.supply[supply.category][supply.id] = supply
-
-    def best_supply_for(self, need: OpenNeed, limit: int) -> list[Proposal]:
-        """Proposes a supply item to an organisation other than the one in need."""
-        candidates = (s for s in self.supply[need.category].values() if s.organization_id != need.organization_id)
-        return sorted((propose(need, s) for s in candidates), key=lambda p: -p.score)[:limit]
-
-    def best_needs_for(self, supply: Supply, limit: int) -> list[Proposal]:
-        candidates = (n for n in self.needs[supply.category].values() if n.organization_id != supply.organization_id)
-        return sorted((propose(n, supply) for n in candidates), key=lambda p: -p.score)[:limit]
+    def end(self, status: ProposalStatus, reason: str | None = None) -> None:
+        self.status, self.reason, self.decided_at = status, reason, now()

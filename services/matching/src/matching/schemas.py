@@ -18,5 +18,15 @@ class ProposalOut(BaseModel):
     resource_organization_id: str
     score: float
     reasons: list[Reason]
+    quantity: int
+    starts_at: datetime | None
+    ends_at: datetime | None
     status: ProposalStatus
+    need_accepted: bool
+    supply_accepted: bool
+    claim_made: bool
+    supply_made: bool
+    reason: str | None
     created_at: datetime
+    expires_at: datetime | None
+    decided_at: datetime | None

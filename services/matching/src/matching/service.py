@@ -1,65 +1,347 @@
-"""Matching's use cases: keep the index current and propose as facts arrive."""
+"""Matching's use cases: keep the index current from events, propose as needs and supply
+arrive, rematch the whole city, and run accepted proposals as a saga.
+
+The saga: when both sides accept, `match.accepted` goes out; the needs service makes the
+claim (`claim.made` or `claim.refused`), the resources service the booking or request
+(`booking.confirmed`, `service_request.accepted`, or their `.refused`). Both made: the proposal
+is confirmed. One refused: it has failed, and `match.failed` tells the services to undo the
+half they made. Every step is an event on Kafka, so a service down in the middle picks it up
+when it is back; nothing ends half done."""
 
 from __future__ import annotations
 
-from matching.models import MatchIndex, OpenNeed, Proposal, Supply
-from matching.repository import IndexStore, ProposalRepository
-from shared.errors import NotFound
-from shared.events import MatchProposed, MatchProposedData, NeedPosted, ResourcePublished
+import logging
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+from matching.assign import optimal
+from matching.engine import Index, Need, Supply
+from matching.models import OPEN, Proposal, ProposalStatus, now, proposal_id
+from matching.repository import ProposalRepository
+from shared.actors import Actor, require_organization
+from shared.errors import Conflict, NotFound
+from shared.events import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingRefused,
+    BookingRequested,
+    ClaimCompleted,
+    ClaimMade,
+    ClaimRefused,
+    ClaimReleased,
+    Envelope,
+    MatchAccepted,
+    MatchAcceptedData,
+    MatchConfirmed,
+    MatchDecisionData,
+    MatchDeclined,
+    MatchExpired,
+    MatchFailed,
+    MatchProposed,
+    MatchProposedData,
+    NeedCancelled,
+    NeedExpired,
+    NeedFulfilled,
+    NeedPosted,
+    NeedUpdated,
+    ResourcePublished,
+    ResourceUpdated,
+    ResourceWithdrawn,
+    ServiceRequestAccepted,
+    ServiceRequestCancelled,
+    ServiceRequestRefused,
+)
 
 SOURCE = "/services/matching"
-_EVENT_FIELDS = set(MatchProposedData.model_fields) - {"proposal_id"}
+log = logging.getLogger(__name__)
+Decision = type[MatchDeclined | MatchExpired | MatchConfirmed | MatchFailed]
 
 
-async def on_need_posted(
-    event: NeedPosted, *, index: MatchIndex, store: IndexStore, proposals: ProposalRepository, limit: int
-) -> None:
-    """A new need gets the best supply of its category proposed at once."""
-    data = event.data
-    need = OpenNeed(
-        id=data.need_id,
-        organization_id=data.organization_id,
-        category=data.category,
-        area_code=data.area_code,
-        quantity=data.quantity,
+def decision(event_type: Decision, proposal: Proposal) -> Envelope:
+    data = MatchDecisionData(
+        proposal_id=proposal.id,
+        need_id=proposal.need_id,
+        need_organization_id=proposal.need_organization_id,
+        resource_id=proposal.resource_id,
+        resource_organization_id=proposal.resource_organization_id,
+        reason=proposal.reason,
     )
-    await store.save_need(need)
-    index.add_need(need)
-    for proposal in index.best_supply_for(need, limit):
-        await _propose(proposal, proposals)
+    return event_type(source=SOURCE, subject=proposal.id, data=data)
 
 
-async def on_resource_published(
-    event: ResourcePublished,
-    *,
-    index: MatchIndex,
-    store: IndexStore,
-    proposals: ProposalRepository,
-    limit: int,
-) -> None:
-    """New supply is proposed to the open needs it serves best."""
-    data = event.data
-    supply = Supply(
-        id=data.resource_id,
-        organization_id=data.organization_id,
-        category=data.category,
-        area_code=data.area_code,
-        capacity=data.capacity,
-    )
-    await store.save_supply(supply)
-    index.add_supply(supply)
-    for proposal in index.best_needs_for(supply, limit):
-        await _propose(proposal, proposals)
+class Matching:
+    def __init__(
+        self, index: Index, proposals: ProposalRepository, *, per_need: int, per_supply: int, ttl: timedelta, top: int
+    ) -> None:
+        self.index = index
+        self.proposals = proposals
+        self.per_need = per_need
+        self.per_supply = per_supply
+        self.ttl = ttl
+        self.top = top
+        self.live = False  # set once the index has caught up with the topics: then new facts are proposed
 
+    def go_live(self) -> None:
+        """The index has caught up with the topics: from now on, new facts are proposed."""
+        self.live = True
 
-async def _propose(proposal: Proposal, proposals: ProposalRepository) -> None:
-    data = MatchProposedData(proposal_id=proposal.id, **proposal.model_dump(include=_EVENT_FIELDS))
-    await proposals.add(proposal, [MatchProposed(source=SOURCE, subject=proposal.need_id, data=data)])
+    # --- the index, from events -------------------------------------------------------
 
+    async def on_need_posted(self, event: NeedPosted) -> None:
+        data = event.data
+        if data.lat is None or data.lon is None:
+            return  # no point to match from: the need is browsed, not proposed
+        need = Need(
+            id=data.need_id,
+            organization_id=data.organization_id,
+            category=data.category.value,
+            area_code=data.area_code,
+            lat=data.lat,
+            lon=data.lon,
+            quantity=data.quantity,
+            urgency=data.urgency,
+            posted_at=event.time,
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            visibility=data.visibility,
+        )
+        self.index.put_need(need)
+        if self.live:
+            await self.propose((need, supply, score) for supply, score in self.index.best_for_need(need, self.per_need))
 
-async def get_proposal(proposal_id: str, *, proposals: ProposalRepository) -> Proposal:
-    """One proposal, or NotFound."""
-    proposal = await proposals.get(proposal_id)
-    if proposal is None:
-        raise NotFound(f"no proposal {proposal_id!r}")
-    return proposal
+    async def on_need_changed(self, event: NeedUpdated | NeedCancelled | NeedExpired | NeedFulfilled) -> None:
+        data = event.data
+        need = self.index.needs.get(data.need_id)
+        if event.type != "need.updated" or data.status not in ("open", "partly_claimed"):
+            self.index.drop_need(data.need_id)
+        elif need is not None:
+            need.quantity, need.claimed = data.quantity, data.claimed
+            self.index.put_need(need)
+
+    async def on_claim_ended(self, event: ClaimCompleted | ClaimReleased) -> None:
+        """A supplier's record: claims it completed, and those it let go itself."""
+        data = event.data
+        if isinstance(event, ClaimCompleted):
+            self.index.suppliers.record(data.organization_id, completed=1)
+        elif event.data.reason == "released":
+            self.index.suppliers.record(data.organization_id, released=1)
+
+    async def on_resource(self, event: ResourcePublished | ResourceUpdated | ResourceWithdrawn) -> None:
+        data = event.data
+        if data.status != "published" or data.lat is None or data.lon is None:
+            self.index.drop_supply(data.resource_id)
+            return
+        supply = Supply(
+            id=data.resource_id,
+            organization_id=data.organization_id,
+            kind=data.kind,
+            category=data.category.value,
+            area_code=data.area_code,
+            lat=data.lat,
+            lon=data.lon,
+            capacity=data.capacity,
+            radius_km=data.service_radius_km or 3.0,
+            bookable_by=data.bookable_by,
+        )
+        new = data.resource_id not in self.index.supply
+        self.index.put_supply(supply)
+        if self.live and new:
+            await self.propose(
+                (need, supply, score) for need, score in self.index.best_for_supply(supply, self.per_supply)
+            )
+
+    async def on_booking(self, event: BookingRequested | BookingConfirmed | BookingCancelled) -> None:
+        data = event.data
+        venue = self.index.supply.get(data.venue_id)
+        if venue is None:
+            return
+        if isinstance(event, BookingCancelled):
+            venue.busy.pop(data.booking_id, None)
+        else:
+            venue.busy[data.booking_id] = (data.starts_at, data.ends_at)
+        self.index.changed(venue)
+
+    async def on_request(self, event: ServiceRequestAccepted | ServiceRequestCancelled) -> None:
+        data = event.data
+        supply = self.index.supply.get(data.resource_id)
+        if supply is None:
+            return
+        if isinstance(event, ServiceRequestAccepted):
+            supply.taken[data.request_id] = data.quantity
+        else:
+            supply.taken.pop(data.request_id, None)
+        self.index.changed(supply)
+
+    # --- proposing ----------------------------------------------------------------------
+
+    async def propose(self, pairs: Iterable[tuple[Need, Supply, float]]) -> int:
+        """Stores and announces proposals of (need, supply, score); a pair proposed before is
+        left as it is. Returns how many were new."""
+        made = 0
+        moment = now()
+        for need, supply, score in pairs:
+            proposal = Proposal(
+                id=proposal_id(need.id, supply.id),
+                need_id=need.id,
+                need_organization_id=need.organization_id,
+                resource_id=supply.id,
+                resource_organization_id=supply.organization_id,
+                score=round(score, 4),
+                reasons=self.index.reasons(need, supply, moment),
+                quantity=max(1, min(need.open_units, supply.units_left)),
+                starts_at=need.starts_at,
+                ends_at=need.ends_at,
+                expires_at=moment + self.ttl,
+            )
+            data = MatchProposedData(
+                proposal_id=proposal.id,
+                need_id=proposal.need_id,
+                need_organization_id=proposal.need_organization_id,
+                resource_id=proposal.resource_id,
+                resource_organization_id=proposal.resource_organization_id,
+                score=proposal.score,
+                reasons=proposal.reasons,
+                quantity=proposal.quantity,
+                expires_at=proposal.expires_at,
+            )
+            if await self.proposals.add(proposal, [MatchProposed(source=SOURCE, subject=need.id, data=data)]):
+                self.index.suppliers.record(supply.organization_id, proposed=1)
+                made += 1
+        return made
+
+    async def rematch(self) -> dict[str, float]:
+        """The city-wide assignment: the most total score over every open need and all supply;
+        the pairs it gives units to that were not proposed before are proposed now."""
+        started = now()
+        candidates = self.index.candidates(self.index.needs.values(), top=self.top, moment=started)
+        assignment = optimal(candidates)
+        pairs = assignment.pairs()
+        made = await self.propose(
+            (
+                candidates.needs[candidates.need_ix[k]],
+                candidates.supply[candidates.supply_ix[k]],
+                float(candidates.score[k]),
+            )
+            for k in pairs
+        )
+        seconds = (now() - started).total_seconds()
+        result = {"needs": len(candidates.needs), "pairs": len(candidates), "assigned": len(pairs), "proposed": made}
+        log.info("rematch", extra={"fields": {**result, "seconds": seconds}})
+        return {**result, "total_score": round(assignment.total, 2), "seconds": round(seconds, 3)}
+
+    # --- decisions: the saga ------------------------------------------------------------
+
+    async def get(self, proposal_id: str) -> Proposal:
+        proposal = await self.proposals.get(proposal_id)
+        if proposal is None:
+            raise NotFound(f"no proposal {proposal_id!r}")
+        return proposal
+
+    async def accept(self, proposal_id: str, actor: Actor) -> Proposal:
+        """One side accepts; when both have, `match.accepted` starts the saga."""
+        organization_id = require_organization(actor)
+
+        def decide(proposal: Proposal) -> list[Envelope]:
+            side = self._side(proposal, organization_id)
+            if (side == "need" and proposal.need_accepted) or (side == "supply" and proposal.supply_accepted):
+                return []  # accepted already
+            if not proposal.accept(side):
+                return []  # the other side has yet to accept
+            data = MatchAcceptedData(
+                proposal_id=proposal.id,
+                need_id=proposal.need_id,
+                need_organization_id=proposal.need_organization_id,
+                resource_id=proposal.resource_id,
+                resource_organization_id=proposal.resource_organization_id,
+                quantity=proposal.quantity,
+                starts_at=proposal.starts_at,
+                ends_at=proposal.ends_at,
+            )
+            return [MatchAccepted(source=SOURCE, subject=proposal.id, data=data)]
+
+        return await self._change(proposal_id, decide, quiet=True)
+
+    async def decline(self, proposal_id: str, actor: Actor) -> Proposal:
+        organization_id = require_organization(actor)
+
+        def decide(proposal: Proposal) -> list[Envelope]:
+            side = self._side(proposal, organization_id)
+            if proposal.status is ProposalStatus.DECLINED:
+                return []
+            if proposal.status not in OPEN:
+                raise Conflict(f"the proposal is {proposal.status.value}", status=proposal.status.value)
+            proposal.end(ProposalStatus.DECLINED, f"declined by the {side} side")
+            return [decision(MatchDeclined, proposal)]
+
+        return await self._change(proposal_id, decide)
+
+    async def on_half_made(self, event: ClaimMade | BookingConfirmed | ServiceRequestAccepted) -> None:
+        """The claim, or the booking or request, of an accepted proposal is made."""
+        if event.data.proposal_id is None:
+            return
+        half = "claim_made" if isinstance(event, ClaimMade) else "supply_made"
+
+        def decide(proposal: Proposal) -> list[Envelope]:
+            if getattr(proposal, half):
+                return []
+            setattr(proposal, half, True)
+            if proposal.status is ProposalStatus.ACCEPTED and proposal.claim_made and proposal.supply_made:
+                proposal.end(ProposalStatus.CONFIRMED)
+                return [decision(MatchConfirmed, proposal)]
+            return []
+
+        await self._change_quietly(event.data.proposal_id, decide, quiet=True)
+
+    async def on_half_refused(self, event: ClaimRefused | BookingRefused | ServiceRequestRefused) -> None:
+        """One half was refused: the proposal has failed, and the other half is undone."""
+        data = event.data
+        if data.proposal_id is None:
+            return
+
+        def decide(proposal: Proposal) -> list[Envelope]:
+            if proposal.status is not ProposalStatus.ACCEPTED:
+                return []
+            proposal.end(ProposalStatus.FAILED, data.reason)
+            return [decision(MatchFailed, proposal)]
+
+        await self._change_quietly(data.proposal_id, decide)
+
+    async def sweep(self) -> int:
+        """Expires proposals not answered by both sides in time."""
+        moment, expired = now(), 0
+        for proposal in await self.proposals.open():
+            if proposal.expires_at is not None and proposal.expires_at < moment:
+
+                def decide(p: Proposal) -> list[Envelope]:
+                    if p.status not in OPEN:
+                        return []
+                    p.end(ProposalStatus.EXPIRED, "not answered in time")
+                    return [decision(MatchExpired, p)]
+
+                await self._change_quietly(proposal.id, decide)
+                expired += 1
+        return expired
+
+    # --- helpers ------------------------------------------------------------------------
+
+    @staticmethod
+    def _side(proposal: Proposal, organization_id: str) -> str:
+        side = proposal.side_of(organization_id)
+        if side is None:
+            raise NotFound(f"no proposal {proposal.id!r}")  # not theirs: not shown to them
+        return side
+
+    async def _change(
+        self, proposal_id: str, decide: Callable[[Proposal], list[Envelope]], *, quiet: bool = False
+    ) -> Proposal:
+        proposal, _ = await self.proposals.change(proposal_id, decide, quiet=quiet)
+        return proposal
+
+    async def _change_quietly(
+        self, proposal_id: str, decide: Callable[[Proposal], list[Envelope]], *, quiet: bool = False
+    ) -> None:
+        """A change an event asks for: a proposal this service does not know is logged, not retried."""
+        try:
+            await self._change(proposal_id, decide, quiet=quiet)
+        except NotFound:
+            log.warning("no such proposal", extra={"fields": {"proposal_id": proposal_id}})

@@ -11,4 +11,5 @@ def handlers(*, organizations: KnownOrganizations, needs: Needs) -> dict[str, Ha
     return {
         "organization.registered": Idempotent(organizations.on_registered),
         "match.accepted": needs.on_match_accepted,
+        "match.failed": needs.on_match_failed,
     }

@@ -27,6 +27,7 @@ from shared.events import (
     ClaimReleasedData,
     Envelope,
     MatchAccepted,
+    MatchFailed,
     NeedCancelled,
     NeedChangeData,
     NeedExpired,
@@ -244,6 +245,20 @@ class Needs:
                 data=ClaimRefusedData(proposal_id=data.proposal_id, need_id=data.need_id, reason=refusal.message),
             )
             await self.repo.announce(refused)
+
+    async def on_match_failed(self, event: MatchFailed) -> None:
+        """The supply half of an accepted proposal was refused: the claim made for it is released."""
+        data = event.data
+
+        def decide(need: Need) -> list[Envelope]:
+            held = [c for c in need.claims if c.proposal_id == data.proposal_id and c.status in ACTIVE]
+            ended = [self._end(need, claim, ClaimStatus.RELEASED, "match_failed") for claim in held]
+            return [*ended, self._updated(NeedUpdated, need)] if ended else []
+
+        try:
+            await self._change(data.need_id, decide)
+        except NotFound:
+            return  # a need this service never had: nothing was claimed
 
     async def _change(self, need_id: str, decide: Callable[[Need], Sequence[Envelope]]) -> Need:
         need, _ = await self.repo.change(need_id, decide, cached=self.view.needs.get(need_id))

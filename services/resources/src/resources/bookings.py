@@ -43,6 +43,7 @@ from shared.events import (
     BookingRequested,
     Envelope,
     MatchAccepted,
+    MatchFailed,
 )
 from shared.ids import entity_id, new_id
 from shared.known_organizations import OrganizationLookup
@@ -349,6 +350,12 @@ class Bookings:
                 proposal_id=data.proposal_id, venue_id=venue.id, need_id=data.need_id, reason=exc.message
             )
             await self.announcements.announce(BookingRefused(source=SOURCE, subject=venue.id, data=refused))
+
+    async def on_match_failed(self, event: MatchFailed) -> None:
+        """The claim half of an accepted proposal was refused: the booking made for it is cancelled."""
+        booking_id = proposal_booking_id(event.data.proposal_id)
+        if booking_id in self.view.bookings or await self.repo.get(booking_id) is not None:
+            await self._end_quietly(booking_id, BookingStatus.CANCELLED, "match_failed")
 
     def ical(self, venue: Resource, bookings: list[Booking], actor: Actor | None) -> bytes:
         """The venue's calendar as an iCalendar feed: one event per booking, tentative while it waits

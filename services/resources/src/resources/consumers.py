@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from resources.bookings import Bookings
 from resources.requests import ServiceRequests
-from shared.events import MatchAccepted
+from shared.events import MatchAccepted, MatchFailed
 from shared.kafka import Handler, Idempotent
 from shared.known_organizations import KnownOrganizations
 
@@ -15,7 +15,13 @@ def handlers(*, organizations: KnownOrganizations, bookings: Bookings, requests:
         await bookings.on_match_accepted(event)
         await requests.on_match_accepted(event)
 
+    async def on_match_failed(event: MatchFailed) -> None:
+        """The other half of an accepted match was refused: what was made for it is undone."""
+        await bookings.on_match_failed(event)
+        await requests.on_match_failed(event)
+
     return {
         "organization.registered": Idempotent(organizations.on_registered),
         "match.accepted": on_match_accepted,
+        "match.failed": on_match_failed,
     }

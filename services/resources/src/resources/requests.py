@@ -26,6 +26,7 @@ from shared.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessa
 from shared.events import (
     Envelope,
     MatchAccepted,
+    MatchFailed,
     ResourceUpdated,
     ServiceRequestAccepted,
     ServiceRequestCancelled,
@@ -178,6 +179,23 @@ class ServiceRequests:
             return [announce_resource(ResourceUpdated, resource)]
 
         await self.resources.change(request.resource_id, give_back)
+
+    async def on_match_failed(self, event: MatchFailed) -> None:
+        """The claim half of an accepted proposal was refused: the request made for it is
+        cancelled and its capacity given back."""
+        request = await self.repo.get(entity_id("service_request", event.data.proposal_id))
+        if request is None or request.status is not RequestStatus.ACCEPTED:
+            return
+
+        def cancel(r: ServiceRequest) -> list[Envelope]:
+            if r.status is not RequestStatus.ACCEPTED:
+                return []
+            r.decide(RequestStatus.CANCELLED, "match_failed")
+            return [announce(r)]
+
+        cancelled, events = await self.repo.change(request.id, cancel)
+        if events:
+            await self._give_back(cancelled)
 
     async def on_match_accepted(self, event: MatchAccepted) -> None:
         """An accepted match with a service or lendable is a request accepted at once, for the

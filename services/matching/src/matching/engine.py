@@ -1,0 +1,386 @@
+"""The matching engine: what matching knows of open needs and supply, which pairs are feasible,
+how well each fits and why, and the assignment of supply to needs.
+
+Everything here is in memory and without I/O. Supply is kept per category in a `Table` of numpy
+arrays with a grid of cells about 5 km wide; a need's candidates come from the cells within
+reach of it, never from all pairs. Scores are computed for a block of needs against their
+candidates at once.
+
+A pair is feasible when it shares a category, the need lies within the supplier's service
+radius, the supplier has capacity left, it is another organisation that has not been proposed
+more than `max_per_day` times today, the need's visibility lets it see the need, the venue's
+booking rules let the need's organisation book it, and (a venue) it is free at the need's time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from numpy.typing import NDArray
+
+from shared.events import Reason
+
+CELL = 0.05  # degrees: about 5.5 km north-south, 5 km east-west at Fuzhou's latitude
+KM_PER_DEGREE = 111.2
+DEFAULT_RADIUS_KM = 5.0  # a supplier that names no service radius (a venue: how far people go)
+URGENCY = {"low": 0.25, "normal": 0.5, "high": 0.75, "urgent": 1.0}
+WEIGHTS = {
+    "distance": 0.35,  # 1 at the supplier's door, 0 at the edge of its service radius
+    "neighbourhood": 0.15,  # 1 same community, 0.6 same street, 0.3 same district (近邻合伙人)
+    "urgency": 0.15,
+    "age": 0.10,  # a need waiting 14 days or more counts fully
+    "reliability": 0.15,  # the supplier's completed claims against its released ones
+    "fairness": 0.10,  # 1 for a supplier not proposed today, 0 at `max_per_day`
+}
+AGE_DAYS = 14.0
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Need:
+    id: str
+    organization_id: str
+    category: str
+    area_code: str
+    lat: float
+    lon: float
+    quantity: int
+    claimed: int = 0
+    urgency: str = "normal"
+    posted_at: datetime = field(default_factory=now)
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    visibility: str = "public"
+
+    @property
+    def open_units(self) -> int:
+        return max(0, self.quantity - self.claimed)
+
+
+@dataclass(slots=True)
+class Supply:
+    id: str
+    organization_id: str
+    kind: str  # venue, lendable, service
+    category: str
+    area_code: str
+    lat: float
+    lon: float
+    capacity: int
+    radius_km: float = DEFAULT_RADIUS_KM
+    bookable_by: str = "anyone"
+    taken: dict[str, int] = field(default_factory=dict)  # units of accepted requests, by request
+    busy: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)  # a venue's bookings, by booking
+
+    @property
+    def units_left(self) -> int:
+        return max(0, self.capacity - sum(self.taken.values()))
+
+    def free(self, start: datetime | None, end: datetime | None) -> bool:
+        if self.kind != "venue" or start is None or end is None:
+            return True
+        return not any(s < end and start < e for s, e in self.busy.values())
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / CELL), math.floor(lon / CELL)
+
+
+def _code(area_code: str, digits: int) -> int:
+    return int(area_code[:digits].ljust(digits, "0"))
+
+
+class Table:
+    """One category's supply as arrays, with the grid of cells that holds each item."""
+
+    def __init__(self, items: list[Supply], suppliers: Suppliers) -> None:
+        self.items = items
+        self.lat = np.array([s.lat for s in items], dtype=np.float64)
+        self.lon = np.array([s.lon for s in items], dtype=np.float64)
+        self.radius = np.array([s.radius_km for s in items], dtype=np.float64)
+        self.community = np.array([_code(s.area_code, 12) for s in items], dtype=np.int64)
+        self.street = self.community // 1000
+        self.district = self.street // 1000
+        self.org = np.array([suppliers.number(s.organization_id) for s in items], dtype=np.int64)
+        self.units = np.array([s.units_left for s in items], dtype=np.int64)
+        self.venue = np.array([s.kind == "venue" for s in items], dtype=bool)
+        self.area_only = np.array([s.bookable_by == "area" for s in items], dtype=bool)
+        self.reach = float(self.radius.max()) if items else 0.0
+        cells: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
+        for i, s in enumerate(items):
+            cells[_cell(s.lat, s.lon)].append(i)
+        self.cells = {c: np.array(ix, dtype=np.int64) for c, ix in cells.items()}
+
+    def near(self, lat: float, lon: float) -> NDArray[np.int64]:
+        """Positions of the items in the cells within the widest radius of the point."""
+        reach_lat = math.ceil(self.reach / (KM_PER_DEGREE * CELL))
+        reach_lon = math.ceil(self.reach / (KM_PER_DEGREE * math.cos(math.radians(lat)) * CELL))
+        ci, cj = _cell(lat, lon)
+        found = [
+            ix
+            for i in range(ci - reach_lat, ci + reach_lat + 1)
+            for j in range(cj - reach_lon, cj + reach_lon + 1)
+            if (ix := self.cells.get((i, j))) is not None
+        ]
+        return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+
+
+class Suppliers:
+    """What matching learns of supplying organisations, by number: their record (completed and
+    released claims) and how often they were proposed today, as arrays for scoring blocks."""
+
+    def __init__(self, max_per_day: int) -> None:
+        self.max_per_day = max_per_day
+        self.numbers: dict[str, int] = {}
+        self.completed = np.zeros(1024, dtype=np.int64)
+        self.released = np.zeros(1024, dtype=np.int64)
+        self.proposed = np.zeros(1024, dtype=np.int64)  # today's
+        self.day = now().date()
+
+    def number(self, organization_id: str) -> int:
+        found = self.numbers.get(organization_id)
+        if found is None:
+            found = self.numbers[organization_id] = len(self.numbers)
+            if found == len(self.proposed):
+                grow = np.zeros(len(self.proposed), dtype=np.int64)
+                self.completed, self.released, self.proposed = (
+                    np.concatenate([a, grow]) for a in (self.completed, self.released, self.proposed)
+                )
+        return found
+
+    def reliability(self, numbers: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Completed claims over completed and released ones, starting from an even 1 in 2."""
+        done, dropped = self.completed[numbers], self.released[numbers]
+        result: NDArray[np.float64] = (done + 1) / (done + dropped + 2)
+        return result
+
+    def fairness(self, numbers: NDArray[np.int64]) -> NDArray[np.float64]:
+        """1 for a supplier not proposed today, 0 once proposed `max_per_day` times."""
+        self._roll()
+        result: NDArray[np.float64] = np.maximum(0.0, 1 - self.proposed[numbers] / self.max_per_day)
+        return result
+
+    def record(self, organization_id: str, *, proposed: int = 0, completed: int = 0, released: int = 0) -> None:
+        self._roll()
+        number = self.number(organization_id)
+        self.proposed[number] += proposed
+        self.completed[number] += completed
+        self.released[number] += released
+
+    def _roll(self) -> None:
+        if (today := now().date()) != self.day:
+            self.day = today
+            self.proposed[:] = 0
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Feasible pairs as parallel arrays: need position, supply position (in `supply`), score."""
+
+    needs: list[Need]
+    supply: list[Supply]
+    need_ix: NDArray[np.int64]
+    supply_ix: NDArray[np.int64]
+    score: NDArray[np.float64]
+
+    def __len__(self) -> int:
+        return len(self.score)
+
+
+class Index:
+    """Open needs and available supply, as events tell of them."""
+
+    def __init__(self, *, max_per_day: int = 20) -> None:
+        self.needs: dict[str, Need] = {}
+        self.supply: dict[str, Supply] = {}
+        self.suppliers = Suppliers(max_per_day)
+        self.areas: dict[str, str] = {}  # organisation → area code
+        self._tables: dict[str, Table] = {}
+        self._stale: set[str] = set()
+
+    # --- keeping current ------------------------------------------------------------
+
+    def put_need(self, need: Need) -> None:
+        if need.open_units > 0:
+            self.needs[need.id] = need
+        else:
+            self.needs.pop(need.id, None)
+
+    def drop_need(self, need_id: str) -> None:
+        self.needs.pop(need_id, None)
+
+    def put_supply(self, supply: Supply) -> None:
+        old = self.supply.get(supply.id)
+        if old is not None:
+            supply.taken, supply.busy = old.taken, old.busy
+            self._stale.add(old.category)
+        self.supply[supply.id] = supply
+        self._stale.add(supply.category)
+
+    def drop_supply(self, supply_id: str) -> None:
+        gone = self.supply.pop(supply_id, None)
+        if gone is not None:
+            self._stale.add(gone.category)
+
+    def changed(self, supply: Supply) -> None:
+        """Its capacity or calendar changed: its category's table is rebuilt when next used."""
+        self._stale.add(supply.category)
+
+    def table(self, category: str) -> Table:
+        if category in self._stale or category not in self._tables:
+            items = [s for s in self.supply.values() if s.category == category]
+            self._tables[category] = Table(items, self.suppliers)
+            self._stale.discard(category)
+        return self._tables[category]
+
+    # --- feasibility and score ----------------------------------------------------------
+
+    def candidates(self, needs: Iterable[Need], *, top: int | None, moment: datetime | None = None) -> Candidates:
+        """The feasible pairs of these needs, scored; with `top`, only each need's `top` best.
+        Needs sharing a category and a cell are scored against their candidates as one block."""
+        moment = moment or now()
+        needs = [n for n in needs if n.open_units > 0]
+        groups: defaultdict[tuple[str, tuple[int, int]], list[int]] = defaultdict(list)
+        for i, n in enumerate(needs):
+            groups[n.category, _cell(n.lat, n.lon)].append(i)
+        supply: list[Supply] = []
+        offsets: dict[str, int] = {}
+        parts: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]] = []
+        for (category, _), members in groups.items():
+            table = self.table(category)
+            if category not in offsets:
+                offsets[category] = len(supply)
+                supply.extend(table.items)
+            first = needs[members[0]]
+            near = table.near(first.lat, first.lon)
+            if len(near) == 0:
+                continue
+            block = [needs[i] for i in members]
+            scores = self._score_block(block, table, near, moment)
+            rows, cols = self._keep(scores, top)
+            if len(rows):
+                need_ix = np.asarray(members, dtype=np.int64)[rows]
+                parts.append((need_ix, near[cols] + offsets[category], scores[rows, cols]))
+        if not parts:
+            empty = np.empty(0, dtype=np.int64)
+            return Candidates(needs, supply, empty, empty, np.empty(0))
+        need_ix, supply_ix, score = (np.concatenate(p) for p in zip(*parts, strict=True))
+        booked = np.array([bool(s.busy) for s in supply], dtype=bool)[supply_ix]  # venues with bookings
+        keep = np.ones(len(score), dtype=bool)
+        for k in np.nonzero(booked)[0]:
+            need = needs[need_ix[k]]
+            keep[k] = supply[supply_ix[k]].free(need.starts_at, need.ends_at)
+        return Candidates(needs, supply, need_ix[keep], supply_ix[keep], score[keep])
+
+    @staticmethod
+    def _keep(scores: NDArray[np.float64], top: int | None) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """(row, column) of the feasible entries, or of each row's `top` best of them."""
+        if top is not None and scores.shape[1] > top:
+            best = np.argpartition(-scores, top - 1, axis=1)[:, :top]
+            rows = np.repeat(np.arange(scores.shape[0]), top)
+            cols = best.ravel()
+            feasible = scores[rows, cols] > -np.inf
+            return rows[feasible], cols[feasible]
+        rows, cols = np.nonzero(scores > -np.inf)
+        return rows.astype(np.int64), cols.astype(np.int64)
+
+    def _score_block(
+        self, block: list[Need], table: Table, near: NDArray[np.int64], moment: datetime
+    ) -> NDArray[np.float64]:
+        """Scores of each need of the block (rows) against each nearby item (columns); -inf
+        where the pair is not feasible."""
+        lat = np.array([n.lat for n in block])[:, None]
+        lon = np.array([n.lon for n in block])[:, None]
+        km = distance_km(lat, lon, table.lat[near][None, :], table.lon[near][None, :])
+        radius = table.radius[near][None, :]
+        community = np.array([_code(n.area_code, 12) for n in block], dtype=np.int64)[:, None]
+        street, district = community // 1000, community // 1_000_000
+        same_community = community == table.community[near][None, :]
+        same_street = street == table.street[near][None, :]
+        neighbourhood = np.where(
+            same_community, 1.0, np.where(same_street, 0.6, np.where(district == table.district[near][None, :], 0.3, 0))
+        )
+        orgs = table.org[near]
+        fairness = self.suppliers.fairness(orgs)
+        need_terms = np.array(
+            [WEIGHTS["urgency"] * URGENCY.get(n.urgency, 0.5) + WEIGHTS["age"] * age(n, moment) for n in block]
+        )[:, None]
+        score = (
+            WEIGHTS["distance"] * (1 - km / radius)
+            + WEIGHTS["neighbourhood"] * neighbourhood
+            + need_terms
+            + (WEIGHTS["reliability"] * self.suppliers.reliability(orgs) + WEIGHTS["fairness"] * fairness)[None, :]
+        )
+        own = np.array([self.suppliers.numbers.get(n.organization_id, -1) for n in block])[:, None]
+        visibility = np.array([n.visibility for n in block])[:, None]
+        feasible = (
+            (km <= radius)
+            & (table.units[near] > 0)[None, :]
+            & (fairness > 0)[None, :]
+            & (own != orgs[None, :])
+            & ((visibility == "public") | ((visibility == "area") & same_street) | same_community)
+            & (~table.area_only[near][None, :] | same_community)
+        )
+        return np.where(feasible, score, -np.inf)
+
+    def best_for_need(self, need: Need, limit: int) -> list[tuple[Supply, float]]:
+        """The need's `limit` best feasible supply items, best first."""
+        found = self.candidates([need], top=limit)
+        order = np.argsort(-found.score)
+        return [(found.supply[found.supply_ix[k]], float(found.score[k])) for k in order]
+
+    def best_for_supply(self, supply: Supply, limit: int) -> list[tuple[Need, float]]:
+        """The open needs a supply item serves best, best first: those of its category within
+        its reach, each scored against the item's whole table (feasibility included)."""
+        reach = supply.radius_km / KM_PER_DEGREE
+        close = [
+            n
+            for n in self.needs.values()
+            if n.category == supply.category
+            and abs(n.lat - supply.lat) <= reach
+            and abs(n.lon - supply.lon) <= 2 * reach
+        ]
+        found = self.candidates(close, top=None)
+        mine = np.nonzero(np.array([found.supply[j].id == supply.id for j in found.supply_ix], dtype=bool))[0]
+        order = mine[np.argsort(-found.score[mine])][:limit]
+        return [(found.needs[found.need_ix[k]], float(found.score[k])) for k in order]
+
+    def reasons(self, need: Need, supply: Supply, moment: datetime | None = None) -> list[Reason]:
+        """Why a pair scores what it does: each term with its weight and value ("why this match")."""
+        moment = moment or now()
+        km = float(distance_km(need.lat, need.lon, supply.lat, supply.lon))
+        number = self.suppliers.number(supply.organization_id)
+        values = {
+            "distance": max(0.0, 1 - km / supply.radius_km),
+            "neighbourhood": neighbourhood(need.area_code, supply.area_code),
+            "urgency": URGENCY.get(need.urgency, 0.5),
+            "age": age(need, moment),
+            "reliability": float(self.suppliers.reliability(np.array([number]))[0]),
+            "fairness": float(self.suppliers.fairness(np.array([number]))[0]),
+        }
+        return [Reason(name=name, weight=WEIGHTS[name], value=round(value, 4)) for name, value in values.items()]
+
+
+def distance_km(lat1: object, lon1: object, lat2: object, lon2: object) -> NDArray[np.float64]:
+    """Distance on the plane tangent at the first point: within 0.1% up to 50 km."""
+    la1, lo1, la2, lo2 = (np.asarray(v, dtype=np.float64) for v in (lat1, lon1, lat2, lon2))
+    dy = (la2 - la1) * KM_PER_DEGREE
+    dx = (lo2 - lo1) * KM_PER_DEGREE * np.cos(np.radians(la1))
+    result: NDArray[np.float64] = np.hypot(dx, dy)
+    return result
+
+
+def neighbourhood(a: str, b: str) -> float:
+    return 1.0 if a[:12] == b[:12] else 0.6 if a[:9] == b[:9] else 0.3 if a[:6] == b[:6] else 0.0
+
+
+def age(need: Need, moment: datetime) -> float:
+    return min(1.0, max(0.0, (moment - need.posted_at) / timedelta(days=AGE_DAYS)))
