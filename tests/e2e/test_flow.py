@@ -57,7 +57,7 @@ class TestThePartnerApi:
     ) -> None:
         api = PlatformApi(stack, http)
         mine = await api.register_organization("晋安区鼓山镇党委", "350111001001", kind="party_committee")
-        other = await api.register_organization("晋安区岳峰镇党委", "350111002001", kind="party_committee")
+        other = await api.register_organization("晋安区某社区党委", "350111001002", kind="party_committee")
         key = await api.issue_key(mine, ["read"])
         url = stack.url("gateway") + "/api/v1/proposals"
 
@@ -66,7 +66,7 @@ class TestThePartnerApi:
         foreign = await http.get(url, params={"organization_id": other}, headers=key)
         assert foreign.status_code == 403 and "own organization" in foreign.json()["error"]["message"]
         need_id = await api.post_need(mine, "sports", "350111001001")
-        await api.share_resource(other, "sports", "350111002001")
+        await api.share_resource(other, "sports", "350111001002")
         [proposal] = await api.proposals_for(need_id)
         own = (await http.get(url, params={"organization_id": mine}, headers=key)).json()["items"]
         assert proposal["id"] in {p["proposal"]["id"] for p in own}

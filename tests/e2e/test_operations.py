@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from shared.events import MATCHING_TOPIC, NEEDS_TOPIC
-from shared.testing import SERVICES, PlatformApi, TestStack, acting, organization, read_topic
+from shared.testing import SERVICES, PlatformApi, TestStack, acting, organization, point_of, read_topic
 
 pytestmark = pytest.mark.stack
 
@@ -37,6 +37,7 @@ async def test_a_correlation_id_travels_from_a_request_through_kafka_to_the_next
         "category": "culture",
         "area_code": "350104001001",
         "quantity": 5,
+        **dict(zip(("lat", "lon"), point_of("350104001001"), strict=True)),
     }
 
     response = await http.post(

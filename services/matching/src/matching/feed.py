@@ -5,16 +5,18 @@ proposed as they arrive."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from pydantic import ValidationError
 
 from shared.config import ServiceSettings
 from shared.events import parse_event
+from shared.logs import correlation_id
 
 log = logging.getLogger(__name__)
 Apply = Callable[[Any], Awaitable[None]]
@@ -37,19 +39,18 @@ class IndexFeed:
 
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
+            *self.topics,
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
             client_id=f"{self.settings.service_name}-index",
+            group_id=None,  # every partition, from its beginning, nothing committed
             enable_auto_commit=False,
             auto_offset_reset="earliest",
         )
         await consumer.start()
         try:
-            partitions = [
-                TopicPartition(topic, p)
-                for topic in self.topics
-                for p in sorted(consumer.partitions_for_topic(topic) or ())
-            ]
-            consumer.assign(partitions)
+            while not consumer.assignment():  # noqa: ASYNC110  # aiokafka assigns once it has the metadata; no event says so
+                await asyncio.sleep(0.05)
+            partitions = sorted(consumer.assignment())
             await consumer.seek_to_beginning(*partitions)
             ends = await consumer.end_offsets(partitions)
             started = time.perf_counter()
@@ -60,7 +61,7 @@ class IndexFeed:
                 batches = await consumer.getmany(timeout_ms=500, max_records=2000)
                 for tp, records in batches.items():
                     for record in records:
-                        await self._apply(record.value or b"")
+                        await self._apply(record)
                     if tp in behind and records[-1].offset + 1 >= ends[tp]:
                         behind.discard(tp)
                         if not behind:
@@ -75,16 +76,20 @@ class IndexFeed:
         )
         self.on_caught_up()
 
-    async def _apply(self, value: bytes) -> None:
+    async def _apply(self, record: ConsumerRecord[bytes, bytes]) -> None:
         try:
-            event = parse_event(value)
+            event = parse_event(record.value or b"")
         except ValidationError:
             return  # the services' own consumers dead-letter it
         handler = self.handlers.get(event.type)
         if handler is None:
             return
         self.events += 1
+        sent_id = dict(record.headers or ()).get("correlation_id")
+        token = correlation_id.set(sent_id.decode() if sent_id else None)  # proposals carry it on
         try:
             await handler(event)
         except Exception:
             log.exception("index update failed", extra={"fields": {"event_id": event.id, "type": event.type}})
+        finally:
+            correlation_id.reset(token)
