@@ -19,16 +19,35 @@ Prints a table, then one JSON line.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import resource
+import tempfile
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pymongo import AsyncMongoClient
 
 from matching.assign import greedy, optimal
 from matching.engine import Index, Need, Supply
 from shared.benchmarking import percentile, print_table
+from shared.events import (
+    MATCHING_TOPIC,
+    NEEDS_TOPIC,
+    RESOURCES_TOPIC,
+    NeedPosted,
+    NeedPostedData,
+    ResourceData,
+    ResourcePublished,
+)
 from shared.ids import entity_id
+from shared.kafka import encode
 from shared.synthetic import (
     NEEDS_POSTED,
     SERVICES_SHARED,
@@ -38,6 +57,7 @@ from shared.synthetic import (
     generate_needs,
     generate_supply,
 )
+from shared.testing import ServiceProcess, ensure_infra, free_port
 
 VENUE_UNITS = 4  # the needs a venue takes in one round of matching (its time is shared out)
 
@@ -142,6 +162,119 @@ def run_scale(scale: float, top: int) -> dict[str, Any]:
     }
 
 
+def supply_event(spec: Any, number: int) -> ResourcePublished:
+    body = spec.body
+    data = ResourceData(
+        resource_id=f"{number:032x}",
+        organization_id=entity_id("organization", spec.organization_code),
+        kind=body["kind"],
+        name=body["name"],
+        category=body["category"],
+        area_code=body["area_code"],
+        capacity=VENUE_UNITS if body["kind"] == "venue" else body["capacity"],
+        lat=body["lat"],
+        lon=body["lon"],
+        service_radius_km=body.get("service_radius_km") or 3.0,
+        bookable_by=body.get("bookable_by", "anyone"),
+    )
+    return ResourcePublished(source="/bench", subject=data.resource_id, data=data)
+
+
+def need_event(spec: Any, number: int) -> NeedPosted:
+    body = spec.body
+    data = NeedPostedData(
+        need_id=f"{number:032x}",
+        organization_id=entity_id("organization", spec.organization_code),
+        title=body["title"],
+        category=body["category"],
+        area_code=body["area_code"],
+        quantity=body["quantity"],
+        urgency=body["urgency"],
+        starts_at=body["starts_at"],
+        ends_at=body["ends_at"],
+        lat=body["lat"],
+        lon=body["lon"],
+    )
+    return NeedPosted(source="/bench", subject=data.need_id, data=data)
+
+
+async def end_to_end(rate: int, seconds: int) -> dict[str, Any]:
+    """A matching service of its own on the local stack, fed the 1x city's supply on Kafka; then
+    `need.posted` at a steady `rate` a second, and the time until its first `match.proposed`."""
+    kafka, mongo = ensure_infra()
+    run = f"bench{uuid.uuid4().hex[:6]}"
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": kafka,
+        "MONGO_URL": mongo,
+        "MONGO_DB": f"{run}_matching",
+        "TOPIC_PREFIX": f"{run}.",
+        "HTTP_PORT": str(free_port()),
+        "LOG_LEVEL": "WARNING",
+        "MAX_PROPOSALS_PER_DAY": "1000000",
+    }
+    service = ServiceProcess("matching", int(env["HTTP_PORT"]), env, Path(tempfile.mkdtemp()) / "matching.log")
+    city = generate_city(1.0)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True, linger_ms=2)
+    await producer.start()
+    service.start()
+    service.wait_ready()
+    consumer = AIOKafkaConsumer(
+        f"{run}.{MATCHING_TOPIC}", bootstrap_servers=kafka, group_id=f"{run}-reader", auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    try:
+        supply = generate_supply(city, VENUES_SHARED, SERVICES_SHARED)
+        print(f"[bench] end to end: {len(supply):,} supply items on Kafka ...", flush=True)
+        for number, spec in enumerate(supply):
+            key, value, headers = encode(supply_event(spec, number))
+            await producer.send(f"{run}.{RESOURCES_TOPIC}", value=value, key=key, headers=headers)
+        await producer.flush()
+        async with httpx.AsyncClient() as http:
+            while True:
+                state = (await http.get(f"{service.url}/index")).json()
+                if state["supply"] >= len(supply):
+                    break
+                await asyncio.sleep(0.5)
+        print(f"  the service's index: {state}", flush=True)
+        sent: dict[str, float] = {}
+        latency: list[float] = []
+        needs = generate_needs(city, rate * seconds, start=datetime.now(UTC), seed=50)
+
+        async def read() -> None:
+            while len(latency) < len(needs):
+                for records in (await consumer.getmany(timeout_ms=200)).values():
+                    for record in records:
+                        event = json.loads(record.value or b"{}")
+                        need_id = event["data"].get("need_id")
+                        if event["type"] == "match.proposed" and need_id in sent:
+                            latency.append((time.perf_counter() - sent.pop(need_id)) * 1000)
+
+        reader = asyncio.ensure_future(read())
+        print(f"[bench] end to end: need.posted at {rate}/s for {seconds} s ...", flush=True)
+        started = time.perf_counter()
+        for k, posted in enumerate(needs):
+            event = need_event(posted, 10**9 + k)
+            key, value, headers = encode(event)
+            sent[event.data.need_id] = time.perf_counter()
+            await producer.send_and_wait(f"{run}.{NEEDS_TOPIC}", value=value, key=key, headers=headers)
+            await asyncio.sleep(max(0.0, started + (k + 1) / rate - time.perf_counter()))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(reader, 30)
+        return {
+            "e2e_rate": rate,
+            "e2e_needs": len(needs),
+            "e2e_proposed": len(latency),
+            "e2e_p50_ms": round(percentile(latency, 50), 1),
+            "e2e_p99_ms": round(percentile(latency, 99), 1),
+            "index_rebuild_s": state["rebuilt_in_s"],
+        }
+    finally:
+        await consumer.stop()
+        await producer.stop()
+        service.stop()
+        await AsyncMongoClient(mongo).drop_database(env["MONGO_DB"])
+
+
 def report(result: dict[str, Any]) -> None:
     rows: list[tuple[str, str, str, str]] = []
     for r in result["scales"]:
@@ -181,7 +314,7 @@ def report(result: dict[str, Any]) -> None:
     print(json.dumps(result))
 
 
-def main(scales: list[float], top: int) -> dict[str, Any]:
+def main(scales: list[float], top: int, e2e_rate: int) -> dict[str, Any]:
     results = [run_scale(scale, top) for scale in scales]
     by_scale = {r["scale"]: r for r in results}
     summary: dict[str, Any] = {"top": top, "scales": results}
@@ -193,6 +326,8 @@ def main(scales: list[float], top: int) -> dict[str, Any]:
     middle = by_scale.get(1.0, results[0])
     summary["incremental_p99_ms"] = middle["incremental_p99_ms"]
     summary["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    if e2e_rate:
+        summary |= asyncio.run(end_to_end(e2e_rate, 20))
     return summary
 
 
@@ -200,8 +335,9 @@ def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", type=float, nargs="+", default=[0.25, 1.0, 4.0])
     parser.add_argument("--top", type=int, default=20, help="candidates kept per need for the engine's flow")
+    parser.add_argument("--e2e-rate", type=int, default=50, help="needs a second end to end over Kafka (0: skip)")
     args = parser.parse_args()
-    report(main(args.scales, args.top))
+    report(main(args.scales, args.top, args.e2e_rate))
 
 
 if __name__ == "__main__":
