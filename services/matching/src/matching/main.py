@@ -14,7 +14,7 @@ from matching.config import Settings
 from matching.engine import Index
 from matching.feed import IndexFeed
 from matching.repository import ProposalRepository
-from matching.service import Matching
+from matching.service import Matching, ProposalWriter
 from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
 from shared.events import MATCHING_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC
 from shared.outbox import ensure_outbox_index
@@ -27,11 +27,13 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     for key in ("need_id", "need_organization_id", "resource_organization_id", "status"):
         await proposal_docs.create_index(key)
     relay = outbox_relay(infra, [proposal_docs], MATCHING_TOPIC)
-    proposals = ProposalRepository(proposal_docs, on_events=relay.wake)
+    proposals = ProposalRepository(proposal_docs, on_events=relay.wake, relay=relay)
+    writer = ProposalWriter(proposals, await proposals.ids())
     index = Index(max_per_day=settings.max_proposals_per_day)
     app.state.matching = matching = Matching(
         index,
         proposals,
+        writer,
         per_need=settings.proposals_per_need,
         per_supply=settings.proposals_per_supply,
         ttl=timedelta(hours=settings.proposal_ttl_hours),
@@ -41,6 +43,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     app.state.feed = feed = IndexFeed(settings, topics, consumers.index_handlers(matching), matching.go_live)
     async with background(
         relay.run(),
+        writer.run(),
         feed.run(),
         event_consumer(infra, consumers.saga_handlers(matching)).run(),
         sweeping(matching.sweep, settings.sweep_seconds),

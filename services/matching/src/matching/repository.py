@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from pymongo.errors import DuplicateKeyError
-
 from matching.models import Proposal, ProposalStatus
-from shared.events import Envelope
 from shared.repository import MongoRepository
 
 
 class ProposalRepository(MongoRepository[Proposal]):
     model = Proposal
 
-    async def add(self, proposal: Proposal, events: Sequence[Envelope]) -> bool:  # type: ignore[override]
-        """Stores a new proposal with its events; False when the pair was proposed before."""
-        try:
-            await super().add(proposal, events)
-        except DuplicateKeyError:
-            return False
-        return True
+    async def ids(self) -> set[str]:
+        """The ids of every proposal stored: a pair is proposed once."""
+        return {doc["_id"] async for doc in self.collection.find({}, {"_id": 1}, batch_size=5000)}
 
     async def open(self) -> list[Proposal]:
         """Proposals waiting for an answer."""

@@ -10,6 +10,7 @@ when it is back; nothing ends half done."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -51,8 +52,10 @@ from shared.events import (
     ServiceRequestCancelled,
     ServiceRequestRefused,
 )
+from shared.ids import new_id
 
 SOURCE = "/services/matching"
+WRITE_BATCH = 500
 log = logging.getLogger(__name__)
 Decision = type[MatchDeclined | MatchExpired | MatchConfirmed | MatchFailed]
 
@@ -69,12 +72,52 @@ def decision(event_type: Decision, proposal: Proposal) -> Envelope:
     return event_type(source=SOURCE, subject=proposal.id, data=data)
 
 
+class ProposalWriter:
+    """Stores new proposals and announces them, whatever has been decided meanwhile as one
+    bulk write (an outbox group: the events go out as soon as the documents are stored, with
+    no relay in between), so that proposing keeps pace with needs arriving faster than one
+    write at a time would. `known`: the ids of every proposal stored or queued."""
+
+    def __init__(self, proposals: ProposalRepository, known: set[str]) -> None:
+        self.proposals = proposals
+        self.known = known
+        self.queue: list[tuple[Proposal, list[Envelope]]] = []
+        self._wake = asyncio.Event()
+
+    def put(self, proposal: Proposal, event: Envelope) -> None:
+        self.known.add(proposal.id)
+        self.queue.append((proposal, [event]))
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self.queue:
+                batch, self.queue = self.queue[:WRITE_BATCH], self.queue[WRITE_BATCH:]
+                try:
+                    await self.proposals.insert_many(batch, group=f"proposals-{new_id()}")
+                except Exception:
+                    log.exception("storing proposals failed; trying again")
+                    self.queue[:0] = batch
+                    await asyncio.sleep(1)
+
+
 class Matching:
     def __init__(
-        self, index: Index, proposals: ProposalRepository, *, per_need: int, per_supply: int, ttl: timedelta, top: int
+        self,
+        index: Index,
+        proposals: ProposalRepository,
+        writer: ProposalWriter,
+        *,
+        per_need: int,
+        per_supply: int,
+        ttl: timedelta,
+        top: int,
     ) -> None:
         self.index = index
         self.proposals = proposals
+        self.writer = writer
         self.per_need = per_need
         self.per_supply = per_supply
         self.ttl = ttl
@@ -175,8 +218,8 @@ class Matching:
     # --- proposing ----------------------------------------------------------------------
 
     async def propose(self, pairs: Iterable[tuple[Need, Supply, float]]) -> int:
-        """Stores and announces proposals of (need, supply, score); a pair proposed before is
-        left as it is. Returns how many were new."""
+        """Proposes each (need, supply, score) not proposed before: decided here and now, stored
+        and announced by the writer. Returns how many were new."""
         made = 0
         moment = now()
         for need, supply, score in pairs:
@@ -204,9 +247,11 @@ class Matching:
                 quantity=proposal.quantity,
                 expires_at=proposal.expires_at,
             )
-            if await self.proposals.add(proposal, [MatchProposed(source=SOURCE, subject=need.id, data=data)]):
-                self.index.suppliers.record(supply.organization_id, proposed=1)
-                made += 1
+            if proposal.id in self.writer.known:
+                continue  # proposed before (a redelivered event, a rematch choosing it again)
+            self.writer.put(proposal, MatchProposed(source=SOURCE, subject=need.id, data=data))
+            self.index.suppliers.record(supply.organization_id, proposed=1)
+            made += 1
         return made
 
     async def rematch(self) -> dict[str, float]:
