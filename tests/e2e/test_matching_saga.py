@@ -119,8 +119,9 @@ async def test_a_restart_rebuilds_the_same_index_from_the_topics_and_the_city_is
     area = "350104007001"
     poster = await api.register_organization("某社区党委", area, kind="party_committee")
     helper = await api.register_organization("某律所党支部", "350104007002")
-    await api.post_need(poster, "legal_aid", area, quantity=3)
-    await api.share_resource(helper, "legal_aid", "350104007002", capacity=10, kind="service")
+    need_id = await api.post_need(poster, "legal_aid", area, quantity=3)
+    resource_id = await api.share_resource(helper, "legal_aid", "350104007002", capacity=10, kind="service")
+    await proposal_between(api, need_id, resource_id)  # both are in the index
     index = stack.url("matching") + "/index"
 
     async def settled() -> dict[str, Any]:

@@ -67,9 +67,17 @@ async def decide(
 
 
 @router.get("/index", tags=["operations"])
-async def index_state(matching: MatchingDep, feed: Annotated[IndexFeed, Depends(_feed)]) -> dict[str, object]:
-    """What the index holds, and how long rebuilding it from the topics took at start."""
+async def index_state(
+    matching: MatchingDep,
+    feed: Annotated[IndexFeed, Depends(_feed)],
+    need_id: Annotated[list[str] | None, Query(max_length=100)] = None,
+) -> dict[str, object]:
+    """What the index holds, and how long rebuilding it from the topics took at start; with
+    `need_id`, which of those needs this instance holds."""
     return {
+        "holds": [n for n in need_id or () if n in matching.index.needs],
+        "instance": matching.share[0],
+        "instances": matching.share[1],
         "live": matching.live,
         "open_needs": len(matching.index.needs),
         "supply": len(matching.index.supply),

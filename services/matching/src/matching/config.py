@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
 from shared.config import ServiceSettings
 
 
@@ -11,3 +15,13 @@ class Settings(ServiceSettings):
     rematch_top: int = 20  # candidates kept per need for the city-wide rematch's flow
     rematch_seconds: float = 3600.0  # how often the city-wide rematch runs
     sweep_seconds: float = 60.0  # how often unanswered proposals are expired
+    # scale-out: this instance (0-based) of how many; each matches the districts whose code
+    # modulo `instances` is its number, so no two instances ever hold the same need or supply
+    instances: int = Field(default=1, ge=1)
+    instance: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _instance_in_range(self) -> Settings:
+        if self.instance >= self.instances:
+            raise ValueError("INSTANCE counts from 0 and stays below INSTANCES")
+        return self

@@ -38,6 +38,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         per_supply=settings.proposals_per_supply,
         ttl=timedelta(hours=settings.proposal_ttl_hours),
         top=settings.rematch_top,
+        share=(settings.instance, settings.instances),
     )
     topics = [settings.topic(NEEDS_TOPIC), settings.topic(RESOURCES_TOPIC)]
     app.state.feed = feed = IndexFeed(settings, topics, consumers.index_handlers(matching), matching.go_live)

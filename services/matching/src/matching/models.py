@@ -40,6 +40,7 @@ ENDED = frozenset({ProposalStatus.CONFIRMED, ProposalStatus.FAILED, ProposalStat
 
 
 class Proposal(Versioned):
+    area_code: str  # the need's: which instance matches it
     need_id: str
     need_organization_id: str
     resource_id: str

@@ -12,6 +12,7 @@ from shared.events import Reason
 
 class ProposalOut(BaseModel):
     id: str
+    area_code: str
     need_id: str
     need_organization_id: str
     resource_id: str

@@ -114,7 +114,9 @@ class Matching:
         per_supply: int,
         ttl: timedelta,
         top: int,
+        share: tuple[int, int] = (0, 1),
     ) -> None:
+        self.share = share  # (this instance, of how many)
         self.index = index
         self.proposals = proposals
         self.writer = writer
@@ -124,6 +126,12 @@ class Matching:
         self.top = top
         self.live = False  # set once the index has caught up with the topics: then new facts are proposed
 
+    def owns(self, area_code: str) -> bool:
+        """Whether this instance matches in that area: its district's code modulo the number of
+        instances is this instance's number."""
+        instance, instances = self.share
+        return int(area_code[:6]) % instances == instance
+
     def go_live(self) -> None:
         """The index has caught up with the topics: from now on, new facts are proposed."""
         self.live = True
@@ -132,8 +140,8 @@ class Matching:
 
     async def on_need_posted(self, event: NeedPosted) -> None:
         data = event.data
-        if data.lat is None or data.lon is None:
-            return  # no point to match from: the need is browsed, not proposed
+        if data.lat is None or data.lon is None or not self.owns(data.area_code):
+            return  # no point to match from (the need is browsed, not proposed), or another instance's
         need = Need(
             id=data.need_id,
             organization_id=data.organization_id,
@@ -171,7 +179,7 @@ class Matching:
 
     async def on_resource(self, event: ResourcePublished | ResourceUpdated | ResourceWithdrawn) -> None:
         data = event.data
-        if data.status != "published" or data.lat is None or data.lon is None:
+        if data.status != "published" or data.lat is None or data.lon is None or not self.owns(data.area_code):
             self.index.drop_supply(data.resource_id)
             return
         supply = Supply(
@@ -225,6 +233,7 @@ class Matching:
         for need, supply, score in pairs:
             proposal = Proposal(
                 id=proposal_id(need.id, supply.id),
+                area_code=need.area_code,
                 need_id=need.id,
                 need_organization_id=need.organization_id,
                 resource_id=supply.id,
@@ -355,7 +364,7 @@ class Matching:
         """Expires proposals not answered by both sides in time."""
         moment, expired = now(), 0
         for proposal in await self.proposals.open():
-            if proposal.expires_at is not None and proposal.expires_at < moment:
+            if self.owns(proposal.area_code) and proposal.expires_at is not None and proposal.expires_at < moment:
 
                 def decide(p: Proposal) -> list[Envelope]:
                     if p.status not in OPEN:

@@ -138,6 +138,7 @@ class TestProposal:
     def test_it_is_accepted_when_both_sides_have(self) -> None:
         proposal = Proposal(
             id=proposal_id("n", "s"),
+            area_code="350102001001",
             need_id="n",
             need_organization_id="poster",
             resource_id="s",
