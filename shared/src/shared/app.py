@@ -138,6 +138,16 @@ def outbox_relay(infra: Infra, collections: Sequence[AsyncCollection[Document]],
 KEEP_ALIVE_SECONDS = 65
 
 
+def from_state(name: str) -> Callable[[Request], Any]:
+    """A dependency answering what the composition root put at `app.state.<name>`:
+    `Annotated[Needs, Depends(from_state("needs"))]`."""
+
+    def dependency(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    return dependency
+
+
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
     """Runs the app with uvicorn on the configured address; our logging stays in place."""
     uvicorn.run(

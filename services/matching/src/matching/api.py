@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from matching.feed import IndexFeed
 from matching.models import Proposal
 from matching.schemas import ProposalOut
 from matching.service import Matching
 from shared.actors import ActorDep, ActorKind
+from shared.app import from_state
 from shared.errors import Forbidden
 from shared.pagination import Cursor, Limit, Page, page_of
 
@@ -19,17 +20,7 @@ router = APIRouter(tags=["proposals"])
 Id = Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")]
 
 
-def _matching(request: Request) -> Matching:
-    matching: Matching = request.app.state.matching
-    return matching
-
-
-def _feed(request: Request) -> IndexFeed:
-    feed: IndexFeed = request.app.state.feed
-    return feed
-
-
-MatchingDep = Annotated[Matching, Depends(_matching)]
+MatchingDep = Annotated[Matching, Depends(from_state("matching"))]
 
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalOut)
@@ -69,7 +60,7 @@ async def decide(
 @router.get("/index", tags=["operations"])
 async def index_state(
     matching: MatchingDep,
-    feed: Annotated[IndexFeed, Depends(_feed)],
+    feed: Annotated[IndexFeed, Depends(from_state("feed"))],
     need_id: Annotated[list[str] | None, Query(max_length=100)] = None,
 ) -> dict[str, object]:
     """What the index holds, and how long rebuilding it from the topics took at start; with

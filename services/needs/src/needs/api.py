@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from needs.models import Claim, Need, NeedStatus, Wish, WishStatus
@@ -22,6 +22,7 @@ from needs.service import ClaimAction, NeedAction, Needs, may_see
 from needs.view import PLATFORM, NeedsView, in_area
 from needs.wishes import Wishes
 from shared.actors import ActorDep, MaybeActor, require_organization
+from shared.app import from_state
 from shared.pagination import Cursor, Limit, Page, page_of
 from shared.taxonomy import Category
 
@@ -31,24 +32,9 @@ wishes_router = APIRouter(tags=["micro-wishes"])
 AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$")]
 
 
-def _needs(request: Request) -> Needs:
-    needs: Needs = request.app.state.needs
-    return needs
-
-
-def _view(request: Request) -> NeedsView:
-    view: NeedsView = request.app.state.view
-    return view
-
-
-def _wishes(request: Request) -> Wishes:
-    wishes: Wishes = request.app.state.wishes
-    return wishes
-
-
-NeedsDep = Annotated[Needs, Depends(_needs)]
-ViewDep = Annotated[NeedsView, Depends(_view)]
-WishesDep = Annotated[Wishes, Depends(_wishes)]
+NeedsDep = Annotated[Needs, Depends(from_state("needs"))]
+ViewDep = Annotated[NeedsView, Depends(from_state("view"))]
+WishesDep = Annotated[Wishes, Depends(from_state("wishes"))]
 
 
 @router.post("/needs", status_code=201, response_model=NeedOut)

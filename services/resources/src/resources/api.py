@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from resources.bookings import Bookings, may_see
@@ -30,6 +30,7 @@ from resources.schemas import (
 from resources.service import Resources, Search
 from resources.view import Near
 from shared.actors import ActorDep, MaybeActor
+from shared.app import from_state
 from shared.errors import Unprocessable
 from shared.pagination import Cursor, Limit, Page, page_of
 from shared.taxonomy import Category
@@ -41,24 +42,9 @@ requests_router = APIRouter(tags=["service requests"])
 AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$")]
 
 
-def _resources(request: Request) -> Resources:
-    resources: Resources = request.app.state.resources
-    return resources
-
-
-def _bookings(request: Request) -> Bookings:
-    bookings: Bookings = request.app.state.bookings
-    return bookings
-
-
-def _requests(request: Request) -> ServiceRequests:
-    requests: ServiceRequests = request.app.state.requests
-    return requests
-
-
-ResourcesDep = Annotated[Resources, Depends(_resources)]
-BookingsDep = Annotated[Bookings, Depends(_bookings)]
-RequestsDep = Annotated[ServiceRequests, Depends(_requests)]
+ResourcesDep = Annotated[Resources, Depends(from_state("resources"))]
+BookingsDep = Annotated[Bookings, Depends(from_state("bookings"))]
+RequestsDep = Annotated[ServiceRequests, Depends(from_state("requests"))]
 
 
 @router.post("/resources", status_code=201, response_model=ResourceOut)

@@ -12,40 +12,15 @@ from organizations import keys as key_cases
 from organizations.models import ApiKey, AreaNode, Scope
 from organizations.repository import ApiKeyRepository, MemberRepository, OrganizationRepository
 from organizations.view import RegistryView
+from shared.app import from_state
 from shared.errors import Forbidden, Unauthorized
 from shared.repository import MongoRepository
 
-
-def _view(request: Request) -> RegistryView:
-    view: RegistryView = request.app.state.view
-    return view
-
-
-def _organizations(request: Request) -> OrganizationRepository:
-    repo: OrganizationRepository = request.app.state.organizations
-    return repo
-
-
-def _members(request: Request) -> MemberRepository:
-    repo: MemberRepository = request.app.state.members
-    return repo
-
-
-def _areas(request: Request) -> MongoRepository[AreaNode]:
-    repo: MongoRepository[AreaNode] = request.app.state.areas
-    return repo
-
-
-def _keys(request: Request) -> ApiKeyRepository:
-    repo: ApiKeyRepository = request.app.state.keys
-    return repo
-
-
-View = Annotated[RegistryView, Depends(_view)]
-Organizations = Annotated[OrganizationRepository, Depends(_organizations)]
-Members = Annotated[MemberRepository, Depends(_members)]
-Keys = Annotated[ApiKeyRepository, Depends(_keys)]
-Areas = Annotated[MongoRepository[AreaNode], Depends(_areas)]
+View = Annotated[RegistryView, Depends(from_state("view"))]
+Organizations = Annotated[OrganizationRepository, Depends(from_state("organizations"))]
+Members = Annotated[MemberRepository, Depends(from_state("members"))]
+Keys = Annotated[ApiKeyRepository, Depends(from_state("keys"))]
+Areas = Annotated[MongoRepository[AreaNode], Depends(from_state("areas"))]
 
 
 @dataclass(frozen=True)

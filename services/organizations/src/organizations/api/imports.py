@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi import APIRouter, Depends, UploadFile
 
 from organizations.api.deps import View
 from organizations.import_rows import check_file
 from organizations.imports import ImportTargets, run_import
 from organizations.models import ImportJob, ImportKind
+from shared.app import from_state
 from shared.errors import Conflict, NotFound
 from shared.ids import new_id
 
@@ -28,12 +29,7 @@ class Importer:
         return self.running is not None and not self.running.done()
 
 
-def _importer(request: Request) -> Importer:
-    importer: Importer = request.app.state.importer
-    return importer
-
-
-ImporterDep = Annotated[Importer, Depends(_importer)]
+ImporterDep = Annotated[Importer, Depends(from_state("importer"))]
 
 
 @router.post("/{kind}", status_code=202, response_model=ImportJob)
