@@ -24,6 +24,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from starlette.types import ASGIApp
 
 from shared.config import ServiceSettings
 from shared.events import topic_of
@@ -57,9 +58,11 @@ def create_service_app(
     wire: Wire,
     topics: Sequence[str],
     body_limits: Mapping[str, int] | None = None,
+    middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = (),
 ) -> FastAPI:
     """`topics`: every topic the service publishes to or consumes (created when missing);
-    `body_limits`: larger request bodies allowed under some path prefixes (uploads)."""
+    `body_limits`: larger request bodies allowed under some path prefixes (uploads);
+    `middleware`: the service's own ASGI middleware, innermost first."""
     configure_logging(settings.service_name, settings.log_level)
 
     @asynccontextmanager
@@ -83,6 +86,8 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.include_router(_probes())
+    for inner in reversed(middleware):  # inside the body limit and the request context
+        app.add_middleware(inner)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exceptions=body_limits or {})
     app.add_middleware(RequestContext)
     return app

@@ -12,6 +12,11 @@ class DomainError(Exception):
         self.message = message
         self.details = details
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides the error itself."""
+        return {}
+
 
 class NotFound(DomainError):
     status_code = 404

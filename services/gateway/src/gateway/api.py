@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from gateway import pages, service
+from gateway.limits import RateLimiter
 from gateway.models import PartnerIdentity
 from gateway.repository import PartnerKeys, Upstream
 from shared.actors import Actor, ActorKind, sign
@@ -38,7 +39,10 @@ async def _partner(request: Request, authorization: Annotated[str | None, Header
     if scheme.lower() != "bearer" or not key.strip():
         raise Unauthorized("the partner API needs an API key: Authorization: Bearer <key>")
     keys: PartnerKeys = request.app.state.partner_keys
-    return await keys.identify(key.strip())
+    identity = await keys.identify(key.strip())
+    limiter: RateLimiter = request.app.state.limiter
+    limiter.take(identity.key_id)
+    return identity
 
 
 Partner = Annotated[PartnerIdentity, Depends(_partner)]

@@ -10,8 +10,9 @@ from fastapi import FastAPI
 
 from gateway import api
 from gateway.config import Settings
+from gateway.limits import Idempotency, IdempotencyStore, RateLimiter
 from gateway.repository import PartnerKeys, Upstream
-from shared.app import Infra, create_service_app, serve
+from shared.app import Infra, background, create_service_app, serve, sweeping
 from shared.events import MATCHING_TOPIC
 
 
@@ -28,7 +29,10 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             await stack.enter_async_context(client)
             setattr(app.state, name, Upstream(name, client))
         app.state.partner_keys = PartnerKeys(app.state.organizations, ttl=settings.key_cache_seconds)
-        yield
+        app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        app.state.idempotency = answers = IdempotencyStore(infra.db["idempotency"])
+        async with background(sweeping(answers.sweep, 3600)):
+            yield
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[api.api, api.portal],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[MATCHING_TOPIC],
+        middleware=[Idempotency],
     )
 
 
