@@ -60,6 +60,7 @@ BAD_BODIES: dict[str, tuple[Any, int, str]] = {
     "a wrong type": ({"area_code": 350102}, 422, "area_code"),
     "an unknown field": ({"$where": "sleep(1000)"}, 422, "$where"),
     "a 2 MB body": ({"name": "党" * (2 * 1024 * 1024 // 3)}, 413, "over"),
+    "a NUL character in text": ({"name": "活动\u0000室"}, 422, "NUL"),
 }
 
 

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp
 
 from shared.config import ServiceSettings
 from shared.events import topic_of
-from shared.http import BodyLimit, RequestContext, error_response, install_error_handlers
+from shared.http import BodyLimit, NoNulInJson, RequestContext, error_response, install_error_handlers
 from shared.kafka import EventConsumer, Handler, create_consumer, create_producer, ensure_topics
 from shared.logs import configure_logging
 from shared.mongo import Document, MongoProcessedEvents, create_client
@@ -88,6 +88,7 @@ def create_service_app(
     app.include_router(_probes())
     for inner in reversed(middleware):  # inside the body limit and the request context
         app.add_middleware(inner)
+    app.add_middleware(NoNulInJson)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exceptions=body_limits or {})
     app.add_middleware(RequestContext)
     return app

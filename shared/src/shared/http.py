@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -107,6 +108,47 @@ class BodyLimit:
         message = f"the request body is over {limit} bytes"
         response = error_response(413, "payload_too_large", message)
         await response({"type": "http"}, _no_body, send)
+
+
+# JSON's escape for the NUL character, not itself escaped (an odd run of backslashes before it)
+_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+class NoNulInJson:
+    """Refuses JSON bodies holding the NUL character (`\\u0000`) with 422: no text of the
+    platform has a use for it, and PostgreSQL, under FerretDB, cannot store it in JSON."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        content_type = dict(scope.get("headers", ())).get(b"content-type", b"") if scope["type"] == "http" else b""
+        if not content_type.startswith(b"application/json"):
+            await self.app(scope, receive, send)
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _disconnected, send)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        if _NUL.search(body):
+            refusal = "text may not hold the NUL character (\\u0000)"
+            await error_response(422, "invalid_request", refusal)(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def _disconnected() -> Message:
+    return {"type": "http.disconnect"}
 
 
 async def _no_body() -> Message:
