@@ -11,7 +11,9 @@ from gateway import pages, service
 from gateway.limits import RateLimiter
 from gateway.models import PartnerIdentity
 from gateway.repository import PartnerKeys, Upstream
+from gateway.webhooks import WebhookCreate, Webhooks
 from shared.actors import Actor, ActorKind, sign
+from shared.app import from_state
 from shared.errors import Forbidden, Unauthorized
 from shared.pagination import Cursor, Limit
 
@@ -221,6 +223,41 @@ async def act_on_service_request(
     """The provider accepts or declines; the requester cancels (scope `resources:write`)."""
     actor = _acting_for(partner, request, "resources:write")
     return await up.resources.forward(request, f"/service-requests/{request_id}/{action}", actor)
+
+
+# --- webhooks: the organisation's events, POSTed to its URL, signed -----------------------
+
+
+WebhooksDep = Annotated[Webhooks, Depends(from_state("webhooks"))]
+
+
+@api.post("/webhooks", status_code=201)
+async def subscribe(body: WebhookCreate, webhooks: WebhooksDep, partner: Partner) -> dict[str, Any]:
+    """Every event that concerns the key's organisation (its needs, claims, venues, bookings,
+    requests, proposals...) is POSTed to `url`, or those of `types` only, with retries. The
+    answer holds the secret of the `X-PBS-Signature` HMAC, this once (see the module docs)."""
+    if "read" not in partner.scopes:
+        raise Forbidden("this API key lacks the 'read' scope", scopes=partner.scopes)
+    subscription = await webhooks.subscribe(partner.organization_id, body)
+    return {"id": subscription.pop("_id"), **subscription}
+
+
+@api.get("/webhooks")
+async def list_webhooks(webhooks: WebhooksDep, partner: Partner) -> dict[str, Any]:
+    return {"items": [{"id": w.pop("_id"), **w} for w in await webhooks.mine(partner.organization_id)]}
+
+
+@api.delete("/webhooks/{webhook_id}", status_code=204)
+async def unsubscribe(webhook_id: ItemId, webhooks: WebhooksDep, partner: Partner) -> Response:
+    await webhooks.unsubscribe(partner.organization_id, webhook_id)
+    return Response(status_code=204)
+
+
+@api.get("/webhooks/{webhook_id}/deliveries")
+async def deliveries(webhook_id: ItemId, webhooks: WebhooksDep, partner: Partner) -> dict[str, Any]:
+    """What was sent to the webhook: each event's delivery, its attempts and the last answer."""
+    found = await webhooks.log_of(partner.organization_id, webhook_id)
+    return {"items": [{"id": d.pop("_id"), **d} for d in found]}
 
 
 @portal.get("/", response_class=HTMLResponse)

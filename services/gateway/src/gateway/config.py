@@ -12,3 +12,4 @@ class Settings(ServiceSettings):
     key_cache_seconds: float = 30.0
     rate_limit_per_minute: int = 600  # requests a partner's key may make a minute, on average
     rate_limit_burst: int = 100  # and at once, after a quiet spell
+    webhook_timeout_seconds: float = 10.0  # how long a partner's webhook may take to answer

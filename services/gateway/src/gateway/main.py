@@ -12,8 +12,10 @@ from gateway import api
 from gateway.config import Settings
 from gateway.limits import Idempotency, IdempotencyStore, RateLimiter
 from gateway.repository import PartnerKeys, Upstream
-from shared.app import Infra, background, create_service_app, serve, sweeping
-from shared.events import MATCHING_TOPIC
+from gateway.webhooks import Webhooks
+from shared.app import Infra, background, create_service_app, event_consumer, serve, sweeping
+from shared.events import EVENT_TYPES, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
+from shared.kafka import Idempotent
 
 
 @asynccontextmanager
@@ -31,7 +33,14 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         app.state.partner_keys = PartnerKeys(app.state.organizations, ttl=settings.key_cache_seconds)
         app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         app.state.idempotency = answers = IdempotencyStore(infra.db["idempotency"])
-        async with background(sweeping(answers.sweep, 3600)):
+        await infra.db["webhook_deliveries"].create_index("state")
+        await infra.db["webhook_deliveries"].create_index("subscription_id")
+        partners = await stack.enter_async_context(httpx.AsyncClient(timeout=settings.webhook_timeout_seconds))
+        app.state.webhooks = webhooks = Webhooks(infra.db, partners)
+        every_event = dict.fromkeys(EVENT_TYPES, Idempotent(webhooks.on_event))
+        async with background(
+            sweeping(answers.sweep, 3600), event_consumer(infra, every_event).run(), webhooks.deliver_forever()
+        ):
             yield
 
 
@@ -42,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Party-building supermarket: partner API",
         routers=[api.api, api.portal],
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[MATCHING_TOPIC],
+        topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC],
         middleware=[Idempotency],
     )
 

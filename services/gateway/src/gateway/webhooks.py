@@ -1,0 +1,167 @@
+"""Webhooks: a partner subscribes a URL, and every event that concerns its organisation is
+POSTed there, signed, with retries.
+
+Which events concern an organisation: those whose data names it in any `*organization_id`
+field (it posted the need, shared the venue, made the claim, is a side of the proposal...).
+Each (subscription, event) is one delivery document, written when the event is consumed (its
+id is both, so a redelivered event adds nothing) and sent by the deliverer until the partner
+answers 2xx, at most `ATTEMPTS` times with growing pauses.
+
+The body is the event, as on Kafka (CloudEvents JSON). `X-PBS-Signature: t=<unix time>,
+v1=<hex>` is HMAC-SHA256, with the subscription's secret, of `<t>.<body>`: a partner recomputes
+it and compares, and refuses a `t` too old (a replayed request).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from shared.errors import NotFound
+from shared.events import Envelope
+from shared.ids import new_id
+from shared.mongo import Document
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 8
+PAUSES = (1, 5, 30, 120, 600, 1800, 3600)  # seconds before the 2nd, 3rd, ... attempt
+
+
+class WebhookCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: AnyHttpUrl = Field(description="where events are POSTed, http(s)")
+    types: list[str] = Field(
+        default=[], max_length=50, description="event types (need.posted) or families (need); none: every one"
+    )
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def organizations_of(event: Envelope) -> set[str]:
+    """The organisations an event concerns: every `*organization_id` of its data."""
+    data: dict[str, Any] = event.model_dump()["data"]
+    return {v for k, v in data.items() if k.endswith("organization_id") and isinstance(v, str)}
+
+
+def wanted(types: list[str], event_type: str) -> bool:
+    return not types or event_type in types or event_type.split(".", 1)[0] in types
+
+
+class Webhooks:
+    def __init__(self, db: AsyncDatabase[Document], http: httpx.AsyncClient) -> None:
+        self.subscriptions = db["webhooks"]
+        self.deliveries = db["webhook_deliveries"]
+        self.http = http
+        self._wake = asyncio.Event()
+
+    async def subscribe(self, organization_id: str, cmd: WebhookCreate) -> Document:
+        """A new subscription; its secret is answered this once."""
+        subscription = {
+            "_id": new_id(),
+            "organization_id": organization_id,
+            "url": str(cmd.url),
+            "types": cmd.types,
+            "secret": secrets.token_urlsafe(32),
+            "created_at": datetime.now(UTC),
+        }
+        await self.subscriptions.insert_one(subscription)
+        return subscription
+
+    async def mine(self, organization_id: str) -> list[Document]:
+        cursor = self.subscriptions.find({"organization_id": organization_id}, {"secret": 0})
+        return [doc async for doc in cursor]
+
+    async def unsubscribe(self, organization_id: str, subscription_id: str) -> None:
+        gone = await self.subscriptions.delete_one({"_id": subscription_id, "organization_id": organization_id})
+        if gone.deleted_count == 0:
+            raise NotFound(f"no webhook {subscription_id!r}")
+
+    async def on_event(self, event: Envelope) -> None:
+        """Queues a delivery of the event to every subscription of the organisations it concerns."""
+        organizations = sorted(organizations_of(event))
+        if not organizations:
+            return
+        async for subscription in self.subscriptions.find({"organization_id": {"$in": organizations}}):
+            if not wanted(subscription["types"], event.type):
+                continue
+            delivery = {
+                "_id": f"{subscription['_id']}:{event.id}",
+                "subscription_id": subscription["_id"],
+                "event_type": event.type,
+                "body": event.model_dump_json().encode(),
+                "attempts": 0,
+                "state": "pending",
+                "next_at": datetime.now(UTC),
+            }
+            with contextlib.suppress(DuplicateKeyError):  # a redelivered event: queued already
+                await self.deliveries.insert_one(delivery)
+        self._wake.set()
+
+    async def deliver_forever(self, poll_seconds: float = 1.0) -> None:
+        while True:
+            try:
+                while await self.deliver_due():
+                    pass
+            except Exception:
+                log.exception("webhook delivery pass failed")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), poll_seconds)
+
+    async def deliver_due(self) -> int:
+        """Sends the pending deliveries that are due; returns how many it tried."""
+        moment = datetime.now(UTC)
+        due = [d async for d in self.deliveries.find({"state": "pending"}).limit(200) if d["next_at"] <= moment]
+        for delivery in due:
+            await self._send(delivery)
+        return len(due)
+
+    async def _send(self, delivery: Document) -> None:
+        subscription = await self.subscriptions.find_one({"_id": delivery["subscription_id"]})
+        if subscription is None:
+            await self.deliveries.update_one({"_id": delivery["_id"]}, {"$set": {"state": "unsubscribed"}})
+            return
+        body = bytes(delivery["body"])
+        headers = {
+            "Content-Type": "application/cloudevents+json",
+            "X-PBS-Event": delivery["event_type"],
+            "X-PBS-Delivery": delivery["_id"],
+            "X-PBS-Signature": sign(subscription["secret"], int(time.time()), body),
+        }
+        answer: int | str
+        try:
+            answer = (await self.http.post(subscription["url"], content=body, headers=headers)).status_code
+        except httpx.HTTPError as exc:
+            answer = type(exc).__name__
+        attempts = delivery["attempts"] + 1
+        if isinstance(answer, int) and 200 <= answer < 300:
+            update = {"state": "delivered", "attempts": attempts, "delivered_at": datetime.now(UTC)}
+        elif attempts >= ATTEMPTS:
+            update = {"state": "failed", "attempts": attempts, "last_answer": answer}
+        else:
+            pause = timedelta(seconds=PAUSES[min(attempts, len(PAUSES)) - 1])
+            update = {"attempts": attempts, "last_answer": answer, "next_at": datetime.now(UTC) + pause}
+        await self.deliveries.update_one({"_id": delivery["_id"]}, {"$set": update})
+
+    async def log_of(self, organization_id: str, subscription_id: str) -> list[Document]:
+        """A subscription's deliveries, newest last: what was sent, when, and what came back."""
+        if await self.subscriptions.find_one({"_id": subscription_id, "organization_id": organization_id}) is None:
+            raise NotFound(f"no webhook {subscription_id!r}")
+        cursor = self.deliveries.find({"subscription_id": subscription_id}, {"body": 0})
+        return [d async for d in cursor]
