@@ -4,7 +4,7 @@ UV := deploy/local/uv
 DEMO ?= 0.01
 STACK := python3 deploy/local/stack.py
 
-.PHONY: up down wipe status test lint format sync contracts bench bench-registry bench-needs bench-resources bench-matching
+.PHONY: up down wipe status test lint format sync contracts bench bench-registry bench-needs bench-resources bench-matching bench-gateway
 
 up: sync           ## install, start Kafka, FerretDB and the five services, load the demo, print the URLs
 	$(STACK) up --services --demo $(DEMO)
@@ -37,7 +37,7 @@ sync:
 contracts:         ## rewrite the event schema snapshots after a deliberate contract change
 	$(UV) run python -m shared.contract --write
 
-bench: bench-registry bench-needs bench-resources bench-matching  ## every benchmark; each prints a table, then one JSON line
+bench: bench-registry bench-needs bench-resources bench-matching bench-gateway  ## every benchmark; each prints a table, then one JSON line
 
 bench-registry:    ## import the whole synthetic city through the registry, time its queries
 	$(STACK) up
@@ -54,3 +54,7 @@ bench-resources:   ## share 11,387 venues and services, import 100,000 bookings,
 bench-matching:    ## the engine against greedy and the exact optimum at 0.25x, 1x, 4x; end to end over Kafka
 	$(STACK) up
 	$(UV) run python -m matching.bench
+
+bench-gateway: sync  ## the first page and the statistics API under 200 clients (after `make up DEMO=1`: the whole city)
+	$(STACK) up --services
+	$(UV) run python -m gateway.bench

@@ -144,6 +144,7 @@ class TestStack:
             "TOPIC_PREFIX": self.prefix + ".",
             "OUTBOX_POLL_SECONDS": "0.2",
             "SWEEP_SECONDS": "0.5",
+            "CACHE_SECONDS": "0.5",
             **{f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
         }
         for name, port in ports.items():

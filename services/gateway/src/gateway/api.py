@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
@@ -28,6 +29,7 @@ ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 class Upstreams:
     def __init__(self, request: Request) -> None:
         state = request.app.state
+        self.organizations: Upstream = state.organizations
         self.matching: Upstream = state.matching
         self.needs: Upstream = state.needs
         self.resources: Upstream = state.resources
@@ -260,8 +262,34 @@ async def deliveries(webhook_id: ItemId, webhooks: WebhooksDep, partner: Partner
     return {"items": [{"id": d.pop("_id"), **d} for d in found]}
 
 
+AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,12}$", description="a node's code; the city without")]
+
+
+@api.get("/stats")
+async def statistics(request: Request, up: UpstreamsDep, area_code: AreaCode = None) -> Any:
+    """The live figures of the city, or of any district, street or community: organisations,
+    members, needs posted, claims completed (person-times), needs fulfilled, venues and services
+    shared; by month and by category. Public: no key needed. Kept up to `CACHE_SECONDS`."""
+    code = area_code or request.app.state.settings.city_code
+    cached: service.Cached = request.app.state.cached
+    return await cached.get(
+        f"stats:{code}",
+        lambda: service.city_figures(code, organizations=up.organizations, needs=up.needs, resources=up.resources),
+    )
+
+
 @portal.get("/", response_class=HTMLResponse)
-async def home(up: UpstreamsDep) -> str:
-    """The portal's first page: the newest match proposals."""
-    views, _ = await service.list_proposals({"limit": 50}, matching=up.matching, needs=up.needs, resources=up.resources)
-    return pages.proposals_page(views)
+async def home(request: Request, up: UpstreamsDep) -> str:
+    """The portal's first page: the city's figures and the newest match proposals."""
+    settings = request.app.state.settings
+
+    async def render() -> str:
+        figures, (views, _) = await asyncio.gather(
+            statistics(request, up),
+            service.list_proposals({"limit": 50}, matching=up.matching, needs=up.needs, resources=up.resources),
+        )
+        return pages.home_page(figures, views)
+
+    cached: service.Cached = request.app.state.cached
+    page: str = await cached.get(f"home:{settings.city_code}", render)
+    return page

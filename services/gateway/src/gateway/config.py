@@ -13,3 +13,5 @@ class Settings(ServiceSettings):
     rate_limit_per_minute: int = 600  # requests a partner's key may make a minute, on average
     rate_limit_burst: int = 100  # and at once, after a quiet spell
     webhook_timeout_seconds: float = 10.0  # how long a partner's webhook may take to answer
+    city_code: str = "350100"  # the node the portal's first page and the statistics start from
+    cache_seconds: float = 10.0  # how long the first page and the figures are kept before asking again

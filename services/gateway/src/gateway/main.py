@@ -12,6 +12,7 @@ from gateway import api
 from gateway.config import Settings
 from gateway.limits import Idempotency, IdempotencyStore, RateLimiter
 from gateway.repository import PartnerKeys, Upstream
+from gateway.service import Cached
 from gateway.webhooks import Webhooks
 from shared.app import Infra, background, create_service_app, event_consumer, serve, sweeping
 from shared.events import EVENT_TYPES, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
@@ -31,6 +32,8 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             await stack.enter_async_context(client)
             setattr(app.state, name, Upstream(name, client))
         app.state.partner_keys = PartnerKeys(app.state.organizations, ttl=settings.key_cache_seconds)
+        app.state.settings = settings
+        app.state.cached = Cached(settings.cache_seconds)
         app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         app.state.idempotency = answers = IdempotencyStore(infra.db["idempotency"])
         await infra.db["webhook_deliveries"].create_index("state")

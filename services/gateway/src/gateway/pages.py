@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from gateway.models import ProposalView
 
@@ -15,19 +16,39 @@ body {{ font-family: system-ui, "PingFang SC", "Noto Sans CJK SC", sans-serif; m
 h1 {{ color: #b71c1c; }} table {{ border-collapse: collapse; width: 100%; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: .5rem; text-align: left; vertical-align: top; }}
 .why {{ color: #555; font-size: .9em; }}
+.figures {{ display: flex; flex-wrap: wrap; gap: 1rem; margin: 1rem 0; }} .figures h2 {{ width: 100%; margin: 0; }}
+.figure {{ background: #fff5f5; border-radius: .5rem; padding: .75rem 1rem; min-width: 8rem; }}
+.figure b {{ font-size: 1.5rem; color: #b71c1c; }}
 </style></head>
 <body><h1>党建超市 · 需求与资源匹配推荐</h1>
 <p>Party-building supermarket · match proposals</p>
+{figures}
 <table><thead><tr><th>需求 Need</th><th>资源 Supply</th><th>得分 Score</th><th>推荐理由 Why</th></tr></thead>
 <tbody>{rows}</tbody></table>
 {empty}
 </body></html>"""
 
 
-def proposals_page(views: list[ProposalView]) -> str:
+FIGURES = (
+    ("organizations", "党组织", "organisations"),
+    ("members", "党员", "members"),
+    ("needs_posted", "发布需求", "needs posted"),
+    ("claims_completed", "认领完成(人次)", "claims done (person-times)"),
+    ("venues_shared", "共享场地", "venues shared"),
+    ("services_shared", "共享服务", "services shared"),
+)
+
+
+def home_page(figures: dict[str, Any], views: list[ProposalView]) -> str:
+    totals = figures["totals"]
+    cells = "".join(
+        f'<div class="figure" data-figure="{key}"><b>{totals[key]:,}</b><br>{zh}<br><small>{en}</small></div>'
+        for key, zh, en in FIGURES
+    )
+    block = f'<section class="figures"><h2>{escape(figures["area"]["name"])}</h2>{cells}</section>'
     rows = "".join(_row(v) for v in views)
     empty = "" if views else "<p>暂无匹配推荐 · No proposals yet.</p>"
-    return _PAGE.format(rows=rows, empty=empty)
+    return _PAGE.format(figures=block, rows=rows, empty=empty)
 
 
 def _row(view: ProposalView) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from gateway.models import ProposalView
@@ -23,3 +25,53 @@ async def _view(proposal: dict[str, Any], *, needs: Upstream, resources: Upstrea
         needs.find(f"/needs/{proposal['need_id']}"), resources.find(f"/resources/{proposal['resource_id']}")
     )
     return ProposalView(proposal=proposal, need=need, resource=resource)
+
+
+class Cached:
+    """Answers kept `seconds` by key; while one is being made, others asking wait for it
+    rather than make it again (so a burst of visitors costs the services one call)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._kept: dict[str, tuple[float, asyncio.Future[Any]]] = {}
+
+    async def get(self, key: str, make: Callable[[], Awaitable[Any]]) -> Any:
+        moment = time.monotonic()
+        kept = self._kept.get(key)
+        if kept is None or kept[0] < moment or (kept[1].done() and kept[1].exception() is not None):
+            future: asyncio.Future[Any] = asyncio.ensure_future(make())
+            self._kept[key] = (moment + self.seconds, future)
+            kept = self._kept[key]
+        return await asyncio.shield(kept[1])
+
+
+async def city_figures(
+    area_code: str, *, organizations: Upstream, needs: Upstream, resources: Upstream
+) -> dict[str, Any]:
+    """The figures the seeds print, for one node of the hierarchy (the city when none):
+    organisations and members, needs posted, claims completed (person-times), needs
+    fulfilled, venues and services shared; by month and by category."""
+    node, demand, supply = await asyncio.gather(
+        organizations.get(f"/areas/{area_code}"),
+        needs.get("/stats", params={"area_code": area_code}),
+        resources.get("/stats", params={"area_code": area_code}),
+    )
+    months = sorted(set(demand["by_month"]) | set(supply["by_month"]))
+    categories = sorted(set(demand["by_category"]) | set(supply["by_category"]))
+    return {
+        "area": {k: node[k] for k in ("code", "name", "name_en", "level", "parent_code")},
+        "totals": {
+            "organizations": node["organizations"],
+            "members": node["members"],
+            "needs_posted": demand["totals"]["posted"],
+            "claims_completed": demand["totals"]["claims"],
+            "needs_fulfilled": demand["totals"]["fulfilled"],
+            "needs_open": demand["totals"]["open"],
+            "venues_shared": supply["totals"]["venue"],
+            "services_shared": supply["totals"]["service"],
+        },
+        "by_month": {m: {**demand["by_month"].get(m, {}), **supply["by_month"].get(m, {})} for m in months},
+        "by_category": {
+            c: {**demand["by_category"].get(c, {}), **supply["by_category"].get(c, {})} for c in categories
+        },
+    }

@@ -101,6 +101,13 @@ async def search_resources(
     return {"items": items, "next_cursor": found[-1][0].id if len(found) == limit else None}
 
 
+@router.get("/stats")
+async def statistics(resources: ResourcesDep, area_code: AreaCode = None) -> dict[str, object]:
+    """Venues, services and lendables shared (published or paused) in the area's subtree, or
+    the whole platform: in all, by category, and by the month they were shared."""
+    return resources.stats(area_code or "")
+
+
 @router.get("/resources/{resource_id}", response_model=ResourceOut)
 async def get_resource(resource_id: str, resources: ResourcesDep, actor: MaybeActor) -> Resource:
     return await resources.get(resource_id, actor)

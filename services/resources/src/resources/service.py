@@ -4,6 +4,7 @@ resource) that writes the resource and its event together; the read model then t
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,9 +55,12 @@ def announce(event_type: ResourceEvent, resource: Resource) -> Envelope:
     return event_type(source=SOURCE, subject=resource.id, data=resource_data(resource))
 
 
+SHARED = (ResourceStatus.PUBLISHED, ResourceStatus.PAUSED)
+
+
 def may_see(resource: Resource, actor: Actor | None) -> bool:
     """Drafts and withdrawn resources are their organisation's only."""
-    if resource.status in (ResourceStatus.PUBLISHED, ResourceStatus.PAUSED):
+    if resource.status in SHARED:
         return True
     return actor is not None and actor.is_organization(resource.organization_id)
 
@@ -154,6 +158,22 @@ class Resources:
                 if len(found) == limit:
                     break
         return found
+
+    def stats(self, area_code: str) -> dict[str, object]:
+        totals: Counter[str] = Counter()
+        by_category: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        by_month: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        for r in self.view.resources.values():
+            if r.status in SHARED and (not area_code or covers(area_code, r.area_code)):
+                totals[r.kind.value] += 1
+                by_category[r.category.value][r.kind.value] += 1
+                by_month[f"{r.created_at:%Y-%m}"][r.kind.value] += 1
+        return {
+            "area_code": area_code or None,
+            "totals": {kind.value: totals[kind.value] for kind in ResourceKind},
+            "by_category": {c: dict(n) for c, n in sorted(by_category.items())},
+            "by_month": {m: dict(n) for m, n in sorted(by_month.items())},
+        }
 
     def _filter(self, s: Search, actor: Actor | None) -> Callable[[Resource], bool]:
         def keep(r: Resource) -> bool:

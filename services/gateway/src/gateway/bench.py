@@ -1,0 +1,159 @@
+"""Benchmark of the gateway: the portal's first page and the statistics API under 200 clients.
+
+    make up DEMO=1 && make bench-gateway     # the whole city loaded first
+    python -m gateway.bench --clients 200 --requests 10000
+
+Runs against the gateway of the running local stack (`make up`; `--url` for another).
+`--clients` clients, each with a connection of its own, ask in turn for `/` and for
+`/api/v1/stats` of the city or of one of its districts and streets (as visitors drilling
+down), `--requests` requests in all. The baseline, in the same run and at the same
+concurrency: what the gateway asks the services for one figures answer when it has none kept
+(the registry's node, the needs and the resources statistics), asked of them directly.
+Prints a table, then one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+
+from shared.benchmarking import percentile, print_table, timed
+
+CITY = "350100"
+
+
+async def areas_of(http: aiohttp.ClientSession, registry: str) -> list[str]:
+    """The city, its districts and their streets: where visitors drill down."""
+    codes = [CITY]
+    async with http.get(f"{registry}/areas/{CITY}/children") as response:
+        districts = [a["code"] for a in await response.json()]
+    codes += districts
+    for district in districts:
+        async with http.get(f"{registry}/areas/{district}/children") as response:
+            codes += [a["code"] for a in await response.json()]
+    return codes
+
+
+async def load(clients: int, requests: int, ask: Callable[[int], Awaitable[int]]) -> tuple[float, list[float], int]:
+    """`requests` calls of `ask`, `clients` at a time: (seconds, latencies in ms, errors)."""
+    samples: list[float] = []
+    errors = 0
+    next_one = iter(range(requests))
+
+    async def client() -> None:
+        nonlocal errors
+        for n in next_one:
+            status = await timed(samples, ask(n))
+            errors += status >= 400
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return time.perf_counter() - started, samples, errors
+
+
+async def main(url: str, services: dict[str, str], clients: int, requests: int) -> dict[str, Any]:
+    connector = aiohttp.TCPConnector(limit=clients)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as http:
+        areas = await areas_of(http, services["organizations"])
+        async with http.get(f"{url}/api/v1/stats") as response:
+            city = (await response.json())["totals"]
+        print(f"[bench] the city as loaded: {city}", flush=True)
+        rng = random.Random(200)
+        wanted = [rng.choice(areas) for _ in range(requests)]
+
+        async def get(path: str, params: dict[str, str] | None = None) -> int:
+            async with http.get(path, params=params) as response:
+                await response.read()
+                return response.status
+
+        print(f"[bench] {requests:,} first pages, {clients} clients ...", flush=True)
+        home_s, home_ms, home_errors = await load(clients, requests, lambda n: get(f"{url}/"))
+        print(f"[bench] {requests:,} statistics of the city, districts and streets, {clients} clients ...", flush=True)
+        stats_s, stats_ms, stats_errors = await load(
+            clients, requests, lambda n: get(f"{url}/api/v1/stats", {"area_code": wanted[n]})
+        )
+
+        async def assemble(n: int) -> int:
+            code = wanted[n]
+            answers = await asyncio.gather(
+                get(f"{services['organizations']}/areas/{code}"),
+                get(f"{services['needs']}/stats", {"area_code": code}),
+                get(f"{services['resources']}/stats", {"area_code": code}),
+            )
+            return max(answers)
+
+        baseline = max(200, requests // 10)
+        print(f"[bench] baseline: {baseline:,} figures asked of the services directly ...", flush=True)
+        base_s, base_ms, _ = await load(clients, baseline, assemble)
+    return {
+        "clients": clients,
+        "requests": requests,
+        "areas": len(areas),
+        "organizations": city["organizations"],
+        "needs_posted": city["needs_posted"],
+        "home_per_s": round(requests / home_s),
+        "home_p50_ms": round(percentile(home_ms, 50), 1),
+        "home_p99_ms": round(percentile(home_ms, 99), 1),
+        "home_errors": home_errors,
+        "stats_per_s": round(requests / stats_s),
+        "stats_p50_ms": round(percentile(stats_ms, 50), 1),
+        "stats_p99_ms": round(percentile(stats_ms, 99), 1),
+        "stats_errors": stats_errors,
+        "baseline_per_s": round(baseline / base_s),
+        "baseline_p50_ms": round(percentile(base_ms, 50), 1),
+        "baseline_p99_ms": round(percentile(base_ms, 99), 1),
+    }
+
+
+def report(r: dict[str, Any]) -> None:
+    rows = [
+        (
+            "the city loaded",
+            f"{r['organizations']:,} organisations",
+            f"{r['needs_posted']:,} needs",
+            f"{r['areas']} areas",
+        ),
+        (
+            "first page (/)",
+            f"{r['requests']:,} requests, {r['clients']} clients",
+            f"{r['home_per_s']:,}/s",
+            f"p50 {r['home_p50_ms']} ms, p99 {r['home_p99_ms']} ms (goal < 100), {r['home_errors']} errors",
+        ),
+        (
+            "statistics API",
+            f"{r['requests']:,} requests over {r['areas']} areas",
+            f"{r['stats_per_s']:,}/s",
+            f"p50 {r['stats_p50_ms']} ms, p99 {r['stats_p99_ms']} ms (goal < 100), {r['stats_errors']} errors",
+        ),
+        (
+            "baseline: the services asked directly",
+            "what one figures answer takes, uncached",
+            f"{r['baseline_per_s']:,}/s",
+            f"p50 {r['baseline_p50_ms']} ms, p99 {r['baseline_p99_ms']} ms",
+        ),
+    ]
+    print_table("Gateway benchmark", rows)
+    print(json.dumps(r))
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=10_000)
+    for name, port in (("organizations", 8001), ("needs", 8002), ("resources", 8003)):
+        parser.add_argument(f"--{name}-url", default=f"http://127.0.0.1:{port}")
+    args = parser.parse_args()
+    services = {name: getattr(args, f"{name}_url") for name in ("organizations", "needs", "resources")}
+    report(asyncio.run(main(args.url, services, args.clients, args.requests)))
+
+
+if __name__ == "__main__":
+    cli()
