@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
@@ -266,16 +267,27 @@ AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,12}$", description="a 
 
 
 @api.get("/stats")
-async def statistics(request: Request, up: UpstreamsDep, area_code: AreaCode = None) -> Any:
+async def statistics(request: Request, up: UpstreamsDep, area_code: AreaCode = None) -> Response:
     """The live figures of the city, or of any district, street or community: organisations,
     members, needs posted, claims completed (person-times), needs fulfilled, venues and services
-    shared; by month and by category. Public: no key needed. Kept up to `CACHE_SECONDS`."""
+    shared; by month and by category. Public: no key needed. Kept up to `CACHE_SECONDS`, as
+    the JSON answered."""
     code = area_code or request.app.state.settings.city_code
     cached: service.Cached = request.app.state.cached
-    return await cached.get(
-        f"stats:{code}",
+
+    async def encoded() -> bytes:
+        return json.dumps(await _figures(request, up, code), ensure_ascii=False).encode()
+
+    return Response(await cached.get(f"stats:{code}", encoded), media_type="application/json")
+
+
+async def _figures(request: Request, up: Upstreams, code: str) -> dict[str, Any]:
+    cached: service.Cached = request.app.state.cached
+    figures: dict[str, Any] = await cached.get(
+        f"figures:{code}",
         lambda: service.city_figures(code, organizations=up.organizations, needs=up.needs, resources=up.resources),
     )
+    return figures
 
 
 @portal.get("/", response_class=HTMLResponse)
@@ -285,7 +297,7 @@ async def home(request: Request, up: UpstreamsDep) -> str:
 
     async def render() -> str:
         figures, (views, _) = await asyncio.gather(
-            statistics(request, up),
+            _figures(request, up, settings.city_code),
             service.list_proposals({"limit": 50}, matching=up.matching, needs=up.needs, resources=up.resources),
         )
         return pages.home_page(figures, views)

@@ -40,7 +40,7 @@ ENDED = frozenset({ProposalStatus.CONFIRMED, ProposalStatus.FAILED, ProposalStat
 
 
 class Proposal(Versioned):
-    area_code: str  # the need's: which instance matches it
+    area_code: str = ""  # the need's: which instance matches it (none in proposals made before it was kept)
     need_id: str
     need_organization_id: str
     resource_id: str

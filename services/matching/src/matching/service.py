@@ -130,7 +130,8 @@ class Matching:
         """Whether this instance matches in that area: its district's code modulo the number of
         instances is this instance's number."""
         instance, instances = self.share
-        return int(area_code[:6]) % instances == instance
+        district = int(area_code[:6]) if area_code[:6].isdigit() else 0  # none known: the first instance's
+        return district % instances == instance
 
     def go_live(self) -> None:
         """The index has caught up with the topics: from now on, new facts are proposed."""
