@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field, PlainSerializer
+from pydantic import BaseModel, Field, PlainSerializer, computed_field
 
 from shared.errors import Conflict
 from shared.repository import Versioned
@@ -115,7 +115,7 @@ class Resource(Versioned):
     needs_approval: bool = False
     service_radius_km: float | None = None
     capacity_period: CapacityPeriod | None = None
-    used: dict[str, int] = Field(default_factory=dict)  # capacity taken, per period (services, lendables)
+    takes: dict[str, dict[str, int]] = Field(default_factory=dict)  # period → request → units (services, lendables)
     status: ResourceStatus = ResourceStatus.DRAFT
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime | None = None
@@ -131,15 +131,26 @@ class Resource(Versioned):
     def open_between(self, start: datetime, end: datetime) -> bool:
         return any(period.covers(start, end) for period in self.opening_hours)
 
-    def take(self, period: str, quantity: int) -> None:
-        """Takes `quantity` of a period's capacity, or Conflict when less is left."""
-        left = self.capacity - self.used.get(period, 0)
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def used(self) -> dict[str, int]:
+        """Capacity taken, per period."""
+        return {period: sum(takes.values()) for period, takes in sorted(self.takes.items()) if takes}
+
+    def take(self, period: str, request_id: str, quantity: int) -> None:
+        """Takes `quantity` of a period's capacity for a request, or Conflict when less is left.
+        Taking for the same request again changes nothing: a retry after a crash is safe."""
+        takes = self.takes.setdefault(period, {})
+        if request_id in takes:
+            return
+        left = self.capacity - sum(takes.values())
         if quantity > left:
             raise Conflict(f"only {left} of {self.name}'s capacity is left in {period}", period=period, left=left)
-        self.used[period] = self.used.get(period, 0) + quantity
+        takes[request_id] = quantity
 
-    def give_back(self, period: str, quantity: int) -> None:
-        self.used[period] = max(0, self.used.get(period, 0) - quantity)
+    def give_back(self, period: str, request_id: str) -> None:
+        """Gives back what a request took (nothing, when it took nothing)."""
+        self.takes.get(period, {}).pop(request_id, None)
 
 
 class BookingStatus(StrEnum):

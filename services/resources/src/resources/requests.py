@@ -133,8 +133,9 @@ class ServiceRequests:
 
     async def act(self, request_id: str, action: RequestAction, actor: Actor) -> ServiceRequest:
         """The provider accepts or declines; the requester cancels. Accepting takes the period's
-        capacity first (the resource's own change), then records the decision; cancelling an
-        accepted request records it first, then gives the capacity back."""
+        capacity first (for this request: taking again is a no-op), then records the decision;
+        declining and cancelling record it, then give back whatever the request took. So a
+        process that dies in between leaves a request whose next decision completes it."""
         request = await self.get(request_id, actor)
         to = DECISIONS[action]
         provider = actor.is_organization(request.provider_organization_id)
@@ -146,15 +147,13 @@ class ServiceRequests:
             raise Conflict(f"the request is {request.status.value} already", status=request.status.value)
         if to is RequestStatus.ACCEPTED:
             await self._take(request)
-        was = request.status
-        try:
-            decided = await self._change(request_id, lambda r: self._decide(r, to))
-        except DomainError:
-            if to is RequestStatus.ACCEPTED:
+            try:
+                return await self._change(request_id, lambda r: self._decide(r, to))
+            except DomainError:
                 await self._give_back(request)
-            raise
-        if was is RequestStatus.ACCEPTED and to is RequestStatus.CANCELLED:
-            await self._give_back(request)
+                raise
+        decided = await self._change(request_id, lambda r: self._decide(r, to))
+        await self._give_back(request)
         return decided
 
     @staticmethod
@@ -168,14 +167,16 @@ class ServiceRequests:
 
     async def _take(self, request: ServiceRequest) -> None:
         def take(resource: Resource) -> list[Envelope]:
-            resource.take(request.period, request.quantity)
+            resource.take(request.period, request.id, request.quantity)
             return [announce_resource(ResourceUpdated, resource)]
 
         await self.resources.change(request.resource_id, take)
 
     async def _give_back(self, request: ServiceRequest) -> None:
         def give_back(resource: Resource) -> list[Envelope]:
-            resource.give_back(request.period, request.quantity)
+            if request.id not in resource.takes.get(request.period, {}):
+                return []  # it took nothing
+            resource.give_back(request.period, request.id)
             return [announce_resource(ResourceUpdated, resource)]
 
         await self.resources.change(request.resource_id, give_back)
@@ -184,7 +185,7 @@ class ServiceRequests:
         """The claim half of an accepted proposal was refused: the request made for it is
         cancelled and its capacity given back."""
         request = await self.repo.get(entity_id("service_request", event.data.proposal_id))
-        if request is None or request.status is not RequestStatus.ACCEPTED:
+        if request is None:
             return
 
         def cancel(r: ServiceRequest) -> list[Envelope]:
@@ -193,9 +194,8 @@ class ServiceRequests:
             r.decide(RequestStatus.CANCELLED, "match_failed")
             return [announce(r)]
 
-        cancelled, events = await self.repo.change(request.id, cancel)
-        if events:
-            await self._give_back(cancelled)
+        cancelled, _ = await self.repo.change(request.id, cancel)
+        await self._give_back(cancelled)
 
     async def on_match_accepted(self, event: MatchAccepted) -> None:
         """An accepted match with a service or lendable is a request accepted at once, for the

@@ -20,7 +20,7 @@ from resources.models import (
 )
 from resources.schemas import SeriesCreate
 from resources.view import Near, SupplyView, distance_km
-from shared.errors import Unprocessable
+from shared.errors import Conflict, Unprocessable
 from shared.taxonomy import Category
 
 
@@ -158,3 +158,18 @@ class TestReadModel:
         found = {r.id[-1]: round(km, 1) for r, km in view.near(Near(26.07, 119.30, 3.5))}
         assert found == {"0": 0.0, "1": 1.1, "2": 3.3}
         assert distance_km(26.07, 119.30, 26.30, 119.30) == pytest.approx(25.6, abs=0.1)
+
+
+class TestCapacity:
+    def test_a_request_takes_once_and_gives_back_what_it_took(self) -> None:
+        service = venue(kind=ResourceKind.SERVICE, capacity=10)
+        service.take("2026-12", "r1", 6)
+        service.take("2026-12", "r1", 6)  # a retry after a crash: nothing more is taken
+        assert service.used == {"2026-12": 6}
+        with pytest.raises(Conflict, match="only 4"):
+            service.take("2026-12", "r2", 5)
+        service.give_back("2026-12", "r1")
+        service.give_back("2026-12", "r1")
+        service.take("2026-12", "r2", 10)
+        assert service.used == {"2026-12": 10}
+        assert "takes" in service.model_dump() and service.model_dump()["used"] == {"2026-12": 10}
