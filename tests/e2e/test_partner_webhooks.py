@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -83,3 +84,35 @@ async def test_a_partner_gets_its_organisations_events_signed_and_a_refused_one_
     assert (await http.get(f"{base}/webhooks/{webhook_id}/deliveries", headers=other)).status_code == 404
     assert (await http.delete(f"{base}/webhooks/{webhook_id}", headers=other)).status_code == 404
     assert (await http.delete(f"{base}/webhooks/{webhook_id}", headers=key)).status_code == 204
+
+
+async def test_a_partner_reads_its_organisations_events_live_as_a_stream(
+    stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    api = PlatformApi(stack, http)
+    org = await api.register_organization("某街道党工委", "350111009002", kind="party_committee")
+    key = await api.issue_key(org, ["read", "needs:write"])
+    base = stack.url("gateway") + "/api/v1"
+    async with (
+        httpx.AsyncClient(timeout=30) as streaming,
+        streaming.stream("GET", f"{base}/events/stream", headers=key) as stream,
+    ):
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        lines = stream.aiter_lines()
+        assert await anext(lines) == ": connected"
+        body = {"title": "社区文艺汇演", "category": "culture", "area_code": "350111009002", "quantity": 3}
+        need = (await http.post(f"{base}/needs", json=body, headers=key)).json()
+
+        async def next_event() -> dict[str, str]:
+            fields: dict[str, str] = {}
+            async for line in lines:
+                if not line:
+                    if "data" in fields:
+                        return fields
+                    continue
+                name, _, value = line.partition(": ")
+                fields[name] = value
+            raise AssertionError("the stream ended")
+
+        event = await asyncio.wait_for(next_event(), 20)
+        assert event["event"] == "need.posted" and json.loads(event["data"])["data"]["need_id"] == need["id"]

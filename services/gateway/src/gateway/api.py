@@ -7,13 +7,13 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, StreamingResponse
 
 from gateway import pages, service
 from gateway.limits import RateLimiter
 from gateway.models import PartnerIdentity
 from gateway.repository import PartnerKeys, Upstream
-from gateway.webhooks import WebhookCreate, Webhooks
+from gateway.webhooks import LiveEvents, WebhookCreate, Webhooks
 from shared.actors import Actor, ActorKind, sign
 from shared.app import from_state
 from shared.errors import Forbidden, Unauthorized
@@ -254,6 +254,17 @@ async def list_webhooks(webhooks: WebhooksDep, partner: Partner) -> dict[str, An
 async def unsubscribe(webhook_id: ItemId, webhooks: WebhooksDep, partner: Partner) -> Response:
     await webhooks.unsubscribe(partner.organization_id, webhook_id)
     return Response(status_code=204)
+
+
+@api.get("/events/stream")
+async def event_stream(partner: Partner, live: Annotated[LiveEvents, Depends(from_state("live"))]) -> StreamingResponse:
+    """The key's organisation's events as they happen, as server-sent events (`text/event-stream`:
+    `id`, `event` the type, `data` the CloudEvent), with a comment every 15 s to keep the
+    connection. For events missed while not connected, subscribe a webhook."""
+    if "read" not in partner.scopes:
+        raise Forbidden("this API key lacks the 'read' scope", scopes=partner.scopes)
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(live.stream(partner.organization_id), media_type="text/event-stream", headers=headers)
 
 
 @api.get("/webhooks/{webhook_id}/deliveries")

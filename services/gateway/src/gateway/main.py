@@ -13,7 +13,7 @@ from gateway.config import Settings
 from gateway.limits import Idempotency, IdempotencyStore, RateLimiter
 from gateway.repository import PartnerKeys, Upstream
 from gateway.service import Cached
-from gateway.webhooks import Webhooks
+from gateway.webhooks import LiveEvents, Webhooks
 from shared.app import Infra, background, create_service_app, event_consumer, serve, sweeping
 from shared.events import EVENT_TYPES, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from shared.kafka import Idempotent
@@ -41,8 +41,13 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         partners = await stack.enter_async_context(httpx.AsyncClient(timeout=settings.webhook_timeout_seconds))
         app.state.webhooks = webhooks = Webhooks(infra.db, partners)
         every_event = dict.fromkeys(EVENT_TYPES, Idempotent(webhooks.on_event))
+        topics = [settings.topic(t) for t in (ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC)]
+        app.state.live = live = LiveEvents(settings, topics)
         async with background(
-            sweeping(answers.sweep, 3600), event_consumer(infra, every_event).run(), webhooks.deliver_forever()
+            sweeping(answers.sweep, 3600),
+            event_consumer(infra, every_event).run(),
+            webhooks.deliver_forever(),
+            live.run(),
         ):
             yield
 

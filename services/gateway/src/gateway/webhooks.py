@@ -1,4 +1,4 @@
-"""Webhooks: a partner subscribes a URL, and every event that concerns its organisation is
+"""Webhooks, and the live stream: a partner subscribes a URL, and every event that concerns its organisation is
 POSTed there, signed, with retries.
 
 Which events concern an organisation: those whose data names it in any `*organization_id`
@@ -21,16 +21,20 @@ import hmac
 import logging
 import secrets
 import time
+from collections import defaultdict
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from aiokafka import AIOKafkaConsumer
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from shared.config import ServiceSettings
 from shared.errors import NotFound
-from shared.events import Envelope
+from shared.events import Envelope, parse_event
 from shared.ids import new_id
 from shared.mongo import Document
 
@@ -165,3 +169,52 @@ class Webhooks:
             raise NotFound(f"no webhook {subscription_id!r}")
         cursor = self.deliveries.find({"subscription_id": subscription_id}, {"body": 0})
         return [d async for d in cursor]
+
+
+class LiveEvents:
+    """The organisation's events as they happen, as server-sent events, for partners who keep a
+    connection open. Every gateway process reads every event (no consumer group, from the
+    topics' ends), so whichever process a partner reaches streams all of its events. Nothing is
+    kept for a partner not connected: webhooks are for that."""
+
+    def __init__(self, settings: ServiceSettings, topics: list[str]) -> None:
+        self.settings = settings
+        self.topics = topics
+        self.listeners: defaultdict[str, set[asyncio.Queue[Envelope]]] = defaultdict(set)
+
+    async def run(self) -> None:
+        consumer = AIOKafkaConsumer(
+            *self.topics,
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            client_id=f"{self.settings.service_name}-live",
+            group_id=None,
+            auto_offset_reset="latest",
+        )
+        await consumer.start()
+        try:
+            async for record in consumer:
+                with contextlib.suppress(ValidationError):
+                    self.publish(parse_event(record.value or b""))
+        finally:
+            await consumer.stop()
+
+    def publish(self, event: Envelope) -> None:
+        for organization_id in organizations_of(event):
+            for queue in self.listeners.get(organization_id, ()):
+                with contextlib.suppress(asyncio.QueueFull):  # a reader too slow loses events, not the others
+                    queue.put_nowait(event)
+
+    async def stream(self, organization_id: str, keep_alive: float = 15.0) -> AsyncIterator[str]:
+        queue: asyncio.Queue[Envelope] = asyncio.Queue(maxsize=1000)
+        self.listeners[organization_id].add(queue)
+        try:
+            yield ": connected\n\n"
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), keep_alive)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                yield f"id: {event.id}\nevent: {event.type}\ndata: {event.model_dump_json()}\n\n"
+        finally:
+            self.listeners[organization_id].discard(queue)
