@@ -37,13 +37,25 @@ async def list_proposals(
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
-    """Proposals for one need, or involving one organisation on either side."""
-    where: dict[str, object] = {}
-    if need_id:
-        where["need_id"] = need_id
-    if organization_id:
-        where["$or"] = [{"need_organization_id": organization_id}, {"resource_organization_id": organization_id}]
-    return page_of(await matching.proposals.page(after=cursor, limit=limit, where=where), limit)
+    """Proposals for one need, or involving one organisation on either side, in id order. Those
+    are read from the database (every instance's); all proposals, from this instance's memory."""
+
+    def keep(p: Proposal) -> bool:
+        return (need_id is None or p.need_id == need_id) and (
+            organization_id is None or organization_id in (p.need_organization_id, p.resource_organization_id)
+        )
+
+    if need_id is None and organization_id is None:
+        return page_of(matching.writer.view.page(keep, after=cursor, limit=limit), limit)
+    if need_id is not None:
+        rows = await matching.proposals.matching(need_id=need_id)
+    else:
+        assert organization_id is not None
+        rows = await matching.proposals.matching(
+            need_organization_id=organization_id, resource_organization_id=organization_id
+        )
+    page = [p for p in rows if keep(p) and (cursor is None or p.id > cursor)][:limit]
+    return page_of(page, limit)
 
 
 @router.post("/proposals/{proposal_id}/{decision}", response_model=ProposalOut)

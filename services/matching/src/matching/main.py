@@ -14,7 +14,7 @@ from matching.config import Settings
 from matching.engine import Index
 from matching.feed import IndexFeed
 from matching.repository import ProposalRepository
-from matching.service import Matching, ProposalWriter
+from matching.service import Matching, ProposalsView, ProposalWriter
 from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
 from shared.events import MATCHING_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC
 from shared.outbox import ensure_outbox_index
@@ -28,7 +28,10 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         await proposal_docs.create_index(key)
     relay = outbox_relay(infra, [proposal_docs], MATCHING_TOPIC)
     proposals = ProposalRepository(proposal_docs, on_events=relay.wake, relay=relay)
-    writer = ProposalWriter(proposals, await proposals.ids())
+    view = ProposalsView()
+    async for proposal in proposals.all():
+        view.put(proposal)
+    writer = ProposalWriter(proposals, view)
     index = Index(max_per_day=settings.max_proposals_per_day)
     app.state.matching = matching = Matching(
         index,

@@ -9,11 +9,16 @@ from shared.repository import MongoRepository
 class ProposalRepository(MongoRepository[Proposal]):
     model = Proposal
 
-    async def ids(self) -> set[str]:
-        """The ids of every proposal stored: a pair is proposed once."""
-        return {doc["_id"] async for doc in self.collection.find({}, {"_id": 1}, batch_size=5000)}
-
     async def open(self) -> list[Proposal]:
         """Proposals waiting for an answer."""
         cursor = self.collection.find({"status": ProposalStatus.PROPOSED.value}, {"outbox": 0, "outbox_pending": 0})
         return [self._load(doc) async for doc in cursor]
+
+    async def matching(self, **fields: str) -> list[Proposal]:
+        """Proposals whose fields equal these, by one query per field (an indexed equality each:
+        FerretDB scans for `$or`), in id order."""
+        found: dict[str, Proposal] = {}
+        for name, value in fields.items():
+            async for doc in self.collection.find({name: value}, {"outbox": 0, "outbox_pending": 0}):
+                found[doc["_id"]] = self._load(doc)
+        return [found[key] for key in sorted(found)]

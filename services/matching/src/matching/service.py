@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
@@ -72,20 +73,46 @@ def decision(event_type: Decision, proposal: Proposal) -> Envelope:
     return event_type(source=SOURCE, subject=proposal.id, data=data)
 
 
+class ProposalsView:
+    """Every proposal in memory, for listing them without a sort in the database (FerretDB
+    sorts a whole collection to answer a page): loaded at start, then kept by this process's
+    writes. With several instances, one lists the others' proposals as they were when it
+    started; one proposal by id is read from the database."""
+
+    def __init__(self) -> None:
+        self.proposals: dict[str, Proposal] = {}
+        self._order: list[str] = []
+
+    def put(self, proposal: Proposal) -> None:
+        if proposal.id not in self.proposals:
+            insort(self._order, proposal.id)
+        self.proposals[proposal.id] = proposal
+
+    def page(self, keep: Callable[[Proposal], bool], *, after: str | None, limit: int) -> list[Proposal]:
+        start = bisect_right(self._order, after) if after is not None else 0
+        found: list[Proposal] = []
+        for known in self._order[start:]:
+            if keep(proposal := self.proposals[known]):
+                found.append(proposal)
+                if len(found) == limit:
+                    break
+        return found
+
+
 class ProposalWriter:
     """Stores new proposals and announces them, whatever has been decided meanwhile as one
     bulk write (an outbox group: the events go out as soon as the documents are stored, with
     no relay in between), so that proposing keeps pace with needs arriving faster than one
-    write at a time would. `known`: the ids of every proposal stored or queued."""
+    write at a time would."""
 
-    def __init__(self, proposals: ProposalRepository, known: set[str]) -> None:
+    def __init__(self, proposals: ProposalRepository, view: ProposalsView) -> None:
         self.proposals = proposals
-        self.known = known
+        self.view = view
         self.queue: list[tuple[Proposal, list[Envelope]]] = []
         self._wake = asyncio.Event()
 
     def put(self, proposal: Proposal, event: Envelope) -> None:
-        self.known.add(proposal.id)
+        self.view.put(proposal)
         self.queue.append((proposal, [event]))
         self._wake.set()
 
@@ -257,7 +284,7 @@ class Matching:
                 quantity=proposal.quantity,
                 expires_at=proposal.expires_at,
             )
-            if proposal.id in self.writer.known:
+            if proposal.id in self.writer.view.proposals:
                 continue  # proposed before (a redelivered event, a rematch choosing it again)
             self.writer.put(proposal, MatchProposed(source=SOURCE, subject=need.id, data=data))
             self.index.suppliers.record(supply.organization_id, proposed=1)
@@ -390,6 +417,7 @@ class Matching:
         self, proposal_id: str, decide: Callable[[Proposal], list[Envelope]], *, quiet: bool = False
     ) -> Proposal:
         proposal, _ = await self.proposals.change(proposal_id, decide, quiet=quiet)
+        self.writer.view.put(proposal)
         return proposal
 
     async def _change_quietly(
