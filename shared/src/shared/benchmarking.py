@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
+import tempfile
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,6 +20,7 @@ from shared.events import OrganizationRegistered, OrganizationRegisteredData
 from shared.ids import entity_id
 from shared.kafka import encode
 from shared.synthetic import City
+from shared.testing import ServiceProcess, ensure_infra, free_port
 
 T = TypeVar("T")
 
@@ -96,3 +100,46 @@ def until_known(url: str, expected: int) -> None:
     while (count := httpx.get(f"{url}/known-organizations").json()["count"]) < expected:
         print(f"  organisations known to the service: {count:,}/{expected:,}", flush=True)
         time.sleep(1)
+
+
+@dataclass(frozen=True)
+class OwnService:
+    """A service a benchmark started on the running local stack, with a database and topics of
+    its own (named after `run`)."""
+
+    process: ServiceProcess
+    run: str
+    kafka: str
+    mongo: str
+
+    @property
+    def url(self) -> str:
+        return self.process.url
+
+    @property
+    def database(self) -> str:
+        return f"{self.run}_{self.process.name}"
+
+    def topic(self, name: str) -> str:
+        return f"{self.run}.{name}"
+
+
+def own_service(name: str, **settings: str) -> OwnService:
+    """Starts the service `name` (`python -m name`) for a benchmark and waits until it is ready;
+    `settings` are more of its settings (environment variables)."""
+    kafka, mongo = ensure_infra()
+    run = f"bench{uuid.uuid4().hex[:6]}"
+    port = free_port()
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": kafka,
+        "MONGO_URL": mongo,
+        "MONGO_DB": f"{run}_{name}",
+        "TOPIC_PREFIX": f"{run}.",
+        "HTTP_PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+        **{key.upper(): value for key, value in settings.items()},
+    }
+    process = ServiceProcess(name, port, env, Path(tempfile.mkdtemp(prefix=f"{name}-bench-")) / f"{name}.log")
+    process.start()
+    process.wait_ready()
+    return OwnService(process, run, kafka, mongo)

@@ -23,11 +23,8 @@ import asyncio
 import contextlib
 import json
 import resource
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,7 +33,7 @@ from pymongo import AsyncMongoClient
 
 from matching.assign import greedy, optimal
 from matching.engine import Index, Need, Supply
-from shared.benchmarking import percentile, print_table
+from shared.benchmarking import own_service, percentile, print_table
 from shared.events import (
     MATCHING_TOPIC,
     NEEDS_TOPIC,
@@ -57,7 +54,6 @@ from shared.synthetic import (
     generate_needs,
     generate_supply,
 )
-from shared.testing import ServiceProcess, ensure_infra, free_port
 
 VENUE_UNITS = 4  # the needs a venue takes in one round of matching (its time is shared out)
 
@@ -211,23 +207,11 @@ async def index_holds(url: str, supply: int) -> dict[str, Any]:
 async def end_to_end(rate: int, seconds: int) -> dict[str, Any]:
     """A matching service of its own on the local stack, fed the 1x city's supply on Kafka; then
     `need.posted` at a steady `rate` a second, and the time until its first `match.proposed`."""
-    kafka, mongo = ensure_infra()
-    run = f"bench{uuid.uuid4().hex[:6]}"
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": kafka,
-        "MONGO_URL": mongo,
-        "MONGO_DB": f"{run}_matching",
-        "TOPIC_PREFIX": f"{run}.",
-        "HTTP_PORT": str(free_port()),
-        "LOG_LEVEL": "WARNING",
-        "MAX_PROPOSALS_PER_DAY": "1000000",
-    }
-    service = ServiceProcess("matching", int(env["HTTP_PORT"]), env, Path(tempfile.mkdtemp()) / "matching.log")
+    own = own_service("matching", max_proposals_per_day="1000000")
+    service, run, kafka = own.process, own.run, own.kafka
     city = generate_city(1.0)
     producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True, linger_ms=2)
     await producer.start()
-    service.start()
-    service.wait_ready()
     consumer = AIOKafkaConsumer(
         f"{run}.{MATCHING_TOPIC}", bootstrap_servers=kafka, group_id=f"{run}-reader", auto_offset_reset="earliest"
     )
@@ -283,7 +267,7 @@ async def end_to_end(rate: int, seconds: int) -> dict[str, Any]:
         await consumer.stop()
         await producer.stop()
         service.stop()
-        await AsyncMongoClient(mongo).drop_database(env["MONGO_DB"])
+        await AsyncMongoClient(own.mongo).drop_database(own.database)
 
 
 def report(result: dict[str, Any]) -> None:

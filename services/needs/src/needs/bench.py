@@ -19,13 +19,11 @@ import argparse
 import asyncio
 import json
 import random
-import tempfile
 import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -33,7 +31,7 @@ from aiokafka import AIOKafkaConsumer
 from pymongo import AsyncMongoClient
 
 from shared.actors import Actor, ActorKind, sign
-from shared.benchmarking import announce, in_flight, percentile, print_table, rss_mb, timed, until_known
+from shared.benchmarking import announce, in_flight, own_service, percentile, print_table, rss_mb, timed, until_known
 from shared.config import DEVELOPMENT_ACTOR_SECRET
 from shared.events import (
     NEEDS_TOPIC,
@@ -41,7 +39,6 @@ from shared.events import (
 )
 from shared.ids import entity_id
 from shared.synthetic import generate_city, generate_history, generate_needs
-from shared.testing import ServiceProcess, ensure_infra, free_port
 
 
 async def post(
@@ -92,22 +89,10 @@ async def baseline(mongo: str, database: str, bodies: list[dict[str, Any]], conc
 
 
 async def main(needs: int, claims: int, organizations: int, concurrency: int, steady_rate: int) -> dict[str, Any]:
-    kafka, mongo = ensure_infra()
     city = generate_city(organizations / 16_000)
     specs = generate_needs(city, needs, start=datetime.now(UTC))
-    run = f"bench{uuid.uuid4().hex[:6]}"
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": kafka,
-        "MONGO_URL": mongo,
-        "MONGO_DB": f"{run}_needs",
-        "TOPIC_PREFIX": f"{run}.",
-        "HTTP_PORT": str(free_port()),
-        "LOG_LEVEL": "WARNING",
-    }
-    log = Path(tempfile.mkdtemp(prefix="needs-bench-")) / "needs.log"
-    service = ServiceProcess("needs", int(env["HTTP_PORT"]), env, log)
-    service.start()
-    service.wait_ready()
+    own = own_service("needs")
+    service, run, kafka, mongo = own.process, own.run, own.kafka, own.mongo
     rng = random.Random(113195)
     org_ids = [entity_id("organization", o.code) for o in city.organizations]
     actors = {
@@ -224,7 +209,7 @@ async def main(needs: int, claims: int, organizations: int, concurrency: int, st
         }
     finally:
         service.stop()
-        await AsyncMongoClient(mongo).drop_database(env["MONGO_DB"])
+        await AsyncMongoClient(mongo).drop_database(own.database)
 
 
 def report(result: dict[str, Any]) -> None:

@@ -17,7 +17,6 @@ import json
 import random
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,8 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from organizations.import_client import Job, import_file
-from shared.benchmarking import percentile, print_table, rss_mb, timed
+from shared.benchmarking import own_service, percentile, print_table, rss_mb, timed
 from shared.synthetic import City, expected_counts, generate_city, write_csv
-from shared.testing import ServiceProcess, ensure_infra, free_port
 
 
 async def import_city_file(http: httpx.AsyncClient, url: str, kind: str, path: Path) -> Job:
@@ -112,27 +110,16 @@ async def measure(url: str, mongo_url: str, database: str, city: City, queries: 
 
 
 async def main(scale: float, queries: int) -> dict[str, Any]:
-    kafka, mongo = ensure_infra()
     print(f"[bench] generating the synthetic city at scale {scale:g} ...", flush=True)
     city = generate_city(scale)
-    run = f"bench{uuid.uuid4().hex[:6]}"
     folder = Path(tempfile.mkdtemp(prefix="registry-bench-"))
     files = {
         "areas": write_csv(city.areas, folder / "areas.csv"),
         "organizations": write_csv(city.organizations, folder / "organizations.csv", encoding="gbk"),
         "members": write_csv(city.members, folder / "members.csv"),
     }
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": kafka,
-        "MONGO_URL": mongo,
-        "MONGO_DB": f"{run}_organizations",
-        "TOPIC_PREFIX": f"{run}.",
-        "HTTP_PORT": str(free_port()),
-        "LOG_LEVEL": "WARNING",
-    }
-    service = ServiceProcess("organizations", int(env["HTTP_PORT"]), env, folder / "organizations.log")
-    service.start()
-    service.wait_ready()
+    own = own_service("organizations")
+    service, mongo = own.process, own.mongo
     try:
         async with httpx.AsyncClient(timeout=60) as http:
             started = time.perf_counter()
@@ -142,7 +129,7 @@ async def main(scale: float, queries: int) -> dict[str, Any]:
             drained_s = await wait_published(http, service.url, expected) - started - import_s
             await check_counts(http, service.url, city)
         print(f"[bench] {queries} subtree queries and {queries} name searches ...", flush=True)
-        figures = await measure(service.url, mongo, env["MONGO_DB"], city, queries)
+        figures = await measure(service.url, mongo, own.database, city, queries)
         assert service.process is not None
         rss = rss_mb(service.process.pid)
         print("[bench] restarting the service: it loads its read model from the database ...", flush=True)
@@ -165,7 +152,7 @@ async def main(scale: float, queries: int) -> dict[str, Any]:
         }
     finally:
         service.stop()
-        await AsyncMongoClient(mongo).drop_database(env["MONGO_DB"])
+        await AsyncMongoClient(mongo).drop_database(own.database)
 
 
 def report(result: dict[str, Any]) -> None:

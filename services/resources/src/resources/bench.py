@@ -24,13 +24,10 @@ import argparse
 import asyncio
 import json
 import random
-import tempfile
 import time
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -38,12 +35,11 @@ from pymongo import AsyncMongoClient
 
 from resources.models import LOCAL
 from shared.actors import Actor, ActorKind, sign
-from shared.benchmarking import announce, in_flight, percentile, print_table, rss_mb, timed, until_known
+from shared.benchmarking import announce, in_flight, own_service, percentile, print_table, rss_mb, timed, until_known
 from shared.config import DEVELOPMENT_ACTOR_SECRET
 from shared.events import ORGANIZATIONS_TOPIC
 from shared.ids import entity_id
 from shared.synthetic import SERVICES_SHARED, VENUES_SHARED, generate_bookings, generate_city, generate_supply
-from shared.testing import ServiceProcess, ensure_infra, free_port
 
 BOOKINGS = 100_000
 DAY = timedelta(days=1)
@@ -110,22 +106,11 @@ async def double_bookings(db: Any) -> tuple[int, int]:
 async def main(
     scale: float, organizations: int, searches: int, asked: int, bookings: int, concurrency: int, steady_rate: int
 ) -> dict[str, Any]:
-    kafka, mongo = ensure_infra()
     city = generate_city(organizations / 16_000)
-    run = f"bench{uuid.uuid4().hex[:6]}"
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": kafka,
-        "MONGO_URL": mongo,
-        "MONGO_DB": f"{run}_resources",
-        "TOPIC_PREFIX": f"{run}.",
-        "HTTP_PORT": str(free_port()),
-        "LOG_LEVEL": "WARNING",
-    }
-    service = ServiceProcess("resources", int(env["HTTP_PORT"]), env, Path(tempfile.mkdtemp()) / "resources.log")
-    service.start()
-    service.wait_ready()
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo, tz_aware=True)
-    db = client[env["MONGO_DB"]]
+    own = own_service("resources")
+    service, run, kafka = own.process, own.run, own.kafka
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(own.mongo, tz_aware=True)
+    db = client[own.database]
     rng = random.Random(7204)
     now = datetime.now(UTC)
     try:
@@ -268,7 +253,7 @@ async def main(
         }
     finally:
         service.stop()
-        await client.drop_database(env["MONGO_DB"])
+        await client.drop_database(own.database)
         await client.close()
 
 
