@@ -111,7 +111,7 @@ class Table:
         self.district = self.street // 1000
         self.org = np.array([suppliers.number(s.organization_id) for s in items], dtype=np.int64)
         self.units = np.array([s.units_left for s in items], dtype=np.int64)
-        self.venue = np.array([s.kind == "venue" for s in items], dtype=bool)
+        self.position = {s.id: i for i, s in enumerate(items)}
         self.area_only = np.array([s.bookable_by == "area" for s in items], dtype=bool)
         self.reach = float(self.radius.max()) if items else 0.0
         cells: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
@@ -231,7 +231,8 @@ class Index:
             self._stale.add(gone.category)
 
     def changed(self, supply: Supply) -> None:
-        """Its capacity or calendar changed: its category's table is rebuilt when next used."""
+        """Its capacity changed: its category's table is rebuilt when next used (a calendar is read
+        from the item itself at each proposal)."""
         self._stale.add(supply.category)
 
     def table(self, category: str) -> Table:
@@ -339,19 +340,23 @@ class Index:
 
     def best_for_supply(self, supply: Supply, limit: int) -> list[tuple[Need, float]]:
         """The open needs a supply item serves best, best first: those of its category within
-        its reach, each scored against the item's whole table (feasibility included)."""
+        its reach, scored against this one item (feasibility included)."""
+        table = self.table(supply.category)
         reach = supply.radius_km / KM_PER_DEGREE
         close = [
             n
             for n in self.needs.values()
             if n.category == supply.category
+            and n.open_units > 0
             and abs(n.lat - supply.lat) <= reach
             and abs(n.lon - supply.lon) <= 2 * reach
+            and supply.free(n.starts_at, n.ends_at)
         ]
-        found = self.candidates(close, top=None)
-        mine = np.nonzero(np.array([found.supply[j].id == supply.id for j in found.supply_ix], dtype=bool))[0]
-        order = mine[np.argsort(-found.score[mine])][:limit]
-        return [(found.needs[found.need_ix[k]], float(found.score[k])) for k in order]
+        if not close:
+            return []
+        scores = self._score_block(close, table, np.array([table.position[supply.id]]), now())[:, 0]
+        order = [k for k in np.argsort(-scores)[:limit] if scores[k] > -np.inf]
+        return [(close[k], float(scores[k])) for k in order]
 
     def reasons(self, need: Need, supply: Supply, moment: datetime | None = None) -> list[Reason]:
         """Why a pair scores what it does: each term with its weight and value ("why this match")."""

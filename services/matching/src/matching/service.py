@@ -234,11 +234,10 @@ class Matching:
         venue = self.index.supply.get(data.venue_id)
         if venue is None:
             return
-        if isinstance(event, BookingCancelled):
+        if isinstance(event, BookingCancelled):  # read at each proposal: the supply table stays as it is
             venue.busy.pop(data.booking_id, None)
         else:
             venue.busy[data.booking_id] = (data.starts_at, data.ends_at)
-        self.index.changed(venue)
 
     async def on_request(self, event: ServiceRequestAccepted | ServiceRequestCancelled) -> None:
         data = event.data
