@@ -44,6 +44,10 @@ class Cached:
             kept = self._kept[key]
         return await asyncio.shield(kept[1])
 
+    def forget(self, key: str) -> None:
+        """The next answer for `key` is made afresh."""
+        self._kept.pop(key, None)
+
 
 async def city_figures(
     area_code: str, *, organizations: Upstream, needs: Upstream, resources: Upstream

@@ -32,6 +32,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from gateway.service import Cached
 from shared.config import ServiceSettings
 from shared.errors import NotFound
 from shared.events import Envelope, parse_event
@@ -41,6 +42,7 @@ from shared.mongo import Document
 log = logging.getLogger(__name__)
 ATTEMPTS = 8
 PAUSES = (1, 5, 30, 120, 600, 1800, 3600)  # seconds before the 2nd, 3rd, ... attempt
+SUBSCRIPTIONS_KEPT = 5.0  # seconds another gateway process may take to see a new subscription
 
 
 class WebhookCreate(BaseModel):
@@ -72,6 +74,7 @@ class Webhooks:
         self.subscriptions = db["webhooks"]
         self.deliveries = db["webhook_deliveries"]
         self.http = http
+        self.cached = Cached(SUBSCRIPTIONS_KEPT)
         self._wake = asyncio.Event()
 
     async def subscribe(self, organization_id: str, cmd: WebhookCreate) -> Document:
@@ -85,6 +88,7 @@ class Webhooks:
             "created_at": datetime.now(UTC),
         }
         await self.subscriptions.insert_one(subscription)
+        self.cached.forget("subscriptions")
         return subscription
 
     async def mine(self, organization_id: str) -> list[Document]:
@@ -95,13 +99,13 @@ class Webhooks:
         gone = await self.subscriptions.delete_one({"_id": subscription_id, "organization_id": organization_id})
         if gone.deleted_count == 0:
             raise NotFound(f"no webhook {subscription_id!r}")
+        self.cached.forget("subscriptions")
 
     async def on_event(self, event: Envelope) -> None:
         """Queues a delivery of the event to every subscription of the organisations it concerns."""
-        organizations = sorted(organizations_of(event))
-        if not organizations:
-            return
-        async for subscription in self.subscriptions.find({"organization_id": {"$in": organizations}}):
+        by_organization = await self.cached.get("subscriptions", self._by_organization)
+        subscriptions = [s for o in organizations_of(event) for s in by_organization.get(o, ())]
+        for subscription in subscriptions:
             if not wanted(subscription["types"], event.type):
                 continue
             delivery = {
@@ -117,6 +121,14 @@ class Webhooks:
                 await self.deliveries.insert_one(delivery)
         self._wake.set()
 
+    async def _by_organization(self) -> dict[str, list[Document]]:
+        """Every subscription, by organisation: read once for all the events of a few seconds,
+        not once an event."""
+        found: defaultdict[str, list[Document]] = defaultdict(list)
+        async for subscription in self.subscriptions.find({}):
+            found[subscription["organization_id"]].append(subscription)
+        return found
+
     async def deliver_forever(self, poll_seconds: float = 1.0) -> None:
         while True:
             try:
@@ -130,8 +142,11 @@ class Webhooks:
 
     async def deliver_due(self) -> int:
         """Sends the pending deliveries that are due; returns how many it tried."""
-        moment = datetime.now(UTC)
-        due = [d async for d in self.deliveries.find({"state": "pending"}).limit(200) if d["next_at"] <= moment]
+        due = (
+            await self.deliveries.find({"state": "pending", "next_at": {"$lte": datetime.now(UTC)}})
+            .limit(200)
+            .to_list()
+        )
         for delivery in due:
             await self._send(delivery)
         return len(due)
