@@ -15,6 +15,7 @@ import logging
 from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import TypeVar
 
 from matching.assign import optimal
 from matching.engine import Index, Need, Supply
@@ -31,6 +32,7 @@ from shared.events import (
     ClaimMade,
     ClaimRefused,
     ClaimReleased,
+    Data,
     Envelope,
     MatchAccepted,
     MatchAcceptedData,
@@ -61,16 +63,17 @@ log = logging.getLogger(__name__)
 Decision = type[MatchDeclined | MatchExpired | MatchConfirmed | MatchFailed]
 
 
+D = TypeVar("D", bound=Data)
+
+
+def data_of(data_type: type[D], proposal: Proposal) -> D:
+    """An event's data about a proposal: every field the two share."""
+    shared = proposal.model_dump(include=set(data_type.model_fields) - {"proposal_id"})
+    return data_type.model_validate({**shared, "proposal_id": proposal.id})
+
+
 def decision(event_type: Decision, proposal: Proposal) -> Envelope:
-    data = MatchDecisionData(
-        proposal_id=proposal.id,
-        need_id=proposal.need_id,
-        need_organization_id=proposal.need_organization_id,
-        resource_id=proposal.resource_id,
-        resource_organization_id=proposal.resource_organization_id,
-        reason=proposal.reason,
-    )
-    return event_type(source=SOURCE, subject=proposal.id, data=data)
+    return event_type(source=SOURCE, subject=proposal.id, data=data_of(MatchDecisionData, proposal))
 
 
 class ProposalsView:
@@ -258,8 +261,11 @@ class Matching:
         made = 0
         moment = now()
         for need, supply, score in pairs:
+            pair = proposal_id(need.id, supply.id)
+            if pair in self.writer.view.proposals:
+                continue  # proposed before (a redelivered event, a rematch choosing it again)
             proposal = Proposal(
-                id=proposal_id(need.id, supply.id),
+                id=pair,
                 area_code=need.area_code,
                 need_id=need.id,
                 need_organization_id=need.organization_id,
@@ -272,20 +278,8 @@ class Matching:
                 ends_at=need.ends_at,
                 expires_at=moment + self.ttl,
             )
-            data = MatchProposedData(
-                proposal_id=proposal.id,
-                need_id=proposal.need_id,
-                need_organization_id=proposal.need_organization_id,
-                resource_id=proposal.resource_id,
-                resource_organization_id=proposal.resource_organization_id,
-                score=proposal.score,
-                reasons=proposal.reasons,
-                quantity=proposal.quantity,
-                expires_at=proposal.expires_at,
-            )
-            if proposal.id in self.writer.view.proposals:
-                continue  # proposed before (a redelivered event, a rematch choosing it again)
-            self.writer.put(proposal, MatchProposed(source=SOURCE, subject=need.id, data=data))
+            proposed = MatchProposed(source=SOURCE, subject=need.id, data=data_of(MatchProposedData, proposal))
+            self.writer.put(proposal, proposed)
             self.index.suppliers.record(supply.organization_id, proposed=1)
             made += 1
         return made
@@ -328,17 +322,7 @@ class Matching:
                 return []  # accepted already
             if not proposal.accept(side):
                 return []  # the other side has yet to accept
-            data = MatchAcceptedData(
-                proposal_id=proposal.id,
-                need_id=proposal.need_id,
-                need_organization_id=proposal.need_organization_id,
-                resource_id=proposal.resource_id,
-                resource_organization_id=proposal.resource_organization_id,
-                quantity=proposal.quantity,
-                starts_at=proposal.starts_at,
-                ends_at=proposal.ends_at,
-            )
-            return [MatchAccepted(source=SOURCE, subject=proposal.id, data=data)]
+            return [MatchAccepted(source=SOURCE, subject=proposal.id, data=data_of(MatchAcceptedData, proposal))]
 
         return await self._change(proposal_id, decide, quiet=True)
 
