@@ -606,6 +606,16 @@ def construct(event_type: type[E], *, source: str, subject: str, data: Data) -> 
     return event  # type: ignore[return-value]  # model_construct returns the class it is called on
 
 
+D = TypeVar("D", bound=Data)
+
+
+def data_of(data_type: type[D], source: BaseModel, **fields: object) -> D:
+    """Event data made of the fields `source` (an aggregate) shares with it by name, and of
+    `fields` (the aggregate's id under the event's name for it, say)."""
+    shared = source.model_dump(mode="json", include=set(data_type.model_fields) - set(fields))
+    return data_type.model_validate({**shared, **fields})
+
+
 def parse_event(raw: bytes | str) -> Event:
     """Parses one message value; raises pydantic's ValidationError for anything not in the contract."""
     return EVENT_ADAPTER.validate_json(raw)

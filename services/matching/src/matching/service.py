@@ -15,7 +15,6 @@ import logging
 from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import TypeVar
 
 from matching.assign import optimal
 from matching.engine import Index, Need, Supply
@@ -32,7 +31,6 @@ from shared.events import (
     ClaimMade,
     ClaimRefused,
     ClaimReleased,
-    Data,
     Envelope,
     MatchAccepted,
     MatchAcceptedData,
@@ -54,6 +52,7 @@ from shared.events import (
     ServiceRequestAccepted,
     ServiceRequestCancelled,
     ServiceRequestRefused,
+    data_of,
 )
 from shared.ids import new_id
 
@@ -63,17 +62,10 @@ log = logging.getLogger(__name__)
 Decision = type[MatchDeclined | MatchExpired | MatchConfirmed | MatchFailed]
 
 
-D = TypeVar("D", bound=Data)
-
-
-def data_of(data_type: type[D], proposal: Proposal) -> D:
-    """An event's data about a proposal: every field the two share."""
-    shared = proposal.model_dump(include=set(data_type.model_fields) - {"proposal_id"})
-    return data_type.model_validate({**shared, "proposal_id": proposal.id})
-
-
 def decision(event_type: Decision, proposal: Proposal) -> Envelope:
-    return event_type(source=SOURCE, subject=proposal.id, data=data_of(MatchDecisionData, proposal))
+    return event_type(
+        source=SOURCE, subject=proposal.id, data=data_of(MatchDecisionData, proposal, proposal_id=proposal.id)
+    )
 
 
 class ProposalsView:
@@ -278,7 +270,9 @@ class Matching:
                 ends_at=need.ends_at,
                 expires_at=moment + self.ttl,
             )
-            proposed = MatchProposed(source=SOURCE, subject=need.id, data=data_of(MatchProposedData, proposal))
+            proposed = MatchProposed(
+                source=SOURCE, subject=need.id, data=data_of(MatchProposedData, proposal, proposal_id=proposal.id)
+            )
             self.writer.put(proposal, proposed)
             self.index.suppliers.record(supply.organization_id, proposed=1)
             made += 1
@@ -322,7 +316,13 @@ class Matching:
                 return []  # accepted already
             if not proposal.accept(side):
                 return []  # the other side has yet to accept
-            return [MatchAccepted(source=SOURCE, subject=proposal.id, data=data_of(MatchAcceptedData, proposal))]
+            return [
+                MatchAccepted(
+                    source=SOURCE,
+                    subject=proposal.id,
+                    data=data_of(MatchAcceptedData, proposal, proposal_id=proposal.id),
+                )
+            ]
 
         return await self._change(proposal_id, decide, quiet=True)
 

@@ -44,6 +44,7 @@ from shared.events import (
     Envelope,
     MatchAccepted,
     MatchFailed,
+    data_of,
 )
 from shared.ids import entity_id, new_id
 from shared.known_organizations import OrganizationLookup
@@ -60,19 +61,7 @@ ENDED_BY = {
 
 
 def booking_data(booking: Booking) -> BookingData:
-    return BookingData(
-        booking_id=booking.id,
-        venue_id=booking.venue_id,
-        venue_organization_id=booking.venue_organization_id,
-        organization_id=booking.organization_id,
-        resident_id=booking.resident_id,
-        starts_at=booking.starts_at,
-        ends_at=booking.ends_at,
-        status=booking.status.value,
-        series_id=booking.series_id,
-        proposal_id=booking.proposal_id,
-        reason=booking.reason,
-    )
+    return data_of(BookingData, booking, booking_id=booking.id)
 
 
 def announce(booking: Booking) -> Envelope:

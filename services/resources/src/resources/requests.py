@@ -34,6 +34,7 @@ from shared.events import (
     ServiceRequestDeclined,
     ServiceRequestMade,
     ServiceRequestRefused,
+    data_of,
 )
 from shared.ids import entity_id, new_id
 from shared.known_organizations import OrganizationLookup
@@ -53,18 +54,7 @@ DECISIONS = {
 
 
 def request_data(request: ServiceRequest, status: str | None = None) -> ServiceRequestData:
-    return ServiceRequestData(
-        request_id=request.id,
-        resource_id=request.resource_id,
-        provider_organization_id=request.provider_organization_id,
-        organization_id=request.organization_id,
-        need_id=request.need_id,
-        period=request.period,
-        quantity=request.quantity,
-        status=status or request.status.value,
-        proposal_id=request.proposal_id,
-        reason=request.reason,
-    )
+    return data_of(ServiceRequestData, request, request_id=request.id, status=status or request.status.value)
 
 
 def announce(request: ServiceRequest) -> Envelope:

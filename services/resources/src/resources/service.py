@@ -16,7 +16,7 @@ from resources.view import Near, SupplyView
 from shared.actors import Actor, require_organization
 from shared.areas import covers
 from shared.errors import Conflict, Forbidden, NotFound
-from shared.events import Envelope, ResourceData, ResourcePublished, ResourceUpdated, ResourceWithdrawn
+from shared.events import Envelope, ResourceData, ResourcePublished, ResourceUpdated, ResourceWithdrawn, data_of
 from shared.ids import new_id
 from shared.known_organizations import OrganizationLookup
 from shared.taxonomy import Category
@@ -32,23 +32,7 @@ MOVES: dict[ResourceAction, tuple[ResourceStatus, ResourceEvent]] = {
 
 
 def resource_data(resource: Resource) -> ResourceData:
-    return ResourceData(
-        resource_id=resource.id,
-        organization_id=resource.organization_id,
-        kind=resource.kind.value,
-        name=resource.name,
-        category=resource.category,
-        area_code=resource.area_code,
-        capacity=resource.capacity,
-        status=resource.status.value,
-        lat=resource.lat,
-        lon=resource.lon,
-        service_radius_km=resource.service_radius_km,
-        capacity_period=resource.capacity_period.value if resource.capacity_period else None,
-        bookable_by=resource.bookable_by.value,
-        needs_approval=resource.needs_approval,
-        version=resource.version,
-    )
+    return data_of(ResourceData, resource, resource_id=resource.id)
 
 
 def announce(event_type: ResourceEvent, resource: Resource) -> Envelope:
