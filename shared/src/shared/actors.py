@@ -89,3 +89,12 @@ def require_organization(actor: Actor) -> str:
     if actor.kind is not ActorKind.ORGANIZATION or actor.organization_id is None:
         raise Forbidden("only an organisation may do this", actor=actor.kind.value)
     return actor.organization_id
+
+
+def acting_as(actor: Actor, organization_id: str | None, refusal: str) -> str:
+    """The organisation an actor acts for, when a body naming one (`organization_id`) names that
+    one or none; Forbidden with `refusal` when it names another."""
+    acting = require_organization(actor)
+    if organization_id not in (None, acting):
+        raise Forbidden(refusal, organization_id=organization_id)
+    return acting

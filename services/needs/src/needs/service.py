@@ -14,7 +14,7 @@ from needs.models import ACTIVE, Claim, ClaimStatus, Need, NeedStatus, Visibilit
 from needs.repository import NeedRepository
 from needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed
 from needs.view import NeedsView
-from shared.actors import Actor, ActorKind, require_organization
+from shared.actors import Actor, ActorKind, acting_as, require_organization
 from shared.areas import covers
 from shared.errors import Conflict, DomainError, Forbidden, NotFound
 from shared.events import (
@@ -56,10 +56,7 @@ class Needs:
 
     async def post(self, cmd: NeedCreate, actor: Actor) -> Need:
         """Posts a need of the acting organisation: open for claims, or a draft."""
-        acting = require_organization(actor)
-        organization_id = cmd.organization_id or acting
-        if organization_id != acting:
-            raise Forbidden("an organisation posts its own needs only", organization_id=organization_id)
+        organization_id = acting_as(actor, cmd.organization_id, "an organisation posts its own needs only")
         await self.organizations.require(organization_id)
         fields = cmd.model_dump(exclude={"organization_id", "draft"})
         need = Need(id=new_id(), organization_id=organization_id, status=NeedStatus.DRAFT, **fields)

@@ -13,7 +13,7 @@ from resources.models import Resource, ResourceKind, ResourceStatus, now
 from resources.repository import ResourceRepository
 from resources.schemas import ResourceAction, ResourceCreate, ResourceEdit
 from resources.view import Near, SupplyView
-from shared.actors import Actor, require_organization
+from shared.actors import Actor, acting_as
 from shared.areas import covers
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.events import Envelope, ResourceData, ResourcePublished, ResourceUpdated, ResourceWithdrawn, data_of
@@ -70,10 +70,7 @@ class Resources:
 
     async def share(self, cmd: ResourceCreate, actor: Actor) -> Resource:
         """Shares a resource of the acting organisation: published, or a draft."""
-        acting = require_organization(actor)
-        organization_id = cmd.organization_id or acting
-        if organization_id != acting:
-            raise Forbidden("an organisation shares its own resources only", organization_id=organization_id)
+        organization_id = acting_as(actor, cmd.organization_id, "an organisation shares its own resources only")
         await self.organizations.require(organization_id)
         fields = cmd.model_dump(mode="json", exclude={"organization_id", "draft"})
         status = ResourceStatus.DRAFT if cmd.draft else ResourceStatus.PUBLISHED
