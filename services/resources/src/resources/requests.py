@@ -87,7 +87,9 @@ class ServiceRequests:
             raise Forbidden("an organisation does not request its own service")
         if cmd.wanted_on < today():
             raise Unprocessable("the day wanted has passed", wanted_on=cmd.wanted_on.isoformat())
-        left = resource.capacity - resource.used.get(self._period(resource, cmd), 0)
+        assert resource.capacity_period is not None  # every service and lendable has one
+        period = period_of(resource.capacity_period, cmd.wanted_on)
+        left = resource.capacity - resource.used.get(period, 0)
         if cmd.quantity > left:
             raise Conflict(f"only {left} are left in that period", left=left)
         request = ServiceRequest(
@@ -97,17 +99,12 @@ class ServiceRequests:
             organization_id=organization_id,
             need_id=cmd.need_id,
             wanted_on=cmd.wanted_on,
-            period=self._period(resource, cmd),
+            period=period,
             quantity=cmd.quantity,
             note=cmd.note,
         )
         await self.repo.add(request, [announce(request)])
         return request
-
-    @staticmethod
-    def _period(resource: Resource, cmd: RequestCreate) -> str:
-        assert resource.capacity_period is not None
-        return period_of(resource.capacity_period, cmd.wanted_on)
 
     async def get(self, request_id: str, actor: Actor) -> ServiceRequest:
         request = await self.repo.get(request_id)
