@@ -4,7 +4,7 @@ UV := deploy/local/uv
 DEMO ?= 0.01
 STACK := python3 deploy/local/stack.py
 
-.PHONY: up down wipe status test lint format sync contracts bench bench-registry bench-needs bench-resources bench-matching bench-gateway
+.PHONY: up down wipe status test lint format sync browser contracts bench bench-registry bench-needs bench-resources bench-matching bench-gateway
 
 up: sync           ## install, start Kafka, FerretDB and the five services, load the demo, print the URLs
 	$(STACK) up --services --demo $(DEMO)
@@ -18,7 +18,7 @@ wipe:              ## stop everything and delete the stored data (not the downlo
 status:
 	$(STACK) status
 
-test: sync lint    ## lint, then every unit, integration and end-to-end test on the real stack
+test: sync lint browser  ## lint, then every unit, integration, end-to-end and browser test on the real stack
 	$(STACK) up
 	$(UV) run pytest
 
@@ -31,8 +31,13 @@ format:
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
 
-sync:
+sync:              ## the Python packages (uv.lock) and the portal's front-end packages (package-lock.json)
 	$(UV) sync --frozen
+	npm ci --prefix services/gateway/web --no-audit --no-fund --loglevel=error
+
+browser:           ## Debian's Chromium, which the browser tests drive (Playwright never downloads one)
+	@command -v chromium >/dev/null || apt-get install -y -q chromium >/dev/null || \
+	  (apt-get update -q && apt-get install -y -q chromium >/dev/null)
 
 contracts:         ## rewrite the event schema snapshots after a deliberate contract change
 	$(UV) run python -m shared.contract --write

@@ -27,6 +27,9 @@ from typing import Any
 
 import httpx
 
+from gateway.config import Settings as GatewaySettings
+from gateway.portal.accounts import Account, Role
+from gateway.portal.cli import add_all
 from organizations.import_client import import_file
 from shared.actors import Actor, ActorKind, sign
 from shared.config import ServiceSettings
@@ -47,6 +50,7 @@ from shared.synthetic import (
 )
 
 BOOKINGS = 100_000  # bookings of the full city's venues over five months
+DEMO_PASSWORD = "pbs-demo-2026"  # of the demo's portal accounts: never in production
 
 
 class Settings(ServiceSettings):
@@ -175,6 +179,26 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
     }
 
 
+def demo_people(city: City) -> list[Account]:
+    """Portal accounts for trying each role: administrators from the city down to the first
+    organisation's community, that organisation's administrator and member, and a resident."""
+    org = city.organizations[0]
+    community = org.area_code[:12]
+    organization_id = entity_id("organization", org.code)
+    admins = [
+        ("city", "市级管理员", city.areas[0].code),
+        ("district", "区级管理员", community[:6]),
+        ("street", "街道管理员", community[:9]),
+        ("community", "社区管理员", community),
+    ]
+    return [
+        *(Account(username=u, name=n, role=Role.AREA_ADMIN, area_code=code) for u, n, code in admins),
+        Account(username="org", name=f"{org.name}管理员", role=Role.ORG_ADMIN, organization_id=organization_id),
+        Account(username="member", name=f"{org.name}党员", role=Role.MEMBER, organization_id=organization_id),
+        Account(username="resident", name="王阿姨", role=Role.RESIDENT, area_code=community),
+    ]
+
+
 def share(loader: Loader, spec: SupplySpec, owner: Actor) -> Callable[[], Awaitable[Any]]:
     return lambda: loader.post("resources", "/resources", spec.body, owner)
 
@@ -204,6 +228,8 @@ def main() -> int:
     counts = asyncio.run(load(args.scale, urls, args.seed, args.concurrency))
     if counts:
         print("[demo] loaded " + ", ".join(f"{v} {k}" for k, v in counts.items()), flush=True)
+    people = asyncio.run(add_all(demo_people(generate_city(args.scale)), DEMO_PASSWORD, GatewaySettings()))
+    print(f"[demo] portal accounts (password {DEMO_PASSWORD}): " + ", ".join(a.username for a in people), flush=True)
     return 0
 
 

@@ -430,6 +430,7 @@ def print_urls(elapsed: float, *, with_services: bool) -> None:
         lines += [
             f"City portal      http://127.0.0.1:{SERVICES['gateway']}/",
             f"Partner API      http://127.0.0.1:{SERVICES['gateway']}/docs",
+            "Portal sign-in   city, district, street, community, org, member, resident (demo password pbs-demo-2026)",
             *(f"{name:<16} http://127.0.0.1:{port}/docs" for name, port in SERVICES.items() if name != "gateway"),
             f"Logs             {LOGS}",
         ]

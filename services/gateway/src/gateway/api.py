@@ -1,15 +1,14 @@
-"""The gateway's routes: the partner API under /api/v1 and the portal's pages."""
+"""The gateway's partner API, under /api/v1."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 
-from gateway import pages, service
+from gateway import service
 from gateway.limits import RateLimiter
 from gateway.models import PartnerIdentity
 from gateway.repository import PartnerKeys, Upstream
@@ -20,7 +19,6 @@ from shared.errors import Forbidden, Unauthorized
 from shared.pagination import Cursor, Limit
 
 api = APIRouter(prefix="/api/v1", tags=["partner API"])
-portal = APIRouter(include_in_schema=False)
 
 Id = Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")]
 NeedId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
@@ -278,7 +276,7 @@ AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,12}$", description="a 
 
 
 @api.get("/stats")
-async def statistics(request: Request, up: UpstreamsDep, area_code: AreaCode = None) -> Response:
+async def statistics(request: Request, area_code: AreaCode = None) -> Response:
     """The live figures of the city, or of any district, street or community: organisations,
     members, needs posted, claims completed (person-times), needs fulfilled, venues and services
     shared; by month and by category. Public: no key needed. Kept up to `CACHE_SECONDS`, as
@@ -287,32 +285,6 @@ async def statistics(request: Request, up: UpstreamsDep, area_code: AreaCode = N
     cached: service.Cached = request.app.state.cached
 
     async def encoded() -> bytes:
-        return json.dumps(await _figures(request, up, code), ensure_ascii=False).encode()
+        return json.dumps(await service.figures_of(request.app.state, code), ensure_ascii=False).encode()
 
     return Response(await cached.get(f"stats:{code}", encoded), media_type="application/json")
-
-
-async def _figures(request: Request, up: Upstreams, code: str) -> dict[str, Any]:
-    cached: service.Cached = request.app.state.cached
-    figures: dict[str, Any] = await cached.get(
-        f"figures:{code}",
-        lambda: service.city_figures(code, organizations=up.organizations, needs=up.needs, resources=up.resources),
-    )
-    return figures
-
-
-@portal.get("/", response_class=HTMLResponse)
-async def home(request: Request, up: UpstreamsDep) -> str:
-    """The portal's first page: the city's figures and the newest match proposals."""
-    settings = request.app.state.settings
-
-    async def render() -> str:
-        figures, (views, _) = await asyncio.gather(
-            _figures(request, up, settings.city_code),
-            service.list_proposals({"limit": 50}, matching=up.matching, needs=up.needs, resources=up.resources),
-        )
-        return pages.home_page(figures, views)
-
-    cached: service.Cached = request.app.state.cached
-    page: str = await cached.get(f"home:{settings.city_code}", render)
-    return page

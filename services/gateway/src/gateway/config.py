@@ -1,4 +1,8 @@
+from pathlib import Path
+
 from shared.config import ServiceSettings
+
+WEB = Path(__file__).resolve().parents[2] / "web" / "node_modules"
 
 
 class Settings(ServiceSettings):
@@ -15,3 +19,6 @@ class Settings(ServiceSettings):
     webhook_timeout_seconds: float = 10.0  # how long a partner's webhook may take to answer
     city_code: str = "350100"  # the node the portal's first page and the statistics start from
     cache_seconds: float = 10.0  # how long the first page and the figures are kept before asking again
+    session_minutes: float = 120.0  # a portal session ends this long after it was last renewed (renewed while used)
+    sign_in_attempts_per_minute: int = 5  # attempts to sign in as one username, a minute
+    web_modules: Path = WEB  # the front-end packages npm installed (services/gateway/web/node_modules)

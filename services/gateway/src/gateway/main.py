@@ -11,6 +11,9 @@ from fastapi import FastAPI
 from gateway import api
 from gateway.config import Settings
 from gateway.limits import Idempotency, IdempotencyStore, RateLimiter
+from gateway.portal import admins, organizations, public, residents
+from gateway.portal.accounts import Accounts
+from gateway.portal.web import PortalRefusal, SecurityHeaders, SignInFirst, portal_refusal, sign_in_first
 from gateway.repository import PartnerKeys, Upstream
 from gateway.service import Cached
 from gateway.webhooks import LiveEvents, Webhooks
@@ -36,6 +39,11 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         app.state.cached = Cached(settings.cache_seconds)
         app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         app.state.idempotency = answers = IdempotencyStore(infra.db["idempotency"])
+        app.state.accounts = accounts = Accounts(infra.db, settings.session_minutes)
+        await accounts.start()
+        app.state.sign_in_limiter = RateLimiter(
+            settings.sign_in_attempts_per_minute, settings.sign_in_attempts_per_minute
+        )
         await infra.db["webhook_deliveries"].create_index("state")
         await infra.db["webhook_deliveries"].create_index("subscription_id")
         partners = await stack.enter_async_context(httpx.AsyncClient(timeout=settings.webhook_timeout_seconds))
@@ -45,6 +53,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         app.state.live = live = LiveEvents(settings, topics)
         async with background(
             sweeping(answers.sweep, 3600),
+            sweeping(accounts.sweep, 3600),
             event_consumer(infra, every_event).run(),
             webhooks.deliver_forever(),
             live.run(),
@@ -54,14 +63,17 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="Party-building supermarket: partner API",
-        routers=[api.api, api.portal],
+        routers=[api.api, public.router, residents.router, organizations.router, admins.router],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC],
-        middleware=[Idempotency],
+        middleware=[Idempotency, SecurityHeaders],
     )
+    app.add_exception_handler(SignInFirst, sign_in_first)
+    app.add_exception_handler(PortalRefusal, portal_refusal)
+    return app
 
 
 def run() -> None:

@@ -25,11 +25,18 @@ class Upstream:
         self.name = name
         self.client = client
 
-    async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+    async def call(self, method: str, path: str, **options: Any) -> httpx.Response:
+        """The service's answer, its refusals included; 502 when it does not answer or fails."""
         try:
-            response = await self.client.get(path, params=params)
+            response = await self.client.request(method, path, **options)
         except httpx.HTTPError as exc:
             raise UpstreamError(f"the {self.name} service does not answer: {type(exc).__name__}") from exc
+        if response.status_code >= 500:
+            raise UpstreamError(f"the {self.name} service answered {response.status_code}")
+        return response
+
+    async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        response = await self.call("GET", path, params=params)
         if response.status_code == 404:
             raise NotFound(response.json().get("error", {}).get("message", f"not found at {self.name}"))
         if response.status_code >= 400:
@@ -37,23 +44,15 @@ class Upstream:
         return response.json()
 
     async def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
-        try:
-            return await self.client.post(path, json=body)
-        except httpx.HTTPError as exc:
-            raise UpstreamError(f"the {self.name} service does not answer: {type(exc).__name__}") from exc
+        return await self.call("POST", path, json=body)
 
     async def forward(self, request: Request, path: str, actor: str) -> Response:
         """The request, sent on as `actor` (an `X-Actor` token); the service's answer, its
         refusals included, goes back as it is."""
         headers = {"X-Actor": actor, "Content-Type": request.headers.get("content-type", "application/json")}
-        try:
-            response = await self.client.request(
-                request.method, path, params=request.query_params, content=await request.body(), headers=headers
-            )
-        except httpx.HTTPError as exc:
-            raise UpstreamError(f"the {self.name} service does not answer: {type(exc).__name__}") from exc
-        if response.status_code >= 500:
-            raise UpstreamError(f"the {self.name} service answered {response.status_code}")
+        response = await self.call(
+            request.method, path, params=request.query_params, content=await request.body(), headers=headers
+        )
         media_type = response.headers.get("content-type", "application/json")
         return Response(response.content, status_code=response.status_code, media_type=media_type)
 

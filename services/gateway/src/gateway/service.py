@@ -7,6 +7,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.datastructures import State
+
 from gateway.models import ProposalView
 from gateway.repository import Upstream
 
@@ -79,3 +81,15 @@ async def city_figures(
             c: {**demand["by_category"].get(c, {}), **supply["by_category"].get(c, {})} for c in categories
         },
     }
+
+
+async def figures_of(state: State, area_code: str) -> dict[str, Any]:
+    """`city_figures`, kept `CACHE_SECONDS` (the app's `cached`)."""
+    cached: Cached = state.cached
+    figures: dict[str, Any] = await cached.get(
+        f"figures:{area_code}",
+        lambda: city_figures(
+            area_code, organizations=state.organizations, needs=state.needs, resources=state.resources
+        ),
+    )
+    return figures

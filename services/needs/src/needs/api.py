@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from pydantic import AwareDatetime
 
 from needs.models import Claim, Need, NeedStatus, Wish, WishStatus
 from needs.schemas import (
@@ -48,24 +49,38 @@ async def list_needs(
     view: ViewDep,
     actor: MaybeActor,
     organization_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    claimed_by: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$", description="an organisation")] = None,
     category: Category | None = None,
     area_code: AreaCode = None,
     status: Annotated[list[NeedStatus] | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=50, description="part of the title")] = None,
+    starts_from: Annotated[AwareDatetime | None, Query(description="starting at or after")] = None,
+    starts_to: Annotated[AwareDatetime | None, Query(description="starting before")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
-    """The needs the caller may see, in id order: of one organisation, category, area subtree,
-    status, or with a title containing `q`."""
+    """The needs the caller may see, in id order: of one organisation, claimed by one, of a
+    category, area subtree, status, starting between two times, or with a title containing `q`."""
     within = in_area(area_code) if area_code else None
+
+    def starts_between(need: Need) -> bool:
+        if starts_from is None and starts_to is None:
+            return True
+        return (
+            need.starts_at is not None
+            and (starts_from is None or need.starts_at >= starts_from)
+            and (starts_to is None or need.starts_at < starts_to)
+        )
 
     def keep(need: Need) -> bool:
         return (
             (organization_id is None or need.organization_id == organization_id)
+            and (claimed_by is None or any(c.organization_id == claimed_by for c in need.claims))
             and (category is None or need.category is category)
             and (status is None or need.status in status)
             and (within is None or within(need))
             and (q is None or q in need.title)
+            and starts_between(need)
             and may_see(need, actor)
         )
 
@@ -109,6 +124,15 @@ async def act_on_need(need_id: str, action: NeedAction, needs: NeedsDep, actor: 
     """Moves a need on: `publish` a draft, `start` the work, `fulfil`, `confirm`, `cancel`.
     A move the lifecycle does not allow answers 409 with the current status and the allowed ones."""
     return await needs.act(need_id, action, actor)
+
+
+@router.get("/stats/organizations")
+async def responsive_organizations(
+    view: ViewDep, area_code: AreaCode = None, limit: Annotated[int, Query(ge=1, le=100)] = 10
+) -> dict[str, object]:
+    """The organisations most responsive to the needs of the area's subtree (or the platform):
+    by claims completed, then claims made; with the median hours from posting to claim."""
+    return {"items": view.responsive(area_code or PLATFORM, limit)}
 
 
 @router.get("/stats")

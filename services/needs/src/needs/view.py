@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from statistics import median
 
 from needs.models import CLAIMABLE, ClaimStatus, Need, NeedStatus
 from shared.areas import ancestors, covers
@@ -114,6 +115,34 @@ class NeedsView:
                 if len(found) == limit:
                     break
         return found
+
+    def responsive(self, node: str, limit: int) -> list[dict[str, object]]:
+        """The organisations that claimed most of the area's needs and saw them done: claims
+        completed, made and released, and the median hours from a need's posting to its claim."""
+        made: Counter[str] = Counter()
+        completed: Counter[str] = Counter()
+        released: Counter[str] = Counter()
+        waits: defaultdict[str, list[float]] = defaultdict(list)
+        for need in self.needs.values():
+            if node and not covers(node, need.area_code):
+                continue
+            for claim in need.claims:
+                made[claim.organization_id] += 1
+                completed[claim.organization_id] += claim.status is ClaimStatus.COMPLETED
+                released[claim.organization_id] += claim.status is ClaimStatus.RELEASED
+                if need.posted_at is not None:
+                    waits[claim.organization_id].append((claim.made_at - need.posted_at).total_seconds() / 3600)
+        ranked = sorted(made, key=lambda o: (-completed[o], -made[o], o))[:limit]
+        return [
+            {
+                "organization_id": o,
+                "claims_completed": completed[o],
+                "claims_made": made[o],
+                "claims_released": released[o],
+                "median_hours_to_claim": round(median(waits[o]), 1) if waits[o] else None,
+            }
+            for o in ranked
+        ]
 
     def due(self, moment: datetime) -> Iterator[Need]:
         """Needs the sweep has something to do for (see `overdue`)."""

@@ -108,6 +108,20 @@ async def statistics(resources: ResourcesDep, area_code: AreaCode = None) -> dic
     return resources.stats(area_code or "")
 
 
+@router.get("/stats/venues")
+async def busiest_venues(
+    resources: ResourcesDep,
+    area_code: AreaCode = None,
+    days: Annotated[int, Query(ge=1, le=366)] = 30,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> dict[str, object]:
+    """The venues of the area's subtree (or the platform) most booked in the last `days` days
+    and the next `days` days, with their bookings counted."""
+    moment = now()
+    span = timedelta(days=days)
+    return {"items": resources.busiest_venues(area_code or "", moment - span, moment + span, limit)}
+
+
 @router.get("/resources/{resource_id}", response_model=ResourceOut)
 async def get_resource(resource_id: str, resources: ResourcesDep, actor: MaybeActor) -> Resource:
     return await resources.get(resource_id, actor)

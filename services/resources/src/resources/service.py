@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from resources.models import Resource, ResourceKind, ResourceStatus, now
+from resources.models import HOLDING, Resource, ResourceKind, ResourceStatus, now
 from resources.repository import ResourceRepository
 from resources.schemas import ResourceAction, ResourceCreate, ResourceEdit
 from resources.view import Near, SupplyView
@@ -155,6 +155,28 @@ class Resources:
             "by_category": {c: dict(n) for c, n in sorted(by_category.items())},
             "by_month": {m: dict(n) for m, n in sorted(by_month.items())},
         }
+
+    def busiest_venues(self, area_code: str, since: datetime, until: datetime, limit: int) -> list[dict[str, object]]:
+        """The venues of the area's subtree most booked between two times (holding bookings)."""
+        held: Counter[str] = Counter()
+        for booking in self.view.bookings.values():
+            if booking.status in HOLDING and since <= booking.starts_at < until:
+                held[booking.venue_id] += 1
+        ranked = [
+            (count, venue_id)
+            for venue_id, count in held.items()
+            if (venue := self.view.resources.get(venue_id)) and (not area_code or covers(area_code, venue.area_code))
+        ]
+        ranked.sort(key=lambda pair: (-pair[0], pair[1]))
+        return [
+            {
+                "venue_id": v,
+                "name": self.view.resources[v].name,
+                "area_code": self.view.resources[v].area_code,
+                "bookings": n,
+            }
+            for n, v in ranked[:limit]
+        ]
 
     def _filter(self, s: Search, actor: Actor | None) -> Callable[[Resource], bool]:
         def keep(r: Resource) -> bool:

@@ -1,0 +1,1 @@
+"""The city portal: pages served to people in a browser."""

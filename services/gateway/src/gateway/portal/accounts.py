@@ -1,0 +1,146 @@
+"""People who sign in to the portal, and their sessions.
+
+An account has one role scoped to one node: a resident of a community, a member or an
+administrator of one organisation, or an administrator of a community, street, district or the
+city. Passwords are kept as Argon2id hashes (memory-hard). A session is a random token in an
+HttpOnly cookie; the database keeps only its SHA-256, with the account it is for, a CSRF token
+and when it expires (`SESSION_MINUTES` after it was last renewed; renewed while in use).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel, Field
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from shared.actors import Actor, ActorKind
+from shared.errors import Conflict
+from shared.ids import new_id
+from shared.mongo import Document
+
+HASHER = PasswordHasher()  # Argon2id, 64 MiB, 3 passes
+USERNAME = r"^[A-Za-z0-9_.\-]{3,32}$"
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    MEMBER = "member"  # an organisation's member: sees its dashboard, claims for it
+    ORG_ADMIN = "org_admin"  # also posts its needs, shares its resources, decides its proposals
+    AREA_ADMIN = "area_admin"  # a community, street, district or city administrator
+
+
+class Account(BaseModel):
+    id: str = Field(default_factory=new_id)
+    username: str = Field(pattern=USERNAME)
+    name: str = Field(min_length=1, max_length=50)
+    role: Role
+    area_code: str | None = Field(default=None, pattern=r"^[0-9]{6,17}$")  # a resident's home, an admin's node
+    organization_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")
+    member_id: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """Who the services are told is acting when this account does something."""
+        if self.role is Role.RESIDENT:
+            return Actor(kind=ActorKind.RESIDENT, resident_id=self.id, area_code=self.area_code)
+        if self.role is Role.AREA_ADMIN:
+            return Actor(kind=ActorKind.AREA_ADMIN, area_code=self.area_code)
+        return Actor(kind=ActorKind.ORGANIZATION, organization_id=self.organization_id, member_id=self.member_id)
+
+    @property
+    def for_organization(self) -> bool:
+        return self.role in (Role.MEMBER, Role.ORG_ADMIN)
+
+
+class Session(BaseModel):
+    account: Account
+    csrf: str
+    expires_at: datetime
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Accounts:
+    def __init__(self, db: AsyncDatabase[Document], session_minutes: float) -> None:
+        self.accounts = db["accounts"]
+        self.sessions = db["sessions"]
+        self.lifetime = timedelta(minutes=session_minutes)
+
+    async def start(self) -> None:
+        await self.accounts.create_index("username", unique=True)
+        await self.sessions.create_index("expires_at")
+
+    async def create(self, account: Account, password: str) -> Account:
+        """Stores a new account; Conflict when the username is taken."""
+        document = {"_id": account.id, **account.model_dump(exclude={"id"}), "password_hash": HASHER.hash(password)}
+        try:
+            await self.accounts.insert_one(document)
+        except DuplicateKeyError:
+            raise Conflict("this username is taken", username=account.username) from None
+        return account
+
+    async def ensure(self, account: Account, password: str) -> Account:
+        """The account of that username, made when there is none (demo and operations)."""
+        found = await self.accounts.find_one({"username": account.username})
+        if found is not None:
+            return _account(found)
+        return await self.create(account, password)
+
+    async def check(self, username: str, password: str) -> Account | None:
+        """The account when the password is its own, else None (the same for an unknown name)."""
+        found = await self.accounts.find_one({"username": username})
+        if found is None:
+            HASHER.hash(password)  # as slow as a wrong password, so names cannot be told apart
+            return None
+        try:
+            HASHER.verify(found["password_hash"], password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if HASHER.check_needs_rehash(found["password_hash"]):
+            await self.accounts.update_one({"_id": found["_id"]}, {"$set": {"password_hash": HASHER.hash(password)}})
+        return _account(found)
+
+    async def open_session(self, account: Account) -> tuple[str, Session]:
+        """A new session for the account: (the cookie's token, the session)."""
+        token = secrets.token_urlsafe(32)
+        session = Session(account=account, csrf=secrets.token_urlsafe(32), expires_at=self._expiry())
+        await self.sessions.insert_one({"_id": _digest(token), **session.model_dump()})
+        return token, session
+
+    async def session(self, token: str) -> Session | None:
+        """The live session of a cookie's token, renewed when half its life has gone."""
+        found = await self.sessions.find_one({"_id": _digest(token)})
+        if found is None:
+            return None
+        session = Session.model_validate(found)
+        moment = datetime.now(UTC)
+        if session.expires_at <= moment:
+            return None
+        if session.expires_at - moment < self.lifetime / 2:
+            session.expires_at = self._expiry()
+            await self.sessions.update_one({"_id": found["_id"]}, {"$set": {"expires_at": session.expires_at}})
+        return session
+
+    async def close_session(self, token: str) -> None:
+        await self.sessions.delete_one({"_id": _digest(token)})
+
+    async def sweep(self) -> int:
+        """Forgets expired sessions."""
+        result = await self.sessions.delete_many({"expires_at": {"$lte": datetime.now(UTC)}})
+        return result.deleted_count
+
+    def _expiry(self) -> datetime:
+        return datetime.now(UTC) + self.lifetime
+
+
+def _account(document: Document) -> Account:
+    return Account.model_validate({**document, "id": document["_id"]})

@@ -1,0 +1,135 @@
+"""The portal's words in Chinese (the default) and English."""
+
+from __future__ import annotations
+
+from shared.taxonomy import Category, label
+
+LANGUAGES = ("zh", "en")
+
+WORDS: dict[str, tuple[str, str]] = {
+    "site": ("党建超市", "Party-building supermarket"),
+    "home": ("首页", "Home"),
+    "needs": ("需求清单", "Needs"),
+    "venues": ("共享场地", "Venues"),
+    "services": ("共享服务", "Services"),
+    "sign_in": ("登录", "Sign in"),
+    "sign_out": ("退出", "Sign out"),
+    "register": ("居民注册", "Register as a resident"),
+    "username": ("用户名", "Username"),
+    "password": ("密码", "Password"),
+    "name": ("姓名", "Name"),
+    "community_code": ("所在社区编码", "Your community's code"),
+    "wrong_password": ("用户名或密码不正确", "Wrong username or password"),
+    "my_page": ("我的", "Mine"),
+    "org_dashboard": ("组织工作台", "Organisation dashboard"),
+    "admin_dashboard": ("管理看板", "Area dashboard"),
+    "organizations": ("党组织", "organisations"),
+    "members": ("党员", "members"),
+    "needs_posted": ("发布需求", "needs posted"),
+    "claims_completed": ("认领完成(人次)", "claims done (person-times)"),
+    "needs_fulfilled": ("需求已完成", "needs fulfilled"),
+    "needs_open": ("待认领需求", "needs open"),
+    "venues_shared": ("共享场地", "venues shared"),
+    "services_shared": ("共享服务", "services shared"),
+    "by_month": ("按月", "By month"),
+    "by_category": ("按类别", "By category"),
+    "drill_down": ("下级区域", "Areas below"),
+    "proposals": ("匹配推荐", "Match proposals"),
+    "no_proposals": ("暂无匹配推荐", "No proposals yet"),
+    "need": ("需求", "Need"),
+    "supply": ("资源", "Supply"),
+    "score": ("得分", "Score"),
+    "why": ("推荐理由", "Why"),
+    "category": ("类别", "Category"),
+    "area": ("区域", "Area"),
+    "all": ("全部", "All"),
+    "text": ("关键词", "Text"),
+    "date": ("日期", "Date"),
+    "free_from": ("空闲自", "Free from"),
+    "free_to": ("至", "to"),
+    "search": ("搜索", "Search"),
+    "next_page": ("下一页", "Next page"),
+    "nothing_found": ("没有找到", "Nothing found"),
+    "status": ("状态", "Status"),
+    "quantity": ("数量", "Quantity"),
+    "claimed": ("已认领", "claimed"),
+    "starts_at": ("开始时间", "Starts"),
+    "ends_at": ("结束时间", "Ends"),
+    "deadline": ("截止", "Deadline"),
+    "urgency": ("紧急程度", "Urgency"),
+    "description": ("说明", "Description"),
+    "capacity": ("容纳人数", "Capacity"),
+    "address": ("地址", "Address"),
+    "opening_hours": ("开放时间", "Opening hours"),
+    "facilities": ("设施", "Facilities"),
+    "calendar": ("预约日历", "Booking calendar"),
+    "free": ("空闲", "free"),
+    "taken": ("已约", "taken"),
+    "closed": ("未开放", "closed"),
+    "book": ("预约", "Book"),
+    "attendees": ("人数", "People"),
+    "purpose": ("用途", "Purpose"),
+    "booked": ("预约成功", "Booked"),
+    "booking_requested": ("已提交,等待场地方审核", "Requested: the venue's organisation will approve it"),
+    "sign_in_to_book": ("登录后可预约", "Sign in to book"),
+    "my_wishes": ("我的微心愿", "My micro-wishes"),
+    "my_bookings": ("我的预约", "My bookings"),
+    "post_wish": ("发布微心愿", "Post a micro-wish"),
+    "wish_title": ("心愿", "Wish"),
+    "confirm_done": ("确认已完成", "Confirm it was done"),
+    "cancel": ("取消", "Cancel"),
+    "submit": ("提交", "Submit"),
+    "post_need": ("发布需求", "Post a need"),
+    "share_resource": ("共享场地或服务", "Share a venue or service"),
+    "title": ("标题", "Title"),
+    "kind": ("类型", "Kind"),
+    "venue": ("场地", "Venue"),
+    "service": ("服务", "Service"),
+    "lendable": ("物资", "Lendable"),
+    "own_needs": ("本组织需求", "Our needs"),
+    "own_resources": ("本组织资源", "Our resources"),
+    "claims": ("认领", "Claims"),
+    "own_claims": ("本组织认领", "Our claims"),
+    "bookings": ("预约", "Bookings"),
+    "approvals": ("待审核预约", "Approvals waiting"),
+    "approve": ("同意", "Approve"),
+    "decline": ("拒绝", "Decline"),
+    "accept": ("接受", "Accept"),
+    "accepted_by_us": ("我方已接受,等待对方", "Accepted by us; waiting for the other side"),
+    "live_updates": ("实时更新", "Live updates"),
+    "new_proposal": ("收到新的匹配推荐", "A new proposal has arrived"),
+    "overdue_needs": ("逾期需求", "Overdue needs"),
+    "unmatched_by_category": ("待认领需求(按类别)", "Unmatched needs by category"),
+    "busiest_venues": ("最繁忙场地", "Busiest venues"),
+    "responsive_orgs": ("响应最积极的组织", "Most responsive organisations"),
+    "completed": ("完成", "completed"),
+    "hours_to_claim": ("平均认领用时(小时)", "Hours to claim (median)"),
+    "saved": ("已保存", "Saved"),
+    "forbidden": ("无权进行此操作", "You may not do this"),
+    "not_found": ("未找到", "Not found"),
+    "session_expired": ("请重新登录", "Please sign in again"),
+    "bad_form": ("表单已过期,请重试", "The form has expired; please try again"),
+    "switch_language": ("English", "中文"),
+    "role_resident": ("居民", "Resident"),
+    "role_member": ("组织成员", "Organisation member"),
+    "role_org_admin": ("组织管理员", "Organisation administrator"),
+    "role_area_admin": ("区域管理员", "Area administrator"),
+    "people": ("人", "people"),
+    "units": ("份", "units"),
+}
+
+
+def translate(key: str, lang: str) -> str:
+    zh, en = WORDS[key]
+    return zh if lang == "zh" else en
+
+
+def category_label(category: str, lang: str) -> str:
+    try:
+        return label(Category(category), lang)
+    except ValueError:
+        return category
+
+
+def categories(lang: str) -> list[tuple[str, str]]:
+    return [(c.value, label(c, lang)) for c in Category]

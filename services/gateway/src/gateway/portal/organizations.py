@@ -1,0 +1,182 @@
+"""The portal for people of an organisation: its dashboard (needs, resources, claims, bookings,
+approvals waiting, match proposals with their reasons, live), posting a need, sharing a venue
+or a service, claiming a need, deciding proposals and bookings. Members see and claim; the
+organisation's administrators also post, share and decide."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
+
+from gateway import service
+from gateway.portal.web import (
+    CST,
+    OrgAdminIn,
+    OrgPersonIn,
+    Posted,
+    ServicesDep,
+    back_to,
+    refusal_of,
+    render,
+)
+from gateway.webhooks import LiveEvents
+
+router = APIRouter(include_in_schema=False)
+ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+
+
+async def _organization(up: ServicesDep, visitor: OrgPersonIn) -> dict[str, Any]:
+    organization: dict[str, Any] = await up.get(up.organizations, f"/organizations/{visitor.account.organization_id}")
+    return organization
+
+
+async def _proposals(request: Request, organization_id: str) -> list[Any]:
+    state = request.app.state
+    views, _ = await service.list_proposals(
+        {"organization_id": organization_id, "limit": 50},
+        matching=state.matching,
+        needs=state.needs,
+        resources=state.resources,
+    )
+    return [v for v in views if v.proposal["status"] in ("proposed", "accepted")]
+
+
+@router.get("/org", response_class=HTMLResponse)
+async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> HTMLResponse:
+    """Everything of the organisation at a glance, with proposals that arrive while it is open."""
+    organization_id = visitor.account.organization_id
+    assert organization_id is not None
+    organization, needs, claimed, resources, bookings, proposals = await asyncio.gather(
+        _organization(up, visitor),
+        up.get(up.needs, "/needs", {"organization_id": organization_id, "limit": 50}),
+        up.get(up.needs, "/needs", {"claimed_by": organization_id, "limit": 50}),
+        up.get(up.resources, "/resources", {"organization_id": organization_id, "limit": 50}),
+        up.get(up.resources, "/bookings", {"limit": 100}),
+        _proposals(request, organization_id),
+    )
+    approvals = [
+        b for b in bookings["items"] if b["status"] == "requested" and b["venue_organization_id"] == organization_id
+    ]
+    return render(
+        request,
+        "org.html",
+        visitor,
+        organization=organization,
+        needs=needs["items"],
+        claimed=claimed["items"],
+        resources=resources["items"],
+        bookings=bookings["items"],
+        approvals=approvals,
+        proposals=proposals,
+    )
+
+
+@router.get("/org/proposals", response_class=HTMLResponse)
+async def proposals_part(request: Request, visitor: OrgPersonIn) -> HTMLResponse:
+    """The proposals table alone, which the dashboard reloads when one arrives."""
+    assert visitor.account.organization_id is not None
+    proposals = await _proposals(request, visitor.account.organization_id)
+    return render(request, "proposals.html", visitor, proposals=proposals)
+
+
+@router.get("/org/events")
+async def live(request: Request, visitor: OrgPersonIn) -> StreamingResponse:
+    """The organisation's events as server-sent events, for the dashboard."""
+    events: LiveEvents = request.app.state.live
+    assert visitor.account.organization_id is not None
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    stream = events.stream(visitor.account.organization_id)
+    return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
+
+
+@router.post("/org/proposals/{proposal_id}/{decision}")
+async def decide(
+    proposal_id: ItemId, decision: Literal["accept", "decline"], visitor: OrgAdminIn, form: Posted, up: ServicesDep
+) -> RedirectResponse:
+    response = await up.send(up.matching, f"/proposals/{proposal_id}/{decision}")
+    return back_to("/org", refusal_of(response) or "saved")
+
+
+@router.post("/org/bookings/{booking_id}/{action}")
+async def decide_booking(
+    booking_id: ItemId, action: Literal["approve", "decline"], visitor: OrgAdminIn, form: Posted, up: ServicesDep
+) -> RedirectResponse:
+    response = await up.send(up.resources, f"/bookings/{booking_id}/{action}")
+    return back_to("/org", refusal_of(response) or "saved")
+
+
+@router.post("/needs/{need_id}/claim")
+async def claim(need_id: ItemId, visitor: OrgPersonIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """Claims part of a need for the visitor's organisation."""
+    response = await up.send(up.needs, f"/needs/{need_id}/claims", {"quantity": _int(form.get("quantity"), 1)})
+    return back_to(f"/needs/{need_id}", refusal_of(response) or "saved")
+
+
+@router.get("/org/needs/new", response_class=HTMLResponse)
+async def need_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
+    return render(request, "need_new.html", visitor, error=None, values={})
+
+
+@router.post("/org/needs", response_model=None)
+async def post_need(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
+    """Posts a need in the organisation's place: matching proposes supply for it at once."""
+    organization = await _organization(up, visitor)
+    values = {k: str(form.get(k, "")) for k in ("title", "description", "category", "quantity", "starts_at", "ends_at")}
+    body: dict[str, Any] = {
+        "title": values["title"],
+        "description": values["description"],
+        "category": values["category"],
+        "quantity": _int(values["quantity"], 1),
+        "area_code": organization["area_code"],
+        "lat": organization.get("lat"),
+        "lon": organization.get("lon"),
+        "starts_at": _local_time(values["starts_at"]),
+        "ends_at": _local_time(values["ends_at"]),
+    }
+    response = await up.send(up.needs, "/needs", {k: v for k, v in body.items() if v is not None})
+    if error := refusal_of(response):
+        return render(request, "need_new.html", visitor, error=error, values=values, status_code=response.status_code)
+    return back_to(f"/needs/{response.json()['id']}", "saved")
+
+
+@router.get("/org/resources/new", response_class=HTMLResponse)
+async def resource_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
+    return render(request, "resource_new.html", visitor, error=None, values={})
+
+
+@router.post("/org/resources", response_model=None)
+async def share(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
+    """Shares a venue or a service at the organisation's place, published at once."""
+    organization = await _organization(up, visitor)
+    values = {k: str(form.get(k, "")) for k in ("kind", "name", "description", "category", "capacity", "address")}
+    body: dict[str, Any] = {
+        **values,
+        "capacity": _int(values["capacity"], 1),
+        "area_code": organization["area_code"],
+        "lat": organization.get("lat"),
+        "lon": organization.get("lon"),
+        "needs_approval": form.get("needs_approval") == "on",
+    }
+    response = await up.send(up.resources, "/resources", body)
+    if error := refusal_of(response):
+        return render(request, "resource_new.html", visitor, error=error, values=values, status_code=422)
+    return back_to(f"/resources/{response.json()['id']}", "saved")
+
+
+def _int(value: object, default: int) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return default
+
+
+def _local_time(value: str) -> str | None:
+    """A form's local date and time (China Standard Time) as a time with its zone."""
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=CST).isoformat()
+    except ValueError:
+        return None

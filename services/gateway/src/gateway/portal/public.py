@@ -1,0 +1,345 @@
+"""The portal's pages anyone may see: the figures of the city and of every node below it,
+browsing needs, venues and services, a page per item; signing in and out, registering as a
+resident, and the language switch."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from gateway import service
+from gateway.limits import RateLimiter, TooManyRequests
+from gateway.portal.accounts import Account, Accounts, Role
+from gateway.portal.i18n import categories
+from gateway.portal.web import (
+    CST,
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    Posted,
+    ServicesDep,
+    Visitor,
+    back_to,
+    language,
+    render,
+    safe_next,
+    set_cookie,
+)
+from gateway.repository import Upstream
+
+router = APIRouter(include_in_schema=False)
+
+AreaCode = Annotated[str, PathParam(pattern=r"^[0-9]{6,17}$")]
+ItemId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}$")]
+Text = Annotated[str | None, Query(max_length=50)]
+CATEGORIES = {value for value, _ in categories("en")}
+VENDOR = {"echarts.min.js": ("echarts", "dist", "echarts.min.js")}
+STATIC = Path(__file__).parent / "static"
+
+
+async def _kept(request: Request, key: str, upstream: Upstream, path: str) -> Any:
+    cached: service.Cached = request.app.state.cached
+    return await cached.get(key, lambda: upstream.get(path))
+
+
+async def _area_page(request: Request, visitor: Visitor, code: str, **extra: Any) -> HTMLResponse:
+    organizations: Upstream = request.app.state.organizations
+    figures, trail, children = await asyncio.gather(
+        service.figures_of(request.app.state, code),
+        _kept(request, f"path:{code}", organizations, f"/areas/{code}/path"),
+        _kept(request, f"children:{code}", organizations, f"/areas/{code}/children"),
+    )
+    lang = language(request)
+    chart = {
+        "by_month": figures["by_month"],
+        "by_category": figures["by_category"],
+        "labels": dict(categories(lang)),
+        "lang": lang,
+    }
+    below = [c for c in children if c["level"] in ("district", "street", "community")]
+    return render(
+        request,
+        "area.html",
+        visitor,
+        figures=figures,
+        trail=trail,
+        children=below,
+        chart=json.dumps(chart, ensure_ascii=False),
+        **extra,
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, visitor: Visitor) -> HTMLResponse:
+    """The city's figures and charts, its districts to drill into, the newest match proposals."""
+    state = request.app.state
+    cached: service.Cached = state.cached
+    views, _ = await cached.get(
+        "proposals:newest",
+        lambda: service.list_proposals(
+            {"limit": 20}, matching=state.matching, needs=state.needs, resources=state.resources
+        ),
+    )
+    return await _area_page(request, visitor, state.settings.city_code, proposals=views)
+
+
+@router.get("/areas/{code}", response_class=HTMLResponse)
+async def area(code: AreaCode, request: Request, visitor: Visitor) -> HTMLResponse:
+    """The same figures for one district, street or community, with the nodes below it."""
+    return await _area_page(request, visitor, code)
+
+
+def _day_range(day: date | None) -> tuple[str, str] | tuple[None, None]:
+    if day is None:
+        return None, None
+    start = datetime.combine(day, time(0), CST)
+    return start.isoformat(), (start + timedelta(days=1)).isoformat()
+
+
+@router.get("/needs", response_class=HTMLResponse)
+async def browse_needs(
+    request: Request,
+    visitor: Visitor,
+    up: ServicesDep,
+    category: str | None = None,
+    area_code: Annotated[str | None, Query(pattern=r"^([0-9]{6,17})?$")] = None,
+    q: Text = None,
+    day: date | None = None,
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+) -> HTMLResponse:
+    """Needs by category, area, the day they start and part of the title, open ones first."""
+    starts_from, starts_to = _day_range(day)
+    params = {
+        "category": category if category in CATEGORIES else None,
+        "area_code": area_code,
+        "q": q,
+        "starts_from": starts_from,
+        "starts_to": starts_to,
+        "status": ["open", "partly_claimed"],
+        "cursor": cursor,
+        "limit": 20,
+    }
+    page = await up.get(up.needs, "/needs", params)
+    filters = {"category": category or "", "area_code": area_code or "", "q": q or "", "day": day or ""}
+    return render(request, "needs.html", visitor, page=page, filters=filters)
+
+
+@router.get("/needs/{need_id}", response_class=HTMLResponse)
+async def need_page(need_id: ItemId, request: Request, visitor: Visitor, up: ServicesDep) -> HTMLResponse:
+    need = await up.get(up.needs, f"/needs/{need_id}")
+    poster = await up.organizations.find(f"/organizations/{need['organization_id']}")
+    return render(request, "need.html", visitor, need=need, poster=poster)
+
+
+@router.get("/venues", response_class=HTMLResponse)
+@router.get("/services", response_class=HTMLResponse)
+async def browse_resources(
+    request: Request,
+    visitor: Visitor,
+    up: ServicesDep,
+    category: str | None = None,
+    area_code: Annotated[str | None, Query(pattern=r"^([0-9]{6,17})?$")] = None,
+    q: Text = None,
+    free_from: str | None = None,
+    free_to: str | None = None,
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+) -> HTMLResponse:
+    """Venues (free between two times, when asked) or services, by category, area and name."""
+    kind = request.url.path.strip("/")
+    free = _free_between(free_from, free_to) if kind == "venues" else (None, None)
+    params = {
+        "kind": kind[:-1],
+        "category": category if category in CATEGORIES else None,
+        "area_code": area_code,
+        "q": q,
+        "free_from": free[0],
+        "free_to": free[1],
+        "cursor": cursor,
+        "limit": 20,
+    }
+    page = await up.get(up.resources, "/resources", params)
+    filters = {
+        "category": category or "",
+        "area_code": area_code or "",
+        "q": q or "",
+        "free_from": free_from or "",
+        "free_to": free_to or "",
+    }
+    return render(request, "resources.html", visitor, kind=kind, page=page, filters=filters)
+
+
+def _free_between(start: str | None, end: str | None) -> tuple[str | None, str | None]:
+    """The two times of the "free between" fields (local datetime-local values), or none."""
+    try:
+        first = datetime.fromisoformat(start or "").replace(tzinfo=CST)
+        last = datetime.fromisoformat(end or "").replace(tzinfo=CST)
+    except ValueError:
+        return None, None
+    return (first.isoformat(), last.isoformat()) if last > first else (None, None)
+
+
+@router.get("/resources/{resource_id}", response_class=HTMLResponse)
+async def resource_page(
+    resource_id: ItemId, request: Request, visitor: Visitor, up: ServicesDep, week: date | None = None
+) -> HTMLResponse:
+    """A venue, lendable or service; a venue's week on a calendar of half hours, to book from."""
+    resource = await up.get(up.resources, f"/resources/{resource_id}")
+    owner = await up.organizations.find(f"/organizations/{resource['organization_id']}")
+    grid = None
+    if resource["kind"] == "venue":
+        first = week or datetime.now(CST).date()
+        first -= timedelta(days=first.weekday())
+        start = datetime.combine(first, time(0), CST)
+        taken = await up.get(
+            up.resources,
+            f"/venues/{resource_id}/calendar",
+            {"from": start.isoformat(), "to": (start + timedelta(days=7)).isoformat()},
+        )
+        grid = week_grid(resource, first, taken)
+    return render(request, "resource.html", visitor, resource=resource, owner=owner, grid=grid)
+
+
+def week_grid(venue: dict[str, Any], monday: date, taken: list[dict[str, Any]]) -> dict[str, Any]:
+    """A week of half hours, 07:00 to 22:00: each cell free, taken or closed."""
+    busy = [(datetime.fromisoformat(b["starts_at"]), datetime.fromisoformat(b["ends_at"])) for b in taken]
+    days = [monday + timedelta(days=i) for i in range(7)]
+    now = datetime.now(CST)
+    rows = []
+    for half in range(14, 44):
+        clock = time(half // 2, 30 * (half % 2))
+        cells = []
+        for day in days:
+            start = datetime.combine(day, clock, CST)
+            end = start + timedelta(minutes=30)
+            if start < now or not _open(venue, start, end):
+                state = "closed"
+            elif any(s < end and start < e for s, e in busy):
+                state = "taken"
+            else:
+                state = "free"
+            cells.append({"start": start.isoformat(timespec="minutes"), "state": state})
+        rows.append({"clock": clock.strftime("%H:%M"), "cells": cells})
+    return {
+        "days": days,
+        "rows": rows,
+        "previous": (monday - timedelta(days=7)).isoformat(),
+        "next": (monday + timedelta(days=7)).isoformat(),
+    }
+
+
+def _open(venue: dict[str, Any], start: datetime, end: datetime) -> bool:
+    for period in venue["opening_hours"]:
+        if start.isoweekday() not in period["days"]:
+            continue
+        opens, closes = time.fromisoformat(period["opens"]), time.fromisoformat(period["closes"])
+        if opens <= start.time() and (end.time() <= closes or closes == time(0)) and end.date() == start.date():
+            return True
+    return False
+
+
+# --- signing in and out ----------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form(request: Request, visitor: Visitor, next: str | None = None) -> HTMLResponse:
+    return render(request, "login.html", visitor, next=safe_next(next), failed=False)
+
+
+@router.post("/login", response_model=None)
+async def login(request: Request, form: Posted) -> Response:
+    """Signs in: a new session (the anonymous CSRF cookie is left behind), or the form again."""
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    target = safe_next(str(form.get("next", "")))
+    limiter: RateLimiter = request.app.state.sign_in_limiter
+    accounts: Accounts = request.app.state.accounts
+    try:
+        limiter.take(username.lower())
+    except TooManyRequests:
+        return render(request, "login.html", None, next=target, failed=True, status_code=429)
+    account = await accounts.check(username, password)
+    if account is None:
+        return render(request, "login.html", None, next=target, failed=True, status_code=401)
+    return await _signed_in(request, account, target)
+
+
+async def _signed_in(request: Request, account: Account, target: str) -> RedirectResponse:
+    accounts: Accounts = request.app.state.accounts
+    token, _ = await accounts.open_session(account)
+    response = RedirectResponse(target if target != "/" else _start_page(account), status_code=303)
+    set_cookie(request, response, SESSION_COOKIE, token, max_age=int(accounts.lifetime.total_seconds()))
+    return response
+
+
+def _start_page(account: Account) -> str:
+    return {Role.RESIDENT: "/me", Role.AREA_ADMIN: "/admin"}.get(account.role, "/org")
+
+
+@router.post("/logout")
+async def logout(request: Request, form: Posted) -> RedirectResponse:
+    accounts: Accounts = request.app.state.accounts
+    if token := request.cookies.get(SESSION_COOKIE):
+        await accounts.close_session(token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/register", response_class=HTMLResponse)
+async def register_form(request: Request, visitor: Visitor) -> HTMLResponse:
+    return render(request, "register.html", visitor, error=None, values={})
+
+
+@router.post("/register", response_model=None)
+async def register(request: Request, form: Posted, up: ServicesDep) -> Response:
+    """A resident makes their own account, in a community the registry knows."""
+    values = {k: str(form.get(k, "")) for k in ("username", "name", "area_code")}
+    password = str(form.get("password", ""))
+    error = None
+    if len(password) < 8:
+        error = "password: at least 8 characters"
+    else:
+        try:
+            account = Account(role=Role.RESIDENT, **values)
+        except ValidationError as exc:
+            error = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    if error is None:
+        node = await up.organizations.find(f"/areas/{values['area_code']}")
+        if node is None or node["level"] not in ("community", "grid", "building"):
+            error = "area_code: not a community this platform knows"
+    if error is not None:
+        return render(request, "register.html", None, error=error, values=values, status_code=422)
+    accounts: Accounts = request.app.state.accounts
+    await accounts.create(account, password)
+    return await _signed_in(request, account, "/me")
+
+
+@router.get("/lang/{to}")
+async def switch_language(request: Request, to: Literal["zh", "en"], next: str | None = None) -> RedirectResponse:
+    response = back_to(safe_next(next))
+    set_cookie(request, response, LANG_COOKIE, to, max_age=365 * 24 * 3600)
+    return response
+
+
+@router.get("/static/{name}")
+async def static(name: str) -> Response:
+    """The portal's own stylesheet and script."""
+    if name not in {"portal.css", "portal.js"}:
+        return Response("no such file", status_code=404)
+    return FileResponse(STATIC / name, headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/vendor/{name}")
+async def vendor(name: str, request: Request) -> Response:
+    """Front-end packages installed from npm (`services/gateway/web`, its lock file)."""
+    parts = VENDOR.get(name)
+    found = Path(request.app.state.settings.web_modules).joinpath(*parts) if parts else None
+    if found is None or not found.is_file():
+        return Response("not installed: run npm ci in services/gateway/web", status_code=404)
+    return FileResponse(found, headers={"Cache-Control": "public, max-age=86400"})

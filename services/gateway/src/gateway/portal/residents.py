@@ -1,0 +1,89 @@
+"""The portal for residents: their micro-wishes (post, follow, confirm done) and venue bookings.
+Booking a venue from its calendar is for anyone signed in: a resident for themself, a person of
+an organisation for it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from gateway.portal.web import CST, Posted, ResidentIn, ServicesDep, SignedIn, back_to, refusal_of, render
+
+router = APIRouter(include_in_schema=False)
+ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+
+
+@router.get("/me", response_class=HTMLResponse)
+async def mine(request: Request, visitor: ResidentIn, up: ServicesDep) -> HTMLResponse:
+    """The resident's micro-wishes with their progress, and their bookings."""
+    wishes, bookings = await asyncio.gather(
+        up.get(up.needs, "/wishes", {"limit": 50}), up.get(up.resources, "/bookings", {"limit": 50})
+    )
+    return render(
+        request,
+        "me.html",
+        visitor,
+        wishes=wishes["items"],
+        bookings=bookings["items"],
+    )
+
+
+@router.post("/me/wishes")
+async def post_wish(visitor: ResidentIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """Posts a micro-wish in the resident's own name and community."""
+    body = {
+        "resident_name": visitor.account.name,
+        "title": str(form.get("title", "")),
+        "description": str(form.get("description", "")),
+        "category": str(form.get("category", "elderly_care")),
+    }
+    response = await up.send(up.needs, "/wishes", body)
+    return back_to("/me", refusal_of(response) or "saved")
+
+
+@router.post("/me/wishes/{wish_id}/{action}")
+async def act_on_wish(
+    wish_id: ItemId, action: Literal["confirm", "cancel"], visitor: ResidentIn, form: Posted, up: ServicesDep
+) -> RedirectResponse:
+    """Confirms a wish was done (after its claimer's proof), or withdraws it."""
+    response = await up.send(up.needs, f"/wishes/{wish_id}/{action}")
+    return back_to("/me", refusal_of(response) or "saved")
+
+
+@router.post("/resources/{venue_id}/book")
+async def book(venue_id: ItemId, visitor: SignedIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """Books the half hours picked on the venue's calendar; the booking's page confirms it."""
+    try:
+        starts_at = datetime.fromisoformat(str(form.get("starts_at", ""))).replace(tzinfo=CST)
+        minutes = int(str(form.get("minutes", "60")))
+        attendees = int(str(form.get("attendees", "1")))
+    except ValueError:
+        return back_to(f"/resources/{venue_id}", "bad_form")
+    body = {
+        "starts_at": starts_at.isoformat(),
+        "ends_at": (starts_at + timedelta(minutes=minutes)).isoformat(),
+        "attendees": attendees,
+        "purpose": str(form.get("purpose", "")),
+    }
+    response = await up.send(up.resources, f"/venues/{venue_id}/bookings", body)
+    if error := refusal_of(response):
+        return back_to(f"/resources/{venue_id}?week={starts_at.date().isoformat()}", error)
+    return back_to(f"/bookings/{response.json()['id']}")
+
+
+@router.get("/bookings/{booking_id}", response_class=HTMLResponse)
+async def booking_page(booking_id: ItemId, request: Request, visitor: SignedIn, up: ServicesDep) -> HTMLResponse:
+    """A booking and what became of it: confirmed, or waiting for the venue's approval."""
+    booking = await up.get(up.resources, f"/bookings/{booking_id}")
+    venue = await up.get(up.resources, f"/resources/{booking['venue_id']}")
+    return render(request, "booking.html", visitor, booking=booking, venue=venue)
+
+
+@router.post("/bookings/{booking_id}/cancel")
+async def cancel_booking(booking_id: ItemId, visitor: SignedIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    response = await up.send(up.resources, f"/bookings/{booking_id}/cancel")
+    return back_to(f"/bookings/{booking_id}", refusal_of(response) or "saved")

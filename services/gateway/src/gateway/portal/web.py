@@ -1,0 +1,256 @@
+"""What every portal page shares: templates in the visitor's language, who the visitor is,
+CSRF on every form, the security headers, and the services asked as the visitor.
+
+CSRF: a signed-in visitor's forms carry their session's token; an anonymous visitor's (sign-in,
+registration) carry the value of a `pbs_csrf` cookie set with the page. A POST whose `csrf`
+field is not that token is refused, so another site cannot post a form as the visitor.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import httpx
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.datastructures import FormData
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.portal.accounts import Accounts, Role, Session
+from gateway.portal.i18n import LANGUAGES, WORDS, categories, category_label, translate
+from gateway.repository import Upstream
+from shared.actors import sign
+
+SESSION_COOKIE = "pbs_session"
+CSRF_COOKIE = "pbs_csrf"
+LANG_COOKIE = "lang"
+CST = ZoneInfo("Asia/Shanghai")
+
+templates = Environment(loader=PackageLoader("gateway.portal", "templates"), autoescape=select_autoescape())
+
+
+def _local(moment: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if moment is None:
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(CST).strftime(fmt)
+
+
+templates.filters["local"] = _local
+
+
+class PortalRefusal(Exception):
+    """A page that answers with a message rather than what was asked for."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        self.message = message
+
+
+class SignInFirst(Exception):
+    """The page is for signed-in people (of a role); the visitor is sent to sign in."""
+
+
+def language(request: Request) -> str:
+    chosen = request.cookies.get(LANG_COOKIE, "zh")
+    return chosen if chosen in LANGUAGES else "zh"
+
+
+async def _visitor(request: Request) -> Session | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    accounts: Accounts = request.app.state.accounts
+    return await accounts.session(token)
+
+
+Visitor = Annotated[Session | None, Depends(_visitor)]
+
+
+def _signed_in(*roles: Role) -> Callable[[Session | None], Awaitable[Session]]:
+    async def check(visitor: Visitor) -> Session:
+        if visitor is None:
+            raise SignInFirst()
+        if roles and visitor.account.role not in roles:
+            raise PortalRefusal(403, "forbidden")
+        return visitor
+
+    return check
+
+
+SignedIn = Annotated[Session, Depends(_signed_in())]
+ResidentIn = Annotated[Session, Depends(_signed_in(Role.RESIDENT))]
+OrgPersonIn = Annotated[Session, Depends(_signed_in(Role.MEMBER, Role.ORG_ADMIN))]
+OrgAdminIn = Annotated[Session, Depends(_signed_in(Role.ORG_ADMIN))]
+AreaAdminIn = Annotated[Session, Depends(_signed_in(Role.AREA_ADMIN))]
+
+
+def _expected_csrf(request: Request, visitor: Session | None) -> str:
+    return visitor.csrf if visitor is not None else request.cookies.get(CSRF_COOKIE, "")
+
+
+async def _posted(request: Request, visitor: Visitor) -> FormData:
+    form = await request.form()
+    expected = _expected_csrf(request, visitor)
+    given = form.get("csrf")
+    if not expected or not isinstance(given, str) or not hmac.compare_digest(given, expected):
+        raise PortalRefusal(403, "bad_form")
+    return form
+
+
+Posted = Annotated[FormData, Depends(_posted)]
+
+
+def render(
+    request: Request, template: str, visitor: Session | None, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    lang = language(request)
+    anonymous_csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    done = request.query_params.get("done")
+    html = templates.get_template(template).render(
+        notice=translate(done, lang) if done in WORDS else done,
+        request=request,
+        path=request.url.path,
+        lang=lang,
+        t=lambda key: translate(key, lang),
+        label=lambda category: category_label(category, lang),
+        categories=categories(lang),
+        visitor=visitor,
+        csrf=visitor.csrf if visitor else anonymous_csrf,
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    if visitor is None and CSRF_COOKIE not in request.cookies:
+        set_cookie(request, response, CSRF_COOKIE, anonymous_csrf)
+    return response
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None = None) -> None:
+    secure = request.app.state.settings.environment == "production"
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/")
+
+
+def back_to(url: str, message: str | None = None) -> RedirectResponse:
+    """After a form: see the page again (303), with a message key to show."""
+    if message:
+        url += ("&" if "?" in url else "?") + "done=" + quote(message)
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a path of this site: never another site a link could send the visitor to."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+class Services:
+    """The services, asked as the visitor (their refusals come back to be shown)."""
+
+    def __init__(self, request: Request, visitor: Visitor) -> None:
+        state = request.app.state
+        self.organizations: Upstream = state.organizations
+        self.needs: Upstream = state.needs
+        self.resources: Upstream = state.resources
+        self.matching: Upstream = state.matching
+        self.visitor = visitor
+        self._secret: str = state.infra.settings.actor_secret
+
+    def _headers(self) -> dict[str, str]:
+        if self.visitor is None:
+            return {}
+        return {"X-Actor": sign(self.visitor.account.actor, self._secret)}
+
+    async def get(self, upstream: Upstream, path: str, params: dict[str, Any] | None = None) -> Any:
+        """The service's answer; a refusal is shown as the page's message."""
+        response = await upstream.call("GET", path, params=_present(params or {}), headers=self._headers())
+        if response.status_code >= 400:
+            raise PortalRefusal(response.status_code, _message(response))
+        return response.json()
+
+    async def send(self, upstream: Upstream, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
+        """A POST as the visitor; the answer, refusals included, for the page to show."""
+        return await upstream.call("POST", path, json=body or {}, headers=self._headers())
+
+
+ServicesDep = Annotated[Services, Depends()]
+
+
+def _present(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if v not in (None, "")}
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        error = response.json().get("error", {})
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    message = str(error.get("message", f"HTTP {response.status_code}"))
+    details = error.get("details") or {}
+    reason = details.get("reason") or details.get("detail")
+    return f"{message}: {reason}" if reason else message
+
+
+def refusal_of(response: httpx.Response) -> str | None:
+    """What a refused POST says, for the page; None when it was done."""
+    return None if response.status_code < 400 else _message(response)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Every answer says: no sniffing, no framing, no referrer to other sites; the portal's pages
+    also carry a strict Content-Security-Policy (the API's `/docs` page loads its own scripts)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        strict = not scope["path"].startswith(("/docs", "/redoc"))
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", [])) + HEADERS
+                if strict:
+                    headers.append((b"content-security-policy", CSP.encode()))
+                if scope.get("scheme") == "https":
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+async def sign_in_first(request: Request, exc: Exception) -> Response:
+    return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
+
+
+async def portal_refusal(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PortalRefusal)
+    visitor = await _visitor(request)
+    lang = language(request)
+    known = exc.message in WORDS
+    message = translate(exc.message, lang) if known else exc.message
+    return render(request, "refused.html", visitor, status_code=exc.status, message=message)
