@@ -1,18 +1,34 @@
-"""Session-wide fixtures: one shared stack for every test that needs the real parts."""
+"""Session-wide fixtures: one shared stack for every test that needs the real parts, and one
+Chromium for the browser tests."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from playwright.async_api import Browser, async_playwright
 from pymongo import AsyncMongoClient
 
+from gateway.config import Settings as GatewaySettings
+from gateway.portal.accounts import Account
+from gateway.portal.cli import add_all
 from shared.mongo import Document
-from shared.testing import TestStack, ensure_infra
+from shared.testing import PORTAL_PASSWORD, TestStack, ensure_infra
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+# Debian's Chromium, headless, kept off the network it cannot reach here (Playwright downloads no browser)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +60,33 @@ async def mongo(infra: tuple[str, str]) -> AsyncIterator[AsyncMongoClient[Docume
 async def http() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=10) as client:
         yield client
+
+
+@pytest.fixture
+def portal_accounts(stack: TestStack) -> Callable[..., Awaitable[list[Account]]]:
+    """Makes portal accounts in the stack's gateway, each with the password `PORTAL_PASSWORD`."""
+    settings = GatewaySettings(mongo_url=stack.mongo, mongo_db=stack.database("gateway"))
+
+    async def make(*accounts: Account) -> list[Account]:
+        return await add_all(list(accounts), PORTAL_PASSWORD, settings, again=False)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium (`make browser` installs it), driven by Playwright."""
+    executable = shutil.which("chromium")
+    assert executable, "no chromium on this machine: `make browser` installs Debian's"
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Where the browser tests keep their screenshots of the main pages (a CI artifact)."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

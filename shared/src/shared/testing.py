@@ -33,6 +33,7 @@ from shared.config import DEVELOPMENT_ACTOR_SECRET
 
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("organizations", "needs", "resources", "matching", "gateway")
+PORTAL_PASSWORD = "portal-tests-2026"  # of every portal account the tests make
 T = TypeVar("T")
 
 
@@ -293,11 +294,11 @@ class PlatformApi:
             response = await self.http.post(self.stack.url("organizations") + "/areas", json=body)
             assert response.status_code in (201, 409), response.text
 
-    async def register_organization(self, name: str, area_code: str, kind: str = "branch") -> str:
+    async def register_organization(self, name: str, area_code: str, kind: str = "branch", **extra: Any) -> str:
         """Registers an organisation (in a community made for it if need be) and waits until
         needs and resources know it."""
         await self.ensure_area(area_code)
-        body = {"name": name, "kind": kind, "area_code": area_code}
+        body = {"name": name, "kind": kind, "area_code": area_code, **extra}
         org_id: str = (await self.post("organizations", "/organizations", body))["id"]
 
         async def known_everywhere() -> None:
