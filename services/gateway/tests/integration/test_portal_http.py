@@ -1,0 +1,200 @@
+"""The portal's protections over HTTP, against the whole stack: Argon2id passwords, sessions
+that expire and end, CSRF on every form, security headers, roles scoped to their node, sign-in
+limited per username."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from uuid import uuid4
+
+import httpx
+import pytest
+from pymongo import AsyncMongoClient
+
+from gateway.portal.accounts import Account, Accounts, Role
+from shared.mongo import Document
+from shared.testing import PORTAL_PASSWORD, PlatformApi, TestStack
+
+pytestmark = pytest.mark.stack
+
+Make = Callable[..., Awaitable[list[Account]]]
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@pytest.fixture
+async def browser_like(stack: TestStack) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that keeps its cookies, as a browser does, and does not follow redirects."""
+    async with httpx.AsyncClient(base_url=stack.url("gateway"), timeout=10) as client:
+        yield client
+
+
+def name() -> str:
+    return f"u{uuid4().hex[:10]}"
+
+
+def csrf_of(page: httpx.Response) -> str:
+    found = CSRF.search(page.text)
+    assert found, "the page has no form token"
+    return found.group(1)
+
+
+async def sign_in(client: httpx.AsyncClient, username: str, password: str = PORTAL_PASSWORD) -> httpx.Response:
+    token = csrf_of(await client.get("/login"))
+    return await client.post("/login", data={"username": username, "password": password, "csrf": token})
+
+
+class TestSigningIn:
+    async def test_a_password_is_kept_as_an_argon2id_hash_and_only_it_signs_in(
+        self,
+        stack: TestStack,
+        portal_accounts: Make,
+        browser_like: httpx.AsyncClient,
+        mongo: AsyncMongoClient[Document],
+    ) -> None:
+        username = name()
+        [account] = await portal_accounts(
+            Account(username=username, name="王阿姨", role=Role.RESIDENT, area_code="350102001001")
+        )
+        stored = await mongo[stack.database("gateway")]["accounts"].find_one({"_id": account.id})
+        assert stored is not None and stored["password_hash"].startswith("$argon2id$")
+        assert PORTAL_PASSWORD not in str(stored)
+
+        wrong = await sign_in(browser_like, username, "not-the-password")
+        unknown = await sign_in(browser_like, name(), PORTAL_PASSWORD)
+        assert wrong.status_code == unknown.status_code == 401
+        assert "用户名或密码不正确" in wrong.text and "pbs_session" not in browser_like.cookies
+
+        right = await sign_in(browser_like, username)
+        assert (right.status_code, right.headers["location"]) == (303, "/me")
+        cookie = right.headers["set-cookie"]
+        assert "pbs_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+        assert (await browser_like.get("/me")).status_code == 200
+
+    async def test_sign_in_is_limited_per_username(
+        self, portal_accounts: Make, browser_like: httpx.AsyncClient
+    ) -> None:
+        username = name()
+        await portal_accounts(Account(username=username, name="李四", role=Role.AREA_ADMIN, area_code="350102"))
+        answers = [(await sign_in(browser_like, username, "guess")).status_code for _ in range(6)]
+        assert answers == [401] * 5 + [429]
+        assert (await sign_in(browser_like, username)).status_code == 429  # the right one too, for now
+
+    async def test_a_link_to_sign_in_never_sends_the_visitor_to_another_site(
+        self, portal_accounts: Make, browser_like: httpx.AsyncClient
+    ) -> None:
+        username = name()
+        await portal_accounts(Account(username=username, name="李四", role=Role.AREA_ADMIN, area_code="350102"))
+        token = csrf_of(await browser_like.get("/login?next=//evil.example"))
+        body = {"username": username, "password": PORTAL_PASSWORD, "csrf": token, "next": "//evil.example"}
+        answer = await browser_like.post("/login", data=body)
+        assert (answer.status_code, answer.headers["location"]) == (303, "/admin")
+
+
+class TestSessions:
+    async def test_a_session_ends_when_it_expires_or_the_visitor_signs_out(
+        self,
+        stack: TestStack,
+        portal_accounts: Make,
+        browser_like: httpx.AsyncClient,
+        mongo: AsyncMongoClient[Document],
+    ) -> None:
+        short = Accounts(mongo[stack.database("gateway")], session_minutes=0.01)  # 0.6 s
+        [account] = await portal_accounts(
+            Account(username=name(), name="张三", role=Role.ORG_ADMIN, organization_id="b" * 32)
+        )
+        token, _ = await short.open_session(account)
+        assert await short.session(token) is not None
+        await asyncio.sleep(0.8)
+        assert await short.session(token) is None
+        assert await short.sweep() >= 1
+
+        await sign_in(browser_like, account.username)
+        page = await browser_like.get("/admin")  # not theirs: refused, but signed in
+        assert page.status_code == 403
+        out = await browser_like.post("/logout", data={"csrf": csrf_of(page)})
+        assert out.status_code == 303
+        again = await browser_like.get("/org")
+        assert (again.status_code, again.headers["location"]) == (303, "/login?next=/org")
+
+
+class TestForms:
+    async def test_a_form_without_the_sessions_token_is_refused_and_changes_nothing(
+        self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Make, browser_like: httpx.AsyncClient
+    ) -> None:
+        community = "350102009001"
+        await PlatformApi(stack, http).ensure_area(community)
+        username = name()
+        await portal_accounts(Account(username=username, name="王阿姨", role=Role.RESIDENT, area_code=community))
+        assert (
+            await browser_like.post("/login", data={"username": username, "password": PORTAL_PASSWORD})
+        ).status_code == 403
+        await sign_in(browser_like, username)
+        wish = {"title": "想要一台收音机", "category": "elderly_care"}
+
+        for token in ({}, {"csrf": "forged"}, {"csrf": browser_like.cookies["pbs_csrf"]}):  # the anonymous one
+            refused = await browser_like.post("/me/wishes", data={**wish, **token})
+            assert refused.status_code == 403, token
+        page = await browser_like.get("/me")
+        assert "想要一台收音机" not in page.text
+
+        done = await browser_like.post("/me/wishes", data={**wish, "csrf": csrf_of(page)})
+        assert (done.status_code, done.headers["location"]) == (303, "/me?done=saved")
+        assert (await browser_like.get("/me")).text.count("想要一台收音机") == 1
+
+
+class TestEveryAnswer:
+    async def test_carries_the_security_headers(self, browser_like: httpx.AsyncClient) -> None:
+        for path in ("/", "/needs", "/login", "/api/v1/stats"):
+            headers = (await browser_like.get(path)).headers
+            assert headers["x-content-type-options"] == "nosniff", path
+            assert headers["x-frame-options"] == "DENY", path
+            assert headers["referrer-policy"] == "same-origin", path
+            assert "script-src 'self'" in headers["content-security-policy"], path
+            assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+
+    async def test_is_in_chinese_unless_the_visitor_switches_to_english(self, browser_like: httpx.AsyncClient) -> None:
+        assert "登录" in (await browser_like.get("/login")).text
+        switched = await browser_like.get("/lang/en?next=/login")
+        assert (switched.status_code, switched.headers["location"]) == (303, "/login")
+        page = (await browser_like.get("/login")).text
+        assert "Sign in" in page and "登录" not in page and '<html lang="en">' in page
+
+
+class TestRoles:
+    async def test_each_role_sees_its_own_pages_and_an_administrator_only_their_subtree(
+        self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Make, browser_like: httpx.AsyncClient
+    ) -> None:
+        api = PlatformApi(stack, http)
+        await api.ensure_area("350103001001")
+        await api.ensure_area("350104001001")
+        admin = name()
+        await portal_accounts(Account(username=admin, name="台江区管理员", role=Role.AREA_ADMIN, area_code="350103"))
+
+        assert (await browser_like.get("/me")).headers["location"] == "/login?next=/me"
+        await sign_in(browser_like, admin)
+        assert (await browser_like.get("/admin")).status_code == 200
+        below = await browser_like.get("/admin", params={"area": "350103001001"})
+        assert below.status_code == 200 and 'data-area="350103001001"' in below.text
+        assert (await browser_like.get("/admin", params={"area": "350104001001"})).status_code == 403
+        assert (await browser_like.get("/admin", params={"area": "350100"})).status_code == 403
+        assert (await browser_like.get("/me")).status_code == 403
+        assert (await browser_like.get("/org")).status_code == 403
+
+    async def test_a_member_sees_the_dashboard_but_only_an_administrator_decides(
+        self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Make, browser_like: httpx.AsyncClient
+    ) -> None:
+        organization_id = await PlatformApi(stack, http).register_organization("某党小组", "350102010001")
+        member = name()
+        await portal_accounts(
+            Account(username=member, name="党员甲", role=Role.MEMBER, organization_id=organization_id)
+        )
+        await sign_in(browser_like, member)
+        page = await browser_like.get("/org")
+        assert page.status_code == 200 and "某党小组" in page.text and "/org/needs/new" not in page.text
+        token = csrf_of(page)
+        assert (await browser_like.get("/org/needs/new")).status_code == 403
+        decided = await browser_like.post(f"/org/proposals/{'c' * 32}/accept", data={"csrf": token})
+        posted = await browser_like.post("/org/needs", data={"csrf": token, "title": "x", "category": "legal_aid"})
+        assert decided.status_code == posted.status_code == 403

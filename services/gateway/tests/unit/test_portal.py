@@ -1,0 +1,93 @@
+"""The portal's own logic, without the stack: where a link may send the visitor, a venue's week
+of half hours, who each role acts as, and the words every page uses."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from gateway.portal.accounts import Account, Role
+from gateway.portal.i18n import WORDS, translate
+from gateway.portal.public import week_grid
+from gateway.portal.web import CST, safe_next
+from shared.actors import ActorKind
+
+TEMPLATES = Path(__file__).parents[2] / "src" / "gateway" / "portal" / "templates"
+ORG = "a" * 32
+
+
+class TestWhereALinkMaySendTheVisitor:
+    @pytest.mark.parametrize("target", ["/", "/needs?category=legal_aid", "/resources/" + ORG])
+    def test_a_path_of_this_site_is_kept(self, target: str) -> None:
+        assert safe_next(target) == target
+
+    @pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "/\\evil.example", "", None])
+    def test_anything_else_goes_to_the_default(self, target: str | None) -> None:
+        assert safe_next(target, "/me") == "/me"
+
+
+WEEKDAYS_9_TO_6 = {"opening_hours": [{"days": [1, 2, 3, 4, 5], "opens": "09:00:00", "closes": "18:00:00"}]}
+
+
+class TestAVenuesWeek:
+    def monday(self) -> date:
+        today = datetime.now(CST).date()
+        return today + timedelta(days=7 - today.weekday())
+
+    def test_half_hours_are_free_taken_or_closed(self) -> None:
+        monday = self.monday()
+        taken = [
+            {
+                "starts_at": datetime.combine(monday, time(10), CST).isoformat(),
+                "ends_at": datetime.combine(monday, time(11), CST).isoformat(),
+            }
+        ]
+        grid = week_grid(WEEKDAYS_9_TO_6, monday, taken)
+        cells = {cell["start"]: cell["state"] for row in grid["rows"] for cell in row["cells"]}
+        day = monday.isoformat()
+        assert cells[f"{day}T09:30+08:00"] == "free"
+        assert cells[f"{day}T10:00+08:00"] == cells[f"{day}T10:30+08:00"] == "taken"
+        assert cells[f"{day}T11:00+08:00"] == "free"
+        assert cells[f"{day}T08:30+08:00"] == cells[f"{day}T18:00+08:00"] == "closed"
+        saturday = (monday + timedelta(days=5)).isoformat()
+        assert cells[f"{saturday}T10:00+08:00"] == "closed"  # open Monday to Friday only
+        assert (grid["previous"], grid["next"]) == (
+            (monday - timedelta(7)).isoformat(),
+            (monday + timedelta(7)).isoformat(),
+        )
+
+    def test_the_past_cannot_be_booked(self) -> None:
+        monday = self.monday() - timedelta(days=14)
+        grid = week_grid(
+            {"opening_hours": [{"days": list(range(1, 8)), "opens": "00:00", "closes": "00:00"}]}, monday, []
+        )
+        assert {cell["state"] for row in grid["rows"] for cell in row["cells"]} == {"closed"}
+
+
+class TestWhoEachRoleActsAs:
+    def test_a_resident_acts_as_themself_in_their_community(self) -> None:
+        account = Account(username="wang", name="王阿姨", role=Role.RESIDENT, area_code="350102001001")
+        actor = account.actor
+        assert (actor.kind, actor.resident_id, actor.area_code) == (ActorKind.RESIDENT, account.id, "350102001001")
+
+    def test_an_administrator_acts_for_their_node(self) -> None:
+        actor = Account(username="gulou", name="区管理员", role=Role.AREA_ADMIN, area_code="350102").actor
+        assert (actor.kind, actor.area_code) == (ActorKind.AREA_ADMIN, "350102")
+
+    @pytest.mark.parametrize("role", [Role.MEMBER, Role.ORG_ADMIN])
+    def test_an_organisations_people_act_for_it(self, role: Role) -> None:
+        actor = Account(username="li-si", name="李四", role=role, organization_id=ORG).actor
+        assert (actor.kind, actor.organization_id) == (ActorKind.ORGANIZATION, ORG)
+
+
+class TestTheWords:
+    def test_every_word_a_template_asks_for_is_there_in_both_languages(self) -> None:
+        asked = {key for page in TEMPLATES.glob("*.html") for key in re.findall(r"t\('([a-z_]+)'\)", page.read_text())}
+        assert asked and asked <= set(WORDS), asked - set(WORDS)
+        assert all(zh and en and zh != en for zh, en in WORDS.values())
+
+    def test_chinese_is_the_default_and_english_the_other(self) -> None:
+        assert (translate("sign_in", "zh"), translate("sign_in", "en")) == ("登录", "Sign in")
