@@ -110,7 +110,7 @@ class TestAnOrganisation:
         await page.select_option("select[name=category]", "legal_aid")
         await page.fill("input[name=quantity]", "1")
         await page.click("form[action='/org/needs'] button[type=submit]")
-        await expect(page.locator("#need-status")).to_have_text("open")
+        await expect(page.locator("#need-status")).to_have_attribute("data-status", "open")
         need_id = page.url.split("?")[0].rsplit("/", 1)[-1]
 
         await page.goto("/org")
@@ -135,9 +135,9 @@ class TestAnOrganisation:
         need = await eventually(claimed, within=30)
         assert [c["organization_id"] for c in need["claims"]] == [lawyers]
         await page.goto(f"/needs/{need_id}")
-        await expect(page.locator("#need-status")).to_have_text("fully_claimed")
+        await expect(page.locator("#need-status")).to_have_text("已认领")
         await page.goto("/org")
-        await expect(page.locator(f"[data-need='{need_id}'] .tag")).to_have_text("fully_claimed")
+        await expect(page.locator(f"[data-need='{need_id}'] .tag")).to_have_attribute("data-status", "fully_claimed")
 
 
 class TestAnAdministrator:

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from gateway.portal.accounts import Account, Role
-from gateway.portal.i18n import WORDS, translate
+from gateway.portal.i18n import STATUSES, WORDS, status_label, translate, weekdays
 from gateway.portal.public import week_grid
 from gateway.portal.web import CST, safe_next
+from needs.models import NeedStatus, WishStatus
+from resources.models import BookingStatus, ResourceStatus
 from shared.actors import ActorKind
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "gateway" / "portal" / "templates"
@@ -88,6 +90,15 @@ class TestTheWords:
         asked = {key for page in TEMPLATES.glob("*.html") for key in re.findall(r"t\('([a-z_]+)'\)", page.read_text())}
         assert asked and asked <= set(WORDS), asked - set(WORDS)
         assert all(zh and en and zh != en for zh, en in WORDS.values())
+
+    def test_every_status_the_services_answer_has_its_words(self) -> None:
+        answered = {s.value for enum in (NeedStatus, WishStatus, BookingStatus, ResourceStatus) for s in enum}
+        assert answered <= set(STATUSES), answered - set(STATUSES)
+        assert (status_label("fully_claimed", "zh"), status_label("fully_claimed", "en")) == ("已认领", "claimed")
+
+    def test_opening_days_read_as_weekdays(self) -> None:
+        assert (weekdays([1, 3], "zh"), weekdays([1, 3], "en")) == ("周一、周三", "Mon, Wed")
+        assert weekdays(list(range(1, 8)), "zh") == "每天"
 
     def test_chinese_is_the_default_and_english_the_other(self) -> None:
         assert (translate("sign_in", "zh"), translate("sign_in", "en")) == ("登录", "Sign in")

@@ -68,6 +68,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "closed": ("未开放", "closed"),
     "book": ("预约", "Book"),
     "attendees": ("人数", "People"),
+    "duration": ("时长", "Duration"),
+    "minutes": ("分钟", "min"),
     "purpose": ("用途", "Purpose"),
     "booked": ("预约成功", "Booked"),
     "booking_requested": ("已提交,等待场地方审核", "Requested: the venue's organisation will approve it"),
@@ -119,9 +121,45 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+# What needs, claims, wishes, bookings and resources can be, as the services name it.
+STATUSES: dict[str, tuple[str, str]] = {
+    "draft": ("草稿", "draft"),
+    "open": ("待认领", "open"),
+    "partly_claimed": ("部分认领", "partly claimed"),
+    "fully_claimed": ("已认领", "claimed"),
+    "in_progress": ("进行中", "in progress"),
+    "fulfilled": ("已完成", "fulfilled"),
+    "confirmed": ("已确认", "confirmed"),
+    "cancelled": ("已取消", "cancelled"),
+    "expired": ("已逾期", "expired"),
+    "claimed": ("已认领", "claimed"),
+    "done": ("已完成,待确认", "done, to confirm"),
+    "requested": ("待审核", "waiting for approval"),
+    "declined": ("已拒绝", "declined"),
+    "no_show": ("未到场", "no-show"),
+    "published": ("已发布", "published"),
+    "paused": ("已暂停", "paused"),
+    "withdrawn": ("已撤回", "withdrawn"),
+}
+WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+
+
 def translate(key: str, lang: str) -> str:
     zh, en = WORDS[key]
     return zh if lang == "zh" else en
+
+
+def status_label(status: str, lang: str) -> str:
+    zh, en = STATUSES.get(status, (status, status))
+    return zh if lang == "zh" else en
+
+
+def weekdays(days: list[int], lang: str) -> str:
+    """ISO weekdays (1 = Monday) as the visitor reads them: 周一、周三 or Mon, Wed."""
+    names = [("周" if lang == "zh" else "") + WEEKDAYS[lang][d - 1] for d in days]
+    if len(days) == 7:
+        return "每天" if lang == "zh" else "Every day"
+    return ("、" if lang == "zh" else ", ").join(names)
 
 
 def category_label(category: str, lang: str) -> str:

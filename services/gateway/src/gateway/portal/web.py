@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.portal.accounts import Accounts, Role, Session
-from gateway.portal.i18n import LANGUAGES, WORDS, categories, category_label, translate
+from gateway.portal.i18n import LANGUAGES, WORDS, categories, category_label, status_label, translate, weekdays
 from gateway.repository import Upstream
 from shared.actors import sign
 
@@ -122,6 +122,8 @@ def render(
         lang=lang,
         t=lambda key: translate(key, lang),
         label=lambda category: category_label(category, lang),
+        state=lambda status: status_label(status, lang),
+        weekdays=lambda days: weekdays(days, lang),
         categories=categories(lang),
         visitor=visitor,
         csrf=visitor.csrf if visitor else anonymous_csrf,

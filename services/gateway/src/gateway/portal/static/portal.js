@@ -12,8 +12,8 @@ function drawCharts() {
   const series = (name, key, from) => ({ name, type: key === "claims" ? "line" : "bar", data: from.map((m) => (data.by_month[m] || {})[key] || 0) });
   monthly.setOption({
     tooltip: { trigger: "axis" },
-    legend: {},
-    grid: { left: 40, right: 10, bottom: 30 },
+    legend: { top: 0 },
+    grid: { left: 40, right: 10, top: 36, bottom: 30 },
     xAxis: { type: "category", data: months },
     yAxis: { type: "value" },
     series: [
@@ -27,8 +27,8 @@ function drawCharts() {
   const count = (key) => categories.map((c) => data.by_category[c][key] || 0);
   byCategory.setOption({
     tooltip: { trigger: "axis" },
-    legend: {},
-    grid: { left: 110, right: 10, bottom: 30 },
+    legend: { top: 0 },
+    grid: { left: 110, right: 10, top: 36, bottom: 30 },
     xAxis: { type: "value" },
     yAxis: { type: "category", data: categories.map((c) => data.labels[c] || c), inverse: true },
     series: [
