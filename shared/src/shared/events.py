@@ -287,6 +287,46 @@ class WishCancelled(Envelope):
     data: WishData
 
 
+class ActivityData(Data):
+    activity_id: str
+    organization_id: str
+    area_code: str
+    starts_at: datetime
+    status: str
+    places: int
+    taken: int
+    resident_id: str | None = Field(default=None, description="who signed up or withdrew")
+    version: int
+
+
+class ActivityPosted(Envelope):
+    """Emitted when an organisation posts an activity residents may sign up for."""
+
+    type: Literal["activity.posted"] = "activity.posted"
+    data: ActivityData
+
+
+class ActivityJoined(Envelope):
+    """Emitted when a resident takes one of an activity's places."""
+
+    type: Literal["activity.joined"] = "activity.joined"
+    data: ActivityData
+
+
+class ActivityWithdrawn(Envelope):
+    """Emitted when a resident gives their place at an activity back."""
+
+    type: Literal["activity.withdrawn"] = "activity.withdrawn"
+    data: ActivityData
+
+
+class ActivityCancelled(Envelope):
+    """Emitted when the organisation calls its activity off; every sign-up ends with it."""
+
+    type: Literal["activity.cancelled"] = "activity.cancelled"
+    data: ActivityData
+
+
 # --- resources.events -------------------------------------------------------------------
 
 
@@ -538,6 +578,10 @@ Event = Annotated[
     | WishCompleted
     | WishConfirmed
     | WishCancelled
+    | ActivityPosted
+    | ActivityJoined
+    | ActivityWithdrawn
+    | ActivityCancelled
     | ResourcePublished
     | ResourceUpdated
     | ResourceWithdrawn
@@ -574,6 +618,7 @@ _TOPIC_OF_AGGREGATE = {
     "need": NEEDS_TOPIC,
     "claim": NEEDS_TOPIC,
     "wish": NEEDS_TOPIC,
+    "activity": NEEDS_TOPIC,
     "resource": RESOURCES_TOPIC,
     "booking": RESOURCES_TOPIC,
     "service_request": RESOURCES_TOPIC,

@@ -1,20 +1,24 @@
-"""The needs service's HTTP routes: needs and their claims, statistics, micro-wishes."""
+"""The needs service's HTTP routes: needs and their claims, statistics, micro-wishes, activities."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from pydantic import AwareDatetime
 
+from needs.activities import Activities, out
 from needs.models import Claim, Need, NeedStatus, Wish, WishStatus
 from needs.schemas import (
+    ActivityCreate,
+    ActivityOut,
     ClaimCreate,
     HistoryImport,
     NeedCreate,
     NeedEdit,
     NeedOut,
+    SignUpCreate,
     WishClaimCreate,
     WishCreate,
     WishOut,
@@ -29,6 +33,7 @@ from shared.taxonomy import Category
 
 router = APIRouter(tags=["needs"])
 wishes_router = APIRouter(tags=["micro-wishes"])
+activities_router = APIRouter(tags=["activities"])
 
 AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$")]
 
@@ -36,6 +41,8 @@ AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$")]
 NeedsDep = Annotated[Needs, Depends(from_state("needs"))]
 ViewDep = Annotated[NeedsView, Depends(from_state("view"))]
 WishesDep = Annotated[Wishes, Depends(from_state("wishes"))]
+ActivitiesDep = Annotated[Activities, Depends(from_state("activities"))]
+ActivityId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
 @router.post("/needs", status_code=201, response_model=NeedOut)
@@ -214,3 +221,51 @@ async def list_thank_you_letters(
     `/wishes/{id}/thank-you`."""
     require_organization(actor)
     return page_of(await wishes.page(actor, status=WishStatus.CONFIRMED, after=cursor, limit=limit), limit)
+
+
+@activities_router.post("/activities", status_code=201, response_model=ActivityOut)
+async def post_activity(body: ActivityCreate, activities: ActivitiesDep, actor: ActorDep) -> ActivityOut:
+    """Posts an activity of the acting organisation, with its places; `activity.posted` follows."""
+    return out(await activities.post(body, actor), actor)
+
+
+@activities_router.get("/activities", response_model=Page[ActivityOut])
+async def list_activities(
+    activities: ActivitiesDep,
+    actor: MaybeActor,
+    area_code: AreaCode = None,
+    organization_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    mine: Annotated[bool, Query(description="the acting resident's sign-ups, or the organisation's own")] = False,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> dict[str, object]:
+    """Open activities still to come, in id order: of an area subtree or one organisation."""
+    found = await activities.page(
+        actor, area_code=area_code, organization_id=organization_id, mine=mine, after=cursor, limit=limit
+    )
+    return page_of([out(a, actor) for a in found], limit)
+
+
+@activities_router.get("/activities/{activity_id}", response_model=ActivityOut)
+async def get_activity(activity_id: ActivityId, activities: ActivitiesDep, actor: MaybeActor) -> ActivityOut:
+    return out(await activities.get(activity_id), actor)
+
+
+@activities_router.post("/activities/{activity_id}/signups", status_code=201, response_model=ActivityOut)
+async def sign_up(
+    activity_id: ActivityId, body: SignUpCreate, activities: ActivitiesDep, actor: ActorDep
+) -> ActivityOut:
+    """The acting resident signs up; 409 when it is full, closed, called off or they hold a place already."""
+    return out(await activities.sign_up(activity_id, body, actor), actor)
+
+
+@activities_router.post("/activities/{activity_id}/withdraw", response_model=ActivityOut)
+async def withdraw(activity_id: ActivityId, activities: ActivitiesDep, actor: ActorDep) -> ActivityOut:
+    """The acting resident gives their place back, before the activity starts."""
+    return out(await activities.withdraw(activity_id, actor), actor)
+
+
+@activities_router.post("/activities/{activity_id}/cancel", response_model=ActivityOut)
+async def cancel_activity(activity_id: ActivityId, activities: ActivitiesDep, actor: ActorDep) -> ActivityOut:
+    """The organisation calls its activity off."""
+    return out(await activities.cancel(activity_id, actor), actor)

@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from needs import api, consumers
+from needs.activities import Activities
 from needs.config import Settings
-from needs.repository import MongoNeedRepository, MongoWishRepository
+from needs.repository import MongoActivityRepository, MongoNeedRepository, MongoWishRepository
 from needs.service import Needs
 from needs.view import NeedsView
 from needs.wishes import ProofStore, Wishes
@@ -26,12 +27,15 @@ log = logging.getLogger(__name__)
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
     db = infra.db
-    for collection in (db["needs"], db["wishes"], db["announcements"]):
+    stored = [db["needs"], db["wishes"], db["activities"], db["announcements"]]
+    for collection in stored:
         await ensure_outbox_index(collection)
     await db["needs"].create_index("organization_id")
     for field in ("resident_id", "claimer_organization_id", "status"):
         await db["wishes"].create_index(field)
-    relay = outbox_relay(infra, [db["needs"], db["wishes"], db["announcements"]], NEEDS_TOPIC)
+    for field in ("organization_id", "status", "signups.resident_id"):
+        await db["activities"].create_index(field)
+    relay = outbox_relay(infra, stored, NEEDS_TOPIC)
     repo = MongoNeedRepository(db["needs"], db["announcements"], on_events=relay.wake)
     app.state.view = view = NeedsView()
     async for need in repo.all():
@@ -41,6 +45,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     app.state.needs = needs = Needs(repo, organizations, view)
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
     app.state.wishes = Wishes(wishes, ProofStore(db["proofs"]), organizations, settings.max_proof_bytes)
+    app.state.activities = Activities(MongoActivityRepository(db["activities"], on_events=relay.wake), organizations)
     consumer = event_consumer(infra, consumers.handlers(organizations=organizations, needs=needs))
     async with background(relay.run(), consumer.run(), sweeping(needs.sweep, settings.sweep_seconds)):
         yield
@@ -51,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Needs",
-        routers=[api.router, api.wishes_router, known_organizations.router],
+        routers=[api.router, api.wishes_router, api.activities_router, known_organizations.router],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC],
         body_limits={"/wishes/": settings.max_proof_bytes + 64 * 1024},

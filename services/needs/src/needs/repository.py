@@ -1,4 +1,4 @@
-"""Where needs and micro-wishes are kept."""
+"""Where needs, micro-wishes and activities are kept."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
 
-from needs.models import Need, Wish
+from needs.models import Activity, Need, Wish
 from shared.events import Envelope
 from shared.mongo import Document
 from shared.repository import Announcements, MongoRepository
@@ -46,3 +46,7 @@ class MongoNeedRepository(MongoRepository[Need]):
 
 class MongoWishRepository(MongoRepository[Wish]):
     model = Wish
+
+
+class MongoActivityRepository(MongoRepository[Activity]):
+    model = Activity

@@ -7,7 +7,7 @@ from typing import Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from needs.models import Claim, NeedStatus, Proof, Recurrence, Urgency, Visibility, WishStatus
+from needs.models import ActivityStatus, Claim, NeedStatus, Proof, Recurrence, Urgency, Visibility, WishStatus
 from shared.schemas import AREA_CODE
 from shared.taxonomy import Category
 
@@ -167,3 +167,62 @@ class PastNeed(Strict):
 
 class HistoryImport(Strict):
     needs: list[PastNeed] = Field(min_length=1, max_length=1000)
+
+
+class ActivityCreate(Strict):
+    organization_id: str | None = Field(
+        default=None, pattern=HEX_ID, description="the acting organisation's if left out"
+    )
+    title: str = Field(min_length=1, max_length=200, examples=["社区义诊进楼栋"])
+    description: str = Field(default="", max_length=5000)
+    category: Category
+    area_code: str = AREA_CODE
+    place: str = Field(default="", max_length=300, description="where it is held")
+    venue_id: str | None = Field(default=None, pattern=HEX_ID, description="a shared venue it is held at")
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    sign_up_until: AwareDatetime | None = Field(default=None, description="`starts_at` if left out")
+    places: int = Field(ge=1, le=100_000, description="people who may sign up")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        if self.starts_at <= datetime.now(UTC):
+            raise ValueError("an activity is posted before it starts")
+        if self.sign_up_until and self.sign_up_until > self.starts_at:
+            raise ValueError("sign-up closes by the start at the latest")
+        return self
+
+
+class SignUpCreate(Strict):
+    name: str = Field(min_length=1, max_length=50, description="the resident's name, for the organiser")
+    people: int = Field(default=1, ge=1, le=10, description="the resident and those they bring")
+
+
+class SignUpOut(BaseModel):
+    resident_id: str
+    name: str
+    people: int
+    signed_at: datetime
+
+
+class ActivityOut(BaseModel):
+    id: str
+    organization_id: str
+    title: str
+    description: str
+    category: Category
+    area_code: str
+    place: str
+    venue_id: str | None
+    starts_at: datetime
+    ends_at: datetime
+    sign_up_until: datetime
+    places: int
+    taken: int
+    remaining: int
+    status: ActivityStatus
+    signed_up: bool = Field(description="whether the acting resident holds a place")
+    signups: list[SignUpOut] | None = Field(description="who signed up: for the organiser only")
+    version: int

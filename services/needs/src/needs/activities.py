@@ -1,0 +1,155 @@
+"""Activities (活动): an organisation holds one with a number of places, residents sign up for
+them until it starts (or its sign-up deadline) and may give their place back until it starts;
+the organisation may call it off. Places never add up to more than there are, also under
+concurrent sign-ups: each is one conditional write of the activity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from needs.models import Activity, ActivityStatus, SignUp, now
+from needs.schemas import ActivityCreate, ActivityOut, SignUpCreate, SignUpOut
+from shared.actors import Actor, ActorKind, acting_as
+from shared.areas import covers
+from shared.errors import Forbidden, NotFound
+from shared.events import (
+    ActivityCancelled,
+    ActivityData,
+    ActivityJoined,
+    ActivityPosted,
+    ActivityWithdrawn,
+    Envelope,
+    data_of,
+)
+from shared.ids import new_id
+from shared.known_organizations import OrganizationLookup
+from shared.repository import MongoRepository
+
+SOURCE = "/services/needs"
+
+
+class Activities:
+    def __init__(self, repo: MongoRepository[Activity], organizations: OrganizationLookup) -> None:
+        self.repo = repo
+        self.organizations = organizations
+
+    async def post(self, cmd: ActivityCreate, actor: Actor) -> Activity:
+        """An organisation posts an activity of its own."""
+        organization_id = acting_as(actor, cmd.organization_id, "an organisation posts its own activities")
+        await self.organizations.require(organization_id)
+        fields = cmd.model_dump(exclude={"organization_id", "sign_up_until"})
+        activity = Activity(
+            id=new_id(), organization_id=organization_id, sign_up_until=cmd.sign_up_until or cmd.starts_at, **fields
+        )
+        await self.repo.add(activity, [_event(ActivityPosted, activity)])
+        return activity
+
+    async def get(self, activity_id: str) -> Activity:
+        activity = await self.repo.get(activity_id)
+        if activity is None:
+            raise NotFound(f"no activity {activity_id!r}")
+        return activity
+
+    async def page(
+        self,
+        actor: Actor | None,
+        *,
+        area_code: str | None,
+        organization_id: str | None,
+        mine: bool,
+        after: str | None,
+        limit: int,
+    ) -> list[Activity]:
+        """Open activities still to come (of an area subtree, of one organisation); with `mine`,
+        those the acting resident holds a place at, or the acting organisation's own, past ones too."""
+        resident = _resident(actor) if mine else None
+        where: dict[str, Any] = {"status": ActivityStatus.OPEN.value}
+        if resident is not None:
+            where = {"signups.resident_id": resident}
+        elif mine and actor is not None and actor.kind is ActorKind.ORGANIZATION:
+            where = {"organization_id": actor.organization_id}
+        elif mine:
+            raise Forbidden("`mine` is for a resident or an organisation")
+        elif organization_id:
+            where["organization_id"] = organization_id
+        moment = now()
+
+        def keep(a: Activity) -> bool:
+            if resident is not None:
+                return a.signup_of(resident) is not None
+            if mine:
+                return True
+            return a.starts_at > moment and (area_code is None or covers(area_code, a.area_code))
+
+        found: list[Activity] = []
+        while len(found) < limit:
+            batch = await self.repo.page(after=after, limit=limit, where=where)
+            found.extend(a for a in batch if keep(a))
+            if len(batch) < limit:
+                break
+            after = batch[-1].id
+        return found[:limit]
+
+    async def sign_up(self, activity_id: str, cmd: SignUpCreate, actor: Actor) -> Activity:
+        """The acting resident takes `people` places; 409 when it is full, closed or called off."""
+        resident_id = _resident(actor)
+        if resident_id is None:
+            raise Forbidden("residents sign up for activities", actor=actor.kind.value)
+        signup = SignUp(resident_id=resident_id, name=cmd.name, people=cmd.people)
+
+        def decide(activity: Activity) -> list[Envelope]:
+            activity.sign_up(signup, now())
+            return [_event(ActivityJoined, activity, resident_id=resident_id)]
+
+        activity, _ = await self.repo.change(activity_id, decide)
+        return activity
+
+    async def withdraw(self, activity_id: str, actor: Actor) -> Activity:
+        """The acting resident gives their place back, before the activity starts."""
+        resident_id = _resident(actor)
+        if resident_id is None:
+            raise Forbidden("a resident withdraws their own sign-up", actor=actor.kind.value)
+
+        def decide(activity: Activity) -> list[Envelope]:
+            activity.withdraw(resident_id, now())
+            return [_event(ActivityWithdrawn, activity, resident_id=resident_id)]
+
+        activity, _ = await self.repo.change(activity_id, decide)
+        return activity
+
+    async def cancel(self, activity_id: str, actor: Actor) -> Activity:
+        """The organisation calls its activity off; calling it off again changes nothing."""
+
+        def decide(activity: Activity) -> list[Envelope]:
+            if not actor.is_organization(activity.organization_id):
+                raise Forbidden("only the organisation holding the activity calls it off")
+            if activity.status is ActivityStatus.CANCELLED:
+                return []
+            activity.status = ActivityStatus.CANCELLED
+            return [_event(ActivityCancelled, activity)]
+
+        activity, _ = await self.repo.change(activity_id, decide)
+        return activity
+
+
+def out(activity: Activity, actor: Actor | None) -> ActivityOut:
+    """The activity as `actor` sees it: whether they hold a place; who signed up, for its organiser."""
+    resident = _resident(actor)
+    organiser = actor is not None and actor.is_organization(activity.organization_id)
+    live = [s for s in activity.signups if s.withdrawn_at is None]
+    return ActivityOut(
+        **activity.model_dump(exclude={"signups"}),
+        taken=activity.taken,
+        remaining=activity.places - activity.taken,
+        signed_up=resident is not None and activity.signup_of(resident) is not None,
+        signups=[SignUpOut(**s.model_dump()) for s in live] if organiser else None,
+    )
+
+
+def _resident(actor: Actor | None) -> str | None:
+    return actor.resident_id if actor is not None and actor.kind is ActorKind.RESIDENT else None
+
+
+def _event(event: type[Envelope], activity: Activity, resident_id: str | None = None) -> Envelope:
+    data = data_of(ActivityData, activity, activity_id=activity.id, taken=activity.taken, resident_id=resident_id)
+    return event(source=SOURCE, subject=activity.id, data=data)  # type: ignore[call-arg]  # each activity event has `data`
