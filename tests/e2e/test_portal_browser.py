@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from gateway.portal.accounts import Account, Role
 from resources.models import LOCAL
@@ -23,16 +23,32 @@ pytestmark = pytest.mark.stack
 Accounts = Callable[..., Awaitable[list[Account]]]
 
 
+NewPage = Callable[[], Awaitable[Page]]
+
+
 @pytest.fixture
-async def page(browser: Browser, stack: TestStack) -> AsyncIterator[Page]:
-    """A fresh browser profile on the stack's gateway, desktop-sized, failing on a script error."""
-    context = await browser.new_context(base_url=stack.url("gateway"), viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
+async def new_page(browser: Browser, stack: TestStack) -> AsyncIterator[NewPage]:
+    """Pages on the stack's gateway, desktop-sized, each in a browser profile of its own (its own
+    cookies); a script error on any of them fails the test."""
+    contexts: list[BrowserContext] = []
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    await context.close()
-    assert not errors, f"scripts failed on the page: {errors}"
+
+    async def make() -> Page:
+        context = await browser.new_context(base_url=stack.url("gateway"), viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = await context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        return page
+
+    yield make
+    for context in contexts:
+        await context.close()
+    assert not errors, f"scripts failed: {errors}"
+
+
+@pytest.fixture
+async def page(new_page: NewPage) -> Page:
+    return await new_page()
 
 
 async def sign_in(page: Page, username: str) -> None:
@@ -88,6 +104,45 @@ class TestAResident:
         await expect(page.locator(f"td[data-start='{wednesday.isoformat()}T10:00+08:00']")).to_have_count(0)
         await page.goto("/me")
         await expect(page.locator(f"[data-booking='{booking_id}']")).to_contain_text("老年合唱排练")
+
+    async def test_signs_up_for_an_activity_an_organisation_posted_and_the_organiser_sees_her(
+        self, stack: TestStack, http: httpx.AsyncClient, new_page: NewPage, portal_accounts: Accounts, screenshots: Path
+    ) -> None:
+        api = PlatformApi(stack, http)
+        community = "350105002002"
+        clinic = await api.register_organization("社区卫生服务站党支部", community, kind="hospital")
+        await portal_accounts(
+            Account(username="li-yisheng", name="李医生", role=Role.ORG_ADMIN, organization_id=clinic),
+            Account(username="chen-nainai", name="陈奶奶", role=Role.RESIDENT, area_code=community),
+        )
+        starts = f"{next_monday() + timedelta(days=1)}T09:00"
+        organiser, resident = await new_page(), await new_page()
+
+        await sign_in(organiser, "li-yisheng")
+        await organiser.click("a[href='/org/activities/new']")
+        await organiser.fill("input[name=title]", "社区义诊")
+        await organiser.select_option("select[name=category]", "medical")
+        await organiser.fill("input[name=place]", "3号楼架空层")
+        await organiser.fill("input[name=places]", "20")
+        await organiser.fill("input[name=starts_at]", starts)
+        await organiser.fill("input[name=ends_at]", starts.replace("T09", "T11"))
+        await organiser.click("form[action='/org/activities'] button[type=submit]")
+        await expect(organiser.locator("#places-left")).to_have_text("20/20")
+        activity_id = organiser.url.split("?")[0].rsplit("/", 1)[-1]
+
+        await sign_in(resident, "chen-nainai")
+        await resident.goto(f"/activities?area_code={community}")
+        await resident.click(f"[data-activity='{activity_id}'] a")
+        await resident.fill("#sign-up input[name=people]", "2")
+        await resident.click("#sign-up button[type=submit]")
+        await expect(resident.locator("#signed-up")).to_have_text("报名成功")
+        await expect(resident.locator("#places-left")).to_have_text("18/20")
+        await snap(resident, screenshots, "activity-signed-up")
+        await resident.goto("/me")
+        await expect(resident.locator(f"[data-activity='{activity_id}']")).to_contain_text("社区义诊")
+
+        await organiser.reload()
+        await expect(organiser.locator("section", has_text="报名名单")).to_contain_text("陈奶奶")
 
 
 class TestAnOrganisation:

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from gateway import api
 from gateway.config import Settings
 from gateway.limits import Idempotency, IdempotencyStore, RateLimiter
-from gateway.portal import admins, organizations, public, residents
+from gateway.portal import activities, admins, organizations, public, residents
 from gateway.portal.accounts import Accounts
 from gateway.portal.web import PortalRefusal, SecurityHeaders, SignInFirst, portal_refusal, sign_in_first
 from gateway.repository import PartnerKeys, Upstream
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_service_app(
         settings,
         title="Party-building supermarket: partner API",
-        routers=[api.api, public.router, residents.router, organizations.router, admins.router],
+        routers=[api.api, public.router, residents.router, activities.router, organizations.router, admins.router],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC],
         middleware=[Idempotency, SecurityHeaders],

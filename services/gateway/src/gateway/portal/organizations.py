@@ -1,4 +1,4 @@
-"""The portal for people of an organisation: its dashboard (needs, resources, claims, bookings,
+"""The portal for people of an organisation: its dashboard (needs, claims, activities, resources, bookings,
 approvals waiting, match proposals with their reasons, live), posting a need, sharing a venue
 or a service, claiming a need, deciding proposals and bookings. Members see and claim; the
 organisation's administrators also post, share and decide."""
@@ -6,7 +6,6 @@ organisation's administrators also post, share and decide."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Request
@@ -14,12 +13,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from gateway import service
 from gateway.portal.web import (
-    CST,
     OrgAdminIn,
     OrgPersonIn,
     Posted,
     ServicesDep,
     back_to,
+    local_time,
+    number,
     refusal_of,
     render,
 )
@@ -29,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
-async def _organization(up: ServicesDep, visitor: OrgPersonIn) -> dict[str, Any]:
+async def organization_of(up: ServicesDep, visitor: OrgPersonIn) -> dict[str, Any]:
     organization: dict[str, Any] = await up.get(up.organizations, f"/organizations/{visitor.account.organization_id}")
     return organization
 
@@ -50,10 +50,11 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
     """Everything of the organisation at a glance, with proposals that arrive while it is open."""
     organization_id = visitor.account.organization_id
     assert organization_id is not None
-    organization, needs, claimed, resources, bookings, proposals = await asyncio.gather(
-        _organization(up, visitor),
+    organization, needs, claimed, activities, resources, bookings, proposals = await asyncio.gather(
+        organization_of(up, visitor),
         up.get(up.needs, "/needs", {"organization_id": organization_id, "limit": 50}),
         up.get(up.needs, "/needs", {"claimed_by": organization_id, "limit": 50}),
+        up.get(up.needs, "/activities", {"mine": "true", "limit": 50}),
         up.get(up.resources, "/resources", {"organization_id": organization_id, "limit": 50}),
         up.get(up.resources, "/bookings", {"limit": 100}),
         _proposals(request, organization_id),
@@ -68,6 +69,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         organization=organization,
         needs=needs["items"],
         claimed=claimed["items"],
+        activities=activities["items"],
         resources=resources["items"],
         bookings=bookings["items"],
         approvals=approvals,
@@ -112,7 +114,7 @@ async def decide_booking(
 @router.post("/needs/{need_id}/claim")
 async def claim(need_id: ItemId, visitor: OrgPersonIn, form: Posted, up: ServicesDep) -> RedirectResponse:
     """Claims part of a need for the visitor's organisation."""
-    response = await up.send(up.needs, f"/needs/{need_id}/claims", {"quantity": _int(form.get("quantity"), 1)})
+    response = await up.send(up.needs, f"/needs/{need_id}/claims", {"quantity": number(form.get("quantity"), 1)})
     return back_to(f"/needs/{need_id}", refusal_of(response) or "saved")
 
 
@@ -124,18 +126,18 @@ async def need_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
 @router.post("/org/needs", response_model=None)
 async def post_need(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
     """Posts a need in the organisation's place: matching proposes supply for it at once."""
-    organization = await _organization(up, visitor)
+    organization = await organization_of(up, visitor)
     values = {k: str(form.get(k, "")) for k in ("title", "description", "category", "quantity", "starts_at", "ends_at")}
     body: dict[str, Any] = {
         "title": values["title"],
         "description": values["description"],
         "category": values["category"],
-        "quantity": _int(values["quantity"], 1),
+        "quantity": number(values["quantity"], 1),
         "area_code": organization["area_code"],
         "lat": organization.get("lat"),
         "lon": organization.get("lon"),
-        "starts_at": _local_time(values["starts_at"]),
-        "ends_at": _local_time(values["ends_at"]),
+        "starts_at": local_time(values["starts_at"]),
+        "ends_at": local_time(values["ends_at"]),
     }
     response = await up.send(up.needs, "/needs", {k: v for k, v in body.items() if v is not None})
     if error := refusal_of(response):
@@ -151,11 +153,11 @@ async def resource_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
 @router.post("/org/resources", response_model=None)
 async def share(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
     """Shares a venue or a service at the organisation's place, published at once."""
-    organization = await _organization(up, visitor)
+    organization = await organization_of(up, visitor)
     values = {k: str(form.get(k, "")) for k in ("kind", "name", "description", "category", "capacity", "address")}
     body: dict[str, Any] = {
         **values,
-        "capacity": _int(values["capacity"], 1),
+        "capacity": number(values["capacity"], 1),
         "area_code": organization["area_code"],
         "lat": organization.get("lat"),
         "lon": organization.get("lon"),
@@ -165,18 +167,3 @@ async def share(request: Request, visitor: OrgAdminIn, form: Posted, up: Service
     if error := refusal_of(response):
         return render(request, "resource_new.html", visitor, error=error, values=values, status_code=422)
     return back_to(f"/resources/{response.json()['id']}", "saved")
-
-
-def _int(value: object, default: int) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return default
-
-
-def _local_time(value: str) -> str | None:
-    """A form's local date and time (China Standard Time) as a time with its zone."""
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=CST).isoformat()
-    except ValueError:
-        return None

@@ -19,15 +19,18 @@ ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 @router.get("/me", response_class=HTMLResponse)
 async def mine(request: Request, visitor: ResidentIn, up: ServicesDep) -> HTMLResponse:
-    """The resident's micro-wishes with their progress, and their bookings."""
-    wishes, bookings = await asyncio.gather(
-        up.get(up.needs, "/wishes", {"limit": 50}), up.get(up.resources, "/bookings", {"limit": 50})
+    """The resident's micro-wishes with their progress, the activities they signed up for, their bookings."""
+    wishes, activities, bookings = await asyncio.gather(
+        up.get(up.needs, "/wishes", {"limit": 50}),
+        up.get(up.needs, "/activities", {"mine": "true", "limit": 50}),
+        up.get(up.resources, "/bookings", {"limit": 50}),
     )
     return render(
         request,
         "me.html",
         visitor,
         wishes=wishes["items"],
+        activities=activities["items"],
         bookings=bookings["items"],
     )
 

@@ -201,6 +201,22 @@ def _message(response: httpx.Response) -> str:
     return f"{message}: {reason}" if reason else message
 
 
+def number(value: object, default: int) -> int:
+    """A form's whole number, or `default` when it is none."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return default
+
+
+def local_time(value: str) -> str | None:
+    """A form's local date and time (China Standard Time) as a time with its zone."""
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=CST).isoformat()
+    except ValueError:
+        return None
+
+
 def refusal_of(response: httpx.Response) -> str | None:
     """What a refused POST says, for the page; None when it was done."""
     return None if response.status_code < 400 else _message(response)

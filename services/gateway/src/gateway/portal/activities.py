@@ -1,0 +1,99 @@
+"""The portal's activities: anyone browses those to come; a resident signs up for one or gives
+their place back; an organisation's administrator posts one, sees who signed up and may call it
+off."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from gateway.portal.organizations import organization_of
+from gateway.portal.web import (
+    OrgAdminIn,
+    Posted,
+    ResidentIn,
+    ServicesDep,
+    Visitor,
+    back_to,
+    local_time,
+    number,
+    refusal_of,
+    render,
+)
+
+router = APIRouter(include_in_schema=False)
+ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+
+
+@router.get("/activities", response_class=HTMLResponse)
+async def browse(
+    request: Request,
+    visitor: Visitor,
+    up: ServicesDep,
+    area_code: Annotated[str | None, Query(pattern=r"^([0-9]{6,17})?$")] = None,
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+) -> HTMLResponse:
+    """Activities still to come, of an area when asked, soonest first."""
+    page = await up.get(up.needs, "/activities", {"area_code": area_code, "cursor": cursor, "limit": 50})
+    page["items"].sort(key=lambda a: a["starts_at"])
+    return render(request, "activities.html", visitor, page=page, filters={"area_code": area_code or ""})
+
+
+@router.get("/activities/{activity_id}", response_class=HTMLResponse)
+async def activity_page(activity_id: ItemId, request: Request, visitor: Visitor, up: ServicesDep) -> HTMLResponse:
+    """An activity with the places left; the visitor's sign-up, or who signed up for its organiser."""
+    activity = await up.get(up.needs, f"/activities/{activity_id}")
+    host = await up.organizations.find(f"/organizations/{activity['organization_id']}")
+    return render(request, "activity.html", visitor, activity=activity, host=host)
+
+
+@router.post("/activities/{activity_id}/signup")
+async def sign_up(activity_id: ItemId, visitor: ResidentIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """Signs the resident up, with the people they bring."""
+    body = {"name": visitor.account.name, "people": number(form.get("people"), 1)}
+    response = await up.send(up.needs, f"/activities/{activity_id}/signups", body)
+    return back_to(f"/activities/{activity_id}", refusal_of(response))  # the page says it is done
+
+
+@router.post("/activities/{activity_id}/withdraw")
+async def withdraw(activity_id: ItemId, visitor: ResidentIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    response = await up.send(up.needs, f"/activities/{activity_id}/withdraw")
+    return back_to(f"/activities/{activity_id}", refusal_of(response) or "saved")
+
+
+@router.post("/activities/{activity_id}/cancel")
+async def cancel(activity_id: ItemId, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    response = await up.send(up.needs, f"/activities/{activity_id}/cancel")
+    return back_to(f"/activities/{activity_id}", refusal_of(response) or "saved")
+
+
+@router.get("/org/activities/new", response_class=HTMLResponse)
+async def activity_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
+    return render(request, "activity_new.html", visitor, error=None, values={})
+
+
+@router.post("/org/activities", response_model=None)
+async def post_activity(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
+    """Posts an activity in the organisation's area, open for sign-up at once."""
+    organization = await organization_of(up, visitor)
+    values = {
+        k: str(form.get(k, "")) for k in ("title", "description", "category", "place", "places", "starts_at", "ends_at")
+    }
+    body: dict[str, Any] = {
+        "title": values["title"],
+        "description": values["description"],
+        "category": values["category"],
+        "place": values["place"],
+        "places": number(values["places"], 1),
+        "area_code": organization["area_code"],
+        "starts_at": local_time(values["starts_at"]),
+        "ends_at": local_time(values["ends_at"]),
+    }
+    response = await up.send(up.needs, "/activities", body)
+    if error := refusal_of(response):
+        return render(
+            request, "activity_new.html", visitor, error=error, values=values, status_code=response.status_code
+        )
+    return back_to(f"/activities/{response.json()['id']}", "saved")
