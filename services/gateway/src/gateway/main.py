@@ -11,9 +11,18 @@ from fastapi import FastAPI
 from gateway import api
 from gateway.config import Settings
 from gateway.limits import Idempotency, IdempotencyStore, RateLimiter
+from gateway.microcache import MicroCache
 from gateway.portal import activities, admins, organizations, public, residents
 from gateway.portal.accounts import Accounts
-from gateway.portal.web import PortalRefusal, SecurityHeaders, SignInFirst, portal_refusal, sign_in_first
+from gateway.portal.web import (
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    PortalRefusal,
+    SecurityHeaders,
+    SignInFirst,
+    portal_refusal,
+    sign_in_first,
+)
 from gateway.repository import PartnerKeys, Upstream
 from gateway.service import Cached
 from gateway.webhooks import LiveEvents, Webhooks
@@ -70,6 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC],
         middleware=[Idempotency, SecurityHeaders],
+    )
+    app.add_middleware(
+        MicroCache, seconds=settings.cache_seconds, session_cookie=SESSION_COOKIE, lang_cookie=LANG_COOKIE
     )
     app.add_exception_handler(SignInFirst, sign_in_first)
     app.add_exception_handler(PortalRefusal, portal_refusal)

@@ -33,6 +33,7 @@ CSRF_COOKIE = "pbs_csrf"
 LANG_COOKIE = "lang"
 CST = ZoneInfo("Asia/Shanghai")
 
+ANONYMOUS_FORMS = {"login.html", "register.html"}  # the pages with a form for visitors not signed in
 templates = Environment(loader=PackageLoader("gateway.portal", "templates"), autoescape=select_autoescape())
 
 
@@ -130,7 +131,7 @@ def render(
         **context,
     )
     response = HTMLResponse(html, status_code=status_code)
-    if visitor is None and CSRF_COOKIE not in request.cookies:
+    if visitor is None and CSRF_COOKIE not in request.cookies and template in ANONYMOUS_FORMS:
         set_cookie(request, response, CSRF_COOKIE, anonymous_csrf)
     return response
 

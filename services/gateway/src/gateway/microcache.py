@@ -1,0 +1,99 @@
+"""The public pages everyone asks for, answered again for `CACHE_SECONDS` as they were answered
+last, before any routing: the first page and an area's page for visitors not signed in, and
+the statistics API, per area and language.
+
+Routing, dependencies and the middleware of a FastAPI request cost this one gateway process
+about 0.6 ms; an answer kept here, a few µs. When a kept answer is due, one request makes it
+again while the others are given the one kept (for another `CACHE_SECONDS` at most), so a
+burst of visitors never queues behind the services. A visit with a session cookie, any other
+path or query, and anything but a 200 without cookies to set always goes the whole way.
+Answers from here are counted (`microcache_hits_total`), not logged one by one.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from http.cookies import CookieError, SimpleCookie
+
+from prometheus_client import Counter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+HITS = Counter("microcache_hits_total", "public answers given again from the micro-cache", ["path"])
+CACHEABLE = re.compile(rb"^(/|/areas/[0-9]{6,17}|/api/v1/stats)$")
+AREA_QUERY = re.compile(rb"^(area_code=[0-9]{6,12})?$")
+MOST = 100_000  # answers kept at most (the city has 43,384 nodes, in two languages)
+
+
+class MicroCache:
+    def __init__(self, app: ASGIApp, seconds: float, session_cookie: str, lang_cookie: str) -> None:
+        self.app = app
+        self.seconds = seconds
+        self.session_cookie = session_cookie
+        self.lang_cookie = lang_cookie
+        self.kept: dict[tuple[bytes, bytes, str], tuple[float, list[tuple[bytes, bytes]], bytes]] = {}
+        self.refreshing: set[tuple[bytes, bytes, str]] = set()  # answers being made again meanwhile
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = self._key(scope)
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        kept = self.kept.get(key)
+        moment = time.monotonic()
+        if kept is not None and (kept[0] > moment or (key in self.refreshing and kept[0] + self.seconds > moment)):
+            HITS.labels(scope["path"]).inc()
+            await send({"type": "http.response.start", "status": 200, "headers": kept[1]})
+            await send({"type": "http.response.body", "body": kept[2]})
+            return
+        self.refreshing.add(key)
+        try:
+            await self.app(scope, receive, self._keeping(key, send))
+        finally:
+            self.refreshing.discard(key)
+
+    def _key(self, scope: Scope) -> tuple[bytes, bytes, str] | None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            return None
+        path: bytes = scope.get("raw_path") or scope["path"].encode()
+        query: bytes = scope["query_string"]
+        if not CACHEABLE.match(path) or not AREA_QUERY.match(query) or (path != b"/api/v1/stats" and query):
+            return None
+        cookie = next((value for name, value in scope["headers"] if name == b"cookie"), b"")
+        if self.session_cookie.encode() in cookie:
+            return None
+        lang = ""
+        if cookie and self.lang_cookie.encode() in cookie:
+            try:
+                morsel = SimpleCookie(cookie.decode("latin-1")).get(self.lang_cookie)
+            except CookieError:
+                return None
+            lang = morsel.value if morsel else ""
+        return path, query, lang
+
+    def _keeping(self, key: tuple[bytes, bytes, str], send: Send) -> Send:
+        """`send`, keeping a 200 that sets no cookie to answer again."""
+        headers: list[tuple[bytes, bytes]] | None = None
+        body = bytearray()
+
+        async def keep(message: Message) -> None:
+            nonlocal headers
+            if message["type"] == "http.response.start":
+                given = list(message.get("headers", []))
+                if message["status"] == 200 and not any(name == b"set-cookie" for name, _ in given):
+                    headers = [(n, v) for n, v in given if n != b"x-correlation-id"]
+            elif headers is not None:
+                body.extend(message.get("body", b""))
+                if not message.get("more_body", False):
+                    if len(self.kept) >= MOST:
+                        self._forget_stale()
+                    self.kept[key] = (time.monotonic() + self.seconds, headers, bytes(body))
+            await send(message)
+
+        return keep
+
+    def _forget_stale(self) -> None:
+        moment = time.monotonic()
+        self.kept = {k: v for k, v in self.kept.items() if v[0] > moment}
+        if len(self.kept) >= MOST:
+            self.kept.clear()

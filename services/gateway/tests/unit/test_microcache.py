@@ -1,0 +1,100 @@
+"""The micro-cache in front of the gateway: which answers it gives again, and which never."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+from starlette.types import Receive, Scope, Send
+
+from gateway.microcache import MicroCache
+
+
+class CountingApp:
+    """An ASGI app that answers `/` and the statistics with how often it was asked."""
+
+    def __init__(self, set_cookie: bool = False, status: int = 200, delay: float = 0) -> None:
+        self.calls = 0
+        self.set_cookie = set_cookie
+        self.status = status
+        self.delay = delay
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.calls += 1
+        await asyncio.sleep(self.delay)
+        headers = [(b"content-type", b"text/plain"), (b"x-correlation-id", b"abc")]
+        if self.set_cookie:
+            headers.append((b"set-cookie", b"pbs_csrf=x"))
+        await send({"type": "http.response.start", "status": self.status, "headers": headers})
+        await send({"type": "http.response.body", "body": f"answer {self.calls}".encode()})
+
+
+def client(app: CountingApp, seconds: float = 60) -> httpx.AsyncClient:
+    cache = MicroCache(app, seconds=seconds, session_cookie="pbs_session", lang_cookie="lang")
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=cache), base_url="http://portal")
+
+
+async def texts(http: httpx.AsyncClient, path: str, n: int = 3, **options: Any) -> list[str]:
+    return [(await http.get(path, **options)).text for _ in range(n)]
+
+
+class TestAnswersGivenAgain:
+    @pytest.mark.parametrize("path", ["/", "/areas/350102", "/api/v1/stats", "/api/v1/stats?area_code=350102"])
+    async def test_a_public_page_is_made_once_while_it_is_kept(self, path: str) -> None:
+        app = CountingApp()
+        async with client(app) as http:
+            assert await texts(http, path) == ["answer 1"] * 3
+            answer = await http.get(path)
+        assert app.calls == 1 and "x-correlation-id" not in answer.headers  # an id is one request's
+
+    async def test_each_language_and_area_is_kept_apart(self) -> None:
+        app = CountingApp()
+        async with client(app) as http:
+            await http.get("/api/v1/stats?area_code=350102")
+            await http.get("/api/v1/stats?area_code=350103")
+            await http.get("/", headers={"Cookie": "lang=en"})
+            await http.get("/")
+        assert app.calls == 4
+
+    async def test_a_kept_answer_due_again_is_made_by_one_request_while_the_rest_get_the_last(self) -> None:
+        app = CountingApp(delay=0.2)
+        async with client(app, seconds=0.1) as http:
+            await http.get("/")
+            await asyncio.sleep(0.15)
+            answers = await asyncio.gather(*(http.get("/") for _ in range(20)))
+            assert app.calls == 2
+            assert sorted(a.text for a in answers) == ["answer 1"] * 19 + ["answer 2"]
+            assert (await http.get("/")).text == "answer 2"
+
+
+class TestAnswersNeverGivenAgain:
+    @pytest.mark.parametrize(
+        ("path", "cookie"),
+        [
+            ("/", "lang=en; pbs_session=token"),  # a signed-in visitor's page is their own
+            ("/needs", ""),
+            ("/?done=saved", ""),
+            ("/api/v1/stats?area_code=350102&x=1", ""),
+            ("/api/v1/proposals", ""),
+        ],
+    )
+    async def test_for_a_signed_in_visitor_another_path_or_another_query(self, path: str, cookie: str) -> None:
+        app = CountingApp()
+        async with client(app) as http:
+            await texts(http, path, headers={"Cookie": cookie})
+        assert app.calls == 3
+
+    async def test_when_the_answer_sets_a_cookie_or_is_not_a_200(self) -> None:
+        for app in (CountingApp(set_cookie=True), CountingApp(status=404), CountingApp(status=502)):
+            async with client(app) as http:
+                await texts(http, "/")
+            assert app.calls == 3
+
+    async def test_for_a_post(self) -> None:
+        app = CountingApp()
+        async with client(app) as http:
+            for _ in range(3):
+                await http.post("/api/v1/stats")
+        assert app.calls == 3
