@@ -6,9 +6,11 @@
 Runs against the gateway of the running local stack (`make up`; `--url` for another).
 `--clients` clients, each with a connection of its own, ask in turn for `/` and for
 `/api/v1/stats` of the city or of one of its districts and streets (as visitors drilling
-down), `--requests` requests in all. The baseline, in the same run and at the same
-concurrency: what the gateway asks the services for one figures answer when it has none kept
-(the registry's node, the needs and the resources statistics), asked of them directly.
+down), `--requests` requests in all, after one request for each of those pages to warm the
+gateway's caches (the figures are then made again every `CACHE_SECONDS` while the load runs).
+The baseline, in the same run and at the same concurrency: what the gateway asks the services
+for one figures answer when it has none kept (the registry's node, the needs and the
+resources statistics), asked of them directly.
 Prints a table, then one JSON line.
 """
 
@@ -73,6 +75,8 @@ async def main(url: str, services: dict[str, str], clients: int, requests: int) 
                 await response.read()
                 return response.status
 
+        print(f"[bench] warming up: the first page and the figures of {len(areas)} areas, once each ...", flush=True)
+        await asyncio.gather(get(f"{url}/"), *(get(f"{url}/api/v1/stats", {"area_code": a}) for a in areas))
         print(f"[bench] {requests:,} first pages, {clients} clients ...", flush=True)
         home_s, home_ms, home_errors = await load(clients, requests, lambda n: get(f"{url}/"))
         print(f"[bench] {requests:,} statistics of the city, districts and streets, {clients} clients ...", flush=True)

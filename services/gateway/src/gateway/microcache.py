@@ -3,15 +3,19 @@ last, before any routing: the first page and an area's page for visitors not sig
 the statistics API, per area and language.
 
 Routing, dependencies and the middleware of a FastAPI request cost this one gateway process
-about 0.6 ms; an answer kept here, a few µs. When a kept answer is due, one request makes it
-again while the others are given the one kept (for another `CACHE_SECONDS` at most), so a
-burst of visitors never queues behind the services. A visit with a session cookie, any other
-path or query, and anything but a 200 without cookies to set always goes the whole way.
-Answers from here are counted (`microcache_hits_total`), not logged one by one.
+about 0.6 ms; an answer kept here, a few µs. One request makes an answer while the others
+asking for it wait for that one; when a kept answer is due, one request makes it again while
+the others are given the one kept (for another `CACHE_SECONDS` at most), so a burst of
+visitors costs one pass through the gateway and never queues behind the services. A visit
+with a session cookie, any other path or query, and anything but a 200 without cookies to set
+always goes the whole way. Answers from here are counted (`microcache_hits_total`), not
+logged one by one.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import time
 from http.cookies import CookieError, SimpleCookie
@@ -22,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 HITS = Counter("microcache_hits_total", "public answers given again from the micro-cache", ["path"])
 CACHEABLE = re.compile(rb"^(/|/areas/[0-9]{6,17}|/api/v1/stats)$")
 AREA_QUERY = re.compile(rb"^(area_code=[0-9]{6,12})?$")
+WAIT_SECONDS = 10  # for an answer being made, at most, before asking the app too
 MOST = 100_000  # answers kept at most (the city has 43,384 nodes, in two languages)
 
 
@@ -32,25 +37,33 @@ class MicroCache:
         self.session_cookie = session_cookie
         self.lang_cookie = lang_cookie
         self.kept: dict[tuple[bytes, bytes, str], tuple[float, list[tuple[bytes, bytes]], bytes]] = {}
-        self.refreshing: set[tuple[bytes, bytes, str]] = set()  # answers being made again meanwhile
+        self.making: dict[tuple[bytes, bytes, str], asyncio.Event] = {}  # answers being made meanwhile
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = self._key(scope)
         if key is None:
             await self.app(scope, receive, send)
             return
+        making = self.making.get(key)
+        if making is not None and key not in self.kept:  # the first answer is being made: wait for it
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(making.wait(), WAIT_SECONDS)
         kept = self.kept.get(key)
         moment = time.monotonic()
-        if kept is not None and (kept[0] > moment or (key in self.refreshing and kept[0] + self.seconds > moment)):
+        if kept is not None and (kept[0] > moment or (key in self.making and kept[0] + self.seconds > moment)):
             HITS.labels(scope["path"]).inc()
             await send({"type": "http.response.start", "status": 200, "headers": kept[1]})
             await send({"type": "http.response.body", "body": kept[2]})
             return
-        self.refreshing.add(key)
+        if key in self.making:
+            await self.app(scope, receive, send)
+            return
+        self.making[key] = done = asyncio.Event()
         try:
             await self.app(scope, receive, self._keeping(key, send))
         finally:
-            self.refreshing.discard(key)
+            del self.making[key]
+            done.set()
 
     def _key(self, scope: Scope) -> tuple[bytes, bytes, str] | None:
         if scope["type"] != "http" or scope["method"] != "GET":

@@ -58,6 +58,12 @@ class TestAnswersGivenAgain:
             await http.get("/")
         assert app.calls == 4
 
+    async def test_visitors_asking_at_once_wait_for_the_one_answer_being_made(self) -> None:
+        app = CountingApp(delay=0.1)
+        async with client(app) as http:
+            answers = await asyncio.gather(*(http.get("/") for _ in range(50)))
+        assert app.calls == 1 and {a.text for a in answers} == {"answer 1"}
+
     async def test_a_kept_answer_due_again_is_made_by_one_request_while_the_rest_get_the_last(self) -> None:
         app = CountingApp(delay=0.2)
         async with client(app, seconds=0.1) as http:
