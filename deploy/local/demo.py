@@ -35,12 +35,14 @@ from shared.actors import Actor, ActorKind, sign
 from shared.config import ServiceSettings
 from shared.ids import entity_id
 from shared.synthetic import (
+    ACTIVITIES_HELD,
     NEEDS_POSTED,
     SERVICES_SHARED,
     VENUES_SHARED,
     City,
     NeedSpec,
     SupplySpec,
+    generate_activities,
     generate_bookings,
     generate_city,
     generate_history,
@@ -160,6 +162,11 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
         count = round(NEEDS_POSTED * scale)
         open_needs = generate_needs(city, count, start=now)
         await in_steps("open needs", [post_need(loader, spec, actor_of[spec.organization_code]) for spec in open_needs])
+        activities = generate_activities(city, round(ACTIVITIES_HELD * scale), start=now)
+        await in_steps(
+            "activities",
+            [post_activity(loader, spec, actor_of[spec.organization_code]) for spec in activities],
+        )
         history = generate_history(city, count, end=now, seed=seed + 1)
         batches = [history[i : i + 500] for i in range(0, len(history), 500)]
         await in_steps(
@@ -174,6 +181,7 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
         "services": len(supply) - len(venues),
         "bookings": sum(b["imported"] for b in booked),
         "open needs": len(open_needs),
+        "activities": len(activities),
         "fulfilled needs": len(history),
         "completed claims": sum(len(need["claims"]) for need in history),
     }
@@ -209,6 +217,10 @@ def import_bookings(loader: Loader, rows: list[dict[str, Any]], admin: Actor) ->
 
 def post_need(loader: Loader, spec: NeedSpec, poster: Actor) -> Callable[[], Awaitable[Any]]:
     return lambda: loader.post("needs", "/needs", spec.body, poster)
+
+
+def post_activity(loader: Loader, spec: NeedSpec, host: Actor) -> Callable[[], Awaitable[Any]]:
+    return lambda: loader.post("needs", "/activities", spec.body, host)
 
 
 def import_history(loader: Loader, needs: list[dict[str, Any]], admin: Actor) -> Callable[[], Awaitable[Any]]:

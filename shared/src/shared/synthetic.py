@@ -452,6 +452,48 @@ def generate_history(city: City, count: int, *, end: datetime, seed: int = 11319
     return history
 
 
+# Activities residents sign up for: one a month for every eight organisations, as a guess
+# (the seeds tell of them, not of their number).
+ACTIVITIES_HELD = 2_000
+CHINA = timezone(timedelta(hours=8))
+ACTIVITY_TITLES = {
+    Category.MEDICAL: ("社区义诊进楼栋", "居民健康体检日"),
+    Category.LEGAL_AID: ("法律知识讲座", "律师进社区咨询日"),
+    Category.PARTY_EDUCATION: ("主题党日开放活动", "党史故事分享会"),
+    Category.CULTURE: ("邻里文艺汇演", "书法体验课"),
+    Category.SPORTS: ("全民健身太极拳", "亲子趣味运动会"),
+    Category.FIRST_AID_TRAINING: ("应急救护培训", "心肺复苏体验课"),
+    Category.HAIRCUT: ("爱心义剪", "便民理发日"),
+    Category.ENVIRONMENT: ("垃圾分类宣传", "社区清洁日"),
+    Category.CHILD_CARE: ("暑期托管体验", "四点半课堂"),
+    Category.VOLUNTEERING: ("志愿服务集市", "邻里互助日"),
+}
+
+
+def generate_activities(city: City, count: int, *, start: datetime, seed: int = 2000) -> list[NeedSpec]:
+    """`count` activities of the city's organisations in their communities, starting within 30
+    days of `start`, with 10 to 60 places (the body of `POST /activities`, and who posts it)."""
+    rng = random.Random(seed)
+    kinds = list(ACTIVITY_TITLES)
+    specs = []
+    for _ in range(count):
+        org = rng.choice(city.organizations)
+        category = rng.choice(kinds)
+        day = (start + timedelta(days=rng.randint(2, 30))).astimezone(CHINA)
+        starts = day.replace(hour=rng.choice((9, 14, 19)), minute=0, second=0, microsecond=0)
+        body: dict[str, object] = {
+            "title": rng.choice(ACTIVITY_TITLES[category]),
+            "category": category.value,
+            "area_code": org.area_code[:12],
+            "place": f"{org.name}活动室",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "places": rng.choice((10, 20, 30, 40, 60)),
+        }
+        specs.append(NeedSpec(org.code, body))
+    return specs
+
+
 # --- supply: venues and services -----------------------------------------------------------
 
 # Fuzhou's figures (DOMAIN.md): venues and services shared on the platform.

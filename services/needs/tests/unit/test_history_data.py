@@ -1,11 +1,11 @@
-"""The synthetic city's history of needs: deterministic, and a valid import."""
+"""The synthetic city's history of needs and its activities: deterministic, and valid."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from needs.schemas import HistoryImport
-from shared.synthetic import generate_city, generate_history
+from needs.schemas import ActivityCreate, HistoryImport
+from shared.synthetic import generate_activities, generate_city, generate_history
 
 
 def test_the_history_is_a_valid_import_and_the_same_every_time() -> None:
@@ -20,3 +20,16 @@ def test_the_history_is_a_valid_import_and_the_same_every_time() -> None:
     assert history == generate_history(city, 3000, end=end)
     claims = sum(len(n["claims"]) for n in history)
     assert 4.5 < claims / len(history) < 5.7  # Fuzhou: 5.66 a need; a need's own organisation never claims it
+
+
+def test_the_demos_activities_are_valid_posts_starting_on_the_hour_in_china() -> None:
+    city = generate_city(0.05)
+    start = datetime.now(UTC)
+
+    activities = generate_activities(city, 500, start=start)
+
+    for spec in activities:
+        posted = ActivityCreate.model_validate(spec.body)
+        assert posted.starts_at.utcoffset() == timedelta(hours=8) and posted.starts_at.hour in (9, 14, 19)
+        assert posted.starts_at > start and posted.area_code == str(spec.body["area_code"])
+    assert activities == generate_activities(city, 500, start=start)
