@@ -188,9 +188,10 @@ async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) 
 
 
 def demo_people(city: City) -> list[Account]:
-    """Portal accounts for trying each role: administrators from the city down to the first
-    organisation's community, that organisation's administrator and member, and a resident."""
-    org = city.organizations[0]
+    """Portal accounts for trying each role: administrators from the city down to the community of
+    the first organisation that is in one, that organisation's administrator and member, and a
+    resident of the community."""
+    org = next(o for o in city.organizations if len(o.area_code) >= 12)  # one of a community, not a district's
     community = org.area_code[:12]
     organization_id = entity_id("organization", org.code)
     admins = [

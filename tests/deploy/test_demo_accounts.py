@@ -1,0 +1,30 @@
+"""The demo's portal accounts: one for every role, each at the level of the hierarchy it names."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from gateway.portal.accounts import Role
+from shared.ids import entity_id
+from shared.synthetic import generate_city
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
+from demo import demo_people  # a script's module, beside the stack
+
+
+def test_every_role_has_an_account_at_its_own_level_of_one_community() -> None:
+    city = generate_city(0.01)
+    people = {a.username: a for a in demo_people(city)}
+
+    levels = {name: people[name].area_code for name in ("city", "district", "street", "community")}
+    community = levels["community"]
+    assert community is not None and len(community) == 12
+    assert levels == {"city": "350100", "district": community[:6], "street": community[:9], "community": community}
+    assert people["resident"].role is Role.RESIDENT and people["resident"].area_code == community
+    organization = next(
+        o for o in city.organizations if entity_id("organization", o.code) == people["org"].organization_id
+    )
+    assert organization.area_code.startswith(community)
+    assert (people["org"].role, people["member"].role) == (Role.ORG_ADMIN, Role.MEMBER)
+    assert people["member"].organization_id == people["org"].organization_id
