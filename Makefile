@@ -35,9 +35,10 @@ sync:              ## the Python packages (uv.lock) and the portal's front-end p
 	$(UV) sync --frozen
 	npm ci --prefix services/gateway/web --no-audit --no-fund --loglevel=error
 
-browser:           ## Debian's Chromium, which the browser tests drive (Playwright never downloads one)
-	@command -v chromium >/dev/null || apt-get install -y -q chromium >/dev/null || \
-	  (apt-get update -q && apt-get install -y -q chromium >/dev/null)
+browser:           ## Debian's Chromium and a Chinese font, for the browser tests (Playwright never downloads a browser)
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
+	  apt-get install -y -q chromium fonts-wqy-microhei >/dev/null || \
+	  (apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei >/dev/null)
 
 contracts:         ## rewrite the event schema snapshots after a deliberate contract change
 	$(UV) run python -m shared.contract --write
