@@ -4,27 +4,31 @@ off."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from gateway.portal.organizations import organization_of
 from gateway.portal.web import (
+    AreaFilter,
+    ItemId,
     OrgAdminIn,
+    PageCursor,
     Posted,
     ResidentIn,
     ServicesDep,
     Visitor,
     back_to,
+    form_values,
     local_time,
+    made_or_form_again,
     number,
     refusal_of,
     render,
 )
 
 router = APIRouter(include_in_schema=False)
-ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
 @router.get("/activities", response_class=HTMLResponse)
@@ -32,8 +36,8 @@ async def browse(
     request: Request,
     visitor: Visitor,
     up: ServicesDep,
-    area_code: Annotated[str | None, Query(pattern=r"^([0-9]{6,17})?$")] = None,
-    cursor: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    area_code: AreaFilter = None,
+    cursor: PageCursor = None,
 ) -> HTMLResponse:
     """Activities still to come, of an area when asked, soonest first."""
     page = await up.get(up.needs, "/activities", {"area_code": area_code, "cursor": cursor, "limit": 50})
@@ -78,22 +82,15 @@ async def activity_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
 async def post_activity(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
     """Posts an activity in the organisation's area, open for sign-up at once."""
     organization = await organization_of(up, visitor)
-    values = {
-        k: str(form.get(k, "")) for k in ("title", "description", "category", "place", "places", "starts_at", "ends_at")
-    }
+    values = form_values(form, "title", "description", "category", "place", "places", "starts_at", "ends_at")
     body: dict[str, Any] = {
-        "title": values["title"],
-        "description": values["description"],
-        "category": values["category"],
-        "place": values["place"],
+        **values,
         "places": number(values["places"], 1),
         "area_code": organization["area_code"],
         "starts_at": local_time(values["starts_at"]),
         "ends_at": local_time(values["ends_at"]),
     }
     response = await up.send(up.needs, "/activities", body)
-    if error := refusal_of(response):
-        return render(
-            request, "activity_new.html", visitor, error=error, values=values, status_code=response.status_code
-        )
-    return back_to(f"/activities/{response.json()['id']}", "saved")
+    return made_or_form_again(
+        request, visitor, response, template="activity_new.html", values=values, page="/activities"
+    )

@@ -6,19 +6,22 @@ organisation's administrators also post, share and decide."""
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from gateway import service
 from gateway.portal.web import (
+    ItemId,
     OrgAdminIn,
     OrgPersonIn,
     Posted,
     ServicesDep,
     back_to,
+    form_values,
     local_time,
+    made_or_form_again,
     number,
     refusal_of,
     render,
@@ -26,7 +29,6 @@ from gateway.portal.web import (
 from gateway.webhooks import LiveEvents
 
 router = APIRouter(include_in_schema=False)
-ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
 async def organization_of(up: ServicesDep, visitor: OrgPersonIn) -> dict[str, Any]:
@@ -127,7 +129,7 @@ async def need_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
 async def post_need(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
     """Posts a need in the organisation's place: matching proposes supply for it at once."""
     organization = await organization_of(up, visitor)
-    values = {k: str(form.get(k, "")) for k in ("title", "description", "category", "quantity", "starts_at", "ends_at")}
+    values = form_values(form, "title", "description", "category", "quantity", "starts_at", "ends_at")
     body: dict[str, Any] = {
         "title": values["title"],
         "description": values["description"],
@@ -140,9 +142,7 @@ async def post_need(request: Request, visitor: OrgAdminIn, form: Posted, up: Ser
         "ends_at": local_time(values["ends_at"]),
     }
     response = await up.send(up.needs, "/needs", {k: v for k, v in body.items() if v is not None})
-    if error := refusal_of(response):
-        return render(request, "need_new.html", visitor, error=error, values=values, status_code=response.status_code)
-    return back_to(f"/needs/{response.json()['id']}", "saved")
+    return made_or_form_again(request, visitor, response, template="need_new.html", values=values, page="/needs")
 
 
 @router.get("/org/resources/new", response_class=HTMLResponse)
@@ -154,7 +154,7 @@ async def resource_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
 async def share(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
     """Shares a venue or a service at the organisation's place, published at once."""
     organization = await organization_of(up, visitor)
-    values = {k: str(form.get(k, "")) for k in ("kind", "name", "description", "category", "capacity", "address")}
+    values = form_values(form, "kind", "name", "description", "category", "capacity", "address")
     body: dict[str, Any] = {
         **values,
         "capacity": number(values["capacity"], 1),
@@ -164,6 +164,6 @@ async def share(request: Request, visitor: OrgAdminIn, form: Posted, up: Service
         "needs_approval": form.get("needs_approval") == "on",
     }
     response = await up.send(up.resources, "/resources", body)
-    if error := refusal_of(response):
-        return render(request, "resource_new.html", visitor, error=error, values=values, status_code=422)
-    return back_to(f"/resources/{response.json()['id']}", "saved")
+    return made_or_form_again(
+        request, visitor, response, template="resource_new.html", values=values, page="/resources"
+    )

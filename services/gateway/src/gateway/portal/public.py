@@ -23,6 +23,9 @@ from gateway.portal.web import (
     CST,
     LANG_COOKIE,
     SESSION_COOKIE,
+    AreaFilter,
+    ItemId,
+    PageCursor,
     Posted,
     ServicesDep,
     Visitor,
@@ -37,7 +40,6 @@ from gateway.repository import Upstream
 router = APIRouter(include_in_schema=False)
 
 AreaCode = Annotated[str, PathParam(pattern=r"^[0-9]{6,17}$")]
-ItemId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}$")]
 Text = Annotated[str | None, Query(max_length=50)]
 CATEGORIES = {value for value, _ in categories("en")}
 VENDOR = {"echarts.min.js": ("echarts", "dist", "echarts.min.js")}
@@ -109,10 +111,10 @@ async def browse_needs(
     visitor: Visitor,
     up: ServicesDep,
     category: str | None = None,
-    area_code: Annotated[str | None, Query(pattern=r"^([0-9]{6,17})?$")] = None,
+    area_code: AreaFilter = None,
     q: Text = None,
     day: date | None = None,
-    cursor: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    cursor: PageCursor = None,
 ) -> HTMLResponse:
     """Needs by category, area, the day they start and part of the title, open ones first."""
     starts_from, starts_to = _day_range(day)
@@ -145,11 +147,11 @@ async def browse_resources(
     visitor: Visitor,
     up: ServicesDep,
     category: str | None = None,
-    area_code: Annotated[str | None, Query(pattern=r"^([0-9]{6,17})?$")] = None,
+    area_code: AreaFilter = None,
     q: Text = None,
     free_from: str | None = None,
     free_to: str | None = None,
-    cursor: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    cursor: PageCursor = None,
 ) -> HTMLResponse:
     """Venues (free between two times, when asked) or services, by category, area and name."""
     kind = request.url.path.strip("/")

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from gateway.portal.web import CST, Posted, ResidentIn, ServicesDep, SignedIn, back_to, refusal_of, render
+from gateway.portal.web import CST, ItemId, Posted, ResidentIn, ServicesDep, SignedIn, back_to, refusal_of, render
 
 router = APIRouter(include_in_schema=False)
-ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
 @router.get("/me", response_class=HTMLResponse)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import httpx
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import FormData
@@ -74,6 +74,9 @@ async def _visitor(request: Request) -> Session | None:
 
 
 Visitor = Annotated[Session | None, Depends(_visitor)]
+ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+AreaFilter = Annotated[str | None, Query(pattern=r"^([0-9]{6,17})?$")]
+PageCursor = Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")]
 
 
 def _signed_in(*roles: Role) -> Callable[[Session | None], Awaitable[Session]]:
@@ -216,6 +219,21 @@ def local_time(value: str) -> str | None:
         return datetime.fromisoformat(value).replace(tzinfo=CST).isoformat()
     except ValueError:
         return None
+
+
+def form_values(form: FormData, *names: str) -> dict[str, str]:
+    """The form's fields of those names, as text ("" for one not sent), to show again if refused."""
+    return {name: str(form.get(name, "")) for name in names}
+
+
+def made_or_form_again(
+    request: Request, visitor: Session, response: httpx.Response, *, template: str, values: dict[str, str], page: str
+) -> Response:
+    """After a form that makes something: its page (`page` + its id), or the form again with the
+    service's refusal and what was filled in."""
+    if error := refusal_of(response):
+        return render(request, template, visitor, error=error, values=values, status_code=response.status_code)
+    return back_to(f"{page}/{response.json()['id']}", "saved")
 
 
 def refusal_of(response: httpx.Response) -> str | None:
