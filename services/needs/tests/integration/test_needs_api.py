@@ -163,6 +163,25 @@ async def test_statistics_match_a_recount_of_the_needs(api: PlatformApi) -> None
     assert community["totals"]["posted"] == 4
 
 
+async def test_the_most_responsive_organisations_are_those_whose_claims_were_done(api: PlatformApi) -> None:
+    area = new_community()
+    poster = await api.register_organization("求助社区党委", area)
+    steady, eager = [await api.register_organization(n, area) for n in ("踏实志愿队", "热心志愿队")]
+    needs = [await api.post_need(poster, "volunteering", area, quantity=5) for _ in range(3)]
+    done = await api.post("needs", f"/needs/{needs[0]}/claims", {"quantity": 1}, actor=organization(steady))
+    await api.post("needs", f"/needs/{needs[0]}/claims/{done['id']}/complete", {}, 200, actor=organization(poster))
+    for need_id in needs:
+        await api.post("needs", f"/needs/{need_id}/claims", {"quantity": 1}, actor=organization(eager))
+
+    ranked = (await api.get("needs", "/stats/organizations", area_code=area))["items"]
+    assert [(o["organization_id"], o["claims_completed"], o["claims_made"]) for o in ranked] == [
+        (steady, 1, 1),  # what was done counts before what was promised
+        (eager, 0, 3),
+    ]
+    assert all(0 <= o["median_hours_to_claim"] < 1 for o in ranked)
+    assert (await api.get("needs", "/stats/organizations", area_code=new_community()))["items"] == []
+
+
 async def test_an_accepted_match_becomes_a_claim_or_a_refusal(api: PlatformApi, stack: TestStack) -> None:
     area = new_community()
     poster, supplier = [await api.register_organization(n, area) for n in ("撮合需方", "撮合供方")]

@@ -400,3 +400,22 @@ async def test_an_administrator_imports_a_venues_ledger(api: PlatformApi) -> Non
     assert again == {"received": 1, "imported": 0, "clashed": 0}
     outsider = Actor(kind=ActorKind.AREA_ADMIN, area_code="350102")
     await api.post("resources", "/bookings/import", {"bookings": [row(13, 9)]}, 403, actor=outsider)
+
+
+async def test_the_busiest_venues_of_an_area_are_those_most_booked_around_now(api: PlatformApi) -> None:
+    area = new_community()
+    owner, busy = await venue_of(api, area, name="忙碌的活动室")
+    _, quiet = await venue_of(api, area, name="安静的会议室")
+    booker = organization(owner)
+    for days in (1, 2, 3):
+        await api.post("resources", f"/venues/{busy}/bookings", slot(days, 9), actor=booker)
+    await api.post("resources", f"/venues/{quiet}/bookings", slot(1, 14), actor=booker)
+    await api.post("resources", f"/venues/{quiet}/bookings", slot(60, 14), actor=booker)  # beyond the 30 days
+
+    ranked = (await api.get("resources", "/stats/venues", area_code=area))["items"]
+    assert [(v["venue_id"], v["name"], v["bookings"]) for v in ranked] == [
+        (busy, "忙碌的活动室", 3),
+        (quiet, "安静的会议室", 1),
+    ]
+    elsewhere = (await api.get("resources", "/stats/venues", area_code=new_community()))["items"]
+    assert elsewhere == []
