@@ -4,8 +4,8 @@ the statistics API, per area and language.
 
 Routing, dependencies and the middleware of a FastAPI request cost this one gateway process
 about 0.6 ms; an answer kept here, a few µs. One request makes an answer while the others
-asking for it wait for that one; when a kept answer is due, one request makes it again while
-the others are given the one kept (for a minute past its time at most), so a burst of
+asking for it wait for that one; when a kept answer is due, it is made again in the background
+while every visitor is given the one kept (for a minute past its time at most), so a burst of
 visitors costs one pass through the gateway and never queues behind the services. A visit
 with a session cookie, any other path or query, and anything but a 200 without cookies to set
 always goes the whole way. Answers from here are counted (`microcache_hits_total`), not
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 import time
 from http.cookies import CookieError, SimpleCookie
@@ -23,6 +24,7 @@ from http.cookies import CookieError, SimpleCookie
 from prometheus_client import Counter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+log = logging.getLogger(__name__)
 HITS = Counter("microcache_hits_total", "public answers given again from the micro-cache", ["path"])
 CACHEABLE = re.compile(rb"^(/|/areas/[0-9]{6,17}|/api/v1/stats)$")
 AREA_QUERY = re.compile(rb"^(area_code=[0-9]{6,12})?$")
@@ -31,14 +33,18 @@ STALE_SECONDS = 60  # how long past its time a kept answer is given while the ne
 MOST = 100_000  # answers kept at most (the city has 43,384 nodes, in two languages)
 
 
+Key = tuple[bytes, bytes, str]  # path, query, language
+
+
 class MicroCache:
     def __init__(self, app: ASGIApp, seconds: float, session_cookie: str, lang_cookie: str) -> None:
         self.app = app
         self.seconds = seconds
         self.session_cookie = session_cookie
         self.lang_cookie = lang_cookie
-        self.kept: dict[tuple[bytes, bytes, str], tuple[float, list[tuple[bytes, bytes]], bytes]] = {}
-        self.making: dict[tuple[bytes, bytes, str], asyncio.Event] = {}  # answers being made meanwhile
+        self.kept: dict[Key, tuple[float, list[tuple[bytes, bytes]], bytes]] = {}
+        self.making: dict[Key, asyncio.Event] = {}  # answers being made meanwhile
+        self._refreshes: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = self._key(scope)
@@ -51,7 +57,9 @@ class MicroCache:
                 await asyncio.wait_for(making.wait(), WAIT_SECONDS)
         kept = self.kept.get(key)
         moment = time.monotonic()
-        if kept is not None and (kept[0] > moment or (key in self.making and kept[0] + STALE_SECONDS > moment)):
+        if kept is not None and kept[0] + STALE_SECONDS > moment:
+            if kept[0] <= moment and key not in self.making:
+                self._refresh(key, scope)
             HITS.labels(scope["path"]).inc()
             await send({"type": "http.response.start", "status": 200, "headers": kept[1]})
             await send({"type": "http.response.body", "body": kept[2]})
@@ -59,14 +67,37 @@ class MicroCache:
         if key in self.making:
             await self.app(scope, receive, send)
             return
-        self.making[key] = done = asyncio.Event()
+        self.making[key] = asyncio.Event()
+        await self._make(key, scope, receive, send)
+
+    async def _make(self, key: Key, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app's answer, sent on and kept; those asking for it meanwhile (`making`) wait for it."""
         try:
             await self.app(scope, receive, self._keeping(key, send))
         finally:
-            del self.making[key]
-            done.set()
+            self.making.pop(key).set()
 
-    def _key(self, scope: Scope) -> tuple[bytes, bytes, str] | None:
+    def _refresh(self, key: Key, scope: Scope) -> None:
+        """Makes a due answer again in the background, as the request that found it due asked."""
+
+        async def nothing_more() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def nowhere(message: Message) -> None:
+            pass
+
+        async def refresh() -> None:
+            try:
+                await self._make(key, dict(scope), nothing_more, nowhere)
+            except Exception:  # the last answer stays; the next visitor tries again
+                log.exception("making %s again failed", scope["path"])
+
+        self.making[key] = asyncio.Event()
+        task = asyncio.create_task(refresh())
+        self._refreshes.add(task)
+        task.add_done_callback(self._refreshes.discard)
+
+    def _key(self, scope: Scope) -> Key | None:
         if scope["type"] != "http" or scope["method"] != "GET":
             return None
         path: bytes = scope.get("raw_path") or scope["path"].encode()
@@ -85,7 +116,7 @@ class MicroCache:
             lang = morsel.value if morsel else ""
         return path, query, lang
 
-    def _keeping(self, key: tuple[bytes, bytes, str], send: Send) -> Send:
+    def _keeping(self, key: Key, send: Send) -> Send:
         """`send`, keeping a 200 that sets no cookie to answer again."""
         headers: list[tuple[bytes, bytes]] | None = None
         body = bytearray()
