@@ -144,8 +144,8 @@ class Resources:
         totals: Counter[str] = Counter()
         by_category: defaultdict[str, Counter[str]] = defaultdict(Counter)
         by_month: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        for r in self.view.resources.values():
-            if r.status in SHARED and (not area_code or covers(area_code, r.area_code)):
+        for r in self.view.in_area(area_code):
+            if r.status in SHARED:
                 totals[r.kind.value] += 1
                 by_category[r.category.value][r.kind.value] += 1
                 by_month[f"{r.created_at:%Y-%m}"][r.kind.value] += 1
@@ -158,15 +158,12 @@ class Resources:
 
     def busiest_venues(self, area_code: str, since: datetime, until: datetime, limit: int) -> list[dict[str, object]]:
         """The venues of the area's subtree most booked between two times (holding bookings)."""
+        venues = {r.id for r in self.view.in_area(area_code) if r.kind is ResourceKind.VENUE}
         held: Counter[str] = Counter()
         for booking in self.view.bookings.values():
-            if booking.status in HOLDING and since <= booking.starts_at < until:
+            if booking.venue_id in venues and booking.status in HOLDING and since <= booking.starts_at < until:
                 held[booking.venue_id] += 1
-        ranked = [
-            (count, venue_id)
-            for venue_id, count in held.items()
-            if (venue := self.view.resources.get(venue_id)) and (not area_code or covers(area_code, venue.area_code))
-        ]
+        ranked = [(count, venue_id) for venue_id, count in held.items()]
         ranked.sort(key=lambda pair: (-pair[0], pair[1]))
         return [
             {

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from resources.models import HOLDING, Booking, Resource
+from shared.areas import covers
 
 CELL_DEGREES = 0.01  # about 1.1 km north-south; 1.0 km east-west at Fuzhou's latitude
 EARTH_KM = 6371.0
@@ -80,6 +81,7 @@ class SupplyView:
         self.bookings: dict[str, Booking] = {}
         self.timelines: defaultdict[str, Timeline] = defaultdict(Timeline)
         self.grid: defaultdict[tuple[int, int], set[str]] = defaultdict(set)
+        self.districts: defaultdict[str, set[str]] = defaultdict(set)  # resource ids by district code
         self._order: list[str] = []  # resource ids in order, for cursors
 
     def put_resource(self, resource: Resource) -> None:
@@ -88,11 +90,27 @@ class SupplyView:
             return
         if old is None:
             insort(self._order, resource.id)
-        elif old.lat is not None and old.lon is not None:
-            self.grid[_cell(old.lat, old.lon)].discard(old.id)
+        else:
+            self.districts[old.area_code[:6]].discard(old.id)
+            if old.lat is not None and old.lon is not None:
+                self.grid[_cell(old.lat, old.lon)].discard(old.id)
         if resource.lat is not None and resource.lon is not None:
             self.grid[_cell(resource.lat, resource.lon)].add(resource.id)
+        self.districts[resource.area_code[:6]].add(resource.id)
         self.resources[resource.id] = resource
+
+    def in_area(self, area_code: str) -> Iterator[Resource]:
+        """The resources of an area's subtree (every one for ""), looking only in its district
+        when it is in one (a city's code ends in `00`: its districts are all looked in)."""
+        if not area_code:
+            yield from self.resources.values()
+            return
+        district = area_code[:6]
+        looked_in = self.resources if district.endswith("00") else self.districts.get(district, ())
+        for resource_id in looked_in:
+            resource = self.resources[resource_id]
+            if covers(area_code, resource.area_code):
+                yield resource
 
     def put_booking(self, booking: Booking) -> None:
         old = self.bookings.get(booking.id)

@@ -173,3 +173,21 @@ class TestCapacity:
         service.take("2026-12", "r2", 10)
         assert service.used == {"2026-12": 10}
         assert "takes" in service.model_dump() and service.model_dump()["used"] == {"2026-12": 10}
+
+
+class TestTheReadModelsAreas:
+    def test_an_areas_resources_are_those_of_its_subtree_and_a_city_has_all_its_districts(self) -> None:
+        view = SupplyView()
+        gulou = venue(id="a" * 32, area_code="350102001001")
+        taijiang = venue(id="b" * 32, area_code="350103002001")
+        for resource in (gulou, taijiang):
+            view.put_resource(resource)
+
+        def ids(area_code: str) -> set[str]:
+            return {r.id for r in view.in_area(area_code)}
+
+        assert ids("") == ids("350100") == {gulou.id, taijiang.id}
+        assert ids("350102") == ids("350102001") == ids("350102001001") == {gulou.id}
+        assert ids("350102002") == ids("350104") == set()
+        view.put_resource(gulou.model_copy(update={"area_code": "350104001001", "version": gulou.version + 1}))
+        assert (ids("350102"), ids("350104")) == (set(), {gulou.id})
