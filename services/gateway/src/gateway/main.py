@@ -12,7 +12,7 @@ from gateway import api
 from gateway.config import Settings
 from gateway.limits import Idempotency, IdempotencyStore, RateLimiter
 from gateway.microcache import MicroCache
-from gateway.portal import activities, admins, organizations, public, residents
+from gateway.portal import activities, admins, organizations, public, residents, sign_in
 from gateway.portal.accounts import Accounts
 from gateway.portal.web import (
     LANG_COOKIE,
@@ -75,7 +75,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_service_app(
         settings,
         title="Party-building supermarket: partner API",
-        routers=[api.api, public.router, residents.router, activities.router, organizations.router, admins.router],
+        routers=[
+            api.api,
+            public.router,
+            sign_in.router,
+            residents.router,
+            activities.router,
+            organizations.router,
+            admins.router,
+        ],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC],
         middleware=[Idempotency, SecurityHeaders],

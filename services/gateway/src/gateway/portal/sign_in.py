@@ -1,0 +1,86 @@
+"""Signing in and out of the portal, and residents registering themselves."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from gateway.limits import RateLimiter, TooManyRequests
+from gateway.portal.accounts import Account, Accounts, Role
+from gateway.portal.web import SESSION_COOKIE, Posted, ServicesDep, Visitor, render, safe_next, set_cookie
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form(request: Request, visitor: Visitor, next: str | None = None) -> HTMLResponse:
+    return render(request, "login.html", visitor, next=safe_next(next), failed=False)
+
+
+@router.post("/login", response_model=None)
+async def login(request: Request, form: Posted) -> Response:
+    """Signs in: a new session (the anonymous CSRF cookie is left behind), or the form again."""
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    target = safe_next(str(form.get("next", "")))
+    limiter: RateLimiter = request.app.state.sign_in_limiter
+    accounts: Accounts = request.app.state.accounts
+    try:
+        limiter.take(username.lower())
+    except TooManyRequests:
+        return render(request, "login.html", None, next=target, failed=True, status_code=429)
+    account = await accounts.check(username, password)
+    if account is None:
+        return render(request, "login.html", None, next=target, failed=True, status_code=401)
+    return await _signed_in(request, account, target)
+
+
+async def _signed_in(request: Request, account: Account, target: str) -> RedirectResponse:
+    accounts: Accounts = request.app.state.accounts
+    token, _ = await accounts.open_session(account)
+    response = RedirectResponse(target if target != "/" else _start_page(account), status_code=303)
+    set_cookie(request, response, SESSION_COOKIE, token, max_age=int(accounts.lifetime.total_seconds()))
+    return response
+
+
+def _start_page(account: Account) -> str:
+    return {Role.RESIDENT: "/me", Role.AREA_ADMIN: "/admin"}.get(account.role, "/org")
+
+
+@router.post("/logout")
+async def logout(request: Request, form: Posted) -> RedirectResponse:
+    accounts: Accounts = request.app.state.accounts
+    if token := request.cookies.get(SESSION_COOKIE):
+        await accounts.close_session(token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/register", response_class=HTMLResponse)
+async def register_form(request: Request, visitor: Visitor) -> HTMLResponse:
+    return render(request, "register.html", visitor, error=None, values={})
+
+
+@router.post("/register", response_model=None)
+async def register(request: Request, form: Posted, up: ServicesDep) -> Response:
+    """A resident makes their own account, in a community the registry knows."""
+    values = {k: str(form.get(k, "")) for k in ("username", "name", "area_code")}
+    password = str(form.get("password", ""))
+    error = None
+    if len(password) < 8:
+        error = "password: at least 8 characters"
+    else:
+        try:
+            account = Account(role=Role.RESIDENT, **values)
+        except ValidationError as exc:
+            error = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    if error is None:
+        node = await up.organizations.find(f"/areas/{values['area_code']}")
+        if node is None or node["level"] not in ("community", "grid", "building"):
+            error = "area_code: not a community this platform knows"
+    if error is not None:
+        return render(request, "register.html", None, error=error, values=values, status_code=422)
+    accounts: Accounts = request.app.state.accounts
+    await accounts.create(account, password)
+    return await _signed_in(request, account, "/me")
