@@ -5,8 +5,9 @@ the statistics API, per area and language.
 Routing, dependencies and the middleware of a FastAPI request cost this one gateway process
 about 0.6 ms; an answer kept here, a few µs. One request makes an answer while the others
 asking for it wait for that one; when a kept answer is due, it is made again in the background
-while every visitor is given the one kept (for a minute past its time at most), so a burst of
-visitors costs one pass through the gateway and never queues behind the services. A visit
+while every visitor is given the one kept (for one more `CACHE_SECONDS` at most, so no answer
+given is older than twice that), so a burst of visitors costs one pass through the gateway
+and never queues behind the services. A visit
 with a session cookie, any other path or query, and anything but a 200 without cookies to set
 always goes the whole way. Answers from here are counted (`microcache_hits_total`), not
 logged one by one.
@@ -29,7 +30,6 @@ HITS = Counter("microcache_hits_total", "public answers given again from the mic
 CACHEABLE = re.compile(rb"^(/|/areas/[0-9]{6,17}|/api/v1/stats)$")
 AREA_QUERY = re.compile(rb"^(area_code=[0-9]{6,12})?$")
 WAIT_SECONDS = 10  # for an answer being made, at most, before asking the app too
-STALE_SECONDS = 60  # how long past its time a kept answer is given while the next is being made
 MOST = 100_000  # answers kept at most (the city has 43,384 nodes, in two languages)
 
 
@@ -57,7 +57,7 @@ class MicroCache:
                 await asyncio.wait_for(making.wait(), WAIT_SECONDS)
         kept = self.kept.get(key)
         moment = time.monotonic()
-        if kept is not None and kept[0] + STALE_SECONDS > moment:
+        if kept is not None and kept[0] + self.seconds > moment:
             if kept[0] <= moment and key not in self.making:
                 self._refresh(key, scope)
             HITS.labels(scope["path"]).inc()

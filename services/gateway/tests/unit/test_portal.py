@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from gateway.portal.accounts import Account, Role
-from gateway.portal.i18n import STATUSES, WORDS, status_label, translate, weekdays
+from gateway.portal.i18n import REASONS, STATUSES, WORDS, reason_label, status_label, translate, weekdays
 from gateway.portal.public import week_grid
 from gateway.portal.web import CST, safe_next
+from matching.engine import WEIGHTS
 from needs.models import NeedStatus, WishStatus
 from resources.models import BookingStatus, ResourceStatus
 from shared.actors import ActorKind
@@ -95,6 +96,10 @@ class TestTheWords:
         answered = {s.value for enum in (NeedStatus, WishStatus, BookingStatus, ResourceStatus) for s in enum}
         assert answered <= set(STATUSES), answered - set(STATUSES)
         assert (status_label("fully_claimed", "zh"), status_label("fully_claimed", "en")) == ("已认领", "claimed")
+
+    def test_every_reason_matching_gives_has_its_words(self) -> None:
+        assert set(WEIGHTS) <= set(REASONS), set(WEIGHTS) - set(REASONS)
+        assert (reason_label("neighbourhood", "zh"), reason_label("neighbourhood", "en")) == ("近邻", "neighbourhood")
 
     def test_opening_days_read_as_weekdays(self) -> None:
         assert (weekdays([1, 3], "zh"), weekdays([1, 3], "en")) == ("周一、周三", "Mon, Wed")

@@ -156,6 +156,15 @@ STATUSES: dict[str, tuple[str, str]] = {
     "paused": ("已暂停", "paused"),
     "withdrawn": ("已撤回", "withdrawn"),
 }
+# Why matching proposes a pair (its reasons, each scored 0 to 1 and weighted).
+REASONS: dict[str, tuple[str, str]] = {
+    "distance": ("距离", "distance"),
+    "neighbourhood": ("近邻", "neighbourhood"),
+    "urgency": ("紧急", "urgency"),
+    "age": ("等待时长", "waiting time"),
+    "reliability": ("履约", "reliability"),
+    "fairness": ("机会均衡", "fairness"),
+}
 WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 
@@ -166,6 +175,11 @@ def translate(key: str, lang: str) -> str:
 
 def status_label(status: str, lang: str) -> str:
     zh, en = STATUSES.get(status, (status, status))
+    return zh if lang == "zh" else en
+
+
+def reason_label(reason: str, lang: str) -> str:
+    zh, en = REASONS.get(reason, (reason, reason))
     return zh if lang == "zh" else en
 
 

@@ -24,7 +24,16 @@ from starlette.datastructures import FormData
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.portal.accounts import Accounts, Role, Session
-from gateway.portal.i18n import LANGUAGES, WORDS, categories, category_label, status_label, translate, weekdays
+from gateway.portal.i18n import (
+    LANGUAGES,
+    WORDS,
+    categories,
+    category_label,
+    reason_label,
+    status_label,
+    translate,
+    weekdays,
+)
 from gateway.repository import Upstream
 from shared.actors import sign
 
@@ -127,6 +136,7 @@ def render(
         t=lambda key: translate(key, lang),
         label=lambda category: category_label(category, lang),
         state=lambda status: status_label(status, lang),
+        reason=lambda name: reason_label(name, lang),
         weekdays=lambda days: weekdays(days, lang),
         categories=categories(lang),
         visitor=visitor,
