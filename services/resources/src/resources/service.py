@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from resources.models import HOLDING, Resource, ResourceKind, ResourceStatus, now
+from resources.models import Resource, ResourceKind, ResourceStatus, now
 from resources.repository import ResourceRepository
 from resources.schemas import ResourceAction, ResourceCreate, ResourceEdit
 from resources.view import Near, SupplyView
@@ -157,22 +157,17 @@ class Resources:
         }
 
     def busiest_venues(self, area_code: str, since: datetime, until: datetime, limit: int) -> list[dict[str, object]]:
-        """The venues of the area's subtree most booked between two times (holding bookings)."""
-        venues = {r.id for r in self.view.in_area(area_code) if r.kind is ResourceKind.VENUE}
-        held: Counter[str] = Counter()
-        for booking in self.view.bookings.values():
-            if booking.venue_id in venues and booking.status in HOLDING and since <= booking.starts_at < until:
-                held[booking.venue_id] += 1
-        ranked = [(count, venue_id) for venue_id, count in held.items()]
-        ranked.sort(key=lambda pair: (-pair[0], pair[1]))
+        """The venues of the area's subtree with the most holding bookings between two times
+        (their timelines in the read model)."""
+        ranked = sorted(
+            (-len(timeline.between(since, until)), venue.id, venue)
+            for venue in self.view.in_area(area_code)
+            if (timeline := self.view.timelines.get(venue.id)) is not None
+        )
         return [
-            {
-                "venue_id": v,
-                "name": self.view.resources[v].name,
-                "area_code": self.view.resources[v].area_code,
-                "bookings": n,
-            }
-            for n, v in ranked[:limit]
+            {"venue_id": v.id, "name": v.name, "area_code": v.area_code, "bookings": -n}
+            for n, _, v in ranked[:limit]
+            if n
         ]
 
     def _filter(self, s: Search, actor: Actor | None) -> Callable[[Resource], bool]:
