@@ -131,8 +131,7 @@ async def until_known(http: httpx.AsyncClient, urls: list[str], organizations: i
         await asyncio.sleep(3)
 
 
-async def load(scale: float, urls: dict[str, str], seed: int, concurrency: int) -> dict[str, int]:
-    city = generate_city(scale)
+async def load(city: City, scale: float, urls: dict[str, str], seed: int, concurrency: int) -> dict[str, int]:
     async with httpx.AsyncClient(timeout=60) as http:
         existing = (await http.get(urls["organizations"] + "/organizations", params={"limit": 1})).json()
         if existing["items"]:
@@ -238,10 +237,11 @@ def main() -> int:
     args = parser.parse_args()
     urls = {name: getattr(args, f"{name}_url") for name in ("organizations", "needs", "resources")}
     print(f"[demo] loading {args.scale:g} of the synthetic city (seed {args.seed}) ...", flush=True)
-    counts = asyncio.run(load(args.scale, urls, args.seed, args.concurrency))
+    city = generate_city(args.scale)
+    counts = asyncio.run(load(city, args.scale, urls, args.seed, args.concurrency))
     if counts:
         print("[demo] loaded " + ", ".join(f"{v} {k}" for k, v in counts.items()), flush=True)
-    people = asyncio.run(add_all(demo_people(generate_city(args.scale)), DEMO_PASSWORD, GatewaySettings()))
+    people = asyncio.run(add_all(demo_people(city), DEMO_PASSWORD, GatewaySettings()))
     print(f"[demo] portal accounts (password {DEMO_PASSWORD}): " + ", ".join(a.username for a in people), flush=True)
     return 0
 
