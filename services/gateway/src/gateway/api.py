@@ -279,12 +279,8 @@ AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,12}$", description="a 
 async def statistics(request: Request, area_code: AreaCode = None) -> Response:
     """The live figures of the city, or of any district, street or community: organisations,
     members, needs posted, claims completed (person-times), needs fulfilled, venues and services
-    shared; by month and by category. Public: no key needed. Kept up to `CACHE_SECONDS`, as
-    the JSON answered."""
+    shared; by month and by category. Public: no key needed. The figures are kept up to
+    `CACHE_SECONDS`, and the answer itself in the micro-cache (`gateway.microcache`)."""
     code = area_code or request.app.state.settings.city_code
-    cached: service.Cached = request.app.state.cached
-
-    async def encoded() -> bytes:
-        return json.dumps(await service.figures_of(request.app.state, code), ensure_ascii=False).encode()
-
-    return Response(await cached.get(f"stats:{code}", encoded), media_type="application/json")
+    figures = await service.figures_of(request.app.state, code)
+    return Response(json.dumps(figures, ensure_ascii=False).encode(), media_type="application/json")
