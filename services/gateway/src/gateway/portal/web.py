@@ -75,11 +75,13 @@ def language(request: Request) -> str:
 
 
 async def _visitor(request: Request) -> Session | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    accounts: Accounts = request.app.state.accounts
-    return await accounts.session(token)
+    """The signed-in visitor, looked up once a request (a refusal's page asks again)."""
+    if not hasattr(request.state, "visitor"):
+        token = request.cookies.get(SESSION_COOKIE)
+        accounts: Accounts = request.app.state.accounts
+        request.state.visitor = await accounts.session(token) if token else None
+    visitor: Session | None = request.state.visitor
+    return visitor
 
 
 Visitor = Annotated[Session | None, Depends(_visitor)]
@@ -126,10 +128,10 @@ def render(
     request: Request, template: str, visitor: Session | None, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     lang = language(request)
-    anonymous_csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    csrf = visitor.csrf if visitor else request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
     done = request.query_params.get("done")
     html = templates.get_template(template).render(
-        notice=translate(done, lang) if done in WORDS else done,
+        notice=said(done, lang) if done else None,
         request=request,
         path=request.url.path,
         lang=lang,
@@ -140,12 +142,12 @@ def render(
         weekdays=lambda days: weekdays(days, lang),
         categories=categories(lang),
         visitor=visitor,
-        csrf=visitor.csrf if visitor else anonymous_csrf,
+        csrf=csrf,
         **context,
     )
     response = HTMLResponse(html, status_code=status_code)
     if visitor is None and CSRF_COOKIE not in request.cookies and template in ANONYMOUS_FORMS:
-        set_cookie(request, response, CSRF_COOKIE, anonymous_csrf)
+        set_cookie(request, response, CSRF_COOKIE, csrf)
     return response
 
 
@@ -296,8 +298,10 @@ async def sign_in_first(request: Request, exc: Exception) -> Response:
 
 async def portal_refusal(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PortalRefusal)
-    visitor = await _visitor(request)
-    lang = language(request)
-    known = exc.message in WORDS
-    message = translate(exc.message, lang) if known else exc.message
-    return render(request, "refused.html", visitor, status_code=exc.status, message=message)
+    message = said(exc.message, language(request))
+    return render(request, "refused.html", await _visitor(request), status_code=exc.status, message=message)
+
+
+def said(message: str, lang: str) -> str:
+    """A message of the portal's own (a key of `WORDS`) in the visitor's language; a service's as it is."""
+    return translate(message, lang) if message in WORDS else message
