@@ -168,27 +168,29 @@ REASONS: dict[str, tuple[str, str]] = {
 WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 
-def translate(key: str, lang: str) -> str:
-    zh, en = WORDS[key]
+def _in(lang: str, words: tuple[str, str]) -> str:
+    zh, en = words
     return zh if lang == "zh" else en
+
+
+def translate(key: str, lang: str) -> str:
+    return _in(lang, WORDS[key])
 
 
 def status_label(status: str, lang: str) -> str:
-    zh, en = STATUSES.get(status, (status, status))
-    return zh if lang == "zh" else en
+    return _in(lang, STATUSES.get(status, (status, status)))
 
 
 def reason_label(reason: str, lang: str) -> str:
-    zh, en = REASONS.get(reason, (reason, reason))
-    return zh if lang == "zh" else en
+    return _in(lang, REASONS.get(reason, (reason, reason)))
 
 
 def weekdays(days: list[int], lang: str) -> str:
     """ISO weekdays (1 = Monday) as the visitor reads them: 周一、周三 or Mon, Wed."""
-    names = [("周" if lang == "zh" else "") + WEEKDAYS[lang][d - 1] for d in days]
     if len(days) == 7:
-        return "每天" if lang == "zh" else "Every day"
-    return ("、" if lang == "zh" else ", ").join(names)
+        return _in(lang, ("每天", "Every day"))
+    names = [("周" if lang == "zh" else "") + WEEKDAYS[lang][d - 1] for d in days]
+    return _in(lang, ("、", ", ")).join(names)
 
 
 def category_label(category: str, lang: str) -> str:
