@@ -153,6 +153,20 @@ class MongoRepository(Generic[A]):
         cursor = self.collection.find(query, _HIDDEN).sort("_id", 1).limit(limit)
         return [self._load(doc) async for doc in cursor]
 
+    async def page_kept(
+        self, keep: Callable[[A], bool], *, after: str | None, limit: int, where: Mapping[str, Any] | None = None
+    ) -> list[A]:
+        """Up to `limit` aggregates matching `where` that `keep` keeps (a test the database cannot
+        make), in id order after `after`: pages are read until enough are kept."""
+        found: list[A] = []
+        while len(found) < limit:
+            batch = await self.page(after=after, limit=limit, where=where)
+            found.extend(a for a in batch if keep(a))
+            if len(batch) < limit:
+                break
+            after = batch[-1].id
+        return found[:limit]
+
     def _load(self, document: Document) -> A:
         loaded: A = self.model.model_validate({**document, "id": document["_id"]})  # type: ignore[assignment]
         return loaded

@@ -81,14 +81,7 @@ class Activities:
                 return True
             return a.starts_at > moment and (area_code is None or covers(area_code, a.area_code))
 
-        found: list[Activity] = []
-        while len(found) < limit:
-            batch = await self.repo.page(after=after, limit=limit, where=where)
-            found.extend(a for a in batch if keep(a))
-            if len(batch) < limit:
-                break
-            after = batch[-1].id
-        return found[:limit]
+        return await self.repo.page_kept(keep, after=after, limit=limit, where=where)
 
     async def sign_up(self, activity_id: str, cmd: SignUpCreate, actor: Actor) -> Activity:
         """The acting resident takes `people` places; 409 when it is full, closed or called off."""

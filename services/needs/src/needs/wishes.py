@@ -115,14 +115,7 @@ class Wishes:
             where["resident_id"] = actor.resident_id
         elif actor.kind is ActorKind.ORGANIZATION and status is not WishStatus.OPEN:
             where["claimer_organization_id"] = actor.organization_id
-        found: list[Wish] = []
-        while len(found) < limit:
-            batch = await self.repo.page(after=after, limit=limit, where=where)
-            found.extend(w for w in batch if may_see(w, actor))
-            if len(batch) < limit:
-                break
-            after = batch[-1].id
-        return found[:limit]
+        return await self.repo.page_kept(lambda w: may_see(w, actor), after=after, limit=limit, where=where)
 
     async def claim(self, wish_id: str, cmd: WishClaimCreate, actor: Actor) -> Wish:
         organization_id = require_organization(actor)
