@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from matching.feed import IndexFeed
-from matching.models import Proposal
+from matching.models import Proposal, ProposalStatus
 from matching.schemas import ProposalOut
 from matching.service import Matching
 from shared.actors import ActorDep, ActorKind
@@ -34,15 +34,19 @@ async def list_proposals(
     matching: MatchingDep,
     need_id: Id = None,
     organization_id: Id = None,
+    status: Annotated[list[ProposalStatus] | None, Query()] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
-    """Proposals for one need, or involving one organisation on either side, in id order. Those
-    are read from the database (every instance's); all proposals, from this instance's memory."""
+    """Proposals for one need, or involving one organisation on either side, of some statuses,
+    in id order. Those of a need or an organisation are read from the database (every
+    instance's); all proposals, from this instance's memory."""
 
     def keep(p: Proposal) -> bool:
-        return (need_id is None or p.need_id == need_id) and (
-            organization_id is None or organization_id in (p.need_organization_id, p.resource_organization_id)
+        return (
+            (need_id is None or p.need_id == need_id)
+            and (organization_id is None or organization_id in (p.need_organization_id, p.resource_organization_id))
+            and (status is None or p.status in status)
         )
 
     if need_id is None and organization_id is None:

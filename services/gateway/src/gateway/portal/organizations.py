@@ -37,14 +37,15 @@ async def organization_of(up: ServicesDep, visitor: OrgPersonIn) -> dict[str, An
 
 
 async def _proposals(request: Request, organization_id: str) -> list[Any]:
+    """The organisation's proposals still to decide, with their needs and supply."""
     state = request.app.state
     views, _ = await service.list_proposals(
-        {"organization_id": organization_id, "limit": 50},
+        {"organization_id": organization_id, "status": ["proposed", "accepted"], "limit": 50},
         matching=state.matching,
         needs=state.needs,
         resources=state.resources,
     )
-    return [v for v in views if v.proposal["status"] in ("proposed", "accepted")]
+    return views
 
 
 @router.get("/org", response_class=HTMLResponse)
