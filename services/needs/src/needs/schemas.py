@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -14,14 +14,15 @@ from shared.taxonomy import Category
 HEX_ID = r"^[0-9a-f]{32}$"
 
 
+ActingOrganization = Annotated[str | None, Field(pattern=HEX_ID, description="the acting organisation's if left out")]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class NeedCreate(Strict):
-    organization_id: str | None = Field(
-        default=None, pattern=HEX_ID, description="the acting organisation's if left out"
-    )
+    organization_id: ActingOrganization = None
     title: str = Field(min_length=1, max_length=200, examples=["党员活动日需借用会议室"])
     description: str = Field(default="", max_length=5000)
     category: Category
@@ -170,9 +171,7 @@ class HistoryImport(Strict):
 
 
 class ActivityCreate(Strict):
-    organization_id: str | None = Field(
-        default=None, pattern=HEX_ID, description="the acting organisation's if left out"
-    )
+    organization_id: ActingOrganization = None
     title: str = Field(min_length=1, max_length=200, examples=["社区义诊进楼栋"])
     description: str = Field(default="", max_length=5000)
     category: Category
