@@ -31,6 +31,10 @@ class TestANeedMeetsAVenue:
         proposal = await eventually(ours)
         assert proposal["need_organization_id"] == community
         assert proposal["resource_organization_id"] == union
+        for status, listed in (("proposed", True), ("declined", False)):
+            asked = {"organization_id": union, "status": status}
+            page = (await http.get(stack.url("matching") + "/proposals", params=asked)).json()
+            assert (proposal["id"] in {p["id"] for p in page["items"]}) is listed, status
         reasons = {r["name"]: r for r in proposal["reasons"]}
         assert set(reasons) == {"distance", "neighbourhood", "urgency", "age", "reliability", "fairness"}
         assert proposal["score"] == pytest.approx(sum(r["weight"] * r["value"] for r in reasons.values()), abs=1e-3)
