@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import CommitFailedError, TopicAlreadyExistsError
 from prometheus_client import Counter
 from pydantic import ValidationError
 
@@ -157,7 +157,11 @@ class EventConsumer:
                 for tp, records in batches.items():
                     for record in records:
                         await self.handle(record)
-                    await self.consumer.commit({tp: records[-1].offset + 1})
+                    try:
+                        await self.consumer.commit({tp: records[-1].offset + 1})
+                    except CommitFailedError:  # the group rebalanced: what was not committed comes again
+                        log.warning("offsets not committed after a rebalance", extra={"fields": {"topic": tp.topic}})
+                        break  # the batch's other partitions may be another member's now
         finally:
             await self.consumer.stop()
 
