@@ -117,25 +117,37 @@ class Idempotency:
             await _answer_again(earlier, fingerprint, scope, receive, send)
             return
         answer: dict[str, Any] = {"status": 500, "content_type": "application/json", "body": b""}
+        recorded = False
 
         async def replay() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}
 
+        async def record() -> None:
+            nonlocal recorded
+            recorded = True
+            if answer["status"] < 500 and answer["status"] not in NOT_KEPT:
+                await store.finish(entry_id, answer["status"], answer["content_type"], answer["body"])
+            else:
+                await store.forget(entry_id)
+
         async def keep(message: Message) -> None:
+            # The answer is kept before its last part goes out: a client that has it and sends
+            # the same key again must find it done, not still pending.
             if message["type"] == "http.response.start":
                 answer["status"] = message["status"]
                 answer["content_type"] = dict(message.get("headers", ())).get(b"content-type", b"").decode()
             elif message["type"] == "http.response.body":
                 answer["body"] += message.get("body", b"")
+                if not message.get("more_body"):
+                    await record()
             await send(message)
 
         try:
             await self.app(scope, replay, keep)
         finally:
-            if answer["status"] < 500 and answer["status"] not in NOT_KEPT:
-                await store.finish(entry_id, answer["status"], answer["content_type"], answer["body"])
-            else:
-                await store.forget(entry_id)
+            if not recorded:
+                answer["status"] = 500
+                await record()
 
 
 async def _whole_body(receive: Receive) -> bytes:
