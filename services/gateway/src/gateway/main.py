@@ -55,6 +55,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         )
         await infra.db["webhook_deliveries"].create_index("state")
         await infra.db["webhook_deliveries"].create_index("subscription_id")
+        await infra.db["webhook_leases"].create_index("at")
         partners = await stack.enter_async_context(httpx.AsyncClient(timeout=settings.webhook_timeout_seconds))
         app.state.webhooks = webhooks = Webhooks(infra.db, partners)
         every_event = dict.fromkeys(EVENT_TYPES, Idempotent(webhooks.on_event))
@@ -63,6 +64,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         async with background(
             sweeping(answers.sweep, 3600),
             sweeping(accounts.sweep, 3600),
+            sweeping(webhooks.sweep, 3600),
             event_consumer(infra, every_event).run(),
             webhooks.deliver_forever(),
             live.run(),

@@ -7,6 +7,12 @@ Each (subscription, event) is one delivery document, written when the event is c
 id is both, so a redelivered event adds nothing) and sent by the deliverer until the partner
 answers 2xx, at most `ATTEMPTS` times with growing pauses.
 
+Several gateway processes share the deliveries: a due one is taken by inserting a lease named
+by the delivery and the `next_at` it was due at (a unique insert has one winner, where an update
+on FerretDB may have several, docs/storage.md), and the winner moves its `next_at` on by
+`LEASE`. If the winner dies, the delivery is due again when that runs out, under a new name.
+So a partner may, rarely, get a delivery twice: `X-PBS-Delivery` tells them apart.
+
 The body is the event, as on Kafka (CloudEvents JSON). `X-PBS-Signature: t=<unix time>,
 v1=<hex>` is HMAC-SHA256, with the subscription's secret, of `<t>.<body>`: a partner recomputes
 it and compares, and refuses a `t` too old (a replayed request).
@@ -42,6 +48,8 @@ from shared.mongo import Document
 log = logging.getLogger(__name__)
 ATTEMPTS = 8
 PAUSES = (1, 5, 30, 120, 600, 1800, 3600)  # seconds before the 2nd, 3rd, ... attempt
+LEASE = timedelta(minutes=2)  # longer than a partner may take to answer (`webhook_timeout_seconds`)
+TAKEN_AT_ONCE = 50
 SUBSCRIPTIONS_KEPT = 5.0  # seconds another gateway process may take to see a new subscription
 
 
@@ -73,6 +81,7 @@ class Webhooks:
     def __init__(self, db: AsyncDatabase[Document], http: httpx.AsyncClient) -> None:
         self.subscriptions = db["webhooks"]
         self.deliveries = db["webhook_deliveries"]
+        self.leases = db["webhook_leases"]
         self.http = http
         self.cached = Cached(SUBSCRIPTIONS_KEPT)
         self._wake = asyncio.Event()
@@ -141,15 +150,31 @@ class Webhooks:
                 await asyncio.wait_for(self._wake.wait(), poll_seconds)
 
     async def deliver_due(self) -> int:
-        """Sends the pending deliveries that are due; returns how many it tried."""
+        """Takes the deliveries that are due, then sends them together; returns how many it took."""
         due = (
             await self.deliveries.find({"state": "pending", "next_at": {"$lte": datetime.now(UTC)}})
-            .limit(200)
+            .sort("next_at", 1)
+            .limit(TAKEN_AT_ONCE)
             .to_list()
         )
-        for delivery in due:
-            await self._send(delivery)
-        return len(due)
+        taken = [delivery for delivery in due if await self._take(delivery)]
+        await asyncio.gather(*(self._send(delivery) for delivery in taken))
+        return len(taken)
+
+    async def _take(self, delivery: Document) -> bool:
+        """Leases the delivery to this process; False when another has it."""
+        now = datetime.now(UTC)
+        try:
+            await self.leases.insert_one({"_id": f"{delivery['_id']}@{delivery['next_at'].isoformat()}", "at": now})
+        except DuplicateKeyError:
+            return False
+        await self.deliveries.update_one({"_id": delivery["_id"]}, {"$set": {"next_at": now + LEASE}})
+        return True
+
+    async def sweep(self) -> int:
+        """Forgets leases older than a day (a delivery's are needed only while it is being sent)."""
+        gone = await self.leases.delete_many({"at": {"$lt": datetime.now(UTC) - timedelta(days=1)}})
+        return gone.deleted_count
 
     async def _send(self, delivery: Document) -> None:
         subscription = await self.subscriptions.find_one({"_id": delivery["subscription_id"]})

@@ -1,0 +1,108 @@
+"""Webhook deliveries shared by several gateway processes, against the real MongoDB-compatible
+server: each due delivery goes out from one of them, once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from uuid import uuid4
+
+import httpx
+import pytest
+from aiohttp import web
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from gateway import webhooks
+from gateway.webhooks import WebhookCreate, Webhooks
+from shared.events import NeedPosted, NeedPostedData
+from shared.ids import new_id
+from shared.mongo import Document
+from shared.taxonomy import Category
+from shared.testing import free_port
+
+pytestmark = pytest.mark.stack
+
+ORGANIZATION = "o" * 32
+
+
+@pytest.fixture
+async def db(mongo: AsyncMongoClient[Document]) -> AsyncIterator[AsyncDatabase[Document]]:
+    name = f"t{uuid4().hex[:12]}_gateway"
+    yield mongo[name]
+    await mongo.drop_database(name)
+
+
+@pytest.fixture
+async def partner() -> AsyncIterator[tuple[Counter[str], str]]:
+    """A partner's endpoint that takes its time answering, and counts what it got by delivery."""
+    received: Counter[str] = Counter()
+
+    async def handle(request: web.Request) -> web.Response:
+        await asyncio.sleep(0.05)
+        received[request.headers["X-PBS-Delivery"]] += 1
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hooks", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield received, f"http://127.0.0.1:{port}/hooks"
+    finally:
+        await runner.cleanup()
+
+
+def need_posted() -> NeedPosted:
+    need_id = new_id()
+    data = NeedPostedData(
+        need_id=need_id,
+        organization_id=ORGANIZATION,
+        title="居民法律咨询",
+        category=Category.LEGAL_AID,
+        area_code="350102001001",
+        quantity=1,
+    )
+    return NeedPosted(source="/tests", subject=need_id, data=data)
+
+
+async def test_two_gateway_processes_send_each_due_delivery_once(
+    db: AsyncDatabase[Document], partner: tuple[Counter[str], str]
+) -> None:
+    received, url = partner
+    async with httpx.AsyncClient(timeout=5) as http:
+        first, second = Webhooks(db, http), Webhooks(db, http)
+        await first.subscribe(ORGANIZATION, WebhookCreate.model_validate({"url": url}))
+        for _ in range(30):
+            await first.on_event(need_posted())
+
+        taken = await asyncio.gather(first.deliver_due(), second.deliver_due(), first.deliver_due())
+
+    assert sum(taken) == 30
+    assert len(received) == 30 and set(received.values()) == {1}
+    states = await db["webhook_deliveries"].distinct("state")
+    assert states == ["delivered"]
+    assert await first.deliver_due() == 0
+
+
+async def test_a_delivery_whose_taker_died_goes_out_when_its_lease_runs_out(
+    db: AsyncDatabase[Document], partner: tuple[Counter[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(webhooks, "LEASE", timedelta(seconds=1))
+    received, url = partner
+    async with httpx.AsyncClient(timeout=5) as http:
+        died, alive = Webhooks(db, http), Webhooks(db, http)
+        await died.subscribe(ORGANIZATION, WebhookCreate.model_validate({"url": url}))
+        await died.on_event(need_posted())
+        delivery = await db["webhook_deliveries"].find_one({})
+        assert delivery is not None and await died._take(delivery)  # ... and sends nothing
+
+        assert await alive.deliver_due() == 0  # leased
+        await asyncio.sleep(1.2)
+        assert await alive.deliver_due() == 1
+
+    assert list(received.values()) == [1]
