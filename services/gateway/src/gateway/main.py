@@ -16,6 +16,7 @@ from gateway.portal import activities, admins, organizations, public, residents,
 from gateway.portal.accounts import Accounts
 from gateway.portal.web import (
     LANG_COOKIE,
+    NOTICE_COOKIE,
     SESSION_COOKIE,
     PortalRefusal,
     SecurityHeaders,
@@ -91,7 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         middleware=[Idempotency, SecurityHeaders],
     )
     app.add_middleware(
-        MicroCache, seconds=settings.cache_seconds, session_cookie=SESSION_COOKIE, lang_cookie=LANG_COOKIE
+        MicroCache,
+        seconds=settings.cache_seconds,
+        own_cookies=(SESSION_COOKIE, NOTICE_COOKIE),
+        lang_cookie=LANG_COOKIE,
     )
     app.add_exception_handler(SignInFirst, sign_in_first)
     app.add_exception_handler(PortalRefusal, portal_refusal)

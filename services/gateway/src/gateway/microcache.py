@@ -7,9 +7,9 @@ about 0.6 ms; an answer kept here, a few µs. One request makes an answer while 
 asking for it wait for that one; when a kept answer is due, it is made again in the background
 while every visitor is given the one kept (for one more `CACHE_SECONDS` at most, so no answer
 given is older than twice that), so a burst of visitors costs one pass through the gateway
-and never queues behind the services. A visit
-with a session cookie, any other path or query, and anything but a 200 without cookies to set
-always goes the whole way. Answers from here are counted (`microcache_hits_total`), not
+and never queues behind the services. A visit with a cookie of its own (a session, a notice
+to show), any other path or query, and anything but a 200 without cookies to set always goes
+the whole way. Answers from here are counted (`microcache_hits_total`), not
 logged one by one.
 """
 
@@ -37,10 +37,10 @@ Key = tuple[bytes, bytes, str]  # path, query, language
 
 
 class MicroCache:
-    def __init__(self, app: ASGIApp, seconds: float, session_cookie: str, lang_cookie: str) -> None:
+    def __init__(self, app: ASGIApp, seconds: float, own_cookies: tuple[str, ...], lang_cookie: str) -> None:
         self.app = app
         self.seconds = seconds
-        self.session_cookie = session_cookie
+        self.own_cookies = [name.encode() for name in own_cookies]  # a visitor's page of their own
         self.lang_cookie = lang_cookie
         self.kept: dict[Key, tuple[float, list[tuple[bytes, bytes]], bytes]] = {}
         self.making: dict[Key, asyncio.Event] = {}  # answers being made meanwhile
@@ -105,7 +105,7 @@ class MicroCache:
         if not CACHEABLE.match(path) or not AREA_QUERY.match(query) or (path != b"/api/v1/stats" and query):
             return None
         cookie = next((value for name, value in scope["headers"] if name == b"cookie"), b"")
-        if self.session_cookie.encode() in cookie:
+        if any(name in cookie for name in self.own_cookies):
             return None
         lang = ""
         if cookie and self.lang_cookie.encode() in cookie:

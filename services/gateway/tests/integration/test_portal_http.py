@@ -140,8 +140,14 @@ class TestForms:
         assert "想要一台收音机" not in page.text
 
         done = await browser_like.post("/me/wishes", data={**wish, "csrf": csrf_of(page)})
-        assert (done.status_code, done.headers["location"]) == (303, "/me?done=saved")
-        assert (await browser_like.get("/me")).text.count("想要一台收音机") == 1
+        assert (done.status_code, done.headers["location"]) == (303, "/me")
+        shown = await browser_like.get("/me")
+        assert shown.text.count("想要一台收音机") == 1 and 'role="status">已保存' in shown.text
+        assert 'role="status"' not in (await browser_like.get("/me")).text  # a notice is shown once
+
+    async def test_a_notice_is_not_taken_from_the_address(self, browser_like: httpx.AsyncClient) -> None:
+        page = await browser_like.get("/needs", params={"done": "您的账号已停用,请拨打 110"})
+        assert page.status_code == 200 and "账号已停用" not in page.text
 
 
 class TestEveryAnswer:

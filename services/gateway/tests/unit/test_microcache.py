@@ -32,7 +32,7 @@ class CountingApp:
 
 
 def client(app: CountingApp, seconds: float = 60) -> httpx.AsyncClient:
-    cache = MicroCache(app, seconds=seconds, session_cookie="pbs_session", lang_cookie="lang")
+    cache = MicroCache(app, seconds=seconds, own_cookies=("pbs_session", "pbs_notice"), lang_cookie="lang")
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=cache), base_url="http://portal")
 
 
@@ -93,6 +93,7 @@ class TestAnswersNeverGivenAgain:
         [
             ("/", "lang=en; pbs_session=token"),  # a signed-in visitor's page is their own
             ("/needs", ""),
+            ("/", "pbs_notice=saved"),  # a notice for this visitor to see
             ("/?done=saved", ""),
             ("/api/v1/stats?area_code=350102&x=1", ""),
             ("/api/v1/proposals", ""),

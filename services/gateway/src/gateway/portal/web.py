@@ -4,6 +4,9 @@ CSRF on every form, the security headers, and the services asked as the visitor.
 CSRF: a signed-in visitor's forms carry their session's token; an anonymous visitor's (sign-in,
 registration) carry the value of a `pbs_csrf` cookie set with the page. A POST whose `csrf`
 field is not that token is refused, so another site cannot post a form as the visitor.
+
+What a form's answer says (saved, or the service's refusal) goes to the next page in a
+`pbs_notice` cookie that page takes away, not in the address, where any link could set it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -40,6 +43,7 @@ from shared.actors import sign
 SESSION_COOKIE = "pbs_session"
 CSRF_COOKIE = "pbs_csrf"
 LANG_COOKIE = "lang"
+NOTICE_COOKIE = "pbs_notice"
 CST = ZoneInfo("Asia/Shanghai")
 
 ANONYMOUS_FORMS = {"login.html", "register.html"}  # the pages with a form for visitors not signed in
@@ -129,9 +133,9 @@ def render(
 ) -> HTMLResponse:
     lang = language(request)
     csrf = visitor.csrf if visitor else request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
-    done = request.query_params.get("done")
+    notice = request.cookies.get(NOTICE_COOKIE)
     html = templates.get_template(template).render(
-        notice=said(done, lang) if done else None,
+        notice=said(unquote(notice), lang) if notice else None,
         request=request,
         path=request.url.path,
         lang=lang,
@@ -146,6 +150,8 @@ def render(
         **context,
     )
     response = HTMLResponse(html, status_code=status_code)
+    if notice:
+        response.delete_cookie(NOTICE_COOKIE, path="/")
     if visitor is None and CSRF_COOKIE not in request.cookies and template in ANONYMOUS_FORMS:
         set_cookie(request, response, CSRF_COOKIE, csrf)
     return response
@@ -157,10 +163,11 @@ def set_cookie(request: Request, response: Response, name: str, value: str, max_
 
 
 def back_to(url: str, message: str | None = None) -> RedirectResponse:
-    """After a form: see the page again (303), with a message key to show."""
+    """After a form: see the page again (303), with a message (a key of `WORDS`, or a service's) to show there."""
+    response = RedirectResponse(url, status_code=303)
     if message:
-        url += ("&" if "?" in url else "?") + "done=" + quote(message)
-    return RedirectResponse(url, status_code=303)
+        response.set_cookie(NOTICE_COOKIE, quote(message), max_age=60, httponly=True, samesite="lax", path="/")
+    return response
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
