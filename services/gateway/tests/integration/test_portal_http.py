@@ -91,6 +91,37 @@ class TestSigningIn:
         answer = await browser_like.post("/login", data=body)
         assert (answer.status_code, answer.headers["location"]) == (303, "/admin")
 
+    async def test_a_resident_registers_once_in_a_community_and_is_told_why_not_otherwise(
+        self,
+        stack: TestStack,
+        http: httpx.AsyncClient,
+        browser_like: httpx.AsyncClient,
+        mongo: AsyncMongoClient[Document],
+    ) -> None:
+        community = "350102009002"
+        await PlatformApi(stack, http).ensure_area(community)
+        username = name()
+        form = {"username": username, "name": "赵大爷", "area_code": community, "password": PORTAL_PASSWORD}
+        form["csrf"] = csrf_of(await browser_like.get("/register"))
+        refusals = [
+            ({"password": "short"}, "密码至少 8 个字符"),
+            ({"area_code": "350102"}, "该编码不是本平台的社区"),  # a district
+            ({"area_code": "not a code"}, "请检查填写的内容"),
+        ]
+        for change, said in refusals:
+            refused = await browser_like.post("/register", data={**form, **change})
+            assert refused.status_code == 422 and said in refused.text, change
+        registered = await browser_like.post("/register", data=form)
+        assert (registered.status_code, registered.headers["location"]) == (303, "/me")
+
+        async with httpx.AsyncClient(base_url=stack.url("gateway")) as someone_else:
+            again = await someone_else.post(
+                "/register", data={**form, "csrf": csrf_of(await someone_else.get("/register"))}
+            )
+        assert again.status_code == 422 and "该用户名已被使用" in again.text
+        accounts = mongo[stack.database("gateway")]["accounts"]
+        assert await accounts.count_documents({"username": username}) == 1
+
 
 class TestSessions:
     async def test_a_session_ends_when_it_expires_or_the_visitor_signs_out(

@@ -4,19 +4,25 @@ of half hours, who each role acts as, and the words every page uses."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from gateway.portal.accounts import Account, Role
 from gateway.portal.i18n import REASONS, STATUSES, WORDS, reason_label, status_label, translate, weekdays
 from gateway.portal.public import week_grid
-from gateway.portal.web import CST, safe_next
+from gateway.portal.web import CST, refusal_of, safe_next, said
 from matching.engine import WEIGHTS
-from needs.models import NeedStatus, WishStatus
+from needs.models import Activity, ActivityStatus, NeedStatus, SignUp, WishStatus
 from resources.models import BookingStatus, ResourceStatus
+from resources.slots import Taken
 from shared.actors import ActorKind
+from shared.errors import Conflict, DomainError
+from shared.http import error_response
+from shared.taxonomy import Category
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "gateway" / "portal" / "templates"
 ORG = "a" * 32
@@ -107,3 +113,61 @@ class TestTheWords:
 
     def test_chinese_is_the_default_and_english_the_other(self) -> None:
         assert (translate("sign_in", "zh"), translate("sign_in", "en")) == ("登录", "Sign in")
+
+
+def answer_to(refusal: DomainError) -> httpx.Response:
+    """The refusal as a service answers it."""
+    body = error_response(refusal.status_code, refusal.code, refusal.message, **refusal.details).body
+    return httpx.Response(refusal.status_code, content=bytes(body))
+
+
+def shown(act: Callable[[], object], lang: str = "zh") -> str:
+    """What the portal says of the refusal `act` raises in a service."""
+    with pytest.raises(DomainError) as refused:
+        act()
+    message = refusal_of(answer_to(refused.value))
+    assert message is not None
+    return said(message, lang)
+
+
+class TestAServicesRefusal:
+    """...is said in the visitor's language, from what the service's own error names."""
+
+    def activity(self, places: int = 2) -> Activity:
+        starts = datetime.now(CST) + timedelta(days=2)
+        return Activity(
+            id="b" * 32,
+            organization_id=ORG,
+            title="社区义诊",
+            category=Category.MEDICAL,
+            area_code="350102001001",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            sign_up_until=starts,
+            places=places,
+        )
+
+    def test_of_an_activity(self) -> None:
+        activity, now = self.activity(), datetime.now(CST)
+        activity.sign_up(SignUp(resident_id="r1", name="陈奶奶"), now)
+        assert shown(lambda: activity.sign_up(SignUp(resident_id="r1", name="陈奶奶"), now)) == "您已报名"
+        assert shown(lambda: activity.sign_up(SignUp(resident_id="r2", name="李", people=2), now)) == "数量不足:只剩 1"
+        assert shown(lambda: activity.sign_up(SignUp(resident_id="r2", name="李"), activity.starts_at)) == "报名已截止"
+        assert shown(lambda: activity.withdraw("r1", activity.starts_at)) == "活动已开始"
+        activity.status = ActivityStatus.CANCELLED
+        called_off = lambda: activity.sign_up(SignUp(resident_id="r3", name="王"), now)  # noqa: E731
+        assert shown(called_off) == "当前状态为「已取消」,无法办理"
+        assert shown(called_off, "en") == "Not possible while it is cancelled"
+
+    def test_of_a_booking(self) -> None:
+        def taken() -> None:
+            raise Taken.at(ORG, datetime.now(CST))
+
+        assert shown(taken) == "所选时段已被预约,请另选时间"
+
+    def test_one_the_portal_has_no_words_for_is_shown_as_the_service_says_it(self) -> None:
+        def over() -> None:
+            raise Conflict("the booking is over; it cannot be cancelled")
+
+        assert shown(over) == "未能办理:the booking is over; it cannot be cancelled"
+        assert said(refusal_of(httpx.Response(502, text="Bad Gateway")) or "", "zh") == "未能办理:HTTP 502"

@@ -8,7 +8,19 @@ from pydantic import ValidationError
 
 from gateway.limits import RateLimiter, TooManyRequests
 from gateway.portal.accounts import Account, Accounts, Role
-from gateway.portal.web import SESSION_COOKIE, Posted, ServicesDep, Visitor, render, safe_next, set_cookie
+from gateway.portal.web import (
+    SESSION_COOKIE,
+    Posted,
+    Services,
+    ServicesDep,
+    Visitor,
+    language,
+    render,
+    safe_next,
+    said,
+    set_cookie,
+)
+from shared.errors import Conflict
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,23 +76,31 @@ async def register_form(request: Request, visitor: Visitor) -> HTMLResponse:
 
 @router.post("/register", response_model=None)
 async def register(request: Request, form: Posted, up: ServicesDep) -> Response:
-    """A resident makes their own account, in a community the registry knows."""
+    """A resident makes their own account, in a community the registry knows; or the form again, saying why not."""
     values = {k: str(form.get(k, "")) for k in ("username", "name", "area_code")}
     password = str(form.get("password", ""))
-    error = None
-    if len(password) < 8:
-        error = "password: at least 8 characters"
+    try:
+        account = Account(role=Role.RESIDENT, **values)
+    except ValidationError as exc:
+        fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        refusal: str | None = f"refused_invalid|{fields}"
     else:
-        try:
-            account = Account(role=Role.RESIDENT, **values)
-        except ValidationError as exc:
-            error = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-    if error is None:
-        node = await up.organizations.find(f"/areas/{values['area_code']}")
-        if node is None or node["level"] not in ("community", "grid", "building"):
-            error = "area_code: not a community this platform knows"
-    if error is not None:
-        return render(request, "register.html", None, error=error, values=values, status_code=422)
-    accounts: Accounts = request.app.state.accounts
-    await accounts.create(account, password)
-    return await _signed_in(request, account, "/me")
+        refusal = await _why_not(account, password, request.app.state.accounts, up)
+    if refusal is None:
+        return await _signed_in(request, account, "/me")
+    error = said(refusal, language(request))
+    return render(request, "register.html", None, error=error, values=values, status_code=422)
+
+
+async def _why_not(account: Account, password: str, accounts: Accounts, up: Services) -> str | None:
+    """Stores the new account; None when it is, else why not (as `said` shows it)."""
+    if len(password) < 8:
+        return "refused_password_short"
+    node = await up.organizations.find(f"/areas/{account.area_code}")
+    if node is None or node["level"] not in ("community", "grid", "building"):
+        return "refused_not_a_community"
+    try:
+        await accounts.create(account, password)
+    except Conflict:
+        return "refused_username_taken"
+    return None

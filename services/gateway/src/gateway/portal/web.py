@@ -213,15 +213,37 @@ def _present(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if v not in (None, "")}
 
 
+# A service's refusal in words of the portal's own: by its error code and, for a conflict, the
+# detail it names. Anything else is shown as the service says it (`refused`).
+REFUSALS = {"slot_taken": "refused_slot_taken", "forbidden": "forbidden", "not_found": "not_found"}
+CONFLICTS = {
+    "remaining": "refused_only_left",
+    "left": "refused_only_left",
+    "sign_up_until": "refused_sign_up_closed",
+    "resident_id": "refused_signed_up_already",
+    "starts_at": "refused_begun",
+    "deadline": "refused_deadline_passed",
+    "field": "refused_code_taken",
+    "status": "refused_status",
+}
+
+
 def _message(response: httpx.Response) -> str:
+    """A refusal, as `said` shows it: a key of `WORDS`, with what it names after a `|`."""
     try:
-        error = response.json().get("error", {})
-    except ValueError:
-        return f"HTTP {response.status_code}"
-    message = str(error.get("message", f"HTTP {response.status_code}"))
-    details = error.get("details") or {}
-    reason = details.get("reason") or details.get("detail")
-    return f"{message}: {reason}" if reason else message
+        error = response.json()["error"]
+        code, message = str(error["code"]), str(error["message"])
+    except (ValueError, KeyError, TypeError):
+        return f"refused|HTTP {response.status_code}"
+    if code in REFUSALS:
+        return REFUSALS[code]
+    if code == "invalid_request":
+        return f"refused_invalid|{message}"
+    if code == "conflict":
+        named = next((detail for detail in CONFLICTS if detail in error), None)
+        if named is not None:
+            return f"{CONFLICTS[named]}|{error[named]}"
+    return f"refused|{message}"
 
 
 def number(value: object, default: int) -> int:
@@ -251,6 +273,7 @@ def made_or_form_again(
     """After a form that makes something: its page (`page` + its id), or the form again with the
     service's refusal and what was filled in."""
     if error := refusal_of(response):
+        error = said(error, language(request))
         return render(request, template, visitor, error=error, values=values, status_code=response.status_code)
     return back_to(f"{page}/{response.json()['id']}", "saved")
 
@@ -310,5 +333,9 @@ async def portal_refusal(request: Request, exc: Exception) -> Response:
 
 
 def said(message: str, lang: str) -> str:
-    """A message of the portal's own (a key of `WORDS`) in the visitor's language; a service's as it is."""
-    return translate(message, lang) if message in WORDS else message
+    """A message of the portal's own (a key of `WORDS`, `key|what it names`) in the visitor's
+    language; any other as it is."""
+    key, _, named = message.partition("|")
+    if key not in WORDS:
+        return message
+    return translate(key, lang).replace("{arg}", status_label(named, lang))
