@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from matching.models import Proposal, ProposalStatus
+from matching.models import Proposal
 from shared.repository import MongoRepository
 
 
 class ProposalRepository(MongoRepository[Proposal]):
     model = Proposal
-
-    async def open(self) -> list[Proposal]:
-        """Proposals waiting for an answer."""
-        cursor = self.collection.find({"status": ProposalStatus.PROPOSED.value}, {"outbox": 0, "outbox_pending": 0})
-        return [self._load(doc) async for doc in cursor]
 
     async def matching(self, **fields: str) -> list[Proposal]:
         """Proposals whose fields equal these, by one query per field (an indexed equality each:
