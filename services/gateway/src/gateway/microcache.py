@@ -5,12 +5,15 @@ the statistics API, per area and language.
 Routing, dependencies and the middleware of a FastAPI request cost this one gateway process
 about 0.6 ms; an answer kept here, a few µs. One request makes an answer while the others
 asking for it wait for that one; when a kept answer is due, it is made again in the background
-while every visitor is given the one kept (for one more `CACHE_SECONDS` at most, so no answer
-given is older than twice that), so a burst of visitors costs one pass through the gateway
-and never queues behind the services. A visit with a cookie of its own (a session, a notice
-to show), any other path or query, and anything but a 200 without cookies to set always goes
-the whole way. Answers from here are counted (`microcache_hits_total`), not
-logged one by one.
+while every visitor is given the one kept (none given is older than twice `CACHE_SECONDS`), so
+a burst of visitors costs one pass through the gateway and never queues behind the services.
+An answer is due again after a random half to whole `CACHE_SECONDS`, so answers made together
+(the 184 areas' figures, asked for at once) are not all made again at one moment: that burst of
+calls to the services held every visitor up.
+
+A visit with a cookie of its own (a session, a notice to show), any other path or query, and
+anything but a 200 without cookies to set always goes the whole way. Answers from here are
+counted (`microcache_hits_total`), not logged one by one.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import re
 import time
 from http.cookies import CookieError, SimpleCookie
+from typing import NamedTuple
 
 from prometheus_client import Counter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,13 +41,20 @@ MOST = 100_000  # answers kept at most (the city has 43,384 nodes, in two langua
 Key = tuple[bytes, bytes, str]  # path, query, language
 
 
+class Kept(NamedTuple):
+    due: float  # when it is made again (time.monotonic())
+    until: float  # when it is no longer given
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
 class MicroCache:
     def __init__(self, app: ASGIApp, seconds: float, own_cookies: tuple[str, ...], lang_cookie: str) -> None:
         self.app = app
         self.seconds = seconds
         self.own_cookies = [name.encode() for name in own_cookies]  # a visitor's page of their own
         self.lang_cookie = lang_cookie
-        self.kept: dict[Key, tuple[float, list[tuple[bytes, bytes]], bytes]] = {}
+        self.kept: dict[Key, Kept] = {}
         self.making: dict[Key, asyncio.Event] = {}  # answers being made meanwhile
         self._refreshes: set[asyncio.Task[None]] = set()
 
@@ -57,12 +69,12 @@ class MicroCache:
                 await asyncio.wait_for(making.wait(), WAIT_SECONDS)
         kept = self.kept.get(key)
         moment = time.monotonic()
-        if kept is not None and kept[0] + self.seconds > moment:
-            if kept[0] <= moment and key not in self.making:
+        if kept is not None and kept.until > moment:
+            if kept.due <= moment and key not in self.making:
                 self._refresh(key, scope)
             HITS.labels("/areas/{code}" if key[0].startswith(b"/areas/") else scope["path"]).inc()  # not one per area
-            await send({"type": "http.response.start", "status": 200, "headers": kept[1]})
-            await send({"type": "http.response.body", "body": kept[2]})
+            await send({"type": "http.response.start", "status": 200, "headers": kept.headers})
+            await send({"type": "http.response.body", "body": kept.body})
             return
         if key in self.making:
             await self.app(scope, receive, send)
@@ -132,13 +144,15 @@ class MicroCache:
                 if not message.get("more_body", False):
                     if len(self.kept) >= MOST:
                         self._forget_stale()
-                    self.kept[key] = (time.monotonic() + self.seconds, headers, bytes(body))
+                    made = time.monotonic()
+                    due = made + self.seconds * random.uniform(0.5, 1)
+                    self.kept[key] = Kept(due, made + 2 * self.seconds, headers, bytes(body))
             await send(message)
 
         return keep
 
     def _forget_stale(self) -> None:
         moment = time.monotonic()
-        self.kept = {k: v for k, v in self.kept.items() if v[0] > moment}
+        self.kept = {k: v for k, v in self.kept.items() if v.until > moment}
         if len(self.kept) >= MOST:
             self.kept.clear()

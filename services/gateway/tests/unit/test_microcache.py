@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import httpx
@@ -85,6 +86,15 @@ class TestAnswersGivenAgain:
             await asyncio.sleep(0.05)
             assert (await http.get("/")).text == "answer 1"
             assert app.calls >= 2
+
+    async def test_answers_made_together_are_not_all_due_again_together(self) -> None:
+        cache = MicroCache(CountingApp(), seconds=10, own_cookies=(), lang_cookie="lang")
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=cache), base_url="http://portal") as http:
+            started = time.monotonic()
+            await asyncio.gather(*(http.get(f"/api/v1/stats?area_code=3501{n:02}") for n in range(50)))
+        dues = [kept.due - started for kept in cache.kept.values()]
+        assert len(dues) == 50 and all(5 <= due <= 10.5 for due in dues)
+        assert max(dues) - min(dues) > 2  # spread over the second half of the 10 s
 
 
 class TestAnswersNeverGivenAgain:
