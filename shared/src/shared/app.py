@@ -154,7 +154,7 @@ def from_state(name: str) -> Callable[[Request], Any]:
     return dependency
 
 
-def serve(app: FastAPI, settings: ServiceSettings) -> None:
+def serve(app: ASGIApp, settings: ServiceSettings) -> None:
     """Runs the app with uvicorn on the configured address; our logging stays in place."""
     uvicorn.run(
         app,

@@ -91,12 +91,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC],
         middleware=[Idempotency, SecurityHeaders],
     )
-    app.add_middleware(
-        MicroCache,
-        seconds=settings.cache_seconds,
-        own_cookies=(SESSION_COOKIE, NOTICE_COOKIE),
-        lang_cookie=LANG_COOKIE,
-    )
     app.add_exception_handler(SignInFirst, sign_in_first)
     app.add_exception_handler(PortalRefusal, portal_refusal)
     return app
@@ -104,4 +98,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def run() -> None:
     settings = Settings()
-    serve(create_app(settings), settings)
+    # In front of the whole app, FastAPI's own layers included: a kept answer skips them all.
+    cache = MicroCache(
+        create_app(settings),
+        seconds=settings.cache_seconds,
+        own_cookies=(SESSION_COOKIE, NOTICE_COOKIE),
+        lang_cookie=LANG_COOKIE,
+    )
+    serve(cache, settings)
