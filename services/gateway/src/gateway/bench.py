@@ -8,9 +8,11 @@ Runs against the gateway of the running local stack (`make up`; `--url` for anot
 `/api/v1/stats` of the city or of one of its districts and streets (as visitors drilling
 down), `--requests` requests in all, after one request for each of those pages to warm the
 gateway's caches (the figures are then made again every `CACHE_SECONDS` while the load runs).
-The baseline, in the same run and at the same concurrency: what the gateway asks the services
+Two baselines, in the same run and at the same concurrency: what the gateway asks the services
 for one figures answer when it has none kept (the registry's node, the needs and the
-resources statistics), asked of them directly.
+resources statistics), asked of them directly; and the floor, a bare uvicorn app that answers
+the first page's bytes to every request, which is the most one uvicorn process can do with
+these clients on this machine.
 Prints a table, then one JSON line.
 """
 
@@ -18,15 +20,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import multiprocessing
 import random
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
+import uvicorn
+from starlette.types import Receive, Scope, Send
 
 from shared.benchmarking import percentile, print_table, timed
+from shared.testing import free_port
 
 CITY = "350100"
 
@@ -43,7 +50,10 @@ async def areas_of(http: aiohttp.ClientSession, registry: str) -> list[str]:
     return codes
 
 
-async def load(clients: int, requests: int, ask: Callable[[int], Awaitable[int]]) -> tuple[float, list[float], int]:
+Load = tuple[float, list[float], int]  # seconds, latencies in ms, errors
+
+
+async def load(clients: int, requests: int, ask: Callable[[int], Awaitable[int]]) -> Load:
     """`requests` calls of `ask`, `clients` at a time: (seconds, latencies in ms, errors)."""
     samples: list[float] = []
     errors = 0
@@ -58,6 +68,42 @@ async def load(clients: int, requests: int, ask: Callable[[int], Awaitable[int]]
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
     return time.perf_counter() - started, samples, errors
+
+
+def bare(body: bytes, port: int) -> None:
+    """A uvicorn app that answers `body` to every request and does nothing else."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = [(b"content-type", b"text/html; charset=utf-8")]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+async def floor(http: aiohttp.ClientSession, body: bytes, clients: int, requests: int) -> Load:
+    """The load on a bare uvicorn app answering `body` (see `bare`)."""
+    port = free_port()
+    server = multiprocessing.get_context("spawn").Process(target=bare, args=(body, port), daemon=True)
+    server.start()
+
+    async def get(n: int) -> int:
+        async with http.get(f"http://127.0.0.1:{port}/") as response:
+            await response.read()
+            return response.status
+
+    try:
+        for _ in range(100):  # until it listens
+            with contextlib.suppress(aiohttp.ClientConnectionError):
+                await get(0)
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.gather(*(get(n) for n in range(clients)))  # every client's connection made
+        return await load(clients, requests, get)
+    finally:
+        server.terminate()
+        server.join()
 
 
 async def main(url: str, services: dict[str, str], clients: int, requests: int) -> dict[str, Any]:
@@ -96,6 +142,10 @@ async def main(url: str, services: dict[str, str], clients: int, requests: int) 
         baseline = max(200, requests // 10)
         print(f"[bench] baseline: {baseline:,} figures asked of the services directly ...", flush=True)
         base_s, base_ms, _ = await load(clients, baseline, assemble)
+        async with http.get(f"{url}/") as response:
+            home = await response.read()
+        print(f"[bench] floor: {requests:,} first pages' bytes from a bare uvicorn app ...", flush=True)
+        floor_s, floor_ms, _ = await floor(http, home, clients, requests)
     return {
         "clients": clients,
         "requests": requests,
@@ -113,6 +163,9 @@ async def main(url: str, services: dict[str, str], clients: int, requests: int) 
         "baseline_per_s": round(baseline / base_s),
         "baseline_p50_ms": round(percentile(base_ms, 50), 1),
         "baseline_p99_ms": round(percentile(base_ms, 99), 1),
+        "floor_per_s": round(requests / floor_s),
+        "floor_p50_ms": round(percentile(floor_ms, 50), 1),
+        "floor_p99_ms": round(percentile(floor_ms, 99), 1),
     }
 
 
@@ -141,6 +194,12 @@ def report(r: dict[str, Any]) -> None:
             "what one figures answer takes, uncached",
             f"{r['baseline_per_s']:,}/s",
             f"p50 {r['baseline_p50_ms']} ms, p99 {r['baseline_p99_ms']} ms",
+        ),
+        (
+            "floor: a bare uvicorn app",
+            "the first page's bytes, nothing else done",
+            f"{r['floor_per_s']:,}/s",
+            f"p50 {r['floor_p50_ms']} ms, p99 {r['floor_p99_ms']} ms",
         ),
     ]
     print_table("Gateway benchmark", rows)
