@@ -24,11 +24,12 @@ from needs.schemas import (
     WishOut,
 )
 from needs.service import ClaimAction, NeedAction, Needs, may_see
-from needs.view import PLATFORM, NeedsView, in_area
+from needs.view import NeedsView, in_area
 from needs.wishes import Wishes
 from shared.actors import ActorDep, MaybeActor, require_organization
 from shared.app import from_state
 from shared.pagination import Cursor, Limit, Page, page_of
+from shared.tallies import PLATFORM
 from shared.taxonomy import Category
 
 router = APIRouter(tags=["needs"])

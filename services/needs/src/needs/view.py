@@ -10,47 +10,18 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from statistics import median
 
 from needs.models import CLAIMABLE, ClaimStatus, Need, NeedStatus
-from shared.areas import ancestors, covers
+from shared.areas import covers
+from shared.tallies import PLATFORM, AreaTallies
 
-PLATFORM = ""  # the node above every city: the whole platform
 FIGURES = ("posted", "claims", "fulfilled", "open", "overdue")
 MONTHLY = ("posted", "claims", "fulfilled")  # the figures that happen at a moment; the others are states
-
-
-@dataclass
-class Tally:
-    """One node's figures: `claims` counts completed claims (person-times): what was done, not
-    what was promised; `overdue` counts needs whose deadline passed while they were open."""
-
-    totals: Counter[str] = field(default_factory=Counter)
-    by_category: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    by_month: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-
-    def add(self, figure: str, category: str, month: str | None, n: int) -> None:
-        self.totals[figure] += n
-        self.by_category[category][figure] += n
-        if month is not None:
-            self.by_month[month][figure] += n
-
-    def as_dict(self) -> dict[str, object]:
-        def figures(counter: Counter[str], names: Iterable[str]) -> dict[str, int]:
-            return {name: counter[name] for name in names}
-
-        return {
-            "totals": figures(self.totals, FIGURES),
-            "by_category": {
-                c: figures(counts, FIGURES) for c, counts in sorted(self.by_category.items()) if any(counts.values())
-            },
-            "by_month": {
-                m: figures(counts, MONTHLY) for m, counts in sorted(self.by_month.items()) if any(counts.values())
-            },
-        }
+# `claims` counts completed claims (person-times): what was done, not what was promised;
+# `overdue` counts needs whose deadline passed while they were open.
 
 
 def _month(moment: datetime | None) -> str | None:
@@ -76,7 +47,7 @@ def contributions(need: Need) -> Iterator[tuple[str, str | None]]:
 class NeedsView:
     def __init__(self) -> None:
         self.needs: dict[str, Need] = {}
-        self.tallies: defaultdict[str, Tally] = defaultdict(Tally)
+        self.tallies = AreaTallies()
         self._order: list[str] | None = []  # ids in order, for cursors; None when stale
 
     def put(self, need: Need) -> None:
@@ -91,14 +62,11 @@ class NeedsView:
         self.needs[need.id] = need
 
     def _count(self, need: Need, sign: int) -> None:
-        nodes = [PLATFORM, *ancestors(need.area_code)]
         for figure, month in contributions(need):
-            for node in nodes:
-                self.tallies[node].add(figure, need.category.value, month, sign)
+            self.tallies.add(need.area_code, figure, need.category.value, month, sign)
 
     def stats(self, node: str = PLATFORM) -> dict[str, object]:
-        tally = self.tallies.get(node)
-        return (tally or Tally()).as_dict()
+        return self.tallies.of(node).as_dict(FIGURES, MONTHLY)
 
     def browse(self, keep: Callable[[Need], bool], *, after: str | None, limit: int) -> list[Need]:
         """Up to `limit` needs that `keep` accepts, in id order after `after`."""

@@ -46,6 +46,7 @@ class ResourceStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+SHARED = frozenset({ResourceStatus.PUBLISHED, ResourceStatus.PAUSED})  # what the platform counts as shared
 R = ResourceStatus
 TRANSITIONS: dict[ResourceStatus, frozenset[ResourceStatus]] = {
     R.DRAFT: frozenset({R.PUBLISHED, R.WITHDRAWN}),

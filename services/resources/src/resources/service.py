@@ -4,12 +4,11 @@ resource) that writes the resource and its event together; the read model then t
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from resources.models import Resource, ResourceKind, ResourceStatus, now
+from resources.models import SHARED, Resource, ResourceKind, ResourceStatus, now
 from resources.repository import ResourceRepository
 from resources.schemas import ResourceAction, ResourceCreate, ResourceEdit
 from resources.view import Near, SupplyView
@@ -37,9 +36,6 @@ def resource_data(resource: Resource) -> ResourceData:
 
 def announce(event_type: ResourceEvent, resource: Resource) -> Envelope:
     return event_type(source=SOURCE, subject=resource.id, data=resource_data(resource))
-
-
-SHARED = (ResourceStatus.PUBLISHED, ResourceStatus.PAUSED)
 
 
 def may_see(resource: Resource, actor: Actor | None) -> bool:
@@ -141,20 +137,8 @@ class Resources:
         return found
 
     def stats(self, area_code: str) -> dict[str, object]:
-        totals: Counter[str] = Counter()
-        by_category: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        by_month: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        for r in self.view.in_area(area_code):
-            if r.status in SHARED:
-                totals[r.kind.value] += 1
-                by_category[r.category.value][r.kind.value] += 1
-                by_month[f"{r.created_at:%Y-%m}"][r.kind.value] += 1
-        return {
-            "area_code": area_code or None,
-            "totals": {kind.value: totals[kind.value] for kind in ResourceKind},
-            "by_category": {c: dict(n) for c, n in sorted(by_category.items())},
-            "by_month": {m: dict(n) for m, n in sorted(by_month.items())},
-        }
+        kinds = [kind.value for kind in ResourceKind]
+        return {"area_code": area_code or None, **self.view.tallies.of(area_code).as_dict(kinds, kinds)}
 
     def busiest_venues(self, area_code: str, since: datetime, until: datetime, limit: int) -> list[dict[str, object]]:
         """The venues of the area's subtree with the most holding bookings between two times

@@ -1,6 +1,6 @@
 """The resources service's read model: every resource in memory, on a grid of cells about a
-kilometre wide for "near a point", and every venue's holding bookings in time order for
-"free between".
+kilometre wide for "near a point", every venue's holding bookings in time order for "free
+between", and what is shared counted for every node of the area hierarchy (`shared.tallies`).
 
 Loaded from the database at start, it then takes each resource and booking as the service
 writes them; one replaces what it supersedes only when its version is newer, so applying one
@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from resources.models import HOLDING, Booking, Resource
+from resources.models import HOLDING, SHARED, Booking, Resource
 from shared.areas import covers
+from shared.tallies import AreaTallies
 
 CELL_DEGREES = 0.01  # about 1.1 km north-south; 1.0 km east-west at Fuzhou's latitude
 EARTH_KM = 6371.0
@@ -83,6 +84,7 @@ class SupplyView:
         self.grid: defaultdict[tuple[int, int], set[str]] = defaultdict(set)
         self.districts: defaultdict[str, set[str]] = defaultdict(set)  # resource ids by district code
         self._order: list[str] = []  # resource ids in order, for cursors
+        self.tallies = AreaTallies()  # shared (published or paused) by kind, category and month shared
 
     def put_resource(self, resource: Resource) -> None:
         old = self.resources.get(resource.id)
@@ -91,13 +93,20 @@ class SupplyView:
         if old is None:
             insort(self._order, resource.id)
         else:
+            self._count(old, -1)
             self.districts[old.area_code[:6]].discard(old.id)
             if old.lat is not None and old.lon is not None:
                 self.grid[_cell(old.lat, old.lon)].discard(old.id)
         if resource.lat is not None and resource.lon is not None:
             self.grid[_cell(resource.lat, resource.lon)].add(resource.id)
         self.districts[resource.area_code[:6]].add(resource.id)
+        self._count(resource, +1)
         self.resources[resource.id] = resource
+
+    def _count(self, resource: Resource, sign: int) -> None:
+        if resource.status in SHARED:
+            month = f"{resource.created_at:%Y-%m}"
+            self.tallies.add(resource.area_code, resource.kind.value, resource.category.value, month, sign)
 
     def in_area(self, area_code: str) -> Iterator[Resource]:
         """The resources of an area's subtree (every one for ""), looking only in its district

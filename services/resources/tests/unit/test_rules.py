@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -9,12 +10,14 @@ import pytest
 from resources.bookings import check_time, repeat, widen
 from resources.models import (
     LOCAL,
+    SHARED,
     Booking,
     BookingStatus,
     CapacityPeriod,
     OpeningPeriod,
     Resource,
     ResourceKind,
+    ResourceStatus,
     period_of,
     slot_starts,
 )
@@ -191,3 +194,42 @@ class TestTheReadModelsAreas:
         assert ids("350102002") == ids("350104") == set()
         view.put_resource(gulou.model_copy(update={"area_code": "350104001001", "version": gulou.version + 1}))
         assert (ids("350102"), ids("350104")) == (set(), {gulou.id})
+
+    def test_an_areas_figures_are_what_a_count_of_its_shared_resources_gives_after_any_writes(self) -> None:
+        view, rng = SupplyView(), random.Random(7)
+        areas = ["350102001001", "350102001002", "350102002001", "350103002001", "350104001001"]
+        statuses = list(ResourceStatus)
+        kinds, categories = list(ResourceKind), [Category.VENUE, Category.MEDICAL, Category.CULTURE]
+        for _ in range(400):  # new resources, and new versions moving, changing status and kind
+            resource_id = f"{rng.randrange(60):032d}"
+            old = view.resources.get(resource_id)
+            view.put_resource(
+                venue(
+                    id=resource_id,
+                    version=old.version + 1 if old else 1,
+                    area_code=rng.choice(areas),
+                    status=rng.choice(statuses),
+                    kind=rng.choice(kinds),
+                    category=rng.choice(categories),
+                    created_at=datetime(2026, rng.randint(1, 12), 1, tzinfo=UTC),
+                )
+            )
+        view.put_resource(venue(id=f"{0:032d}", version=1))  # an older version: changes nothing
+
+        def counted(area_code: str) -> dict[str, object]:
+            shared = [r for r in view.in_area(area_code) if r.status in SHARED]
+            by_category: dict[str, dict[str, int]] = {}
+            by_month: dict[str, dict[str, int]] = {}
+            for r in shared:
+                for key, into in ((r.category.value, by_category), (f"{r.created_at:%Y-%m}", by_month)):
+                    into.setdefault(key, dict.fromkeys((k.value for k in ResourceKind), 0))[r.kind.value] += 1
+            return {
+                "totals": {k.value: sum(r.kind is k for r in shared) for k in ResourceKind},
+                "by_category": dict(sorted(by_category.items())),
+                "by_month": dict(sorted(by_month.items())),
+            }
+
+        kinds_named = [k.value for k in ResourceKind]
+        for area_code in ["", "350100", "350102", "350102001", "350102001001", "350103", "350105", *areas]:
+            assert view.tallies.of(area_code).as_dict(kinds_named, kinds_named) == counted(area_code), area_code
+        assert sum(view.tallies.of("").totals.values()) > 0
