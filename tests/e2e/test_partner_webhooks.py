@@ -13,7 +13,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from shared.testing import PlatformApi, TestStack, eventually, free_port
+from shared.testing import PlatformApi, TestStack, eventually, partner_endpoint
 
 pytestmark = pytest.mark.stack
 
@@ -38,16 +38,8 @@ class Receiver:
 @pytest.fixture
 async def receiver() -> AsyncIterator[tuple[Receiver, str]]:
     partner = Receiver()
-    app = web.Application()
-    app.router.add_post("/hooks", partner.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield partner, f"http://127.0.0.1:{port}/hooks"
-    finally:
-        await runner.cleanup()
+    async with partner_endpoint(partner.handle) as url:
+        yield partner, url
 
 
 async def test_a_partner_gets_its_organisations_events_signed_and_a_refused_one_again(

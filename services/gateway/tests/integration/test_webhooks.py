@@ -21,7 +21,7 @@ from shared.events import NeedPosted, NeedPostedData
 from shared.ids import new_id
 from shared.mongo import Document
 from shared.taxonomy import Category
-from shared.testing import free_port
+from shared.testing import partner_endpoint
 
 pytestmark = pytest.mark.stack
 
@@ -45,16 +45,8 @@ async def partner() -> AsyncIterator[tuple[Counter[str], str]]:
         received[request.headers["X-PBS-Delivery"]] += 1
         return web.Response(status=204)
 
-    app = web.Application()
-    app.router.add_post("/hooks", handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield received, f"http://127.0.0.1:{port}/hooks"
-    finally:
-        await runner.cleanup()
+    async with partner_endpoint(handle) as url:
+        yield received, url
 
 
 def need_posted() -> NeedPosted:
