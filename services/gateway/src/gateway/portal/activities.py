@@ -63,14 +63,12 @@ async def sign_up(activity_id: ItemId, visitor: ResidentIn, form: Posted, up: Se
 
 @router.post("/activities/{activity_id}/withdraw")
 async def withdraw(activity_id: ItemId, visitor: ResidentIn, form: Posted, up: ServicesDep) -> RedirectResponse:
-    response = await up.send(up.needs, f"/activities/{activity_id}/withdraw")
-    return back_to(f"/activities/{activity_id}", refusal_of(response) or "saved")
+    return await up.act(up.needs, f"/activities/{activity_id}/withdraw", f"/activities/{activity_id}")
 
 
 @router.post("/activities/{activity_id}/cancel")
 async def cancel(activity_id: ItemId, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> RedirectResponse:
-    response = await up.send(up.needs, f"/activities/{activity_id}/cancel")
-    return back_to(f"/activities/{activity_id}", refusal_of(response) or "saved")
+    return await up.act(up.needs, f"/activities/{activity_id}/cancel", f"/activities/{activity_id}")
 
 
 @router.get("/org/activities/new", response_class=HTMLResponse)

@@ -18,12 +18,10 @@ from gateway.portal.web import (
     OrgPersonIn,
     Posted,
     ServicesDep,
-    back_to,
     form_values,
     local_time,
     made_or_form_again,
     number,
-    refusal_of,
     render,
 )
 from gateway.webhooks import LiveEvents
@@ -102,23 +100,22 @@ async def live(request: Request, visitor: OrgPersonIn) -> StreamingResponse:
 async def decide(
     proposal_id: ItemId, decision: Literal["accept", "decline"], visitor: OrgAdminIn, form: Posted, up: ServicesDep
 ) -> RedirectResponse:
-    response = await up.send(up.matching, f"/proposals/{proposal_id}/{decision}")
-    return back_to("/org", refusal_of(response) or "saved")
+    return await up.act(up.matching, f"/proposals/{proposal_id}/{decision}", "/org")
 
 
 @router.post("/org/bookings/{booking_id}/{action}")
 async def decide_booking(
     booking_id: ItemId, action: Literal["approve", "decline"], visitor: OrgAdminIn, form: Posted, up: ServicesDep
 ) -> RedirectResponse:
-    response = await up.send(up.resources, f"/bookings/{booking_id}/{action}")
-    return back_to("/org", refusal_of(response) or "saved")
+    return await up.act(up.resources, f"/bookings/{booking_id}/{action}", "/org")
 
 
 @router.post("/needs/{need_id}/claim")
 async def claim(need_id: ItemId, visitor: OrgPersonIn, form: Posted, up: ServicesDep) -> RedirectResponse:
     """Claims part of a need for the visitor's organisation."""
-    response = await up.send(up.needs, f"/needs/{need_id}/claims", {"quantity": number(form.get("quantity"), 1)})
-    return back_to(f"/needs/{need_id}", refusal_of(response) or "saved")
+    return await up.act(
+        up.needs, f"/needs/{need_id}/claims", f"/needs/{need_id}", {"quantity": number(form.get("quantity"), 1)}
+    )
 
 
 @router.get("/org/needs/new", response_class=HTMLResponse)

@@ -43,8 +43,7 @@ async def post_wish(visitor: ResidentIn, form: Posted, up: ServicesDep) -> Redir
         "description": str(form.get("description", "")),
         "category": str(form.get("category", "elderly_care")),
     }
-    response = await up.send(up.needs, "/wishes", body)
-    return back_to("/me", refusal_of(response) or "saved")
+    return await up.act(up.needs, "/wishes", "/me", body)
 
 
 @router.post("/me/wishes/{wish_id}/{action}")
@@ -52,8 +51,7 @@ async def act_on_wish(
     wish_id: ItemId, action: Literal["confirm", "cancel"], visitor: ResidentIn, form: Posted, up: ServicesDep
 ) -> RedirectResponse:
     """Confirms a wish was done (after its claimer's proof), or withdraws it."""
-    response = await up.send(up.needs, f"/wishes/{wish_id}/{action}")
-    return back_to("/me", refusal_of(response) or "saved")
+    return await up.act(up.needs, f"/wishes/{wish_id}/{action}", "/me")
 
 
 @router.post("/resources/{venue_id}/book")
@@ -87,5 +85,4 @@ async def booking_page(booking_id: ItemId, request: Request, visitor: SignedIn, 
 
 @router.post("/bookings/{booking_id}/cancel")
 async def cancel_booking(booking_id: ItemId, visitor: SignedIn, form: Posted, up: ServicesDep) -> RedirectResponse:
-    response = await up.send(up.resources, f"/bookings/{booking_id}/cancel")
-    return back_to(f"/bookings/{booking_id}", refusal_of(response) or "saved")
+    return await up.act(up.resources, f"/bookings/{booking_id}/cancel", f"/bookings/{booking_id}")

@@ -205,6 +205,13 @@ class Services:
         """A POST as the visitor; the answer, refusals included, for the page to show."""
         return await upstream.call("POST", path, json=body or {}, headers=self._headers())
 
+    async def act(
+        self, upstream: Upstream, path: str, back: str, body: dict[str, Any] | None = None
+    ) -> RedirectResponse:
+        """A POST as the visitor, then the page `back` again, saying it was saved or why not."""
+        response = await self.send(upstream, path, body)
+        return back_to(back, refusal_of(response) or "saved")
+
 
 ServicesDep = Annotated[Services, Depends()]
 
