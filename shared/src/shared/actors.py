@@ -91,6 +91,13 @@ def require_organization(actor: Actor) -> str:
     return actor.organization_id
 
 
+def require_resident(actor: Actor, refusal: str) -> str:
+    """The resident an actor is, or Forbidden with `refusal`."""
+    if actor.kind is not ActorKind.RESIDENT or actor.resident_id is None:
+        raise Forbidden(refusal, actor=actor.kind.value)
+    return actor.resident_id
+
+
 def acting_as(actor: Actor, organization_id: str | None, refusal: str) -> str:
     """The organisation an actor acts for, when a body naming one (`organization_id`) names that
     one or none; Forbidden with `refusal` when it names another."""

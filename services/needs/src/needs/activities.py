@@ -9,7 +9,7 @@ from typing import Any
 
 from needs.models import Activity, ActivityStatus, SignUp, now
 from needs.schemas import ActivityCreate, ActivityOut, SignUpCreate, SignUpOut
-from shared.actors import Actor, ActorKind, acting_as
+from shared.actors import Actor, ActorKind, acting_as, require_resident
 from shared.areas import covers
 from shared.errors import Forbidden, NotFound
 from shared.events import (
@@ -85,9 +85,7 @@ class Activities:
 
     async def sign_up(self, activity_id: str, cmd: SignUpCreate, actor: Actor) -> Activity:
         """The acting resident takes `people` places; 409 when it is full, closed or called off."""
-        resident_id = _resident(actor)
-        if resident_id is None:
-            raise Forbidden("residents sign up for activities", actor=actor.kind.value)
+        resident_id = require_resident(actor, "residents sign up for activities")
         signup = SignUp(resident_id=resident_id, name=cmd.name, people=cmd.people)
 
         def decide(activity: Activity) -> list[Envelope]:
@@ -99,9 +97,7 @@ class Activities:
 
     async def withdraw(self, activity_id: str, actor: Actor) -> Activity:
         """The acting resident gives their place back, before the activity starts."""
-        resident_id = _resident(actor)
-        if resident_id is None:
-            raise Forbidden("a resident withdraws their own sign-up", actor=actor.kind.value)
+        resident_id = require_resident(actor, "a resident withdraws their own sign-up")
 
         def decide(activity: Activity) -> list[Envelope]:
             activity.withdraw(resident_id, now())
