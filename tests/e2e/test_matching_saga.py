@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from resources.models import LOCAL
 from shared.actors import Actor, ActorKind
 from shared.ids import entity_id
+from shared.opening_hours import LOCAL
 from shared.testing import PlatformApi, TestStack, eventually, organization
 
 pytestmark = pytest.mark.stack

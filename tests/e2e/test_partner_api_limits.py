@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from resources.models import LOCAL
+from shared.opening_hours import LOCAL
 from shared.testing import PlatformApi, TestStack
 
 pytestmark = pytest.mark.stack

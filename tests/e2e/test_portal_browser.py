@@ -15,7 +15,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from gateway.portal.accounts import Account, Role
-from resources.models import LOCAL
+from shared.opening_hours import LOCAL
 from shared.testing import PORTAL_PASSWORD, PlatformApi, TestStack, eventually, organization, point_of
 
 pytestmark = pytest.mark.stack

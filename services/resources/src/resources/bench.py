@@ -33,12 +33,12 @@ from typing import Any
 import aiohttp
 from pymongo import AsyncMongoClient
 
-from resources.models import LOCAL
 from shared.actors import Actor, ActorKind, sign
 from shared.benchmarking import announce, in_flight, own_service, percentile, print_table, rss_mb, timed, until_known
 from shared.config import DEVELOPMENT_ACTOR_SECRET
 from shared.events import ORGANIZATIONS_TOPIC
 from shared.ids import entity_id
+from shared.opening_hours import LOCAL
 from shared.synthetic import SERVICES_SHARED, VENUES_SHARED, generate_bookings, generate_city, generate_supply
 
 BOOKINGS = 100_000

@@ -15,7 +15,6 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from resources.models import (
     HOLDING,
-    LOCAL,
     MAX_BOOKING,
     SLOT,
     BookableBy,
@@ -49,6 +48,7 @@ from shared.events import (
 from shared.ids import entity_id, new_id
 from shared.known_organizations import OrganizationLookup
 from shared.mongo import Document
+from shared.opening_hours import LOCAL
 from shared.repository import Announcements
 
 BOOK_AHEAD = timedelta(days=366)

@@ -4,23 +4,22 @@ here; who may do what lives in the use cases."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field, PlainSerializer, computed_field
+from pydantic import Field, PlainSerializer, computed_field
 
 from shared.errors import Conflict
+from shared.opening_hours import LOCAL, OpeningPeriod, open_between
 from shared.repository import Versioned
 from shared.taxonomy import Category
 
-LOCAL = timezone(timedelta(hours=8), "CST")  # China Standard Time: opening hours and periods are local
 SLOT = timedelta(minutes=30)  # bookings start and end on the half hour
 MAX_BOOKING = timedelta(hours=12)
 
 
-# BSON has no time of day and no date without a time: they are kept as ISO text.
-ClockTime = Annotated[time, PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str)]
+# BSON has no date without a time: it is kept as ISO text.
 Day = Annotated[date, PlainSerializer(lambda d: d.isoformat(), return_type=str)]
 
 
@@ -78,22 +77,6 @@ def period_of(period: CapacityPeriod, day: date) -> str:
     return day.strftime("%Y-%m")
 
 
-class OpeningPeriod(BaseModel):
-    """Open on these ISO weekdays (1 = Monday) from `opens` to `closes`, local time."""
-
-    days: list[int] = Field(default=[1, 2, 3, 4, 5, 6, 7], min_length=1, max_length=7)
-    opens: ClockTime = time(8, 0)
-    closes: ClockTime = time(21, 0)
-
-    def covers(self, start: datetime, end: datetime) -> bool:
-        """Whether the range lies within one opening of this period (a `closes` of 00:00 is midnight)."""
-        start, end = start.astimezone(LOCAL), end.astimezone(LOCAL)
-        day = start.date()
-        opens = datetime.combine(day, self.opens, LOCAL)
-        closes = datetime.combine(day + timedelta(days=self.closes <= self.opens), self.closes, LOCAL)
-        return start.isoweekday() in self.days and opens <= start and end <= closes
-
-
 class InvalidTransition(Conflict):
     code = "invalid_transition"
 
@@ -130,7 +113,7 @@ class Resource(Versioned):
         self.updated_at = now()
 
     def open_between(self, start: datetime, end: datetime) -> bool:
-        return any(period.covers(start, end) for period in self.opening_hours)
+        return open_between(self.opening_hours, start, end)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from resources.models import (
-    LOCAL,
     RequestStatus,
     Resource,
     ResourceKind,
@@ -38,6 +37,7 @@ from shared.events import (
 )
 from shared.ids import entity_id, new_id
 from shared.known_organizations import OrganizationLookup
+from shared.opening_hours import LOCAL
 from shared.repository import Announcements
 
 EVENT_OF = {

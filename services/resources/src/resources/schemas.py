@@ -12,11 +12,11 @@ from resources.models import (
     BookableBy,
     BookingStatus,
     CapacityPeriod,
-    OpeningPeriod,
     RequestStatus,
     ResourceKind,
     ResourceStatus,
 )
+from shared.opening_hours import OpeningPeriod
 from shared.schemas import AREA_CODE
 from shared.taxonomy import Category
 

@@ -14,11 +14,11 @@ import icalendar
 import pytest
 from pymongo import AsyncMongoClient
 
-from resources.models import LOCAL as CST
 from shared.actors import Actor, ActorKind
 from shared.events import MATCHING_TOPIC, RESOURCES_TOPIC, MatchAccepted, MatchAcceptedData
 from shared.kafka import encode
 from shared.mongo import Document
+from shared.opening_hours import LOCAL as CST
 from shared.testing import PlatformApi, TestStack, acting, eventually, organization, read_topic, send_raw
 
 pytestmark = pytest.mark.stack

@@ -9,12 +9,10 @@ import pytest
 
 from resources.bookings import check_time, repeat, widen
 from resources.models import (
-    LOCAL,
     SHARED,
     Booking,
     BookingStatus,
     CapacityPeriod,
-    OpeningPeriod,
     Resource,
     ResourceKind,
     ResourceStatus,
@@ -24,6 +22,7 @@ from resources.models import (
 from resources.schemas import SeriesCreate
 from resources.view import Near, SupplyView, distance_km
 from shared.errors import Conflict, Unprocessable
+from shared.opening_hours import LOCAL, OpeningPeriod
 from shared.taxonomy import Category
 
 

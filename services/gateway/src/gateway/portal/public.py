@@ -31,6 +31,7 @@ from gateway.portal.web import (
     set_cookie,
 )
 from gateway.repository import Upstream
+from shared.opening_hours import OpeningPeriod, open_between
 
 router = APIRouter(include_in_schema=False)
 
@@ -206,6 +207,7 @@ async def resource_page(
 def week_grid(venue: dict[str, Any], monday: date, taken: list[dict[str, Any]]) -> dict[str, Any]:
     """A week of half hours, 07:00 to 22:00: each cell free, taken or closed."""
     busy = [(datetime.fromisoformat(b["starts_at"]), datetime.fromisoformat(b["ends_at"])) for b in taken]
+    hours = [OpeningPeriod.model_validate(period) for period in venue["opening_hours"]]
     days = [monday + timedelta(days=i) for i in range(7)]
     now = datetime.now(CST)
     rows = []
@@ -215,7 +217,7 @@ def week_grid(venue: dict[str, Any], monday: date, taken: list[dict[str, Any]]) 
         for day in days:
             start = datetime.combine(day, clock, CST)
             end = start + timedelta(minutes=30)
-            if start < now or not _open(venue, start, end):
+            if start < now or not open_between(hours, start, end):
                 state = "closed"
             elif any(s < end and start < e for s, e in busy):
                 state = "taken"
@@ -229,16 +231,6 @@ def week_grid(venue: dict[str, Any], monday: date, taken: list[dict[str, Any]]) 
         "previous": (monday - timedelta(days=7)).isoformat(),
         "next": (monday + timedelta(days=7)).isoformat(),
     }
-
-
-def _open(venue: dict[str, Any], start: datetime, end: datetime) -> bool:
-    for period in venue["opening_hours"]:
-        if start.isoweekday() not in period["days"]:
-            continue
-        opens, closes = time.fromisoformat(period["opens"]), time.fromisoformat(period["closes"])
-        if opens <= start.time() and (end.time() <= closes or closes == time(0)) and end.date() == start.date():
-            return True
-    return False
 
 
 @router.get("/lang/{to}")
