@@ -27,6 +27,7 @@ class ActorKind(StrEnum):
     ORGANIZATION = "organization"  # a partner key or a signed-in member acting for their organisation
     RESIDENT = "resident"
     AREA_ADMIN = "area_admin"  # administers a node of the hierarchy (community, street, district, city)
+    PLATFORM = "platform"  # the platform on its own behalf: the gateway's public pages, key checks, operations
 
 
 class Actor(BaseModel):
@@ -82,6 +83,12 @@ def _required_actor(actor: Annotated[Actor | None, Depends(_optional_actor)]) ->
 
 MaybeActor = Annotated[Actor | None, Depends(_optional_actor)]
 ActorDep = Annotated[Actor, Depends(_required_actor)]
+
+
+def require_platform(actor: Actor) -> None:
+    """Forbidden unless the platform itself is acting (the gateway on its own behalf, operations)."""
+    if actor.kind is not ActorKind.PLATFORM:
+        raise Forbidden("only the platform itself may do this", actor=actor.kind.value)
 
 
 def require_organization(actor: Actor) -> str:

@@ -271,6 +271,9 @@ def organization(organization_id: str, area_code: str | None = None, member_id: 
     return Actor(kind=ActorKind.ORGANIZATION, organization_id=organization_id, area_code=area_code, member_id=member_id)
 
 
+PLATFORM = Actor(kind=ActorKind.PLATFORM)
+
+
 def acting(actor: Actor | None) -> dict[str, str]:
     """The headers the gateway sends for `actor`, signed with the development secret."""
     return {"X-Actor": sign(actor, DEVELOPMENT_ACTOR_SECRET)} if actor else {}
