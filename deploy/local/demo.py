@@ -30,6 +30,7 @@ import httpx
 from gateway.config import Settings as GatewaySettings
 from gateway.portal.accounts import Account, Role
 from gateway.portal.cli import add_all
+from organizations.config import Settings as RegistrySettings
 from organizations.import_client import import_file
 from shared.actors import Actor, ActorKind, sign
 from shared.config import ServiceSettings
@@ -113,7 +114,8 @@ async def import_city(http: httpx.AsyncClient, url: str, city: City) -> None:
     for kind, rows in (("areas", city.areas), ("organizations", city.organizations), ("members", city.members)):
         with tempfile.TemporaryDirectory() as folder:
             data = write_csv(rows, Path(folder) / f"{kind}.csv").read_bytes()
-        job = await import_file(http, url, kind, f"{kind}.csv", data, every=1, progress=show_import)
+        token = RegistrySettings().admin_token.get_secret_value()
+        job = await import_file(http, url, kind, f"{kind}.csv", data, admin_token=token, every=1, progress=show_import)
         if job["status"] != "done":
             raise SystemExit(f"[demo] importing {kind} ended {job['status']}: {job['message']}")
 

@@ -10,7 +10,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from shared.mongo import Document
-from shared.testing import PlatformApi, TestStack, acting, organization
+from shared.testing import PLATFORM, PlatformApi, TestStack, acting, organization
 
 pytestmark = pytest.mark.stack
 
@@ -126,7 +126,7 @@ async def test_an_unknown_organization_is_refused(
 
 async def test_an_unknown_parent_organization_is_refused(stack: TestStack, http: httpx.AsyncClient) -> None:
     body = {"name": "孤儿支部", "kind": "branch", "area_code": AREA, "party_parent_id": UNKNOWN_ID}
-    response = await http.post(stack.url("organizations") + "/organizations", json=body)
+    response = await http.post(stack.url("organizations") + "/organizations", json=body, headers=acting(PLATFORM))
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "party_parent_id"
 

@@ -311,7 +311,9 @@ class PlatformApi:
         ]
         for node_code, level, parent in nodes:
             body = {"code": node_code, "name": f"{level} {node_code}", "level": level, "parent_code": parent}
-            response = await self.http.post(self.stack.url("organizations") + "/areas", json=body)
+            response = await self.http.post(
+                self.stack.url("organizations") + "/areas", json=body, headers=acting(PLATFORM)
+            )
             assert response.status_code in (201, 409), response.text
 
     async def register_organization(self, name: str, area_code: str, kind: str = "branch", **extra: Any) -> str:
@@ -319,7 +321,7 @@ class PlatformApi:
         needs and resources know it."""
         await self.ensure_area(area_code)
         body = {"name": name, "kind": kind, "area_code": area_code, **extra}
-        org_id: str = (await self.post("organizations", "/organizations", body))["id"]
+        org_id: str = (await self.post("organizations", "/organizations", body, actor=PLATFORM))["id"]
 
         async def known_everywhere() -> None:
             for service in ("needs", "resources"):
@@ -335,7 +337,7 @@ class PlatformApi:
         response = await self.http.post(
             self.stack.url("organizations") + f"/organizations/{organization_id}/api-keys",
             json=body,
-            headers={"X-Admin-Token": "development-admin-token"},
+            headers=acting(PLATFORM),
         )
         assert response.status_code == 201, response.text
         return {"Authorization": f"Bearer {response.json()['key']}"}

@@ -13,7 +13,6 @@ class Settings(ServiceSettings):
     resources_url: str = "http://127.0.0.1:8003"
     matching_url: str = "http://127.0.0.1:8004"
     upstream_timeout_seconds: float = 5.0
-    key_cache_seconds: float = 30.0
     rate_limit_per_minute: int = 600  # requests a partner's key may make a minute, on average
     rate_limit_burst: int = 100  # and at once, after a quiet spell
     webhook_timeout_seconds: float = 10.0  # how long a partner's webhook may take to answer

@@ -44,7 +44,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             client = httpx.AsyncClient(base_url=url, timeout=settings.upstream_timeout_seconds)
             await stack.enter_async_context(client)
             setattr(app.state, name, Upstream(name, client))
-        app.state.partner_keys = PartnerKeys(app.state.organizations, ttl=settings.key_cache_seconds)
+        app.state.partner_keys = PartnerKeys(app.state.organizations, settings.actor_secret)
         app.state.settings = settings
         app.state.cached = Cached(settings.cache_seconds)
         app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import time
 from typing import Any
 
 import httpx
 from fastapi import Request, Response
 
 from gateway.models import PartnerIdentity
+from shared.actors import Actor, ActorKind, sign
 from shared.errors import DomainError, NotFound, Unauthorized
 
 
@@ -65,24 +64,22 @@ class Upstream:
 
 
 class PartnerKeys:
-    """Which organisation a partner's API key acts for, as the registry says; answers are kept
-    for `ttl` seconds, so a revoked key may still pass here for that long."""
+    """Which organisation a partner's API key acts for, as the registry says at every request:
+    a revoked or rotated key, or the key of an organisation just suspended, stops working at once
+    (no answer is kept here to let it pass a while longer)."""
 
-    def __init__(self, registry: Upstream, ttl: float) -> None:
+    def __init__(self, registry: Upstream, actor_secret: str) -> None:
         self.registry = registry
-        self.ttl = ttl
-        self._known: dict[str, tuple[float, PartnerIdentity]] = {}
+        self.actor_secret = actor_secret
 
     async def identify(self, key: str) -> PartnerIdentity:
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        now = time.monotonic()
-        if (known := self._known.get(digest)) and known[0] > now:
-            return known[1]
-        response = await self.registry.post("/api-keys/verify", {"key": key})
-        if response.status_code in (401, 422):
+        headers = {"X-Actor": sign(Actor(kind=ActorKind.PLATFORM), self.actor_secret)}
+        response = await self.registry.call("POST", "/api-keys/verify", json={"key": key}, headers=headers)
+        if response.status_code == 401:
+            refusal = response.json().get("error", {}).get("message", "")
+            raise Unauthorized(refusal if "organization is" in refusal else "unknown or revoked API key")
+        if response.status_code == 422:
             raise Unauthorized("unknown or revoked API key")
         if response.status_code != 200:
             raise UpstreamError(f"the registry answered {response.status_code}")
-        identity = PartnerIdentity.model_validate(response.json())
-        self._known[digest] = (now + self.ttl, identity)
-        return identity
+        return PartnerIdentity.model_validate(response.json())

@@ -13,6 +13,7 @@ from matching.service import Matching
 from shared.actors import ActorDep, ActorKind
 from shared.app import from_state
 from shared.errors import Forbidden
+from shared.known_organizations import ActiveActor
 from shared.pagination import Cursor, Limit, Page, page_of
 
 router = APIRouter(tags=["proposals"])
@@ -64,7 +65,7 @@ async def list_proposals(
 
 @router.post("/proposals/{proposal_id}/{decision}", response_model=ProposalOut)
 async def decide(
-    proposal_id: str, decision: Literal["accept", "decline"], matching: MatchingDep, actor: ActorDep
+    proposal_id: str, decision: Literal["accept", "decline"], matching: MatchingDep, actor: ActiveActor
 ) -> Proposal:
     """Either side (the need's organisation, the supplier) accepts or declines. When both have
     accepted, the claim and the booking or service request are made (`match.accepted`)."""

@@ -15,8 +15,10 @@ from matching.engine import Index
 from matching.feed import IndexFeed
 from matching.repository import ProposalRepository
 from matching.service import Matching, ProposalsView, ProposalWriter
+from shared import known_organizations
 from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
-from shared.events import MATCHING_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC
+from shared.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
+from shared.known_organizations import KnownOrganizations
 from shared.outbox import ensure_outbox_index
 
 
@@ -33,6 +35,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         view.put(proposal)
     writer = ProposalWriter(proposals, view)
     index = Index(max_per_day=settings.max_proposals_per_day)
+    app.state.organizations = organizations = KnownOrganizations(infra.db)  # who may still decide
     app.state.matching = matching = Matching(
         index,
         proposals,
@@ -49,7 +52,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         relay.run(),
         writer.run(),
         feed.run(),
-        event_consumer(infra, consumers.saga_handlers(matching)).run(),
+        event_consumer(infra, consumers.saga_handlers(matching) | known_organizations.handlers(organizations)).run(),
         sweeping(matching.sweep, settings.sweep_seconds),
         rematching(matching, settings.rematch_seconds),
     ):
@@ -71,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Matching",
         routers=[api.router],
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[MATCHING_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC],
+        topics=[MATCHING_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, ORGANIZATIONS_TOPIC],
     )
 
 

@@ -36,7 +36,7 @@ class Activities:
     async def post(self, cmd: ActivityCreate, actor: Actor) -> Activity:
         """An organisation posts an activity of its own."""
         organization_id = acting_as(actor, cmd.organization_id, "an organisation posts its own activities")
-        await self.organizations.require(organization_id)
+        await self.organizations.require_active(organization_id)
         fields = cmd.model_dump(exclude={"organization_id", "sign_up_until"})
         activity = Activity(
             id=new_id(), organization_id=organization_id, sign_up_until=cmd.sign_up_until or cmd.starts_at, **fields

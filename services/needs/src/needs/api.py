@@ -28,6 +28,7 @@ from needs.view import NeedsView, in_area
 from needs.wishes import Wishes
 from shared.actors import ActorDep, MaybeActor, require_organization
 from shared.app import from_state
+from shared.known_organizations import ActiveActor
 from shared.pagination import Cursor, Limit, Page, page_of
 from shared.tallies import PLATFORM
 from shared.taxonomy import Category
@@ -47,7 +48,7 @@ ActivityId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
 @router.post("/needs", status_code=201, response_model=NeedOut)
-async def post_need(body: NeedCreate, needs: NeedsDep, actor: ActorDep) -> Need:
+async def post_need(body: NeedCreate, needs: NeedsDep, actor: ActiveActor) -> Need:
     """Posts a need of the acting organisation; `need.posted` follows on Kafka (none for a draft)."""
     return await needs.post(body, actor)
 
@@ -96,7 +97,7 @@ async def list_needs(
 
 
 @router.post("/needs/history")
-async def import_history(body: HistoryImport, needs: NeedsDep, actor: ActorDep) -> dict[str, int]:
+async def import_history(body: HistoryImport, needs: NeedsDep, actor: ActiveActor) -> dict[str, int]:
     """Needs fulfilled in the past, with their completed claims, up to 1,000 a request: an
     administrator of their area imports them so the statistics count the past. A need whose id
     is stored already is left as it is."""
@@ -110,25 +111,25 @@ async def get_need(need_id: str, needs: NeedsDep, actor: MaybeActor) -> Need:
 
 
 @router.patch("/needs/{need_id}", response_model=NeedOut)
-async def edit_need(need_id: str, body: NeedEdit, needs: NeedsDep, actor: ActorDep) -> Need:
+async def edit_need(need_id: str, body: NeedEdit, needs: NeedsDep, actor: ActiveActor) -> Need:
     """Edits a need that is a draft, open or partly claimed (its posting organisation only)."""
     return await needs.edit(need_id, body, actor)
 
 
 @router.post("/needs/{need_id}/claims", status_code=201, response_model=Claim)
-async def claim_need(need_id: str, body: ClaimCreate, needs: NeedsDep, actor: ActorDep) -> Claim:
+async def claim_need(need_id: str, body: ClaimCreate, needs: NeedsDep, actor: ActiveActor) -> Claim:
     """Claims all or part of a need's quantity; 409 when less is left, or the need takes no claims."""
     return await needs.claim(need_id, body, actor)
 
 
 @router.post("/needs/{need_id}/claims/{claim_id}/{action}", response_model=NeedOut)
-async def act_on_claim(need_id: str, claim_id: str, action: ClaimAction, needs: NeedsDep, actor: ActorDep) -> Need:
+async def act_on_claim(need_id: str, claim_id: str, action: ClaimAction, needs: NeedsDep, actor: ActiveActor) -> Need:
     """`start` (the claimer or the poster), `release` (the claimer), `complete` (the poster)."""
     return await needs.act_on_claim(need_id, claim_id, action, actor)
 
 
 @router.post("/needs/{need_id}/{action}", response_model=NeedOut)
-async def act_on_need(need_id: str, action: NeedAction, needs: NeedsDep, actor: ActorDep) -> Need:
+async def act_on_need(need_id: str, action: NeedAction, needs: NeedsDep, actor: ActiveActor) -> Need:
     """Moves a need on: `publish` a draft, `start` the work, `fulfil`, `confirm`, `cancel`.
     A move the lifecycle does not allow answers 409 with the current status and the allowed ones."""
     return await needs.act(need_id, action, actor)
@@ -151,7 +152,7 @@ async def statistics(view: ViewDep, area_code: AreaCode = None) -> dict[str, obj
 
 
 @wishes_router.post("/wishes", status_code=201, response_model=WishOut)
-async def post_wish(body: WishCreate, wishes: WishesDep, actor: ActorDep) -> Wish:
+async def post_wish(body: WishCreate, wishes: WishesDep, actor: ActiveActor) -> Wish:
     """A resident's micro-wish, posted by them or by a community worker on their behalf."""
     return await wishes.post(body, actor)
 
@@ -170,13 +171,13 @@ async def get_wish(wish_id: str, wishes: WishesDep, actor: MaybeActor) -> Wish:
 
 
 @wishes_router.post("/wishes/{wish_id}/claim", response_model=WishOut)
-async def claim_wish(wish_id: str, body: WishClaimCreate, wishes: WishesDep, actor: ActorDep) -> Wish:
+async def claim_wish(wish_id: str, body: WishClaimCreate, wishes: WishesDep, actor: ActiveActor) -> Wish:
     """An organisation takes the wish on; 409 when someone else holds it."""
     return await wishes.claim(wish_id, body, actor)
 
 
 @wishes_router.post("/wishes/{wish_id}/release", response_model=WishOut)
-async def release_wish(wish_id: str, wishes: WishesDep, actor: ActorDep) -> Wish:
+async def release_wish(wish_id: str, wishes: WishesDep, actor: ActiveActor) -> Wish:
     return await wishes.release(wish_id, actor)
 
 
@@ -184,7 +185,7 @@ async def release_wish(wish_id: str, wishes: WishesDep, actor: ActorDep) -> Wish
 async def upload_proof(
     wish_id: str,
     wishes: WishesDep,
-    actor: ActorDep,
+    actor: ActiveActor,
     photo: Annotated[UploadFile, File(description="JPEG, PNG or WebP")],
 ) -> Wish:
     """The claimer's photo of the wish fulfilled; stored with its SHA-256, size and type."""
@@ -198,13 +199,13 @@ async def get_proof(wish_id: str, wishes: WishesDep, actor: MaybeActor) -> Respo
 
 
 @wishes_router.post("/wishes/{wish_id}/confirm", response_model=WishOut)
-async def confirm_wish(wish_id: str, wishes: WishesDep, actor: ActorDep) -> Wish:
+async def confirm_wish(wish_id: str, wishes: WishesDep, actor: ActiveActor) -> Wish:
     """The resident or the community confirms; the thank-you letter is then ready."""
     return await wishes.confirm(wish_id, actor)
 
 
 @wishes_router.post("/wishes/{wish_id}/cancel", response_model=WishOut)
-async def cancel_wish(wish_id: str, wishes: WishesDep, actor: ActorDep) -> Wish:
+async def cancel_wish(wish_id: str, wishes: WishesDep, actor: ActiveActor) -> Wish:
     return await wishes.cancel(wish_id, actor)
 
 
@@ -225,7 +226,7 @@ async def list_thank_you_letters(
 
 
 @activities_router.post("/activities", status_code=201, response_model=ActivityOut)
-async def post_activity(body: ActivityCreate, activities: ActivitiesDep, actor: ActorDep) -> ActivityOut:
+async def post_activity(body: ActivityCreate, activities: ActivitiesDep, actor: ActiveActor) -> ActivityOut:
     """Posts an activity of the acting organisation, with its places; `activity.posted` follows."""
     return out(await activities.post(body, actor), actor)
 
@@ -254,19 +255,19 @@ async def get_activity(activity_id: ActivityId, activities: ActivitiesDep, actor
 
 @activities_router.post("/activities/{activity_id}/signups", status_code=201, response_model=ActivityOut)
 async def sign_up(
-    activity_id: ActivityId, body: SignUpCreate, activities: ActivitiesDep, actor: ActorDep
+    activity_id: ActivityId, body: SignUpCreate, activities: ActivitiesDep, actor: ActiveActor
 ) -> ActivityOut:
     """The acting resident signs up; 409 when it is full, closed, called off or they hold a place already."""
     return out(await activities.sign_up(activity_id, body, actor), actor)
 
 
 @activities_router.post("/activities/{activity_id}/withdraw", response_model=ActivityOut)
-async def withdraw(activity_id: ActivityId, activities: ActivitiesDep, actor: ActorDep) -> ActivityOut:
+async def withdraw(activity_id: ActivityId, activities: ActivitiesDep, actor: ActiveActor) -> ActivityOut:
     """The acting resident gives their place back, before the activity starts."""
     return out(await activities.withdraw(activity_id, actor), actor)
 
 
 @activities_router.post("/activities/{activity_id}/cancel", response_model=ActivityOut)
-async def cancel_activity(activity_id: ActivityId, activities: ActivitiesDep, actor: ActorDep) -> ActivityOut:
+async def cancel_activity(activity_id: ActivityId, activities: ActivitiesDep, actor: ActiveActor) -> ActivityOut:
     """The organisation calls its activity off."""
     return out(await activities.cancel(activity_id, actor), actor)

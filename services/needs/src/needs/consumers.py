@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from needs.service import Needs
-from shared.kafka import Handler, Idempotent
+from shared import known_organizations
+from shared.kafka import Handler
 from shared.known_organizations import KnownOrganizations
 
 
 def handlers(*, organizations: KnownOrganizations, needs: Needs) -> dict[str, Handler]:
     return {
-        "organization.registered": Idempotent(organizations.on_registered),
+        **known_organizations.handlers(organizations, members=True),
         "match.accepted": needs.on_match_accepted,
         "match.failed": needs.on_match_failed,
     }

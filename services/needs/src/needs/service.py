@@ -57,7 +57,7 @@ class Needs:
     async def post(self, cmd: NeedCreate, actor: Actor) -> Need:
         """Posts a need of the acting organisation: open for claims, or a draft."""
         organization_id = acting_as(actor, cmd.organization_id, "an organisation posts its own needs only")
-        await self.organizations.require(organization_id)
+        await self.organizations.require_active(organization_id)
         fields = cmd.model_dump(exclude={"organization_id", "draft"})
         need = Need(id=new_id(), organization_id=organization_id, status=NeedStatus.DRAFT, **fields)
         if need.deadline is None:
@@ -157,7 +157,9 @@ class Needs:
                 self._updated(NeedUpdated, need),
             ]
 
-        await self.organizations.require(organization_id)
+        await self.organizations.require_active(organization_id)
+        if member_id is not None:
+            await self.organizations.require_member(organization_id, member_id)
         await self._change(need_id, decide)
         return claim
 

@@ -119,11 +119,13 @@ class Wishes:
 
     async def claim(self, wish_id: str, cmd: WishClaimCreate, actor: Actor) -> Wish:
         organization_id = require_organization(actor)
-        await self.organizations.require(organization_id)
+        await self.organizations.require_active(organization_id)
+        if member_id := cmd.member_id or actor.member_id:
+            await self.organizations.require_member(organization_id, member_id)
 
         def decide(wish: Wish) -> list[Envelope]:
             wish.require(WishStatus.OPEN)
-            wish.claim = WishClaim(organization_id=organization_id, member_id=cmd.member_id or actor.member_id)
+            wish.claim = WishClaim(organization_id=organization_id, member_id=member_id)
             wish.claimer_organization_id = organization_id
             wish.status = WishStatus.CLAIMED
             return [_event(WishClaimed, wish)]
@@ -225,6 +227,8 @@ def may_see(wish: Wish, actor: Actor | None) -> bool:
             return actor.administers(wish.area_code)
         case ActorKind.ORGANIZATION:
             return wish.status is WishStatus.OPEN or wish.claimer_organization_id == actor.organization_id
+        case ActorKind.PLATFORM:  # a resident's wish is theirs and their area's, not the public pages'
+            return False
 
 
 def _event(event: type[Envelope], wish: Wish) -> Envelope:

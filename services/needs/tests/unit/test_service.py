@@ -17,12 +17,13 @@ from shared.errors import Conflict, Forbidden, InvalidReference, NotFound
 from shared.events import Envelope, MatchAccepted, MatchAcceptedData
 from shared.taxonomy import Category
 
-POSTER, HELPER, OTHER = "a" * 32, "b" * 32, "c" * 32
+POSTER, HELPER, OTHER, SUSPENDED = "a" * 32, "b" * 32, "c" * 32, "d" * 32
+MEMBER, STRANGER = "e" * 32, "f" * 32
 AREA = "350102001001"
 
 
-def org(organization_id: str, area_code: str = AREA) -> Actor:
-    return Actor(kind=ActorKind.ORGANIZATION, organization_id=organization_id, area_code=area_code)
+def org(organization_id: str, area_code: str = AREA, member_id: str | None = None) -> Actor:
+    return Actor(kind=ActorKind.ORGANIZATION, organization_id=organization_id, area_code=area_code, member_id=member_id)
 
 
 class FakeNeeds:
@@ -74,10 +75,22 @@ class FakeNeeds:
 
 
 class FakeKnownOrganizations:
+    """POSTER, HELPER and OTHER are known; SUSPENDED is too, but may not act; MEMBER belongs to HELPER."""
+
     async def require(self, organization_id: str) -> dict[str, Any]:
-        if organization_id not in (POSTER, HELPER, OTHER):
+        if organization_id not in (POSTER, HELPER, OTHER, SUSPENDED):
             raise InvalidReference(f"unknown organization {organization_id!r}", field="organization_id")
         return {"_id": organization_id, "name": "测试"}
+
+    async def require_active(self, organization_id: str) -> dict[str, Any]:
+        found = await self.require(organization_id)
+        if organization_id == SUSPENDED:
+            raise Forbidden("the organization is suspended: it may not act on the platform", status="suspended")
+        return found
+
+    async def require_member(self, organization_id: str, member_id: str) -> None:
+        if (organization_id, member_id) != (HELPER, MEMBER):
+            raise Forbidden("a member acts only through an organisation they belong to", member_id=member_id)
 
 
 @pytest.fixture
@@ -137,6 +150,28 @@ async def test_claims_move_the_need_and_never_exceed_its_quantity(needs: Needs, 
 
     assert released.status is NeedStatus.PARTLY_CLAIMED and released.claimed == 2
     assert repo.types().count("claim.made") == 2 and "claim.released" in repo.types()
+
+
+async def test_a_member_claims_only_through_an_organisation_they_belong_to(needs: Needs, repo: FakeNeeds) -> None:
+    need = await needs.post(_cmd(quantity=5), org(POSTER))
+
+    with pytest.raises(Forbidden, match="belong to"):
+        await needs.claim(need.id, ClaimCreate(quantity=1, member_id=STRANGER), org(HELPER))
+    with pytest.raises(Forbidden, match="belong to"):
+        await needs.claim(need.id, ClaimCreate(quantity=1), org(HELPER, member_id=STRANGER))
+    claim = await needs.claim(need.id, ClaimCreate(quantity=1, member_id=MEMBER), org(HELPER))
+
+    assert claim.member_id == MEMBER and repo.types().count("claim.made") == 1
+
+
+async def test_a_suspended_organisation_neither_posts_nor_claims(needs: Needs, repo: FakeNeeds) -> None:
+    need = await needs.post(_cmd(quantity=5), org(POSTER))
+
+    with pytest.raises(Forbidden, match="suspended"):
+        await needs.post(_cmd(), org(SUSPENDED))
+    with pytest.raises(Forbidden, match="suspended"):
+        await needs.claim(need.id, ClaimCreate(quantity=1), org(SUSPENDED))
+    assert repo.types() == ["need.posted"]
 
 
 async def test_only_the_claimer_releases_and_only_the_poster_completes(needs: Needs) -> None:

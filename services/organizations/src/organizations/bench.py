@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 
+from organizations.config import Settings
 from organizations.import_client import Job, import_file
 from shared.benchmarking import own_service, percentile, print_table, rss_mb, timed
 from shared.synthetic import City, expected_counts, generate_city, write_csv
@@ -39,7 +40,8 @@ async def import_city_file(http: httpx.AsyncClient, url: str, kind: str, path: P
         )
 
     data = await asyncio.to_thread(path.read_bytes)
-    job = await import_file(http, url, kind, path.name, data, progress=show)
+    token = Settings().admin_token.get_secret_value()
+    job = await import_file(http, url, kind, path.name, data, admin_token=token, progress=show)
     if job["status"] != "done" or job["error_count"]:
         raise SystemExit(f"the {kind} import ended {job['status']}: {job['message']} {job['errors'][:3]}")
     return job

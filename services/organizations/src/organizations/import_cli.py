@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 
+from organizations.config import Settings
 from organizations.import_client import ImportRefused, Job, import_file
 from organizations.models import ImportKind
 
@@ -37,7 +38,8 @@ def show(job: Job, started: float) -> None:
 async def run(kind: str, filename: str, data: bytes, url: str) -> Job:
     started = time.monotonic()
     async with httpx.AsyncClient(timeout=120) as http:
-        job = await import_file(http, url, kind, filename, data, progress=lambda j: show(j, started))
+        token = Settings().admin_token.get_secret_value()  # the registry's own setting: ADMIN_TOKEN, or .env
+        job = await import_file(http, url, kind, filename, data, admin_token=token, progress=lambda j: show(j, started))
     print()
     return job
 

@@ -22,18 +22,21 @@ async def import_file(
     filename: str,
     data: bytes,
     *,
+    admin_token: str,
     progress: Callable[[Job], None] = lambda job: None,
     every: float = 0.5,
 ) -> Job:
-    """Uploads the file and follows its job until it ends; `progress` sees each change of it."""
-    response = await http.post(f"{url}/imports/{kind}", files={"file": (filename, data)})
+    """Uploads the file as the operators (`admin_token`) and follows its job until it ends;
+    `progress` sees each change of it."""
+    headers = {"X-Admin-Token": admin_token}
+    response = await http.post(f"{url}/imports/{kind}", files={"file": (filename, data)}, headers=headers)
     if response.status_code != 202:
         raise ImportRefused(response.json()["error"]["message"])
     job: Job = response.json()
     seen = None
     while job["status"] in ("validating", "importing"):
         await asyncio.sleep(every)
-        job = (await http.get(f"{url}/imports/{job['id']}")).raise_for_status().json()
+        job = (await http.get(f"{url}/imports/{job['id']}", headers=headers)).raise_for_status().json()
         if (job["status"], job["applied_rows"]) != seen:
             seen = (job["status"], job["applied_rows"])
             progress(job)

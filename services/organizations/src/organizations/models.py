@@ -145,6 +145,8 @@ class ImportJob(Aggregate):
 class Scope(StrEnum):
     READ = "read"
     MEMBERS_READ = "members:read"
+    MEMBERS_WRITE = "members:write"
+    PROFILE_WRITE = "profile:write"
     NEEDS_WRITE = "needs:write"
     RESOURCES_WRITE = "resources:write"
     MATCHES_DECIDE = "matches:decide"

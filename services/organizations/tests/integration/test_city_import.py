@@ -15,6 +15,7 @@ import httpx
 import pytest
 from openpyxl import Workbook
 
+from organizations.config import DEVELOPMENT_ADMIN_TOKEN
 from organizations.import_client import Job, import_file
 from shared.synthetic import City, expected_counts, generate_city, write_csv
 from shared.testing import ServiceProcess, free_port, read_topic
@@ -49,7 +50,7 @@ def registry(infra: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -
 
 
 async def _import(http: httpx.AsyncClient, url: str, kind: str, name: str, data: bytes) -> Job:
-    return await import_file(http, url, kind, name, data, every=0.1)
+    return await import_file(http, url, kind, name, data, admin_token=DEVELOPMENT_ADMIN_TOKEN, every=0.1)
 
 
 def _xlsx(rows: list[Any], path: Path) -> bytes:
@@ -109,7 +110,7 @@ class TestImportingTheCity:
         assert types == {"organization.registered": len(city.organizations), "member.joined": joined}
 
     async def test_a_file_that_is_no_table_is_refused_at_once(self, registry: ServiceProcess) -> None:
-        async with httpx.AsyncClient(timeout=30) as http:
+        async with httpx.AsyncClient(timeout=30, headers={"X-Admin-Token": DEVELOPMENT_ADMIN_TOKEN}) as http:
             not_xlsx = await http.post(
                 f"{registry.url}/imports/organizations", files={"file": ("o.xlsx", b"PK\x03\x04 this is no workbook")}
             )

@@ -9,11 +9,12 @@ import httpx
 import pytest
 
 from shared.events import ORGANIZATIONS_TOPIC
-from shared.testing import PlatformApi, TestStack, read_topic
+from shared.testing import PLATFORM, PlatformApi, TestStack, acting, organization, read_topic
 
 pytestmark = pytest.mark.stack
 
 ADMIN = {"X-Admin-Token": "development-admin-token"}
+OPS = acting(PLATFORM)
 COMMUNITY = "350105001001"
 
 
@@ -30,7 +31,7 @@ async def _member(api: PlatformApi, *organization_ids: str) -> dict:
         "roles": ["party_member"],
         "organization_ids": list(organization_ids),
     }
-    return await api.post("organizations", "/members", body)
+    return await api.post("organizations", "/members", body, actor=PLATFORM)
 
 
 class TestEvents:
@@ -41,9 +42,14 @@ class TestEvents:
         await api.http.patch(
             api.stack.url("organizations") + f"/organizations/{org}",
             json={"name": "马尾区青年志愿服务协会", "version": current["version"]},
+            headers=acting(organization(org)),
         )
         await api.post(
-            "organizations", f"/organizations/{org}/status", {"status": "suspended", "reason": "年检未过"}, status=200
+            "organizations",
+            f"/organizations/{org}/status",
+            {"status": "suspended", "reason": "年检未过"},
+            status=200,
+            actor=PLATFORM,
         )
         member = await _member(api, org, other)
         left = await api.http.delete(
@@ -87,7 +93,7 @@ class TestPartnerKeys:
         ).json()
         bearer = {"Authorization": f"Bearer {issued['key']}"}
 
-        verified = await api.http.post(f"{url}/api-keys/verify", json={"key": issued["key"]})
+        verified = await api.http.post(f"{url}/api-keys/verify", json={"key": issued["key"]}, headers=OPS)
         assert verified.json() == {
             "key_id": issued["id"],
             "organization_id": org,
@@ -98,7 +104,9 @@ class TestPartnerKeys:
         assert [k["id"] for k in listed.json()] == [issued["id"]] and "secret_sha256" not in listed.text
 
         member = await _member(api, org)
-        public = await api.http.get(f"{url}/members/{member['id']}")
+        assert (await api.http.get(f"{url}/members/{member['id']}")).status_code == 401
+        readonly = await api.issue_key(org, ["read"])  # sees the member, not their personal data
+        public = await api.http.get(f"{url}/members/{member['id']}", headers=readonly)
         own = await api.http.get(f"{url}/members/{member['id']}", headers=bearer)
         assert (public.json()["phone"], public.json()["id_number"]) == ("138****1234", "110***********002X")
         assert (own.json()["phone"], own.json()["id_number"]) == ("13812341234", "11010519491231002X")
@@ -106,7 +114,7 @@ class TestPartnerKeys:
         rotated = (
             await api.http.post(f"{url}/organizations/{org}/api-keys/{issued['id']}/rotate", headers=bearer)
         ).json()
-        old = await api.http.post(f"{url}/api-keys/verify", json={"key": issued["key"]})
+        old = await api.http.post(f"{url}/api-keys/verify", json={"key": issued["key"]}, headers=OPS)
         assert old.status_code == 401
         new_bearer = {"Authorization": f"Bearer {rotated['key']}"}
         revoked = await api.http.delete(f"{url}/organizations/{org}/api-keys/{issued['id']}", headers=new_bearer)
@@ -119,7 +127,7 @@ class TestPartnerKeys:
         url = api.stack.url("organizations") + f"/organizations/{org}/api-keys"
         body = {"name": "x", "scopes": ["read"]}
         assert (await api.http.post(url, json=body)).status_code == 401
-        assert (await api.http.post(url, json=body, headers={"X-Admin-Token": "guess"})).status_code == 403
+        assert (await api.http.post(url, json=body, headers={"X-Admin-Token": "guess"})).status_code == 401
         fake = {"Authorization": f"Bearer pbs_{uuid.uuid4().hex}_nothing"}
         assert (await api.http.post(url, json=body, headers=fake)).status_code == 401
 
@@ -132,12 +140,14 @@ class TestRefusals:
                 "organizations",
                 "/organizations",
                 {"name": "马尾社区党委", "kind": "party_committee", "area_code": COMMUNITY, "party_parent_id": top},
+                actor=PLATFORM,
             )
         )["id"]
         current = await api.get("organizations", f"/organizations/{top}")
         response = await api.http.patch(
             api.stack.url("organizations") + f"/organizations/{top}",
             json={"party_parent_id": child, "version": current["version"]},
+            headers=OPS,
         )
         assert response.status_code == 422 and "cycle" in response.json()["error"]["message"]
 
@@ -145,12 +155,21 @@ class TestRefusals:
         await api.ensure_area(COMMUNITY)
         body = {"name": "福州某某有限公司", "kind": "private_enterprise", "area_code": COMMUNITY}
         bad = await api.http.post(
-            api.stack.url("organizations") + "/organizations", json={**body, "credit_code": "91350100M000100Y44"}
+            api.stack.url("organizations") + "/organizations",
+            json={**body, "credit_code": "91350100M000100Y44"},
+            headers=OPS,
         )
         assert bad.status_code == 422 and "check character" in bad.json()["error"]["message"]
         code = f"T-{uuid.uuid4().hex[:8]}"
-        await api.post("organizations", "/organizations", {**body, "code": code, "credit_code": "91350100M000100Y43"})
-        again = await api.http.post(api.stack.url("organizations") + "/organizations", json={**body, "code": code})
+        await api.post(
+            "organizations",
+            "/organizations",
+            {**body, "code": code, "credit_code": "91350100M000100Y43"},
+            actor=PLATFORM,
+        )
+        again = await api.http.post(
+            api.stack.url("organizations") + "/organizations", json={**body, "code": code}, headers=OPS
+        )
         assert again.status_code == 409
 
 
@@ -162,6 +181,7 @@ class TestQueries:
             "organizations",
             "/organizations",
             {"name": "琅岐镇海峡渔业合作社", "kind": "social_organization", "area_code": "350105002001", "tags": [tag]},
+            actor=PLATFORM,
         )
         found = await api.get(
             "organizations", "/organizations", name="海峡渔业", kind="social_organization", area="350105002", tag=tag

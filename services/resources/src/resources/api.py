@@ -32,6 +32,7 @@ from resources.view import Near
 from shared.actors import ActorDep, MaybeActor
 from shared.app import from_state
 from shared.errors import Unprocessable
+from shared.known_organizations import ActiveActor
 from shared.pagination import Cursor, Limit, Page, page_of
 from shared.taxonomy import Category
 
@@ -48,7 +49,7 @@ RequestsDep = Annotated[ServiceRequests, Depends(from_state("requests"))]
 
 
 @router.post("/resources", status_code=201, response_model=ResourceOut)
-async def share_resource(body: ResourceCreate, resources: ResourcesDep, actor: ActorDep) -> Resource:
+async def share_resource(body: ResourceCreate, resources: ResourcesDep, actor: ActiveActor) -> Resource:
     """Shares a venue, lendable or service of the acting organisation; `resource.published`
     follows on Kafka (none for a draft)."""
     return await resources.share(body, actor)
@@ -128,14 +129,14 @@ async def get_resource(resource_id: str, resources: ResourcesDep, actor: MaybeAc
 
 
 @router.patch("/resources/{resource_id}", response_model=ResourceOut)
-async def edit_resource(resource_id: str, body: ResourceEdit, resources: ResourcesDep, actor: ActorDep) -> Resource:
+async def edit_resource(resource_id: str, body: ResourceEdit, resources: ResourcesDep, actor: ActiveActor) -> Resource:
     """Edits a resource (its organisation only); `resource.updated` follows."""
     return await resources.edit(resource_id, body, actor)
 
 
 @router.post("/resources/{resource_id}/{action}", response_model=ResourceOut)
 async def act_on_resource(
-    resource_id: str, action: ResourceAction, resources: ResourcesDep, bookings: BookingsDep, actor: ActorDep
+    resource_id: str, action: ResourceAction, resources: ResourcesDep, bookings: BookingsDep, actor: ActiveActor
 ) -> Resource:
     """`publish` a draft, `pause` or `resume` taking bookings and requests, `withdraw` for good
     (a withdrawn venue's bookings to come are cancelled)."""
@@ -146,7 +147,7 @@ async def act_on_resource(
 
 
 @bookings_router.post("/venues/{venue_id}/bookings", status_code=201, response_model=BookingOut)
-async def book_venue(venue_id: str, body: BookingCreate, bookings: BookingsDep, actor: ActorDep) -> Booking:
+async def book_venue(venue_id: str, body: BookingCreate, bookings: BookingsDep, actor: ActiveActor) -> Booking:
     """Books a venue on the half hour: `confirmed`, or `requested` while its organisation
     approves. 409 when the time is taken; 422 with the reason when it is past, outside the
     opening hours or more people than the venue holds; 403 when the venue's rules exclude the booker."""
@@ -154,7 +155,9 @@ async def book_venue(venue_id: str, body: BookingCreate, bookings: BookingsDep, 
 
 
 @bookings_router.post("/venues/{venue_id}/bookings/series", status_code=201, response_model=SeriesOut)
-async def book_series(venue_id: str, body: SeriesCreate, bookings: BookingsDep, actor: ActorDep) -> dict[str, object]:
+async def book_series(
+    venue_id: str, body: SeriesCreate, bookings: BookingsDep, actor: ActiveActor
+) -> dict[str, object]:
     """A recurring booking, weekly or monthly: every occurrence is booked that can be; each of the
     others is reported with why not."""
     series_id, occurrences = await bookings.series(venue_id, body, actor)
@@ -225,7 +228,7 @@ async def list_bookings(
 
 
 @bookings_router.post("/bookings/import")
-async def import_bookings(body: BookingImport, bookings: BookingsDep, actor: ActorDep) -> dict[str, int]:
+async def import_bookings(body: BookingImport, bookings: BookingsDep, actor: ActiveActor) -> dict[str, int]:
     """Bookings kept elsewhere before (a venue's ledger), up to 1,000 a request, imported by an
     administrator of the venues' area: each holds its slots like any booking; one that clashes
     with a booking stored already is skipped and counted."""
@@ -238,7 +241,7 @@ async def get_booking(booking_id: str, bookings: BookingsDep, actor: ActorDep) -
 
 
 @bookings_router.post("/bookings/{booking_id}/{action}", response_model=BookingOut)
-async def act_on_booking(booking_id: str, action: BookingAction, bookings: BookingsDep, actor: ActorDep) -> Booking:
+async def act_on_booking(booking_id: str, action: BookingAction, bookings: BookingsDep, actor: ActiveActor) -> Booking:
     """`approve` or `decline` a requested booking, release a `no_show` (the venue's organisation);
     `cancel` (the booker or the venue's organisation). The slot is free again at once."""
     return await bookings.act(booking_id, action, actor)
@@ -246,7 +249,7 @@ async def act_on_booking(booking_id: str, action: BookingAction, bookings: Booki
 
 @requests_router.post("/resources/{resource_id}/requests", status_code=201, response_model=RequestOut)
 async def request_service(
-    resource_id: str, body: RequestCreate, requests: RequestsDep, actor: ActorDep
+    resource_id: str, body: RequestCreate, requests: RequestsDep, actor: ActiveActor
 ) -> ServiceRequest:
     """Requests a service or lendable for a day (and, optionally, a need); the provider decides."""
     return await requests.request(resource_id, body, actor)
@@ -267,7 +270,7 @@ async def get_request(request_id: str, requests: RequestsDep, actor: ActorDep) -
 
 @requests_router.post("/service-requests/{request_id}/{action}", response_model=RequestOut)
 async def act_on_request(
-    request_id: str, action: RequestAction, requests: RequestsDep, actor: ActorDep
+    request_id: str, action: RequestAction, requests: RequestsDep, actor: ActiveActor
 ) -> ServiceRequest:
     """The provider `accept`s (taking from that period's capacity; 409 when it is used up) or
     `decline`s; the requester `cancel`s (an accepted request gives its capacity back)."""

@@ -152,7 +152,7 @@ class Bookings:
         if own:
             return
         if actor.kind is ActorKind.ORGANIZATION and actor.organization_id is not None:
-            area = str((await self.organizations.require(actor.organization_id))["area_code"])
+            area = str((await self.organizations.require_active(actor.organization_id))["area_code"])
         elif actor.kind is ActorKind.RESIDENT and actor.resident_id is not None:
             area = actor.area_code or ""
             if venue.bookable_by is BookableBy.PARTNERS:

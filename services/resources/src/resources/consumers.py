@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from resources.bookings import Bookings
 from resources.requests import ServiceRequests
+from shared import known_organizations
 from shared.events import MatchAccepted, MatchFailed
-from shared.kafka import Handler, Idempotent
+from shared.kafka import Handler
 from shared.known_organizations import KnownOrganizations
 
 
@@ -21,7 +22,7 @@ def handlers(*, organizations: KnownOrganizations, bookings: Bookings, requests:
         await requests.on_match_failed(event)
 
     return {
-        "organization.registered": Idempotent(organizations.on_registered),
+        **known_organizations.handlers(organizations),
         "match.accepted": on_match_accepted,
         "match.failed": on_match_failed,
     }

@@ -77,7 +77,7 @@ class ServiceRequests:
     async def request(self, resource_id: str, cmd: RequestCreate, actor: Actor) -> ServiceRequest:
         """Requests a service or lendable for the acting organisation."""
         organization_id = require_organization(actor)
-        await self.organizations.require(organization_id)
+        await self.organizations.require_active(organization_id)
         resource = await self.resources.get(resource_id, actor)
         if resource.kind is ResourceKind.VENUE:
             raise Unprocessable("a venue is booked by time: book it instead", kind="venue")

@@ -67,7 +67,7 @@ class Resources:
     async def share(self, cmd: ResourceCreate, actor: Actor) -> Resource:
         """Shares a resource of the acting organisation: published, or a draft."""
         organization_id = acting_as(actor, cmd.organization_id, "an organisation shares its own resources only")
-        await self.organizations.require(organization_id)
+        await self.organizations.require_active(organization_id)
         fields = cmd.model_dump(mode="json", exclude={"organization_id", "draft"})
         status = ResourceStatus.DRAFT if cmd.draft else ResourceStatus.PUBLISHED
         resource = Resource.model_validate(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from organizations import service
-from organizations.api.deps import Areas, View
+from organizations.api.deps import Areas, KnownCaller, View
 from organizations.models import AreaLevel, AreaNode
 from organizations.schemas import AreaNodeCreate, AreaNodeOut
 from organizations.view import RegistryView
@@ -27,8 +27,13 @@ def area_out(node: AreaNode, view: RegistryView) -> dict[str, Any]:
 
 
 @router.post("", status_code=201, response_model=AreaNodeOut)
-async def add_area(body: AreaNodeCreate, view: View, areas: Areas) -> dict[str, Any]:
-    """Adds a node one level below its parent."""
+async def add_area(body: AreaNodeCreate, view: View, areas: Areas, caller: KnownCaller) -> dict[str, Any]:
+    """Adds a node one level below its parent (an administrator of the parent, or the operators
+    for the city itself)."""
+    if body.parent_code is None:
+        caller.require_operator()
+    else:
+        caller.require_area(body.parent_code)
     return area_out(await service.add_area(body, areas=areas, view=view), view)
 
 

@@ -9,9 +9,10 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from organizations import keys as key_cases
-from organizations.models import ApiKey, AreaNode, Scope
+from organizations.models import ApiKey, AreaNode, Organization, Scope
 from organizations.repository import ApiKeyRepository, MemberRepository, OrganizationRepository
 from organizations.view import RegistryView
+from shared.actors import Actor, ActorKind, MaybeActor
 from shared.app import from_state
 from shared.errors import Forbidden, Unauthorized
 from shared.repository import MongoRepository
@@ -22,39 +23,76 @@ Members = Annotated[MemberRepository, Depends(from_state("members"))]
 Keys = Annotated[ApiKeyRepository, Depends(from_state("keys"))]
 Areas = Annotated[MongoRepository[AreaNode], Depends(from_state("areas"))]
 
+NOBODY = "this needs to know who is calling: the gateway's X-Actor, an API key, or the operators' X-Admin-Token"
+
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is asking: the platform's administrator (the gateway, operations), a partner's key, or
-    nobody in particular."""
+    """Who is asking: the platform's operators (`X-Admin-Token`), someone the gateway vouches for
+    (`X-Actor`: the platform itself, an organisation, an area's administrator, a resident), a
+    partner's key, or nobody in particular (public reads only)."""
 
     admin: bool = False
     key: ApiKey | None = None
+    actor: Actor | None = None
 
-    def may(self, organization_id: str, scope: Scope) -> bool:
-        return self.admin or (
-            self.key is not None and self.key.organization_id == organization_id and scope in self.key.scopes
-        )
+    @property
+    def anonymous(self) -> bool:
+        return not self.admin and self.key is None and self.actor is None
 
-    def require(self, organization_id: str, scope: Scope) -> None:
-        if self.admin:
+    @property
+    def operator(self) -> bool:
+        """The operators, or the platform itself: may do anything the registry does."""
+        return self.admin or (self.actor is not None and self.actor.kind is ActorKind.PLATFORM)
+
+    def administers(self, area_code: str) -> bool:
+        """Whether the caller runs `area_code`: an operator, or an administrator of it or above."""
+        return self.operator or (self.actor is not None and self.actor.administers(area_code))
+
+    def may(self, organization: Organization, scope: Scope) -> bool:
+        """Whether the caller may act on the organisation within `scope`: as an operator or an
+        administrator of its area, as the organisation itself (through the gateway), or with a key
+        of the organisation that has the scope."""
+        if self.administers(organization.area_code):
+            return True
+        if self.actor is not None:
+            return self.actor.is_organization(organization.id)
+        return self.key is not None and self.key.organization_id == organization.id and scope in self.key.scopes
+
+    def require(self, organization: Organization, scope: Scope) -> None:
+        """Unauthorized for nobody, Forbidden for someone who may not act on the organisation."""
+        if self.may(organization, scope):
             return
-        if self.key is None:
-            raise Unauthorized("this needs an API key of the organization (Authorization: Bearer pbs_...)")
-        key_cases.require_scope(self.key, organization_id, scope)
+        if self.anonymous:
+            raise Unauthorized(NOBODY)
+        if self.key is not None:
+            key_cases.require_scope(self.key, organization.id, scope)  # says whether the key or its scope is wrong
+        raise Forbidden("only the organization itself or an administrator of its area may do this")
+
+    def require_area(self, area_code: str) -> None:
+        """Forbidden unless the caller administers the area node."""
+        if not self.administers(area_code):
+            raise Forbidden(f"only an administrator of area {area_code} may do this", area_code=area_code)
+
+    def require_operator(self) -> None:
+        if not self.operator:
+            raise Forbidden("only the platform's operators may do this")
 
 
 async def _caller(
     request: Request,
     keys: Keys,
+    actor: MaybeActor,
     authorization: Annotated[str | None, Header()] = None,
     x_admin_token: Annotated[str | None, Header()] = None,
 ) -> Caller:
     if x_admin_token is not None:
         expected = request.app.state.settings.admin_token.get_secret_value()
         if not hmac.compare_digest(x_admin_token.encode(), expected.encode()):
-            raise Forbidden("wrong admin token")
+            raise Unauthorized("wrong admin token")
         return Caller(admin=True)
+    if actor is not None:
+        return Caller(actor=actor)
     if authorization is None:
         return Caller()
     scheme, _, plain = authorization.partition(" ")
@@ -63,4 +101,13 @@ async def _caller(
     return Caller(key=await key_cases.verify_key(plain.strip(), keys=keys))
 
 
+def _known_caller(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
+    if caller.anonymous:
+        raise Unauthorized(NOBODY)
+    return caller
+
+
 CallerDep = Annotated[Caller, Depends(_caller)]
+"""Anyone, the anonymous included: for the registry's public reads."""
+KnownCaller = Annotated[Caller, Depends(_known_caller)]
+"""Someone the registry can name (401 otherwise, before the request's body is looked at)."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, UploadFile
 
-from organizations.api.deps import View
+from organizations.api.deps import KnownCaller, View
 from organizations.import_rows import check_file
 from organizations.imports import ImportTargets, run_import
 from organizations.models import ImportJob, ImportKind
@@ -33,11 +33,15 @@ ImporterDep = Annotated[Importer, Depends(from_state("importer"))]
 
 
 @router.post("/{kind}", status_code=202, response_model=ImportJob)
-async def start_import(kind: ImportKind, file: UploadFile, importer: ImporterDep, view: View) -> ImportJob:
-    """Starts importing a CSV (UTF-8 or GBK) or XLSX file of areas, organisations or members.
+async def start_import(
+    kind: ImportKind, file: UploadFile, importer: ImporterDep, view: View, caller: KnownCaller
+) -> ImportJob:
+    """Starts importing a CSV (UTF-8 or GBK) or XLSX file of areas, organisations or members (the
+    operators).
 
     Import areas first, then organisations, then members: rows refer to what is there already.
     """
+    caller.require_operator()
     if importer.busy():
         raise Conflict("another import is running: wait for it to finish")
     data = await file.read()
@@ -49,8 +53,9 @@ async def start_import(kind: ImportKind, file: UploadFile, importer: ImporterDep
 
 
 @router.get("/{job_id}", response_model=ImportJob)
-async def get_import(job_id: str, importer: ImporterDep) -> ImportJob:
-    """The job's progress, and the report of refused rows (row, field, reason)."""
+async def get_import(job_id: str, importer: ImporterDep, caller: KnownCaller) -> ImportJob:
+    """The job's progress, and the report of refused rows (row, field, reason) (the operators)."""
+    caller.require_operator()
     job = await importer.targets.jobs.get(job_id)
     if job is None:
         raise NotFound(f"no import {job_id!r}")

@@ -7,10 +7,12 @@ from typing import Any
 from fastapi import APIRouter
 
 from organizations import service
-from organizations.api.deps import Caller, CallerDep, Members, View
+from organizations.api.deps import Caller, KnownCaller, Members, View
 from organizations.models import Member, Scope
 from organizations.schemas import MemberCreate, MemberOut
+from organizations.view import RegistryView
 from shared.china_codes import mask_id_number, mask_phone
+from shared.errors import Forbidden
 
 router = APIRouter(prefix="/members", tags=["members"])
 
@@ -23,29 +25,39 @@ def member_out(member: Member, *, own: bool) -> dict[str, Any]:
     return shown
 
 
-def administers(caller: Caller, member: Member) -> bool:
-    return any(caller.may(o, Scope.MEMBERS_READ) for o in member.organization_ids)
+def _may(caller: Caller, member: Member, scope: Scope, view: RegistryView) -> bool:
+    """Whether the caller may act within `scope` on one of the member's organisations."""
+    return any(o in view.organizations and caller.may(view.organizations[o], scope) for o in member.organization_ids)
 
 
 @router.post("", status_code=201, response_model=MemberOut)
-async def add_member(body: MemberCreate, members: Members, view: View, caller: CallerDep) -> dict[str, Any]:
-    """Adds a person to their organisations; one `member.joined` each follows on Kafka."""
+async def add_member(body: MemberCreate, members: Members, view: View, caller: KnownCaller) -> dict[str, Any]:
+    """Adds a person to their organisations (each organisation itself or an administrator of its
+    area); one `member.joined` each follows on Kafka."""
+    for organization_id in body.organization_ids:
+        if organization_id in view.organizations:  # an unknown one is refused by the use case
+            caller.require(view.organizations[organization_id], Scope.MEMBERS_WRITE)
     member = await service.add_member(body, members=members, view=view)
-    return member_out(member, own=administers(caller, member))
+    return member_out(member, own=True)
 
 
 @router.get("/{member_id}", response_model=MemberOut)
-async def get_member(member_id: str, members: Members, caller: CallerDep) -> dict[str, Any]:
-    """One member; phone and ID number masked unless the caller administers their organisation."""
+async def get_member(member_id: str, members: Members, view: View, caller: KnownCaller) -> dict[str, Any]:
+    """One member, for the member themself, their organisations and their areas' administrators;
+    phone and ID number masked unless the caller may read the members of one of them."""
     member = await service.get_member(member_id, members=members)
-    return member_out(member, own=administers(caller, member))
+    themself = caller.actor is not None and caller.actor.member_id == member.id
+    if not (themself or _may(caller, member, Scope.READ, view)):
+        raise Forbidden("a member is seen by their organisations and their areas' administrators only")
+    return member_out(member, own=themself or _may(caller, member, Scope.MEMBERS_READ, view))
 
 
 @router.delete("/{member_id}/organizations/{organization_id}", response_model=MemberOut)
 async def leave(
-    member_id: str, organization_id: str, members: Members, view: View, caller: CallerDep
+    member_id: str, organization_id: str, members: Members, view: View, caller: KnownCaller
 ) -> dict[str, Any]:
-    """Ends one membership; `member.left` follows on Kafka."""
-    caller.require(organization_id, Scope.MEMBERS_READ)
+    """Ends one membership (the organisation itself or an administrator of its area); `member.left`
+    follows on Kafka."""
+    caller.require(service.get_organization(organization_id, view=view), Scope.MEMBERS_WRITE)
     member = await service.leave_organization(member_id, organization_id, members=members, view=view)
     return member_out(member, own=True)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from organizations import service
-from organizations.api.deps import CallerDep, Members, Organizations, View
+from organizations.api.deps import CallerDep, KnownCaller, Members, Organizations, View
 from organizations.api.members import member_out
 from organizations.models import Organization, OrganizationKind, OrganizationStatus, Scope
 from organizations.schemas import MemberOut, OrganizationCreate, OrganizationOut, OrganizationUpdate, StatusChange
@@ -28,8 +28,11 @@ def organization_out(organization: Organization, view: RegistryView, *, own: boo
 
 
 @router.post("", status_code=201, response_model=OrganizationOut)
-async def register_organization(body: OrganizationCreate, repo: Organizations, view: View) -> dict[str, Any]:
-    """Registers an organisation; `organization.registered` follows on Kafka."""
+async def register_organization(
+    body: OrganizationCreate, repo: Organizations, view: View, caller: KnownCaller
+) -> dict[str, Any]:
+    """Registers an organisation (an administrator of its area); `organization.registered` follows on Kafka."""
+    caller.require_area(body.area_code)
     organization = await service.register_organization(body, repo=repo, view=view)
     return organization_out(organization, view, own=True)
 
@@ -50,7 +53,7 @@ async def search_organizations(
     query = OrganizationSearch(name=name, kind=kind, area=area, tag=tag, status=status)
     found = view.search(query, after=cursor, limit=limit)
     page = page_of(found, limit)
-    return {**page, "items": [organization_out(o, view, own=caller.may(o.id, Scope.READ)) for o in found]}
+    return {**page, "items": [organization_out(o, view, own=caller.may(o, Scope.READ)) for o in found]}
 
 
 @router.get("/by-code/{code}", response_model=OrganizationOut)
@@ -58,38 +61,50 @@ async def get_by_code(code: str, view: View, caller: CallerDep) -> dict[str, Any
     """One organisation by its own (external) code."""
     organization_id = view.by_code.get(code, code)
     organization = service.get_organization(organization_id, view=view)
-    return organization_out(organization, view, own=caller.may(organization.id, Scope.READ))
+    return organization_out(organization, view, own=caller.may(organization, Scope.READ))
 
 
 @router.get("/{organization_id}", response_model=OrganizationOut)
 async def get_organization(organization_id: Id, view: View, caller: CallerDep) -> dict[str, Any]:
     """One organisation by id."""
     organization = service.get_organization(organization_id, view=view)
-    return organization_out(organization, view, own=caller.may(organization_id, Scope.READ))
+    return organization_out(organization, view, own=caller.may(organization, Scope.READ))
 
 
 @router.patch("/{organization_id}", response_model=OrganizationOut)
 async def update_organization(
-    organization_id: Id, body: OrganizationUpdate, repo: Organizations, view: View
+    organization_id: Id, body: OrganizationUpdate, repo: Organizations, view: View, caller: KnownCaller
 ) -> dict[str, Any]:
-    """Changes the fields sent; `version` must be the one read (409 otherwise)."""
+    """Changes the fields sent; `version` must be the one read (409 otherwise). The organisation
+    itself edits its profile; moving it to another area or Party parent takes an administrator of
+    its area (and of the new one)."""
+    current = service.get_organization(organization_id, view=view)
+    if body.model_fields_set & {"area_code", "party_parent_id"}:
+        caller.require_area(current.area_code)
+        caller.require_area(body.area_code or current.area_code)
+    else:
+        caller.require(current, Scope.PROFILE_WRITE)
     organization = await service.update_organization(organization_id, body, repo=repo, view=view)
     return organization_out(organization, view, own=True)
 
 
 @router.post("/{organization_id}/status", response_model=OrganizationOut)
-async def change_status(organization_id: Id, body: StatusChange, repo: Organizations, view: View) -> dict[str, Any]:
-    """Suspends, reinstates or dissolves the organisation, with the reason."""
+async def change_status(
+    organization_id: Id, body: StatusChange, repo: Organizations, view: View, caller: KnownCaller
+) -> dict[str, Any]:
+    """Suspends, reinstates or dissolves the organisation, with the reason (an administrator of its area)."""
+    caller.require_area(service.get_organization(organization_id, view=view).area_code)
     organization = await service.change_status(organization_id, body, repo=repo, view=view)
     return organization_out(organization, view, own=True)
 
 
 @router.get("/{organization_id}/members", response_model=Page[MemberOut])
 async def members_of(
-    organization_id: Id, members: Members, view: View, caller: CallerDep, cursor: Cursor = None, limit: Limit = 50
+    organization_id: Id, members: Members, view: View, caller: KnownCaller, cursor: Cursor = None, limit: Limit = 50
 ) -> dict[str, Any]:
-    """The organisation's members; phones and ID numbers are shown to its administrators' keys only."""
-    service.get_organization(organization_id, view=view)
+    """The organisation's members, for the organisation and its area's administrators; phones and
+    ID numbers unmasked only for those who may read its members (a key needs `members:read`)."""
+    caller.require(service.get_organization(organization_id, view=view), Scope.READ)
     found = await members.of_organization(organization_id, after=cursor, limit=limit)
-    own = caller.may(organization_id, Scope.MEMBERS_READ)
+    own = caller.may(view.organizations[organization_id], Scope.MEMBERS_READ)
     return {**page_of(found, limit), "items": [member_out(m, own=own) for m in found]}
