@@ -166,7 +166,7 @@ async def list_wishes(
 
 
 @wishes_router.get("/wishes/{wish_id}", response_model=WishOut)
-async def get_wish(wish_id: str, wishes: WishesDep, actor: MaybeActor) -> Wish:
+async def get_wish(wish_id: str, wishes: WishesDep, actor: ActorDep) -> Wish:
     return await wishes.get(wish_id, actor)
 
 
@@ -193,7 +193,7 @@ async def upload_proof(
 
 
 @wishes_router.get("/wishes/{wish_id}/proof")
-async def get_proof(wish_id: str, wishes: WishesDep, actor: MaybeActor) -> Response:
+async def get_proof(wish_id: str, wishes: WishesDep, actor: ActorDep) -> Response:
     photo = await wishes.proof(wish_id, actor)
     return Response(photo.content, media_type=photo.content_type)
 
@@ -210,7 +210,7 @@ async def cancel_wish(wish_id: str, wishes: WishesDep, actor: ActiveActor) -> Wi
 
 
 @wishes_router.get("/wishes/{wish_id}/thank-you", response_class=HTMLResponse)
-async def thank_you_letter(wish_id: str, wishes: WishesDep, actor: MaybeActor) -> str:
+async def thank_you_letter(wish_id: str, wishes: WishesDep, actor: ActorDep) -> str:
     """The thank-you letter (感谢信) to the claimer's own Party organisation, as a page to print."""
     return await wishes.thank_you_letter(wish_id, actor)
 
