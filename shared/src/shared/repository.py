@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel
+from prometheus_client import Counter
+from pydantic import BaseModel, ValidationError
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
@@ -26,6 +28,11 @@ class Versioned(Aggregate):
 
     version: int = 1
 
+
+log = logging.getLogger(__name__)
+UNREADABLE = Counter(
+    "stored_documents_unreadable_total", "Stored documents skipped because they are no valid aggregate", ["collection"]
+)
 
 A = TypeVar("A", bound=Aggregate)
 DUPLICATE_KEY = 11000
@@ -62,7 +69,7 @@ class MongoRepository(Generic[A]):
         self.relay = relay  # publishes bulk inserts' events (outbox groups)
 
     async def add(self, aggregate: A, events: Sequence[Envelope]) -> None:
-        document = aggregate.model_dump(exclude={"id"}) | {"_id": aggregate.id}
+        document = self._fields(aggregate) | {"_id": aggregate.id}
         await self.collection.insert_one(with_events(document, events))
         self.on_events()
 
@@ -78,7 +85,7 @@ class MongoRepository(Generic[A]):
         query: dict[str, Any] = {"_id": aggregate.id}
         if expected_version is not None:
             query["version"] = expected_version
-        fields = aggregate.model_dump(exclude={"id"})
+        fields = self._fields(aggregate)
         update = push_events({"$set": fields}, events) if events else {"$set": fields}
         result = await self.collection.update_one(query, update)
         if events and result.modified_count:
@@ -139,9 +146,11 @@ class MongoRepository(Generic[A]):
             return int(exc.details["nInserted"])
 
     async def all(self) -> AsyncIterator[A]:
-        """Every aggregate, for rebuilding a read model at start."""
+        """Every aggregate, for rebuilding a read model at start; a stored document that is no
+        valid aggregate is logged, counted and skipped, so it cannot keep the service from starting."""
         async for document in self.collection.find({}, _HIDDEN, batch_size=5000):
-            yield self._load(document)
+            if (aggregate := self._readable(document)) is not None:
+                yield aggregate
 
     async def get(self, aggregate_id: str) -> A | None:
         found = await self.collection.find_one({"_id": aggregate_id}, _HIDDEN)
@@ -151,7 +160,7 @@ class MongoRepository(Generic[A]):
         """Up to `limit` aggregates matching `where`, in id order, after the id `after`."""
         query = {**(where or {}), **({"_id": {"$gt": after}} if after else {})}
         cursor = self.collection.find(query, _HIDDEN).sort("_id", 1).limit(limit)
-        return [self._load(doc) async for doc in cursor]
+        return [aggregate async for doc in cursor if (aggregate := self._readable(doc)) is not None]
 
     async def page_kept(
         self, keep: Callable[[A], bool], *, after: str | None, limit: int, where: Mapping[str, Any] | None = None
@@ -170,3 +179,21 @@ class MongoRepository(Generic[A]):
     def _load(self, document: Document) -> A:
         loaded: A = self.model.model_validate({**document, "id": document["_id"]})  # type: ignore[assignment]
         return loaded
+
+    def _readable(self, document: Document) -> A | None:
+        try:
+            return self._load(document)
+        except ValidationError as exc:
+            UNREADABLE.labels(self.collection.name).inc()
+            errors = [{"field": ".".join(map(str, e["loc"])), "reason": e["msg"]} for e in exc.errors()[:3]]
+            fields = {"collection": self.collection.name, "id": str(document.get("_id")), "errors": errors}
+            log.error("a stored document is no valid aggregate: skipped", extra={"fields": fields})
+            return None
+
+    def _fields(self, aggregate: A) -> dict[str, Any]:
+        """The aggregate's fields to store, once they are known to make a valid aggregate again: a
+        change made past validation (`model_copy(update=...)`, an assignment) fails here, before
+        anything is written, not at the next read."""
+        fields = aggregate.model_dump(exclude={"id"})
+        type(aggregate).model_validate({**fields, "id": aggregate.id})
+        return fields

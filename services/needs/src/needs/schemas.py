@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from needs.models import ActivityStatus, Claim, NeedStatus, Proof, Recurrence, Urgency, Visibility, WishStatus
-from shared.schemas import AREA_CODE
+from shared.schemas import AREA_CODE, Patch
 from shared.taxonomy import Category
 
 HEX_ID = r"^[0-9a-f]{32}$"
@@ -57,7 +57,9 @@ class NeedCreate(Strict):
         return self
 
 
-class NeedEdit(Strict):
+class NeedEdit(Patch):
+    """The fields to change; those left out stay as they are."""
+
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     quantity: int | None = Field(default=None, ge=1, le=100_000)

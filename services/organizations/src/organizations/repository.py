@@ -63,7 +63,11 @@ class MongoMemberRepository(MongoRepository[Member]):
         """(member id, organisation ids, import digest) of every member, for the read model."""
         projection = {"organization_ids": 1, "source_digest": 1}
         async for doc in self.collection.find({}, projection, batch_size=10_000):
-            yield doc["_id"], tuple(doc["organization_ids"]), doc.get("source_digest", "")
+            organization_ids = doc.get("organization_ids")
+            if not isinstance(organization_ids, list) or not all(isinstance(o, str) for o in organization_ids):
+                self._readable(doc)  # logs and counts it (no valid member either), then it is skipped
+                continue
+            yield doc["_id"], tuple(organization_ids), doc.get("source_digest", "")
 
 
 class MongoImportJobRepository(MongoRepository[ImportJob]):

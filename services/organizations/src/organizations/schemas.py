@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from organizations.models import AreaLevel, Contact, MemberRole, OrganizationKind, OrganizationStatus, Scope
 from shared.china_codes import credit_code_problem, id_number_problem
-from shared.schemas import AREA_CODE, ID
+from shared.schemas import AREA_CODE, ID, Patch
 
 
 def _credit_code(value: str) -> str:
@@ -88,8 +88,10 @@ class OrganizationCreate(OrganizationFields):
     code: str | None = CODE
 
 
-class OrganizationUpdate(Strict):
-    """The fields to change; those left out stay as they are."""
+class OrganizationUpdate(Patch):
+    """The fields to change; those left out stay as they are (`party_parent_id` null: none)."""
+
+    nullable = frozenset({"party_parent_id"})
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     kind: OrganizationKind | None = None

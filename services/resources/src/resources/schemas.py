@@ -17,7 +17,7 @@ from resources.models import (
     ResourceStatus,
 )
 from shared.opening_hours import OpeningPeriod
-from shared.schemas import AREA_CODE
+from shared.schemas import AREA_CODE, Patch
 from shared.taxonomy import Category
 
 ID = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
@@ -84,10 +84,8 @@ class ResourceCreate(ResourceFields):
         return self
 
 
-class ResourceEdit(BaseModel):
+class ResourceEdit(Patch):
     """Fields to change; those left out stay as they are."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
