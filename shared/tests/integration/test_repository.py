@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from pymongo import AsyncMongoClient
 
 from shared.config import ServiceSettings
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.stack
 
 class Note(Versioned):
     title: str
-    tags: list[str] = []
+    tags: list[str] = Field(default_factory=list)
 
 
 class Notes(MongoRepository[Note]):
