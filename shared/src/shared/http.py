@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import email.message
+import json
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -114,16 +116,43 @@ class BodyLimit:
 _NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
+def parsed_as_json(content_type: str | None) -> bool:
+    """Whether FastAPI reads a body of this content type as JSON: none given, or `application/json`
+    or `application/…+json` in any spelling (`Application/JSON; charset=utf-8` included)."""
+    if not content_type:
+        return True
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
+def nul_at(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """Where in a parsed JSON document a text (a key or a value) holds the NUL character, or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        if (key := next((k for k in value if "\x00" in k), None)) is not None:
+            return (*path, key)
+        items: Iterable[tuple[str | int, Any]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    return next((found for key, inner in items if (found := nul_at(inner, (*path, key))) is not None), None)
+
+
 class NoNulInJson:
-    """Refuses JSON bodies holding the NUL character (`\\u0000`) with 422: no text of the
-    platform has a use for it, and PostgreSQL, under FerretDB, cannot store it in JSON."""
+    """Refuses, with 422 naming the field, a JSON body with the NUL character (`\\u0000`) in a text:
+    no text of the platform has a use for it, and PostgreSQL, under FerretDB, cannot store it.
+    A body counts as JSON by the rule FastAPI parses it by, whatever the spelling of its type."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        content_type = dict(scope.get("headers", ())).get(b"content-type", b"") if scope["type"] == "http" else b""
-        if not content_type.startswith(b"application/json"):
+        content_type = dict(scope.get("headers", ())).get(b"content-type") if scope["type"] == "http" else b"-"
+        if content_type is not None and not parsed_as_json(content_type.decode("latin-1")):
             await self.app(scope, receive, send)
             return
         chunks = []
@@ -136,10 +165,17 @@ class NoNulInJson:
             if not message.get("more_body"):
                 break
         body = b"".join(chunks)
-        if _NUL.search(body):
-            refusal = "text may not hold the NUL character (\\u0000)"
-            await error_response(422, "invalid_request", refusal)(scope, receive, send)
-            return
+        if _NUL.search(body):  # rare: only then is the body parsed here, to name the field
+            try:
+                where = nul_at(json.loads(body))
+            except ValueError:
+                where = None  # not JSON at all: FastAPI says so
+            if where is not None:
+                field = ".".join(map(str, ("body", *where)))
+                refusal = f"{field}: text may not hold the NUL character (\\u0000)"
+                fields = [{"field": field, "reason": "text may not hold the NUL character"}]
+                await error_response(422, "invalid_request", refusal, fields=fields)(scope, receive, send)
+                return
 
         async def replay() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}

@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from prometheus_client import Counter
 from pydantic import BaseModel, ValidationError
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from shared.errors import Conflict, NotFound
 from shared.events import Envelope
@@ -69,8 +69,13 @@ class MongoRepository(Generic[A]):
         self.relay = relay  # publishes bulk inserts' events (outbox groups)
 
     async def add(self, aggregate: A, events: Sequence[Envelope]) -> None:
+        """Stores a new aggregate with its events; Conflict when one with its id is stored already
+        (two requests making the same one at once: the database lets one of them in)."""
         document = self._fields(aggregate) | {"_id": aggregate.id}
-        await self.collection.insert_one(with_events(document, events))
+        try:
+            await self.collection.insert_one(with_events(document, events))
+        except DuplicateKeyError:
+            raise Conflict(f"{self.model.__name__.lower()} {aggregate.id!r} exists already", id=aggregate.id) from None
         self.on_events()
 
     async def update(

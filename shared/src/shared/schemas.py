@@ -1,14 +1,41 @@
 """Field shapes the services' HTTP schemas share, and the base of their partial updates."""
 
-from typing import Any, ClassVar
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 # An area node's code: the administrative division code of China (12 digits down to the
 # community), extended with grid and building digits below it.
 AREA_CODE = Field(pattern=r"^[0-9]{6,18}$", examples=["350102001001"])
 ID = Field(default=None, pattern=r"^[0-9a-f]{32}$", description="an id the platform gave out")
+
+# The times the platform deals in: its past (imported history) and its future (bookings a year
+# ahead) lie well inside; outside, arithmetic on a time (a zone, a day added) can overflow.
+EARLIEST, UNTIL = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _in_reach(value: datetime) -> datetime:
+    try:
+        in_reach = EARLIEST <= value.astimezone(UTC) < UNTIL
+    except OverflowError:  # in UTC it would be year 0 or 10000
+        in_reach = False
+    if not in_reach:
+        raise PydanticCustomError("time_out_of_range", "a time from 2000 to 2099 is expected")
+    return value
+
+
+def _day_in_reach(value: date) -> date:
+    if not EARLIEST.year <= value.year < UNTIL.year:
+        raise PydanticCustomError("date_out_of_range", "a day from 2000 to 2099 is expected")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_reach)]
+"""A time with its zone, from 2000 to 2099."""
+Day = Annotated[date, AfterValidator(_day_in_reach)]
+"""A day from 2000 to 2099."""
 
 
 class Patch(BaseModel):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from pydantic import Field, ValidationError
 from pymongo import AsyncMongoClient
 
 from shared.config import ServiceSettings
+from shared.errors import Conflict
 from shared.mongo import Document
 from shared.repository import MongoRepository, Versioned
 
@@ -48,3 +51,13 @@ async def test_a_stored_document_that_is_no_aggregate_is_skipped_by_every_listin
 
     assert [n.id async for n in notes.all()] == ["a", "c"]
     assert [n.id for n in await notes.page(after=None, limit=10)] == ["a", "c"]
+
+
+async def test_two_adds_of_one_id_store_one_and_tell_the_other_it_exists(notes: Notes) -> None:
+    results = await asyncio.gather(
+        *(notes.add(Note(id="same", title=str(i)), []) for i in range(10)), return_exceptions=True
+    )
+
+    assert sum(r is None for r in results) == 1
+    assert all(isinstance(r, Conflict) and "exists already" in r.message for r in results if r is not None)
+    assert await notes.collection.count_documents({"_id": "same"}) == 1

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from shared.errors import Conflict
-from shared.http import BodyLimit, RequestContext, install_error_handlers
+from shared.http import BodyLimit, NoNulInJson, RequestContext, install_error_handlers
 
 
 class Thing(BaseModel):
     name: str
+    tags: list[str] = []
 
 
 def _client() -> TestClient:
@@ -27,6 +29,7 @@ def _client() -> TestClient:
             raise Conflict("that name is taken", current="taken")
         return {"name": thing.name}
 
+    app.add_middleware(NoNulInJson)
     app.add_middleware(BodyLimit, max_bytes=1000, exceptions={})
     app.add_middleware(RequestContext)
     return TestClient(app)
@@ -77,3 +80,33 @@ class TestCorrelation:
         made = client.post("/things", json={"name": "a"})
         assert len(made.headers["x-correlation-id"]) == 32
         assert json.loads(made.content) == {"name": "a"}
+
+
+class TestNoNulInJson:
+    @pytest.mark.parametrize(
+        "content_type",
+        [
+            "application/json",
+            "Application/JSON",
+            "APPLICATION/JSON; charset=utf-8",
+            "application/x+json",
+            "application/merge-patch+json",
+            None,
+        ],
+    )
+    def test_a_nul_in_any_text_fastapi_parses_as_json_is_refused_naming_the_field(self, content_type: str) -> None:
+        body = json.dumps({"name": "活动室", "tags": ["ok", "a\u0000b"]}).encode()
+        headers = {"content-type": content_type} if content_type else {}
+        response = _client().post("/things", content=body, headers=headers)
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["fields"] == [
+            {"field": "body.tags.1", "reason": "text may not hold the NUL character"}
+        ]
+
+    def test_a_nul_in_a_key_is_refused_and_an_escaped_backslash_is_no_nul(self) -> None:
+        client = _client()
+        json_type = {"content-type": "application/json"}
+        keyed = client.post("/things", content=b'{"name": "x", "a\\u0000": 1}', headers=json_type)
+        assert keyed.status_code == 422 and keyed.json()["error"]["fields"][0]["field"] == "body.a\x00"
+        literal = client.post("/things", content=b'{"name": "a\\\\u0000"}', headers=json_type)
+        assert literal.status_code == 200 and literal.json() == {"name": "a\\u0000"}

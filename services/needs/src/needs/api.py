@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Path, Query, UploadFile
 from fastapi.responses import HTMLResponse, Response
-from pydantic import AwareDatetime
 
 from needs.activities import Activities, out
 from needs.models import Claim, Need, NeedStatus, Wish, WishStatus
@@ -30,6 +29,7 @@ from shared.actors import ActorDep, MaybeActor, require_organization
 from shared.app import from_state
 from shared.known_organizations import ActiveActor
 from shared.pagination import Cursor, Limit, Page, page_of
+from shared.schemas import Moment
 from shared.tallies import PLATFORM
 from shared.taxonomy import Category
 
@@ -63,8 +63,8 @@ async def list_needs(
     area_code: AreaCode = None,
     status: Annotated[list[NeedStatus] | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=50, description="part of the title")] = None,
-    starts_from: Annotated[AwareDatetime | None, Query(description="starting at or after")] = None,
-    starts_to: Annotated[AwareDatetime | None, Query(description="starting before")] = None,
+    starts_from: Annotated[Moment | None, Query(description="starting at or after")] = None,
+    starts_to: Annotated[Moment | None, Query(description="starting before")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, object]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from needs.models import ActivityStatus, Claim, NeedStatus, Proof, Recurrence, Urgency, Visibility, WishStatus
-from shared.schemas import AREA_CODE, Patch
+from shared.schemas import AREA_CODE, Moment, Patch
 from shared.taxonomy import Category
 
 HEX_ID = r"^[0-9a-f]{32}$"
@@ -29,12 +29,10 @@ class NeedCreate(Strict):
     area_code: str = AREA_CODE
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     recurrence: Recurrence | None = None
-    deadline: AwareDatetime | None = Field(
-        default=None, description="claims are taken until then; `starts_at` if left out"
-    )
+    deadline: Moment | None = Field(default=None, description="claims are taken until then; `starts_at` if left out")
     quantity: int = Field(ge=1, le=100_000, description="people or units needed")
     unit: Literal["people", "units"] = "people"
     urgency: Urgency = Urgency.NORMAL
@@ -64,7 +62,7 @@ class NeedEdit(Patch):
     description: str | None = Field(default=None, max_length=5000)
     quantity: int | None = Field(default=None, ge=1, le=100_000)
     urgency: Urgency | None = None
-    deadline: AwareDatetime | None = None
+    deadline: Moment | None = None
 
 
 class ClaimCreate(Strict):
@@ -72,7 +70,7 @@ class ClaimCreate(Strict):
     member_id: str | None = Field(
         default=None, pattern=HEX_ID, description="a member claiming through the organisation"
     )
-    start_by: AwareDatetime | None = Field(default=None, description="expires unless started by then; the need's start")
+    start_by: Moment | None = Field(default=None, description="expires unless started by then; the need's start")
 
 
 class NeedOut(BaseModel):
@@ -135,8 +133,8 @@ class PastClaim(Strict):
     organization_id: str = Field(pattern=HEX_ID)
     member_id: str | None = Field(default=None, pattern=HEX_ID)
     quantity: int = Field(default=1, ge=1, le=100_000)
-    made_at: AwareDatetime
-    completed_at: AwareDatetime
+    made_at: Moment
+    completed_at: Moment
 
 
 class PastNeed(Strict):
@@ -153,8 +151,8 @@ class PastNeed(Strict):
     quantity: int = Field(ge=1, le=100_000)
     unit: Literal["people", "units"] = "people"
     urgency: Urgency = Urgency.NORMAL
-    posted_at: AwareDatetime
-    fulfilled_at: AwareDatetime
+    posted_at: Moment
+    fulfilled_at: Moment
     claims: list[PastClaim] = Field(default_factory=list, max_length=1000)
 
     @model_validator(mode="after")
@@ -180,9 +178,9 @@ class ActivityCreate(Strict):
     area_code: str = AREA_CODE
     place: str = Field(default="", max_length=300, description="where it is held")
     venue_id: str | None = Field(default=None, pattern=HEX_ID, description="a shared venue it is held at")
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    sign_up_until: AwareDatetime | None = Field(default=None, description="`starts_at` if left out")
+    starts_at: Moment
+    ends_at: Moment
+    sign_up_until: Moment | None = Field(default=None, description="`starts_at` if left out")
     places: int = Field(ge=1, le=100_000, description="people who may sign up")
 
     @model_validator(mode="after")

@@ -34,6 +34,7 @@ from shared.app import from_state
 from shared.errors import Unprocessable
 from shared.known_organizations import ActiveActor
 from shared.pagination import Cursor, Limit, Page, page_of
+from shared.schemas import Moment
 from shared.taxonomy import Category
 
 router = APIRouter(tags=["resources"])
@@ -68,8 +69,8 @@ async def search_resources(
     lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
     lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
     within_km: Annotated[float, Query(gt=0, le=50)] = 3.0,
-    free_from: datetime | None = None,
-    free_to: datetime | None = None,
+    free_from: Moment | None = None,
+    free_to: Moment | None = None,
     status: ResourceStatus | None = ResourceStatus.PUBLISHED,
     cursor: Cursor = None,
     limit: Limit = 50,
@@ -83,8 +84,8 @@ async def search_resources(
         raise Unprocessable("free_from and free_to come together")
     free = None
     if free_from is not None and free_to is not None:
-        if free_from.tzinfo is None or free_to.tzinfo is None or free_to <= free_from:
-            raise Unprocessable("free_from and free_to are times with a zone, free_from first")
+        if free_to <= free_from:
+            raise Unprocessable("free_from comes before free_to", field="free_to")
         free = (free_from, free_to)
     search = Search(
         kind=ResourceKind.VENUE if free else kind,
@@ -167,8 +168,6 @@ async def book_series(
 
 def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
     start = start or now()
-    if start.tzinfo is None or (end is not None and end.tzinfo is None):
-        raise Unprocessable("from and to are times with a zone")
     return start, end or start + timedelta(days=31)
 
 
@@ -178,8 +177,8 @@ async def venue_calendar(
     resources: ResourcesDep,
     bookings: BookingsDep,
     actor: MaybeActor,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: Annotated[Moment | None, Query(alias="from")] = None,
+    end: Annotated[Moment | None, Query(alias="to")] = None,
 ) -> list[dict[str, object]]:
     """The times a venue is taken from `from` (now) to `to` (a month on): what for and by whom
     only to the venue's organisation and the booker."""
@@ -203,8 +202,8 @@ async def venue_ical(
     resources: ResourcesDep,
     bookings: BookingsDep,
     actor: MaybeActor,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: Annotated[Moment | None, Query(alias="from")] = None,
+    end: Annotated[Moment | None, Query(alias="to")] = None,
 ) -> Response:
     """The same calendar as an iCalendar feed (RFC 5545), to subscribe to from a calendar app."""
     venue = await resources.get(venue_id, actor)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from resources.models import (
     BookableBy,
@@ -17,7 +17,7 @@ from resources.models import (
     ResourceStatus,
 )
 from shared.opening_hours import OpeningPeriod
-from shared.schemas import AREA_CODE, Patch
+from shared.schemas import AREA_CODE, Day, Moment, Patch
 from shared.taxonomy import Category
 
 ID = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
@@ -136,8 +136,8 @@ class ResourceAction(StrEnum):
 class BookingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    starts_at: AwareDatetime = Field(description="on the hour or half hour, with its time zone")
-    ends_at: AwareDatetime
+    starts_at: Moment = Field(description="on the hour or half hour, with its time zone")
+    ends_at: Moment
     attendees: int = Field(default=1, ge=1, le=100_000)
     purpose: str = Field(default="", max_length=500, examples=["第一党支部主题党日"])
     need_id: ID | None = None
@@ -155,7 +155,7 @@ class SeriesCreate(BookingCreate):
 
     repeat: Literal["weekly", "monthly"]
     count: int | None = Field(default=None, ge=1, le=52)
-    until: date | None = None
+    until: Day | None = None
 
     @model_validator(mode="after")
     def _bounded(self) -> SeriesCreate:
@@ -222,8 +222,8 @@ class PastBooking(BaseModel):
     id: ID
     venue_id: ID
     organization_id: ID
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     attendees: int = Field(default=1, ge=1, le=100_000)
     purpose: str = Field(default="", max_length=500)
 
@@ -239,7 +239,7 @@ class BookingImport(BaseModel):
 class RequestCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    wanted_on: date = Field(description="the day the service is wanted: its capacity period is the one this falls in")
+    wanted_on: Day = Field(description="the day the service is wanted: its capacity period is the one this falls in")
     quantity: int = Field(default=1, ge=1, le=100_000)
     need_id: ID | None = None
     note: str = Field(default="", max_length=1000)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -32,6 +32,7 @@ from gateway.portal.web import (
 )
 from gateway.repository import Upstream
 from shared.opening_hours import OpeningPeriod, open_between
+from shared.schemas import Day
 
 router = APIRouter(include_in_schema=False)
 
@@ -109,7 +110,7 @@ async def browse_needs(
     category: str | None = None,
     area_code: AreaFilter = None,
     q: Text = None,
-    day: date | None = None,
+    day: Day | None = None,
     cursor: PageCursor = None,
 ) -> HTMLResponse:
     """Needs open for claims, by category, area, the day they start and part of the title."""
@@ -178,14 +179,15 @@ def _free_between(start: str | None, end: str | None) -> tuple[str | None, str |
     try:
         first = datetime.fromisoformat(start or "").replace(tzinfo=CST)
         last = datetime.fromisoformat(end or "").replace(tzinfo=CST)
-    except ValueError:
+        first.astimezone(UTC), last.astimezone(UTC)  # a time at the calendar's very edge overflows here, not later
+    except (ValueError, OverflowError):
         return None, None
     return (first.isoformat(), last.isoformat()) if last > first else (None, None)
 
 
 @router.get("/resources/{resource_id}", response_class=HTMLResponse)
 async def resource_page(
-    resource_id: ItemId, request: Request, visitor: Visitor, up: ServicesDep, week: date | None = None
+    resource_id: ItemId, request: Request, visitor: Visitor, up: ServicesDep, week: Day | None = None
 ) -> HTMLResponse:
     """A venue, lendable or service; a venue's week on a calendar of half hours, to book from."""
     resource = await up.get(up.resources, f"/resources/{resource_id}")

@@ -61,11 +61,12 @@ async def book(venue_id: ItemId, visitor: SignedIn, form: Posted, up: ServicesDe
         starts_at = datetime.fromisoformat(str(form.get("starts_at", ""))).replace(tzinfo=CST)
         minutes = int(str(form.get("minutes", "60")))
         attendees = int(str(form.get("attendees", "1")))
-    except ValueError:
+        ends_at = starts_at + timedelta(minutes=minutes)
+    except (ValueError, OverflowError):
         return back_to(f"/resources/{venue_id}", "bad_form")
     body = {
         "starts_at": starts_at.isoformat(),
-        "ends_at": (starts_at + timedelta(minutes=minutes)).isoformat(),
+        "ends_at": ends_at.isoformat(),
         "attendees": attendees,
         "purpose": str(form.get("purpose", "")),
     }

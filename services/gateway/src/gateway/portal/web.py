@@ -14,7 +14,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
@@ -264,8 +264,10 @@ def number(value: object, default: int) -> int:
 def local_time(value: str) -> str | None:
     """A form's local date and time (China Standard Time) as a time with its zone."""
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=CST).isoformat()
-    except ValueError:
+        moment = datetime.fromisoformat(value).replace(tzinfo=CST)
+        moment.astimezone(UTC)  # a time at the calendar's very edge overflows here: it is no time to send on
+        return moment.isoformat()
+    except (ValueError, OverflowError):
         return None
 
 
