@@ -31,7 +31,7 @@ from aiokafka.structs import RecordMetadata
 from pymongo import MongoClient
 
 from shared.actors import Actor, ActorKind, sign
-from shared.config import DEVELOPMENT_ACTOR_SECRET
+from shared.config import DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN
 
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("organizations", "needs", "resources", "matching", "gateway")
@@ -157,6 +157,9 @@ class TestStack:
         ports = {name: free_port() for name in SERVICES}
         common = {
             "ENVIRONMENT": "test",
+            # what the tests sign with, whatever a developer's .env says
+            "ACTOR_SECRET": DEVELOPMENT_ACTOR_SECRET,
+            "ADMIN_TOKEN": DEVELOPMENT_ADMIN_TOKEN,
             "KAFKA_BOOTSTRAP_SERVERS": self.kafka,
             "MONGO_URL": self.mongo,
             "TOPIC_PREFIX": self.prefix + ".",
