@@ -46,7 +46,7 @@ def test_production_takes_a_secret_made_as_the_readme_says() -> None:
 @pytest.mark.parametrize("environment", ["development", "test"])
 def test_development_and_tests_run_on_the_development_secret_but_never_an_empty_one(environment: str) -> None:
     assert settings(Service, environment=environment).actor_secret == DEVELOPMENT_ACTOR_SECRET
-    with pytest.raises(ValidationError, match="ACTOR_SECRET.*empty"):
+    with pytest.raises(ValidationError, match=r"ACTOR_SECRET.*empty"):
         settings(Service, environment=environment, actor_secret="")
 
 
@@ -62,7 +62,7 @@ def test_the_registry_refuses_an_admin_token_anyone_could_know(token: str, says:
 
 
 def test_the_registry_refuses_its_admin_token_equal_to_the_actor_secret() -> None:
-    with pytest.raises(ValidationError, match="ADMIN_TOKEN.*differ"):
+    with pytest.raises(ValidationError, match=r"ADMIN_TOKEN.*differ"):
         settings(RegistrySettings, environment="production", actor_secret=STRONG, admin_token=STRONG)
     registry = settings(RegistrySettings, environment="production", actor_secret=STRONG, admin_token=OTHER_STRONG)
     assert isinstance(registry, RegistrySettings)
