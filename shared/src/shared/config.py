@@ -59,6 +59,10 @@ class ServiceSettings(BaseSettings):
         default=DEVELOPMENT_ACTOR_SECRET, description="signs the gateway's X-Actor tokens (shared.actors)"
     )
 
+    lease_seconds: float = Field(
+        default=15, gt=0, description="on FerretDB, how long a writer lease lasts unless renewed (shared.lease)"
+    )
+
     max_body_bytes: int = 1_048_576
     log_level: str = "INFO"
 

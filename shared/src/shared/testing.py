@@ -165,6 +165,8 @@ class TestStack:
             "TOPIC_PREFIX": self.prefix + ".",
             "OUTBOX_POLL_SECONDS": "0.2",
             "SWEEP_SECONDS": "0.5",
+            # a service killed by a test is replaced this soon (its writer lease expires)
+            "LEASE_SECONDS": "10",
             "CACHE_SECONDS": "0.5",
             **{f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
         }
