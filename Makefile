@@ -4,7 +4,7 @@ UV := deploy/local/uv
 DEMO ?= 0.01
 STACK := python3 deploy/local/stack.py
 
-.PHONY: up down wipe status test lint format sync browser contracts bench bench-registry bench-needs bench-resources bench-matching bench-gateway
+.PHONY: up down wipe status test lint format sync browser compose-cli contracts bench bench-registry bench-needs bench-resources bench-matching bench-gateway
 
 up: sync           ## install, start Kafka, FerretDB and the five services, load the demo, print the URLs
 	$(STACK) up --services --demo $(DEMO)
@@ -18,7 +18,7 @@ wipe:              ## stop everything and delete the stored data (not the downlo
 status:
 	$(STACK) status
 
-test: sync lint browser  ## lint, then every unit, integration, end-to-end and browser test on the real stack
+test: sync lint browser compose-cli  ## lint, then every unit, integration, end-to-end and browser test on the real stack
 	$(STACK) up
 	$(UV) run pytest
 
@@ -39,6 +39,11 @@ browser:           ## Debian's Chromium and a Chinese font, for the browser test
 	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
 	  apt-get install -y -q chromium fonts-wqy-microhei >/dev/null || \
 	  (apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei >/dev/null)
+
+compose-cli:       ## Debian's docker-compose, which renders docker-compose.yml for tests/deploy (no Docker engine needed)
+	@command -v docker-compose >/dev/null || \
+	  apt-get install -y -q docker-compose >/dev/null || \
+	  (apt-get update -q && apt-get install -y -q docker-compose >/dev/null)
 
 contracts:         ## rewrite the event schema snapshots after a deliberate contract change
 	$(UV) run python -m shared.contract --write

@@ -2,8 +2,10 @@
 
 The lifespan connects MongoDB and Kafka, creates the topics the service uses, then hands an
 `Infra` to the service's own `wire` function, which builds its repositories, consumers and
-outbox relay inside it. `/healthz` says the process is up; `/readyz` that MongoDB and Kafka
-answer; `/metrics` is Prometheus's text format.
+outbox relay inside it. A service that updates its documents names a writer lease: on
+FerretDB the lifespan holds it before anything is wired (`shared.lease`). `/healthz` says the
+process is up; `/readyz` that MongoDB and Kafka answer and who holds the lease; `/metrics` is
+Prometheus's text format.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from shared.config import ServiceSettings
 from shared.events import topic_of
 from shared.http import BodyLimit, NoNulInJson, RequestContext, error_response, install_error_handlers
 from shared.kafka import EventConsumer, Handler, create_consumer, create_producer, ensure_topics
+from shared.lease import writer_lease
 from shared.logs import configure_logging
 from shared.mongo import Document, MongoProcessedEvents, create_client
 from shared.outbox import OutboxRelay
@@ -59,10 +62,13 @@ def create_service_app(
     topics: Sequence[str],
     body_limits: Mapping[str, int] | None = None,
     middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = (),
+    lease: str | None = None,
 ) -> FastAPI:
     """`topics`: every topic the service publishes to or consumes (created when missing);
     `body_limits`: larger request bodies allowed under some path prefixes (uploads);
-    `middleware`: the service's own ASGI middleware, innermost first."""
+    `middleware`: the service's own ASGI middleware, innermost first; `lease`: the writer lease
+    the process holds on FerretDB, for a service whose writes need one writer there (None:
+    its writes rest on unique inserts, any number of processes may run)."""
     configure_logging(settings.service_name, settings.log_level)
 
     @asynccontextmanager
@@ -74,7 +80,7 @@ def create_service_app(
             await producer.start()
             infra = Infra(settings, mongo, mongo[settings.database], producer)
             app.state.infra = infra
-            async with wire(app, infra):
+            async with _holding(app, infra, lease), wire(app, infra):
                 log.info("started", extra={"fields": {"port": settings.http_port, "db": settings.database}})
                 yield
         finally:
@@ -94,6 +100,19 @@ def create_service_app(
     return app
 
 
+@asynccontextmanager
+async def _holding(app: FastAPI, infra: Infra, lease: str | None) -> AsyncIterator[None]:
+    """The writer lease `lease` held (on FerretDB) for the block, before the service wires
+    anything that writes; kept at `app.state.lease` for `/readyz`."""
+    if lease is None:
+        yield
+        return
+    settings = infra.settings
+    async with writer_lease(infra.mongo, infra.db, lease, seconds=settings.lease_seconds, on_lost=stop) as held:
+        app.state.lease = held
+        yield
+
+
 def _probes() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
@@ -103,9 +122,11 @@ def _probes() -> APIRouter:
         return {"status": "ok"}
 
     @router.get("/readyz", response_model=None)
-    async def readyz(request: Request) -> dict[str, str] | Response:
-        """MongoDB and Kafka both answer within two seconds."""
+    async def readyz(request: Request) -> dict[str, Any] | Response:
+        """MongoDB and Kafka both answer within two seconds, and this process holds its writer
+        lease (which process does, when it does not)."""
         infra: Infra = request.app.state.infra
+        lease = getattr(request.app.state, "lease", None)
         checks: dict[str, str] = {}
         for name, probe in (
             ("mongo", infra.mongo.admin.command("ping")),
@@ -116,9 +137,12 @@ def _probes() -> APIRouter:
                 checks[name] = "ok"
             except Exception as exc:
                 checks[name] = f"unreachable: {type(exc).__name__}"
-        if all(v == "ok" for v in checks.values()):
-            return {"status": "ready", **checks}
-        return error_response(503, "not_ready", "a dependency does not answer", checks=checks)
+        leased = {} if lease is None else {"lease": lease.describe()}
+        answering = all(v == "ok" for v in checks.values())
+        if answering and (lease is None or lease.held):
+            return {"status": "ready", **checks, **leased}
+        why = "another process holds the writer lease" if answering else "a dependency does not answer"
+        return error_response(503, "not_ready", why, checks=checks, **leased)
 
     @router.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
@@ -196,6 +220,11 @@ async def sweeping(sweep: Callable[[], Coroutine[Any, Any, int]], every: float) 
             log.info("sweep", extra={"fields": {"changed": changed}})
 
 
+def stop() -> None:
+    """Stops this process as a supervisor would (SIGTERM): the app shuts down cleanly."""
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 @asynccontextmanager
 async def background(*jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
     """Runs long-lived jobs (consumers, relays) for the app's lifetime.
@@ -208,7 +237,7 @@ async def background(*jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
     def on_done(task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
             log.critical("background job died", exc_info=task.exception())
-            os.kill(os.getpid(), signal.SIGTERM)
+            stop()
 
     for task in tasks:
         task.add_done_callback(on_done)

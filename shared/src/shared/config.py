@@ -8,6 +8,28 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_ACTOR_SECRET = "development-actor-secret-not-for-production"
+DEVELOPMENT_ADMIN_TOKEN = "development-admin-token"
+# Secrets anyone who reads this repository knows: refused outside development and tests.
+PUBLIC_SECRETS = frozenset({DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN})
+MIN_SECRET_LENGTH = 32
+MAKE_A_SECRET = 'python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+
+
+def check_secret(name: str, value: str, environment: str) -> None:
+    """Refuses a secret that protects nothing: empty anywhere; outside development and tests,
+    one of the public development values, or one short enough to guess. `name` is the
+    setting's variable, named in the error so the operator knows what to set."""
+    if not value.strip():
+        raise ValueError(f"set {name}: it is empty; make one with {MAKE_A_SECRET}")
+    if environment in ("development", "test"):
+        return  # the development defaults keep `make up` and the tests free of configuration
+    if value in PUBLIC_SECRETS:
+        raise ValueError(f"set {name}: its development value is public; make one with {MAKE_A_SECRET}")
+    if len(value) < MIN_SECRET_LENGTH:
+        raise ValueError(
+            f"set {name}: {len(value)} characters are too few (at least {MIN_SECRET_LENGTH}); "
+            f"make one with {MAKE_A_SECRET}"
+        )
 
 
 class ServiceSettings(BaseSettings):
@@ -37,13 +59,16 @@ class ServiceSettings(BaseSettings):
         default=DEVELOPMENT_ACTOR_SECRET, description="signs the gateway's X-Actor tokens (shared.actors)"
     )
 
+    lease_seconds: float = Field(
+        default=15, gt=0, description="on FerretDB, how long a writer lease lasts unless renewed (shared.lease)"
+    )
+
     max_body_bytes: int = 1_048_576
     log_level: str = "INFO"
 
     @model_validator(mode="after")
-    def _no_development_secret_in_production(self) -> ServiceSettings:
-        if self.environment == "production" and self.actor_secret == DEVELOPMENT_ACTOR_SECRET:
-            raise ValueError("set ACTOR_SECRET: the development secret is public")
+    def _no_public_secret(self) -> ServiceSettings:
+        check_secret("ACTOR_SECRET", self.actor_secret, self.environment)
         return self
 
     @property

@@ -31,7 +31,7 @@ from aiokafka.structs import RecordMetadata
 from pymongo import MongoClient
 
 from shared.actors import Actor, ActorKind, sign
-from shared.config import DEVELOPMENT_ACTOR_SECRET
+from shared.config import DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN
 
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("organizations", "needs", "resources", "matching", "gateway")
@@ -157,11 +157,16 @@ class TestStack:
         ports = {name: free_port() for name in SERVICES}
         common = {
             "ENVIRONMENT": "test",
+            # what the tests sign with, whatever a developer's .env says
+            "ACTOR_SECRET": DEVELOPMENT_ACTOR_SECRET,
+            "ADMIN_TOKEN": DEVELOPMENT_ADMIN_TOKEN,
             "KAFKA_BOOTSTRAP_SERVERS": self.kafka,
             "MONGO_URL": self.mongo,
             "TOPIC_PREFIX": self.prefix + ".",
             "OUTBOX_POLL_SECONDS": "0.2",
             "SWEEP_SECONDS": "0.5",
+            # a service killed by a test is replaced this soon (its writer lease expires)
+            "LEASE_SECONDS": "10",
             "CACHE_SECONDS": "0.5",
             **{f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
         }

@@ -75,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[api.router],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[MATCHING_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, ORGANIZATIONS_TOPIC],
+        # each instance's proposals and index: one process per instance on FerretDB
+        lease=f"matching instance {settings.instance}",
     )
 
 

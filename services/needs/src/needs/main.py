@@ -60,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC],
         body_limits={"/wishes/": settings.max_proof_bytes + 64 * 1024},
+        # claims and sign-ups are conditional updates: one writer on FerretDB (shared.lease)
+        lease="needs",
     )
 
 

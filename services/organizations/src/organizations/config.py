@@ -1,8 +1,8 @@
 from pydantic import SecretStr, model_validator
 
-from shared.config import ServiceSettings
+from shared.config import DEVELOPMENT_ADMIN_TOKEN, ServiceSettings, check_secret
 
-DEVELOPMENT_ADMIN_TOKEN = "development-admin-token"
+__all__ = ["DEVELOPMENT_ADMIN_TOKEN", "Settings"]
 
 
 class Settings(ServiceSettings):
@@ -12,7 +12,9 @@ class Settings(ServiceSettings):
     import_max_bytes: int = 40 * 1024 * 1024
 
     @model_validator(mode="after")
-    def _no_default_secret_in_production(self) -> "Settings":
-        if self.environment == "production" and self.admin_token.get_secret_value() == DEVELOPMENT_ADMIN_TOKEN:
-            raise ValueError("set ADMIN_TOKEN: the development admin token is refused in production")
+    def _no_public_admin_token(self) -> "Settings":
+        token = self.admin_token.get_secret_value()
+        check_secret("ADMIN_TOKEN", token, self.environment)
+        if self.environment == "production" and token == self.actor_secret:
+            raise ValueError("set ADMIN_TOKEN: it must differ from ACTOR_SECRET (one leaked is not both)")
         return self

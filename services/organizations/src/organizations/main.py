@@ -84,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[ORGANIZATIONS_TOPIC],
         body_limits={"/imports": settings.import_max_bytes},
+        # versioned updates and a read model of its own writes: one writer on FerretDB
+        lease="organizations",
     )
 
 

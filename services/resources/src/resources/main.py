@@ -66,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[api.requests_router, api.router, api.bookings_router, known_organizations.router],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[RESOURCES_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC],
+        # bookings, requests and capacity are conditional updates: one writer on FerretDB
+        lease="resources",
     )
 
 
