@@ -62,7 +62,7 @@ class MongoRepository(Generic[A]):
         self.relay = relay  # publishes bulk inserts' events (outbox groups)
 
     async def add(self, aggregate: A, events: Sequence[Envelope]) -> None:
-        document = aggregate.model_dump(exclude={"id"}) | {"_id": aggregate.id}
+        document = self._document(aggregate) | {"_id": aggregate.id}
         await self.collection.insert_one(with_events(document, events))
         self.on_events()
 
@@ -78,7 +78,7 @@ class MongoRepository(Generic[A]):
         query: dict[str, Any] = {"_id": aggregate.id}
         if expected_version is not None:
             query["version"] = expected_version
-        fields = aggregate.model_dump(exclude={"id"})
+        fields = self._document(aggregate)
         update = push_events({"$set": fields}, events) if events else {"$set": fields}
         result = await self.collection.update_one(query, update)
         if events and result.modified_count:
@@ -129,7 +129,7 @@ class MongoRepository(Generic[A]):
     async def _insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], group: str | None) -> int:
         if not aggregates:
             return 0
-        documents = [with_events(a.model_dump(exclude={"id"}) | {"_id": a.id}, e, group=group) for a, e in aggregates]
+        documents = [with_events(self._document(a) | {"_id": a.id}, e, group=group) for a, e in aggregates]
         try:
             result = await self.collection.insert_many(documents, ordered=False)
             return len(result.inserted_ids)
@@ -166,6 +166,10 @@ class MongoRepository(Generic[A]):
                 break
             after = batch[-1].id
         return found[:limit]
+
+    def _document(self, aggregate: A) -> Document:
+        """The aggregate's fields as stored (a repository may seal some)."""
+        return aggregate.model_dump(exclude={"id"})
 
     def _load(self, document: Document) -> A:
         loaded: A = self.model.model_validate({**document, "id": document["_id"]})  # type: ignore[assignment]
