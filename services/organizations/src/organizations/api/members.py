@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from organizations import service
 from organizations.api.deps import Caller, CallerDep, Members, View
+from organizations.api.disclosures import Audit
 from organizations.models import Member, Scope
 from organizations.schemas import MemberCreate, MemberOut
 from shared.china_codes import mask_id_number, mask_phone
@@ -28,24 +29,31 @@ def administers(caller: Caller, member: Member) -> bool:
 
 
 @router.post("", status_code=201, response_model=MemberOut)
-async def add_member(body: MemberCreate, members: Members, view: View, caller: CallerDep) -> dict[str, Any]:
+async def add_member(
+    body: MemberCreate, members: Members, view: View, caller: CallerDep, audit: Audit
+) -> dict[str, Any]:
     """Adds a person to their organisations; one `member.joined` each follows on Kafka."""
     member = await service.add_member(body, members=members, view=view)
+    await audit.member_changed(member)
     return member_out(member, own=administers(caller, member))
 
 
 @router.get("/{member_id}", response_model=MemberOut)
-async def get_member(member_id: str, members: Members, caller: CallerDep) -> dict[str, Any]:
-    """One member; phone and ID number masked unless the caller administers their organisation."""
+async def get_member(member_id: str, members: Members, caller: CallerDep, audit: Audit) -> dict[str, Any]:
+    """One member; phone and ID number masked unless the caller administers their organisation
+    (the audit log records every unmasked view)."""
     member = await service.get_member(member_id, members=members)
-    return member_out(member, own=administers(caller, member))
+    if own := administers(caller, member):
+        await audit.members_shown([member])
+    return member_out(member, own=own)
 
 
 @router.delete("/{member_id}/organizations/{organization_id}", response_model=MemberOut)
 async def leave(
-    member_id: str, organization_id: str, members: Members, view: View, caller: CallerDep
+    member_id: str, organization_id: str, members: Members, view: View, caller: CallerDep, audit: Audit
 ) -> dict[str, Any]:
     """Ends one membership; `member.left` follows on Kafka."""
     caller.require(organization_id, Scope.MEMBERS_READ)
     member = await service.leave_organization(member_id, organization_id, members=members, view=view)
+    await audit.members_shown([member])
     return member_out(member, own=True)
