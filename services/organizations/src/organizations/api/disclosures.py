@@ -35,8 +35,10 @@ class Disclosures:
     async def member_changed(self, member: Member) -> None:
         await self._record("personal_data.changed", [f"member:{member.id}"], MEMBER_FIELDS)
 
-    async def contacts_changed(self, organization: Organization) -> None:
-        await self._record("personal_data.changed", [f"organization:{organization.id}"], CONTACT_FIELDS)
+    async def contacts_changed(self, organization: Organization, *, cleared: bool = False) -> None:
+        """Contacts' phones written (`cleared`: contacts replaced, perhaps by none)."""
+        if cleared or any(c.phone for c in organization.contacts):
+            await self._record("personal_data.changed", [f"organization:{organization.id}"], CONTACT_FIELDS)
 
     async def imported(self, job_id: str, fields: Iterable[str]) -> None:
         """An import that writes personal data: its rows are in the job's file."""

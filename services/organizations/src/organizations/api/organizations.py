@@ -85,7 +85,7 @@ async def update_organization(
     """Changes the fields sent; `version` must be the one read (409 otherwise)."""
     organization = await service.update_organization(organization_id, body, repo=repo, view=view)
     if "contacts" in body.model_fields_set:
-        await audit.contacts_changed(organization)
+        await audit.contacts_changed(organization, cleared=True)
     else:
         await audit.contacts_shown([organization])
     return organization_out(organization, view, own=True)
