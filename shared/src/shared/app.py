@@ -28,6 +28,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from starlette.types import ASGIApp
 
+from shared.audit_http import AuditTrail
+from shared.audit_http import router as audit_router
 from shared.config import ServiceSettings
 from shared.events import topic_of
 from shared.http import BodyLimit, NoNulInJson, RequestContext, error_response, install_error_handlers
@@ -92,10 +94,12 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.include_router(_probes())
+    app.include_router(audit_router)
     for inner in reversed(middleware):  # inside the body limit and the request context
         app.add_middleware(inner)
     app.add_middleware(NoNulInJson)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exceptions=body_limits or {})
+    app.add_middleware(AuditTrail)  # inside the request context: it records the correlation id
     app.add_middleware(RequestContext)
     return app
 

@@ -141,7 +141,7 @@ class MongoRepository(Generic[A]):
     async def _insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], group: str | None) -> int:
         if not aggregates:
             return 0
-        documents = [with_events(a.model_dump(exclude={"id"}) | {"_id": a.id}, e, group=group) for a, e in aggregates]
+        documents = [with_events(self._document(a) | {"_id": a.id}, e, group=group) for a, e in aggregates]
         try:
             result = await self.collection.insert_many(documents, ordered=False)
             return len(result.inserted_ids)
@@ -181,6 +181,10 @@ class MongoRepository(Generic[A]):
             after = batch[-1].id
         return found[:limit]
 
+    def _document(self, aggregate: A) -> Document:
+        """The aggregate's fields as stored (a repository may seal some)."""
+        return aggregate.model_dump(exclude={"id"})
+
     def _load(self, document: Document) -> A:
         loaded: A = self.model.model_validate({**document, "id": document["_id"]})  # type: ignore[assignment]
         return loaded
@@ -195,10 +199,9 @@ class MongoRepository(Generic[A]):
             log.error("a stored document is no valid aggregate: skipped", extra={"fields": fields})
             return None
 
-    def _fields(self, aggregate: A) -> dict[str, Any]:
+    def _fields(self, aggregate: A) -> Document:
         """The aggregate's fields to store, once they are known to make a valid aggregate again: a
         change made past validation (`model_copy(update=...)`, an assignment) fails here, before
         anything is written, not at the next read."""
-        fields = aggregate.model_dump(exclude={"id"})
-        type(aggregate).model_validate({**fields, "id": aggregate.id})
-        return fields
+        type(aggregate).model_validate(aggregate.model_dump())
+        return self._document(aggregate)

@@ -12,7 +12,7 @@ from gateway import api
 from gateway.config import Settings
 from gateway.limits import Idempotency, IdempotencyStore, RateLimiter
 from gateway.microcache import MicroCache
-from gateway.portal import activities, admins, organizations, public, residents, sign_in
+from gateway.portal import activities, admins, audit, organizations, public, residents, sign_in
 from gateway.portal.accounts import Accounts
 from gateway.portal.web import (
     LANG_COOKIE,
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             activities.router,
             organizations.router,
             admins.router,
+            audit.router,
         ],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC],

@@ -10,13 +10,12 @@ organisation and loses no event: uploading the file again finishes it.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from organizations import service
 from organizations.import_rows import ROW_MODELS, AreaRowIn, MemberRowIn, OrganizationRowIn, check_file
@@ -65,12 +64,12 @@ class Plan:
         return len(self.inserts) + len(self.updates) + self.unchanged_rows
 
 
-def _digest(row: BaseModel) -> str:
-    return hashlib.sha1(row.model_dump_json().encode()).hexdigest()
+Digest = Callable[[bytes], str]  # keyed (PersonalData.digest): a row holds personal data
 
 
-def plan_import(kind: ImportKind, filename: str, data: bytes, view: RegistryView) -> Plan:
-    """Reads and validates every row; CPU work, run off the event loop."""
+def plan_import(kind: ImportKind, filename: str, data: bytes, view: RegistryView, *, digest: Digest) -> Plan:
+    """Reads and validates every row; CPU work, run off the event loop. `digest` recognises
+    unchanged rows."""
     header, rows = check_file(kind, filename, data)
     model = ROW_MODELS[kind]
     plan = Plan(kind)
@@ -95,9 +94,9 @@ def plan_import(kind: ImportKind, filename: str, data: bytes, view: RegistryView
     if kind == ImportKind.AREAS:
         _plan_areas(plan, parsed, view)
     elif kind == ImportKind.ORGANIZATIONS:
-        _plan_organizations(plan, parsed, view)
+        _plan_organizations(plan, parsed, view, digest)
     else:
-        _plan_members(plan, parsed, view)
+        _plan_members(plan, parsed, view, digest)
     plan.errors.sort(key=lambda e: e.row)
     return plan
 
@@ -125,7 +124,9 @@ def _plan_areas(plan: Plan, rows: list[tuple[int, AreaRowIn]], view: RegistryVie
             plan.updates.append((node, []))
 
 
-def _plan_organizations(plan: Plan, rows: list[tuple[int, OrganizationRowIn]], view: RegistryView) -> None:
+def _plan_organizations(
+    plan: Plan, rows: list[tuple[int, OrganizationRowIn]], view: RegistryView, digest: Digest
+) -> None:
     in_file = {row.code: number for number, row in rows}
     known = in_file.keys() | view.by_code.keys()
     parents = {o.id: o.party_parent_id for o in view.organizations.values()}
@@ -156,7 +157,7 @@ def _plan_organizations(plan: Plan, rows: list[tuple[int, OrganizationRowIn]], v
                 changed = True
     for _, row in rows:
         if row.code not in refused:
-            _plan_organization(plan, row, view)
+            _plan_organization(plan, row, view, digest(row.model_dump_json().encode()))
 
 
 def _in_cycle(start: str, parents: dict[str, str | None]) -> bool:
@@ -169,8 +170,7 @@ def _in_cycle(start: str, parents: dict[str, str | None]) -> bool:
     return False
 
 
-def _plan_organization(plan: Plan, row: OrganizationRowIn, view: RegistryView) -> None:
-    digest = _digest(row)
+def _plan_organization(plan: Plan, row: OrganizationRowIn, view: RegistryView, digest: str) -> None:
     organization_id = entity_id("organization", row.code)
     current = view.organizations.get(organization_id)
     if current is not None and current.source_digest == digest:
@@ -192,7 +192,7 @@ def _plan_organization(plan: Plan, row: OrganizationRowIn, view: RegistryView) -
         plan.updates.append((organization, [service.updated(organization)]))
 
 
-def _plan_members(plan: Plan, rows: list[tuple[int, MemberRowIn]], view: RegistryView) -> None:
+def _plan_members(plan: Plan, rows: list[tuple[int, MemberRowIn]], view: RegistryView, digest_of: Digest) -> None:
     now = datetime.now(UTC)
     for number, row in rows:
         unknown = [c for c in row.organization_codes if c not in view.by_code]
@@ -200,7 +200,7 @@ def _plan_members(plan: Plan, rows: list[tuple[int, MemberRowIn]], view: Registr
             plan.refuse(number, "organization_codes", f"unknown organization codes: {', '.join(unknown[:5])}")
             continue
         member_id = entity_id("member", row.code)
-        digest = _digest(row)
+        digest = digest_of(row.model_dump_json().encode())
         if view.member_digests.get(member_id) == digest:
             plan.unchanged_rows += 1
             continue
@@ -233,6 +233,7 @@ class ImportTargets:
     organizations: MongoRepository[Organization]
     members: MongoRepository[Member]
     jobs: MongoImportJobRepository
+    digest: Digest
 
     def repository(self, kind: ImportKind) -> MongoRepository[Any]:
         if kind == ImportKind.AREAS:
@@ -254,7 +255,9 @@ def _apply_to_view(aggregates: Sequence[Aggregate], view: RegistryView) -> None:
 async def run_import(job: ImportJob, data: bytes, *, targets: ImportTargets, view: RegistryView) -> ImportJob:
     """Plans the import off the event loop, then writes it a batch at a time, saving progress."""
     try:
-        plan = await asyncio.to_thread(plan_import, job.kind, job.filename, data, view.snapshot())
+        plan = await asyncio.to_thread(
+            plan_import, job.kind, job.filename, data, view.snapshot(), digest=targets.digest
+        )
     except Unprocessable as exc:
         return await _finish(job, ImportStatus.FAILED, exc.message, jobs=targets.jobs)
     job = job.model_copy(

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from organizations.imports import plan_import
+from organizations.imports import Plan
+from organizations.imports import plan_import as plan_with_digest
 from organizations.models import ImportKind
+from organizations.personal_data import DEVELOPMENT_DIGEST_KEY, DEVELOPMENT_KEYS, PersonalData, parse_key_ring
 from organizations.view import RegistryView
 from shared.errors import Unprocessable
 from shared.ids import entity_id
@@ -20,6 +22,11 @@ AREAS = (
     "350102001,东街街道,street,350102\n"
 )
 ORG_HEADER = "code,name,kind,area_code,party_parent_code,credit_code\n"
+PERSONAL = PersonalData(parse_key_ring(DEVELOPMENT_KEYS), DEVELOPMENT_DIGEST_KEY.encode())
+
+
+def plan_import(kind: ImportKind, filename: str, data: bytes, view: RegistryView) -> Plan:
+    return plan_with_digest(kind, filename, data, view, digest=PERSONAL.digest)
 
 
 def _view_with_areas() -> RegistryView:

@@ -147,6 +147,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "people_coming": ("报名人数(含同行)", "People coming (with those they bring)"),
     "people": ("人", "people"),
     "units": ("份", "units"),
+    "audit_log": ("审计日志", "Audit log"),
+    "audit_time": ("时间", "When"),
+    "audit_actor": ("操作者", "Who"),
+    "audit_action": ("操作", "What"),
+    "audit_route": ("接口", "Route"),
+    "audit_subjects": ("涉及对象", "About"),
+    "audit_from": ("来源", "From"),
 }
 
 

@@ -84,6 +84,8 @@ async def _visitor(request: Request) -> Session | None:
         token = request.cookies.get(SESSION_COOKIE)
         accounts: Accounts = request.app.state.accounts
         request.state.visitor = await accounts.session(token) if token else None
+        if request.state.visitor is not None:  # who the audit log names for this request
+            request.state.actor = request.state.visitor.account.actor
     visitor: Session | None = request.state.visitor
     return visitor
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, UploadFile
 
 from organizations.api.deps import KnownCaller, View
+from organizations.api.disclosures import CONTACT_FIELDS, MEMBER_FIELDS, Audit
 from organizations.import_rows import check_file
 from organizations.imports import ImportTargets, run_import
 from organizations.models import ImportJob, ImportKind
@@ -34,7 +35,7 @@ ImporterDep = Annotated[Importer, Depends(from_state("importer"))]
 
 @router.post("/{kind}", status_code=202, response_model=ImportJob)
 async def start_import(
-    kind: ImportKind, file: UploadFile, importer: ImporterDep, view: View, caller: KnownCaller
+    kind: ImportKind, file: UploadFile, importer: ImporterDep, view: View, caller: KnownCaller, audit: Audit
 ) -> ImportJob:
     """Starts importing a CSV (UTF-8 or GBK) or XLSX file of areas, organisations or members (the
     operators).
@@ -48,6 +49,8 @@ async def start_import(
     await asyncio.to_thread(check_file, kind, file.filename or "", data)  # refuses what is no table at once
     job = ImportJob(id=new_id(), kind=kind, filename=file.filename or "upload")
     await importer.targets.jobs.add(job, [])
+    if kind != ImportKind.AREAS:
+        await audit.imported(job.id, MEMBER_FIELDS if kind == ImportKind.MEMBERS else CONTACT_FIELDS)
     importer.running = asyncio.create_task(run_import(job, data, targets=importer.targets, view=view))
     return job
 

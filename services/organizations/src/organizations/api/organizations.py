@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from organizations import service
 from organizations.api.deps import CallerDep, KnownCaller, Members, Organizations, View
+from organizations.api.disclosures import Audit
 from organizations.api.members import member_out
 from organizations.models import Organization, OrganizationKind, OrganizationStatus, Scope
 from organizations.schemas import MemberOut, OrganizationCreate, OrganizationOut, OrganizationUpdate, StatusChange
@@ -29,11 +30,12 @@ def organization_out(organization: Organization, view: RegistryView, *, own: boo
 
 @router.post("", status_code=201, response_model=OrganizationOut)
 async def register_organization(
-    body: OrganizationCreate, repo: Organizations, view: View, caller: KnownCaller
+    body: OrganizationCreate, repo: Organizations, view: View, caller: KnownCaller, audit: Audit
 ) -> dict[str, Any]:
     """Registers an organisation (an administrator of its area); `organization.registered` follows on Kafka."""
     caller.require_area(body.area_code)
     organization = await service.register_organization(body, repo=repo, view=view)
+    await audit.contacts_changed(organization)
     return organization_out(organization, view, own=True)
 
 
@@ -41,6 +43,7 @@ async def register_organization(
 async def search_organizations(
     view: View,
     caller: CallerDep,
+    audit: Audit,
     name: Annotated[str | None, Query(min_length=1, max_length=100, description="part of the name")] = None,
     kind: OrganizationKind | None = None,
     area: Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$", description="an area node: its whole subtree")] = None,
@@ -52,28 +55,33 @@ async def search_organizations(
     """Organisations by part of their name, kind, area subtree, tag and status, a page at a time."""
     query = OrganizationSearch(name=name, kind=kind, area=area, tag=tag, status=status)
     found = view.search(query, after=cursor, limit=limit)
-    page = page_of(found, limit)
-    return {**page, "items": [organization_out(o, view, own=caller.may(o, Scope.READ)) for o in found]}
+    own = {o.id for o in found if caller.may(o, Scope.READ)}
+    await audit.contacts_shown(o for o in found if o.id in own)
+    return {**page_of(found, limit), "items": [organization_out(o, view, own=o.id in own) for o in found]}
 
 
 @router.get("/by-code/{code}", response_model=OrganizationOut)
-async def get_by_code(code: str, view: View, caller: CallerDep) -> dict[str, Any]:
+async def get_by_code(code: str, view: View, caller: CallerDep, audit: Audit) -> dict[str, Any]:
     """One organisation by its own (external) code."""
     organization_id = view.by_code.get(code, code)
     organization = service.get_organization(organization_id, view=view)
-    return organization_out(organization, view, own=caller.may(organization, Scope.READ))
+    if own := caller.may(organization, Scope.READ):
+        await audit.contacts_shown([organization])
+    return organization_out(organization, view, own=own)
 
 
 @router.get("/{organization_id}", response_model=OrganizationOut)
-async def get_organization(organization_id: Id, view: View, caller: CallerDep) -> dict[str, Any]:
+async def get_organization(organization_id: Id, view: View, caller: CallerDep, audit: Audit) -> dict[str, Any]:
     """One organisation by id."""
     organization = service.get_organization(organization_id, view=view)
-    return organization_out(organization, view, own=caller.may(organization, Scope.READ))
+    if own := caller.may(organization, Scope.READ):
+        await audit.contacts_shown([organization])
+    return organization_out(organization, view, own=own)
 
 
 @router.patch("/{organization_id}", response_model=OrganizationOut)
 async def update_organization(
-    organization_id: Id, body: OrganizationUpdate, repo: Organizations, view: View, caller: KnownCaller
+    organization_id: Id, body: OrganizationUpdate, repo: Organizations, view: View, caller: KnownCaller, audit: Audit
 ) -> dict[str, Any]:
     """Changes the fields sent; `version` must be the one read (409 otherwise). The organisation
     itself edits its profile; moving it to another area or Party parent takes an administrator of
@@ -85,26 +93,39 @@ async def update_organization(
     else:
         caller.require(current, Scope.PROFILE_WRITE)
     organization = await service.update_organization(organization_id, body, repo=repo, view=view)
+    if "contacts" in body.model_fields_set:
+        await audit.contacts_changed(organization, cleared=True)
+    else:
+        await audit.contacts_shown([organization])
     return organization_out(organization, view, own=True)
 
 
 @router.post("/{organization_id}/status", response_model=OrganizationOut)
 async def change_status(
-    organization_id: Id, body: StatusChange, repo: Organizations, view: View, caller: KnownCaller
+    organization_id: Id, body: StatusChange, repo: Organizations, view: View, caller: KnownCaller, audit: Audit
 ) -> dict[str, Any]:
     """Suspends, reinstates or dissolves the organisation, with the reason (an administrator of its area)."""
     caller.require_area(service.get_organization(organization_id, view=view).area_code)
     organization = await service.change_status(organization_id, body, repo=repo, view=view)
+    await audit.contacts_shown([organization])
     return organization_out(organization, view, own=True)
 
 
 @router.get("/{organization_id}/members", response_model=Page[MemberOut])
 async def members_of(
-    organization_id: Id, members: Members, view: View, caller: KnownCaller, cursor: Cursor = None, limit: Limit = 50
+    organization_id: Id,
+    members: Members,
+    view: View,
+    caller: KnownCaller,
+    audit: Audit,
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ) -> dict[str, Any]:
     """The organisation's members, for the organisation and its area's administrators; phones and
-    ID numbers unmasked only for those who may read its members (a key needs `members:read`)."""
+    ID numbers unmasked only for those who may read its members, a key with `members:read` (the
+    audit log records every such view)."""
     caller.require(service.get_organization(organization_id, view=view), Scope.READ)
     found = await members.of_organization(organization_id, after=cursor, limit=limit)
-    own = caller.may(view.organizations[organization_id], Scope.MEMBERS_READ)
+    if own := caller.may(view.organizations[organization_id], Scope.MEMBERS_READ):
+        await audit.members_shown(found)
     return {**page_of(found, limit), "items": [member_out(m, own=own) for m in found]}
