@@ -19,6 +19,7 @@ from gateway.config import Settings as GatewaySettings
 from matching.config import Settings as MatchingSettings
 from needs.config import Settings as NeedsSettings
 from organizations.config import Settings as OrganizationsSettings
+from organizations.personal_data import DEVELOPMENT_KEYS, new_key
 from resources.config import Settings as ResourcesSettings
 from shared.config import DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN, MAKE_A_SECRET, ServiceSettings
 
@@ -67,7 +68,12 @@ def rendered(env: str, folder: Path) -> dict[str, Any]:
     return document
 
 
-SECRETS = {"ACTOR_SECRET": make_secret(), "ADMIN_TOKEN": make_secret()}
+SECRETS = {
+    "ACTOR_SECRET": make_secret(),
+    "ADMIN_TOKEN": make_secret(),
+    "PERSONAL_DATA_KEYS": f"k1:{new_key()}",
+    "PERSONAL_DATA_DIGEST_KEY": make_secret(),
+}
 
 
 @pytest.fixture(scope="module")
@@ -178,12 +184,13 @@ class TestSecrets:
         assert settings.environment == "production"
         if isinstance(settings, OrganizationsSettings):
             assert settings.admin_token.get_secret_value() == SECRETS["ADMIN_TOKEN"]
+            assert settings.personal_data_keys.get_secret_value() == SECRETS["PERSONAL_DATA_KEYS"]
 
     @pytest.mark.parametrize(
         "secrets",
         [
-            {"ACTOR_SECRET": DEVELOPMENT_ACTOR_SECRET, "ADMIN_TOKEN": DEVELOPMENT_ADMIN_TOKEN},
-            {"ACTOR_SECRET": "letmein", "ADMIN_TOKEN": "letmein-too"},
+            {**SECRETS, "ACTOR_SECRET": DEVELOPMENT_ACTOR_SECRET, "ADMIN_TOKEN": DEVELOPMENT_ADMIN_TOKEN},
+            {**SECRETS, "ACTOR_SECRET": "letmein", "ADMIN_TOKEN": "letmein-too"},
         ],
         ids=["development", "short"],
     )
@@ -198,8 +205,13 @@ class TestSecrets:
                 settings_of(service, name)
 
     def test_a_public_admin_token_stops_the_registry(self, tmp_path: Path) -> None:
-        env = rendered(with_values(EXAMPLE, ACTOR_SECRET=make_secret(), ADMIN_TOKEN=DEVELOPMENT_ADMIN_TOKEN), tmp_path)
+        env = rendered(with_values(EXAMPLE, **{**SECRETS, "ADMIN_TOKEN": DEVELOPMENT_ADMIN_TOKEN}), tmp_path)
         with pytest.raises(ValidationError, match="ADMIN_TOKEN"):
+            settings_of(env["services"]["organizations"], "organizations")
+
+    def test_the_development_key_of_personal_data_stops_the_registry(self, tmp_path: Path) -> None:
+        env = rendered(with_values(EXAMPLE, **{**SECRETS, "PERSONAL_DATA_KEYS": DEVELOPMENT_KEYS}), tmp_path)
+        with pytest.raises(ValidationError, match="PERSONAL_DATA_KEYS"):
             settings_of(env["services"]["organizations"], "organizations")
 
 
