@@ -10,7 +10,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from shared.mongo import Document
-from shared.testing import PlatformApi, TestStack, acting, organization
+from shared.testing import PLATFORM, PlatformApi, TestStack, acting, organization
 
 pytestmark = pytest.mark.stack
 
@@ -143,7 +143,7 @@ async def test_an_unknown_parent_organization_is_refused(stack: TestStack, http:
 async def test_unknown_ids_are_404_with_the_id_named(
     service: str, path: str, stack: TestStack, http: httpx.AsyncClient
 ) -> None:
-    response = await http.get(stack.url(service) + path + UNKNOWN_ID)
+    response = await http.get(stack.url(service) + path + UNKNOWN_ID, headers=acting(PLATFORM))
     assert response.status_code == 404
     assert UNKNOWN_ID in response.json()["error"]["message"]
 

@@ -377,7 +377,9 @@ class PlatformApi:
         """The need's proposals, once there are at least `expected` of them."""
 
         async def probe() -> list[dict[str, Any]]:
-            items: list[dict[str, Any]] = (await self.get("matching", "/proposals", need_id=need_id))["items"]
+            items: list[dict[str, Any]] = (await self.get("matching", "/proposals", actor=PLATFORM, need_id=need_id))[
+                "items"
+            ]
             assert len(items) >= expected, f"{len(items)} proposals for {need_id}, waiting for {expected}"
             return items
 

@@ -225,6 +225,8 @@ def may_see(wish: Wish, actor: Actor | None) -> bool:
             return actor.administers(wish.area_code)
         case ActorKind.ORGANIZATION:
             return wish.status is WishStatus.OPEN or wish.claimer_organization_id == actor.organization_id
+        case ActorKind.PLATFORM:  # a resident's wish is theirs and their area's, not the public pages'
+            return False
 
 
 def _event(event: type[Envelope], wish: Wish) -> Envelope:
