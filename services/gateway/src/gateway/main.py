@@ -24,7 +24,7 @@ from gateway.portal.web import (
     portal_refusal,
     sign_in_first,
 )
-from gateway.repository import PartnerKeys, Upstream
+from gateway.repository import PartnerKeys, Upstream, upstream_session
 from gateway.service import Cached
 from gateway.webhooks import LiveEvents, Webhooks
 from shared.app import Infra, background, create_service_app, event_consumer, serve, sweeping
@@ -41,9 +41,8 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             ("resources", settings.resources_url),
             ("matching", settings.matching_url),
         ):
-            client = httpx.AsyncClient(base_url=url, timeout=settings.upstream_timeout_seconds)
-            await stack.enter_async_context(client)
-            setattr(app.state, name, Upstream(name, client))
+            session = await stack.enter_async_context(upstream_session(url, settings.upstream_timeout_seconds))
+            setattr(app.state, name, Upstream(name, session))
         app.state.partner_keys = PartnerKeys(app.state.organizations, ttl=settings.key_cache_seconds)
         app.state.settings = settings
         app.state.cached = Cached(settings.cache_seconds)
