@@ -23,6 +23,7 @@ from gateway.portal.web import (
     SignInFirst,
     portal_refusal,
     sign_in_first,
+    spoken,
 )
 from gateway.repository import PartnerKeys, Upstream, upstream_session
 from gateway.service import Cached
@@ -103,5 +104,6 @@ def run() -> None:
         seconds=settings.cache_seconds,
         own_cookies=(SESSION_COOKIE, NOTICE_COOKIE),
         lang_cookie=LANG_COOKIE,
+        spoken=spoken,
     )
     serve(cache, settings)

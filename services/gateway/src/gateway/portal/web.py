@@ -73,7 +73,11 @@ class SignInFirst(Exception):
 
 
 def language(request: Request) -> str:
-    chosen = request.cookies.get(LANG_COOKIE, "zh")
+    return spoken(request.cookies.get(LANG_COOKIE))
+
+
+def spoken(chosen: str | None) -> str:
+    """The language a page is shown in for the `lang` cookie's value: Chinese unless it names another."""
     return chosen if chosen in LANGUAGES else "zh"
 
 
