@@ -21,4 +21,6 @@ class Settings(ServiceSettings):
     cache_seconds: float = 10.0  # how long the first page and the figures are kept before asking again
     session_minutes: float = 120.0  # a portal session ends this long after it was last renewed (renewed while used)
     sign_in_attempts_per_minute: int = 5  # attempts to sign in as one username, a minute
+    sign_in_failures_per_minute: int = 20  # failed sign-ins from one client address, a minute (and at once)
+    sign_in_hashers: int = 2  # threads checking passwords (Argon2id: 64 MiB and a core each while at it)
     web_modules: Path = WEB  # the front-end packages npm installed (services/gateway/web/node_modules)

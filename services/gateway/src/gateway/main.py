@@ -49,10 +49,14 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         app.state.cached = Cached(settings.cache_seconds)
         app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         app.state.idempotency = answers = IdempotencyStore(infra.db["idempotency"])
-        app.state.accounts = accounts = Accounts(infra.db, settings.session_minutes)
+        app.state.accounts = accounts = Accounts(infra.db, settings.session_minutes, settings.sign_in_hashers)
+        stack.callback(accounts.close)
         await accounts.start()
         app.state.sign_in_limiter = RateLimiter(
             settings.sign_in_attempts_per_minute, settings.sign_in_attempts_per_minute
+        )
+        app.state.sign_in_addresses = RateLimiter(
+            settings.sign_in_failures_per_minute, settings.sign_in_failures_per_minute
         )
         await infra.db["webhook_deliveries"].create_index("state")
         await infra.db["webhook_deliveries"].create_index("subscription_id")
