@@ -163,6 +163,7 @@ class TestStack:
             "OUTBOX_POLL_SECONDS": "0.2",
             "SWEEP_SECONDS": "0.5",
             "CACHE_SECONDS": "0.5",
+            "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",  # the tests' partner endpoints (`partner_endpoint`)
             **{f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
         }
         for name, port in ports.items():

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-import httpx
 from fastapi import FastAPI
 
 from gateway import api
 from gateway.config import Settings
+from gateway.destinations import Destinations, networks
 from gateway.limits import Idempotency, IdempotencyStore, RateLimiter
 from gateway.microcache import MicroCache
 from gateway.portal import activities, admins, organizations, public, residents, sign_in
@@ -27,7 +27,7 @@ from gateway.portal.web import (
 )
 from gateway.repository import PartnerKeys, Upstream, upstream_session
 from gateway.service import Cached
-from gateway.webhooks import LiveEvents, Webhooks
+from gateway.webhooks import LiveEvents, Webhooks, partner_session
 from shared.app import Infra, background, create_service_app, event_consumer, serve, sweeping
 from shared.events import EVENT_TYPES, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from shared.kafka import Idempotent
@@ -61,8 +61,9 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         await infra.db["webhook_deliveries"].create_index("state")
         await infra.db["webhook_deliveries"].create_index("subscription_id")
         await infra.db["webhook_leases"].create_index("at")
-        partners = await stack.enter_async_context(httpx.AsyncClient(timeout=settings.webhook_timeout_seconds))
-        app.state.webhooks = webhooks = Webhooks(infra.db, partners)
+        destinations = Destinations(networks(settings.webhook_allowed_networks), settings.own_services())
+        partners = await stack.enter_async_context(partner_session(destinations, settings.webhook_timeout_seconds))
+        app.state.webhooks = webhooks = Webhooks(infra.db, partners, destinations)
         every_event = dict.fromkeys(EVENT_TYPES, Idempotent(webhooks.on_event))
         topics = [settings.topic(t) for t in (ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC)]
         app.state.live = live = LiveEvents(settings, topics)
