@@ -143,7 +143,7 @@ async def test_an_unknown_parent_organization_is_refused(stack: TestStack, http:
 async def test_unknown_ids_are_404_with_the_id_named(
     service: str, path: str, stack: TestStack, http: httpx.AsyncClient
 ) -> None:
-    response = await http.get(stack.url(service) + path + UNKNOWN_ID)
+    response = await http.get(stack.url(service) + path + UNKNOWN_ID, headers=acting(PLATFORM))
     assert response.status_code == 404
     assert UNKNOWN_ID in response.json()["error"]["message"]
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.testing import PlatformApi, TestStack, eventually
+from shared.testing import PLATFORM, PlatformApi, TestStack, acting, eventually
 
 pytestmark = pytest.mark.stack
 
@@ -33,7 +33,7 @@ class TestANeedMeetsAVenue:
         assert proposal["resource_organization_id"] == union
         for status, listed in (("proposed", True), ("declined", False)):
             asked = {"organization_id": union, "status": status}
-            page = (await http.get(stack.url("matching") + "/proposals", params=asked)).json()
+            page = (await http.get(stack.url("matching") + "/proposals", params=asked, headers=acting(PLATFORM))).json()
             assert (proposal["id"] in {p["id"] for p in page["items"]}) is listed, status
         reasons = {r["name"]: r for r in proposal["reasons"]}
         assert set(reasons) == {"distance", "neighbourhood", "urgency", "age", "reliability", "fairness"}

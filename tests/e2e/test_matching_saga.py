@@ -11,7 +11,7 @@ import pytest
 from shared.actors import Actor, ActorKind
 from shared.ids import entity_id
 from shared.opening_hours import LOCAL
-from shared.testing import PlatformApi, TestStack, eventually, organization
+from shared.testing import PLATFORM, PlatformApi, TestStack, eventually, organization
 
 pytestmark = pytest.mark.stack
 
@@ -27,7 +27,7 @@ async def proposal_between(api: PlatformApi, need_id: str, resource_id: str) -> 
 
 async def proposal_is(api: PlatformApi, proposal_id: str, status: str) -> dict[str, Any]:
     async def reached() -> dict[str, Any]:
-        proposal: dict[str, Any] = await api.get("matching", f"/proposals/{proposal_id}")
+        proposal: dict[str, Any] = await api.get("matching", f"/proposals/{proposal_id}", actor=PLATFORM)
         assert proposal["status"] == status, f"{proposal['status']}, waiting for {status}"
         return proposal
 
@@ -62,7 +62,7 @@ async def test_an_accepted_venue_match_ends_claimed_and_booked_though_resources_
         assert both["status"] == "accepted"
 
         async def claimed() -> None:
-            seen = await api.get("matching", f"/proposals/{proposal['id']}")
+            seen = await api.get("matching", f"/proposals/{proposal['id']}", actor=PLATFORM)
             assert seen["claim_made"] and not seen["supply_made"], seen
 
         await eventually(claimed, within=30)

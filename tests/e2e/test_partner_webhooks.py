@@ -70,7 +70,7 @@ async def test_a_partner_gets_its_organisations_events_signed_and_a_refused_one_
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(signature, expected) and headers["X-PBS-Event"] == "need.posted"
     log = (await http.get(f"{base}/webhooks/{webhook_id}/deliveries", headers=key)).json()["items"]
-    assert [(d["state"], d["attempts"]) for d in log] == [("delivered", 2)]
+    assert [(d["state"], d["attempts"], d["last_answer"]) for d in log] == [("delivered", 2, "5xx")]  # not 503
 
     other = await api.issue_key(await api.register_organization("别的党支部", AREA), ["read"])
     assert (await http.get(f"{base}/webhooks/{webhook_id}/deliveries", headers=other)).status_code == 404
@@ -108,3 +108,21 @@ async def test_a_partner_reads_its_organisations_events_live_as_a_stream(
 
         event = await asyncio.wait_for(next_event(), 20)
         assert event["event"] == "need.posted" and json.loads(event["data"])["data"]["need_id"] == need["id"]
+
+
+async def test_a_webhook_may_not_point_inside_the_platform(stack: TestStack, http: httpx.AsyncClient) -> None:
+    api = PlatformApi(stack, http)
+    key = await api.issue_key(await api.register_organization("想看内网的伙伴", AREA), ["read"])
+    base = stack.url("gateway") + "/api/v1"
+    inside = [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/hooks",
+        "http://[::1]:8000/hooks",
+        "http://192.168.0.1/hooks",
+        stack.url("needs") + "/needs",  # on 127.0.0.1, which the test stack allows for partners, but the platform's
+        stack.url("gateway") + "/api/v1/needs",
+    ]
+    for url in inside:
+        refused = await http.post(f"{base}/webhooks", json={"url": url}, headers=key)
+        assert refused.status_code == 422 and refused.json()["error"]["field"] == "url", (url, refused.text)
+    assert (await http.get(f"{base}/webhooks", headers=key)).json()["items"] == []

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Annotated, Generic, Protocol, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
 T = TypeVar("T")
 
@@ -15,6 +15,10 @@ Cursor = Annotated[
     Query(max_length=64, pattern=r"^[0-9a-zA-Z:_-]+$", description="`next_cursor` of the page before"),
 ]
 Limit = Annotated[int, Query(ge=1, le=200)]
+Ids = Annotated[
+    list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]] | None,
+    Query(max_length=200, description="only these ids (each as its own read would show it): many items, one request"),
+]
 
 
 class Page(BaseModel, Generic[T]):

@@ -161,6 +161,13 @@ class MongoRepository(Generic[A]):
         found = await self.collection.find_one({"_id": aggregate_id}, _HIDDEN)
         return self._load(found) if found else None
 
+    async def get_many(self, aggregate_ids: Sequence[str]) -> list[A]:
+        """Those of the ids that are stored, in one query."""
+        if not aggregate_ids:
+            return []
+        cursor = self.collection.find({"_id": {"$in": list(aggregate_ids)}}, _HIDDEN)
+        return [self._load(doc) async for doc in cursor]
+
     async def page(self, *, after: str | None, limit: int, where: Mapping[str, Any] | None = None) -> list[A]:
         """Up to `limit` aggregates matching `where`, in id order, after the id `after`."""
         query = {**(where or {}), **({"_id": {"$gt": after}} if after else {})}

@@ -168,6 +168,7 @@ class TestStack:
             # a service killed by a test is replaced this soon (its writer lease expires)
             "LEASE_SECONDS": "10",
             "CACHE_SECONDS": "0.5",
+            "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",  # the tests' partner endpoints (`partner_endpoint`)
             **{f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
         }
         for name, port in ports.items():
@@ -384,7 +385,9 @@ class PlatformApi:
         """The need's proposals, once there are at least `expected` of them."""
 
         async def probe() -> list[dict[str, Any]]:
-            items: list[dict[str, Any]] = (await self.get("matching", "/proposals", need_id=need_id))["items"]
+            items: list[dict[str, Any]] = (await self.get("matching", "/proposals", actor=PLATFORM, need_id=need_id))[
+                "items"
+            ]
             assert len(items) >= expected, f"{len(items)} proposals for {need_id}, waiting for {expected}"
             return items
 

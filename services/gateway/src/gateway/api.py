@@ -53,6 +53,7 @@ Partner = Annotated[PartnerIdentity, Depends(_partner)]
 
 @api.get("/proposals")
 async def list_proposals(
+    request: Request,
     up: UpstreamsDep,
     partner: Partner,
     need_id: Id = None,
@@ -67,7 +68,11 @@ async def list_proposals(
     mine = {"need_id": need_id, "organization_id": partner.organization_id, "cursor": cursor}
     params = {k: v for k, v in mine.items() if v}
     views, next_cursor = await service.list_proposals(
-        {**params, "limit": limit}, matching=up.matching, needs=up.needs, resources=up.resources
+        {**params, "limit": limit},
+        actor=_acting_for(partner, request),
+        matching=up.matching,
+        needs=up.needs,
+        resources=up.resources,
     )
     return {"items": views, "next_cursor": next_cursor}
 

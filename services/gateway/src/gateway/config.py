@@ -1,4 +1,7 @@
+import contextlib
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from shared.config import ServiceSettings
 
@@ -16,8 +19,22 @@ class Settings(ServiceSettings):
     rate_limit_per_minute: int = 600  # requests a partner's key may make a minute, on average
     rate_limit_burst: int = 100  # and at once, after a quiet spell
     webhook_timeout_seconds: float = 10.0  # how long a partner's webhook may take to answer
+    # networks a webhook may point into although not public, comma-separated (the tests' 127.0.0.1)
+    webhook_allowed_networks: str = ""
     city_code: str = "350100"  # the node the portal's first page and the statistics start from
     cache_seconds: float = 10.0  # how long the first page and the figures are kept before asking again
     session_minutes: float = 120.0  # a portal session ends this long after it was last renewed (renewed while used)
     sign_in_attempts_per_minute: int = 5  # attempts to sign in as one username, a minute
+    sign_in_failures_per_minute: int = 20  # failed sign-ins from one client address, a minute (and at once)
+    sign_in_hashers: int = 2  # threads checking passwords (Argon2id: 64 MiB and a core each while at it)
     web_modules: Path = WEB  # the front-end packages npm installed (services/gateway/web/node_modules)
+
+    def own_services(self) -> list[tuple[str, int]]:
+        """The platform's own (host, port)s, by address: the services' and the gateway's."""
+        found = [(self.http_host, self.http_port)]
+        for url in (self.organizations_url, self.needs_url, self.resources_url, self.matching_url):
+            parts = urlsplit(url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            with contextlib.suppress(OSError):
+                found += [(str(info[4][0]), port) for info in socket.getaddrinfo(parts.hostname, port)]
+        return found

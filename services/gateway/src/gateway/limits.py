@@ -27,6 +27,7 @@ from shared.mongo import Document
 
 KEEP = timedelta(days=1)
 NOT_KEPT = {401, 429}
+KEYS_KEPT = 10_000  # buckets kept before the full ones are forgotten
 
 
 class TooManyRequests(DomainError):
@@ -43,6 +44,7 @@ class RateLimiter:
         self.rate = per_minute / 60
         self.burst = burst
         self._buckets: dict[str, tuple[float, float]] = {}  # key → (tokens, when counted)
+        self._forget_at = KEYS_KEPT
 
     def take(self, key_id: str) -> None:
         """Takes one token of the key's bucket, or raises TooManyRequests saying when to retry."""
@@ -54,6 +56,23 @@ class RateLimiter:
             wait = max(1, int((1 - tokens) / self.rate + 0.999))
             raise TooManyRequests(f"this API key is limited to {self.rate * 60:g} requests a minute", retry_after=wait)
         self._buckets[key_id] = (tokens - 1, moment)
+        if len(self._buckets) > self._forget_at:
+            self._forget_full(moment)
+
+    def give_back(self, key_id: str) -> None:
+        """Returns the token `take` took (what it was taken for did not count)."""
+        if (found := self._buckets.get(key_id)) is not None:
+            self._buckets[key_id] = (min(float(self.burst), found[0] + 1), found[1])
+
+    def _forget_full(self, moment: float) -> None:
+        """Forgets buckets that have filled up again: a key not seen is a full bucket anyway,
+        so keys made up by the thousand (random usernames) do not stay in memory."""
+        self._buckets = {
+            k: (tokens, then)
+            for k, (tokens, then) in self._buckets.items()
+            if tokens + (moment - then) * self.rate < self.burst
+        }
+        self._forget_at = max(KEYS_KEPT, 2 * len(self._buckets))  # not again at every take
 
 
 class IdempotencyStore:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-import httpx
 from fastapi import FastAPI
 
 from gateway import api
 from gateway.config import Settings
+from gateway.destinations import Destinations, networks
 from gateway.limits import Idempotency, IdempotencyStore, RateLimiter
 from gateway.microcache import MicroCache
 from gateway.portal import activities, admins, audit, organizations, public, residents, sign_in
@@ -23,10 +23,11 @@ from gateway.portal.web import (
     SignInFirst,
     portal_refusal,
     sign_in_first,
+    spoken,
 )
-from gateway.repository import PartnerKeys, Upstream
+from gateway.repository import PartnerKeys, Upstream, upstream_session
 from gateway.service import Cached
-from gateway.webhooks import LiveEvents, Webhooks
+from gateway.webhooks import LiveEvents, Webhooks, partner_session
 from shared.app import Infra, background, create_service_app, event_consumer, serve, sweeping
 from shared.events import EVENT_TYPES, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from shared.kafka import Idempotent
@@ -41,24 +42,28 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             ("resources", settings.resources_url),
             ("matching", settings.matching_url),
         ):
-            client = httpx.AsyncClient(base_url=url, timeout=settings.upstream_timeout_seconds)
-            await stack.enter_async_context(client)
-            setattr(app.state, name, Upstream(name, client))
+            session = await stack.enter_async_context(upstream_session(url, settings.upstream_timeout_seconds))
+            setattr(app.state, name, Upstream(name, session))
         app.state.partner_keys = PartnerKeys(app.state.organizations, settings.actor_secret)
         app.state.settings = settings
         app.state.cached = Cached(settings.cache_seconds)
         app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         app.state.idempotency = answers = IdempotencyStore(infra.db["idempotency"])
-        app.state.accounts = accounts = Accounts(infra.db, settings.session_minutes)
+        app.state.accounts = accounts = Accounts(infra.db, settings.session_minutes, settings.sign_in_hashers)
+        stack.callback(accounts.close)
         await accounts.start()
         app.state.sign_in_limiter = RateLimiter(
             settings.sign_in_attempts_per_minute, settings.sign_in_attempts_per_minute
         )
+        app.state.sign_in_addresses = RateLimiter(
+            settings.sign_in_failures_per_minute, settings.sign_in_failures_per_minute
+        )
         await infra.db["webhook_deliveries"].create_index("state")
         await infra.db["webhook_deliveries"].create_index("subscription_id")
         await infra.db["webhook_leases"].create_index("at")
-        partners = await stack.enter_async_context(httpx.AsyncClient(timeout=settings.webhook_timeout_seconds))
-        app.state.webhooks = webhooks = Webhooks(infra.db, partners)
+        destinations = Destinations(networks(settings.webhook_allowed_networks), settings.own_services())
+        partners = await stack.enter_async_context(partner_session(destinations, settings.webhook_timeout_seconds))
+        app.state.webhooks = webhooks = Webhooks(infra.db, partners, destinations)
         every_event = dict.fromkeys(EVENT_TYPES, Idempotent(webhooks.on_event))
         topics = [settings.topic(t) for t in (ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC)]
         app.state.live = live = LiveEvents(settings, topics)
@@ -105,5 +110,6 @@ def run() -> None:
         seconds=settings.cache_seconds,
         own_cookies=(SESSION_COOKIE, NOTICE_COOKIE),
         lang_cookie=LANG_COOKIE,
+        spoken=spoken,
     )
     serve(cache, settings)

@@ -1,6 +1,6 @@
 """The public pages everyone asks for, answered again for `CACHE_SECONDS` as they were answered
 last, before any routing: the first page and an area's page for visitors not signed in, and
-the statistics API, per area and language.
+the statistics API, per area and the language it is shown in.
 
 Routing, dependencies and the middleware of a FastAPI request cost this one gateway process
 about 0.6 ms; an answer kept here, a few µs. One request makes an answer while the others
@@ -24,10 +24,11 @@ import logging
 import random
 import re
 import time
-from http.cookies import CookieError, SimpleCookie
+from collections.abc import Callable
 from typing import NamedTuple
 
 from prometheus_client import Counter
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
@@ -49,11 +50,19 @@ class Kept(NamedTuple):
 
 
 class MicroCache:
-    def __init__(self, app: ASGIApp, seconds: float, own_cookies: tuple[str, ...], lang_cookie: str) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        seconds: float,
+        own_cookies: tuple[str, ...],
+        lang_cookie: str,
+        spoken: Callable[[str | None], str],
+    ) -> None:
         self.app = app
         self.seconds = seconds
         self.own_cookies = [name.encode() for name in own_cookies]  # a visitor's page of their own
         self.lang_cookie = lang_cookie
+        self.spoken = spoken  # the language a page is made in, for the cookie's value (any value)
         self.kept: dict[Key, Kept] = {}
         self.making: dict[Key, asyncio.Event] = {}  # answers being made meanwhile
         self._refreshes: set[asyncio.Task[None]] = set()
@@ -119,14 +128,12 @@ class MicroCache:
         cookie = next((value for name, value in scope["headers"] if name == b"cookie"), b"")
         if any(name in cookie for name in self.own_cookies):
             return None
-        lang = ""
+        chosen = None
         if cookie and self.lang_cookie.encode() in cookie:
-            try:
-                morsel = SimpleCookie(cookie.decode("latin-1")).get(self.lang_cookie)
-            except CookieError:
-                return None
-            lang = morsel.value if morsel else ""
-        return path, query, lang
+            chosen = cookie_parser(cookie.decode("latin-1")).get(self.lang_cookie)
+        # Keyed by the language the page is made in, read as the app reads the cookie: any other
+        # value of it is a page already kept, not a new entry (nor a way past the cache).
+        return path, query, self.spoken(chosen)
 
     def _keeping(self, key: Key, send: Send) -> Send:
         """`send`, keeping a 200 that sets no cookie to answer again."""

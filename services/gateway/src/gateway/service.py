@@ -14,19 +14,30 @@ from gateway.repository import Upstream
 
 
 async def list_proposals(
-    params: dict[str, Any], *, matching: Upstream, needs: Upstream, resources: Upstream
+    params: dict[str, Any], *, actor: str, matching: Upstream, needs: Upstream, resources: Upstream
 ) -> tuple[list[ProposalView], str | None]:
-    """A page of proposals, each with its need and supply item."""
-    page = await matching.get("/proposals", params=params)
-    views = await asyncio.gather(*(_view(p, needs=needs, resources=resources) for p in page["items"]))
-    return list(views), page["next_cursor"]
-
-
-async def _view(proposal: dict[str, Any], *, needs: Upstream, resources: Upstream) -> ProposalView:
-    need, resource = await asyncio.gather(
-        needs.find(f"/needs/{proposal['need_id']}"), resources.find(f"/resources/{proposal['resource_id']}")
+    """A page of the proposals `actor` (an `X-Actor` token) may see, each with its need and
+    supply item as that actor may see them: three requests whatever the page's size (the needs
+    and the supply of the whole page asked for at once, by `ids`)."""
+    page = await matching.get("/proposals", params=params, actor=actor)
+    items: list[dict[str, Any]] = page["items"]
+    found_needs, found_supply = await asyncio.gather(
+        _by_id(needs, "/needs", {p["need_id"] for p in items}, actor),
+        _by_id(resources, "/resources", {p["resource_id"] for p in items}, actor),
     )
-    return ProposalView(proposal=proposal, need=need, resource=resource)
+    views = [
+        ProposalView(proposal=p, need=found_needs.get(p["need_id"]), resource=found_supply.get(p["resource_id"]))
+        for p in items
+    ]
+    return views, page["next_cursor"]
+
+
+async def _by_id(upstream: Upstream, path: str, ids: set[str], actor: str) -> dict[str, Any]:
+    """The documents of these ids that `actor` may see, by id, in one request."""
+    if not ids:
+        return {}
+    found = await upstream.get(path, params={"ids": sorted(ids), "limit": len(ids)}, actor=actor)
+    return {item["id"]: item for item in found["items"]}
 
 
 class Cached:

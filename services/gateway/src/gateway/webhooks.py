@@ -31,13 +31,15 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 from aiokafka import AIOKafkaConsumer
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from gateway.destinations import Destinations, GuardedResolver, Refused
 from gateway.service import Cached
 from shared.config import ServiceSettings
 from shared.errors import NotFound
@@ -77,17 +79,32 @@ def wanted(types: list[str], event_type: str) -> bool:
     return not types or event_type in types or event_type.split(".", 1)[0] in types
 
 
+def partner_session(destinations: Destinations, timeout_seconds: float) -> aiohttp.ClientSession:
+    """The deliverer's client: names resolved by `GuardedResolver` (no connection to an address a
+    webhook may not reach), no proxy from the environment, each delivery within `timeout_seconds`."""
+    connector = aiohttp.TCPConnector(resolver=GuardedResolver(destinations), use_dns_cache=False)
+    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout_seconds))
+
+
+def status_class(status: int) -> str:
+    """What the delivery log keeps of an answer: its class ("2xx", "4xx"...), nothing of who gave it."""
+    return f"{status // 100}xx"
+
+
 class Webhooks:
-    def __init__(self, db: AsyncDatabase[Document], http: httpx.AsyncClient) -> None:
+    def __init__(self, db: AsyncDatabase[Document], http: aiohttp.ClientSession, destinations: Destinations) -> None:
         self.subscriptions = db["webhooks"]
         self.deliveries = db["webhook_deliveries"]
         self.leases = db["webhook_leases"]
         self.http = http
+        self.destinations = destinations
         self.cached = Cached(SUBSCRIPTIONS_KEPT)
         self._wake = asyncio.Event()
 
     async def subscribe(self, organization_id: str, cmd: WebhookCreate) -> Document:
-        """A new subscription; its secret is answered this once."""
+        """A new subscription; its secret is answered this once. Unprocessable when its URL
+        points where a webhook may not (`gateway.destinations`)."""
+        await self.destinations.check(str(cmd.url))
         subscription = {
             "_id": new_id(),
             "organization_id": organization_id,
@@ -188,13 +205,9 @@ class Webhooks:
             "X-PBS-Delivery": delivery["_id"],
             "X-PBS-Signature": sign(subscription["secret"], int(time.time()), body),
         }
-        answer: int | str
-        try:
-            answer = (await self.http.post(subscription["url"], content=body, headers=headers)).status_code
-        except httpx.HTTPError as exc:
-            answer = type(exc).__name__
+        answer = await self._post(subscription["url"], body, headers)
         attempts = delivery["attempts"] + 1
-        if isinstance(answer, int) and 200 <= answer < 300:
+        if answer == "2xx":
             update = {"state": "delivered", "attempts": attempts, "delivered_at": datetime.now(UTC)}
         elif attempts >= ATTEMPTS:
             update = {"state": "failed", "attempts": attempts, "last_answer": answer}
@@ -203,8 +216,25 @@ class Webhooks:
             update = {"attempts": attempts, "last_answer": answer, "next_at": datetime.now(UTC) + pause}
         await self.deliveries.update_one({"_id": delivery["_id"]}, {"$set": update})
 
+    async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> str:
+        """POSTs a delivery; what came of it as the log keeps it: a status class, "no answer",
+        or "refused" when the URL points where a webhook may not (now: names are resolved again)."""
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        with contextlib.suppress(ValueError):  # a name, not an address: the resolver checks it
+            if self.destinations.refusal(parts.hostname or "", port) is not None:
+                return "refused"
+        try:
+            async with self.http.post(url, data=body, headers=headers, allow_redirects=False) as response:
+                return status_class(response.status)
+        except aiohttp.ClientConnectorError as exc:
+            return "refused" if isinstance(exc.os_error, Refused) else "no answer"
+        except (aiohttp.ClientError, TimeoutError):
+            return "no answer"
+
     async def log_of(self, organization_id: str, subscription_id: str) -> list[Document]:
-        """A subscription's deliveries, newest last: what was sent, when, and what came back."""
+        """A subscription's deliveries, newest last: what was sent, when, and the class of what
+        came back ("2xx", "4xx", "5xx", "no answer", "refused")."""
         if await self.subscriptions.find_one({"_id": subscription_id, "organization_id": organization_id}) is None:
             raise NotFound(f"no webhook {subscription_id!r}")
         cursor = self.deliveries.find({"subscription_id": subscription_id}, {"body": 0})

@@ -9,14 +9,14 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from uuid import uuid4
 
-import httpx
 import pytest
 from aiohttp import web
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from gateway import webhooks
-from gateway.webhooks import WebhookCreate, Webhooks
+from gateway.destinations import Destinations, networks
+from gateway.webhooks import WebhookCreate, Webhooks, partner_session
 from shared.events import NeedPosted, NeedPostedData
 from shared.ids import new_id
 from shared.mongo import Document
@@ -26,6 +26,7 @@ from shared.testing import partner_endpoint
 pytestmark = pytest.mark.stack
 
 ORGANIZATION = "o" * 32
+LOOPBACK = Destinations(networks("127.0.0.1/32"), own=[])  # as the test stack allows
 
 
 @pytest.fixture
@@ -66,8 +67,8 @@ async def test_two_gateway_processes_send_each_due_delivery_once(
     db: AsyncDatabase[Document], partner: tuple[Counter[str], str]
 ) -> None:
     received, url = partner
-    async with httpx.AsyncClient(timeout=5) as http:
-        first, second = Webhooks(db, http), Webhooks(db, http)
+    async with partner_session(LOOPBACK, 5) as http:
+        first, second = Webhooks(db, http, LOOPBACK), Webhooks(db, http, LOOPBACK)
         await first.subscribe(ORGANIZATION, WebhookCreate.model_validate({"url": url}))
         for _ in range(30):
             await first.on_event(need_posted())
@@ -86,8 +87,8 @@ async def test_a_delivery_whose_taker_died_goes_out_when_its_lease_runs_out(
 ) -> None:
     monkeypatch.setattr(webhooks, "LEASE", timedelta(seconds=1))
     received, url = partner
-    async with httpx.AsyncClient(timeout=5) as http:
-        died, alive = Webhooks(db, http), Webhooks(db, http)
+    async with partner_session(LOOPBACK, 5) as http:
+        died, alive = Webhooks(db, http, LOOPBACK), Webhooks(db, http, LOOPBACK)
         await died.subscribe(ORGANIZATION, WebhookCreate.model_validate({"url": url}))
         await died.on_event(need_posted())
         delivery = await db["webhook_deliveries"].find_one({})
@@ -98,3 +99,23 @@ async def test_a_delivery_whose_taker_died_goes_out_when_its_lease_runs_out(
         assert await alive.deliver_due() == 1
 
     assert list(received.values()) == [1]
+
+
+async def test_a_delivery_is_checked_again_where_it_goes_and_never_sent_inside(
+    db: AsyncDatabase[Document], partner: tuple[Counter[str], str]
+) -> None:
+    received, url = partner
+    named = url.replace("127.0.0.1", "localhost")  # a name: checked when resolved, at delivery
+    loopback = Destinations(networks("127.0.0.1/32, ::1/128"), own=[])  # localhost may be either
+    nowhere = Destinations(networks(""), own=[])  # as deployed: loopback no longer allowed
+    async with partner_session(loopback, 5) as allowed, partner_session(nowhere, 5) as guarded:
+        for target in (url, named):
+            subscribing = Webhooks(db, allowed, loopback)
+            subscription = await subscribing.subscribe(ORGANIZATION, WebhookCreate.model_validate({"url": target}))
+            delivering = Webhooks(db, guarded, nowhere)
+            await delivering.on_event(need_posted())
+            assert await delivering.deliver_due() >= 1
+            log = await delivering.log_of(ORGANIZATION, subscription["_id"])
+            assert [(d["state"], d["last_answer"]) for d in log] == [("pending", "refused")], target
+            await subscribing.unsubscribe(ORGANIZATION, subscription["_id"])
+    assert not received

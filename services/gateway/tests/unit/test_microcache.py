@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import random
+import string
 import time
 from typing import Any
 
@@ -11,6 +13,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from gateway.microcache import MicroCache
+from gateway.portal.web import spoken
 
 
 class CountingApp:
@@ -33,8 +36,13 @@ class CountingApp:
 
 
 def client(app: CountingApp, seconds: float = 60) -> httpx.AsyncClient:
-    cache = MicroCache(app, seconds=seconds, own_cookies=("pbs_session", "pbs_notice"), lang_cookie="lang")
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=cache), base_url="http://portal")
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=cached(app, seconds)), base_url="http://portal")
+
+
+def cached(app: CountingApp, seconds: float = 60) -> MicroCache:
+    return MicroCache(
+        app, seconds=seconds, own_cookies=("pbs_session", "pbs_notice"), lang_cookie="lang", spoken=spoken
+    )
 
 
 async def texts(http: httpx.AsyncClient, path: str, n: int = 3, **options: Any) -> list[str]:
@@ -58,6 +66,16 @@ class TestAnswersGivenAgain:
             await http.get("/", headers={"Cookie": "lang=en"})
             await http.get("/")
         assert app.calls == 4
+
+    async def test_a_language_the_portal_does_not_speak_is_the_page_kept_for_chinese(self) -> None:
+        app = CountingApp()
+        cache = cached(app)
+        odd = ["lang=" + "".join(random.choices(string.ascii_letters, k=12)) for _ in range(300)]
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=cache), base_url="http://portal") as http:
+            for cookie in ["lang=zh", "", *odd, 'lang="x', "lang=en;lang=zh", "lang=en"]:
+                await http.get("/", headers={"Cookie": cookie} if cookie else {})
+        assert app.calls == 2  # Chinese once, English once
+        assert len(cache.kept) == 2
 
     async def test_visitors_asking_at_once_wait_for_the_one_answer_being_made(self) -> None:
         app = CountingApp(delay=0.1)
@@ -88,7 +106,7 @@ class TestAnswersGivenAgain:
             assert app.calls >= 2
 
     async def test_answers_made_together_are_not_all_due_again_together(self) -> None:
-        cache = MicroCache(CountingApp(), seconds=10, own_cookies=(), lang_cookie="lang")
+        cache = MicroCache(CountingApp(), seconds=10, own_cookies=(), lang_cookie="lang", spoken=spoken)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=cache), base_url="http://portal") as http:
             started = time.monotonic()
             await asyncio.gather(*(http.get(f"/api/v1/stats?area_code=3501{n:02}") for n in range(50)))

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from gateway.portal.accounts import Account, Role
 from gateway.portal.i18n import REASONS, STATUSES, WORDS, reason_label, status_label, translate, weekdays
 from gateway.portal.public import week_grid
 from gateway.portal.web import CST, refusal_of, safe_next, said
+from gateway.repository import Answer
 from matching.engine import WEIGHTS
 from needs.models import Activity, ActivityStatus, NeedStatus, SignUp, WishStatus
 from resources.models import BookingStatus, ResourceStatus
@@ -115,10 +115,10 @@ class TestTheWords:
         assert (translate("sign_in", "zh"), translate("sign_in", "en")) == ("登录", "Sign in")
 
 
-def answer_to(refusal: DomainError) -> httpx.Response:
+def answer_to(refusal: DomainError) -> Answer:
     """The refusal as a service answers it."""
     body = error_response(refusal.status_code, refusal.code, refusal.message, **refusal.details).body
-    return httpx.Response(refusal.status_code, content=bytes(body))
+    return Answer(refusal.status_code, bytes(body), {})
 
 
 def shown(act: Callable[[], object], lang: str = "zh") -> str:
@@ -170,4 +170,4 @@ class TestAServicesRefusal:
             raise Conflict("the booking is over; it cannot be cancelled")
 
         assert shown(over) == "未能办理:the booking is over; it cannot be cancelled"
-        assert said(refusal_of(httpx.Response(502, text="Bad Gateway")) or "", "zh") == "未能办理:HTTP 502"
+        assert said(refusal_of(Answer(502, b"Bad Gateway", {})) or "", "zh") == "未能办理:HTTP 502"

@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from matching.feed import IndexFeed
-from matching.models import Proposal, ProposalStatus
+from matching.models import Proposal, ProposalStatus, may_see
 from matching.schemas import ProposalOut
 from matching.service import Matching
 from shared.actors import ActorDep, ActorKind
 from shared.app import from_state
-from shared.errors import Forbidden
+from shared.errors import Forbidden, NotFound
 from shared.known_organizations import ActiveActor
 from shared.pagination import Cursor, Limit, Page, page_of
 
@@ -25,14 +25,20 @@ MatchingDep = Annotated[Matching, Depends(from_state("matching"))]
 
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalOut)
-async def get_proposal(proposal_id: str, matching: MatchingDep) -> Proposal:
-    """One proposal with the reasons behind its score ("why this match")."""
-    return await matching.get(proposal_id)
+async def get_proposal(proposal_id: str, matching: MatchingDep, actor: ActorDep) -> Proposal:
+    """One proposal with the reasons behind its score ("why this match"), to those who may see
+    it (`may_see`: its two organisations, an administrator of its need's area, the platform);
+    404 to anyone else, as for a proposal that does not exist."""
+    proposal = await matching.get(proposal_id)
+    if not may_see(proposal, actor):
+        raise NotFound(f"no proposal {proposal_id!r}")
+    return proposal
 
 
 @router.get("/proposals", response_model=Page[ProposalOut])
 async def list_proposals(
     matching: MatchingDep,
+    actor: ActorDep,
     need_id: Id = None,
     organization_id: Id = None,
     status: Annotated[list[ProposalStatus] | None, Query()] = None,
@@ -40,14 +46,23 @@ async def list_proposals(
     limit: Limit = 50,
 ) -> dict[str, object]:
     """Proposals for one need, or involving one organisation on either side, of some statuses,
-    in id order. Those of a need or an organisation are read from the database (every
-    instance's); all proposals, from this instance's memory."""
+    in id order, of those the caller may see: an organisation its own only (another's
+    `organization_id` is a 403), an administrator those of needs in its subtree, the platform
+    all; a resident none (403). Those of a need or an organisation are read from the database
+    (every instance's); all proposals, from this instance's memory."""
+    if actor.kind is ActorKind.RESIDENT:
+        raise Forbidden("proposals are their organisations' and their administrators'")
+    if actor.kind is ActorKind.ORGANIZATION:
+        if organization_id not in (None, actor.organization_id):
+            raise Forbidden("an organisation sees its own proposals only", organization_id=organization_id)
+        organization_id = actor.organization_id
 
     def keep(p: Proposal) -> bool:
         return (
             (need_id is None or p.need_id == need_id)
             and (organization_id is None or organization_id in (p.need_organization_id, p.resource_organization_id))
             and (status is None or p.status in status)
+            and may_see(p, actor)
         )
 
     if need_id is None and organization_id is None:

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from shared.actors import Actor, ActorKind
 from shared.errors import Conflict
 from shared.events import Reason
 from shared.repository import Versioned
@@ -82,3 +83,13 @@ class Proposal(Versioned):
 
     def end(self, status: ProposalStatus, reason: str | None = None) -> None:
         self.status, self.reason, self.decided_at = status, reason, now()
+
+
+def may_see(proposal: Proposal, actor: Actor) -> bool:
+    """A proposal is its two organisations', an administrator's whose subtree holds its need
+    (a proposal keeps the need's area, not the supply's), and the platform's."""
+    if actor.kind is ActorKind.PLATFORM:
+        return True
+    if actor.kind is ActorKind.ORGANIZATION:
+        return actor.organization_id is not None and proposal.side_of(actor.organization_id) is not None
+    return actor.kind is ActorKind.AREA_ADMIN and bool(proposal.area_code) and actor.administers(proposal.area_code)

@@ -28,7 +28,7 @@ from needs.wishes import Wishes
 from shared.actors import ActorDep, MaybeActor, require_organization
 from shared.app import from_state
 from shared.known_organizations import ActiveActor
-from shared.pagination import Cursor, Limit, Page, page_of
+from shared.pagination import Cursor, Ids, Limit, Page, page_of
 from shared.schemas import Moment
 from shared.tallies import PLATFORM
 from shared.taxonomy import Category
@@ -56,7 +56,9 @@ async def post_need(body: NeedCreate, needs: NeedsDep, actor: ActiveActor) -> Ne
 @router.get("/needs", response_model=Page[NeedOut])
 async def list_needs(
     view: ViewDep,
+    needs: NeedsDep,
     actor: MaybeActor,
+    ids: Ids = None,
     organization_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
     claimed_by: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$", description="an organisation")] = None,
     category: Category | None = None,
@@ -69,7 +71,9 @@ async def list_needs(
     limit: Limit = 50,
 ) -> dict[str, object]:
     """The needs the caller may see, in id order: of one organisation, claimed by one, of a
-    category, area subtree, status, starting between two times, or with a title containing `q`."""
+    category, area subtree, status, starting between two times, or with a title containing `q`;
+    with `ids`, those of them only (one request for a page of proposals' needs, say), each shown
+    or not as `GET /needs/{id}` would."""
     within = in_area(area_code) if area_code else None
 
     def starts_between(need: Need) -> bool:
@@ -93,6 +97,9 @@ async def list_needs(
             and may_see(need, actor)
         )
 
+    if ids is not None:
+        found = [n for n in await needs.get_many(ids) if keep(n) and (cursor is None or n.id > cursor)]
+        return page_of(found[:limit], limit)
     return page_of(view.browse(keep, after=cursor, limit=limit), limit)
 
 

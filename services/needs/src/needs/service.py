@@ -77,6 +77,14 @@ class Needs:
             raise NotFound(f"no need {need_id!r}")
         return need
 
+    async def get_many(self, need_ids: list[str]) -> list[Need]:
+        """The needs of these ids, as `get` finds each (the read model, else the database: one
+        query for all it lacks), in id order; the caller filters what its viewer may see."""
+        found = {i: need for i in set(need_ids) if (need := self.view.needs.get(i)) is not None}
+        if missing := [i for i in set(need_ids) if i not in found]:
+            found.update((need.id, need) for need in await self.repo.get_many(missing))
+        return [found[i] for i in sorted(found)]
+
     async def edit(self, need_id: str, cmd: NeedEdit, actor: Actor) -> Need:
         def decide(need: Need) -> list[Envelope]:
             self._require_owner(need, actor)

@@ -33,7 +33,7 @@ from shared.actors import ActorDep, MaybeActor
 from shared.app import from_state
 from shared.errors import Unprocessable
 from shared.known_organizations import ActiveActor
-from shared.pagination import Cursor, Limit, Page, page_of
+from shared.pagination import Cursor, Ids, Limit, Page, page_of
 from shared.schemas import Moment
 from shared.taxonomy import Category
 
@@ -60,6 +60,7 @@ async def share_resource(body: ResourceCreate, resources: ResourcesDep, actor: A
 async def search_resources(
     resources: ResourcesDep,
     actor: MaybeActor,
+    ids: Ids = None,
     kind: ResourceKind | None = None,
     category: Category | None = None,
     area_code: AreaCode = None,
@@ -71,15 +72,19 @@ async def search_resources(
     within_km: Annotated[float, Query(gt=0, le=50)] = 3.0,
     free_from: Moment | None = None,
     free_to: Moment | None = None,
-    status: ResourceStatus | None = ResourceStatus.PUBLISHED,
+    status: Annotated[ResourceStatus | None, Query(description="published unless `ids` are given")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
     """Resources by kind, category, area subtree, organisation, capacity and name; within
     `within_km` of (`lat`, `lon`), nearest first; venues free for all of `free_from`–`free_to`.
-    Without a point, in id order. Drafts and withdrawn resources only for their organisation."""
+    Without a point, in id order. Drafts and withdrawn resources only for their organisation.
+    With `ids`, those of them only, of any status, each shown or not as `GET /resources/{id}`
+    would (one request for a page of proposals' supply, say)."""
     if (lat is None) != (lon is None):
         raise Unprocessable("lat and lon come together")
+    if ids is not None and lat is not None:
+        raise Unprocessable("ids and lat/lon do not go together: resources by id have no order by distance")
     if (free_from is None) != (free_to is None):
         raise Unprocessable("free_from and free_to come together")
     free = None
@@ -96,8 +101,12 @@ async def search_resources(
         q=q,
         near=Near(lat, lon, within_km) if lat is not None and lon is not None else None,
         free=free,
-        status=status,
+        status=status if status is not None or ids is not None else ResourceStatus.PUBLISHED,
     )
+    if ids is not None:
+        chosen = [r for r in await resources.get_many(ids, search, actor) if cursor is None or r.id > cursor][:limit]
+        items = [{**r.model_dump(), "distance_km": None} for r in chosen]
+        return {"items": items, "next_cursor": chosen[-1].id if len(chosen) == limit else None}
     found = resources.search(search, actor, after=cursor, limit=limit)
     items = [{**r.model_dump(), "distance_km": km} for r, km in found]
     return {"items": items, "next_cursor": found[-1][0].id if len(found) == limit else None}

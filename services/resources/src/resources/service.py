@@ -83,6 +83,16 @@ class Resources:
             raise NotFound(f"no resource {resource_id!r}")
         return resource
 
+    async def get_many(self, resource_ids: list[str], search: Search, actor: Actor | None) -> list[Resource]:
+        """Those of the resources of these ids that `search` keeps and the viewer may see, each
+        found as `get` finds it (the read model, else the database: one query for all it lacks),
+        in id order."""
+        found = {i: r for i in set(resource_ids) if (r := self.view.resources.get(i)) is not None}
+        if missing := [i for i in set(resource_ids) if i not in found]:
+            found.update((r.id, r) for r in await self.repo.get_many(missing))
+        keep = self._filter(search, actor)
+        return [found[i] for i in sorted(found) if keep(found[i])]
+
     async def edit(self, resource_id: str, cmd: ResourceEdit, actor: Actor) -> Resource:
         """Changes the fields `cmd` gives (a null leaves one as it is); the owner only."""
         changes = cmd.model_dump(mode="json", exclude_unset=True, exclude_none=True)

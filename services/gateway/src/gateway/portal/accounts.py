@@ -5,12 +5,22 @@ administrator of one organisation, or an administrator of a community, street, d
 city. Passwords are kept as Argon2id hashes (memory-hard). A session is a random token in an
 HttpOnly cookie; the database keeps only its SHA-256, with the account it is for, a CSRF token
 and when it expires (`SESSION_MINUTES` after it was last renewed; renewed while in use).
+
+Argon2id takes tens of milliseconds of CPU and 64 MiB by design: it runs in a pool of
+`SIGN_IN_HASHERS` threads (argon2-cffi lets go of the interpreter while it hashes), never on the
+event loop, so a burst of sign-ins waits its turn there while every other request is answered;
+the pool's size bounds the memory and cores sign-ins may take. An unknown username is checked
+against a hash of a random password, the same work as a wrong password, so the time taken
+does not tell which names exist.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -70,18 +80,36 @@ def _digest(token: str) -> str:
 
 
 class Accounts:
-    def __init__(self, db: AsyncDatabase[Document], session_minutes: float) -> None:
+    def __init__(self, db: AsyncDatabase[Document], session_minutes: float, hashers: int = 2) -> None:
         self.accounts = db["accounts"]
         self.sessions = db["sessions"]
         self.lifetime = timedelta(minutes=session_minutes)
+        self._hashers = ThreadPoolExecutor(max_workers=hashers, thread_name_prefix="argon2")
+        self._nobody: str | None = None  # the hash an unknown username is checked against
 
     async def start(self) -> None:
         await self.accounts.create_index("username", unique=True)
         await self.sessions.create_index("expires_at")
 
+    def close(self) -> None:
+        self._hashers.shutdown(wait=False, cancel_futures=True)
+
+    async def _hashing(self, work: Callable[..., object], *args: str) -> object:
+        return await asyncio.get_running_loop().run_in_executor(self._hashers, work, *args)
+
+    async def _hash(self, password: str) -> str:
+        return str(await self._hashing(HASHER.hash, password))
+
+    async def _matches(self, password_hash: str, password: str) -> bool:
+        try:
+            return bool(await self._hashing(HASHER.verify, password_hash, password))
+        except (VerificationError, InvalidHashError):
+            return False
+
     async def create(self, account: Account, password: str) -> Account:
         """Stores a new account; Conflict when the username is taken."""
-        document = {"_id": account.id, **account.model_dump(exclude={"id"}), "password_hash": HASHER.hash(password)}
+        password_hash = await self._hash(password)
+        document = {"_id": account.id, **account.model_dump(exclude={"id"}), "password_hash": password_hash}
         try:
             await self.accounts.insert_one(document)
         except DuplicateKeyError:
@@ -99,14 +127,15 @@ class Accounts:
         """The account when the password is its own, else None (the same for an unknown name)."""
         found = await self.accounts.find_one({"username": username})
         if found is None:
-            HASHER.hash(password)  # as slow as a wrong password, so names cannot be told apart
+            if self._nobody is None:
+                self._nobody = await self._hash(secrets.token_urlsafe(32))
+            await self._matches(self._nobody, password)  # as slow as a wrong password
             return None
-        try:
-            HASHER.verify(found["password_hash"], password)
-        except (VerificationError, InvalidHashError):
+        if not await self._matches(found["password_hash"], password):
             return None
         if HASHER.check_needs_rehash(found["password_hash"]):
-            await self.accounts.update_one({"_id": found["_id"]}, {"$set": {"password_hash": HASHER.hash(password)}})
+            update = {"$set": {"password_hash": await self._hash(password)}}
+            await self.accounts.update_one({"_id": found["_id"]}, update)
         return _account(found)
 
     async def open_session(self, account: Account) -> tuple[str, Session]:

@@ -5,7 +5,7 @@ busiest venues and the most responsive organisations."""
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -30,16 +30,10 @@ async def dashboard(
     code = area or own
     if not covers(own, code):
         raise PortalRefusal(403, "forbidden")
-    scope = {"area_code": code}
-    figures, trail, children, overdue, venues, responsive = await asyncio.gather(
-        service.figures_of(request.app.state, code),
-        up.get(up.organizations, f"/areas/{code}/path"),
-        up.get(up.organizations, f"/areas/{code}/children"),
-        up.get(up.needs, "/needs", {**scope, "status": "expired", "limit": 20}),
-        up.get(up.resources, "/stats/venues", {**scope, "limit": 10}),
-        up.get(up.needs, "/stats/organizations", {**scope, "limit": 10}),
+    cached: service.Cached = request.app.state.cached
+    figures, below = await asyncio.gather(
+        service.figures_of(request.app.state, code), cached.get(f"admin:{code}", lambda: _below(up, code))
     )
-    names = await _names(up, [o["organization_id"] for o in responsive["items"]])
     unmatched = sorted(
         ((c, n["open"]) for c, n in figures["by_category"].items() if n.get("open")), key=lambda p: -p[1]
     )
@@ -48,13 +42,32 @@ async def dashboard(
         "admin.html",
         visitor,
         figures=figures,
-        trail=[node for node in trail if covers(own, node["code"])],
-        children=[c for c in children if c["level"] in ("district", "street", "community")],
-        overdue=overdue["items"],
+        trail=[node for node in below["trail"] if covers(own, node["code"])],
         unmatched=unmatched,
-        venues=venues["items"],
-        responsive=[{**o, "name": names.get(o["organization_id"], "")} for o in responsive["items"]],
+        **{k: v for k, v in below.items() if k != "trail"},
     )
+
+
+async def _below(up: ServicesDep, code: str) -> dict[str, Any]:
+    """What the dashboard shows of a node's subtree. It is the same for every administrator
+    allowed to ask (any whose node covers `code` sees all of it), so it is kept `CACHE_SECONDS`
+    for all of them: twenty administrators opening the page cost the services one pass."""
+    scope = {"area_code": code}
+    trail, children, overdue, venues, responsive = await asyncio.gather(
+        up.get(up.organizations, f"/areas/{code}/path"),
+        up.get(up.organizations, f"/areas/{code}/children"),
+        up.get(up.needs, "/needs", {**scope, "status": "expired", "limit": 20}),
+        up.get(up.resources, "/stats/venues", {**scope, "limit": 10}),
+        up.get(up.needs, "/stats/organizations", {**scope, "limit": 10}),
+    )
+    names = await _names(up, [o["organization_id"] for o in responsive["items"]])
+    return {
+        "trail": trail,
+        "children": [c for c in children if c["level"] in ("district", "street", "community")],
+        "overdue": overdue["items"],
+        "venues": venues["items"],
+        "responsive": [{**o, "name": names.get(o["organization_id"], "")} for o in responsive["items"]],
+    }
 
 
 async def _names(up: ServicesDep, organization_ids: list[str]) -> dict[str, str]:

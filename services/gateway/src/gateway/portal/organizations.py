@@ -34,14 +34,15 @@ async def organization_of(up: ServicesDep, visitor: OrgPersonIn) -> dict[str, An
     return organization
 
 
-async def _proposals(request: Request, organization_id: str) -> list[Any]:
-    """The organisation's proposals still to decide, with their needs and supply."""
-    state = request.app.state
+async def _proposals(up: ServicesDep, organization_id: str) -> list[Any]:
+    """The organisation's proposals still to decide, with their needs and supply, as it sees them."""
+    assert up.actor is not None
     views, _ = await service.list_proposals(
         {"organization_id": organization_id, "status": ["proposed", "accepted"], "limit": 50},
-        matching=state.matching,
-        needs=state.needs,
-        resources=state.resources,
+        actor=up.actor,
+        matching=up.matching,
+        needs=up.needs,
+        resources=up.resources,
     )
     return views
 
@@ -58,7 +59,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         up.get(up.needs, "/activities", {"mine": "true", "limit": 50}),
         up.get(up.resources, "/resources", {"organization_id": organization_id, "limit": 50}),
         up.get(up.resources, "/bookings", {"limit": 100}),
-        _proposals(request, organization_id),
+        _proposals(up, organization_id),
     )
     approvals = [
         b for b in bookings["items"] if b["status"] == "requested" and b["venue_organization_id"] == organization_id
@@ -79,10 +80,10 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
 
 
 @router.get("/org/proposals", response_class=HTMLResponse)
-async def proposals_part(request: Request, visitor: OrgPersonIn) -> HTMLResponse:
+async def proposals_part(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> HTMLResponse:
     """The proposals table alone, which the dashboard reloads when one arrives."""
     assert visitor.account.organization_id is not None
-    proposals = await _proposals(request, visitor.account.organization_id)
+    proposals = await _proposals(up, visitor.account.organization_id)
     return render(request, "proposals.html", visitor, proposals=proposals)
 
 

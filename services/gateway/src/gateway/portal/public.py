@@ -31,6 +31,7 @@ from gateway.portal.web import (
     set_cookie,
 )
 from gateway.repository import Upstream
+from shared.actors import Actor, ActorKind, sign
 from shared.opening_hours import OpeningPeriod, open_between
 from shared.schemas import Day
 
@@ -80,13 +81,15 @@ async def home(request: Request, visitor: Visitor) -> HTMLResponse:
     """The city's figures and charts, its districts to drill into, the newest match proposals."""
     state = request.app.state
     cached: service.Cached = state.cached
+    platform = sign(Actor(kind=ActorKind.PLATFORM), state.infra.settings.actor_secret)
     views, _ = await cached.get(
         "proposals:newest",
         lambda: service.list_proposals(
-            {"limit": 20}, matching=state.matching, needs=state.needs, resources=state.resources
+            {"limit": 20}, actor=platform, matching=state.matching, needs=state.needs, resources=state.resources
         ),
     )
-    return await _area_page(request, visitor, state.settings.city_code, proposals=views)
+    shown = [view for view in views if view.need and view.resource]  # what a visitor may not see stays out
+    return await _area_page(request, visitor, state.settings.city_code, proposals=shown)
 
 
 @router.get("/areas/{code}", response_class=HTMLResponse)

@@ -32,18 +32,31 @@ async def login_form(request: Request, visitor: Visitor, next: str | None = None
 
 @router.post("/login", response_model=None)
 async def login(request: Request, form: Posted) -> Response:
-    """Signs in: a new session (the anonymous CSRF cookie is left behind), or the form again."""
+    """Signs in: a new session (the anonymous CSRF cookie is left behind), or the form again.
+    Limited per username (`SIGN_IN_ATTEMPTS_PER_MINUTE`, every attempt) and per client address
+    (`SIGN_IN_FAILURES_PER_MINUTE`, failed attempts: many people behind one address may sign
+    in, one address may not guess on and on); an attempt over either is refused before any
+    password is checked. The address is the client's, or `X-Forwarded-For` where the proxy
+    sending it is trusted (uvicorn's `FORWARDED_ALLOW_IPS`, 127.0.0.1 unless set)."""
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     target = safe_next(str(form.get("next", "")))
-    limiter: RateLimiter = request.app.state.sign_in_limiter
+    per_name: RateLimiter = request.app.state.sign_in_limiter
+    per_address: RateLimiter = request.app.state.sign_in_addresses
     accounts: Accounts = request.app.state.accounts
+    address = request.client.host if request.client else ""
     try:
-        limiter.take(username.lower())
+        per_address.take(address)
     except TooManyRequests:
+        return render(request, "login.html", None, next=target, failed=True, status_code=429)
+    try:
+        per_name.take(username.lower())
+    except TooManyRequests:
+        per_address.give_back(address)  # refused unchecked: no guess was made
         return render(request, "login.html", None, next=target, failed=True, status_code=429)
     account = await accounts.check(username, password)
     if account is None:
         return render(request, "login.html", None, next=target, failed=True, status_code=401)
+    per_address.give_back(address)  # only failures count against an address
     return await _signed_in(request, account, target)
 
 

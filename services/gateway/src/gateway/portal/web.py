@@ -19,7 +19,6 @@ from typing import Annotated, Any
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
-import httpx
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -37,7 +36,7 @@ from gateway.portal.i18n import (
     translate,
     weekdays,
 )
-from gateway.repository import Upstream
+from gateway.repository import Answer, Upstream
 from shared.actors import sign
 
 SESSION_COOKIE = "pbs_session"
@@ -74,7 +73,11 @@ class SignInFirst(Exception):
 
 
 def language(request: Request) -> str:
-    chosen = request.cookies.get(LANG_COOKIE, "zh")
+    return spoken(request.cookies.get(LANG_COOKIE))
+
+
+def spoken(chosen: str | None) -> str:
+    """The language a page is shown in for the `lang` cookie's value: Chinese unless it names another."""
     return chosen if chosen in LANGUAGES else "zh"
 
 
@@ -191,10 +194,13 @@ class Services:
         self.visitor = visitor
         self._secret: str = state.infra.settings.actor_secret
 
+    @property
+    def actor(self) -> str | None:
+        """The visitor's `X-Actor` token; None for a visitor not signed in."""
+        return None if self.visitor is None else sign(self.visitor.account.actor, self._secret)
+
     def _headers(self) -> dict[str, str]:
-        if self.visitor is None:
-            return {}
-        return {"X-Actor": sign(self.visitor.account.actor, self._secret)}
+        return {"X-Actor": self.actor} if self.actor else {}
 
     async def get(self, upstream: Upstream, path: str, params: dict[str, Any] | None = None) -> Any:
         """The service's answer; a refusal is shown as the page's message."""
@@ -203,7 +209,7 @@ class Services:
             raise PortalRefusal(response.status_code, _message(response))
         return response.json()
 
-    async def send(self, upstream: Upstream, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
+    async def send(self, upstream: Upstream, path: str, body: dict[str, Any] | None = None) -> Answer:
         """A POST as the visitor; the answer, refusals included, for the page to show."""
         return await upstream.call("POST", path, json=body or {}, headers=self._headers())
 
@@ -237,7 +243,7 @@ CONFLICTS = {
 }
 
 
-def _message(response: httpx.Response) -> str:
+def _message(response: Answer) -> str:
     """A refusal, as `said` shows it: a key of `WORDS`, with what it names after a `|`."""
     try:
         error = response.json()["error"]
@@ -279,7 +285,7 @@ def form_values(form: FormData, *names: str) -> dict[str, str]:
 
 
 def made_or_form_again(
-    request: Request, visitor: Session, response: httpx.Response, *, template: str, values: dict[str, str], page: str
+    request: Request, visitor: Session, response: Answer, *, template: str, values: dict[str, str], page: str
 ) -> Response:
     """After a form that makes something: its page (`page` + its id), or the form again with the
     service's refusal and what was filled in."""
@@ -289,7 +295,7 @@ def made_or_form_again(
     return back_to(f"{page}/{response.json()['id']}", "saved")
 
 
-def refusal_of(response: httpx.Response) -> str | None:
+def refusal_of(response: Answer) -> str | None:
     """What a refused POST says, for the page; None when it was done."""
     return None if response.status_code < 400 else _message(response)
 
