@@ -100,7 +100,9 @@ def operations(spec: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 @pytest.fixture(scope="module")
 def specs(stack: TestStack) -> dict[str, dict[str, Any]]:
-    return {name: httpx.get(stack.url(name) + "/openapi.json").raise_for_status().json() for name in SERVICES}
+    return {
+        name: httpx.get(stack.url(name) + "/openapi.json", timeout=30).raise_for_status().json() for name in SERVICES
+    }
 
 
 def test_the_walk_reaches_every_kind_of_route(specs: dict[str, dict[str, Any]]) -> None:

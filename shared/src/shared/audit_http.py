@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import hmac
 import logging
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from prometheus_client import Counter
-from pydantic import AfterValidator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.actors import ActorKind, MaybeActor
 from shared.audit import AuditEntry, audit_log
 from shared.errors import Forbidden, Unauthorized
 from shared.pagination import Limit, Page
+from shared.schemas import Moment
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +54,7 @@ class AuditTrail:
 # --- reading the log --------------------------------------------------------------------
 
 
-def _sane(value: datetime | None) -> datetime | None:
-    if value is not None and not 2000 <= value.year <= 2100:
-        raise ValueError("a time between the years 2000 and 2100")
-    return value
-
-
-When = Annotated[datetime | None, AfterValidator(_sane)]
+When = Moment | None
 
 
 def _is_city(area_code: str | None) -> bool:
@@ -74,7 +67,7 @@ def _reader(request: Request, actor: MaybeActor, x_admin_token: Annotated[str | 
     token = getattr(request.app.state.infra.settings, "admin_token", None)
     if x_admin_token is not None and token is not None:
         if not hmac.compare_digest(x_admin_token.encode(), token.get_secret_value().encode()):
-            raise Forbidden("wrong admin token")
+            raise Unauthorized("wrong admin token")
         return
     if actor is None:
         raise Unauthorized("the audit log is for the platform's operators: send an X-Actor token")

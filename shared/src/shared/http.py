@@ -177,7 +177,15 @@ class NoNulInJson:
                 await error_response(422, "invalid_request", refusal, fields=fields)(scope, receive, send)
                 return
 
+        replayed = False
+
         async def replay() -> Message:
+            # The body once, then the client's own messages: a streamed answer waits on them to
+            # learn that the client left, and must not be handed the body again and again.
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 
@@ -9,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
+from starlette.types import Message, Receive, Scope, Send
 
 from shared.errors import Conflict
 from shared.http import BodyLimit, NoNulInJson, RequestContext, install_error_handlers
@@ -110,3 +112,23 @@ class TestNoNulInJson:
         assert keyed.status_code == 422 and keyed.json()["error"]["fields"][0]["field"] == "body.a\x00"
         literal = client.post("/things", content=b'{"name": "a\\\\u0000"}', headers=json_type)
         assert literal.status_code == 200 and literal.json() == {"name": "a\\u0000"}
+
+    def test_a_streamed_answer_still_hears_the_client_leave(self) -> None:
+        """The body is handed on once: after it, the app hears the client's own messages."""
+        seen: list[str] = []
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            for _ in range(3):
+                seen.append((await receive())["type"])
+
+        messages = iter([{"type": "http.request", "body": b"", "more_body": False}, {"type": "http.disconnect"}])
+
+        async def client() -> Message:
+            return next(messages, {"type": "http.disconnect"})
+
+        asyncio.run(NoNulInJson(app)({"type": "http", "method": "GET", "headers": []}, client, _ignore))
+        assert seen == ["http.request", "http.disconnect", "http.disconnect"]
+
+
+async def _ignore(message: Message) -> None:
+    pass

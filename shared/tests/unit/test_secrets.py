@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from organizations.config import Settings as RegistrySettings
+from organizations.personal_data import new_key
 from shared.config import DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN, ServiceSettings
 
 STRONG = secrets.token_urlsafe(48)
@@ -64,6 +65,9 @@ def test_the_registry_refuses_an_admin_token_anyone_could_know(token: str, says:
 def test_the_registry_refuses_its_admin_token_equal_to_the_actor_secret() -> None:
     with pytest.raises(ValidationError, match=r"ADMIN_TOKEN.*differ"):
         settings(RegistrySettings, environment="production", actor_secret=STRONG, admin_token=STRONG)
-    registry = settings(RegistrySettings, environment="production", actor_secret=STRONG, admin_token=OTHER_STRONG)
+    sealing = {"personal_data_keys": f"k1:{new_key()}", "personal_data_digest_key": OTHER_STRONG + "-digest"}
+    registry = settings(
+        RegistrySettings, environment="production", actor_secret=STRONG, admin_token=OTHER_STRONG, **sealing
+    )
     assert isinstance(registry, RegistrySettings)
     assert registry.admin_token.get_secret_value() == OTHER_STRONG
