@@ -33,6 +33,7 @@ from shared.audit_http import router as audit_router
 from shared.config import ServiceSettings
 from shared.events import topic_of
 from shared.http import BodyLimit, NoNulInJson, RequestContext, error_response, install_error_handlers
+from shared.idempotency import Caller, Idempotency, IdempotencyStore, by_actor
 from shared.kafka import EventConsumer, Handler, create_consumer, create_producer, ensure_topics
 from shared.lease import writer_lease
 from shared.logs import configure_logging
@@ -65,12 +66,15 @@ def create_service_app(
     body_limits: Mapping[str, int] | None = None,
     middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = (),
     lease: str | None = None,
+    idempotent: tuple[str, Caller] = ("/", by_actor),
 ) -> FastAPI:
     """`topics`: every topic the service publishes to or consumes (created when missing);
     `body_limits`: larger request bodies allowed under some path prefixes (uploads);
     `middleware`: the service's own ASGI middleware, innermost first; `lease`: the writer lease
     the process holds on FerretDB, for a service whose writes need one writer there (None:
-    its writes rest on unique inserts, any number of processes may run)."""
+    its writes rest on unique inserts, any number of processes may run); `idempotent`: the
+    POSTs answered once per `Idempotency-Key` (a path prefix) and who their caller is
+    (`shared.idempotency`)."""
     configure_logging(settings.service_name, settings.log_level)
 
     @asynccontextmanager
@@ -82,7 +86,8 @@ def create_service_app(
             await producer.start()
             infra = Infra(settings, mongo, mongo[settings.database], producer)
             app.state.infra = infra
-            async with _holding(app, infra, lease), wire(app, infra):
+            app.state.idempotency = answers = IdempotencyStore(infra.db["idempotency"])
+            async with _holding(app, infra, lease), wire(app, infra), background(sweeping(answers.sweep, 3600)):
                 log.info("started", extra={"fields": {"port": settings.http_port, "db": settings.database}})
                 yield
         finally:
@@ -97,6 +102,8 @@ def create_service_app(
     app.include_router(audit_router)
     for inner in reversed(middleware):  # inside the body limit and the request context
         app.add_middleware(inner)
+    prefix, caller = idempotent
+    app.add_middleware(Idempotency, prefix=prefix, caller=caller)
     app.add_middleware(NoNulInJson)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exceptions=body_limits or {})
     app.add_middleware(AuditTrail)  # inside the request context: it records the correlation id

@@ -1,32 +1,13 @@
-"""What the partner API protects itself with: a rate limit per key, and `Idempotency-Key`.
-
-Rate limit: a token bucket per API key, `per_minute` tokens a minute up to `burst` saved; a
-request with none left answers 429 with `Retry-After` (whole seconds until one is back).
-
-Idempotency: a POST with an `Idempotency-Key` header is answered once; the same key again (with
-the same API key) gets the first answer replayed, marked `Idempotent-Replayed: true`, and
-nothing is done twice, so a retried request never makes a second need or booking. The key with
-another body is a 422; while the first is still being answered, a 409. Answers are kept a day;
-server errors, 401 and 429 are not kept, so those may be retried with the same key.
-"""
+"""What the partner API protects itself with besides `Idempotency-Key` (`shared.idempotency`):
+a rate limit per key, a token bucket of `per_minute` tokens a minute up to `burst` saved; a
+request with none left answers 429 with `Retry-After` (whole seconds until one is back)."""
 
 from __future__ import annotations
 
-import hashlib
 import time
-from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import DomainError
-from shared.http import error_response
-from shared.mongo import Document
 
-KEEP = timedelta(days=1)
-NOT_KEPT = {401, 429}
 KEYS_KEPT = 10_000  # buckets kept before the full ones are forgotten
 
 
@@ -73,129 +54,3 @@ class RateLimiter:
             if tokens + (moment - then) * self.rate < self.burst
         }
         self._forget_at = max(KEYS_KEPT, 2 * len(self._buckets))  # not again at every take
-
-
-class IdempotencyStore:
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
-        self.collection = collection
-
-    async def begin(self, entry_id: str, fingerprint: str) -> Document | None:
-        """Claims the entry for this request; the entry as it is when another request has it."""
-        try:
-            await self.collection.insert_one(
-                {"_id": entry_id, "fingerprint": fingerprint, "state": "pending", "created_at": datetime.now(UTC)}
-            )
-            return None
-        except DuplicateKeyError:
-            found = await self.collection.find_one({"_id": entry_id})
-            return found or {"fingerprint": fingerprint, "state": "pending"}
-
-    async def finish(self, entry_id: str, status: int, content_type: str, body: bytes) -> None:
-        answer = {"state": "done", "status": status, "content_type": content_type, "body": body}
-        await self.collection.update_one({"_id": entry_id}, {"$set": answer})
-
-    async def forget(self, entry_id: str) -> None:
-        await self.collection.delete_one({"_id": entry_id})
-
-    async def sweep(self) -> int:
-        """Forgets answers older than a day."""
-        gone = await self.collection.delete_many({"created_at": {"$lt": datetime.now(UTC) - KEEP}})
-        return gone.deleted_count
-
-
-class Idempotency:
-    """The ASGI middleware for POSTs under `prefix` (see the module's docstring)."""
-
-    def __init__(self, app: ASGIApp, prefix: str = "/api/v1/") -> None:
-        self.app = app
-        self.prefix = prefix
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = dict(scope.get("headers", ())) if scope["type"] == "http" else {}
-        sent_key = headers.get(b"idempotency-key")
-        if sent_key is None or scope["method"] != "POST" or not scope["path"].startswith(self.prefix):
-            await self.app(scope, receive, send)
-            return
-        key = sent_key.decode(errors="replace")
-        if not 1 <= len(key) <= 255 or not key.isprintable():
-            await _refuse(
-                scope,
-                receive,
-                send,
-                400,
-                "invalid_idempotency_key",
-                "an Idempotency-Key is 1 to 255 printable characters",
-            )
-            return
-        body = await _whole_body(receive)
-        entry_id = hashlib.sha256(headers.get(b"authorization", b"") + b"\0" + sent_key).hexdigest()
-        fingerprint = hashlib.sha256(scope["path"].encode() + b"\0" + scope["query_string"] + b"\0" + body).hexdigest()
-        store: IdempotencyStore = scope["app"].state.idempotency
-        earlier = await store.begin(entry_id, fingerprint)
-        if earlier is not None:
-            await _answer_again(earlier, fingerprint, scope, receive, send)
-            return
-        answer: dict[str, Any] = {"status": 500, "content_type": "application/json", "body": b""}
-        recorded = False
-
-        async def replay() -> Message:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def record() -> None:
-            nonlocal recorded
-            recorded = True
-            if answer["status"] < 500 and answer["status"] not in NOT_KEPT:
-                await store.finish(entry_id, answer["status"], answer["content_type"], answer["body"])
-            else:
-                await store.forget(entry_id)
-
-        async def keep(message: Message) -> None:
-            # The answer is kept before its last part goes out: a client that has it and sends
-            # the same key again must find it done, not still pending.
-            if message["type"] == "http.response.start":
-                answer["status"] = message["status"]
-                answer["content_type"] = dict(message.get("headers", ())).get(b"content-type", b"").decode()
-            elif message["type"] == "http.response.body":
-                answer["body"] += message.get("body", b"")
-                if not message.get("more_body"):
-                    await record()
-            await send(message)
-
-        try:
-            await self.app(scope, replay, keep)
-        finally:
-            if not recorded:
-                answer["status"] = 500
-                await record()
-
-
-async def _whole_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            return b"".join(chunks)
-
-
-async def _answer_again(earlier: Document, fingerprint: str, scope: Scope, receive: Receive, send: Send) -> None:
-    if earlier["fingerprint"] != fingerprint:
-        message = "this Idempotency-Key was used for another request: use a new key for a new request"
-        await _refuse(scope, receive, send, 422, "idempotency_key_reused", message)
-    elif earlier["state"] != "done":
-        await _refuse(
-            scope,
-            receive,
-            send,
-            409,
-            "in_progress",
-            "the first request with this Idempotency-Key is still being answered",
-        )
-    else:
-        headers = [(b"content-type", earlier["content_type"].encode()), (b"idempotent-replayed", b"true")]
-        await send({"type": "http.response.start", "status": earlier["status"], "headers": headers})
-        await send({"type": "http.response.body", "body": bytes(earlier["body"])})
-
-
-async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, code: str, message: str) -> None:
-    await error_response(status, code, message)(scope, receive, send)

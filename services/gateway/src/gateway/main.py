@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from gateway import api
 from gateway.config import Settings
 from gateway.destinations import Destinations, networks
-from gateway.limits import Idempotency, IdempotencyStore, RateLimiter
+from gateway.limits import RateLimiter
 from gateway.microcache import MicroCache
 from gateway.portal import activities, admins, audit, organizations, public, residents, sign_in
 from gateway.portal.accounts import Accounts
@@ -30,6 +30,7 @@ from gateway.service import Cached
 from gateway.webhooks import LiveEvents, Webhooks, partner_session
 from shared.app import Infra, background, create_service_app, event_consumer, serve, sweeping
 from shared.events import EVENT_TYPES, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
+from shared.idempotency import by_api_key
 from shared.kafka import Idempotent
 
 
@@ -48,7 +49,6 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         app.state.settings = settings
         app.state.cached = Cached(settings.cache_seconds)
         app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-        app.state.idempotency = answers = IdempotencyStore(infra.db["idempotency"])
         app.state.accounts = accounts = Accounts(infra.db, settings.session_minutes, settings.sign_in_hashers)
         stack.callback(accounts.close)
         await accounts.start()
@@ -68,7 +68,6 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         topics = [settings.topic(t) for t in (ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC)]
         app.state.live = live = LiveEvents(settings, topics)
         async with background(
-            sweeping(answers.sweep, 3600),
             sweeping(accounts.sweep, 3600),
             sweeping(webhooks.sweep, 3600),
             event_consumer(infra, every_event).run(),
@@ -95,7 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC],
-        middleware=[Idempotency, SecurityHeaders],
+        middleware=[SecurityHeaders],
+        idempotent=("/api/v1/", by_api_key),
     )
     app.add_exception_handler(SignInFirst, sign_in_first)
     app.add_exception_handler(PortalRefusal, portal_refusal)

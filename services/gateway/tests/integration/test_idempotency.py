@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import Message
 
-from gateway.limits import Idempotency, IdempotencyStore
+from shared.idempotency import Idempotency, IdempotencyStore, by_api_key
 from shared.mongo import Document
 
 pytestmark = pytest.mark.stack
@@ -33,7 +33,10 @@ def partner_app(store: IdempotencyStore) -> Starlette:
         status = int(request.query_params["status"])
         return JSONResponse({"made": status < 500}, status_code=status)
 
-    app = Starlette(routes=[Route("/api/v1/things", post, methods=["POST"])], middleware=[Middleware(Idempotency)])
+    app = Starlette(
+        routes=[Route("/api/v1/things", post, methods=["POST"])],
+        middleware=[Middleware(Idempotency, prefix="/api/v1/", caller=by_api_key)],
+    )
     app.state.idempotency = store
     return app
 
