@@ -16,7 +16,7 @@ import jwt
 from fastapi import Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from shared.areas import covers
+from shared.areas import covers, is_city
 from shared.errors import Forbidden, Unauthorized
 
 ALGORITHM = "HS256"
@@ -42,6 +42,11 @@ class Actor(BaseModel):
     def administers(self, area_code: str) -> bool:
         """Whether this is an administrator of `area_code` or of a node above it."""
         return self.kind is ActorKind.AREA_ADMIN and self.area_code is not None and covers(self.area_code, area_code)
+
+    @property
+    def runs_a_city(self) -> bool:
+        """Whether this is an administrator of a whole city."""
+        return self.kind is ActorKind.AREA_ADMIN and is_city(self.area_code)
 
     def is_organization(self, organization_id: str) -> bool:
         return self.kind is ActorKind.ORGANIZATION and self.organization_id == organization_id

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 
+def is_city(node: str | None) -> bool:
+    """Whether the node is a city (a prefecture-level division: six digits ending in `00`)."""
+    return node is not None and len(node) == 6 and node.endswith("00")
+
+
 def covers(node: str, area_code: str) -> bool:
     """Whether `area_code` lies in the subtree of `node`. Area codes are China's administrative
     division codes (city `350100`, district `350102`, street `350102001`, community
     `350102001001`) extended with grid and building digits, so a node's subtree shares its
     prefix; a city's code ends in `00`, its districts share its first four digits."""
-    return area_code.startswith(node[:4] if len(node) == 6 and node.endswith("00") else node)
+    return area_code.startswith(node[:4] if is_city(node) else node)
 
 
 def ancestors(area_code: str) -> list[str]:

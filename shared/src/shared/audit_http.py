@@ -57,10 +57,6 @@ class AuditTrail:
 When = Moment | None
 
 
-def _is_city(area_code: str | None) -> bool:
-    return area_code is not None and len(area_code) == 6 and area_code.endswith("00")
-
-
 def _reader(request: Request, actor: MaybeActor, x_admin_token: Annotated[str | None, Header()] = None) -> None:
     """Only the platform's operators (the platform actor, or the registry's admin token) and the
     city's administrators read the audit log."""
@@ -71,7 +67,7 @@ def _reader(request: Request, actor: MaybeActor, x_admin_token: Annotated[str | 
         return
     if actor is None:
         raise Unauthorized("the audit log is for the platform's operators: send an X-Actor token")
-    if actor.kind is ActorKind.PLATFORM or (actor.kind is ActorKind.AREA_ADMIN and _is_city(actor.area_code)):
+    if actor.kind is ActorKind.PLATFORM or actor.runs_a_city:
         return
     raise Forbidden("only the platform's operators and the city's administrators may read the audit log")
 

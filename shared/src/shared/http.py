@@ -165,7 +165,9 @@ class NoNulInJson:
             if not message.get("more_body"):
                 break
         body = b"".join(chunks)
-        if _NUL.search(body):  # rare: only then is the body parsed here, to name the field
+        # Rare: only then is the body parsed here, to name the field. JSON may also come in UTF-16
+        # or UTF-32 (which json.loads reads), where the escape is not these bytes.
+        if _NUL.search(body) or json.detect_encoding(body) != "utf-8":
             try:
                 where = nul_at(json.loads(body))
             except ValueError:

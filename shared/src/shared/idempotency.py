@@ -28,6 +28,7 @@ from shared.mongo import Document
 
 KEEP = timedelta(days=1)
 NOT_KEPT = {401, 429}
+ABANDONED = timedelta(minutes=2)  # a request still pending this long was cut off with its process
 
 Caller = Callable[[Scope, dict[bytes, bytes]], bytes | None]
 """Who is asking, as bytes the answer is kept under; None: nobody it can name (the request goes
@@ -59,15 +60,22 @@ class IdempotencyStore:
         self.collection = collection
 
     async def begin(self, entry_id: str, fingerprint: str) -> Document | None:
-        """Claims the entry for this request; the entry as it is when another request has it."""
-        try:
-            await self.collection.insert_one(
-                {"_id": entry_id, "fingerprint": fingerprint, "state": "pending", "created_at": datetime.now(UTC)}
-            )
-            return None
-        except DuplicateKeyError:
-            found = await self.collection.find_one({"_id": entry_id})
-            return found or {"fingerprint": fingerprint, "state": "pending"}
+        """Claims the entry for this request; the entry as it is when another request has it.
+        One left pending longer than any request lasts (its process died answering it) is
+        forgotten, and the request that finds it is answered afresh."""
+        entry = {"_id": entry_id, "fingerprint": fingerprint, "state": "pending", "created_at": datetime.now(UTC)}
+        for _ in range(2):
+            try:
+                await self.collection.insert_one(entry)
+                return None
+            except DuplicateKeyError:
+                found = await self.collection.find_one({"_id": entry_id})
+            if found is None:
+                continue  # forgotten meanwhile: claim it again
+            if found["state"] != "pending" or found["created_at"] > datetime.now(UTC) - ABANDONED:
+                return found
+            await self.collection.delete_one({"_id": entry_id, "state": "pending", "created_at": found["created_at"]})
+        return {"fingerprint": fingerprint, "state": "pending"}
 
     async def finish(self, entry_id: str, status: int, content_type: str, body: bytes) -> None:
         answer = {"state": "done", "status": status, "content_type": content_type, "body": body}
@@ -122,7 +130,14 @@ class Idempotency:
         answer: dict[str, Any] = {"status": 500, "content_type": "application/json", "body": b""}
         recorded = False
 
+        replayed = False
+
         async def replay() -> Message:
+            # the body once, then the client's own messages (see shared.http.NoNulInJson)
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 
         async def record() -> None:

@@ -166,13 +166,21 @@ class MongoRepository(Generic[A]):
         if not aggregate_ids:
             return []
         cursor = self.collection.find({"_id": {"$in": list(aggregate_ids)}}, _HIDDEN)
-        return [self._load(doc) async for doc in cursor]
+        return [aggregate async for doc in cursor if (aggregate := self._readable(doc)) is not None]
 
     async def page(self, *, after: str | None, limit: int, where: Mapping[str, Any] | None = None) -> list[A]:
-        """Up to `limit` aggregates matching `where`, in id order, after the id `after`."""
-        query = {**(where or {}), **({"_id": {"$gt": after}} if after else {})}
-        cursor = self.collection.find(query, _HIDDEN).sort("_id", 1).limit(limit)
-        return [aggregate async for doc in cursor if (aggregate := self._readable(doc)) is not None]
+        """Up to `limit` aggregates matching `where`, in id order, after the id `after` (fewer only
+        when there are no more: an unreadable document is passed over, not counted)."""
+        found: list[A] = []
+        while len(found) < limit:
+            wanted = limit - len(found)
+            query = {**(where or {}), **({"_id": {"$gt": after}} if after else {})}
+            documents = await self.collection.find(query, _HIDDEN).sort("_id", 1).limit(wanted).to_list()
+            found.extend(aggregate for doc in documents if (aggregate := self._readable(doc)) is not None)
+            if len(documents) < wanted:
+                break
+            after = documents[-1]["_id"]
+        return found
 
     async def page_kept(
         self, keep: Callable[[A], bool], *, after: str | None, limit: int, where: Mapping[str, Any] | None = None

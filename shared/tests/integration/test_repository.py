@@ -51,6 +51,8 @@ async def test_a_stored_document_that_is_no_aggregate_is_skipped_by_every_listin
 
     assert [n.id async for n in notes.all()] == ["a", "c"]
     assert [n.id for n in await notes.page(after=None, limit=10)] == ["a", "c"]
+    assert [n.id for n in await notes.page(after=None, limit=2)] == ["a", "c"]  # a full page: there may be more
+    assert [n.id for n in await notes.get_many(["a", "b", "c"])] == ["a", "c"]
 
 
 async def test_two_adds_of_one_id_store_one_and_tell_the_other_it_exists(notes: Notes) -> None:

@@ -105,6 +105,12 @@ class TestNoNulInJson:
             {"field": "body.tags.1", "reason": "text may not hold the NUL character"}
         ]
 
+    @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16", "utf-32-be"])
+    def test_a_nul_in_json_of_another_unicode_encoding_is_refused_too(self, encoding: str) -> None:
+        body = '{"name": "a\\u0000"}'.encode(encoding)
+        response = _client().post("/things", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422 and response.json()["error"]["fields"][0]["field"] == "body.name"
+
     def test_a_nul_in_a_key_is_refused_and_an_escaped_backslash_is_no_nul(self) -> None:
         client = _client()
         json_type = {"content-type": "application/json"}

@@ -51,6 +51,16 @@ async def _partner(request: Request, authorization: Annotated[str | None, Header
 Partner = Annotated[PartnerIdentity, Depends(_partner)]
 
 
+async def _reader(partner: Partner) -> PartnerIdentity:
+    if "read" not in partner.scopes:
+        raise Forbidden("this API key lacks the 'read' scope", scopes=partner.scopes)
+    return partner
+
+
+Reader = Annotated[PartnerIdentity, Depends(_reader)]
+"""A partner's key with the `read` scope: its organisation's proposals, webhooks and events."""
+
+
 @api.get("/proposals")
 async def list_proposals(
     request: Request,
@@ -69,7 +79,7 @@ async def list_proposals(
     params = {k: v for k, v in mine.items() if v}
     views, next_cursor = await service.list_proposals(
         {**params, "limit": limit},
-        actor=_acting_for(partner, request),
+        actor=_acting_for(partner, request, "read"),
         matching=up.matching,
         needs=up.needs,
         resources=up.resources,
@@ -238,40 +248,36 @@ WebhooksDep = Annotated[Webhooks, Depends(from_state("webhooks"))]
 
 
 @api.post("/webhooks", status_code=201)
-async def subscribe(body: WebhookCreate, webhooks: WebhooksDep, partner: Partner) -> dict[str, Any]:
+async def subscribe(body: WebhookCreate, webhooks: WebhooksDep, partner: Reader) -> dict[str, Any]:
     """Every event that concerns the key's organisation (its needs, claims, venues, bookings,
     requests, proposals...) is POSTed to `url`, or those of `types` only, with retries. The
     answer holds the secret of the `X-PBS-Signature` HMAC, this once (see the module docs)."""
-    if "read" not in partner.scopes:
-        raise Forbidden("this API key lacks the 'read' scope", scopes=partner.scopes)
     subscription = await webhooks.subscribe(partner.organization_id, body)
     return {"id": subscription.pop("_id"), **subscription}
 
 
 @api.get("/webhooks")
-async def list_webhooks(webhooks: WebhooksDep, partner: Partner) -> dict[str, Any]:
+async def list_webhooks(webhooks: WebhooksDep, partner: Reader) -> dict[str, Any]:
     return {"items": [{"id": w.pop("_id"), **w} for w in await webhooks.mine(partner.organization_id)]}
 
 
 @api.delete("/webhooks/{webhook_id}", status_code=204)
-async def unsubscribe(webhook_id: ItemId, webhooks: WebhooksDep, partner: Partner) -> Response:
+async def unsubscribe(webhook_id: ItemId, webhooks: WebhooksDep, partner: Reader) -> Response:
     await webhooks.unsubscribe(partner.organization_id, webhook_id)
     return Response(status_code=204)
 
 
 @api.get("/events/stream")
-async def event_stream(partner: Partner, live: Annotated[LiveEvents, Depends(from_state("live"))]) -> StreamingResponse:
+async def event_stream(partner: Reader, live: Annotated[LiveEvents, Depends(from_state("live"))]) -> StreamingResponse:
     """The key's organisation's events as they happen, as server-sent events (`text/event-stream`:
     `id`, `event` the type, `data` the CloudEvent), with a comment every 15 s to keep the
     connection. For events missed while not connected, subscribe a webhook."""
-    if "read" not in partner.scopes:
-        raise Forbidden("this API key lacks the 'read' scope", scopes=partner.scopes)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(live.stream(partner.organization_id), media_type="text/event-stream", headers=headers)
 
 
 @api.get("/webhooks/{webhook_id}/deliveries")
-async def deliveries(webhook_id: ItemId, webhooks: WebhooksDep, partner: Partner) -> dict[str, Any]:
+async def deliveries(webhook_id: ItemId, webhooks: WebhooksDep, partner: Reader) -> dict[str, Any]:
     """What was sent to the webhook: each event's delivery, its attempts and the last answer."""
     found = await webhooks.log_of(partner.organization_id, webhook_id)
     return {"items": [{"id": d.pop("_id"), **d} for d in found]}

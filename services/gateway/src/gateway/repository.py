@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -108,8 +109,13 @@ class Upstream:
 
     async def forward(self, request: Request, path: str, actor: str) -> Response:
         """The request, sent on as `actor` (an `X-Actor` token); the service's answer, its
-        refusals included, goes back as it is."""
+        refusals included, goes back as it is. A request's `Idempotency-Key` goes on too (made
+        the partner key's own), so a retry after the service stored it but its answer was lost
+        on the way here (a 502) is answered by the service as the first time."""
         headers = {"X-Actor": actor, "Content-Type": request.headers.get("content-type", "application/json")}
+        if (key := request.headers.get("idempotency-key")) is not None:
+            caller = request.headers.get("authorization", "")
+            headers["Idempotency-Key"] = hashlib.sha256(f"{caller}\0{key}".encode()).hexdigest()
         response = await self.call(
             request.method,
             path,

@@ -4,6 +4,7 @@ client has all of it, so the client's next request with the same key never finds
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -82,3 +83,15 @@ async def test_a_server_error_is_forgotten_before_the_client_has_it(store: Idemp
     sent, entry = await post_and_look(store, 503)
     assert sent[0]["status"] == 503
     assert entry is None  # so the client may retry with the same key at once
+
+
+async def test_an_entry_its_process_left_pending_is_taken_over_not_a_409_for_a_day(store: IdempotencyStore) -> None:
+    cut_off = datetime.now(UTC) - timedelta(minutes=3)
+    await store.collection.insert_one({"_id": "left", "fingerprint": "f", "state": "pending", "created_at": cut_off})
+    await store.collection.insert_one(
+        {"_id": "busy", "fingerprint": "f", "state": "pending", "created_at": datetime.now(UTC)}
+    )
+
+    assert await store.begin("left", "f") is None
+    assert (await store.begin("busy", "f") or {})["state"] == "pending"
+    assert (await store.collection.find_one({"_id": "left"}) or {})["created_at"] > cut_off

@@ -42,11 +42,12 @@ async def list_proposals(
     need_id: Id = None,
     organization_id: Id = None,
     status: Annotated[list[ProposalStatus] | None, Query()] = None,
+    newest: Annotated[bool, Query(description="the newest first, one page (no cursor)")] = False,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
     """Proposals for one need, or involving one organisation on either side, of some statuses,
-    in id order, of those the caller may see: an organisation its own only (another's
+    in id order (`newest`: the latest made first), of those the caller may see: an organisation its own only (another's
     `organization_id` is a 403), an administrator those of needs in its subtree, the platform
     all; a resident none (403). Those of a need or an organisation are read from the database
     (every instance's); all proposals, from this instance's memory."""
@@ -66,6 +67,8 @@ async def list_proposals(
         )
 
     if need_id is None and organization_id is None:
+        if newest:
+            return {"items": matching.writer.view.newest(keep, limit=limit), "next_cursor": None}
         return page_of(matching.writer.view.page(keep, after=cursor, limit=limit), limit)
     if need_id is not None:
         rows = await matching.proposals.matching(need_id=need_id)
@@ -113,6 +116,6 @@ async def index_state(
 async def rematch(matching: MatchingDep, actor: ActorDep) -> dict[str, float]:
     """Runs the city-wide rematch now (a city administrator): the assignment of all supply to all
     open needs with the most total score; the pairs it uses that were not proposed are proposed."""
-    if actor.kind is not ActorKind.AREA_ADMIN or len(actor.area_code or "") > 6:
+    if not actor.runs_a_city:
         raise Forbidden("a city administrator runs the city-wide rematch")
     return await matching.rematch()

@@ -11,6 +11,7 @@ when it is back; nothing ends half done."""
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable
@@ -82,6 +83,10 @@ class ProposalsView:
         if proposal.id not in self.proposals:
             insort(self._order, proposal.id)
         self.proposals[proposal.id] = proposal
+
+    def newest(self, keep: Callable[[Proposal], bool], *, limit: int) -> list[Proposal]:
+        """The `limit` latest proposals `keep` keeps, the latest first."""
+        return heapq.nlargest(limit, filter(keep, self.proposals.values()), key=lambda p: (p.created_at, p.id))
 
     def page(self, keep: Callable[[Proposal], bool], *, after: str | None, limit: int) -> list[Proposal]:
         start = bisect_right(self._order, after) if after is not None else 0

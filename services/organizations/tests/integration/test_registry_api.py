@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from shared.events import ORGANIZATIONS_TOPIC
-from shared.testing import PLATFORM, PlatformApi, TestStack, acting, organization, read_topic
+from shared.testing import PLATFORM, PlatformApi, TestStack, acting, read_topic
 
 pytestmark = pytest.mark.stack
 
@@ -42,7 +42,7 @@ class TestEvents:
         await api.http.patch(
             api.stack.url("organizations") + f"/organizations/{org}",
             json={"name": "马尾区青年志愿服务协会", "version": current["version"]},
-            headers=acting(organization(org)),
+            headers=await api.issue_key(org, ["profile:write"]),
         )
         await api.post(
             "organizations",

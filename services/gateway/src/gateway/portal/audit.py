@@ -27,8 +27,7 @@ async def audit(
 ) -> HTMLResponse:
     """One service's audit log, newest first, filtered; the city's administrators only (each
     service refuses anyone else too)."""
-    code = visitor.account.area_code or ""
-    if not (len(code) == 6 and code.endswith("00")):
+    if not visitor.account.actor.runs_a_city:
         raise PortalRefusal(403, "forbidden")
     filters = {"service": service, "actor": actor, "route": route, "action": action}
     params = {k: v for k, v in {**filters, "cursor": cursor, "limit": 50}.items() if v and k != "service"}

@@ -85,7 +85,11 @@ async def home(request: Request, visitor: Visitor) -> HTMLResponse:
     views, _ = await cached.get(
         "proposals:newest",
         lambda: service.list_proposals(
-            {"limit": 20}, actor=platform, matching=state.matching, needs=state.needs, resources=state.resources
+            {"limit": 20, "newest": "true"},
+            actor=platform,
+            matching=state.matching,
+            needs=state.needs,
+            resources=state.resources,
         ),
     )
     shown = [view for view in views if view.need and view.resource]  # what a visitor may not see stays out

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from organizations import keys as key_cases
-from organizations.models import ApiKey, AreaNode, Organization, Scope
+from organizations.models import ApiKey, AreaNode, Organization, OrganizationStatus, Scope
 from organizations.repository import ApiKeyRepository, MemberRepository, OrganizationRepository
 from organizations.view import RegistryView
 from shared.actors import Actor, ActorKind, MaybeActor
@@ -23,6 +23,11 @@ Members = Annotated[MemberRepository, Depends(from_state("members"))]
 Keys = Annotated[ApiKeyRepository, Depends(from_state("keys"))]
 Areas = Annotated[MongoRepository[AreaNode], Depends(from_state("areas"))]
 
+# What an area's administrators may do for the organisations of their area (not hold its keys:
+# those act as the organisation itself), and what anyone signed in for an organisation may (the
+# gateway's X-Actor does not say whether they are its administrator or a member).
+ADMINISTRATORS_MAY = frozenset({Scope.READ, Scope.MEMBERS_READ, Scope.MEMBERS_WRITE, Scope.PROFILE_WRITE})
+ITS_PEOPLE_MAY = frozenset({Scope.READ})
 NOBODY = "this needs to know who is calling: the gateway's X-Actor, an API key, or the operators' X-Admin-Token"
 
 
@@ -50,13 +55,18 @@ class Caller:
         return self.operator or (self.actor is not None and self.actor.administers(area_code))
 
     def may(self, organization: Organization, scope: Scope) -> bool:
-        """Whether the caller may act on the organisation within `scope`: as an operator or an
-        administrator of its area, as the organisation itself (through the gateway), or with a key
-        of the organisation that has the scope."""
-        if self.administers(organization.area_code):
+        """Whether the caller may act on the organisation within `scope`: an operator always; an
+        administrator of its area within `ADMINISTRATORS_MAY`; its people through the gateway
+        within `ITS_PEOPLE_MAY`; a key of it within the key's scopes. A suspended or dissolved
+        organisation itself only reads."""
+        if self.operator:
             return True
+        if self.actor is not None and self.actor.administers(organization.area_code):
+            return scope in ADMINISTRATORS_MAY
+        if organization.status is not OrganizationStatus.ACTIVE and scope is not Scope.READ:
+            return False
         if self.actor is not None:
-            return self.actor.is_organization(organization.id)
+            return self.actor.is_organization(organization.id) and scope in ITS_PEOPLE_MAY
         return self.key is not None and self.key.organization_id == organization.id and scope in self.key.scopes
 
     def require(self, organization: Organization, scope: Scope) -> None:
@@ -67,7 +77,10 @@ class Caller:
             raise Unauthorized(NOBODY)
         if self.key is not None:
             key_cases.require_scope(self.key, organization.id, scope)  # says whether the key or its scope is wrong
-        raise Forbidden("only the organization itself or an administrator of its area may do this")
+        if organization.status is not OrganizationStatus.ACTIVE:
+            status = organization.status.value
+            raise Forbidden(f"the organization is {status}: it may not act on the platform", status=status)
+        raise Forbidden(f"not allowed for this caller: {scope.value} of the organization", scope=scope.value)
 
     def require_area(self, area_code: str) -> None:
         """Forbidden unless the caller administers the area node."""

@@ -42,7 +42,9 @@ async def add_member(
             caller.require(view.organizations[organization_id], Scope.MEMBERS_WRITE)
     member = await service.add_member(body, members=members, view=view)
     await audit.member_changed(member)
-    return member_out(member, own=True)
+    if own := _may(caller, member, Scope.MEMBERS_READ, view):
+        await audit.members_shown([member])
+    return member_out(member, own=own)
 
 
 @router.get("/{member_id}", response_model=MemberOut)
@@ -67,5 +69,6 @@ async def leave(
     follows on Kafka."""
     caller.require(service.get_organization(organization_id, view=view), Scope.MEMBERS_WRITE)
     member = await service.leave_organization(member_id, organization_id, members=members, view=view)
-    await audit.members_shown([member])
-    return member_out(member, own=True)
+    if own := _may(caller, member, Scope.MEMBERS_READ, view):
+        await audit.members_shown([member])
+    return member_out(member, own=own)
