@@ -14,8 +14,8 @@ import httpx
 import jwt
 import pytest
 
-from shared.actors import ALGORITHM
-from shared.testing import SERVICES, TestStack
+from shared.actors import ALGORITHM, Actor, ActorKind
+from shared.testing import SERVICES, PlatformApi, TestStack, acting, organization
 
 pytestmark = pytest.mark.stack
 
@@ -130,3 +130,85 @@ def test_no_write_and_no_private_read_answers_a_caller_it_cannot_name(
             if response.status_code != 401:
                 answered.append(f"{method.upper()} {path} → {response.status_code} {response.text[:120]}")
     assert answered == [], f"{service} answered {stranger}:\n" + "\n".join(answered)
+
+
+async def test_a_signed_caller_of_the_wrong_kind_or_place_is_refused(stack: TestStack) -> None:
+    """Callers the gateway did sign, each asking for what is not theirs: a resident, another
+    organisation, an organisation's own people (who only read the registry through the gateway),
+    a district's administrator elsewhere."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        api = PlatformApi(stack, http)
+        org = await api.register_organization("越权测试支部", "350102014001")
+        other = await api.register_organization("越权测试社区", "350102014001")
+        current = await api.get("organizations", f"/organizations/{org}")
+        resident = Actor(kind=ActorKind.RESIDENT, resident_id="r" * 32, area_code="350102014001")
+        elsewhere = Actor(kind=ActorKind.AREA_ADMIN, area_code="350104")
+        its_people = organization(org)
+        organization_body = {"name": "x", "kind": "branch", "area_code": "350102014001"}
+        member = {"name": "张三", "phone": "13900002222", "roles": ["volunteer"], "organization_ids": [org]}
+        asks = [
+            (
+                resident,
+                "POST",
+                "organizations",
+                "/areas",
+                {"code": "350102014099", "name": "x", "level": "community", "parent_code": "350102014"},
+            ),
+            (resident, "POST", "organizations", "/organizations", organization_body),
+            (elsewhere, "POST", "organizations", "/organizations", organization_body),
+            (
+                its_people,
+                "PATCH",
+                "organizations",
+                f"/organizations/{org}",
+                {"name": "改名", "version": current["version"]},
+            ),
+            (
+                organization(other),
+                "PATCH",
+                "organizations",
+                f"/organizations/{org}",
+                {"name": "改名", "version": current["version"]},
+            ),
+            (
+                its_people,
+                "POST",
+                "organizations",
+                f"/organizations/{org}/status",
+                {"status": "dissolved", "reason": "x"},
+            ),
+            (
+                elsewhere,
+                "POST",
+                "organizations",
+                f"/organizations/{org}/status",
+                {"status": "dissolved", "reason": "x"},
+            ),
+            (organization(other), "POST", "organizations", "/members", member),
+            (its_people, "POST", "organizations", f"/organizations/{org}/api-keys", {"name": "x", "scopes": ["read"]}),
+            (
+                Actor(kind=ActorKind.AREA_ADMIN, area_code="350102"),
+                "POST",
+                "organizations",
+                f"/organizations/{org}/api-keys",
+                {"name": "x", "scopes": ["read"]},
+            ),
+            (its_people, "POST", "organizations", "/api-keys/verify", {"key": "pbs_" + "0" * 32 + "_guess"}),
+            (elsewhere, "GET", "organizations", "/audit", None),
+            (elsewhere, "POST", "matching", "/rematch", None),
+            (
+                resident,
+                "POST",
+                "needs",
+                "/needs",
+                {"title": "t", "category": "legal_aid", "area_code": "350102014001", "quantity": 1},
+            ),
+        ]
+        answered = []
+        for actor, method, service, path, body in asks:
+            response = await http.request(method, stack.url(service) + path, json=body, headers=acting(actor))
+            if response.status_code != 403:
+                answered.append(
+                    f"{actor.kind.value} {method} {service}{path} → {response.status_code} {response.text[:120]}"
+                )
+    assert answered == [], "\n".join(answered)

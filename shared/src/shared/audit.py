@@ -241,6 +241,8 @@ class AuditLog:
         async for doc in self.collection.find({}).sort("_id", 1).batch_size(5000):
             entry = _entry(doc)
             checked += 1
+            if checked % 1000 == 0:
+                await asyncio.sleep(0)  # a long log is checked without holding up the requests meanwhile
             if entry.seq != expected or entry.previous != previous or chain_hash(previous, _body(entry)) != entry.hash:
                 return checked, expected
             previous, expected = entry.hash, expected + 1

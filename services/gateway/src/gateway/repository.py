@@ -147,8 +147,10 @@ class PartnerKeys:
         headers = {"X-Actor": sign(Actor(kind=ActorKind.PLATFORM), self.actor_secret)}
         response = await self.registry.call("POST", "/api-keys/verify", json={"key": key}, headers=headers)
         if response.status_code == 401:
-            refusal = response.json().get("error", {}).get("message", "")
-            raise Unauthorized(refusal if "organization is" in refusal else "unknown or revoked API key")
+            refusal = response.json().get("error", {})
+            if "status" in refusal:  # the key's organisation is suspended or dissolved: say so
+                raise Unauthorized(refusal["message"], status=refusal["status"])
+            raise Unauthorized("unknown or revoked API key")
         if response.status_code == 422:
             raise Unauthorized("unknown or revoked API key")
         if response.status_code != 200:

@@ -107,7 +107,7 @@ async def test_a_delivery_is_checked_again_where_it_goes_and_never_sent_inside(
     received, url = partner
     named = url.replace("127.0.0.1", "localhost")  # a name: checked when resolved, at delivery
     loopback = Destinations(networks("127.0.0.1/32, ::1/128"), own=[])  # localhost may be either
-    nowhere = Destinations(networks(""), own=[])  # as deployed: loopback no longer allowed
+    nowhere = Destinations(networks(""), own=[])  # as deployed: loopback is not allowed
     async with partner_session(loopback, 5) as allowed, partner_session(nowhere, 5) as guarded:
         for target in (url, named):
             subscribing = Webhooks(db, allowed, loopback)

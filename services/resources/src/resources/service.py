@@ -94,8 +94,8 @@ class Resources:
         return [found[i] for i in sorted(found) if keep(found[i])]
 
     async def edit(self, resource_id: str, cmd: ResourceEdit, actor: Actor) -> Resource:
-        """Changes the fields `cmd` gives (a null leaves one as it is); the owner only."""
-        changes = cmd.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+        """Changes the fields `cmd` gives; the owner only."""
+        changes = cmd.model_dump(mode="json", exclude_unset=True)
 
         def decide(resource: Resource) -> list[Envelope]:
             self._require_owner(resource, actor)

@@ -123,4 +123,4 @@ def _known_caller(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
 CallerDep = Annotated[Caller, Depends(_caller)]
 """Anyone, the anonymous included: for the registry's public reads."""
 KnownCaller = Annotated[Caller, Depends(_known_caller)]
-"""Someone the registry can name (401 otherwise, before the request's body is looked at)."""
+"""Someone the registry can name (401 otherwise, before the request's body is validated)."""
