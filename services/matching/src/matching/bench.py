@@ -11,8 +11,9 @@ For each scale, the synthetic city's open needs (20,006 at 1x) and supply (7,204
 - greedy: every feasible pair in score order, each taking what is left;
 - incremental: 1,000 new needs put one at a time, each getting its 3 best proposals.
 The engine's and greedy's totals are given as a percentage of the optimum. Last, end to end
-over Kafka (`--e2e`, 1x city only): `need.posted` published at a steady 50 a second to a
-running matching service, `match.proposed` consumed, the time between them.
+over Kafka (`--e2e-rate`, the 1x city's supply, `--e2e-scale` for a share of it):
+`need.posted` published at a steady 50 a second for 20 s (`--e2e-seconds`) to a running
+matching service, `match.proposed` consumed, the time between them.
 Prints a table, then one JSON line.
 """
 
@@ -204,9 +205,10 @@ async def index_holds(url: str, supply: int) -> dict[str, Any]:
             await asyncio.sleep(0.2)
 
 
-async def end_to_end(rate: int, seconds: int) -> dict[str, Any]:
-    """A matching service of its own on the local stack, fed the 1x city's supply on Kafka; then
-    `need.posted` at a steady `rate` a second, and the time until its first `match.proposed`."""
+async def end_to_end(rate: int, seconds: int, scale: float = 1.0) -> dict[str, Any]:
+    """A matching service of its own on the local stack, fed the `scale` city's supply on Kafka;
+    then `need.posted` at a steady `rate` a second for `seconds`, and the time until each one's
+    first `match.proposed`."""
     own = own_service("matching", max_proposals_per_day="1000000")
     service, run, kafka = own.process, own.run, own.kafka
     city = generate_city(1.0)
@@ -217,7 +219,7 @@ async def end_to_end(rate: int, seconds: int) -> dict[str, Any]:
     )
     await consumer.start()
     try:
-        supply = generate_supply(city, VENUES_SHARED, SERVICES_SHARED)
+        supply = generate_supply(city, round(VENUES_SHARED * scale), round(SERVICES_SHARED * scale))
         print(f"[bench] end to end: {len(supply):,} supply items on Kafka ...", flush=True)
         for number, spec in enumerate(supply):
             key, value, headers = encode(supply_event(spec, number))
@@ -256,6 +258,7 @@ async def end_to_end(rate: int, seconds: int) -> dict[str, Any]:
             await asyncio.wait_for(reader, 30)
         return {
             "e2e_rate": rate,
+            "e2e_supply": len(supply),
             "e2e_needs": len(needs),
             "e2e_proposed": len(latency),
             "e2e_p50_ms": round(percentile(latency, 50), 1),
@@ -299,7 +302,7 @@ def report(result: dict[str, Any]) -> None:
         rows.append(
             (
                 "index rebuilt from the topics",
-                f"{result['index_events']:,} events (1x supply)",
+                f"{result['index_events']:,} events (supply)",
                 f"{result['index_rebuild_s']} s",
                 "",
             )
@@ -317,7 +320,7 @@ def report(result: dict[str, Any]) -> None:
     print(json.dumps(result))
 
 
-def main(scales: list[float], top: int, e2e_rate: int) -> dict[str, Any]:
+def main(scales: list[float], top: int, e2e_rate: int, e2e_seconds: int = 20, e2e_scale: float = 1.0) -> dict[str, Any]:
     results = [run_scale(scale, top) for scale in scales]
     by_scale = {r["scale"]: r for r in results}
     summary: dict[str, Any] = {"top": top, "scales": results}
@@ -330,7 +333,7 @@ def main(scales: list[float], top: int, e2e_rate: int) -> dict[str, Any]:
     summary["incremental_p99_ms"] = middle["incremental_p99_ms"]
     summary["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     if e2e_rate:
-        summary |= asyncio.run(end_to_end(e2e_rate, 20))
+        summary |= asyncio.run(end_to_end(e2e_rate, e2e_seconds, e2e_scale))
     return summary
 
 
@@ -339,8 +342,10 @@ def cli() -> None:
     parser.add_argument("--scales", type=float, nargs="+", default=[0.25, 1.0, 4.0])
     parser.add_argument("--top", type=int, default=20, help="candidates kept per need for the engine's flow")
     parser.add_argument("--e2e-rate", type=int, default=50, help="needs a second end to end over Kafka (0: skip)")
+    parser.add_argument("--e2e-seconds", type=int, default=20, help="how long needs are posted end to end")
+    parser.add_argument("--e2e-scale", type=float, default=1.0, help="share of the city's supply end to end")
     args = parser.parse_args()
-    report(main(args.scales, args.top, args.e2e_rate))
+    report(main(args.scales, args.top, args.e2e_rate, args.e2e_seconds, args.e2e_scale))
 
 
 if __name__ == "__main__":

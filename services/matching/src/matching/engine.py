@@ -2,9 +2,10 @@
 how well each fits and why, and the assignment of supply to needs.
 
 Everything here is in memory and without I/O. Supply is kept per category in a `Table` of numpy
-arrays with a grid of cells about 5 km wide; a need's candidates come from the cells within
-reach of it, never from all pairs. Scores are computed for a block of needs against their
-candidates at once.
+arrays with a grid of cells about 5 km wide, open needs in `NeedCells` on the same grid (both in
+matching.grid, changed in place as events arrive); a need's candidates come from the cells
+within reach of it, never from all pairs, and so do a new supply item's needs. Scores are
+computed for a block of needs against their candidates at once.
 
 A pair is feasible when it shares a category, the need lies within the supplier's service
 radius, the supplier has capacity left, it is another organisation that has not been proposed
@@ -14,19 +15,17 @@ booking rules let the need's organisation book it, and (a venue) it is free at t
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from numpy.typing import NDArray
 
+from matching.grid import KM_PER_DEGREE, NeedCells, Table, area_number, cell_of
 from shared.events import Reason
 
-CELL = 0.05  # degrees: about 5.5 km north-south, 5 km east-west at Fuzhou's latitude
-KM_PER_DEGREE = 111.2
 DEFAULT_RADIUS_KM = 5.0  # a supplier that names no service radius (a venue: how far people go)
 URGENCY = {"low": 0.25, "normal": 0.5, "high": 0.75, "urgent": 1.0}
 WEIGHTS = {
@@ -88,49 +87,6 @@ class Supply:
         if self.kind != "venue" or start is None or end is None:
             return True
         return not any(s < end and start < e for s, e in self.busy.values())
-
-
-def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return math.floor(lat / CELL), math.floor(lon / CELL)
-
-
-def _code(area_code: str, digits: int) -> int:
-    return int(area_code[:digits].ljust(digits, "0"))
-
-
-class Table:
-    """One category's supply as arrays, with the grid of cells that holds each item."""
-
-    def __init__(self, items: list[Supply], suppliers: Suppliers) -> None:
-        self.items = items
-        self.lat = np.array([s.lat for s in items], dtype=np.float64)
-        self.lon = np.array([s.lon for s in items], dtype=np.float64)
-        self.radius = np.array([s.radius_km for s in items], dtype=np.float64)
-        self.community = np.array([_code(s.area_code, 12) for s in items], dtype=np.int64)
-        self.street = self.community // 1000
-        self.district = self.street // 1000
-        self.org = np.array([suppliers.number(s.organization_id) for s in items], dtype=np.int64)
-        self.units = np.array([s.units_left for s in items], dtype=np.int64)
-        self.position = {s.id: i for i, s in enumerate(items)}
-        self.area_only = np.array([s.bookable_by == "area" for s in items], dtype=bool)
-        self.reach = float(self.radius.max()) if items else 0.0
-        cells: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
-        for i, s in enumerate(items):
-            cells[_cell(s.lat, s.lon)].append(i)
-        self.cells = {c: np.array(ix, dtype=np.int64) for c, ix in cells.items()}
-
-    def near(self, lat: float, lon: float) -> NDArray[np.int64]:
-        """Positions of the items in the cells within the widest radius of the point."""
-        reach_lat = math.ceil(self.reach / (KM_PER_DEGREE * CELL))
-        reach_lon = math.ceil(self.reach / (KM_PER_DEGREE * math.cos(math.radians(lat)) * CELL))
-        ci, cj = _cell(lat, lon)
-        found = [
-            ix
-            for i in range(ci - reach_lat, ci + reach_lat + 1)
-            for j in range(cj - reach_lon, cj + reach_lon + 1)
-            if (ix := self.cells.get((i, j))) is not None
-        ]
-        return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
 
 
 class Suppliers:
@@ -204,62 +160,80 @@ class Index:
         self.suppliers = Suppliers(max_per_day)
         self.areas: dict[str, str] = {}  # organisation → area code
         self._tables: dict[str, Table] = {}
-        self._stale: set[str] = set()
+        self._need_cells = NeedCells()
 
     # --- keeping current ------------------------------------------------------------
 
     def put_need(self, need: Need) -> None:
         if need.open_units > 0:
             self.needs[need.id] = need
+            self._need_cells.put(need)
         else:
-            self.needs.pop(need.id, None)
+            self.drop_need(need.id)
 
     def drop_need(self, need_id: str) -> None:
         self.needs.pop(need_id, None)
+        self._need_cells.drop(need_id)
 
     def put_supply(self, supply: Supply) -> None:
         old = self.supply.get(supply.id)
         if old is not None:
             supply.taken, supply.busy = old.taken, old.busy
-            self._stale.add(old.category)
+            if old.category != supply.category:
+                self.table(old.category).drop(old.id)
         self.supply[supply.id] = supply
-        self._stale.add(supply.category)
+        self.table(supply.category).put(supply)
 
     def drop_supply(self, supply_id: str) -> None:
         gone = self.supply.pop(supply_id, None)
         if gone is not None:
-            self._stale.add(gone.category)
+            self.table(gone.category).drop(supply_id)
 
     def changed(self, supply: Supply) -> None:
-        """Its capacity changed: its category's table is rebuilt when next used (a calendar is read
-        from the item itself at each proposal)."""
-        self._stale.add(supply.category)
+        """Its capacity changed (a calendar is read from the item itself at each proposal)."""
+        if self.supply.get(supply.id) is supply:
+            self.table(supply.category).put(supply)
 
     def table(self, category: str) -> Table:
-        if category in self._stale or category not in self._tables:
-            items = [s for s in self.supply.values() if s.category == category]
-            self._tables[category] = Table(items, self.suppliers)
-            self._stale.discard(category)
-        return self._tables[category]
+        found = self._tables.get(category)
+        if found is None:
+            found = self._tables[category] = Table(self.suppliers.number)
+        return found
 
     # --- feasibility and score ----------------------------------------------------------
 
     def candidates(self, needs: Iterable[Need], *, top: int | None, moment: datetime | None = None) -> Candidates:
-        """The feasible pairs of these needs, scored; with `top`, only each need's `top` best.
-        Needs sharing a category and a cell are scored against their candidates as one block."""
+        """The feasible pairs of these needs, scored; with `top`, only each need's `top` best."""
+        steps = self.scoring(needs, top=top, moment=moment)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                result: Candidates = done.value
+                return result
+
+    def scoring(
+        self, needs: Iterable[Need], *, top: int | None, moment: datetime | None = None, frozen: bool = False
+    ) -> Generator[None, None, Candidates]:
+        """`candidates`, one step at a time: needs sharing a category and a cell are scored
+        against their candidates as one block, and each block is a step. With `frozen`, the
+        steps may be taken with the index changing in between (each category's table is copied
+        when first used); the pairs found are those of the index as it was then."""
         moment = moment or now()
         needs = [n for n in needs if n.open_units > 0]
         groups: defaultdict[tuple[str, tuple[int, int]], list[int]] = defaultdict(list)
         for i, n in enumerate(needs):
-            groups[n.category, _cell(n.lat, n.lon)].append(i)
+            groups[n.category, cell_of(n.lat, n.lon)].append(i)
         supply: list[Supply] = []
+        tables: dict[str, Table] = {}
         offsets: dict[str, int] = {}
         parts: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]] = []
         for (category, _), members in groups.items():
-            table = self.table(category)
-            if category not in offsets:
+            if category not in tables:
+                tables[category] = self.table(category).frozen() if frozen else self.table(category)
                 offsets[category] = len(supply)
-                supply.extend(table.items)
+                supply.extend(tables[category].items)
+            table = tables[category]
             first = needs[members[0]]
             near = table.near(first.lat, first.lon)
             if len(near) == 0:
@@ -270,11 +244,12 @@ class Index:
             if len(rows):
                 need_ix = np.asarray(members, dtype=np.int64)[rows]
                 parts.append((need_ix, near[cols] + offsets[category], scores[rows, cols]))
+            yield
         if not parts:
             empty = np.empty(0, dtype=np.int64)
             return Candidates(needs, supply, empty, empty, np.empty(0))
         need_ix, supply_ix, score = (np.concatenate(p) for p in zip(*parts, strict=True))
-        booked = np.array([bool(s.busy) for s in supply], dtype=bool)[supply_ix]  # venues with bookings
+        booked = _booked(supply, supply_ix)
         keep = np.ones(len(score), dtype=bool)
         for k in np.nonzero(booked)[0]:
             need = needs[need_ix[k]]
@@ -302,7 +277,7 @@ class Index:
         lon = np.array([n.lon for n in block])[:, None]
         km = distance_km(lat, lon, table.lat[near][None, :], table.lon[near][None, :])
         radius = table.radius[near][None, :]
-        community = np.array([_code(n.area_code, 12) for n in block], dtype=np.int64)[:, None]
+        community = np.array([area_number(n.area_code, 12) for n in block], dtype=np.int64)[:, None]
         street, district = community // 1000, community // 1_000_000
         same_community = community == table.community[near][None, :]
         same_street = street == table.street[near][None, :]
@@ -342,15 +317,13 @@ class Index:
         """The open needs a supply item serves best, best first: those of its category within
         its reach, scored against this one item (feasibility included)."""
         table = self.table(supply.category)
+        if table.position.get(supply.id) is None:
+            return []  # not in the index (withdrawn meanwhile)
         reach = supply.radius_km / KM_PER_DEGREE
         close = [
             n
-            for n in self.needs.values()
-            if n.category == supply.category
-            and n.open_units > 0
-            and abs(n.lat - supply.lat) <= reach
-            and abs(n.lon - supply.lon) <= 2 * reach
-            and supply.free(n.starts_at, n.ends_at)
+            for n in self._need_cells.around(supply.category, supply.lat, supply.lon, reach, 2 * reach)
+            if n.open_units > 0 and supply.free(n.starts_at, n.ends_at)
         ]
         if not close:
             return []
@@ -372,6 +345,16 @@ class Index:
             "fairness": float(self.suppliers.fairness(np.array([number]))[0]),
         }
         return [Reason(name=name, weight=WEIGHTS[name], value=round(value, 4)) for name, value in values.items()]
+
+
+def _booked(supply: list[Supply], supply_ix: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Which pairs name a venue with bookings (its calendar is then read), looking only at the
+    items the pairs name."""
+    named = np.unique(supply_ix)
+    busy = np.zeros(len(supply), dtype=bool)
+    busy[named] = [bool(supply[j].busy) for j in named]
+    booked: NDArray[np.bool_] = busy[supply_ix]
+    return booked
 
 
 def distance_km(lat1: object, lon1: object, lat2: object, lon2: object) -> NDArray[np.float64]:

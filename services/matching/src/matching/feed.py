@@ -1,7 +1,9 @@
 """The index's feed: the needs and resources topics read from their beginning at every start
 (no consumer group, nothing committed), so a restart rebuilds the same index; once it has read
 up to where the topics ended when it started, the index is current and new facts are
-proposed as they arrive."""
+proposed as they arrive. Records are applied in slices of the event loop's time, so a
+burst on the topics (the whole city's supply at once, or the rebuild at start) never keeps the
+service from answering or its saga consumer from sending Kafka its heartbeats."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pydantic import ValidationError
 from shared.config import ServiceSettings
 from shared.events import parse_event
 from shared.logs import correlation_id
+from shared.pacing import Pacer
 
 log = logging.getLogger(__name__)
 Apply = Callable[[Any], Awaitable[None]]
@@ -57,11 +60,13 @@ class IndexFeed:
             behind = {tp for tp, end in ends.items() if end > 0}
             if not behind:
                 self._caught_up(started)
+            pacer = Pacer()
             while True:
-                batches = await consumer.getmany(timeout_ms=500, max_records=2000)
+                batches = await consumer.getmany(timeout_ms=500, max_records=500)  # each read parses them at once
                 for tp, records in batches.items():
                     for record in records:
                         await self._apply(record)
+                        await pacer.pace()
                     if tp in behind and records[-1].offset + 1 >= ends[tp]:
                         behind.discard(tp)
                         if not behind:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
+import multiprocessing
 from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -20,6 +24,9 @@ from shared.app import Infra, background, create_service_app, event_consumer, ou
 from shared.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from shared.known_organizations import KnownOrganizations
 from shared.outbox import ensure_outbox_index
+from shared.pacing import settle
+
+log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
@@ -33,9 +40,14 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     view = ProposalsView()
     async for proposal in proposals.all():
         view.put(proposal)
+    gc.collect()  # before the service answers anyone: what loading left behind
+    settle()  # the view, loaded
     writer = ProposalWriter(proposals, view)
     index = Index(max_per_day=settings.max_proposals_per_day)
     app.state.organizations = organizations = KnownOrganizations(infra.db)  # who may still decide
+    # the rematch's flow: one worker process, started at the first rematch (a fresh interpreter:
+    # forking a process with the database's and Kafka's client threads is not safe)
+    solver = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     app.state.matching = matching = Matching(
         index,
         proposals,
@@ -45,26 +57,37 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         ttl=timedelta(hours=settings.proposal_ttl_hours),
         top=settings.rematch_top,
         share=(settings.instance, settings.instances),
+        solver=solver,
     )
     topics = [settings.topic(NEEDS_TOPIC), settings.topic(RESOURCES_TOPIC)]
     app.state.feed = feed = IndexFeed(settings, topics, consumers.index_handlers(matching), matching.go_live)
-    async with background(
-        relay.run(),
-        writer.run(),
-        feed.run(),
-        event_consumer(infra, consumers.saga_handlers(matching) | known_organizations.handlers(organizations)).run(),
-        sweeping(matching.sweep, settings.sweep_seconds),
-        rematching(matching, settings.rematch_seconds),
-    ):
-        yield
+    saga = consumers.saga_handlers(matching) | known_organizations.handlers(organizations)
+    try:
+        async with background(
+            relay.run(),
+            writer.run(),
+            feed.run(),
+            event_consumer(
+                infra, consumers.saga_handlers(matching) | known_organizations.handlers(organizations)
+            ).run(),
+            sweeping(matching.sweep, settings.sweep_seconds),
+            rematching(matching, settings.rematch_seconds),
+        ):
+            yield
+    finally:
+        solver.shutdown(cancel_futures=True)
 
 
 async def rematching(matching: Matching, every: float) -> None:
-    """The city-wide rematch, every `every` seconds once the index is current."""
+    """The city-wide rematch, every `every` seconds once the index is current; one that fails
+    is logged, and the next tries again."""
     while True:
         await asyncio.sleep(every)
         if matching.live:
-            await matching.rematch()
+            try:
+                await matching.rematch()
+            except Exception:
+                log.exception("the city-wide rematch failed")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

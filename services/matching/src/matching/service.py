@@ -15,9 +15,10 @@ import heapq
 import logging
 from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from datetime import timedelta
 
-from matching.assign import optimal
+from matching.assign import Assignment, Problem, solve
 from matching.engine import Index, Need, Supply
 from matching.models import OPEN, Proposal, ProposalStatus, now, proposal_id
 from matching.repository import ProposalRepository
@@ -56,9 +57,11 @@ from shared.events import (
     data_of,
 )
 from shared.ids import new_id
+from shared.pacing import Pacer, paced, settle
 
 SOURCE = "/services/matching"
 WRITE_BATCH = 500
+MAX_QUEUED = 2 * WRITE_BATCH
 log = logging.getLogger(__name__)
 Decision = type[MatchDeclined | MatchExpired | MatchConfirmed | MatchFailed]
 
@@ -110,11 +113,22 @@ class ProposalWriter:
         self.view = view
         self.queue: list[tuple[Proposal, list[Envelope]]] = []
         self._wake = asyncio.Event()
+        self._room = asyncio.Event()
+        self._room.set()
 
     def put(self, proposal: Proposal, event: Envelope) -> None:
         self.view.put(proposal)
         self.queue.append((proposal, [event]))
         self._wake.set()
+        if len(self.queue) >= MAX_QUEUED:
+            self._room.clear()
+
+    async def room(self) -> None:
+        """Returns once fewer than `MAX_QUEUED` proposals wait to be stored: a burst of needs or
+        supply is proposed at the pace the database takes the proposals in, not faster (those
+        waiting are held twice, with their events, and are what a collection of the heap has
+        to look at)."""
+        await self._room.wait()
 
     async def run(self) -> None:
         while True:
@@ -122,12 +136,16 @@ class ProposalWriter:
             self._wake.clear()
             while self.queue:
                 batch, self.queue = self.queue[:WRITE_BATCH], self.queue[WRITE_BATCH:]
+                if len(self.queue) < MAX_QUEUED:
+                    self._room.set()
                 try:
                     await self.proposals.insert_many(batch, group=f"proposals-{new_id()}")
                 except Exception:
                     log.exception("storing proposals failed; trying again")
                     self.queue[:0] = batch
                     await asyncio.sleep(1)
+                else:
+                    settle()  # the view holds them from now on
 
 
 class Matching:
@@ -142,8 +160,10 @@ class Matching:
         ttl: timedelta,
         top: int,
         share: tuple[int, int] = (0, 1),
+        solver: Executor | None = None,
     ) -> None:
         self.share = share  # (this instance, of how many)
+        self.solver = solver  # where the rematch's flow runs: a worker process, or (None) here
         self.index = index
         self.proposals = proposals
         self.writer = writer
@@ -163,6 +183,7 @@ class Matching:
     def go_live(self) -> None:
         """The index has caught up with the topics: from now on, new facts are proposed."""
         self.live = True
+        settle()  # the index, rebuilt
 
     # --- the index, from events -------------------------------------------------------
 
@@ -257,7 +278,10 @@ class Matching:
         and announced by the writer. Returns how many were new."""
         made = 0
         moment = now()
+        pacer = Pacer()  # a rematch proposes thousands
         for need, supply, score in pairs:
+            await pacer.pace()
+            await self.writer.room()
             pair = proposal_id(need.id, supply.id)
             if pair in self.writer.view.proposals:
                 continue  # proposed before (a redelivered event, a rematch choosing it again)
@@ -285,10 +309,13 @@ class Matching:
 
     async def rematch(self) -> dict[str, float]:
         """The city-wide assignment: the most total score over every open need and all supply;
-        the pairs it gives units to that were not proposed before are proposed now."""
+        the pairs it gives units to that were not proposed before are proposed now. It takes
+        seconds at the city's size, none of them in one piece on the event loop: the pairs are
+        scored a block at a time, the flow is solved in the worker process."""
         started = now()
-        candidates = self.index.candidates(self.index.needs.values(), top=self.top, moment=started)
-        assignment = optimal(candidates)
+        scoring = self.index.scoring(list(self.index.needs.values()), top=self.top, moment=started, frozen=True)
+        candidates = await paced(scoring)
+        assignment = await self._solve(Problem.of(candidates))
         pairs = assignment.pairs()
         made = await self.propose(
             (
@@ -298,10 +325,16 @@ class Matching:
             )
             for k in pairs
         )
+        settle()  # the proposals made
         seconds = (now() - started).total_seconds()
         result = {"needs": len(candidates.needs), "pairs": len(candidates), "assigned": len(pairs), "proposed": made}
         log.info("rematch", extra={"fields": {**result, "seconds": seconds}})
         return {**result, "total_score": round(assignment.total, 2), "seconds": round(seconds, 3)}
+
+    async def _solve(self, problem: Problem) -> Assignment:
+        if self.solver is None:
+            return solve(problem)
+        return await asyncio.get_running_loop().run_in_executor(self.solver, solve, problem)
 
     # --- decisions: the saga ------------------------------------------------------------
 

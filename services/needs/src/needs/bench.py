@@ -8,7 +8,7 @@ announces the synthetic city's organisations to it on Kafka, then posts needs an
 with `--concurrency` requests in flight. The baseline, in the same run: the same need
 documents inserted straight into the database at the same concurrency (what storage alone
 sustains). Afterwards every `need.posted` and `claim.made` is looked for on Kafka, once each, and
-claims are sent at a steady rate below saturation (`--steady-rate`, 20 s) to time one claim
+claims are sent at a steady rate below saturation (`--steady-rate`, `--steady-seconds`) to time one claim
 when requests do not queue.
 Prints a table, then one JSON line.
 """
@@ -88,7 +88,9 @@ async def baseline(mongo: str, database: str, bodies: list[dict[str, Any]], conc
     return len(bodies) / seconds
 
 
-async def main(needs: int, claims: int, organizations: int, concurrency: int, steady_rate: int) -> dict[str, Any]:
+async def main(
+    needs: int, claims: int, organizations: int, concurrency: int, steady_rate: int, steady_seconds: int = 20
+) -> dict[str, Any]:
     city = generate_city(organizations / 16_000)
     specs = generate_needs(city, needs, start=datetime.now(UTC))
     own = own_service("needs")
@@ -170,8 +172,8 @@ async def main(needs: int, claims: int, organizations: int, concurrency: int, st
             seen = await events_on_kafka(kafka, f"{run}.{NEEDS_TOPIC}", expected)
 
             steady_ms: list[float] = []
-            steady = steady_rate * 20
-            print(f"[bench] claiming at a steady {steady_rate}/s for 20 s ...", flush=True)
+            steady = steady_rate * steady_seconds
+            print(f"[bench] claiming at a steady {steady_rate}/s for {steady_seconds} s ...", flush=True)
             sent: list[asyncio.Future[None]] = []
             for _ in range(steady):
                 sent.append(asyncio.ensure_future(claiming(steady_ms)()))
@@ -200,6 +202,7 @@ async def main(needs: int, claims: int, organizations: int, concurrency: int, st
             "claim_p50_ms": round(percentile(claim_ms, 50), 1),
             "claim_p99_ms": round(percentile(claim_ms, 99), 1),
             "steady_claims_per_s": steady_rate,
+            "steady_seconds": steady_seconds,
             "steady_claim_p50_ms": round(percentile(steady_ms, 50), 1),
             "steady_claim_p99_ms": round(percentile(steady_ms, 99), 1),
             "events": sum(seen.values()),
@@ -240,7 +243,7 @@ def report(result: dict[str, Any]) -> None:
         ),
         (
             "claim a need, below saturation",
-            f"a steady {result['steady_claims_per_s']}/s for 20 s",
+            f"a steady {result['steady_claims_per_s']}/s for {result['steady_seconds']} s",
             "",
             f"p50 {result['steady_claim_p50_ms']} ms, p99 {result['steady_claim_p99_ms']} ms",
         ),
@@ -263,8 +266,13 @@ def cli() -> None:
     parser.add_argument("--organizations", type=int, default=2_000, help="posting and claiming organisations")
     parser.add_argument("--concurrency", type=int, default=64, help="requests in flight")
     parser.add_argument("--steady-rate", type=int, default=30, help="claims a second in the steady phase")
+    parser.add_argument("--steady-seconds", type=int, default=20, help="how long the steady phase lasts")
     args = parser.parse_args()
-    report(asyncio.run(main(args.needs, args.claims, args.organizations, args.concurrency, args.steady_rate)))
+    report(
+        asyncio.run(
+            main(args.needs, args.claims, args.organizations, args.concurrency, args.steady_rate, args.steady_seconds)
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ stack and announces the synthetic city's organisations to it on Kafka. Then:
   at a time; the baseline, in the same run, asks the database the same (venues in the
   bounding box, then their bookings that overlap) as a service without a read model would;
 - books at `--concurrency` requests in flight, a fifth of them for a slot asked for just
-  before (they must be refused), then at a steady `--steady-rate` a second for 20 s;
+  before (they must be refused), then at a steady `--steady-rate` a second for `--steady-seconds` (20);
 - reads every booking back from the database and counts overlaps of holding bookings of one
   venue: the double bookings, which must be 0.
 Prints a table, then one JSON line.
@@ -104,7 +104,14 @@ async def double_bookings(db: Any) -> tuple[int, int]:
 
 
 async def main(
-    scale: float, organizations: int, searches: int, asked: int, bookings: int, concurrency: int, steady_rate: int
+    scale: float,
+    organizations: int,
+    searches: int,
+    asked: int,
+    bookings: int,
+    concurrency: int,
+    steady_rate: int,
+    steady_seconds: int = 20,
 ) -> dict[str, Any]:
     city = generate_city(organizations / 16_000)
     own = own_service("resources")
@@ -211,9 +218,9 @@ async def main(
             )
             booked = answers[201] - before
             steady_ms: list[float] = []
-            print(f"[bench] booking at a steady {steady_rate}/s for 20 s ...", flush=True)
+            print(f"[bench] booking at a steady {steady_rate}/s for {steady_seconds} s ...", flush=True)
             sent, started = [], time.perf_counter()
-            for k in range(steady_rate * 20):
+            for k in range(steady_rate * steady_seconds):
                 sent.append(asyncio.ensure_future(booking(steady_ms)()))
                 await asyncio.sleep(max(0.0, started + (k + 1) / steady_rate - time.perf_counter()))
             await asyncio.gather(*sent)
@@ -245,7 +252,8 @@ async def main(
             "confirmed_or_requested": answers[201],
             "refused_taken": answers[409],
             "steady_rate": steady_rate,
-            "steady_achieved_per_s": round(steady_rate * 20 / steady_s),
+            "steady_seconds": steady_seconds,
+            "steady_achieved_per_s": round(steady_rate * steady_seconds / steady_s),
             "steady_p50_ms": round(percentile(steady_ms, 50), 1),
             "steady_p99_ms": round(percentile(steady_ms, 99), 1),
             "double_bookings": overlaps,
@@ -292,7 +300,7 @@ def report(r: dict[str, Any]) -> None:
         ),
         (
             "book a venue, steady",
-            f"{r['steady_rate']}/s asked for 20 s",
+            f"{r['steady_rate']}/s asked for {r['steady_seconds']} s",
             f"{r['steady_achieved_per_s']}/s done",
             f"p50 {r['steady_p50_ms']} ms, p99 {r['steady_p99_ms']} ms",
         ),
@@ -317,6 +325,7 @@ def cli() -> None:
     parser.add_argument("--bookings", type=int, default=20_000, help="booking requests under load")
     parser.add_argument("--concurrency", type=int, default=64, help="requests in flight")
     parser.add_argument("--steady-rate", type=int, default=300, help="booking requests a second in the steady phase")
+    parser.add_argument("--steady-seconds", type=int, default=20, help="how long the steady phase lasts")
     args = parser.parse_args()
     report(
         asyncio.run(
@@ -328,6 +337,7 @@ def cli() -> None:
                 args.bookings,
                 args.concurrency,
                 args.steady_rate,
+                args.steady_seconds,
             )
         )
     )

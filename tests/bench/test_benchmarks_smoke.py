@@ -1,0 +1,72 @@
+"""Every benchmark, run end to end at a small size: each starts, does every phase, and prints
+its table and its JSON line, so that none can break unnoticed between two `make bench` runs.
+The figures themselves are not judged here (at this size they mean little): `make bench-*`
+runs the same code at full size."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from shared.testing import ROOT, PlatformApi, TestStack
+
+pytestmark = pytest.mark.stack
+
+SMALL = {
+    "organizations.bench": ["--scale", "0.002", "--queries", "20"],
+    "needs.bench": [
+        *("--needs", "60", "--claims", "120", "--organizations", "20", "--concurrency", "8"),
+        *("--steady-rate", "10", "--steady-seconds", "1"),
+    ],
+    "resources.bench": [
+        *("--scale", "0.005", "--organizations", "20", "--searches", "20", "--baseline-searches", "2"),
+        *("--bookings", "60", "--concurrency", "8", "--steady-rate", "10", "--steady-seconds", "1"),
+    ],
+    "matching.bench": ["--scales", "0.02", "--e2e-rate", "10", "--e2e-seconds", "2"],  # end to end: the city's supply
+}
+WITHIN_S = 60
+
+
+def run_bench(module: str, args: list[str], env: dict[str, str]) -> dict[str, object]:
+    """Runs `python -m module args`; returns its JSON line, after checking it ended well and in time."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=3 * WITHIN_S,
+    )
+    took = time.monotonic() - started
+    assert done.returncode == 0, f"{module} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    assert lines, f"{module} printed nothing"
+    result = json.loads(lines[-1])
+    assert isinstance(result, dict) and result, f"{module}'s last line is no JSON object: {lines[-1]}"
+    assert any("benchmark" in line for line in lines), f"{module} printed no table"
+    assert took < WITHIN_S, f"{module} took {took:.0f} s at its small size"
+    return result
+
+
+@pytest.mark.parametrize("module", sorted(SMALL))
+def test_a_service_benchmark_runs_to_its_json_line(module: str, infra: tuple[str, str]) -> None:
+    kafka, mongo = infra
+    result = run_bench(module, SMALL[module], {"KAFKA_BOOTSTRAP_SERVERS": kafka, "MONGO_URL": mongo})
+    if module == "matching.bench":
+        assert result["e2e_proposed"] == result["e2e_needs"]  # the service's half: every need proposed
+
+
+async def test_the_gateway_benchmark_runs_to_its_json_line(stack: TestStack, http: httpx.AsyncClient) -> None:
+    await PlatformApi(stack, http).ensure_area("350102001001")  # the city, a district, a street, a community
+    services = [arg for name in ("organizations", "needs", "resources") for arg in (f"--{name}-url", stack.url(name))]
+    args = ["--url", stack.url("gateway"), "--clients", "4", "--requests", "40", *services]
+    result = await asyncio.to_thread(run_bench, "gateway.bench", args, {})
+    assert result["requests"] == 40
