@@ -67,9 +67,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             relay.run(),
             writer.run(),
             feed.run(),
-            event_consumer(
-                infra, consumers.saga_handlers(matching) | known_organizations.handlers(organizations)
-            ).run(),
+            event_consumer(infra, saga).run(),
             sweeping(matching.sweep, settings.sweep_seconds),
             rematching(matching, settings.rematch_seconds),
         ):
