@@ -6,8 +6,10 @@
 Rotating the key: put the new key first (`PERSONAL_DATA_KEYS=k2:<new>,k1:<old>`) and restart
 the registry, which now seals with it and still opens what the old one sealed; run this to seal
 everything stored under the old key (and whatever was stored before sealing) again; then drop
-the old key. It may run while the registry serves: a document changed meanwhile is left as the
-registry wrote it, under the new key already. Exits 1 when some document was left unsealed.
+the old key. On MongoDB it may run while the registry serves: a document changed meanwhile is
+left as the registry wrote it, under the new key already. On FerretDB, where one process writes
+the registry's database (its writer lease), run it while the registry is stopped. Exits 1 when
+some document was left unsealed.
 """
 
 from __future__ import annotations
