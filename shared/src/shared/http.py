@@ -179,18 +179,23 @@ class NoNulInJson:
                 await error_response(422, "invalid_request", refusal, fields=fields)(scope, receive, send)
                 return
 
-        replayed = False
+        await self.app(scope, read_again(body, receive), send)
 
-        async def replay() -> Message:
-            # The body once, then the client's own messages: a streamed answer waits on them to
-            # learn that the client left, and must not be handed the body again and again.
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
 
-        await self.app(scope, replay, send)
+def read_again(body: bytes, receive: Receive) -> Receive:
+    """A `receive` for an app after the body was read here: the body once, then the client's own
+    messages (a streamed answer waits on them to learn that the client left, and must not be
+    handed the body again and again)."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 async def _disconnected() -> Message:

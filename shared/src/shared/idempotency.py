@@ -23,7 +23,7 @@ from pymongo.errors import DuplicateKeyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.actors import ALGORITHM
-from shared.http import error_response
+from shared.http import error_response, read_again
 from shared.mongo import Document
 
 KEEP = timedelta(days=1)
@@ -130,16 +130,6 @@ class Idempotency:
         answer: dict[str, Any] = {"status": 500, "content_type": "application/json", "body": b""}
         recorded = False
 
-        replayed = False
-
-        async def replay() -> Message:
-            # the body once, then the client's own messages (see shared.http.NoNulInJson)
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
         async def record() -> None:
             nonlocal recorded
             recorded = True
@@ -161,7 +151,7 @@ class Idempotency:
             await send(message)
 
         try:
-            await self.app(scope, replay, keep)
+            await self.app(scope, read_again(body, receive), keep)
         finally:
             if not recorded:
                 answer["status"] = 500

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.stack
 SUPPLY = VENUES_SHARED + SERVICES_SHARED  # the whole city's: 11,387
 NEEDS = 5_000
 P99_MS = 100.0
-CITY_ADMIN = Actor(kind=ActorKind.AREA_ADMIN, area_code="3501")
+CITY_ADMIN = Actor(kind=ActorKind.AREA_ADMIN, area_code="350100")
 
 
 @dataclass
