@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import DomainError
-from shared.logs import correlation_id, new_correlation_id
+from shared.logs import client_address, correlation_id, new_correlation_id
 
 log = logging.getLogger("http")
 
@@ -39,6 +39,8 @@ class RequestContext:
             return
         sent_id = dict(scope["headers"]).get(b"x-correlation-id", b"").decode()[:64]
         token = correlation_id.set(sent_id or new_correlation_id())
+        client = scope.get("client")
+        address = client_address.set(client[0] if client else None)
         status = 500
         start = time.perf_counter()
 
@@ -67,6 +69,7 @@ class RequestContext:
                 extra={"fields": {"status": status, "ms": round(elapsed * 1000, 2), "route": route}},
             )
             correlation_id.reset(token)
+            client_address.reset(address)
 
 
 class BodyLimit:

@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+client_address: ContextVar[str | None] = ContextVar("client_address", default=None)  # of the request being answered
 
 
 def new_correlation_id() -> str:

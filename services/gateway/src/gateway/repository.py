@@ -13,6 +13,7 @@ from fastapi import Request, Response
 from gateway.models import PartnerIdentity
 from shared.actors import Actor, ActorKind, sign
 from shared.errors import DomainError, NotFound, Unauthorized
+from shared.logs import client_address, correlation_id
 
 
 class UpstreamError(DomainError):
@@ -66,6 +67,12 @@ def upstream_session(base_url: str, timeout_seconds: float) -> aiohttp.ClientSes
     return aiohttp.ClientSession(base_url, connector=connector, timeout=timeout, raise_for_status=False)
 
 
+def _trace() -> dict[str, str]:
+    """The headers that tie a call to the services to the request the gateway is answering."""
+    found = {"X-Correlation-ID": correlation_id.get(), "X-Forwarded-For": client_address.get()}
+    return {name: value for name, value in found.items() if value}
+
+
 class Upstream:
     """One service's HTTP API; its 404 stays a 404, anything else it fails with is a 502."""
 
@@ -83,10 +90,13 @@ class Upstream:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Answer:
-        """The service's answer, its refusals included; 502 when it does not answer or fails."""
+        """The service's answer, its refusals included; 502 when it does not answer or fails. The
+        request's correlation id and the visitor's address go along, for the service's logs and
+        audit log."""
+        traced = {**(headers or {}), **_trace()}
         try:
             async with self.session.request(
-                method, path, params=query(params), json=json, data=content, headers=headers
+                method, path, params=query(params), json=json, data=content, headers=traced
             ) as response:
                 answer = Answer(response.status, await response.read(), response.headers)
         except (aiohttp.ClientError, TimeoutError) as exc:
