@@ -12,7 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.actors import Actor, ActorDep, ActorKind
 from shared.errors import Forbidden, InvalidReference, NotFound
-from shared.events import MemberJoined, MemberLeft, OrganizationRegistered, OrganizationSuspended, OrganizationUpdated
+from shared.events import MemberJoined, MemberLeft, OrganizationRegistered, OrganizationUpdated
 from shared.kafka import Handler, Idempotent
 from shared.mongo import Document
 
@@ -48,14 +48,11 @@ class KnownOrganizations:
         self._seen[data.organization_id] = {"_id": data.organization_id, **fields}
 
     async def on_updated(self, event: OrganizationUpdated) -> None:
+        """Its name, kind, place or status changed (a suspension or dissolution among them)."""
         data = event.data
         fields = {"name": data.name, "kind": data.kind, "area_code": data.area_code, "status": data.status}
         await self.collection.update_one({"_id": data.organization_id}, {"$set": fields}, upsert=True)
         self._seen.pop(data.organization_id, None)
-
-    async def on_suspended(self, event: OrganizationSuspended) -> None:
-        suspended = {"status": "suspended"}
-        await self.collection.update_one({"_id": event.data.organization_id}, {"$set": suspended})
 
     async def on_member_joined(self, event: MemberJoined) -> None:
         data = event.data
@@ -99,7 +96,6 @@ def handlers(known: KnownOrganizations, *, members: bool = False) -> dict[str, H
     followed: dict[str, Handler] = {
         "organization.registered": Idempotent(known.on_registered),
         "organization.updated": Idempotent(known.on_updated),
-        "organization.suspended": Idempotent(known.on_suspended),
     }
     if members:
         followed |= {
