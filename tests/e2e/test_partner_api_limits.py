@@ -46,7 +46,7 @@ async def test_a_post_repeated_with_its_idempotency_key_is_answered_once(
 @pytest.fixture
 def strict_gateway(stack: TestStack) -> Iterator[str]:
     gateway = stack.services["gateway"]
-    gateway.restart(rate_limit_per_minute="60", rate_limit_burst="3")
+    gateway.restart(rate_limit_per_minute="60", rate_limit_burst="3", key_failures_per_minute="5")
     try:
         yield gateway.url
     finally:
@@ -64,6 +64,15 @@ async def test_a_key_over_its_rate_limit_is_told_when_to_come_back(
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert answers[-1].headers["retry-after"] == "1" and answers[-1].json()["error"]["code"] == "rate_limited"
     assert (await http.get(strict_gateway + "/api/v1/needs", headers=other)).status_code == 200  # per key
+
+
+async def test_keys_nobody_issued_are_limited_by_the_address_that_tries_them(
+    strict_gateway: str, stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    guesses = [{"Authorization": f"Bearer pbs_{i:032x}_guess"} for i in range(7)]
+    answers = [await http.get(strict_gateway + "/api/v1/needs", headers=guess) for guess in guesses]
+    assert [a.status_code for a in answers] == [401] * 5 + [429] * 2
+    assert "refused API keys from this address" in answers[-1].json()["error"]["message"]
 
 
 async def test_a_key_of_one_organisation_cannot_touch_anothers_venue_or_booking(

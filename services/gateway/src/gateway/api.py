@@ -42,7 +42,13 @@ async def _partner(request: Request, authorization: Annotated[str | None, Header
     if scheme.lower() != "bearer" or not key.strip():
         raise Unauthorized("the partner API needs an API key: Authorization: Bearer <key>")
     keys: PartnerKeys = request.app.state.partner_keys
+    # Keys nobody issued are limited by the address that tries them, before the registry is asked:
+    # guessing costs the guesser, not the registry.
+    guesses: RateLimiter = request.app.state.key_guesses
+    address = request.client.host if request.client else ""
+    guesses.take(address)
     identity = await keys.identify(key.strip())
+    guesses.give_back(address)  # only refusals count against an address
     limiter: RateLimiter = request.app.state.limiter
     limiter.take(identity.key_id)
     return identity

@@ -18,6 +18,7 @@ class Settings(ServiceSettings):
     upstream_timeout_seconds: float = 5.0
     rate_limit_per_minute: int = 600  # requests a partner's key may make a minute, on average
     rate_limit_burst: int = 100  # and at once, after a quiet spell
+    key_failures_per_minute: int = 30  # refused API keys one client address may try a minute
     webhook_timeout_seconds: float = 10.0  # how long a partner's webhook may take to answer
     # networks a webhook may point into although not public, comma-separated (the tests' 127.0.0.1)
     webhook_allowed_networks: str = ""

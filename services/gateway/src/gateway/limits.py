@@ -21,7 +21,8 @@ class TooManyRequests(DomainError):
 
 
 class RateLimiter:
-    def __init__(self, per_minute: int, burst: int) -> None:
+    def __init__(self, per_minute: int, burst: int, what: str = "requests of this API key") -> None:
+        self.what = what  # what is counted, for the refusal
         self.rate = per_minute / 60
         self.burst = burst
         self._buckets: dict[str, tuple[float, float]] = {}  # key → (tokens, when counted)
@@ -35,7 +36,7 @@ class RateLimiter:
         if tokens < 1:
             self._buckets[key_id] = (tokens, moment)
             wait = max(1, int((1 - tokens) / self.rate + 0.999))
-            raise TooManyRequests(f"this API key is limited to {self.rate * 60:g} requests a minute", retry_after=wait)
+            raise TooManyRequests(f"{self.what}: at most {self.rate * 60:g} a minute", retry_after=wait)
         self._buckets[key_id] = (tokens - 1, moment)
         if len(self._buckets) > self._forget_at:
             self._forget_full(moment)

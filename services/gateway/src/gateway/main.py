@@ -49,6 +49,9 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         app.state.settings = settings
         app.state.cached = Cached(settings.cache_seconds)
         app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        app.state.key_guesses = RateLimiter(
+            settings.key_failures_per_minute, settings.key_failures_per_minute, "refused API keys from this address"
+        )
         app.state.accounts = accounts = Accounts(infra.db, settings.session_minutes, settings.sign_in_hashers)
         stack.callback(accounts.close)
         await accounts.start()
