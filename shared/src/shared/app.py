@@ -119,9 +119,17 @@ async def _holding(app: FastAPI, infra: Infra, lease: str | None) -> AsyncIterat
         yield
         return
     settings = infra.settings
-    async with writer_lease(infra.mongo, infra.db, lease, seconds=settings.lease_seconds, on_lost=stop) as held:
-        app.state.lease = held
-        yield
+    # A client of its own: renewing must not wait for a connection behind the requests being
+    # answered, or a busy service would lose its lease (and stop) for being busy.
+    own = create_client(settings, pool=2)
+    try:
+        async with writer_lease(
+            own, own[settings.database], lease, seconds=settings.lease_seconds, on_lost=stop
+        ) as held:
+            app.state.lease = held
+            yield
+    finally:
+        await own.close()
 
 
 def _probes() -> APIRouter:

@@ -60,7 +60,7 @@ class ServiceSettings(BaseSettings):
     )
 
     lease_seconds: float = Field(
-        default=15, gt=0, description="on FerretDB, how long a writer lease lasts unless renewed (shared.lease)"
+        default=30, gt=0, description="on FerretDB, how long a writer lease lasts unless renewed (shared.lease)"
     )
 
     max_body_bytes: int = 1_048_576

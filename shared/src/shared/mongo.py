@@ -18,10 +18,14 @@ from shared.config import ServiceSettings
 Document = dict[str, Any]
 
 
-def create_client(settings: ServiceSettings) -> AsyncMongoClient[Document]:
-    """Connects lazily: nothing is sent before the first command."""
+def create_client(settings: ServiceSettings, *, pool: int | None = None) -> AsyncMongoClient[Document]:
+    """Connects lazily: nothing is sent before the first command. `pool`: connections at most
+    (the settings' `mongo_max_pool_size` unless given)."""
     return AsyncMongoClient(
-        settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000, maxPoolSize=settings.mongo_max_pool_size
+        settings.mongo_url,
+        tz_aware=True,
+        serverSelectionTimeoutMS=5000,
+        maxPoolSize=pool or settings.mongo_max_pool_size,
     )
 
 
