@@ -90,12 +90,6 @@ MaybeActor = Annotated[Actor | None, Depends(_optional_actor)]
 ActorDep = Annotated[Actor, Depends(_required_actor)]
 
 
-def require_platform(actor: Actor) -> None:
-    """Forbidden unless the platform itself is acting (the gateway on its own behalf, operations)."""
-    if actor.kind is not ActorKind.PLATFORM:
-        raise Forbidden("only the platform itself may do this", actor=actor.kind.value)
-
-
 def require_organization(actor: Actor) -> str:
     """The organisation an actor acts for, or Forbidden."""
     if actor.kind is not ActorKind.ORGANIZATION or actor.organization_id is None:
