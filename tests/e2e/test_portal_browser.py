@@ -216,3 +216,6 @@ class TestAnAdministrator:
         await expect(page.locator("[data-figure='organizations'] b")).to_have_text("1")
         await expect(page.locator(".trail a")).to_have_count(3)  # city › district › street › this
         await snap(page, screenshots, "admin-community")
+        await page.click("a[href='/admin/audit']")  # the registry's log: who registered what, from where
+        await expect(page.locator("#audit tbody")).to_contain_text("POST /organizations")
+        await snap(page, screenshots, "admin-audit")
