@@ -62,7 +62,8 @@ class IndexFeed:
                 self._caught_up(started)
             pacer = Pacer()
             while True:
-                batches = await consumer.getmany(timeout_ms=500, max_records=500)  # each read parses them at once
+                # each read parses its records at once, between two of the pacer's turns: a small read
+                batches = await consumer.getmany(timeout_ms=500, max_records=200)
                 for tp, records in batches.items():
                     for record in records:
                         await self._apply(record)
