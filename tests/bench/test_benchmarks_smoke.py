@@ -8,13 +8,17 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import subprocess
 import sys
 import time
 
 import httpx
 import pytest
+from pymongo import AsyncMongoClient
 
+from gateway.portal.accounts import Account, Accounts, Role
+from shared.mongo import Document
 from shared.testing import ROOT, PlatformApi, TestStack
 
 pytestmark = pytest.mark.stack
@@ -64,9 +68,22 @@ def test_a_service_benchmark_runs_to_its_json_line(module: str, infra: tuple[str
         assert result["e2e_proposed"] == result["e2e_needs"]  # the service's half: every need proposed
 
 
-async def test_the_gateway_benchmark_runs_to_its_json_line(stack: TestStack, http: httpx.AsyncClient) -> None:
-    await PlatformApi(stack, http).ensure_area("350102001001")  # the city, a district, a street, a community
+async def test_the_gateway_benchmark_runs_to_its_json_line(
+    stack: TestStack, http: httpx.AsyncClient, mongo: AsyncMongoClient[Document]
+) -> None:
+    api = PlatformApi(stack, http)
+    await api.ensure_area("350102001001")  # the city, a district, a street, a community
+    organization = await api.register_organization("基准测试社区党委", "350102001001")
+    accounts = Accounts(mongo[stack.database("gateway")], session_minutes=30)
+    signed_in = []
+    people = ((Role.ORG_ADMIN, {"organization_id": organization}), (Role.AREA_ADMIN, {"area_code": "350100"}))
+    for role, extra in people:
+        username = f"bench{random.randint(0, 10**9)}"
+        await accounts.create(Account(username=username, name="基准", role=role, **extra), "bench-password")
+        signed_in.append(f"{username}:bench-password")
     services = [arg for name in ("organizations", "needs", "resources") for arg in (f"--{name}-url", stack.url(name))]
     args = ["--url", stack.url("gateway"), "--clients", "4", "--requests", "40", *services]
+    args += ["--dashboard-clients", "4", "--dashboards", "20"]
+    args += ["--org-account", signed_in[0], "--admin-account", signed_in[1]]
     result = await asyncio.to_thread(run_bench, "gateway.bench", args, {})
-    assert result["requests"] == 40
+    assert result["requests"] == 40 and result["dashboards"] == 20 and result["dashboards_errors"] == 0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Generic, Protocol, TypeVar
 
 from fastapi import Query
@@ -34,3 +35,18 @@ class _HasId(Protocol):
 def page_of(items: Sequence[_HasId], limit: int) -> dict[str, object]:
     """The answer for a page: a full page says where the next one starts."""
     return {"items": items, "next_cursor": items[-1].id if len(items) == limit else None}
+
+
+def first_kept(
+    order: Sequence[str], items: Mapping[str, T], keep: Callable[[T], bool], *, after: str | None, limit: int
+) -> list[T]:
+    """Up to `limit` of `items` that `keep` accepts, in the order of their ids in `order` (sorted),
+    starting after `after`: a page of an in-memory read model."""
+    start = bisect_right(order, after) if after is not None else 0
+    found: list[T] = []
+    for item_id in order[start:]:
+        if keep(item := items[item_id]):
+            found.append(item)
+            if len(found) == limit:
+                break
+    return found

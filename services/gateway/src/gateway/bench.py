@@ -1,7 +1,8 @@
-"""Benchmark of the gateway: the portal's first page and the statistics API under 200 clients.
+"""Benchmark of the gateway: the portal's first page and the statistics API under 200 clients,
+then signed-in dashboards under 50.
 
     make up DEMO=1 && make bench-gateway     # the whole city loaded first
-    python -m gateway.bench --clients 200 --requests 10000
+    python -m gateway.bench --clients 200 --requests 10000 --dashboards 2000
 
 Runs against the gateway of the running local stack (`make up`; `--url` for another).
 `--clients` clients, each with a connection of its own, ask in turn for `/` and for
@@ -13,6 +14,12 @@ for one figures answer when it has none kept (the registry's node, the needs and
 resources statistics), asked of them directly; and the floor, a bare uvicorn app that answers
 the first page's bytes to every request, which is the most one uvicorn process can do with
 these clients on this machine.
+Then `--dashboard-clients` clients signed in as an organisation's administrator and as an area's
+administrator (`--org-account`, `--admin-account`; the demo's `org` and `city` unless told)
+ask for `--dashboards` pages in all, `/org` and `/admin` in turn: pages no cache answers, each
+made from the services' answers for that visitor. Its floor, at the same concurrency: a bare
+uvicorn app answering `/org`'s bytes. Afterwards every public page is asked once more, and must
+answer 200 at once: the portal still answers after the load.
 Prints a table, then one JSON line.
 """
 
@@ -24,6 +31,7 @@ import contextlib
 import json
 import multiprocessing
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -36,6 +44,8 @@ from shared.benchmarking import percentile, print_table, timed
 from shared.testing import free_port
 
 CITY = "350100"
+DEMO_PASSWORD = "pbs-demo-2026"
+PUBLIC_PAGES = ("/", "/needs", "/venues", "/activities", "/api/v1/stats")
 
 
 async def areas_of(http: aiohttp.ClientSession, registry: str) -> list[str]:
@@ -104,6 +114,65 @@ async def floor(http: aiohttp.ClientSession, body: bytes, clients: int, requests
     finally:
         server.terminate()
         server.join()
+
+
+async def signed_in(url: str, username: str, password: str) -> str:
+    """The session cookie of `username`, signed in through the portal's form as a person would."""
+    async with aiohttp.ClientSession(url, cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:  # unsafe: an IP address
+        async with http.get("/login") as response:
+            form = await response.text()
+        token = re.search(r'name="csrf" value="([^"]+)"', form)
+        fields = {"username": username, "password": password, "next": "/", **({"csrf": token[1]} if token else {})}
+        async with http.post("/login", data=fields, allow_redirects=False) as response:
+            if response.status != 303:
+                raise SystemExit(f"{username!r} cannot sign in ({response.status}): is the demo loaded (make up)?")
+            return f"pbs_session={response.cookies['pbs_session'].value}"
+
+
+async def dashboards(url: str, accounts: list[tuple[str, str]], clients: int, requests: int) -> dict[str, Any]:
+    """`requests` signed-in dashboards, `clients` at a time, `/org` and `/admin` in turn; their
+    floor; then every public page asked once, which must answer at once."""
+    cookies = [await signed_in(url, username, password) for username, password in accounts]
+    pages = [("/org", cookies[0]), ("/admin", cookies[1])]
+    connector = aiohttp.TCPConnector(limit=clients)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as http:
+
+        async def ask(page: str, cookie: str = "") -> int:
+            async with http.get(url + page, headers={"Cookie": cookie}, allow_redirects=False) as response:
+                await response.read()
+                return response.status
+
+        async def get(n: int) -> int:
+            return await ask(*pages[n % 2])
+
+        alone: list[float] = []
+        for n in range(10):
+            await timed(alone, get(n))
+        print(f"[bench] {requests:,} signed-in dashboards, /org and /admin in turn, {clients} clients ...", flush=True)
+        seconds, latencies, errors = await load(clients, requests, get)
+        after: dict[str, float] = {}
+        for page in PUBLIC_PAGES:
+            took: list[float] = []
+            if await timed(took, ask(page)) != 200:
+                raise SystemExit(f"after the load, {page} does not answer 200")
+            after[page] = took[0]
+        async with http.get(url + "/org", headers={"Cookie": cookies[0]}) as response:
+            page_bytes = await response.read()
+        print(f"[bench] floor: {requests:,} dashboards' bytes from a bare uvicorn app ...", flush=True)
+        floor_s, floor_ms, _ = await floor(http, page_bytes, clients, requests)
+    return {
+        "dashboard_clients": clients,
+        "dashboards": requests,
+        "org_alone_ms": round(percentile(alone[0::2], 50), 1),
+        "admin_alone_ms": round(percentile(alone[1::2], 50), 1),
+        "dashboards_per_s": round(requests / seconds),
+        "dashboards_p50_ms": round(percentile(latencies, 50), 1),
+        "dashboards_p99_ms": round(percentile(latencies, 99), 1),
+        "dashboards_errors": errors,
+        "after_slowest_ms": round(max(after.values()), 1),
+        "dashboards_floor_per_s": round(requests / floor_s),
+        "dashboards_floor_p99_ms": round(percentile(floor_ms, 99), 1),
+    }
 
 
 async def main(url: str, services: dict[str, str], clients: int, requests: int) -> dict[str, Any]:
@@ -201,6 +270,25 @@ def report(r: dict[str, Any]) -> None:
             f"{r['floor_per_s']:,}/s",
             f"p50 {r['floor_p50_ms']} ms, p99 {r['floor_p99_ms']} ms",
         ),
+        (
+            "signed-in dashboards (/org, /admin)",
+            f"{r['dashboards']:,} requests, {r['dashboard_clients']} clients",
+            f"{r['dashboards_per_s']:,}/s",
+            f"p50 {r['dashboards_p50_ms']} ms, p99 {r['dashboards_p99_ms']} ms, {r['dashboards_errors']} errors; "
+            f"alone /org {r['org_alone_ms']} ms, /admin {r['admin_alone_ms']} ms",
+        ),
+        (
+            "floor: a bare uvicorn app",
+            "/org's bytes, nothing else done",
+            f"{r['dashboards_floor_per_s']:,}/s",
+            f"p99 {r['dashboards_floor_p99_ms']} ms",
+        ),
+        (
+            "then every public page, once",
+            ", ".join(PUBLIC_PAGES),
+            "all 200",
+            f"the slowest {r['after_slowest_ms']} ms",
+        ),
     ]
     print_table("Gateway benchmark", rows)
     print(json.dumps(r))
@@ -211,11 +299,18 @@ def cli() -> None:
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument("--dashboard-clients", type=int, default=50)
+    parser.add_argument("--dashboards", type=int, default=2_000)
+    parser.add_argument("--org-account", default=f"org:{DEMO_PASSWORD}", help="username:password")
+    parser.add_argument("--admin-account", default=f"city:{DEMO_PASSWORD}", help="username:password")
     for name, port in (("organizations", 8001), ("needs", 8002), ("resources", 8003)):
         parser.add_argument(f"--{name}-url", default=f"http://127.0.0.1:{port}")
     args = parser.parse_args()
     services = {name: getattr(args, f"{name}_url") for name in ("organizations", "needs", "resources")}
-    report(asyncio.run(main(args.url, services, args.clients, args.requests)))
+    accounts = [(a.partition(":")[0], a.partition(":")[2]) for a in (args.org_account, args.admin_account)]
+    result = asyncio.run(main(args.url, services, args.clients, args.requests))
+    result |= asyncio.run(dashboards(args.url, accounts, args.dashboard_clients, args.dashboards))
+    report(result)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import logging
-from bisect import bisect_right, insort
+from bisect import insort
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from datetime import timedelta
@@ -58,6 +58,7 @@ from shared.events import (
 )
 from shared.ids import new_id
 from shared.pacing import Pacer, paced, settle
+from shared.pagination import first_kept
 
 SOURCE = "/services/matching"
 WRITE_BATCH = 500
@@ -92,14 +93,7 @@ class ProposalsView:
         return heapq.nlargest(limit, filter(keep, self.proposals.values()), key=lambda p: (p.created_at, p.id))
 
     def page(self, keep: Callable[[Proposal], bool], *, after: str | None, limit: int) -> list[Proposal]:
-        start = bisect_right(self._order, after) if after is not None else 0
-        found: list[Proposal] = []
-        for known in self._order[start:]:
-            if keep(proposal := self.proposals[known]):
-                found.append(proposal)
-                if len(found) == limit:
-                    break
-        return found
+        return first_kept(self._order, self.proposals, keep, after=after, limit=limit)
 
 
 class ProposalWriter:

@@ -100,7 +100,8 @@ async def list_needs(
     if ids is not None:
         found = [n for n in await needs.get_many(ids) if keep(n) and (cursor is None or n.id > cursor)]
         return page_of(found[:limit], limit)
-    return page_of(view.browse(keep, after=cursor, limit=limit), limit)
+    among = view.among(posted_by=organization_id, claimed_by=claimed_by)
+    return page_of(view.browse(keep, after=cursor, limit=limit, among=among), limit)
 
 
 @router.post("/needs/history")

@@ -8,14 +8,14 @@ version is newer, so applying one twice or late changes nothing.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 from statistics import median
 
 from needs.models import CLAIMABLE, ClaimStatus, Need, NeedStatus
 from shared.areas import covers
+from shared.pagination import first_kept
 from shared.tallies import PLATFORM, AreaTallies
 
 FIGURES = ("posted", "claims", "fulfilled", "open", "overdue")
@@ -49,6 +49,8 @@ class NeedsView:
         self.needs: dict[str, Need] = {}
         self.tallies = AreaTallies()
         self._order: list[str] | None = []  # ids in order, for cursors; None when stale
+        self._posted_by: defaultdict[str, set[str]] = defaultdict(set)  # need ids by organisation
+        self._claimed_by: defaultdict[str, set[str]] = defaultdict(set)  # need ids by claiming organisation
 
     def put(self, need: Need) -> None:
         old = self.needs.get(need.id)
@@ -56,10 +58,23 @@ class NeedsView:
             return
         if old is not None:
             self._count(old, -1)
+            for claim in old.claims:
+                self._claimed_by[claim.organization_id].discard(old.id)
         else:
             self._order = None
+            self._posted_by[need.organization_id].add(need.id)
+        for claim in need.claims:
+            self._claimed_by[claim.organization_id].add(need.id)
         self._count(need, +1)
         self.needs[need.id] = need
+
+    def among(self, *, posted_by: str | None, claimed_by: str | None) -> Collection[str] | None:
+        """The ids of the needs an organisation posted, or claimed, or both (None when neither is
+        asked), so that an organisation's lists look at its own needs, not at the city's."""
+        chosen = [self._posted_by.get(posted_by, set())] if posted_by else []
+        if claimed_by:
+            chosen.append(self._claimed_by.get(claimed_by, set()))
+        return set.intersection(*chosen) if chosen else None
 
     def _count(self, need: Need, sign: int) -> None:
         for figure, month in contributions(need):
@@ -68,21 +83,18 @@ class NeedsView:
     def stats(self, node: str = PLATFORM) -> dict[str, object]:
         return self.tallies.of(node).as_dict(FIGURES, MONTHLY)
 
-    def browse(self, keep: Callable[[Need], bool], *, after: str | None, limit: int) -> list[Need]:
-        """Up to `limit` needs that `keep` accepts, in id order after `after`."""
-        if self._order is None:
-            self._order = sorted(self.needs)
-        start = 0
-        if after is not None:
-            start = bisect_right(self._order, after)
-        found: list[Need] = []
-        for need_id in self._order[start:]:
-            need = self.needs[need_id]
-            if keep(need):
-                found.append(need)
-                if len(found) == limit:
-                    break
-        return found
+    def browse(
+        self, keep: Callable[[Need], bool], *, after: str | None, limit: int, among: Collection[str] | None = None
+    ) -> list[Need]:
+        """Up to `limit` needs that `keep` accepts, in id order after `after`; only those of
+        `among` (ids) when it is given."""
+        if among is not None:
+            order = sorted(among)
+        else:
+            if self._order is None:
+                self._order = sorted(self.needs)
+            order = self._order
+        return first_kept(order, self.needs, keep, after=after, limit=limit)
 
     def responsive(self, node: str, limit: int) -> list[dict[str, object]]:
         """The organisations that claimed most of the area's needs and saw them done: claims

@@ -353,3 +353,37 @@ async def test_only_an_administrator_of_the_area_imports_its_history(needs: Need
             await needs.import_history(history, outsider)
     with pytest.raises(ValueError, match="more than the quantity"):
         _past("4", datetime(2025, 3, 10, tzinfo=UTC), 4)
+
+
+async def test_an_organisations_lists_look_at_its_own_needs_not_the_citys(needs: Needs) -> None:
+    posted = [await needs.post(_cmd(), org(POSTER)) for _ in range(3)]
+    others = [await needs.post(_cmd(), org(OTHER)) for _ in range(40)]
+    await needs.claim(posted[0].id, ClaimCreate(quantity=1), org(HELPER))
+    released = await needs.claim(others[5].id, ClaimCreate(quantity=1), org(HELPER))
+    await needs.act_on_claim(others[5].id, released.id, "release", org(HELPER))
+    await needs.claim(others[7].id, ClaimCreate(quantity=1), org(POSTER))
+    view = needs.view
+
+    def listed(posted_by: str | None, claimed_by: str | None) -> tuple[list[str], int]:
+        """The ids listed, and how many needs were looked at to list them."""
+        looked_at = 0
+
+        def keep(need: Need) -> bool:
+            nonlocal looked_at
+            looked_at += 1
+            return (posted_by is None or need.organization_id == posted_by) and (
+                claimed_by is None or any(c.organization_id == claimed_by for c in need.claims)
+            )
+
+        everything = [n.id for n in view.browse(keep, after=None, limit=50)]
+        looked_at = 0
+        among = view.among(posted_by=posted_by, claimed_by=claimed_by)
+        found = [n.id for n in view.browse(keep, after=None, limit=50, among=among)]
+        assert found == everything
+        return found, looked_at
+
+    assert listed(POSTER, None) == (sorted(n.id for n in posted), 3)
+    assert listed(None, HELPER) == (sorted([posted[0].id, others[5].id]), 2)
+    assert listed(POSTER, HELPER) == ([posted[0].id], 1)
+    assert listed(HELPER, None) == ([], 0)
+    assert view.among(posted_by=None, claimed_by=None) is None

@@ -229,10 +229,12 @@ class Bookings:
     def mine(
         self, actor: Actor, *, venue_id: str | None, status: BookingStatus | None, after: str | None, limit: int
     ) -> list[Booking]:
-        """The actor's bookings and its venues', in id order after `after`."""
+        """The actor's bookings and its venues', in id order after `after`: from those the actor
+        is a party to, not from the city's."""
+        party = actor.organization_id or actor.resident_id
         found = sorted(
             (b.id, b)
-            for b in self.view.bookings.values()
+            for b in (self.view.bookings_of(party) if party else [])
             if (venue_id is None or b.venue_id == venue_id)
             and (status is None or b.status is status)
             and (after is None or b.id > after)

@@ -133,7 +133,8 @@ class Resources:
         first when it has one (the cursor is then the last resource's id all the same)."""
         keep = self._filter(search, actor)
         if search.near is None:
-            return [(r, None) for r in self.view.browse(keep, after=after, limit=limit)]
+            among = self.view.shared_by(search.organization_id) if search.organization_id else None
+            return [(r, None) for r in self.view.browse(keep, after=after, limit=limit, among=among)]
         nearest = sorted((round(km, 3), r.id, r) for r, km in self.view.near(search.near))
         start = 0
         if after is not None:

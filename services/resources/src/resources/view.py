@@ -11,14 +11,15 @@ process that died mid-booking never hides a free venue.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from resources.models import HOLDING, SHARED, Booking, Resource
 from shared.areas import covers
+from shared.pagination import first_kept
 from shared.tallies import AreaTallies
 
 CELL_DEGREES = 0.01  # about 1.1 km north-south; 1.0 km east-west at Fuzhou's latitude
@@ -84,6 +85,10 @@ class SupplyView:
         self.grid: defaultdict[tuple[int, int], set[str]] = defaultdict(set)
         self.districts: defaultdict[str, set[str]] = defaultdict(set)  # resource ids by district code
         self._order: list[str] = []  # resource ids in order, for cursors
+        self._shared_by: defaultdict[str, set[str]] = defaultdict(set)  # resource ids by organisation
+        self._bookings_of: defaultdict[str, set[str]] = defaultdict(
+            set
+        )  # booking ids by booker and venue's organisation
         self.tallies = AreaTallies()  # shared (published or paused) by kind, category and month shared
 
     def put_resource(self, resource: Resource) -> None:
@@ -92,6 +97,7 @@ class SupplyView:
             return
         if old is None:
             insort(self._order, resource.id)
+            self._shared_by[resource.organization_id].add(resource.id)
         else:
             self._count(old, -1)
             self.districts[old.area_code[:6]].discard(old.id)
@@ -129,6 +135,10 @@ class SupplyView:
             self.timelines[old.venue_id].remove(old)
         if booking.status in HOLDING:
             self.timelines[booking.venue_id].add(booking)
+        if old is None:
+            for party in (booking.organization_id or booking.resident_id, booking.venue_organization_id):
+                if party is not None:
+                    self._bookings_of[party].add(booking.id)
         self.bookings[booking.id] = booking
 
     def busy(self, venue_id: str, start: datetime, end: datetime) -> list[Booking]:
@@ -155,14 +165,19 @@ class SupplyView:
                     if km <= near.km:
                         yield resource, km
 
-    def browse(self, keep: Callable[[Resource], bool], *, after: str | None, limit: int) -> list[Resource]:
-        """Up to `limit` resources that `keep` accepts, in id order after `after`."""
-        start = bisect_right(self._order, after) if after is not None else 0
-        found: list[Resource] = []
-        for resource_id in self._order[start:]:
-            resource = self.resources[resource_id]
-            if keep(resource):
-                found.append(resource)
-                if len(found) == limit:
-                    break
-        return found
+    def browse(
+        self, keep: Callable[[Resource], bool], *, after: str | None, limit: int, among: Collection[str] | None = None
+    ) -> list[Resource]:
+        """Up to `limit` resources that `keep` accepts, in id order after `after`; only those of
+        `among` (ids) when it is given."""
+        order = sorted(among) if among is not None else self._order
+        return first_kept(order, self.resources, keep, after=after, limit=limit)
+
+    def shared_by(self, organization_id: str) -> set[str]:
+        """The ids of an organisation's resources."""
+        return self._shared_by.get(organization_id, set())
+
+    def bookings_of(self, party: str) -> list[Booking]:
+        """The bookings an organisation or a resident (`party`, an id) made, and those of an
+        organisation's venues."""
+        return [self.bookings[i] for i in self._bookings_of.get(party, ())]

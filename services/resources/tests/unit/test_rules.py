@@ -153,6 +153,22 @@ class TestReadModel:
         view.put_booking(booking("a", start, 2))  # late, older: ignored
         assert view.is_free("v" * 32, start, start + timedelta(hours=2))
 
+    def test_a_partys_bookings_are_found_among_its_own_not_the_citys(self) -> None:
+        view = SupplyView()
+        start = local(NEXT_MONDAY, 9)
+        view.put_booking(booking("a", start, 1))
+        view.put_booking(booking("b", start, 1, BookingStatus.CANCELLED).model_copy(update={"organization_id": "c" * 32}))
+        view.put_booking(booking("c", start, 1).model_copy(update={"organization_id": None, "resident_id": "r" * 32}))
+        view.put_booking(booking("a", start, 1, BookingStatus.CANCELLED).model_copy(update={"version": 2}))
+
+        def ids(party: str) -> list[str]:
+            return sorted(b.id for b in view.bookings_of(party))
+
+        assert ids("o" * 32) == ["a", "b", "c"]  # the venue's organisation
+        assert ids("b" * 32) == ["a"] and ids("c" * 32) == ["b"] and ids("r" * 32) == ["c"]
+        assert view.bookings_of("b" * 32)[0].status is BookingStatus.CANCELLED  # the newest version
+        assert ids("x" * 32) == []
+
     def test_near_answers_only_what_lies_within_the_distance(self) -> None:
         view = SupplyView()
         for i, (lat, lon) in enumerate([(26.07, 119.30), (26.08, 119.30), (26.10, 119.30), (26.30, 119.30)]):
