@@ -76,7 +76,11 @@ async def test_the_gateway_benchmark_runs_to_its_json_line(
     organization = await api.register_organization("基准测试社区党委", "350102001001")
     accounts = Accounts(mongo[stack.database("gateway")], session_minutes=30)
     signed_in = []
-    people = ((Role.ORG_ADMIN, {"organization_id": organization}), (Role.AREA_ADMIN, {"area_code": "350100"}))
+    people = (
+        (Role.ORG_ADMIN, {"organization_id": organization}),
+        (Role.AREA_ADMIN, {"area_code": "350100"}),
+        (Role.RESIDENT, {"area_code": "350102001001"}),
+    )
     for role, extra in people:
         username = f"bench{random.randint(0, 10**9)}"
         await accounts.create(Account(username=username, name="基准", role=role, **extra), "bench-password")
@@ -84,6 +88,6 @@ async def test_the_gateway_benchmark_runs_to_its_json_line(
     services = [arg for name in ("organizations", "needs", "resources") for arg in (f"--{name}-url", stack.url(name))]
     args = ["--url", stack.url("gateway"), "--clients", "4", "--requests", "40", *services]
     args += ["--dashboard-clients", "4", "--dashboards", "20"]
-    args += ["--org-account", signed_in[0], "--admin-account", signed_in[1]]
+    args += ["--org-account", signed_in[0], "--admin-account", signed_in[1], "--resident-account", signed_in[2]]
     result = await asyncio.to_thread(run_bench, "gateway.bench", args, {})
     assert result["requests"] == 40 and result["dashboards"] == 20 and result["dashboards_errors"] == 0

@@ -14,10 +14,11 @@ for one figures answer when it has none kept (the registry's node, the needs and
 resources statistics), asked of them directly; and the floor, a bare uvicorn app that answers
 the first page's bytes to every request, which is the most one uvicorn process can do with
 these clients on this machine.
-Then `--dashboard-clients` clients signed in as an organisation's administrator and as an area's
-administrator (`--org-account`, `--admin-account`; the demo's `org` and `city` unless told)
-ask for `--dashboards` pages in all, `/org` and `/admin` in turn: pages no cache answers, each
-made from the services' answers for that visitor. Its floor, at the same concurrency: a bare
+Then `--dashboard-clients` clients signed in as an organisation's administrator, an area's
+administrator and a resident (`--org-account`, `--admin-account`, `--resident-account`; the
+demo's `org`, `city` and `resident` unless told) ask for `--dashboards` pages in all, `/org`,
+`/admin` and `/me` in turn: pages no cache answers, each made from the services' answers for
+that visitor. Its floor, at the same concurrency: a bare
 uvicorn app answering `/org`'s bytes. Afterwards every public page is asked once more, and must
 answer 200 at once: the portal still answers after the load.
 Prints a table, then one JSON line.
@@ -130,10 +131,10 @@ async def signed_in(url: str, username: str, password: str) -> str:
 
 
 async def dashboards(url: str, accounts: list[tuple[str, str]], clients: int, requests: int) -> dict[str, Any]:
-    """`requests` signed-in dashboards, `clients` at a time, `/org` and `/admin` in turn; their
+    """`requests` signed-in dashboards, `clients` at a time, `/org`, `/admin` and `/me` in turn; their
     floor; then every public page asked once, which must answer at once."""
     cookies = [await signed_in(url, username, password) for username, password in accounts]
-    pages = [("/org", cookies[0]), ("/admin", cookies[1])]
+    pages = list(zip(("/org", "/admin", "/me"), cookies, strict=True))
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as http:
 
@@ -143,10 +144,10 @@ async def dashboards(url: str, accounts: list[tuple[str, str]], clients: int, re
                 return response.status
 
         async def get(n: int) -> int:
-            return await ask(*pages[n % 2])
+            return await ask(*pages[n % len(pages)])
 
         alone: list[float] = []
-        for n in range(10):
+        for n in range(15):
             await timed(alone, get(n))
         print(f"[bench] {requests:,} signed-in dashboards, /org and /admin in turn, {clients} clients ...", flush=True)
         seconds, latencies, errors = await load(clients, requests, get)
@@ -163,8 +164,9 @@ async def dashboards(url: str, accounts: list[tuple[str, str]], clients: int, re
     return {
         "dashboard_clients": clients,
         "dashboards": requests,
-        "org_alone_ms": round(percentile(alone[0::2], 50), 1),
-        "admin_alone_ms": round(percentile(alone[1::2], 50), 1),
+        "org_alone_ms": round(percentile(alone[0::3], 50), 1),
+        "admin_alone_ms": round(percentile(alone[1::3], 50), 1),
+        "me_alone_ms": round(percentile(alone[2::3], 50), 1),
         "dashboards_per_s": round(requests / seconds),
         "dashboards_p50_ms": round(percentile(latencies, 50), 1),
         "dashboards_p99_ms": round(percentile(latencies, 99), 1),
@@ -271,11 +273,11 @@ def report(r: dict[str, Any]) -> None:
             f"p50 {r['floor_p50_ms']} ms, p99 {r['floor_p99_ms']} ms",
         ),
         (
-            "signed-in dashboards (/org, /admin)",
+            "dashboards: /org, /admin, /me",
             f"{r['dashboards']:,} requests, {r['dashboard_clients']} clients",
             f"{r['dashboards_per_s']:,}/s",
             f"p50 {r['dashboards_p50_ms']} ms, p99 {r['dashboards_p99_ms']} ms, {r['dashboards_errors']} errors; "
-            f"alone /org {r['org_alone_ms']} ms, /admin {r['admin_alone_ms']} ms",
+            f"alone /org {r['org_alone_ms']} ms, /admin {r['admin_alone_ms']} ms, /me {r['me_alone_ms']} ms",
         ),
         (
             "floor: a bare uvicorn app",
@@ -303,11 +305,13 @@ def cli() -> None:
     parser.add_argument("--dashboards", type=int, default=2_000)
     parser.add_argument("--org-account", default=f"org:{DEMO_PASSWORD}", help="username:password")
     parser.add_argument("--admin-account", default=f"city:{DEMO_PASSWORD}", help="username:password")
+    parser.add_argument("--resident-account", default=f"resident:{DEMO_PASSWORD}", help="username:password")
     for name, port in (("organizations", 8001), ("needs", 8002), ("resources", 8003)):
         parser.add_argument(f"--{name}-url", default=f"http://127.0.0.1:{port}")
     args = parser.parse_args()
     services = {name: getattr(args, f"{name}_url") for name in ("organizations", "needs", "resources")}
-    accounts = [(a.partition(":")[0], a.partition(":")[2]) for a in (args.org_account, args.admin_account)]
+    signing_in = (args.org_account, args.admin_account, args.resident_account)
+    accounts = [(a.partition(":")[0], a.partition(":")[2]) for a in signing_in]
     result = asyncio.run(main(args.url, services, args.clients, args.requests))
     result |= asyncio.run(dashboards(args.url, accounts, args.dashboard_clients, args.dashboards))
     report(result)

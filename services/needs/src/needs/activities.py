@@ -1,11 +1,15 @@
 """Activities (活动): an organisation holds one with a number of places, residents sign up for
 them until it starts (or its sign-up deadline) and may give their place back until it starts;
 the organisation may call it off. Places never add up to more than there are, also under
-concurrent sign-ups: each is one conditional write of the activity."""
+concurrent sign-ups: each is one conditional write of the activity. Lists are read from the
+activities in memory (`ActivitiesView`), each looking only at the organisation's or the
+resident's own where it is theirs that are asked for."""
 
 from __future__ import annotations
 
-from typing import Any
+from bisect import insort
+from collections import defaultdict
+from collections.abc import Callable, Collection
 
 from needs.models import Activity, ActivityStatus, SignUp, now
 from needs.schemas import ActivityCreate, ActivityOut, SignUpCreate, SignUpOut
@@ -23,15 +27,56 @@ from shared.events import (
 )
 from shared.ids import new_id
 from shared.known_organizations import OrganizationLookup
+from shared.pagination import first_kept
 from shared.repository import MongoRepository
 
 SOURCE = "/services/needs"
 
 
+class ActivitiesView:
+    """Every activity in memory, with the ids of each organisation's and of those each resident
+    signed up for (withdrawn or not): loaded at start, then kept by this process's writes; one
+    replaces what it supersedes only when its version is newer."""
+
+    def __init__(self) -> None:
+        self.activities: dict[str, Activity] = {}
+        self._order: list[str] = []
+        self._held_by: defaultdict[str, set[str]] = defaultdict(set)
+        self._joined_by: defaultdict[str, set[str]] = defaultdict(set)
+
+    def put(self, activity: Activity) -> None:
+        old = self.activities.get(activity.id)
+        if old is not None and old.version >= activity.version:
+            return
+        if old is None:
+            insort(self._order, activity.id)
+            self._held_by[activity.organization_id].add(activity.id)
+        for signup in activity.signups:
+            self._joined_by[signup.resident_id].add(activity.id)
+        self.activities[activity.id] = activity
+
+    def browse(
+        self, keep: Callable[[Activity], bool], *, after: str | None, limit: int, among: Collection[str] | None
+    ) -> list[Activity]:
+        """Up to `limit` activities that `keep` accepts, in id order after `after`; only those of
+        `among` (ids) when it is given."""
+        order = sorted(among) if among is not None else self._order
+        return first_kept(order, self.activities, keep, after=after, limit=limit)
+
+    def held_by(self, organization_id: str) -> set[str]:
+        return self._held_by.get(organization_id, set())
+
+    def joined_by(self, resident_id: str) -> set[str]:
+        return self._joined_by.get(resident_id, set())
+
+
 class Activities:
-    def __init__(self, repo: MongoRepository[Activity], organizations: OrganizationLookup) -> None:
+    def __init__(
+        self, repo: MongoRepository[Activity], organizations: OrganizationLookup, view: ActivitiesView
+    ) -> None:
         self.repo = repo
         self.organizations = organizations
+        self.view = view
 
     async def post(self, cmd: ActivityCreate, actor: Actor) -> Activity:
         """An organisation posts an activity of its own."""
@@ -42,6 +87,7 @@ class Activities:
             id=new_id(), organization_id=organization_id, sign_up_until=cmd.sign_up_until or cmd.starts_at, **fields
         )
         await self.repo.add(activity, [_event(ActivityPosted, activity)])
+        self.view.put(activity)
         return activity
 
     async def get(self, activity_id: str) -> Activity:
@@ -50,7 +96,7 @@ class Activities:
             raise NotFound(f"no activity {activity_id!r}")
         return activity
 
-    async def page(
+    def page(
         self,
         actor: Actor | None,
         *,
@@ -63,15 +109,15 @@ class Activities:
         """Open activities still to come (of an area subtree, of one organisation); with `mine`,
         those the acting resident holds a place at, or the acting organisation's own, past ones too."""
         resident = _resident(actor) if mine else None
-        where: dict[str, Any] = {"status": ActivityStatus.OPEN.value}
+        among: Collection[str] | None = None
         if resident is not None:
-            where = {"signups.resident_id": resident}
-        elif mine and actor is not None and actor.kind is ActorKind.ORGANIZATION:
-            where = {"organization_id": actor.organization_id}
+            among = self.view.joined_by(resident)
+        elif mine and actor is not None and actor.kind is ActorKind.ORGANIZATION and actor.organization_id:
+            among = self.view.held_by(actor.organization_id)
         elif mine:
             raise Forbidden("`mine` is for a resident or an organisation")
         elif organization_id:
-            where["organization_id"] = organization_id
+            among = self.view.held_by(organization_id)
         moment = now()
 
         def keep(a: Activity) -> bool:
@@ -79,9 +125,13 @@ class Activities:
                 return a.signup_of(resident) is not None
             if mine:
                 return True
-            return a.starts_at > moment and (area_code is None or covers(area_code, a.area_code))
+            return (
+                a.status is ActivityStatus.OPEN
+                and a.starts_at > moment
+                and (area_code is None or covers(area_code, a.area_code))
+            )
 
-        return await self.repo.page_kept(keep, after=after, limit=limit, where=where)
+        return self.view.browse(keep, after=after, limit=limit, among=among)
 
     async def sign_up(self, activity_id: str, cmd: SignUpCreate, actor: Actor) -> Activity:
         """The acting resident takes `people` places; 409 when it is full, closed or called off."""
@@ -92,8 +142,7 @@ class Activities:
             activity.sign_up(signup, now())
             return [_event(ActivityJoined, activity, resident_id=resident_id)]
 
-        activity, _ = await self.repo.change(activity_id, decide)
-        return activity
+        return await self._change(activity_id, decide)
 
     async def withdraw(self, activity_id: str, actor: Actor) -> Activity:
         """The acting resident gives their place back, before the activity starts."""
@@ -103,8 +152,7 @@ class Activities:
             activity.withdraw(resident_id, now())
             return [_event(ActivityWithdrawn, activity, resident_id=resident_id)]
 
-        activity, _ = await self.repo.change(activity_id, decide)
-        return activity
+        return await self._change(activity_id, decide)
 
     async def cancel(self, activity_id: str, actor: Actor) -> Activity:
         """The organisation calls its activity off; calling it off again changes nothing."""
@@ -117,7 +165,11 @@ class Activities:
             activity.status = ActivityStatus.CANCELLED
             return [_event(ActivityCancelled, activity)]
 
-        activity, _ = await self.repo.change(activity_id, decide)
+        return await self._change(activity_id, decide)
+
+    async def _change(self, activity_id: str, decide: Callable[[Activity], list[Envelope]]) -> Activity:
+        activity, _ = await self.repo.change(activity_id, decide, cached=self.view.activities.get(activity_id))
+        self.view.put(activity)
         return activity
 
 

@@ -250,7 +250,7 @@ async def list_activities(
     limit: Limit = 50,
 ) -> dict[str, object]:
     """Open activities still to come, in id order: of an area subtree or one organisation."""
-    found = await activities.page(
+    found = activities.page(
         actor, area_code=area_code, organization_id=organization_id, mine=mine, after=cursor, limit=limit
     )
     return page_of([out(a, actor) for a in found], limit)

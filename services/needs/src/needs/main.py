@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from needs import api, consumers
-from needs.activities import Activities
+from needs.activities import Activities, ActivitiesView
 from needs.config import Settings
 from needs.repository import MongoActivityRepository, MongoNeedRepository, MongoWishRepository
 from needs.service import Needs
@@ -33,8 +33,6 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     await db["needs"].create_index("organization_id")
     for field in ("resident_id", "claimer_organization_id", "status"):
         await db["wishes"].create_index(field)
-    for field in ("organization_id", "status", "signups.resident_id"):
-        await db["activities"].create_index(field)
     relay = outbox_relay(infra, stored, NEEDS_TOPIC)
     repo = MongoNeedRepository(db["needs"], db["announcements"], on_events=relay.wake)
     app.state.view = view = NeedsView()
@@ -45,7 +43,11 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     app.state.needs = needs = Needs(repo, organizations, view)
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
     app.state.wishes = Wishes(wishes, ProofStore(db["proofs"]), organizations, settings.max_proof_bytes)
-    app.state.activities = Activities(MongoActivityRepository(db["activities"], on_events=relay.wake), organizations)
+    activity_repo = MongoActivityRepository(db["activities"], on_events=relay.wake)
+    activities_view = ActivitiesView()
+    async for activity in activity_repo.all():
+        activities_view.put(activity)
+    app.state.activities = Activities(activity_repo, organizations, activities_view)
     consumer = event_consumer(infra, consumers.handlers(organizations=organizations, needs=needs))
     async with background(relay.run(), consumer.run(), sweeping(needs.sweep, settings.sweep_seconds)):
         yield

@@ -157,7 +157,9 @@ class TestReadModel:
         view = SupplyView()
         start = local(NEXT_MONDAY, 9)
         view.put_booking(booking("a", start, 1))
-        view.put_booking(booking("b", start, 1, BookingStatus.CANCELLED).model_copy(update={"organization_id": "c" * 32}))
+        view.put_booking(
+            booking("b", start, 1, BookingStatus.CANCELLED).model_copy(update={"organization_id": "c" * 32})
+        )
         view.put_booking(booking("c", start, 1).model_copy(update={"organization_id": None, "resident_id": "r" * 32}))
         view.put_booking(booking("a", start, 1, BookingStatus.CANCELLED).model_copy(update={"version": 2}))
 
