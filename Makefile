@@ -26,6 +26,7 @@ lint:
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy
+	$(UV) run lint-imports
 
 format:
 	$(UV) run ruff check --fix .
@@ -46,26 +47,26 @@ compose-cli:       ## Debian's docker-compose, which renders docker-compose.yml 
 	  (apt-get update -q && apt-get install -y -q docker-compose >/dev/null)
 
 contracts:         ## rewrite the event schema snapshots after a deliberate contract change
-	$(UV) run python -m shared.contract --write
+	$(UV) run python -m contract.snapshots --write
 
 bench: bench-registry bench-needs bench-resources bench-matching bench-gateway  ## every benchmark; each prints a table, then one JSON line
 
 bench-registry:    ## import the whole synthetic city through the registry, time its queries
 	$(STACK) up
-	$(UV) run python -m organizations.bench
+	$(UV) run python -m devkit.bench.organizations
 
 bench-needs:       ## post 20,000 needs and 100,000 claims through the needs service, count the events
 	$(STACK) up
-	$(UV) run python -m needs.bench
+	$(UV) run python -m devkit.bench.needs
 
 bench-resources:   ## share 11,387 venues and services, import 100,000 bookings, search free venues, book under load
 	$(STACK) up
-	$(UV) run python -m resources.bench
+	$(UV) run python -m devkit.bench.resources
 
 bench-matching:    ## the engine against greedy and the exact optimum at 0.25x, 1x, 4x; end to end over Kafka
 	$(STACK) up
-	$(UV) run python -m matching.bench
+	$(UV) run python -m devkit.bench.matching
 
 bench-gateway: sync  ## the first page and the statistics API under 200 clients (after `make up DEMO=1`: the whole city)
 	$(STACK) up --services
-	$(UV) run python -m gateway.bench
+	$(UV) run python -m devkit.bench.gateway

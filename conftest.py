@@ -12,11 +12,11 @@ import pytest
 from playwright.async_api import Browser, async_playwright
 from pymongo import AsyncMongoClient
 
+from devkit.testing import PORTAL_PASSWORD, TestStack, ensure_infra
 from gateway.config import Settings as GatewaySettings
 from gateway.portal.accounts import Account
 from gateway.portal.cli import add_all
-from shared.mongo import Document
-from shared.testing import PORTAL_PASSWORD, TestStack, ensure_infra
+from runtime.mongo import Document
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 # Debian's Chromium, headless, kept off the network it cannot reach here (Playwright downloads no browser)

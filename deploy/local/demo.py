@@ -27,15 +27,8 @@ from typing import Any
 
 import httpx
 
-from gateway.config import Settings as GatewaySettings
-from gateway.portal.accounts import Account, Role
-from gateway.portal.cli import add_all
-from organizations.config import Settings as RegistrySettings
-from organizations.import_client import import_file
-from shared.actors import Actor, ActorKind, sign
-from shared.config import ServiceSettings
-from shared.ids import entity_id
-from shared.synthetic import (
+from contract.ids import entity_id
+from devkit.synthetic import (
     ACTIVITIES_HELD,
     NEEDS_POSTED,
     SERVICES_SHARED,
@@ -51,6 +44,13 @@ from shared.synthetic import (
     generate_supply,
     write_csv,
 )
+from gateway.config import Settings as GatewaySettings
+from gateway.portal.accounts import Account, Role
+from gateway.portal.cli import add_all
+from organizations.config import Settings as RegistrySettings
+from organizations.import_client import import_file
+from runtime.actors import Actor, ActorKind, sign
+from runtime.config import ServiceSettings
 
 BOOKINGS = 100_000  # bookings of the full city's venues over five months
 DEMO_PASSWORD = "pbs-demo-2026"  # of the demo's portal accounts: never in production

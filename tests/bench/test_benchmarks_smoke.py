@@ -17,23 +17,30 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
+from devkit.testing import ROOT, PlatformApi, TestStack
 from gateway.portal.accounts import Account, Accounts, Role
-from shared.mongo import Document
-from shared.testing import ROOT, PlatformApi, TestStack
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 
 SMALL = {
-    "organizations.bench": ["--scale", "0.002", "--queries", "20"],
-    "needs.bench": [
+    "devkit.bench.organizations": ["--scale", "0.002", "--queries", "20"],
+    "devkit.bench.needs": [
         *("--needs", "60", "--claims", "120", "--organizations", "20", "--concurrency", "8"),
         *("--steady-rate", "10", "--steady-seconds", "1"),
     ],
-    "resources.bench": [
+    "devkit.bench.resources": [
         *("--scale", "0.005", "--organizations", "20", "--searches", "20", "--baseline-searches", "2"),
         *("--bookings", "60", "--concurrency", "8", "--steady-rate", "10", "--steady-seconds", "1"),
     ],
-    "matching.bench": ["--scales", "0.02", "--e2e-rate", "10", "--e2e-seconds", "2"],  # end to end: the city's supply
+    "devkit.bench.matching": [
+        "--scales",
+        "0.02",
+        "--e2e-rate",
+        "10",
+        "--e2e-seconds",
+        "2",
+    ],  # end to end: the city's supply
 }
 WITHIN_S = 60
 
@@ -64,7 +71,7 @@ def run_bench(module: str, args: list[str], env: dict[str, str]) -> dict[str, ob
 def test_a_service_benchmark_runs_to_its_json_line(module: str, infra: tuple[str, str]) -> None:
     kafka, mongo = infra
     result = run_bench(module, SMALL[module], {"KAFKA_BOOTSTRAP_SERVERS": kafka, "MONGO_URL": mongo})
-    if module == "matching.bench":
+    if module == "devkit.bench.matching":
         assert result["e2e_proposed"] == result["e2e_needs"]  # the service's half: every need proposed
 
 
@@ -89,5 +96,5 @@ async def test_the_gateway_benchmark_runs_to_its_json_line(
     args = ["--url", stack.url("gateway"), "--clients", "4", "--requests", "40", *services]
     args += ["--dashboard-clients", "4", "--dashboards", "20"]
     args += ["--org-account", signed_in[0], "--admin-account", signed_in[1], "--resident-account", signed_in[2]]
-    result = await asyncio.to_thread(run_bench, "gateway.bench", args, {})
+    result = await asyncio.to_thread(run_bench, "devkit.bench.gateway", args, {})
     assert result["requests"] == 40 and result["dashboards"] == 20 and result["dashboards_errors"] == 0

@@ -21,7 +21,7 @@ from needs.config import Settings as NeedsSettings
 from organizations.config import Settings as OrganizationsSettings
 from organizations.personal_data import DEVELOPMENT_KEYS, new_key
 from resources.config import Settings as ResourcesSettings
-from shared.config import DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN, MAKE_A_SECRET, ServiceSettings
+from runtime.config import DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN, MAKE_A_SECRET, ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / ".env.example").read_text()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from contract.ids import entity_id
+from devkit.synthetic import generate_city
 from gateway.portal.accounts import Role
-from shared.ids import entity_id
-from shared.synthetic import generate_city
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
 from demo import demo_people  # a script's module, beside the stack

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from shared.mongo import Document
-from shared.testing import PLATFORM, PlatformApi, TestStack, acting, organization
+from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, organization
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 

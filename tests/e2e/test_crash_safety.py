@@ -8,9 +8,9 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from shared.events import MATCHING_TOPIC, NEEDS_TOPIC
-from shared.mongo import Document
-from shared.testing import PlatformApi, TestStack, eventually, read_topic, send_raw
+from contract.events import MATCHING_TOPIC, NEEDS_TOPIC
+from devkit.testing import PlatformApi, TestStack, eventually, read_topic, send_raw
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 

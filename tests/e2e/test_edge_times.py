@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.testing import PLATFORM, PlatformApi, TestStack, acting, organization
+from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, organization
 
 pytestmark = pytest.mark.stack
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.testing import PLATFORM, PlatformApi, TestStack, acting, eventually
+from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually
 
 pytestmark = pytest.mark.stack
 

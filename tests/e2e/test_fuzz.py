@@ -17,7 +17,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from shared.testing import PlatformApi, TestStack, acting, organization
+from devkit.testing import PlatformApi, TestStack, acting, organization
 
 pytestmark = pytest.mark.stack
 

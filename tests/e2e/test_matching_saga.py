@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.actors import Actor, ActorKind
-from shared.ids import entity_id
-from shared.opening_hours import LOCAL
-from shared.testing import PLATFORM, PlatformApi, TestStack, eventually, organization
+from contract.ids import entity_id
+from contract.opening_hours import LOCAL
+from devkit.testing import PLATFORM, PlatformApi, TestStack, eventually, organization
+from runtime.actors import Actor, ActorKind
 
 pytestmark = pytest.mark.stack
 

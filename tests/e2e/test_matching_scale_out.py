@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.testing import PlatformApi, ServiceProcess, TestStack, eventually, free_port
+from devkit.testing import PlatformApi, ServiceProcess, TestStack, eventually, free_port
 
 pytestmark = pytest.mark.stack
 

@@ -7,8 +7,8 @@ import json
 import httpx
 import pytest
 
-from shared.events import MATCHING_TOPIC, NEEDS_TOPIC
-from shared.testing import SERVICES, PlatformApi, TestStack, acting, organization, point_of, read_topic
+from contract.events import MATCHING_TOPIC, NEEDS_TOPIC
+from devkit.testing import SERVICES, PlatformApi, TestStack, acting, organization, point_of, read_topic
 
 pytestmark = pytest.mark.stack
 

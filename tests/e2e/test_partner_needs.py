@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from shared.testing import PlatformApi, TestStack
+from devkit.testing import PlatformApi, TestStack
 
 pytestmark = pytest.mark.stack
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from shared.opening_hours import LOCAL
-from shared.testing import PlatformApi, TestStack
+from contract.opening_hours import LOCAL
+from devkit.testing import PlatformApi, TestStack
 
 pytestmark = pytest.mark.stack
 

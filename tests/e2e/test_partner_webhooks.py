@@ -13,7 +13,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from shared.testing import PlatformApi, TestStack, eventually, partner_endpoint
+from devkit.testing import PlatformApi, TestStack, eventually, partner_endpoint
 
 pytestmark = pytest.mark.stack
 

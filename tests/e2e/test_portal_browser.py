@@ -14,9 +14,9 @@ import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from contract.opening_hours import LOCAL
+from devkit.testing import PORTAL_PASSWORD, PlatformApi, TestStack, eventually, organization, point_of
 from gateway.portal.accounts import Account, Role
-from shared.opening_hours import LOCAL
-from shared.testing import PORTAL_PASSWORD, PlatformApi, TestStack, eventually, organization, point_of
 
 pytestmark = pytest.mark.stack
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.testing import PlatformApi, TestStack, eventually, organization
+from devkit.testing import PlatformApi, TestStack, eventually, organization
 
 pytestmark = pytest.mark.stack
 

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.actors import Actor, ActorKind
-from shared.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization
+from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization
+from runtime.actors import Actor, ActorKind
 
 pytestmark = pytest.mark.stack
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from shared.mongo import Document
-from shared.testing import PlatformApi, TestStack, acting, organization
+from devkit.testing import PlatformApi, TestStack, acting, organization
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 

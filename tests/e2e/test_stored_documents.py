@@ -12,8 +12,8 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient, MongoClient
 
-from shared.mongo import Document
-from shared.testing import PLATFORM, PlatformApi, ServiceProcess, TestStack, acting, free_port, organization
+from devkit.testing import PLATFORM, PlatformApi, ServiceProcess, TestStack, acting, free_port, organization
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from shared.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization
+from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization
 
 pytestmark = pytest.mark.stack
 

@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 
-from shared.testing import PLATFORM, PlatformApi, TestStack, eventually
+from devkit.testing import PLATFORM, PlatformApi, TestStack, eventually
 
 pytestmark = pytest.mark.stack
 

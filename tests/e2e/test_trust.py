@@ -14,8 +14,8 @@ import httpx
 import jwt
 import pytest
 
-from shared.actors import ALGORITHM, Actor, ActorKind
-from shared.testing import SERVICES, PlatformApi, TestStack, acting, organization
+from devkit.testing import SERVICES, PlatformApi, TestStack, acting, organization
+from runtime.actors import ALGORITHM, Actor, ActorKind
 
 pytestmark = pytest.mark.stack
 

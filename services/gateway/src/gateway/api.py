@@ -8,15 +8,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from contract.errors import Forbidden, Unauthorized
 from gateway import service
 from gateway.limits import RateLimiter
 from gateway.models import PartnerIdentity
 from gateway.repository import PartnerKeys, Upstream
 from gateway.webhooks import LiveEvents, WebhookCreate, Webhooks
-from shared.actors import Actor, ActorKind, sign
-from shared.app import from_state
-from shared.errors import Forbidden, Unauthorized
-from shared.pagination import Cursor, Limit
+from runtime.actors import Actor, ActorKind, sign
+from runtime.app import from_state
+from runtime.pagination import Cursor, Limit
 
 api = APIRouter(prefix="/api/v1", tags=["partner API"])
 

@@ -3,7 +3,7 @@ import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from shared.config import ServiceSettings
+from runtime.config import ServiceSettings
 
 WEB = Path(__file__).resolve().parents[2] / "web" / "node_modules"
 

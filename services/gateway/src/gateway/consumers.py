@@ -1,5 +1,5 @@
 """The gateway consumes no events yet; live updates to browsers will start here."""
 
-from shared.kafka import Handler
+from runtime.kafka import Handler
 
 HANDLERS: dict[str, Handler] = {}

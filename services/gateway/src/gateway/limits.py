@@ -1,4 +1,4 @@
-"""What the partner API protects itself with besides `Idempotency-Key` (`shared.idempotency`):
+"""What the partner API protects itself with besides `Idempotency-Key` (`runtime.idempotency`):
 a rate limit per key, a token bucket of `per_minute` tokens a minute up to `burst` saved; a
 request with none left answers 429 with `Retry-After` (whole seconds until one is back)."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from shared.errors import DomainError
+from contract.errors import DomainError
 
 KEYS_KEPT = 10_000  # buckets kept before the full ones are forgotten
 

@@ -7,6 +7,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 
+from contract.events import EVENT_TYPES, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from gateway import api
 from gateway.config import Settings
 from gateway.destinations import Destinations, networks
@@ -28,10 +29,9 @@ from gateway.portal.web import (
 from gateway.repository import PartnerKeys, Upstream, upstream_session
 from gateway.service import Cached
 from gateway.webhooks import LiveEvents, Webhooks, partner_session
-from shared.app import Infra, background, create_service_app, event_consumer, serve, sweeping
-from shared.events import EVENT_TYPES, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
-from shared.idempotency import by_api_key
-from shared.kafka import Idempotent
+from runtime.app import Infra, background, create_service_app, event_consumer, serve, sweeping
+from runtime.idempotency import by_api_key
+from runtime.kafka import Idempotent
 
 
 @asynccontextmanager

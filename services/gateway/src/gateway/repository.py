@@ -10,10 +10,11 @@ from typing import Any
 import aiohttp
 from fastapi import Request, Response
 
+from contract.errors import DomainError, NotFound, Unauthorized
+from contract.tracing import correlation_id
 from gateway.models import PartnerIdentity
-from shared.actors import Actor, ActorKind, sign
-from shared.errors import DomainError, NotFound, Unauthorized
-from shared.logs import client_address, correlation_id
+from runtime.actors import Actor, ActorKind, sign
+from runtime.logs import client_address
 
 
 class UpstreamError(DomainError):

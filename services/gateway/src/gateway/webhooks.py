@@ -39,13 +39,13 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from contract.errors import NotFound
+from contract.events import Envelope, parse_event
+from contract.ids import new_id
 from gateway.destinations import Destinations, GuardedResolver, Refused
 from gateway.service import Cached
-from shared.config import ServiceSettings
-from shared.errors import NotFound
-from shared.events import Envelope, parse_event
-from shared.ids import new_id
-from shared.mongo import Document
+from runtime.config import ServiceSettings
+from runtime.mongo import Document
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 8

@@ -8,8 +8,8 @@ from uuid import uuid4
 import httpx
 import pytest
 
+from devkit.testing import PlatformApi, TestStack
 from gateway.portal.accounts import Account, Role
-from shared.testing import PlatformApi, TestStack
 
 pytestmark = pytest.mark.stack
 

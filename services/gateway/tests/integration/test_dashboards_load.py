@@ -20,9 +20,9 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
+from devkit.testing import PLATFORM, PlatformApi, ServiceProcess, TestStack, eventually, free_port
 from gateway.portal.accounts import Account, Accounts, Role
-from shared.mongo import Document
-from shared.testing import PLATFORM, PlatformApi, ServiceProcess, TestStack, eventually, free_port
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 

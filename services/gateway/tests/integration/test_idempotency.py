@@ -16,8 +16,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import Message
 
-from shared.idempotency import Idempotency, IdempotencyStore, by_api_key
-from shared.mongo import Document
+from runtime.idempotency import Idempotency, IdempotencyStore, by_api_key
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 

@@ -13,9 +13,9 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
+from devkit.testing import PORTAL_PASSWORD, PlatformApi, TestStack
 from gateway.portal.accounts import Account, Accounts, Role
-from shared.mongo import Document
-from shared.testing import PORTAL_PASSWORD, PlatformApi, TestStack
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 

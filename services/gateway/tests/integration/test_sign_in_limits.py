@@ -17,8 +17,8 @@ from uuid import uuid4
 import httpx
 import pytest
 
+from devkit.testing import PORTAL_PASSWORD, TestStack
 from gateway.portal.accounts import Account, Role
-from shared.testing import PORTAL_PASSWORD, TestStack
 
 pytestmark = pytest.mark.stack
 

@@ -14,14 +14,14 @@ from aiohttp import web
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from contract.events import NeedPosted, NeedPostedData
+from contract.ids import new_id
+from contract.taxonomy import Category
+from devkit.testing import partner_endpoint
 from gateway import webhooks
 from gateway.destinations import Destinations, networks
 from gateway.webhooks import WebhookCreate, Webhooks, partner_session
-from shared.events import NeedPosted, NeedPostedData
-from shared.ids import new_id
-from shared.mongo import Document
-from shared.taxonomy import Category
-from shared.testing import partner_endpoint
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from contract.errors import Conflict, DomainError
+from contract.taxonomy import Category
 from gateway.portal.accounts import Account, Role
 from gateway.portal.i18n import REASONS, STATUSES, WORDS, reason_label, status_label, translate, weekdays
 from gateway.portal.public import week_grid
@@ -19,10 +21,8 @@ from matching.engine import WEIGHTS
 from needs.models import Activity, ActivityStatus, NeedStatus, SignUp, WishStatus
 from resources.models import BookingStatus, ResourceStatus
 from resources.slots import Taken
-from shared.actors import ActorKind
-from shared.errors import Conflict, DomainError
-from shared.http import error_response
-from shared.taxonomy import Category
+from runtime.actors import ActorKind
+from runtime.http import error_response
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "gateway" / "portal" / "templates"
 ORG = "a" * 32

@@ -6,15 +6,15 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
+from contract.errors import Forbidden, NotFound
 from matching.feed import IndexFeed
 from matching.models import Proposal, ProposalStatus, may_see
 from matching.schemas import ProposalOut
 from matching.service import Matching
-from shared.actors import ActorDep, ActorKind
-from shared.app import from_state
-from shared.errors import Forbidden, NotFound
-from shared.known_organizations import ActiveActor
-from shared.pagination import Cursor, Limit, Page, page_of
+from runtime.actors import ActorDep, ActorKind
+from runtime.app import from_state
+from runtime.known_organizations import ActiveActor
+from runtime.pagination import Cursor, Limit, Page, page_of
 
 router = APIRouter(tags=["proposals"])
 

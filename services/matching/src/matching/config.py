@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from shared.config import ServiceSettings
+from runtime.config import ServiceSettings
 
 
 class Settings(ServiceSettings):

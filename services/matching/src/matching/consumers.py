@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from matching.service import Matching
-from shared.kafka import Handler
+from runtime.kafka import Handler
 
 
 def index_handlers(matching: Matching) -> dict[str, Any]:

@@ -23,8 +23,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
+from contract.events import Reason
 from matching.grid import KM_PER_DEGREE, NeedCells, Table, area_number, cell_of
-from shared.events import Reason
 
 DEFAULT_RADIUS_KM = 5.0  # a supplier that names no service radius (a venue: how far people go)
 URGENCY = {"low": 0.25, "normal": 0.5, "high": 0.75, "urgent": 1.0}

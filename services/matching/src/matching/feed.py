@@ -16,10 +16,10 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from pydantic import ValidationError
 
-from shared.config import ServiceSettings
-from shared.events import parse_event
-from shared.logs import correlation_id
-from shared.pacing import Pacer
+from contract.events import parse_event
+from contract.tracing import correlation_id
+from runtime.config import ServiceSettings
+from runtime.pacing import Pacer
 
 log = logging.getLogger(__name__)
 Apply = Callable[[Any], Awaitable[None]]

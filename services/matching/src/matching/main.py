@@ -13,18 +13,18 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
+from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from matching import api, consumers
 from matching.config import Settings
 from matching.engine import Index
 from matching.feed import IndexFeed
 from matching.repository import ProposalRepository
 from matching.service import Matching, ProposalsView, ProposalWriter
-from shared import known_organizations
-from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
-from shared.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
-from shared.known_organizations import KnownOrganizations
-from shared.outbox import ensure_outbox_index
-from shared.pacing import settle
+from runtime import known_organizations
+from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
+from runtime.known_organizations import KnownOrganizations
+from runtime.outbox import ensure_outbox_index
+from runtime.pacing import settle
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from shared.actors import Actor, ActorKind
-from shared.errors import Conflict
-from shared.events import Reason
-from shared.repository import Versioned
+from contract.aggregates import Versioned
+from contract.errors import Conflict
+from contract.events import Reason
+from runtime.actors import Actor, ActorKind
 
 _PROPOSAL_IDS = uuid.UUID("6f1d9c1e-3b0a-4c55-9d3e-2a1f6c7b8e90")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from matching.models import Proposal
-from shared.repository import MongoRepository
+from runtime.repository import MongoRepository
 
 
 class ProposalRepository(MongoRepository[Proposal]):

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from contract.events import Reason
 from matching.models import ProposalStatus
-from shared.events import Reason
 
 
 class ProposalOut(BaseModel):

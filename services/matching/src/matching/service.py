@@ -18,13 +18,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from datetime import timedelta
 
-from matching.assign import Assignment, Problem, solve
-from matching.engine import Index, Need, Supply
-from matching.models import OPEN, Proposal, ProposalStatus, now, proposal_id
-from matching.repository import ProposalRepository
-from shared.actors import Actor, require_organization
-from shared.errors import Conflict, NotFound
-from shared.events import (
+from contract.errors import Conflict, NotFound
+from contract.events import (
     BookingCancelled,
     BookingConfirmed,
     BookingRefused,
@@ -56,9 +51,14 @@ from shared.events import (
     ServiceRequestRefused,
     data_of,
 )
-from shared.ids import new_id
-from shared.pacing import Pacer, paced, settle
-from shared.pagination import first_kept
+from contract.ids import new_id
+from matching.assign import Assignment, Problem, solve
+from matching.engine import Index, Need, Supply
+from matching.models import OPEN, Proposal, ProposalStatus, now, proposal_id
+from matching.repository import ProposalRepository
+from runtime.actors import Actor, require_organization
+from runtime.pacing import Pacer, paced, settle
+from runtime.pagination import first_kept
 
 SOURCE = "/services/matching"
 WRITE_BATCH = 500

@@ -19,14 +19,14 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
-from matching.bench import need_event, supply_event
-from shared.actors import Actor, ActorKind
-from shared.benchmarking import percentile
-from shared.events import NEEDS_TOPIC, RESOURCES_TOPIC, Envelope
-from shared.kafka import encode
-from shared.mongo import Document
-from shared.synthetic import SERVICES_SHARED, VENUES_SHARED, City, generate_city, generate_needs, generate_supply
-from shared.testing import ServiceProcess, TestStack, acting, eventually, free_port
+from contract.events import NEEDS_TOPIC, RESOURCES_TOPIC, Envelope
+from devkit.bench.matching import need_event, supply_event
+from devkit.benchmarking import percentile
+from devkit.synthetic import SERVICES_SHARED, VENUES_SHARED, City, generate_city, generate_needs, generate_supply
+from devkit.testing import ServiceProcess, TestStack, acting, eventually, free_port
+from runtime.actors import Actor, ActorKind
+from runtime.kafka import encode
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 

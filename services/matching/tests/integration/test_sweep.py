@@ -9,12 +9,12 @@ from uuid import uuid4
 import pytest
 from pymongo import AsyncMongoClient
 
+from contract.ids import new_id
 from matching.engine import Index
 from matching.models import Proposal, ProposalStatus, now
 from matching.repository import ProposalRepository
 from matching.service import Matching, ProposalsView, ProposalWriter
-from shared.ids import new_id
-from shared.mongo import Document
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 

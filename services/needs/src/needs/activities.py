@@ -11,12 +11,9 @@ from bisect import insort
 from collections import defaultdict
 from collections.abc import Callable, Collection
 
-from needs.models import Activity, ActivityStatus, SignUp, now
-from needs.schemas import ActivityCreate, ActivityOut, SignUpCreate, SignUpOut
-from shared.actors import Actor, ActorKind, acting_as, require_resident
-from shared.areas import covers
-from shared.errors import Forbidden, NotFound
-from shared.events import (
+from contract.areas import covers
+from contract.errors import Forbidden, NotFound
+from contract.events import (
     ActivityCancelled,
     ActivityData,
     ActivityJoined,
@@ -25,10 +22,13 @@ from shared.events import (
     Envelope,
     data_of,
 )
-from shared.ids import new_id
-from shared.known_organizations import OrganizationLookup
-from shared.pagination import first_kept
-from shared.repository import MongoRepository
+from contract.ids import new_id
+from needs.models import Activity, ActivityStatus, SignUp, now
+from needs.schemas import ActivityCreate, ActivityOut, SignUpCreate, SignUpOut
+from runtime.actors import Actor, ActorKind, acting_as, require_resident
+from runtime.known_organizations import OrganizationLookup
+from runtime.pagination import first_kept
+from runtime.repository import MongoRepository
 
 SOURCE = "/services/needs"
 

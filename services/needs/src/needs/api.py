@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Path, Query, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from contract.schemas import Moment
+from contract.taxonomy import Category
 from needs.activities import Activities, out
 from needs.models import Claim, Need, NeedStatus, Wish, WishStatus
 from needs.schemas import (
@@ -25,13 +27,11 @@ from needs.schemas import (
 from needs.service import ClaimAction, NeedAction, Needs, may_see
 from needs.view import NeedsView, in_area
 from needs.wishes import Wishes
-from shared.actors import ActorDep, MaybeActor, require_organization
-from shared.app import from_state
-from shared.known_organizations import ActiveActor
-from shared.pagination import Cursor, Ids, Limit, Page, page_of
-from shared.schemas import Moment
-from shared.tallies import PLATFORM
-from shared.taxonomy import Category
+from runtime.actors import ActorDep, MaybeActor, require_organization
+from runtime.app import from_state
+from runtime.known_organizations import ActiveActor
+from runtime.pagination import Cursor, Ids, Limit, Page, page_of
+from runtime.tallies import PLATFORM
 
 router = APIRouter(tags=["needs"])
 wishes_router = APIRouter(tags=["micro-wishes"])

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from needs.service import Needs
-from shared import known_organizations
-from shared.kafka import Handler
-from shared.known_organizations import KnownOrganizations
+from runtime import known_organizations
+from runtime.kafka import Handler
+from runtime.known_organizations import KnownOrganizations
 
 
 def handlers(*, organizations: KnownOrganizations, needs: Needs) -> dict[str, Handler]:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC
 from needs import api, consumers
 from needs.activities import Activities, ActivitiesView
 from needs.config import Settings
@@ -15,11 +16,10 @@ from needs.repository import MongoActivityRepository, MongoNeedRepository, Mongo
 from needs.service import Needs
 from needs.view import NeedsView
 from needs.wishes import ProofStore, Wishes
-from shared import known_organizations
-from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
-from shared.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC
-from shared.known_organizations import KnownOrganizations
-from shared.outbox import ensure_outbox_index
+from runtime import known_organizations
+from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
+from runtime.known_organizations import KnownOrganizations
+from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC],
         body_limits={"/wishes/": settings.max_proof_bytes + 64 * 1024},
-        # claims and sign-ups are conditional updates: one writer on FerretDB (shared.lease)
+        # claims and sign-ups are conditional updates: one writer on FerretDB (runtime.lease)
         lease="needs",
     )
 

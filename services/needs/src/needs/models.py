@@ -9,9 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from shared.errors import Conflict, NotFound
-from shared.repository import Versioned
-from shared.taxonomy import Category
+from contract.aggregates import Versioned
+from contract.errors import Conflict, NotFound
+from contract.taxonomy import Category
 
 
 def now() -> datetime:

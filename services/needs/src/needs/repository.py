@@ -7,10 +7,10 @@ from typing import Any, Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from contract.events import Envelope
 from needs.models import Activity, Need, Wish
-from shared.events import Envelope
-from shared.mongo import Document
-from shared.repository import Announcements, MongoRepository
+from runtime.mongo import Document
+from runtime.repository import Announcements, MongoRepository
 
 
 class NeedRepository(Protocol):

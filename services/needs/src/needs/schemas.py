@@ -7,9 +7,9 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from contract.schemas import AREA_CODE, Moment, Patch
+from contract.taxonomy import Category
 from needs.models import ActivityStatus, Claim, NeedStatus, Proof, Recurrence, Urgency, Visibility, WishStatus
-from shared.schemas import AREA_CODE, Moment, Patch
-from shared.taxonomy import Category
 
 HEX_ID = r"^[0-9a-f]{32}$"
 

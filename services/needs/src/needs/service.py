@@ -10,14 +10,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Literal
 
-from needs.models import ACTIVE, Claim, ClaimStatus, Need, NeedStatus, Visibility, now
-from needs.repository import NeedRepository
-from needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed
-from needs.view import NeedsView
-from shared.actors import Actor, ActorKind, acting_as, require_organization
-from shared.areas import covers
-from shared.errors import Conflict, DomainError, Forbidden, NotFound
-from shared.events import (
+from contract.areas import covers
+from contract.errors import Conflict, DomainError, Forbidden, NotFound
+from contract.events import (
     ClaimCompleted,
     ClaimData,
     ClaimMade,
@@ -37,8 +32,13 @@ from shared.events import (
     NeedUpdated,
     ReleaseReason,
 )
-from shared.ids import entity_id, new_id
-from shared.known_organizations import OrganizationLookup
+from contract.ids import entity_id, new_id
+from needs.models import ACTIVE, Claim, ClaimStatus, Need, NeedStatus, Visibility, now
+from needs.repository import NeedRepository
+from needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed
+from needs.view import NeedsView
+from runtime.actors import Actor, ActorKind, acting_as, require_organization
+from runtime.known_organizations import OrganizationLookup
 
 SOURCE = "/services/needs"
 NeedAction = Literal["publish", "start", "fulfil", "confirm", "cancel"]

@@ -13,10 +13,10 @@ from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 from statistics import median
 
+from contract.areas import covers
 from needs.models import CLAIMABLE, ClaimStatus, Need, NeedStatus
-from shared.areas import covers
-from shared.pagination import first_kept
-from shared.tallies import PLATFORM, AreaTallies
+from runtime.pagination import first_kept
+from runtime.tallies import PLATFORM, AreaTallies
 
 FIGURES = ("posted", "claims", "fulfilled", "open", "overdue")
 MONTHLY = ("posted", "claims", "fulfilled")  # the figures that happen at a moment; the others are states

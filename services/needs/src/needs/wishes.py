@@ -14,13 +14,9 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from needs.models import Proof, Wish, WishClaim, WishStatus, now
-from needs.repository import MongoWishRepository
-from needs.schemas import WishClaimCreate, WishCreate
-from shared.actors import Actor, ActorKind, require_organization
-from shared.areas import covers
-from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
-from shared.events import (
+from contract.areas import covers
+from contract.errors import Conflict, Forbidden, NotFound, Unprocessable
+from contract.events import (
     Envelope,
     WishCancelled,
     WishClaimed,
@@ -30,10 +26,14 @@ from shared.events import (
     WishPosted,
     WishReleased,
 )
-from shared.ids import new_id
-from shared.known_organizations import OrganizationLookup
-from shared.mongo import Document
-from shared.taxonomy import label
+from contract.ids import new_id
+from contract.taxonomy import label
+from needs.models import Proof, Wish, WishClaim, WishStatus, now
+from needs.repository import MongoWishRepository
+from needs.schemas import WishClaimCreate, WishCreate
+from runtime.actors import Actor, ActorKind, require_organization
+from runtime.known_organizations import OrganizationLookup
+from runtime.mongo import Document
 
 SOURCE = "/services/needs"
 # What a proof photo may be, told by its first bytes rather than by what the client says.

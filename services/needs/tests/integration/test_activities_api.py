@@ -12,9 +12,9 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from shared.actors import Actor, ActorKind
-from shared.events import NEEDS_TOPIC
-from shared.testing import PlatformApi, TestStack, acting, organization, read_topic
+from contract.events import NEEDS_TOPIC
+from devkit.testing import PlatformApi, TestStack, acting, organization, read_topic
+from runtime.actors import Actor, ActorKind
 
 pytestmark = pytest.mark.stack
 

@@ -16,11 +16,11 @@ import httpx
 import jwt
 import pytest
 
-from shared.actors import Actor, ActorKind, sign
-from shared.config import DEVELOPMENT_ACTOR_SECRET
-from shared.events import MATCHING_TOPIC, NEEDS_TOPIC, MatchAccepted, MatchAcceptedData
-from shared.kafka import Headers, encode
-from shared.testing import PlatformApi, TestStack, acting, eventually, organization, read_topic, send_raw
+from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, MatchAccepted, MatchAcceptedData
+from devkit.testing import PlatformApi, TestStack, acting, eventually, organization, read_topic, send_raw
+from runtime.actors import Actor, ActorKind, sign
+from runtime.config import DEVELOPMENT_ACTOR_SECRET
+from runtime.kafka import Headers, encode
 
 pytestmark = pytest.mark.stack
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from contract.taxonomy import Category
 from needs.activities import Activities, ActivitiesView
 from needs.models import Activity, ActivityStatus, SignUp
-from shared.actors import Actor, ActorKind
-from shared.taxonomy import Category
+from runtime.actors import Actor, ActorKind
 
 HOST, OTHER, RESIDENT = "a" * 32, "b" * 32, "r" * 32
 SOON = datetime.now(UTC) + timedelta(days=3)

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
+from contract.errors import Conflict, Forbidden, InvalidReference, NotFound
+from contract.events import Envelope, MatchAccepted, MatchAcceptedData
+from contract.taxonomy import Category
 from needs.models import ClaimStatus, Need, NeedStatus
 from needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed
 from needs.service import Needs, may_see
 from needs.view import NeedsView
-from shared.actors import Actor, ActorKind
-from shared.errors import Conflict, Forbidden, InvalidReference, NotFound
-from shared.events import Envelope, MatchAccepted, MatchAcceptedData
-from shared.taxonomy import Category
+from runtime.actors import Actor, ActorKind
 
 POSTER, HELPER, OTHER, SUSPENDED = "a" * 32, "b" * 32, "c" * 32, "d" * 32
 MEMBER, STRANGER = "e" * 32, "f" * 32

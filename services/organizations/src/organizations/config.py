@@ -1,7 +1,7 @@
 from pydantic import Field, SecretStr, model_validator
 
 from organizations.personal_data import DEVELOPMENT_DIGEST_KEY, DEVELOPMENT_KEYS, PersonalData, parse_key_ring
-from shared.config import DEVELOPMENT_ADMIN_TOKEN, ServiceSettings, check_secret
+from runtime.config import DEVELOPMENT_ADMIN_TOKEN, ServiceSettings, check_secret
 
 __all__ = ["DEVELOPMENT_ADMIN_TOKEN", "Settings"]
 

@@ -1,5 +1,5 @@
 """The registry consumes no events: it is where organisations come from."""
 
-from shared.kafka import Handler
+from runtime.kafka import Handler
 
 HANDLERS: dict[str, Handler] = {}

@@ -1,5 +1,5 @@
 """What an import file holds: a table of areas, organisations or members, as CSV (UTF-8 or GBK)
-or XLSX, and the rows each kind must have. The columns are the fields of `shared.synthetic`'s rows."""
+or XLSX, and the rows each kind must have. The columns are the fields of `devkit.synthetic`'s rows."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from contract.errors import Unprocessable
 from organizations.models import AreaLevel, ImportKind, MemberRole, OrganizationKind
 from organizations.schemas import CreditCode, IdNumber, Phone
-from shared.errors import Unprocessable
 
 
 def _blank_is_none(value: Any) -> Any:

@@ -17,6 +17,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from contract.aggregates import Aggregate
+from contract.errors import Unprocessable
+from contract.events import Envelope
+from contract.ids import entity_id
 from organizations import service
 from organizations.import_rows import ROW_MODELS, AreaRowIn, MemberRowIn, OrganizationRowIn, check_file
 from organizations.models import (
@@ -33,10 +37,7 @@ from organizations.models import (
 )
 from organizations.repository import MongoImportJobRepository
 from organizations.view import RegistryView
-from shared.errors import Unprocessable
-from shared.events import Envelope
-from shared.ids import entity_id
-from shared.repository import Aggregate, MongoRepository
+from runtime.repository import MongoRepository
 
 BATCH_ROWS = 1000
 ERRORS_KEPT = 1000

@@ -12,12 +12,12 @@ import hmac
 import secrets
 from datetime import UTC, datetime
 
+from contract.errors import Forbidden, NotFound, Unauthorized
+from contract.ids import new_id
 from organizations.models import ApiKey, Scope
 from organizations.repository import ApiKeyRepository
 from organizations.schemas import ApiKeyCreate
 from organizations.view import RegistryView
-from shared.errors import Forbidden, NotFound, Unauthorized
-from shared.ids import new_id
 
 PREFIX = "pbs"
 

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from contract.events import ORGANIZATIONS_TOPIC
 from organizations import api
 from organizations.api.imports import Importer
 from organizations.config import Settings
@@ -21,9 +22,8 @@ from organizations.repository import (
     MongoOrganizationRepository,
 )
 from organizations.view import RegistryView
-from shared.app import Infra, background, create_service_app, outbox_relay, serve
-from shared.events import ORGANIZATIONS_TOPIC
-from shared.outbox import ensure_outbox_index
+from runtime.app import Infra, background, create_service_app, outbox_relay, serve
+from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 

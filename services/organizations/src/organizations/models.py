@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from shared.repository import Aggregate
+from contract.aggregates import Aggregate
 
 
 def _now() -> datetime:

@@ -7,12 +7,12 @@ from typing import Any, Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from contract.events import Envelope
 from organizations.models import ApiKey, AreaNode, ImportJob, Member, Organization
 from organizations.personal_data import PersonalData
-from shared.events import Envelope
-from shared.mongo import Document, document_lock
-from shared.outbox import OutboxRelay
-from shared.repository import A, MongoRepository
+from runtime.mongo import Document, document_lock
+from runtime.outbox import OutboxRelay
+from runtime.repository import A, MongoRepository
 
 
 class OrganizationRepository(Protocol):

@@ -22,7 +22,7 @@ import time
 from organizations.config import Settings
 from organizations.personal_data import new_key
 from organizations.repository import MongoMemberRepository, MongoOrganizationRepository, SealingRepository
-from shared.mongo import create_client
+from runtime.mongo import create_client
 
 
 async def reseal(settings: Settings) -> dict[str, int]:

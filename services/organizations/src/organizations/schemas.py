@@ -7,9 +7,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from contract.china_codes import credit_code_problem, id_number_problem
+from contract.schemas import AREA_CODE, ID, Patch
 from organizations.models import AreaLevel, Contact, MemberRole, OrganizationKind, OrganizationStatus, Scope
-from shared.china_codes import credit_code_problem, id_number_problem
-from shared.schemas import AREA_CODE, ID, Patch
 
 
 def _credit_code(value: str) -> str:

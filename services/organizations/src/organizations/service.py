@@ -5,19 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from organizations.models import (
-    LEVEL_DEPTH,
-    AreaNode,
-    Contact,
-    Member,
-    Organization,
-    OrganizationStatus,
-)
-from organizations.repository import MemberRepository, OrganizationRepository
-from organizations.schemas import AreaNodeCreate, MemberCreate, OrganizationCreate, OrganizationUpdate, StatusChange
-from organizations.view import RegistryView
-from shared.errors import Conflict, InvalidReference, NotFound, Unprocessable
-from shared.events import (
+from contract.errors import Conflict, InvalidReference, NotFound, Unprocessable
+from contract.events import (
     Envelope,
     MemberJoined,
     MemberJoinedData,
@@ -31,8 +20,19 @@ from shared.events import (
     OrganizationUpdatedData,
     construct,
 )
-from shared.ids import entity_id, new_id
-from shared.repository import MongoRepository
+from contract.ids import entity_id, new_id
+from organizations.models import (
+    LEVEL_DEPTH,
+    AreaNode,
+    Contact,
+    Member,
+    Organization,
+    OrganizationStatus,
+)
+from organizations.repository import MemberRepository, OrganizationRepository
+from organizations.schemas import AreaNodeCreate, MemberCreate, OrganizationCreate, OrganizationUpdate, StatusChange
+from organizations.view import RegistryView
+from runtime.repository import MongoRepository
 
 SOURCE = "/services/organizations"
 

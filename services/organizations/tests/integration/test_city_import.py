@@ -15,10 +15,10 @@ import httpx
 import pytest
 from openpyxl import Workbook
 
+from devkit.synthetic import City, expected_counts, generate_city, write_csv
+from devkit.testing import ServiceProcess, free_port, read_topic
 from organizations.config import DEVELOPMENT_ADMIN_TOKEN
 from organizations.import_client import Job, import_file
-from shared.synthetic import City, expected_counts, generate_city, write_csv
-from shared.testing import ServiceProcess, free_port, read_topic
 
 pytestmark = pytest.mark.stack
 

@@ -12,15 +12,15 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
+from contract.china_codes import id_number_check
+from contract.events import ORGANIZATIONS_TOPIC
+from devkit.synthetic import MemberRow, write_csv
+from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization, read_topic
 from organizations.config import Settings
 from organizations.personal_data import new_key
 from organizations.repository import MongoMemberRepository, MongoOrganizationRepository
 from organizations.reseal import reseal
-from shared.china_codes import id_number_check
-from shared.events import ORGANIZATIONS_TOPIC
-from shared.mongo import Document
-from shared.synthetic import MemberRow, write_csv
-from shared.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization, read_topic
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 

@@ -8,8 +8,8 @@ import uuid
 import httpx
 import pytest
 
-from shared.events import ORGANIZATIONS_TOPIC
-from shared.testing import PLATFORM, PlatformApi, TestStack, acting, read_topic
+from contract.events import ORGANIZATIONS_TOPIC
+from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, read_topic
 
 pytestmark = pytest.mark.stack
 

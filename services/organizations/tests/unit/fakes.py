@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
-from shared.events import Envelope
-from shared.repository import Aggregate
+from contract.aggregates import Aggregate
+from contract.events import Envelope
 
 A = TypeVar("A", bound=Aggregate)
 

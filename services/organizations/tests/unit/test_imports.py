@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from contract.errors import Unprocessable
+from contract.ids import entity_id
+from devkit.synthetic import generate_city, write_csv
 from organizations.imports import Plan
 from organizations.imports import plan_import as plan_with_digest
 from organizations.models import ImportKind
 from organizations.personal_data import DEVELOPMENT_DIGEST_KEY, DEVELOPMENT_KEYS, PersonalData, parse_key_ring
 from organizations.view import RegistryView
-from shared.errors import Unprocessable
-from shared.ids import entity_id
-from shared.synthetic import generate_city, write_csv
 
 AREAS = (
     "code,name,level,parent_code\n350100,福州市,city,\n350102,鼓楼区,district,350100\n"

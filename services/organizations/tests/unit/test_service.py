@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from contract.errors import Conflict, InvalidReference, Unprocessable
+from contract.events import MemberJoined, MemberLeft, OrganizationRegistered, OrganizationSuspended, OrganizationUpdated
 from organizations import service
 from organizations.models import AreaLevel, Member, MemberRole, Organization, OrganizationKind, OrganizationStatus
 from organizations.schemas import AreaNodeCreate, MemberCreate, OrganizationCreate, OrganizationUpdate, StatusChange
 from organizations.view import OrganizationSearch, RegistryView
-from shared.errors import Conflict, InvalidReference, Unprocessable
-from shared.events import MemberJoined, MemberLeft, OrganizationRegistered, OrganizationSuspended, OrganizationUpdated
 
 from .fakes import FakeRepository
 

@@ -8,6 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from contract.errors import Unprocessable
+from contract.schemas import Moment
+from contract.taxonomy import Category
 from resources.bookings import Bookings, may_see
 from resources.models import Booking, BookingStatus, Resource, ResourceKind, ResourceStatus, ServiceRequest, now
 from resources.requests import ServiceRequests
@@ -29,13 +32,10 @@ from resources.schemas import (
 )
 from resources.service import Resources, Search
 from resources.view import Near
-from shared.actors import ActorDep, MaybeActor
-from shared.app import from_state
-from shared.errors import Unprocessable
-from shared.known_organizations import ActiveActor
-from shared.pagination import Cursor, Ids, Limit, Page, page_of
-from shared.schemas import Moment
-from shared.taxonomy import Category
+from runtime.actors import ActorDep, MaybeActor
+from runtime.app import from_state
+from runtime.known_organizations import ActiveActor
+from runtime.pagination import Cursor, Ids, Limit, Page, page_of
 
 router = APIRouter(tags=["resources"])
 bookings_router = APIRouter(tags=["bookings"])

@@ -13,6 +13,22 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar, Event
 from pymongo.asynchronous.collection import AsyncCollection
 
+from contract.areas import covers
+from contract.errors import Conflict, DomainError, Forbidden, InvalidReference, NotFound, Unprocessable
+from contract.events import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingData,
+    BookingRefused,
+    BookingRefusedData,
+    BookingRequested,
+    Envelope,
+    MatchAccepted,
+    MatchFailed,
+    data_of,
+)
+from contract.ids import entity_id, new_id
+from contract.opening_hours import LOCAL
 from resources.models import (
     HOLDING,
     MAX_BOOKING,
@@ -30,26 +46,10 @@ from resources.schemas import BookingAction, BookingCreate, BookingImport, Occur
 from resources.service import SOURCE, Resources
 from resources.slots import Slots, Taken
 from resources.view import SupplyView
-from shared.actors import Actor, ActorKind
-from shared.areas import covers
-from shared.errors import Conflict, DomainError, Forbidden, InvalidReference, NotFound, Unprocessable
-from shared.events import (
-    BookingCancelled,
-    BookingConfirmed,
-    BookingData,
-    BookingRefused,
-    BookingRefusedData,
-    BookingRequested,
-    Envelope,
-    MatchAccepted,
-    MatchFailed,
-    data_of,
-)
-from shared.ids import entity_id, new_id
-from shared.known_organizations import OrganizationLookup
-from shared.mongo import Document
-from shared.opening_hours import LOCAL
-from shared.repository import Announcements
+from runtime.actors import Actor, ActorKind
+from runtime.known_organizations import OrganizationLookup
+from runtime.mongo import Document
+from runtime.repository import Announcements
 
 BOOK_AHEAD = timedelta(days=366)
 MAX_CALENDAR = timedelta(days=400)

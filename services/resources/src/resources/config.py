@@ -1,4 +1,4 @@
-from shared.config import ServiceSettings
+from runtime.config import ServiceSettings
 
 
 class Settings(ServiceSettings):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from contract.events import MatchAccepted, MatchFailed
 from resources.bookings import Bookings
 from resources.requests import ServiceRequests
-from shared import known_organizations
-from shared.events import MatchAccepted, MatchFailed
-from shared.kafka import Handler
-from shared.known_organizations import KnownOrganizations
+from runtime import known_organizations
+from runtime.kafka import Handler
+from runtime.known_organizations import KnownOrganizations
 
 
 def handlers(*, organizations: KnownOrganizations, bookings: Bookings, requests: ServiceRequests) -> dict[str, Handler]:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from contract.events import MATCHING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from resources import api, consumers
 from resources.bookings import Bookings
 from resources.config import Settings
@@ -15,12 +16,11 @@ from resources.repository import BookingRepository, RequestRepository, ResourceR
 from resources.requests import ServiceRequests
 from resources.service import Resources
 from resources.view import SupplyView
-from shared import known_organizations
-from shared.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
-from shared.events import MATCHING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
-from shared.known_organizations import KnownOrganizations
-from shared.outbox import ensure_outbox_index
-from shared.repository import Announcements
+from runtime import known_organizations
+from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
+from runtime.known_organizations import KnownOrganizations
+from runtime.outbox import ensure_outbox_index
+from runtime.repository import Announcements
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from typing import Annotated
 
 from pydantic import Field, PlainSerializer, computed_field
 
-from shared.errors import Conflict
-from shared.opening_hours import LOCAL, OpeningPeriod, open_between
-from shared.repository import Versioned
-from shared.taxonomy import Category
+from contract.aggregates import Versioned
+from contract.errors import Conflict
+from contract.opening_hours import LOCAL, OpeningPeriod, open_between
+from contract.taxonomy import Category
 
 SLOT = timedelta(minutes=30)  # bookings start and end on the half hour
 MAX_BOOKING = timedelta(hours=12)

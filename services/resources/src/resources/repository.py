@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from resources.models import Booking, Resource, ServiceRequest
-from shared.repository import MongoRepository
+from runtime.repository import MongoRepository
 
 
 class ResourceRepository(MongoRepository[Resource]):

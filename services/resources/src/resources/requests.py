@@ -7,6 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from contract.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
+from contract.events import (
+    Envelope,
+    MatchAccepted,
+    MatchFailed,
+    ResourceUpdated,
+    ServiceRequestAccepted,
+    ServiceRequestCancelled,
+    ServiceRequestData,
+    ServiceRequestDeclined,
+    ServiceRequestMade,
+    ServiceRequestRefused,
+    data_of,
+)
+from contract.ids import entity_id, new_id
+from contract.opening_hours import LOCAL
 from resources.models import (
     RequestStatus,
     Resource,
@@ -20,25 +36,9 @@ from resources.repository import RequestRepository
 from resources.schemas import RequestAction, RequestCreate
 from resources.service import SOURCE, Resources
 from resources.service import announce as announce_resource
-from shared.actors import Actor, require_organization
-from shared.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
-from shared.events import (
-    Envelope,
-    MatchAccepted,
-    MatchFailed,
-    ResourceUpdated,
-    ServiceRequestAccepted,
-    ServiceRequestCancelled,
-    ServiceRequestData,
-    ServiceRequestDeclined,
-    ServiceRequestMade,
-    ServiceRequestRefused,
-    data_of,
-)
-from shared.ids import entity_id, new_id
-from shared.known_organizations import OrganizationLookup
-from shared.opening_hours import LOCAL
-from shared.repository import Announcements
+from runtime.actors import Actor, require_organization
+from runtime.known_organizations import OrganizationLookup
+from runtime.repository import Announcements
 
 EVENT_OF = {
     RequestStatus.REQUESTED: ServiceRequestMade,

@@ -8,6 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from contract.opening_hours import OpeningPeriod
+from contract.schemas import AREA_CODE, Day, Moment, Patch
+from contract.taxonomy import Category
 from resources.models import (
     BookableBy,
     BookingStatus,
@@ -16,9 +19,6 @@ from resources.models import (
     ResourceKind,
     ResourceStatus,
 )
-from shared.opening_hours import OpeningPeriod
-from shared.schemas import AREA_CODE, Day, Moment, Patch
-from shared.taxonomy import Category
 
 ID = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
 Lat = Annotated[float, Field(ge=-90, le=90)]

@@ -8,17 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from contract.areas import covers
+from contract.errors import Conflict, Forbidden, NotFound
+from contract.events import Envelope, ResourceData, ResourcePublished, ResourceUpdated, ResourceWithdrawn, data_of
+from contract.ids import new_id
+from contract.taxonomy import Category
 from resources.models import SHARED, Resource, ResourceKind, ResourceStatus, now
 from resources.repository import ResourceRepository
 from resources.schemas import ResourceAction, ResourceCreate, ResourceEdit
 from resources.view import Near, SupplyView
-from shared.actors import Actor, acting_as
-from shared.areas import covers
-from shared.errors import Conflict, Forbidden, NotFound
-from shared.events import Envelope, ResourceData, ResourcePublished, ResourceUpdated, ResourceWithdrawn, data_of
-from shared.ids import new_id
-from shared.known_organizations import OrganizationLookup
-from shared.taxonomy import Category
+from runtime.actors import Actor, acting_as
+from runtime.known_organizations import OrganizationLookup
 
 SOURCE = "/services/resources"
 ResourceEvent = type[ResourcePublished | ResourceUpdated | ResourceWithdrawn]

@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
+from contract.errors import Conflict
 from resources.models import Booking, now, slot_starts
-from shared.errors import Conflict
-from shared.mongo import Document
-from shared.repository import DUPLICATE_KEY
+from runtime.mongo import Document
+from runtime.repository import DUPLICATE_KEY
 
 IN_FLIGHT = timedelta(seconds=30)  # a slot younger than this may belong to a booking being stored
 HoldsSlots = Callable[[str], Awaitable[bool]]  # whether the booking of this id holds its slots

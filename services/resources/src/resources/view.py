@@ -1,6 +1,6 @@
 """The resources service's read model: every resource in memory, on a grid of cells about a
 kilometre wide for "near a point", every venue's holding bookings in time order for "free
-between", and what is shared counted for every node of the area hierarchy (`shared.tallies`).
+between", and what is shared counted for every node of the area hierarchy (`runtime.tallies`).
 
 Loaded from the database at start, it then takes each resource and booking as the service
 writes them; one replaces what it supersedes only when its version is newer, so applying one
@@ -17,10 +17,10 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from contract.areas import covers
 from resources.models import HOLDING, SHARED, Booking, Resource
-from shared.areas import covers
-from shared.pagination import first_kept
-from shared.tallies import AreaTallies
+from runtime.pagination import first_kept
+from runtime.tallies import AreaTallies
 
 CELL_DEGREES = 0.01  # about 1.1 km north-south; 1.0 km east-west at Fuzhou's latitude
 EARTH_KM = 6371.0

@@ -14,12 +14,12 @@ import icalendar
 import pytest
 from pymongo import AsyncMongoClient
 
-from shared.actors import Actor, ActorKind
-from shared.events import MATCHING_TOPIC, RESOURCES_TOPIC, MatchAccepted, MatchAcceptedData
-from shared.kafka import encode
-from shared.mongo import Document
-from shared.opening_hours import LOCAL as CST
-from shared.testing import PlatformApi, TestStack, acting, eventually, organization, read_topic, send_raw
+from contract.events import MATCHING_TOPIC, RESOURCES_TOPIC, MatchAccepted, MatchAcceptedData
+from contract.opening_hours import LOCAL as CST
+from devkit.testing import PlatformApi, TestStack, acting, eventually, organization, read_topic, send_raw
+from runtime.actors import Actor, ActorKind
+from runtime.kafka import encode
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 

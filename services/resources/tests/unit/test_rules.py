@@ -7,6 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from contract.errors import Conflict, Unprocessable
+from contract.opening_hours import LOCAL, OpeningPeriod
+from contract.taxonomy import Category
 from resources.bookings import check_time, repeat, widen
 from resources.models import (
     SHARED,
@@ -21,9 +24,6 @@ from resources.models import (
 )
 from resources.schemas import SeriesCreate
 from resources.view import Near, SupplyView, distance_km
-from shared.errors import Conflict, Unprocessable
-from shared.opening_hours import LOCAL, OpeningPeriod
-from shared.taxonomy import Category
 
 
 def local(day: date, hour: int, minute: int = 0) -> datetime:

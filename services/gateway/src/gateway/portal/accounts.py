@@ -30,10 +30,10 @@ from pydantic import BaseModel, Field
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from shared.actors import Actor, ActorKind
-from shared.errors import Conflict
-from shared.ids import new_id
-from shared.mongo import Document
+from contract.errors import Conflict
+from contract.ids import new_id
+from runtime.actors import Actor, ActorKind
+from runtime.mongo import Document
 
 HASHER = PasswordHasher()  # Argon2id, 64 MiB, 3 passes
 USERNAME = r"^[A-Za-z0-9_.\-]{3,32}$"

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from contract.areas import covers
 from gateway import service
 from gateway.portal.web import AreaAdminIn, PortalRefusal, ServicesDep, render
-from shared.areas import covers
 
 router = APIRouter(include_in_schema=False)
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from gateway.portal.web import AreaAdminIn, PortalRefusal, ServicesDep, render
-from shared.audit import audit_log
+from runtime.audit import audit_log
 
 router = APIRouter(include_in_schema=False)
 Service = Literal["gateway", "organizations", "needs", "resources", "matching"]

@@ -19,7 +19,7 @@ from pymongo import AsyncMongoClient
 
 from gateway.config import Settings
 from gateway.portal.accounts import Account, Accounts, Role
-from shared.mongo import Document
+from runtime.mongo import Document
 
 
 async def add_all(people: list[Account], password: str, settings: Settings, *, again: bool = True) -> list[Account]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.taxonomy import Category, label
+from contract.taxonomy import Category, label
 
 LANGUAGES = ("zh", "en")
 

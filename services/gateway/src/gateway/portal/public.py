@@ -14,6 +14,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from contract.opening_hours import OpeningPeriod, open_between
+from contract.schemas import Day
 from gateway import service
 from gateway.portal.i18n import categories
 from gateway.portal.web import (
@@ -31,9 +33,7 @@ from gateway.portal.web import (
     set_cookie,
 )
 from gateway.repository import Upstream
-from shared.actors import Actor, ActorKind, sign
-from shared.opening_hours import OpeningPeriod, open_between
-from shared.schemas import Day
+from runtime.actors import Actor, ActorKind, sign
 
 router = APIRouter(include_in_schema=False)
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from contract.errors import Conflict
 from gateway.limits import RateLimiter, TooManyRequests
 from gateway.portal.accounts import Account, Accounts, Role
 from gateway.portal.web import (
@@ -20,7 +21,6 @@ from gateway.portal.web import (
     said,
     set_cookie,
 )
-from shared.errors import Conflict
 
 router = APIRouter(include_in_schema=False)
 

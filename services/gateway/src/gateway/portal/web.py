@@ -37,7 +37,7 @@ from gateway.portal.i18n import (
     weekdays,
 )
 from gateway.repository import Answer, Upstream
-from shared.actors import sign
+from runtime.actors import sign
 
 SESSION_COOKIE = "pbs_session"
 CSRF_COOKIE = "pbs_csrf"

@@ -11,7 +11,7 @@ from organizations.api.deps import Areas, KnownCaller, View
 from organizations.models import AreaLevel, AreaNode
 from organizations.schemas import AreaNodeCreate, AreaNodeOut
 from organizations.view import RegistryView
-from shared.pagination import Limit, Page
+from runtime.pagination import Limit, Page
 
 router = APIRouter(prefix="/areas", tags=["areas"])
 Code = Annotated[str, Path(pattern=r"^[0-9]{6,18}$")]

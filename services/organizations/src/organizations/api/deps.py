@@ -8,14 +8,14 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from contract.errors import Forbidden, Unauthorized
 from organizations import keys as key_cases
 from organizations.models import ApiKey, AreaNode, Organization, OrganizationStatus, Scope
 from organizations.repository import ApiKeyRepository, MemberRepository, OrganizationRepository
 from organizations.view import RegistryView
-from shared.actors import Actor, ActorKind, MaybeActor
-from shared.app import from_state
-from shared.errors import Forbidden, Unauthorized
-from shared.repository import MongoRepository
+from runtime.actors import Actor, ActorKind, MaybeActor
+from runtime.app import from_state
+from runtime.repository import MongoRepository
 
 View = Annotated[RegistryView, Depends(from_state("view"))]
 Organizations = Annotated[OrganizationRepository, Depends(from_state("organizations"))]

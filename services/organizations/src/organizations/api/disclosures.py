@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from organizations.models import Member, Organization
-from shared.audit import audit_log
-from shared.audit_http import LOST
+from runtime.audit import audit_log
+from runtime.audit_http import LOST
 
 log = logging.getLogger(__name__)
 

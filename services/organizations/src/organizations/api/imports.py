@@ -7,14 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, UploadFile
 
+from contract.errors import Conflict, NotFound
+from contract.ids import new_id
 from organizations.api.deps import KnownCaller, View
 from organizations.api.disclosures import CONTACT_FIELDS, MEMBER_FIELDS, Audit
 from organizations.import_rows import check_file
 from organizations.imports import ImportTargets, run_import
 from organizations.models import ImportJob, ImportKind
-from shared.app import from_state
-from shared.errors import Conflict, NotFound
-from shared.ids import new_id
+from runtime.app import from_state
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from contract.errors import Unauthorized
 from organizations import keys, service
 from organizations.api.deps import Keys, KnownCaller, View
 from organizations.models import ApiKey, OrganizationStatus, Scope
 from organizations.schemas import ApiKeyCheck, ApiKeyCreate, ApiKeyIdentity, ApiKeyIssued, ApiKeyOut
-from shared.errors import Unauthorized
 
 router = APIRouter(tags=["partner API keys"])
 

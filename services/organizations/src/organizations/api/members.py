@@ -6,14 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from contract.china_codes import mask_id_number, mask_phone
+from contract.errors import Forbidden
 from organizations import service
 from organizations.api.deps import Caller, KnownCaller, Members, View
 from organizations.api.disclosures import Audit
 from organizations.models import Member, Scope
 from organizations.schemas import MemberCreate, MemberOut
 from organizations.view import RegistryView
-from shared.china_codes import mask_id_number, mask_phone
-from shared.errors import Forbidden
 
 router = APIRouter(prefix="/members", tags=["members"])
 

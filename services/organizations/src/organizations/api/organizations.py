@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from contract.china_codes import mask_phone
 from organizations import service
 from organizations.api.deps import CallerDep, KnownCaller, Members, Organizations, View
 from organizations.api.disclosures import Audit
@@ -13,8 +14,7 @@ from organizations.api.members import member_out
 from organizations.models import Organization, OrganizationKind, OrganizationStatus, Scope
 from organizations.schemas import MemberOut, OrganizationCreate, OrganizationOut, OrganizationUpdate, StatusChange
 from organizations.view import OrganizationSearch, RegistryView
-from shared.china_codes import mask_phone
-from shared.pagination import Cursor, Limit, Page, page_of
+from runtime.pagination import Cursor, Limit, Page, page_of
 
 router = APIRouter(prefix="/organizations", tags=["organizations"])
 Id = Annotated[str, "an organisation's id"]

@@ -1,0 +1,269 @@
+"""The app factory every service's `main.py` calls: one lifespan, one set of probes.
+
+The lifespan connects MongoDB and Kafka, creates the topics the service uses, then hands an
+`Infra` to the service's own `wire` function, which builds its repositories, consumers and
+outbox relay inside it. A service that updates its documents names a writer lease: on
+FerretDB the lifespan holds it before anything is wired (`runtime.lease`). `/healthz` says the
+process is up; `/readyz` that MongoDB and Kafka answer and who holds the lease; `/metrics` is
+Prometheus's text format.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from starlette.types import ASGIApp
+
+from contract.events import topic_of
+from runtime.audit_http import AuditTrail
+from runtime.audit_http import router as audit_router
+from runtime.config import ServiceSettings
+from runtime.http import BodyLimit, NoNulInJson, RequestContext, error_response, install_error_handlers
+from runtime.idempotency import Caller, Idempotency, IdempotencyStore, by_actor
+from runtime.kafka import EventConsumer, Handler, create_consumer, create_producer, ensure_topics
+from runtime.lease import writer_lease
+from runtime.logs import configure_logging
+from runtime.mongo import Document, MongoProcessedEvents, create_client
+from runtime.outbox import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Infra:
+    """The connections a service is wired with; made and closed by the lifespan."""
+
+    settings: ServiceSettings
+    mongo: AsyncMongoClient[Document]
+    db: AsyncDatabase[Document]
+    producer: AIOKafkaProducer
+
+
+Wire = Callable[[FastAPI, Infra], AbstractAsyncContextManager[None]]
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    routers: Sequence[APIRouter],
+    wire: Wire,
+    topics: Sequence[str],
+    body_limits: Mapping[str, int] | None = None,
+    middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = (),
+    lease: str | None = None,
+    idempotent: tuple[str, Caller] = ("/", by_actor),
+) -> FastAPI:
+    """`topics`: every topic the service publishes to or consumes (created when missing);
+    `body_limits`: larger request bodies allowed under some path prefixes (uploads);
+    `middleware`: the service's own ASGI middleware, innermost first; `lease`: the writer lease
+    the process holds on FerretDB, for a service whose writes need one writer there (None:
+    its writes rest on unique inserts, any number of processes may run); `idempotent`: the
+    POSTs answered once per `Idempotency-Key` (a path prefix) and who their caller is
+    (`runtime.idempotency`)."""
+    configure_logging(settings.service_name, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        mongo = create_client(settings)
+        producer = create_producer(settings)
+        try:
+            await ensure_topics(settings, [settings.topic(t) for t in topics])
+            await producer.start()
+            infra = Infra(settings, mongo, mongo[settings.database], producer)
+            app.state.infra = infra
+            app.state.idempotency = answers = IdempotencyStore(infra.db["idempotency"])
+            async with _holding(app, infra, lease), wire(app, infra), background(sweeping(answers.sweep, 3600)):
+                log.info("started", extra={"fields": {"port": settings.http_port, "db": settings.database}})
+                yield
+        finally:
+            await producer.stop()
+            await mongo.close()
+
+    app = FastAPI(title=title, lifespan=lifespan)
+    install_error_handlers(app)
+    for router in routers:
+        app.include_router(router)
+    app.include_router(_probes())
+    app.include_router(audit_router)
+    for inner in reversed(middleware):  # inside the body limit and the request context
+        app.add_middleware(inner)
+    prefix, caller = idempotent
+    app.add_middleware(Idempotency, prefix=prefix, caller=caller)
+    app.add_middleware(NoNulInJson)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exceptions=body_limits or {})
+    app.add_middleware(AuditTrail)  # inside the request context: it records the correlation id
+    app.add_middleware(RequestContext)
+    return app
+
+
+@asynccontextmanager
+async def _holding(app: FastAPI, infra: Infra, lease: str | None) -> AsyncIterator[None]:
+    """The writer lease `lease` held (on FerretDB) for the block, before the service wires
+    anything that writes; kept at `app.state.lease` for `/readyz`."""
+    if lease is None:
+        yield
+        return
+    settings = infra.settings
+    # A client of its own: renewing must not wait for a connection behind the requests being
+    # answered, or a busy service would lose its lease (and stop) for being busy.
+    own = create_client(settings, pool=2)
+    try:
+        async with writer_lease(
+            own, own[settings.database], lease, seconds=settings.lease_seconds, on_lost=stop
+        ) as held:
+            app.state.lease = held
+            yield
+    finally:
+        await own.close()
+
+
+def _probes() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """The process is up and serving."""
+        return {"status": "ok"}
+
+    @router.get("/readyz", response_model=None)
+    async def readyz(request: Request) -> dict[str, Any] | Response:
+        """MongoDB and Kafka both answer within two seconds, and this process holds its writer
+        lease (which process does, when it does not)."""
+        infra: Infra = request.app.state.infra
+        lease = getattr(request.app.state, "lease", None)
+        checks: dict[str, str] = {}
+        for name, probe in (
+            ("mongo", infra.mongo.admin.command("ping")),
+            ("kafka", infra.producer.client.fetch_all_metadata()),
+        ):
+            try:
+                await asyncio.wait_for(probe, 2)
+                checks[name] = "ok"
+            except Exception as exc:
+                checks[name] = f"unreachable: {type(exc).__name__}"
+        leased = {} if lease is None else {"lease": lease.describe()}
+        answering = all(v == "ok" for v in checks.values())
+        if answering and (lease is None or lease.held):
+            return {"status": "ready", **checks, **leased}
+        why = "another process holds the writer lease" if answering else "a dependency does not answer"
+        return error_response(503, "not_ready", why, checks=checks, **leased)
+
+    @router.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def outbox_relay(infra: Infra, collections: Sequence[AsyncCollection[Document]], topic: str) -> OutboxRelay:
+    """The relay of the service's aggregates' pending events to its topic (and of its bulk
+    writes' outbox groups, kept in `outbox_groups`)."""
+    settings = infra.settings
+    return OutboxRelay(
+        collections,
+        infra.producer,
+        settings.topic(topic),
+        groups=infra.db["outbox_groups"],
+        poll_seconds=settings.outbox_poll_seconds,
+        enabled=settings.outbox_relay,
+    )
+
+
+KEEP_ALIVE_SECONDS = 65
+
+
+def from_state(name: str) -> Callable[[Request], Any]:
+    """A dependency answering what the composition root put at `app.state.<name>`:
+    `Annotated[Needs, Depends(from_state("needs"))]`."""
+
+    def dependency(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    return dependency
+
+
+def serve(app: ASGIApp, settings: ServiceSettings) -> None:
+    """Runs the app with uvicorn on the configured address; our logging stays in place."""
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        # Longer than clients keep an idle connection (httpx: 5 s, uvicorn's own default): a
+        # server closing one just as the client reuses it fails that request (a ReadError).
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
+
+
+def event_consumer(infra: Infra, handlers: Mapping[str, Handler]) -> EventConsumer:
+    """A consumer of the topics that carry the handled event types, in the service's group."""
+    settings = infra.settings
+    topics = sorted({settings.topic(topic_of(event_type)) for event_type in handlers})
+    return EventConsumer(
+        create_consumer(settings, topics),
+        infra.producer,
+        handlers,
+        MongoProcessedEvents(infra.db),
+        max_attempts=settings.consumer_max_attempts,
+        backoff_seconds=settings.consumer_backoff_seconds,
+    )
+
+
+async def sweeping(sweep: Callable[[], Coroutine[Any, Any, int]], every: float) -> None:
+    """Runs `sweep` every `every` seconds and logs how many things it changed; a failed sweep is
+    logged and the next one tries again."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            changed = await sweep()
+        except Exception:
+            log.exception("sweep failed; the next one tries again")
+            continue
+        if changed:
+            log.info("sweep", extra={"fields": {"changed": changed}})
+
+
+def stop() -> None:
+    """Stops this process as a supervisor would (SIGTERM): the app shuts down cleanly."""
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+@asynccontextmanager
+async def background(*jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Runs long-lived jobs (consumers, relays) for the app's lifetime.
+
+    A job that dies takes the process down with it (SIGTERM to itself), so the supervisor
+    restarts the service instead of leaving it half alive.
+    """
+    tasks = [asyncio.create_task(job) for job in jobs]
+
+    def on_done(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.critical("background job died", exc_info=task.exception())
+            stop()
+
+    for task in tasks:
+        task.add_done_callback(on_done)
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.remove_done_callback(on_done)
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

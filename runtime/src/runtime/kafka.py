@@ -1,0 +1,226 @@
+"""Kafka plumbing: an idempotent producer, topic creation, and an at-least-once consumer.
+
+`EventConsumer` commits a partition's offset only after the handler succeeded (or the message
+went to the dead-letter topic); retries are bounded with backoff, then the message goes to
+`<topic>.dlq` with its error and original headers, so one poison message never stalls its
+partition. Handlers may run twice: processed event ids are remembered per consumer group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import CommitFailedError, TopicAlreadyExistsError
+from prometheus_client import Counter
+from pydantic import ValidationError
+
+from contract.events import Envelope, Event, parse_event
+from contract.tracing import correlation_id
+from runtime.config import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+Headers = list[tuple[str, bytes]]
+Handler = Callable[[Any], Awaitable[None]]
+
+EVENTS_CONSUMED = Counter("events_consumed_total", "Events handled successfully", ["type"])
+EVENTS_DEAD_LETTERED = Counter("events_dead_lettered_total", "Messages sent to a DLQ", ["topic"])
+EVENTS_PUBLISHED = Counter("events_published_total", "Events published", ["type"])
+
+
+def create_producer(settings: ServiceSettings) -> AIOKafkaProducer:
+    """Idempotent (so `acks=all`): a retried send is written once."""
+    return AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        client_id=settings.service_name,
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=2,
+    )
+
+
+async def ensure_topics(settings: ServiceSettings, topics: Sequence[str]) -> None:
+    """Creates the topics (and their dead-letter topics) that do not exist yet."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = {name for topic in topics for name in (topic, topic + ".dlq")} - existing
+        for name in sorted(wanted):
+            with contextlib.suppress(TopicAlreadyExistsError):  # another service was first
+                await admin.create_topics(
+                    [NewTopic(name, num_partitions=settings.topic_partitions, replication_factor=1)]
+                )
+    finally:
+        await admin.close()
+
+
+@dataclass(frozen=True)
+class Message:
+    """An event as the CloudEvents Kafka binding's structured mode sends it."""
+
+    type: str
+    key: str  # the aggregate's id: the event's subject
+    value: str  # the whole envelope, as JSON
+    correlation_id: str | None = None
+
+    @classmethod
+    def of(cls, event: Envelope) -> Message:
+        return cls(event.type, event.subject, event.model_dump_json(), event.correlationid)
+
+    @property
+    def headers(self) -> Headers:
+        headers: Headers = [("content-type", b"application/cloudevents+json"), ("ce_type", self.type.encode())]
+        if self.correlation_id:
+            headers.append(("correlation_id", self.correlation_id.encode()))
+        return headers
+
+
+def encode(event: Envelope) -> tuple[bytes, bytes, Headers]:
+    """Key, value and headers of one event's Kafka message."""
+    message = Message.of(event)
+    return message.key.encode(), message.value.encode(), message.headers
+
+
+async def publish(producer: AIOKafkaProducer, topic: str, messages: Sequence[Message]) -> None:
+    """Sends the messages in order and returns once the broker has acknowledged all of them."""
+    sent = [await producer.send(topic, value=m.value.encode(), key=m.key.encode(), headers=m.headers) for m in messages]
+    await asyncio.gather(*sent)
+    for message in messages:
+        EVENTS_PUBLISHED.labels(message.type).inc()
+
+
+@dataclass(frozen=True)
+class Idempotent:
+    """A handler whose effect is the same however often it runs (an upsert of what the event
+    says): the consumer skips the processed-id bookkeeping for it, two database round trips an
+    event."""
+
+    handler: Handler
+
+    async def __call__(self, event: Any) -> None:
+        await self.handler(event)
+
+
+class ProcessedEvents(Protocol):
+    """Remembers which event ids a consumer group has handled, so a redelivery is skipped."""
+
+    async def seen(self, event_id: str) -> bool: ...
+
+    async def remember(self, event_id: str) -> None: ...
+
+
+def create_consumer(settings: ServiceSettings, topics: Sequence[str]) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=settings.consumer_group,
+        client_id=settings.service_name,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+
+
+class EventConsumer:
+    """Runs handlers for the event types in `handlers`; other types on the topics are skipped."""
+
+    def __init__(
+        self,
+        consumer: AIOKafkaConsumer,
+        producer: AIOKafkaProducer,
+        handlers: Mapping[str, Handler],
+        processed: ProcessedEvents,
+        *,
+        max_attempts: int = 4,
+        backoff_seconds: float = 0.1,
+    ) -> None:
+        self.consumer = consumer
+        self.producer = producer
+        self.handlers = handlers
+        self.processed = processed
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+
+    async def run(self) -> None:
+        """Consumes until cancelled."""
+        await self.consumer.start()
+        try:
+            while True:
+                batches = await self.consumer.getmany(timeout_ms=500, max_records=200)
+                for tp, records in batches.items():
+                    for record in records:
+                        await self.handle(record)
+                    try:
+                        await self.consumer.commit({tp: records[-1].offset + 1})
+                    except CommitFailedError:  # the group rebalanced: what was not committed comes again
+                        log.warning("offsets not committed after a rebalance", extra={"fields": {"topic": tp.topic}})
+                        break  # the batch's other partitions may be another member's now
+        finally:
+            await self.consumer.stop()
+
+    async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        sent_id = dict(record.headers or ()).get("correlation_id")
+        token = correlation_id.set(sent_id.decode() if sent_id else None)
+        try:
+            try:
+                event = parse_event(record.value or b"")
+            except ValidationError as exc:
+                await self.dead_letter(record, f"not an event of the contract: {_short(exc)}")
+                return
+            handler = self.handlers.get(event.type)
+            tracked = not isinstance(handler, Idempotent)
+            if handler is None or (tracked and await self.processed.seen(event.id)):
+                return
+            error = await self._attempt(handler, event)
+            if error is not None:
+                await self.dead_letter(record, error)
+                return
+            if tracked:
+                await self.processed.remember(event.id)
+            EVENTS_CONSUMED.labels(event.type).inc()
+        finally:
+            correlation_id.reset(token)
+
+    async def _attempt(self, handler: Handler, event: Event) -> str | None:
+        """Runs the handler with bounded retries; returns the last error, or None on success."""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                await handler(event)
+                return None
+            except Exception as exc:
+                log.warning(
+                    "handler failed",
+                    extra={"fields": {"event_id": event.id, "type": event.type, "attempt": attempt}},
+                    exc_info=True,
+                )
+                error = f"{type(exc).__name__}: {exc}"
+                if attempt < self.max_attempts:
+                    await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+        return f"gave up after {self.max_attempts} attempts: {error}"
+
+    async def dead_letter(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
+        dlq = record.topic + ".dlq"
+        headers: Headers = [
+            *(record.headers or ()),
+            ("dlq_error", error.encode()),
+            ("dlq_topic", record.topic.encode()),
+            ("dlq_partition", str(record.partition).encode()),
+            ("dlq_offset", str(record.offset).encode()),
+        ]
+        await self.producer.send_and_wait(dlq, value=record.value, key=record.key, headers=headers)
+        EVENTS_DEAD_LETTERED.labels(record.topic).inc()
+        fields = {"topic": record.topic, "offset": record.offset, "error": error}
+        log.error("message dead-lettered", extra={"fields": fields})
+
+
+def _short(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]

@@ -1,0 +1,69 @@
+"""MongoDB through PyMongo's async API, limited to what FerretDB 1.24 also does."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from runtime.config import ServiceSettings
+
+Document = dict[str, Any]
+
+
+def create_client(settings: ServiceSettings, *, pool: int | None = None) -> AsyncMongoClient[Document]:
+    """Connects lazily: nothing is sent before the first command. `pool`: connections at most
+    (the settings' `mongo_max_pool_size` unless given)."""
+    return AsyncMongoClient(
+        settings.mongo_url,
+        tz_aware=True,
+        serverSelectionTimeoutMS=5000,
+        maxPoolSize=pool or settings.mongo_max_pool_size,
+    )
+
+
+class MongoProcessedEvents:
+    """Event ids this service has handled, one document each (`_id` is the event id)."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.collection = db["processed_events"]
+
+    async def seen(self, event_id: str) -> bool:
+        return await self.collection.find_one({"_id": event_id}, {"_id": 1}) is not None
+
+    async def remember(self, event_id: str) -> None:
+        with contextlib.suppress(DuplicateKeyError):  # handled twice: the handler is idempotent
+            await self.collection.insert_one({"_id": event_id})
+
+
+_locks: dict[str, tuple[asyncio.Lock, int]] = {}  # per document: its lock and how many hold or wait for it
+
+
+@asynccontextmanager
+async def document_lock(collection: AsyncCollection[Document], document_id: str) -> AsyncIterator[None]:
+    """Serialises this process's updates of one document.
+
+    FerretDB 1.24 applies an update as read, change, write back, without guarding against a
+    concurrent update of the same document: of 100 concurrent `$inc`, 30 counted, and a
+    conditional update had several winners (docs/storage.md). MongoDB makes every
+    single-document update atomic; on FerretDB, this lock does it within one process.
+    """
+    key = f"{collection.full_name}/{document_id}"
+    lock, users = _locks.get(key, (asyncio.Lock(), 0))
+    _locks[key] = (lock, users + 1)
+    try:
+        async with lock:
+            yield
+    finally:
+        lock, users = _locks[key]
+        if users == 1:
+            del _locks[key]
+        else:
+            _locks[key] = (lock, users - 1)

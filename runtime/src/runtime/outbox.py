@@ -1,0 +1,163 @@
+"""The single-document outbox.
+
+A use case writes an aggregate and the events its change causes in ONE document update: the
+events go to the document's `outbox` array and `outbox_pending` is set. The relay publishes
+pending events (in order, acknowledged by the broker) and only then removes them. A crash
+between the write and the publish delays the events; it never loses them. A crash between
+the publish and the removal publishes them again: consumers are idempotent.
+
+Bulk writes (an import of 220,000 members) use outbox groups instead, so nothing rewrites or
+rereads every document: a group document is written first (pending, open), then the aggregates
+with their events in `group_events` and the group's name; the writer then publishes the events
+it has in hand and marks the group done. A group left open longer than `ABANDONED` (its writer
+died) is relayed from its documents' `group_events`: those of the documents that were written
+go out. `group_events` stay as a record; later changes use the document's own `outbox`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from pymongo.asynchronous.collection import AsyncCollection
+
+from contract.events import Envelope
+from runtime.kafka import Message, publish
+from runtime.mongo import Document, document_lock
+
+log = logging.getLogger(__name__)
+
+
+def with_events(document: Document, events: Sequence[Envelope], *, group: str | None = None) -> Document:
+    """A new aggregate document carrying its first events, relayed by themselves or, with
+    `group`, as part of that outbox group (see `open_group`)."""
+    stored = [_stored(e) for e in events]
+    if group is None:
+        return {**document, "outbox": stored, "outbox_pending": bool(stored)}
+    return {**document, "outbox": [], "outbox_pending": False, "outbox_group": group, "group_events": stored}
+
+
+ABANDONED = timedelta(minutes=5)
+
+
+async def open_group(groups: AsyncCollection[Document], name: str, collection: str) -> None:
+    """Records a bulk write's group, before any of its documents is written."""
+    fields = {"collection": collection, "pending": True, "open": True, "opened_at": datetime.now(UTC)}
+    await groups.update_one({"_id": name}, {"$set": fields}, upsert=True)
+
+
+def push_events(update: dict[str, Any], events: Sequence[Envelope]) -> dict[str, Any]:
+    """Adds the events to an update of an existing aggregate document."""
+    return {
+        **update,
+        "$push": {**update.get("$push", {}), "outbox": {"$each": [_stored(e) for e in events]}},
+        "$set": {**update.get("$set", {}), "outbox_pending": True},
+    }
+
+
+def _stored(event: Envelope) -> Document:
+    message = Message.of(event)
+    return {
+        "id": event.id,
+        "type": message.type,
+        "key": message.key,
+        "cid": message.correlation_id,
+        "json": message.value,
+    }
+
+
+def _message(stored: Document) -> Message:
+    return Message(stored["type"], stored["key"], stored["json"], stored["cid"])
+
+
+async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:
+    """The indexes the relay's queries need (on the groups collection too)."""
+    await collection.create_index("outbox_pending")
+    await collection.create_index("outbox_group")
+
+
+class OutboxRelay:
+    """Publishes the pending events of some collections to one topic."""
+
+    def __init__(
+        self,
+        collections: Sequence[AsyncCollection[Document]],
+        producer: AIOKafkaProducer,
+        topic: str,
+        *,
+        groups: AsyncCollection[Document] | None = None,
+        poll_seconds: float = 0.5,
+        enabled: bool = True,
+    ) -> None:
+        self.enabled = enabled
+        self.collections = collections
+        self.groups = groups
+        self.producer = producer
+        self.topic = topic
+        self.poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Called after a write that added events, so they go out without waiting for a poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Relays until cancelled; a failed pass is logged and retried at the next poll."""
+        if not self.enabled:
+            log.warning("outbox relay disabled: events stay pending until a relay runs")
+            return
+        while True:
+            self._wake.clear()
+            try:
+                while await self.relay_once():
+                    pass
+            except Exception:
+                log.exception("outbox relay pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+
+    async def publish_group(self, name: str, events: Sequence[Envelope]) -> None:
+        """Publishes a bulk write's events, in hand once its documents are written, and marks its
+        group done. Should this fail, the group stays open and is relayed once abandoned."""
+        await publish(self.producer, self.topic, [Message.of(e) for e in events])
+        assert self.groups is not None
+        await self.groups.update_one({"_id": name}, {"$set": {"pending": False, "open": False}})
+
+    async def relay_once(self, batch: int = 200) -> int:
+        """Publishes one batch of pending documents per collection, and pending groups; returns
+        how many documents it relayed."""
+        relayed = 0
+        for collection in self.collections:
+            async for doc in collection.find({"outbox_pending": True}, {"outbox": 1}).limit(batch):
+                await self._relay(collection, doc)
+                relayed += 1
+        if self.groups is not None:
+            by_name = {c.name: c for c in self.collections}
+            abandoned = datetime.now(UTC) - ABANDONED
+            ready = {"pending": True, "collection": {"$in": list(by_name)}, "opened_at": {"$lt": abandoned}}
+            async for group in self.groups.find(ready).sort("_id", 1).limit(10):
+                relayed += await self._relay_group(by_name[group["collection"]], group["_id"])
+        return relayed
+
+    async def _relay(self, collection: AsyncCollection[Document], doc: Document) -> None:
+        stored = doc.get("outbox", [])
+        await publish(self.producer, self.topic, [_message(s) for s in stored])
+        async with document_lock(collection, doc["_id"]):
+            done = await collection.update_one(
+                {"_id": doc["_id"], "outbox": stored}, {"$set": {"outbox": [], "outbox_pending": False}}
+            )
+            if done.modified_count == 0:  # more events arrived meanwhile: remove just ours
+                await collection.update_one({"_id": doc["_id"]}, {"$pullAll": {"outbox": stored}})
+
+    async def _relay_group(self, collection: AsyncCollection[Document], group: str) -> int:
+        """An abandoned group: whichever of its documents were written carry its events."""
+        assert self.groups is not None
+        documents = await collection.find({"outbox_group": group}, {"group_events": 1}).sort("_id", 1).to_list()
+        await publish(self.producer, self.topic, [_message(s) for d in documents for s in d["group_events"]])
+        await self.groups.update_one({"_id": group}, {"$set": {"pending": False}})
+        return max(1, len(documents))

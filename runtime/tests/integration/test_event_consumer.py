@@ -1,0 +1,138 @@
+"""The at-least-once consumer against the real Kafka and MongoDB-compatible server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+import pytest
+from aiokafka.structs import RecordMetadata
+from pymongo import AsyncMongoClient
+
+from contract.events import NeedPosted, NeedPostedData
+from contract.taxonomy import Category
+from devkit.testing import read_topic, send_raw, wait_consumed
+from runtime.config import ServiceSettings
+from runtime.kafka import EventConsumer, Handler, Idempotent, create_consumer, create_producer, encode, ensure_topics
+from runtime.mongo import Document, MongoProcessedEvents
+
+pytestmark = pytest.mark.stack
+
+
+def _need_posted(title: str) -> NeedPosted:
+    data = NeedPostedData(
+        need_id=uuid.uuid4().hex,
+        organization_id="o" * 32,
+        title=title,
+        category=Category.LEGAL_AID,
+        area_code="350102001001",
+        quantity=1,
+    )
+    return NeedPosted(source="/tests", subject=data.need_id, data=data)
+
+
+async def consume(
+    settings: ServiceSettings,
+    mongo: AsyncMongoClient[Document],
+    topic: str,
+    handle: Handler,
+    *,
+    until_past: list[RecordMetadata],
+    keep_database: bool = False,
+) -> None:
+    """Runs a consumer of `need.posted` on the topic until its group has committed past `until_past`."""
+    producer = create_producer(settings)
+    await producer.start()
+    consumer = EventConsumer(
+        create_consumer(settings, [topic]),
+        producer,
+        {"need.posted": handle},
+        MongoProcessedEvents(mongo[settings.database]),
+        max_attempts=3,
+        backoff_seconds=0.01,
+    )
+    task = asyncio.create_task(consumer.run())
+    try:
+        await wait_consumed(settings.kafka_bootstrap_servers, settings.consumer_group, until_past)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await producer.stop()
+        if not keep_database:
+            await mongo.drop_database(settings.database)
+
+
+class TestPoisonMessages:
+    async def test_poison_goes_to_the_dlq_with_its_error_and_the_messages_behind_it_are_handled(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    ) -> None:
+        topic = settings.topic("needs.events")
+        await ensure_topics(settings, [topic])
+        first, failing, last = _need_posted("first"), _need_posted("always fails"), _need_posted("last")
+        unknown = {**json.loads(first.model_dump_json()), "type": "need.teleported", "id": "x"}
+        poison_and_good = [
+            encode(first),
+            (b"k", b"{not json", []),
+            (b"k", json.dumps(unknown).encode(), []),
+            encode(failing),
+            encode(last),
+        ]
+        # one key puts them all on one partition, in this order, behind each other
+        sent = await send_raw(settings.kafka_bootstrap_servers, topic, [(b"k", v, h) for _, v, h in poison_and_good])
+
+        handled: list[str] = []
+
+        async def handle(event: NeedPosted) -> None:
+            if event.data.title == "always fails":
+                raise RuntimeError("the handler always fails on this one")
+            handled.append(event.data.title)
+
+        await consume(settings, mongo, topic, handle, until_past=sent)
+
+        assert handled == ["first", "last"]
+        dead = await read_topic(settings.kafka_bootstrap_servers, topic + ".dlq", until=lambda rs: len(rs) >= 3)
+        errors = [dict(r.headers)["dlq_error"].decode() for r in dead]
+        assert len(dead) == 3
+        assert "not an event of the contract" in errors[0] and "json" in errors[0].lower()
+        assert "need.teleported" in errors[1] or "tag" in errors[1]
+        assert "gave up after 3 attempts" in errors[2] and "always fails" in errors[2]
+        assert [r.value for r in dead] == [v for _, v, _ in poison_and_good[1:4]]
+        assert dict(dead[2].headers)["ce_type"] == b"need.posted"  # the original headers travel along
+
+
+class TestRedelivery:
+    async def test_an_event_delivered_twice_is_handled_once(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    ) -> None:
+        topic = settings.topic("needs.events")
+        await ensure_topics(settings, [topic])
+        event = _need_posted("twice")
+        sent = await send_raw(settings.kafka_bootstrap_servers, topic, [encode(event), encode(event)])
+
+        handled: list[str] = []
+
+        async def handle(event: NeedPosted) -> None:
+            handled.append(event.id)
+
+        await consume(settings, mongo, topic, handle, until_past=sent)
+
+        assert handled == [event.id]
+
+    async def test_an_idempotent_handler_runs_for_every_delivery_and_leaves_no_bookkeeping(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    ) -> None:
+        topic = settings.topic("needs.events")
+        await ensure_topics(settings, [topic])
+        event = _need_posted("twice")
+        sent = await send_raw(settings.kafka_bootstrap_servers, topic, [encode(event), encode(event)])
+        handled: list[str] = []
+
+        async def upsert(event: NeedPosted) -> None:
+            handled.append(event.id)
+
+        processed = mongo[settings.database]["processed_events"]
+        await consume(settings, mongo, topic, Idempotent(upsert), until_past=sent, keep_database=True)
+        assert handled == [event.id, event.id]
+        assert await processed.count_documents({}) == 0
+        await mongo.drop_database(settings.database)
