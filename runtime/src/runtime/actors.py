@@ -76,7 +76,7 @@ def verify(token: str, secret: str) -> Actor:
 def _optional_actor(request: Request, x_actor: Annotated[str | None, Header()] = None) -> Actor | None:
     if x_actor is None:
         return None
-    secret: str = request.app.state.infra.settings.actor_secret
+    secret: str = request.app.state.settings.actor_secret
     return verify(x_actor, secret)
 
 

@@ -17,7 +17,7 @@ import signal
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import uvicorn
 from aiokafka import AIOKafkaProducer
@@ -41,6 +41,7 @@ from runtime.mongo import Document, MongoProcessedEvents, create_client
 from runtime.outbox import OutboxRelay
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,7 @@ def create_service_app(
             await producer.stop()
             await mongo.close()
 
-    app = FastAPI(title=title, lifespan=lifespan)
-    install_error_handlers(app)
-    for router in routers:
-        app.include_router(router)
+    app = routes_app(settings, title=title, routers=routers, lifespan=lifespan)
     app.include_router(_probes())
     app.include_router(audit_router)
     for inner in reversed(middleware):  # inside the body limit and the request context
@@ -108,6 +106,25 @@ def create_service_app(
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exceptions=body_limits or {})
     app.add_middleware(AuditTrail)  # inside the request context: it records the correlation id
     app.add_middleware(RequestContext)
+    return app
+
+
+def routes_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    routers: Sequence[APIRouter],
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+) -> FastAPI:
+    """A service's routes with the platform's error mapping, and an empty `Components` for what
+    they depend on: what `create_service_app` serves, its composition root filling the
+    components at start, and what a service's in-process API tests run with fakes in them."""
+    app = FastAPI(title=title, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.components = Components()
+    install_error_handlers(app)
+    for router in routers:
+        app.include_router(router)
     return app
 
 
@@ -187,12 +204,36 @@ def outbox_relay(infra: Infra, collections: Sequence[AsyncCollection[Document]],
 KEEP_ALIVE_SECONDS = 65
 
 
-def from_state(name: str) -> Callable[[Request], Any]:
-    """A dependency answering what the composition root put at `app.state.<name>`:
-    `Annotated[Needs, Depends(from_state("needs"))]`."""
+class Components:
+    """What a service's composition root made (its use cases, read models, lookups), each found
+    by its class: what routes depend on, through `provided`, instead of names on `app.state`."""
 
-    def dependency(request: Request) -> Any:
-        return getattr(request.app.state, name)
+    def __init__(self) -> None:
+        self._made: dict[type, object] = {}
+
+    def add(self, *made: object) -> None:
+        for one in made:
+            if type(one) in self._made:
+                raise ValueError(f"two {type(one).__name__} components")
+            self._made[type(one)] = one
+
+    def add_as(self, kind: type[T], made: T) -> None:
+        """`made` where `kind` is asked for: a stand-in of another class (a test's fake)."""
+        self._made[kind] = made
+
+    def get(self, kind: type[T]) -> T:
+        if kind not in self._made:
+            raise LookupError(f"the composition root made no {kind.__name__}")
+        return cast(T, self._made[kind])
+
+
+def provided(kind: type[T]) -> Callable[[Request], T]:
+    """A dependency answering the component of class `kind` the composition root made:
+    `Annotated[Needs, Depends(provided(Needs))]`."""
+
+    def dependency(request: Request) -> T:
+        components: Components = request.app.state.components
+        return components.get(kind)
 
     return dependency
 

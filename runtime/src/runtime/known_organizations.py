@@ -7,13 +7,14 @@ from __future__ import annotations
 import contextlib
 from typing import Annotated, Protocol
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contract.errors import Forbidden, InvalidReference, NotFound
 from contract.events import MemberJoined, MemberLeft, OrganizationRegistered, OrganizationUpdated
 from runtime.actors import Actor, ActorDep, ActorKind
-from runtime.kafka import Handler, Idempotent
+from runtime.app import provided
+from runtime.handlers import Handlers
 from runtime.mongo import Document
 
 ACTIVE = "active"
@@ -91,26 +92,20 @@ class KnownOrganizations:
             raise Forbidden("a member acts only through an organisation they belong to", member_id=member_id)
 
 
-def handlers(known: KnownOrganizations, *, members: bool = False) -> dict[str, Handler]:
+def handlers(known: KnownOrganizations, *, members: bool = False) -> Handlers:
     """The registry's events a service follows to keep `known` (memberships too, with `members`)."""
-    followed: dict[str, Handler] = {
-        "organization.registered": Idempotent(known.on_registered),
-        "organization.updated": Idempotent(known.on_updated),
-    }
+    followed = (
+        Handlers()
+        .on(OrganizationRegistered, known.on_registered, idempotent=True)
+        .on(OrganizationUpdated, known.on_updated, idempotent=True)
+    )
     if members:
-        followed |= {
-            "member.joined": Idempotent(known.on_member_joined),
-            "member.left": Idempotent(known.on_member_left),
-        }
+        followed.on(MemberJoined, known.on_member_joined, idempotent=True)
+        followed.on(MemberLeft, known.on_member_left, idempotent=True)
     return followed
 
 
-def _known_organizations(request: Request) -> KnownOrganizations:
-    known: KnownOrganizations = request.app.state.organizations
-    return known
-
-
-KnownOrganizationsDep = Annotated[KnownOrganizations, Depends(_known_organizations)]
+KnownOrganizationsDep = Annotated[KnownOrganizations, Depends(provided(KnownOrganizations))]
 
 
 async def _active_actor(actor: ActorDep, known: KnownOrganizationsDep) -> Actor:

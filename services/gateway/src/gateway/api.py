@@ -15,7 +15,7 @@ from gateway.models import PartnerIdentity
 from gateway.repository import PartnerKeys, Upstream
 from gateway.webhooks import LiveEvents, WebhookCreate, Webhooks
 from runtime.actors import Actor, ActorKind, sign
-from runtime.app import from_state
+from runtime.app import provided
 from runtime.pagination import Cursor, Limit
 
 api = APIRouter(prefix="/api/v1", tags=["partner API"])
@@ -250,7 +250,7 @@ async def act_on_service_request(
 # --- webhooks: the organisation's events, POSTed to its URL, signed -----------------------
 
 
-WebhooksDep = Annotated[Webhooks, Depends(from_state("webhooks"))]
+WebhooksDep = Annotated[Webhooks, Depends(provided(Webhooks))]
 
 
 @api.post("/webhooks", status_code=201)
@@ -274,7 +274,9 @@ async def unsubscribe(webhook_id: ItemId, webhooks: WebhooksDep, partner: Reader
 
 
 @api.get("/events/stream")
-async def event_stream(partner: Reader, live: Annotated[LiveEvents, Depends(from_state("live"))]) -> StreamingResponse:
+async def event_stream(
+    partner: Reader, live: Annotated[LiveEvents, Depends(provided(LiveEvents))]
+) -> StreamingResponse:
     """The key's organisation's events as they happen, as server-sent events (`text/event-stream`:
     `id`, `event` the type, `data` the CloudEvent), with a comment every 15 s to keep the
     connection. For events missed while not connected, subscribe a webhook."""

@@ -66,10 +66,11 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         await infra.db["webhook_leases"].create_index("at")
         destinations = Destinations(networks(settings.webhook_allowed_networks), settings.own_services())
         partners = await stack.enter_async_context(partner_session(destinations, settings.webhook_timeout_seconds))
-        app.state.webhooks = webhooks = Webhooks(infra.db, partners, destinations)
+        webhooks = Webhooks(infra.db, partners, destinations)
         every_event = dict.fromkeys(EVENT_TYPES, Idempotent(webhooks.on_event))
         topics = [settings.topic(t) for t in (ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC)]
-        app.state.live = live = LiveEvents(settings, topics)
+        live = LiveEvents(settings, topics)
+        app.state.components.add(webhooks, live)
         async with background(
             sweeping(accounts.sweep, 3600),
             sweeping(webhooks.sweep, 3600),

@@ -12,7 +12,7 @@ from matching.models import Proposal, ProposalStatus, may_see
 from matching.schemas import ProposalOut
 from matching.service import Matching
 from runtime.actors import ActorDep, ActorKind
-from runtime.app import from_state
+from runtime.app import provided
 from runtime.known_organizations import ActiveActor
 from runtime.pagination import Cursor, Limit, Page, page_of
 
@@ -21,7 +21,7 @@ router = APIRouter(tags=["proposals"])
 Id = Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")]
 
 
-MatchingDep = Annotated[Matching, Depends(from_state("matching"))]
+MatchingDep = Annotated[Matching, Depends(provided(Matching))]
 
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalOut)
@@ -95,7 +95,7 @@ async def decide(
 @router.get("/index", tags=["operations"])
 async def index_state(
     matching: MatchingDep,
-    feed: Annotated[IndexFeed, Depends(from_state("feed"))],
+    feed: Annotated[IndexFeed, Depends(provided(IndexFeed))],
     need_id: Annotated[list[str] | None, Query(max_length=100)] = None,
 ) -> dict[str, object]:
     """What the index holds, and how long rebuilding it from the topics took at start; with

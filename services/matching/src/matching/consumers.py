@@ -3,25 +3,46 @@ from the topics' beginning at every start), and those of the saga (read once, in
 
 from __future__ import annotations
 
-from typing import Any
-
+from contract.events import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingRefused,
+    BookingRequested,
+    ClaimCompleted,
+    ClaimMade,
+    ClaimRefused,
+    ClaimReleased,
+    NeedCancelled,
+    NeedExpired,
+    NeedFulfilled,
+    NeedPosted,
+    NeedUpdated,
+    ResourcePublished,
+    ResourceUpdated,
+    ResourceWithdrawn,
+    ServiceRequestAccepted,
+    ServiceRequestCancelled,
+    ServiceRequestRefused,
+)
 from matching.service import Matching
-from runtime.kafka import Handler
+from runtime.handlers import Handlers
 
 
-def index_handlers(matching: Matching) -> dict[str, Any]:
-    return {
-        "need.posted": matching.on_need_posted,
-        **dict.fromkeys(("need.updated", "need.cancelled", "need.expired", "need.fulfilled"), matching.on_need_changed),
-        **dict.fromkeys(("claim.completed", "claim.released"), matching.on_claim_ended),
-        **dict.fromkeys(("resource.published", "resource.updated", "resource.withdrawn"), matching.on_resource),
-        **dict.fromkeys(("booking.requested", "booking.confirmed", "booking.cancelled"), matching.on_booking),
-        **dict.fromkeys(("service_request.accepted", "service_request.cancelled"), matching.on_request),
-    }
+def index_handlers(matching: Matching) -> Handlers:
+    return (
+        Handlers()
+        .on(NeedPosted, matching.on_need_posted)
+        .on((NeedUpdated, NeedCancelled, NeedExpired, NeedFulfilled), matching.on_need_changed)
+        .on((ClaimCompleted, ClaimReleased), matching.on_claim_ended)
+        .on((ResourcePublished, ResourceUpdated, ResourceWithdrawn), matching.on_resource)
+        .on((BookingRequested, BookingConfirmed, BookingCancelled), matching.on_booking)
+        .on((ServiceRequestAccepted, ServiceRequestCancelled), matching.on_request)
+    )
 
 
-def saga_handlers(matching: Matching) -> dict[str, Handler]:
-    return {
-        **dict.fromkeys(("claim.made", "booking.confirmed", "service_request.accepted"), matching.on_half_made),
-        **dict.fromkeys(("claim.refused", "booking.refused", "service_request.refused"), matching.on_half_refused),
-    }
+def saga_handlers(matching: Matching) -> Handlers:
+    return (
+        Handlers()
+        .on((ClaimMade, BookingConfirmed, ServiceRequestAccepted), matching.on_half_made)
+        .on((ClaimRefused, BookingRefused, ServiceRequestRefused), matching.on_half_refused)
+    )

@@ -44,11 +44,11 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     settle()  # the view, loaded
     writer = ProposalWriter(proposals, view)
     index = Index(max_per_day=settings.max_proposals_per_day)
-    app.state.organizations = organizations = KnownOrganizations(infra.db)  # who may still decide
+    organizations = KnownOrganizations(infra.db)  # who may still decide
     # the rematch's flow: one worker process, started at the first rematch (a fresh interpreter:
     # forking a process with the database's and Kafka's client threads is not safe)
     solver = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    app.state.matching = matching = Matching(
+    matching = Matching(
         index,
         proposals,
         writer,
@@ -60,8 +60,9 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         solver=solver,
     )
     topics = [settings.topic(NEEDS_TOPIC), settings.topic(RESOURCES_TOPIC)]
-    app.state.feed = feed = IndexFeed(settings, topics, consumers.index_handlers(matching), matching.go_live)
-    saga = consumers.saga_handlers(matching) | known_organizations.handlers(organizations)
+    feed = IndexFeed(settings, topics, consumers.index_handlers(matching), matching.go_live)
+    app.state.components.add(matching, feed, organizations)
+    saga = consumers.saga_handlers(matching).including(known_organizations.handlers(organizations))
     try:
         async with background(
             relay.run(),

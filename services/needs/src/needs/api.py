@@ -28,7 +28,7 @@ from needs.service import ClaimAction, NeedAction, Needs, may_see
 from needs.view import NeedsView, in_area
 from needs.wishes import Wishes
 from runtime.actors import ActorDep, MaybeActor, require_organization
-from runtime.app import from_state
+from runtime.app import provided
 from runtime.known_organizations import ActiveActor
 from runtime.pagination import Cursor, Ids, Limit, Page, page_of
 from runtime.tallies import PLATFORM
@@ -40,10 +40,10 @@ activities_router = APIRouter(tags=["activities"])
 AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$")]
 
 
-NeedsDep = Annotated[Needs, Depends(from_state("needs"))]
-ViewDep = Annotated[NeedsView, Depends(from_state("view"))]
-WishesDep = Annotated[Wishes, Depends(from_state("wishes"))]
-ActivitiesDep = Annotated[Activities, Depends(from_state("activities"))]
+NeedsDep = Annotated[Needs, Depends(provided(Needs))]
+ViewDep = Annotated[NeedsView, Depends(provided(NeedsView))]
+WishesDep = Annotated[Wishes, Depends(provided(Wishes))]
+ActivitiesDep = Annotated[Activities, Depends(provided(Activities))]
 ActivityId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 

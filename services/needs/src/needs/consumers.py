@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from contract.events import MatchAccepted, MatchFailed
 from needs.service import Needs
 from runtime import known_organizations
-from runtime.kafka import Handler
+from runtime.handlers import Handlers
 from runtime.known_organizations import KnownOrganizations
 
 
-def handlers(*, organizations: KnownOrganizations, needs: Needs) -> dict[str, Handler]:
-    return {
-        **known_organizations.handlers(organizations, members=True),
-        "match.accepted": needs.on_match_accepted,
-        "match.failed": needs.on_match_failed,
-    }
+def handlers(*, organizations: KnownOrganizations, needs: Needs) -> Handlers:
+    return (
+        known_organizations.handlers(organizations, members=True)
+        .on(MatchAccepted, needs.on_match_accepted)
+        .on(MatchFailed, needs.on_match_failed)
+    )

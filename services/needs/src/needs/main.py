@@ -35,19 +35,20 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         await db["wishes"].create_index(field)
     relay = outbox_relay(infra, stored, NEEDS_TOPIC)
     repo = MongoNeedRepository(db["needs"], db["announcements"], on_events=relay.wake)
-    app.state.view = view = NeedsView()
+    view = NeedsView()
     async for need in repo.all():
         view.put(need)
     log.info("read model loaded", extra={"fields": {"needs": len(view.needs)}})
-    app.state.organizations = organizations = KnownOrganizations(db)
-    app.state.needs = needs = Needs(repo, organizations, view)
+    organizations = KnownOrganizations(db)
+    needs = Needs(repo, organizations, view)
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
-    app.state.wishes = Wishes(wishes, ProofStore(db["proofs"]), organizations, settings.max_proof_bytes)
+    wished = Wishes(wishes, ProofStore(db["proofs"]), organizations, settings.max_proof_bytes)
     activity_repo = MongoActivityRepository(db["activities"], on_events=relay.wake)
     activities_view = ActivitiesView()
     async for activity in activity_repo.all():
         activities_view.put(activity)
-    app.state.activities = Activities(activity_repo, organizations, activities_view)
+    activities = Activities(activity_repo, organizations, activities_view)
+    app.state.components.add(needs, view, wished, activities, organizations)
     consumer = event_consumer(infra, consumers.handlers(organizations=organizations, needs=needs))
     async with background(relay.run(), consumer.run(), sweeping(needs.sweep, settings.sweep_seconds)):
         yield

@@ -60,20 +60,18 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     await db["imports"].create_index("status")
     await db["outbox_groups"].create_index("pending")
     relay = outbox_relay(infra, [db["organizations"], db["members"]], ORGANIZATIONS_TOPIC)
-    app.state.settings = settings
     personal = settings.personal_data()
-    app.state.areas = areas = MongoAreaRepository(db["areas"], on_events=relay.wake)
-    app.state.organizations = organizations = MongoOrganizationRepository(
+    areas = MongoAreaRepository(db["areas"], on_events=relay.wake)
+    organizations = MongoOrganizationRepository(
         db["organizations"], on_events=relay.wake, relay=relay, personal=personal
     )
-    app.state.members = members = MongoMemberRepository(
-        db["members"], on_events=relay.wake, relay=relay, personal=personal
-    )
-    app.state.keys = MongoApiKeyRepository(db["api_keys"], on_events=relay.wake)
+    members = MongoMemberRepository(db["members"], on_events=relay.wake, relay=relay, personal=personal)
+    keys = MongoApiKeyRepository(db["api_keys"], on_events=relay.wake)
     jobs = MongoImportJobRepository(db["imports"], on_events=relay.wake)
     await interrupt_unfinished(jobs)
-    app.state.view = await load_view(areas, organizations, members)
-    app.state.importer = Importer(ImportTargets(areas, organizations, members, jobs, personal.digest))
+    view = await load_view(areas, organizations, members)
+    importer = Importer(ImportTargets(areas, organizations, members, jobs, personal.digest))
+    app.state.components.add(settings, areas, organizations, members, keys, view, importer)
     async with background(relay.run()):
         yield
 

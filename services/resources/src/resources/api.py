@@ -33,7 +33,7 @@ from resources.schemas import (
 from resources.service import Resources, Search
 from resources.view import Near
 from runtime.actors import ActorDep, MaybeActor
-from runtime.app import from_state
+from runtime.app import provided
 from runtime.known_organizations import ActiveActor
 from runtime.pagination import Cursor, Ids, Limit, Page, page_of
 
@@ -44,9 +44,9 @@ requests_router = APIRouter(tags=["service requests"])
 AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$")]
 
 
-ResourcesDep = Annotated[Resources, Depends(from_state("resources"))]
-BookingsDep = Annotated[Bookings, Depends(from_state("bookings"))]
-RequestsDep = Annotated[ServiceRequests, Depends(from_state("requests"))]
+ResourcesDep = Annotated[Resources, Depends(provided(Resources))]
+BookingsDep = Annotated[Bookings, Depends(provided(Bookings))]
+RequestsDep = Annotated[ServiceRequests, Depends(provided(ServiceRequests))]
 
 
 @router.post("/resources", status_code=201, response_model=ResourceOut)

@@ -6,11 +6,11 @@ from contract.events import MatchAccepted, MatchFailed
 from resources.bookings import Bookings
 from resources.requests import ServiceRequests
 from runtime import known_organizations
-from runtime.kafka import Handler
+from runtime.handlers import Handlers
 from runtime.known_organizations import KnownOrganizations
 
 
-def handlers(*, organizations: KnownOrganizations, bookings: Bookings, requests: ServiceRequests) -> dict[str, Handler]:
+def handlers(*, organizations: KnownOrganizations, bookings: Bookings, requests: ServiceRequests) -> Handlers:
     async def on_match_accepted(event: MatchAccepted) -> None:
         """A venue's accepted match becomes a booking; a service's or lendable's, a request."""
         await bookings.on_match_accepted(event)
@@ -21,8 +21,8 @@ def handlers(*, organizations: KnownOrganizations, bookings: Bookings, requests:
         await bookings.on_match_failed(event)
         await requests.on_match_failed(event)
 
-    return {
-        **known_organizations.handlers(organizations),
-        "match.accepted": on_match_accepted,
-        "match.failed": on_match_failed,
-    }
+    return (
+        known_organizations.handlers(organizations)
+        .on(MatchAccepted, on_match_accepted)
+        .on(MatchFailed, on_match_failed)
+    )

@@ -44,12 +44,13 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     async for booking in booking_repo.all():
         view.put_booking(booking)
     log.info("read model loaded", extra={"fields": {"resources": len(view.resources), "bookings": len(view.bookings)}})
-    app.state.organizations = organizations = KnownOrganizations(db)
+    organizations = KnownOrganizations(db)
     announcements = Announcements(db["announcements"], on_events=relay.wake)
-    app.state.resources = resources = Resources(resource_repo, organizations, view)
-    app.state.bookings = bookings = Bookings(booking_repo, db["slots"], resources, organizations, view, announcements)
+    resources = Resources(resource_repo, organizations, view)
+    bookings = Bookings(booking_repo, db["slots"], resources, organizations, view, announcements)
     requests = RequestRepository(db["service_requests"], on_events=relay.wake)
-    app.state.requests = service_requests = ServiceRequests(requests, resources, organizations, announcements)
+    service_requests = ServiceRequests(requests, resources, organizations, announcements)
+    app.state.components.add(resources, bookings, service_requests, organizations)
     handlers = consumers.handlers(organizations=organizations, bookings=bookings, requests=service_requests)
     async with background(
         relay.run(), event_consumer(infra, handlers).run(), sweeping(bookings.sweep, settings.sweep_seconds)

@@ -6,9 +6,9 @@ organisation's administrators also post, share and decide."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from gateway import service
@@ -25,6 +25,7 @@ from gateway.portal.web import (
     render,
 )
 from gateway.webhooks import LiveEvents
+from runtime.app import provided
 
 router = APIRouter(include_in_schema=False)
 
@@ -88,9 +89,8 @@ async def proposals_part(request: Request, visitor: OrgPersonIn, up: ServicesDep
 
 
 @router.get("/org/events")
-async def live(request: Request, visitor: OrgPersonIn) -> StreamingResponse:
+async def live(visitor: OrgPersonIn, events: Annotated[LiveEvents, Depends(provided(LiveEvents))]) -> StreamingResponse:
     """The organisation's events as server-sent events, for the dashboard."""
-    events: LiveEvents = request.app.state.live
     assert visitor.account.organization_id is not None
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     stream = events.stream(visitor.account.organization_id)

@@ -6,22 +6,32 @@ import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header
 
 from contract.errors import Forbidden, Unauthorized
 from organizations import keys as key_cases
+from organizations.config import Settings
 from organizations.models import ApiKey, AreaNode, Organization, OrganizationStatus, Scope
-from organizations.repository import ApiKeyRepository, MemberRepository, OrganizationRepository
+from organizations.repository import (
+    ApiKeyRepository,
+    MemberRepository,
+    MongoApiKeyRepository,
+    MongoAreaRepository,
+    MongoMemberRepository,
+    MongoOrganizationRepository,
+    OrganizationRepository,
+)
 from organizations.view import RegistryView
 from runtime.actors import Actor, ActorKind, MaybeActor
-from runtime.app import from_state
+from runtime.app import provided
 from runtime.repository import MongoRepository
 
-View = Annotated[RegistryView, Depends(from_state("view"))]
-Organizations = Annotated[OrganizationRepository, Depends(from_state("organizations"))]
-Members = Annotated[MemberRepository, Depends(from_state("members"))]
-Keys = Annotated[ApiKeyRepository, Depends(from_state("keys"))]
-Areas = Annotated[MongoRepository[AreaNode], Depends(from_state("areas"))]
+View = Annotated[RegistryView, Depends(provided(RegistryView))]
+Organizations = Annotated[OrganizationRepository, Depends(provided(MongoOrganizationRepository))]
+Members = Annotated[MemberRepository, Depends(provided(MongoMemberRepository))]
+Keys = Annotated[ApiKeyRepository, Depends(provided(MongoApiKeyRepository))]
+Areas = Annotated[MongoRepository[AreaNode], Depends(provided(MongoAreaRepository))]
+RegistrySettings = Annotated[Settings, Depends(provided(Settings))]
 
 # What an area's administrators may do for the organisations of their area (not hold its keys:
 # those act as the organisation itself), and what anyone signed in for an organisation may (the
@@ -93,14 +103,14 @@ class Caller:
 
 
 async def _caller(
-    request: Request,
+    settings: RegistrySettings,
     keys: Keys,
     actor: MaybeActor,
     authorization: Annotated[str | None, Header()] = None,
     x_admin_token: Annotated[str | None, Header()] = None,
 ) -> Caller:
     if x_admin_token is not None:
-        expected = request.app.state.settings.admin_token.get_secret_value()
+        expected = settings.admin_token.get_secret_value()
         if not hmac.compare_digest(x_admin_token.encode(), expected.encode()):
             raise Unauthorized("wrong admin token")
         return Caller(admin=True)

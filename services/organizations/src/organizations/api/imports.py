@@ -14,7 +14,7 @@ from organizations.api.disclosures import CONTACT_FIELDS, MEMBER_FIELDS, Audit
 from organizations.import_rows import check_file
 from organizations.imports import ImportTargets, run_import
 from organizations.models import ImportJob, ImportKind
-from runtime.app import from_state
+from runtime.app import provided
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
@@ -30,7 +30,7 @@ class Importer:
         return self.running is not None and not self.running.done()
 
 
-ImporterDep = Annotated[Importer, Depends(from_state("importer"))]
+ImporterDep = Annotated[Importer, Depends(provided(Importer))]
 
 
 @router.post("/{kind}", status_code=202, response_model=ImportJob)
