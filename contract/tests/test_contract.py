@@ -8,7 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from contract import snapshots
-from contract.events import EVENT_TYPES, NeedPosted, NeedPostedData, parse_event, topic_of
+from contract.events import EVENT_TYPES, parse_event, topic_of
+from contract.events.needs import NeedPosted, NeedPostedData
 from contract.taxonomy import Category
 from contract.tracing import correlation_id
 from runtime.kafka import encode

@@ -16,7 +16,7 @@ from typing import TypeVar
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from contract.events import OrganizationRegistered, OrganizationRegisteredData
+from contract.events.organizations import OrganizationRegistered, OrganizationRegisteredData
 from contract.ids import entity_id
 from devkit.synthetic import City
 from devkit.testing import ServiceProcess, ensure_infra, free_port

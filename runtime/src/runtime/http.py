@@ -27,9 +27,8 @@ REQUESTS = Counter("http_requests_total", "HTTP requests answered", ["method", "
 LATENCY = Histogram("http_request_seconds", "HTTP request latency", ["method", "route"])
 
 
-class RequestContext:
-    """Gives every request a correlation id (kept from `X-Correlation-ID` when sent), times it,
-    counts it by route template and logs one line for it."""
+class HttpMiddleware:
+    """ASGI middleware for HTTP requests: anything else (the lifespan) passes straight through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -38,6 +37,17 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestContext(HttpMiddleware):
+    """Gives every request a correlation id (kept from `X-Correlation-ID` when sent), times it,
+    counts it by route template and logs one line for it."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         sent_id = dict(scope["headers"]).get(b"x-correlation-id", b"").decode()[:64]
         token = correlation_id.set(sent_id or new_correlation_id())
         client = scope.get("client")
@@ -73,18 +83,15 @@ class RequestContext:
             client_address.reset(address)
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """Refuses request bodies over `max_bytes` with 413, whether or not Content-Length is sent."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, exceptions: Mapping[str, int]) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
         self.exceptions = exceptions  # path prefix → its own limit
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = next((n for prefix, n in self.exceptions.items() if scope["path"].startswith(prefix)), self.max_bytes)
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:

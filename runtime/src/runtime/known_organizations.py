@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contract.errors import Forbidden, InvalidReference, NotFound
-from contract.events import MemberJoined, MemberLeft, OrganizationRegistered, OrganizationUpdated
+from contract.events.organizations import MemberJoined, MemberLeft, OrganizationRegistered, OrganizationUpdated
 from runtime.actors import Actor, ActorDep, ActorKind
 from runtime.app import provided
 from runtime.handlers import Handlers

@@ -10,7 +10,7 @@ import pytest
 from aiokafka.structs import RecordMetadata
 from pymongo import AsyncMongoClient
 
-from contract.events import NeedPosted, NeedPostedData
+from contract.events.needs import NeedPosted, NeedPostedData
 from contract.taxonomy import Category
 from devkit.testing import read_topic, send_raw, wait_consumed
 from runtime.config import ServiceSettings

@@ -10,7 +10,8 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from contract.aggregates import Aggregate, Versioned
-from contract.events import Envelope, NeedPosted, NeedPostedData
+from contract.events import Envelope
+from contract.events.needs import NeedPosted, NeedPostedData
 from contract.taxonomy import Category
 from devkit.testing import read_topic
 from runtime.config import ServiceSettings

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from contract.events import ClaimCompleted, ClaimReleased, MatchAccepted, MatchFailed
+from contract.events.matching import MatchAccepted, MatchFailed
+from contract.events.needs import ClaimCompleted, ClaimReleased
 from runtime.handlers import Handlers
 from runtime.kafka import Idempotent
 

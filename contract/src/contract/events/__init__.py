@@ -1,6 +1,6 @@
 """The event contract: every event any service publishes, one module per producing service
-(`organizations`, `needs`, `resources`, `matching`), all of them named here, with the topic each
-goes to and the parser every consumer reads them with."""
+(`contract.events.needs` holds `NeedPosted`, say), brought together here in the union every
+consumer parses messages with (`parse_event`), with the topic each event goes to."""
 
 from __future__ import annotations
 
@@ -8,122 +8,52 @@ from typing import Annotated, get_args
 
 from pydantic import Field, TypeAdapter
 
+from contract.events import matching, needs, organizations, resources
 from contract.events.base import Data, Envelope, construct, data_of, new_event_id
-from contract.events.matching import (
-    MatchAccepted,
-    MatchAcceptedData,
-    MatchConfirmed,
-    MatchDecisionData,
-    MatchDeclined,
-    MatchExpired,
-    MatchFailed,
-    MatchProposed,
-    MatchProposedData,
-    Reason,
-)
-from contract.events.needs import (
-    ActivityCancelled,
-    ActivityData,
-    ActivityJoined,
-    ActivityPosted,
-    ActivityWithdrawn,
-    ClaimCompleted,
-    ClaimData,
-    ClaimMade,
-    ClaimRefused,
-    ClaimRefusedData,
-    ClaimReleased,
-    ClaimReleasedData,
-    NeedCancelled,
-    NeedChangeData,
-    NeedExpired,
-    NeedFulfilled,
-    NeedPosted,
-    NeedPostedData,
-    NeedUpdated,
-    ReleaseReason,
-    WishCancelled,
-    WishClaimed,
-    WishCompleted,
-    WishConfirmed,
-    WishData,
-    WishPosted,
-    WishReleased,
-)
-from contract.events.organizations import (
-    MemberJoined,
-    MemberJoinedData,
-    MemberLeft,
-    MemberLeftData,
-    OrganizationRegistered,
-    OrganizationRegisteredData,
-    OrganizationSuspended,
-    OrganizationSuspendedData,
-    OrganizationUpdated,
-    OrganizationUpdatedData,
-)
-from contract.events.resources import (
-    BookingCancelled,
-    BookingConfirmed,
-    BookingData,
-    BookingRefused,
-    BookingRefusedData,
-    BookingRequested,
-    ResourceData,
-    ResourcePublished,
-    ResourceUpdated,
-    ResourceWithdrawn,
-    ServiceRequestAccepted,
-    ServiceRequestCancelled,
-    ServiceRequestData,
-    ServiceRequestDeclined,
-    ServiceRequestMade,
-    ServiceRequestRefused,
-)
 
 Event = Annotated[
-    OrganizationRegistered
-    | OrganizationUpdated
-    | OrganizationSuspended
-    | MemberJoined
-    | MemberLeft
-    | NeedPosted
-    | NeedUpdated
-    | NeedCancelled
-    | NeedExpired
-    | NeedFulfilled
-    | ClaimMade
-    | ClaimReleased
-    | ClaimCompleted
-    | ClaimRefused
-    | WishPosted
-    | WishClaimed
-    | WishReleased
-    | WishCompleted
-    | WishConfirmed
-    | WishCancelled
-    | ActivityPosted
-    | ActivityJoined
-    | ActivityWithdrawn
-    | ActivityCancelled
-    | ResourcePublished
-    | ResourceUpdated
-    | ResourceWithdrawn
-    | BookingRequested
-    | BookingConfirmed
-    | BookingCancelled
-    | BookingRefused
-    | ServiceRequestMade
-    | ServiceRequestAccepted
-    | ServiceRequestDeclined
-    | ServiceRequestCancelled
-    | ServiceRequestRefused
-    | MatchProposed
-    | MatchAccepted
-    | MatchDeclined
-    | MatchExpired
-    | MatchConfirmed
-    | MatchFailed,
+    organizations.OrganizationRegistered
+    | organizations.OrganizationUpdated
+    | organizations.OrganizationSuspended
+    | organizations.MemberJoined
+    | organizations.MemberLeft
+    | needs.NeedPosted
+    | needs.NeedUpdated
+    | needs.NeedCancelled
+    | needs.NeedExpired
+    | needs.NeedFulfilled
+    | needs.ClaimMade
+    | needs.ClaimReleased
+    | needs.ClaimCompleted
+    | needs.ClaimRefused
+    | needs.WishPosted
+    | needs.WishClaimed
+    | needs.WishReleased
+    | needs.WishCompleted
+    | needs.WishConfirmed
+    | needs.WishCancelled
+    | needs.ActivityPosted
+    | needs.ActivityJoined
+    | needs.ActivityWithdrawn
+    | needs.ActivityCancelled
+    | resources.ResourcePublished
+    | resources.ResourceUpdated
+    | resources.ResourceWithdrawn
+    | resources.BookingRequested
+    | resources.BookingConfirmed
+    | resources.BookingCancelled
+    | resources.BookingRefused
+    | resources.ServiceRequestMade
+    | resources.ServiceRequestAccepted
+    | resources.ServiceRequestDeclined
+    | resources.ServiceRequestCancelled
+    | resources.ServiceRequestRefused
+    | matching.MatchProposed
+    | matching.MatchAccepted
+    | matching.MatchDeclined
+    | matching.MatchExpired
+    | matching.MatchConfirmed
+    | matching.MatchFailed,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -167,72 +97,9 @@ __all__ = [
     "NEEDS_TOPIC",
     "ORGANIZATIONS_TOPIC",
     "RESOURCES_TOPIC",
-    "ActivityCancelled",
-    "ActivityData",
-    "ActivityJoined",
-    "ActivityPosted",
-    "ActivityWithdrawn",
-    "BookingCancelled",
-    "BookingConfirmed",
-    "BookingData",
-    "BookingRefused",
-    "BookingRefusedData",
-    "BookingRequested",
-    "ClaimCompleted",
-    "ClaimData",
-    "ClaimMade",
-    "ClaimRefused",
-    "ClaimRefusedData",
-    "ClaimReleased",
-    "ClaimReleasedData",
     "Data",
     "Envelope",
     "Event",
-    "MatchAccepted",
-    "MatchAcceptedData",
-    "MatchConfirmed",
-    "MatchDecisionData",
-    "MatchDeclined",
-    "MatchExpired",
-    "MatchFailed",
-    "MatchProposed",
-    "MatchProposedData",
-    "MemberJoined",
-    "MemberJoinedData",
-    "MemberLeft",
-    "MemberLeftData",
-    "NeedCancelled",
-    "NeedChangeData",
-    "NeedExpired",
-    "NeedFulfilled",
-    "NeedPosted",
-    "NeedPostedData",
-    "NeedUpdated",
-    "OrganizationRegistered",
-    "OrganizationRegisteredData",
-    "OrganizationSuspended",
-    "OrganizationSuspendedData",
-    "OrganizationUpdated",
-    "OrganizationUpdatedData",
-    "Reason",
-    "ReleaseReason",
-    "ResourceData",
-    "ResourcePublished",
-    "ResourceUpdated",
-    "ResourceWithdrawn",
-    "ServiceRequestAccepted",
-    "ServiceRequestCancelled",
-    "ServiceRequestData",
-    "ServiceRequestDeclined",
-    "ServiceRequestMade",
-    "ServiceRequestRefused",
-    "WishCancelled",
-    "WishClaimed",
-    "WishCompleted",
-    "WishConfirmed",
-    "WishData",
-    "WishPosted",
-    "WishReleased",
     "construct",
     "data_of",
     "new_event_id",

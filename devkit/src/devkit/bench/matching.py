@@ -32,15 +32,9 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
-from contract.events import (
-    MATCHING_TOPIC,
-    NEEDS_TOPIC,
-    RESOURCES_TOPIC,
-    NeedPosted,
-    NeedPostedData,
-    ResourceData,
-    ResourcePublished,
-)
+from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC
+from contract.events.needs import NeedPosted, NeedPostedData
+from contract.events.resources import ResourceData, ResourcePublished
 from contract.ids import entity_id
 from devkit.benchmarking import own_service, percentile, print_table
 from devkit.synthetic import (

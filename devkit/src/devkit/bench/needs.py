@@ -30,10 +30,7 @@ import aiohttp
 from aiokafka import AIOKafkaConsumer
 from pymongo import AsyncMongoClient
 
-from contract.events import (
-    NEEDS_TOPIC,
-    ORGANIZATIONS_TOPIC,
-)
+from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC
 from contract.ids import entity_id
 from devkit.benchmarking import announce, in_flight, own_service, percentile, print_table, rss_mb, timed, until_known
 from devkit.synthetic import generate_city, generate_history, generate_needs

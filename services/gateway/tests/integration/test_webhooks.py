@@ -14,7 +14,7 @@ from aiohttp import web
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from contract.events import NeedPosted, NeedPostedData
+from contract.events.needs import NeedPosted, NeedPostedData
 from contract.ids import new_id
 from contract.taxonomy import Category
 from devkit.testing import partner_endpoint

@@ -3,27 +3,7 @@ from the topics' beginning at every start), and those of the saga (read once, in
 
 from __future__ import annotations
 
-from contract.events import (
-    BookingCancelled,
-    BookingConfirmed,
-    BookingRefused,
-    BookingRequested,
-    ClaimCompleted,
-    ClaimMade,
-    ClaimRefused,
-    ClaimReleased,
-    NeedCancelled,
-    NeedExpired,
-    NeedFulfilled,
-    NeedPosted,
-    NeedUpdated,
-    ResourcePublished,
-    ResourceUpdated,
-    ResourceWithdrawn,
-    ServiceRequestAccepted,
-    ServiceRequestCancelled,
-    ServiceRequestRefused,
-)
+from contract.events import needs, resources
 from matching.service import Matching
 from runtime.handlers import Handlers
 
@@ -31,18 +11,18 @@ from runtime.handlers import Handlers
 def index_handlers(matching: Matching) -> Handlers:
     return (
         Handlers()
-        .on(NeedPosted, matching.on_need_posted)
-        .on((NeedUpdated, NeedCancelled, NeedExpired, NeedFulfilled), matching.on_need_changed)
-        .on((ClaimCompleted, ClaimReleased), matching.on_claim_ended)
-        .on((ResourcePublished, ResourceUpdated, ResourceWithdrawn), matching.on_resource)
-        .on((BookingRequested, BookingConfirmed, BookingCancelled), matching.on_booking)
-        .on((ServiceRequestAccepted, ServiceRequestCancelled), matching.on_request)
+        .on(needs.NeedPosted, matching.on_need_posted)
+        .on((needs.NeedUpdated, needs.NeedCancelled, needs.NeedExpired, needs.NeedFulfilled), matching.on_need_changed)
+        .on((needs.ClaimCompleted, needs.ClaimReleased), matching.on_claim_ended)
+        .on((resources.ResourcePublished, resources.ResourceUpdated, resources.ResourceWithdrawn), matching.on_resource)
+        .on((resources.BookingRequested, resources.BookingConfirmed, resources.BookingCancelled), matching.on_booking)
+        .on((resources.ServiceRequestAccepted, resources.ServiceRequestCancelled), matching.on_request)
     )
 
 
 def saga_handlers(matching: Matching) -> Handlers:
     return (
         Handlers()
-        .on((ClaimMade, BookingConfirmed, ServiceRequestAccepted), matching.on_half_made)
-        .on((ClaimRefused, BookingRefused, ServiceRequestRefused), matching.on_half_refused)
+        .on((needs.ClaimMade, resources.BookingConfirmed, resources.ServiceRequestAccepted), matching.on_half_made)
+        .on((needs.ClaimRefused, resources.BookingRefused, resources.ServiceRequestRefused), matching.on_half_refused)
     )

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-from contract.events import Reason
+from contract.events.matching import Reason
 from matching.grid import KM_PER_DEGREE, NeedCells, Table, area_number, cell_of
 
 DEFAULT_RADIUS_KM = 5.0  # a supplier that names no service radius (a venue: how far people go)

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from contract.aggregates import Versioned
 from contract.errors import Conflict
-from contract.events import Reason
+from contract.events.matching import Reason
 from runtime.actors import Actor, ActorKind
 
 _PROPOSAL_IDS = uuid.UUID("6f1d9c1e-3b0a-4c55-9d3e-2a1f6c7b8e90")

@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from pydantic import Field
 
-from pydantic import BaseModel
-
-from contract.events import Reason
-from matching.models import ProposalStatus
+from matching.models import Proposal
 
 
-class ProposalOut(BaseModel):
-    id: str
-    area_code: str
-    need_id: str
-    need_organization_id: str
-    resource_id: str
-    resource_organization_id: str
-    score: float
-    reasons: list[Reason]
-    quantity: int
-    starts_at: datetime | None
-    ends_at: datetime | None
-    status: ProposalStatus
-    need_accepted: bool
-    supply_accepted: bool
-    claim_made: bool
-    supply_made: bool
-    reason: str | None
-    created_at: datetime
-    expires_at: datetime | None
-    decided_at: datetime | None
+class ProposalOut(Proposal):
+    """A proposal as the API shows it: all of it but the version it is stored at."""
+
+    version: int = Field(default=1, exclude=True)

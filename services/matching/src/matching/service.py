@@ -19,16 +19,8 @@ from concurrent.futures import Executor
 from datetime import timedelta
 
 from contract.errors import Conflict, NotFound
-from contract.events import (
-    BookingCancelled,
-    BookingConfirmed,
-    BookingRefused,
-    BookingRequested,
-    ClaimCompleted,
-    ClaimMade,
-    ClaimRefused,
-    ClaimReleased,
-    Envelope,
+from contract.events import Envelope, data_of
+from contract.events.matching import (
     MatchAccepted,
     MatchAcceptedData,
     MatchConfirmed,
@@ -38,18 +30,29 @@ from contract.events import (
     MatchFailed,
     MatchProposed,
     MatchProposedData,
+)
+from contract.events.needs import (
+    ClaimCompleted,
+    ClaimMade,
+    ClaimRefused,
+    ClaimReleased,
     NeedCancelled,
     NeedExpired,
     NeedFulfilled,
     NeedPosted,
     NeedUpdated,
+)
+from contract.events.resources import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingRefused,
+    BookingRequested,
     ResourcePublished,
     ResourceUpdated,
     ResourceWithdrawn,
     ServiceRequestAccepted,
     ServiceRequestCancelled,
     ServiceRequestRefused,
-    data_of,
 )
 from contract.ids import new_id
 from matching.assign import Assignment, Problem, solve

@@ -13,15 +13,8 @@ from collections.abc import Callable, Collection
 
 from contract.areas import covers
 from contract.errors import Forbidden, NotFound
-from contract.events import (
-    ActivityCancelled,
-    ActivityData,
-    ActivityJoined,
-    ActivityPosted,
-    ActivityWithdrawn,
-    Envelope,
-    data_of,
-)
+from contract.events import Envelope, data_of
+from contract.events.needs import ActivityCancelled, ActivityData, ActivityJoined, ActivityPosted, ActivityWithdrawn
 from contract.ids import new_id
 from needs.models import Activity, ActivityStatus, SignUp, now
 from needs.schemas import ActivityCreate, ActivityOut, SignUpCreate, SignUpOut

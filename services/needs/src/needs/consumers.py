@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract.events import MatchAccepted, MatchFailed
+from contract.events.matching import MatchAccepted, MatchFailed
 from needs.service import Needs
 from runtime import known_organizations
 from runtime.handlers import Handlers

@@ -21,12 +21,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class NeedCreate(Strict):
+class Posting(Strict):
+    """What an organisation posts, a need or an activity, begins with."""
+
     organization_id: ActingOrganization = None
-    title: str = Field(min_length=1, max_length=200, examples=["党员活动日需借用会议室"])
+    title: str = Field(min_length=1, max_length=200, examples=["党员活动日需借用会议室", "社区义诊进楼栋"])
     description: str = Field(default="", max_length=5000)
     category: Category
     area_code: str = AREA_CODE
+
+
+class NeedCreate(Posting):
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     starts_at: Moment | None = None
@@ -73,13 +78,18 @@ class ClaimCreate(Strict):
     start_by: Moment | None = Field(default=None, description="expires unless started by then; the need's start")
 
 
-class NeedOut(BaseModel):
+class Posted(BaseModel):
+    """What a posted need or activity shows first."""
+
     id: str
     organization_id: str
     title: str
     description: str
     category: Category
     area_code: str
+
+
+class NeedOut(Posted):
     lat: float | None
     lon: float | None
     starts_at: datetime | None
@@ -170,12 +180,7 @@ class HistoryImport(Strict):
     needs: list[PastNeed] = Field(min_length=1, max_length=1000)
 
 
-class ActivityCreate(Strict):
-    organization_id: ActingOrganization = None
-    title: str = Field(min_length=1, max_length=200, examples=["社区义诊进楼栋"])
-    description: str = Field(default="", max_length=5000)
-    category: Category
-    area_code: str = AREA_CODE
+class ActivityCreate(Posting):
     place: str = Field(default="", max_length=300, description="where it is held")
     venue_id: str | None = Field(default=None, pattern=HEX_ID, description="a shared venue it is held at")
     starts_at: Moment
@@ -206,13 +211,7 @@ class SignUpOut(BaseModel):
     signed_at: datetime
 
 
-class ActivityOut(BaseModel):
-    id: str
-    organization_id: str
-    title: str
-    description: str
-    category: Category
-    area_code: str
+class ActivityOut(Posted):
     place: str
     venue_id: str | None
     starts_at: datetime

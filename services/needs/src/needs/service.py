@@ -12,7 +12,9 @@ from typing import Literal
 
 from contract.areas import covers
 from contract.errors import Conflict, DomainError, Forbidden, NotFound
-from contract.events import (
+from contract.events import Envelope, data_of
+from contract.events.matching import MatchAccepted, MatchFailed
+from contract.events.needs import (
     ClaimCompleted,
     ClaimData,
     ClaimMade,
@@ -20,9 +22,6 @@ from contract.events import (
     ClaimRefusedData,
     ClaimReleased,
     ClaimReleasedData,
-    Envelope,
-    MatchAccepted,
-    MatchFailed,
     NeedCancelled,
     NeedChangeData,
     NeedExpired,
@@ -279,25 +278,7 @@ class Needs:
 
     def _open(self, need: Need) -> NeedPosted:
         need.move(NeedStatus.OPEN)
-        return NeedPosted(
-            source=SOURCE,
-            subject=need.id,
-            data=NeedPostedData(
-                need_id=need.id,
-                organization_id=need.organization_id,
-                title=need.title,
-                category=need.category,
-                area_code=need.area_code,
-                quantity=need.quantity,
-                urgency=need.urgency.value,
-                starts_at=need.starts_at,
-                ends_at=need.ends_at,
-                deadline=need.deadline,
-                lat=need.lat,
-                lon=need.lon,
-                visibility=need.visibility.value,
-            ),
-        )
+        return NeedPosted(source=SOURCE, subject=need.id, data=data_of(NeedPostedData, need, need_id=need.id))
 
     def _end(
         self,
@@ -314,14 +295,7 @@ class Needs:
 
     @staticmethod
     def _updated(event: type[NeedUpdated | NeedCancelled | NeedExpired | NeedFulfilled], need: Need) -> Envelope:
-        data = NeedChangeData(
-            need_id=need.id,
-            organization_id=need.organization_id,
-            status=need.status.value,
-            quantity=need.quantity,
-            claimed=need.claimed,
-            version=need.version,
-        )
+        data = data_of(NeedChangeData, need, need_id=need.id, claimed=need.claimed)
         return event(source=SOURCE, subject=need.id, data=data)
 
 

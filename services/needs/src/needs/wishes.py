@@ -16,8 +16,8 @@ from pymongo.errors import DuplicateKeyError
 
 from contract.areas import covers
 from contract.errors import Conflict, Forbidden, NotFound, Unprocessable
-from contract.events import (
-    Envelope,
+from contract.events import Envelope, data_of
+from contract.events.needs import (
     WishCancelled,
     WishClaimed,
     WishCompleted,
@@ -232,13 +232,7 @@ def may_see(wish: Wish, actor: Actor | None) -> bool:
 
 
 def _event(event: type[Envelope], wish: Wish) -> Envelope:
-    data = WishData(
-        wish_id=wish.id,
-        area_code=wish.area_code,
-        status=wish.status.value,
-        claimer_organization_id=wish.claimer_organization_id,
-        version=wish.version,
-    )
+    data = data_of(WishData, wish, wish_id=wish.id)
     return event(source=SOURCE, subject=wish.id, data=data)  # type: ignore[call-arg]  # each wish event has `data`
 
 

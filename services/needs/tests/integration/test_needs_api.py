@@ -16,7 +16,8 @@ import httpx
 import jwt
 import pytest
 
-from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, MatchAccepted, MatchAcceptedData
+from contract.events import MATCHING_TOPIC, NEEDS_TOPIC
+from contract.events.matching import MatchAccepted, MatchAcceptedData
 from devkit.testing import PlatformApi, TestStack, acting, eventually, organization, read_topic, send_raw
 from runtime.actors import Actor, ActorKind, sign
 from runtime.config import DEVELOPMENT_ACTOR_SECRET

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from contract.errors import Conflict, Forbidden, NotFound
-from contract.events import MatchAccepted, MatchAcceptedData
+from contract.events.matching import MatchAccepted, MatchAcceptedData
 from contract.taxonomy import Category
 from needs.models import ClaimStatus, Need, NeedStatus
 from needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed

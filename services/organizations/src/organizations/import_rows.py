@@ -14,8 +14,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from contract.errors import Unprocessable
-from organizations.models import AreaLevel, ImportKind, MemberRole, OrganizationKind
-from organizations.schemas import CreditCode, IdNumber, Phone
+from organizations.models import ImportKind, MemberRole, OrganizationKind
+from organizations.schemas import AreaNodeCreate, CreditCode, IdNumber, Phone
 
 
 def _blank_is_none(value: Any) -> Any:
@@ -30,16 +30,10 @@ def _split(value: Any) -> Any:
     )
 
 
-class AreaRowIn(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+class AreaRowIn(AreaNodeCreate):
+    """An area node as a file's row: other columns ignored, blanks as none."""
 
-    code: str = Field(pattern=r"^[0-9]{6,18}$")
-    name: str = Field(min_length=1, max_length=100)
-    name_en: str = Field(default="", max_length=100)
-    level: AreaLevel
-    parent_code: str | None = Field(default=None, pattern=r"^[0-9]{6,18}$")
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     _blanks = field_validator("parent_code", "lat", "lon", mode="before")(_blank_is_none)
 

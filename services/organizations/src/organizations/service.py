@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from contract.errors import Conflict, InvalidReference, NotFound, Unprocessable
-from contract.events import (
-    Envelope,
+from contract.events import Envelope, construct, data_of
+from contract.events.organizations import (
     MemberJoined,
     MemberJoinedData,
     MemberLeft,
@@ -18,7 +18,6 @@ from contract.events import (
     OrganizationSuspendedData,
     OrganizationUpdated,
     OrganizationUpdatedData,
-    construct,
 )
 from contract.ids import entity_id, new_id
 from organizations.models import (
@@ -75,23 +74,12 @@ def get_area(code: str, *, view: RegistryView) -> AreaNode:
 
 
 def registered(organization: Organization) -> OrganizationRegistered:
-    data = OrganizationRegisteredData(
-        organization_id=organization.id,
-        name=organization.name,
-        kind=organization.kind,
-        area_code=organization.area_code,
-    )
+    data = data_of(OrganizationRegisteredData, organization, organization_id=organization.id)
     return OrganizationRegistered(source=SOURCE, subject=organization.id, data=data)
 
 
 def updated(organization: Organization) -> OrganizationUpdated:
-    data = OrganizationUpdatedData(
-        organization_id=organization.id,
-        name=organization.name,
-        kind=organization.kind,
-        area_code=organization.area_code,
-        status=organization.status,
-    )
+    data = data_of(OrganizationUpdatedData, organization, organization_id=organization.id)
     return OrganizationUpdated(source=SOURCE, subject=organization.id, data=data)
 
 

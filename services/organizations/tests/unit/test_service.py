@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from contract.errors import Conflict, InvalidReference, Unprocessable
-from contract.events import MemberJoined, MemberLeft, OrganizationRegistered, OrganizationSuspended, OrganizationUpdated
+from contract.events.organizations import (
+    MemberJoined,
+    MemberLeft,
+    OrganizationRegistered,
+    OrganizationSuspended,
+    OrganizationUpdated,
+)
 from organizations import service
 from organizations.models import AreaLevel, Member, MemberRole, Organization, OrganizationKind, OrganizationStatus
 from organizations.schemas import AreaNodeCreate, MemberCreate, OrganizationCreate, OrganizationUpdate, StatusChange

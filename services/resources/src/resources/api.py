@@ -175,24 +175,25 @@ async def book_series(
     return {"series_id": series_id, "booked": booked, "refused": len(occurrences) - booked, "occurrences": occurrences}
 
 
-def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
+def _window(
+    start: Annotated[Moment | None, Query(alias="from")] = None,
+    end: Annotated[Moment | None, Query(alias="to")] = None,
+) -> tuple[datetime, datetime]:
+    """A calendar's span: from `from` (now) to `to` (a month on)."""
     start = start or now()
     return start, end or start + timedelta(days=31)
 
 
+Window = Annotated[tuple[datetime, datetime], Depends(_window)]
+
+
 @bookings_router.get("/venues/{venue_id}/calendar", response_model=list[CalendarEntry])
 async def venue_calendar(
-    venue_id: str,
-    resources: ResourcesDep,
-    bookings: BookingsDep,
-    actor: MaybeActor,
-    start: Annotated[Moment | None, Query(alias="from")] = None,
-    end: Annotated[Moment | None, Query(alias="to")] = None,
+    venue_id: str, resources: ResourcesDep, bookings: BookingsDep, actor: MaybeActor, window: Window
 ) -> list[dict[str, object]]:
     """The times a venue is taken from `from` (now) to `to` (a month on): what for and by whom
     only to the venue's organisation and the booker."""
     venue = await resources.get(venue_id, actor)
-    start, end = _window(start, end)
     return [
         {
             "booking_id": b.id,
@@ -201,23 +202,17 @@ async def venue_calendar(
             "status": b.status,
             **({"purpose": b.purpose, "organization_id": b.organization_id} if actor and may_see(b, actor) else {}),
         }
-        for b in bookings.calendar(venue, start, end, actor)
+        for b in bookings.calendar(venue, *window, actor)
     ]
 
 
 @bookings_router.get("/venues/{venue_id}/calendar.ics", response_class=Response)
 async def venue_ical(
-    venue_id: str,
-    resources: ResourcesDep,
-    bookings: BookingsDep,
-    actor: MaybeActor,
-    start: Annotated[Moment | None, Query(alias="from")] = None,
-    end: Annotated[Moment | None, Query(alias="to")] = None,
+    venue_id: str, resources: ResourcesDep, bookings: BookingsDep, actor: MaybeActor, window: Window
 ) -> Response:
     """The same calendar as an iCalendar feed (RFC 5545), to subscribe to from a calendar app."""
     venue = await resources.get(venue_id, actor)
-    start, end = _window(start, end)
-    feed = bookings.ical(venue, bookings.calendar(venue, start, end, actor), actor)
+    feed = bookings.ical(venue, bookings.calendar(venue, *window, actor), actor)
     return Response(feed, media_type="text/calendar; charset=utf-8")
 
 

@@ -15,17 +15,15 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from contract.areas import covers
 from contract.errors import Conflict, DomainError, Forbidden, InvalidReference, NotFound, Unprocessable
-from contract.events import (
+from contract.events import Envelope, data_of
+from contract.events.matching import MatchAccepted, MatchFailed
+from contract.events.resources import (
     BookingCancelled,
     BookingConfirmed,
     BookingData,
     BookingRefused,
     BookingRefusedData,
     BookingRequested,
-    Envelope,
-    MatchAccepted,
-    MatchFailed,
-    data_of,
 )
 from contract.ids import entity_id, new_id
 from contract.opening_hours import LOCAL

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract.events import MatchAccepted, MatchFailed
+from contract.events.matching import MatchAccepted, MatchFailed
 from resources.bookings import Bookings
 from resources.requests import ServiceRequests
 from runtime import known_organizations

@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from contract.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
-from contract.events import (
-    Envelope,
-    MatchAccepted,
-    MatchFailed,
+from contract.events import Envelope, data_of
+from contract.events.matching import MatchAccepted, MatchFailed
+from contract.events.resources import (
     ResourceUpdated,
     ServiceRequestAccepted,
     ServiceRequestCancelled,
@@ -19,7 +18,6 @@ from contract.events import (
     ServiceRequestDeclined,
     ServiceRequestMade,
     ServiceRequestRefused,
-    data_of,
 )
 from contract.ids import entity_id, new_id
 from contract.opening_hours import LOCAL

@@ -10,7 +10,8 @@ from datetime import datetime
 
 from contract.areas import covers
 from contract.errors import Conflict, Forbidden, NotFound
-from contract.events import Envelope, ResourceData, ResourcePublished, ResourceUpdated, ResourceWithdrawn, data_of
+from contract.events import Envelope, data_of
+from contract.events.resources import ResourceData, ResourcePublished, ResourceUpdated, ResourceWithdrawn
 from contract.ids import new_id
 from contract.taxonomy import Category
 from resources.models import SHARED, Resource, ResourceKind, ResourceStatus, now

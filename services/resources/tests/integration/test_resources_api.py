@@ -14,7 +14,8 @@ import icalendar
 import pytest
 from pymongo import AsyncMongoClient
 
-from contract.events import MATCHING_TOPIC, RESOURCES_TOPIC, MatchAccepted, MatchAcceptedData
+from contract.events import MATCHING_TOPIC, RESOURCES_TOPIC
+from contract.events.matching import MatchAccepted, MatchAcceptedData
 from contract.opening_hours import LOCAL as CST
 from devkit.testing import PlatformApi, TestStack, acting, eventually, organization, read_topic, send_raw
 from runtime.actors import Actor, ActorKind

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
@@ -40,6 +41,35 @@ router = APIRouter(include_in_schema=False)
 AreaCode = Annotated[str, PathParam(pattern=r"^[0-9]{6,17}$")]
 Text = Annotated[str | None, Query(max_length=50)]
 CATEGORIES = {value for value, _ in categories("en")}
+
+
+@dataclass
+class Browsing:
+    """What the portal's lists are narrowed by: a category, an area, part of the title, and
+    where the page starts."""
+
+    category: str | None = None
+    area_code: AreaFilter = None
+    q: Text = None
+    cursor: PageCursor = None
+
+    def asked(self, **more: object) -> dict[str, object]:
+        """The service's query for a page of 20 (an unknown category is no filter)."""
+        category = self.category if self.category in CATEGORIES else None
+        return {
+            "category": category,
+            "area_code": self.area_code,
+            "q": self.q,
+            "cursor": self.cursor,
+            "limit": 20,
+        } | more
+
+    def shown(self, **more: object) -> dict[str, object]:
+        """The filters as the page's form shows them again."""
+        return {"category": self.category or "", "area_code": self.area_code or "", "q": self.q or ""} | more
+
+
+BrowsingDep = Annotated[Browsing, Depends()]
 VENDOR = {"echarts.min.js": ("echarts", "dist", "echarts.min.js")}
 STATIC = Path(__file__).parent / "static"
 
@@ -111,30 +141,13 @@ def _day_range(day: date | None) -> tuple[str, str] | tuple[None, None]:
 
 @router.get("/needs", response_class=HTMLResponse)
 async def browse_needs(
-    request: Request,
-    visitor: Visitor,
-    up: ServicesDep,
-    category: str | None = None,
-    area_code: AreaFilter = None,
-    q: Text = None,
-    day: Day | None = None,
-    cursor: PageCursor = None,
+    request: Request, visitor: Visitor, up: ServicesDep, browsing: BrowsingDep, day: Day | None = None
 ) -> HTMLResponse:
     """Needs open for claims, by category, area, the day they start and part of the title."""
     starts_from, starts_to = _day_range(day)
-    params = {
-        "category": category if category in CATEGORIES else None,
-        "area_code": area_code,
-        "q": q,
-        "starts_from": starts_from,
-        "starts_to": starts_to,
-        "status": ["open", "partly_claimed"],
-        "cursor": cursor,
-        "limit": 20,
-    }
-    page = await up.get(up.needs, "/needs", params)
-    filters = {"category": category or "", "area_code": area_code or "", "q": q or "", "day": day or ""}
-    return render(request, "needs.html", visitor, page=page, filters=filters)
+    asked = browsing.asked(starts_from=starts_from, starts_to=starts_to, status=["open", "partly_claimed"])
+    page = await up.get(up.needs, "/needs", asked)
+    return render(request, "needs.html", visitor, page=page, filters=browsing.shown(day=day or ""))
 
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
@@ -150,34 +163,15 @@ async def browse_resources(
     request: Request,
     visitor: Visitor,
     up: ServicesDep,
-    category: str | None = None,
-    area_code: AreaFilter = None,
-    q: Text = None,
+    browsing: BrowsingDep,
     free_from: str | None = None,
     free_to: str | None = None,
-    cursor: PageCursor = None,
 ) -> HTMLResponse:
     """Venues (free between two times, when asked) or services, by category, area and name."""
     kind = request.url.path.strip("/")
     free = _free_between(free_from, free_to) if kind == "venues" else (None, None)
-    params = {
-        "kind": kind[:-1],
-        "category": category if category in CATEGORIES else None,
-        "area_code": area_code,
-        "q": q,
-        "free_from": free[0],
-        "free_to": free[1],
-        "cursor": cursor,
-        "limit": 20,
-    }
-    page = await up.get(up.resources, "/resources", params)
-    filters = {
-        "category": category or "",
-        "area_code": area_code or "",
-        "q": q or "",
-        "free_from": free_from or "",
-        "free_to": free_to or "",
-    }
+    page = await up.get(up.resources, "/resources", browsing.asked(kind=kind[:-1], free_from=free[0], free_to=free[1]))
+    filters = browsing.shown(free_from=free_from or "", free_to=free_to or "")
     return render(request, "resources.html", visitor, kind=kind, page=page, filters=filters)
 
 

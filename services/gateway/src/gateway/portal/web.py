@@ -23,7 +23,7 @@ from fastapi import Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import FormData
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from gateway.portal.accounts import Accounts, Role, Session
 from gateway.portal.i18n import (
@@ -38,6 +38,7 @@ from gateway.portal.i18n import (
 )
 from gateway.repository import Answer, Upstream
 from runtime.actors import sign
+from runtime.http import HttpMiddleware
 
 SESSION_COOKIE = "pbs_session"
 CSRF_COOKIE = "pbs_csrf"
@@ -313,17 +314,11 @@ HEADERS = [
 ]
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """Every answer says: no sniffing, no framing, no referrer to other sites; the portal's pages
     also carry a strict Content-Security-Policy (the API's `/docs` page loads its own scripts)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         strict = not scope["path"].startswith(("/docs", "/redoc"))
 
         async def with_headers(message: Message) -> None:
