@@ -87,6 +87,7 @@ def create_service_app(
             await producer.start()
             infra = Infra(settings, mongo, mongo[settings.database], producer)
             app.state.infra = infra
+            app.state.components = Components()  # made anew at each start
             app.state.idempotency = answers = IdempotencyStore(infra.db["idempotency"])
             async with _holding(app, infra, lease), wire(app, infra), background(sweeping(answers.sweep, 3600)):
                 log.info("started", extra={"fields": {"port": settings.http_port, "db": settings.database}})

@@ -102,37 +102,26 @@ class TestPoisonMessages:
 
 
 class TestRedelivery:
-    async def test_an_event_delivered_twice_is_handled_once(
-        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    @pytest.mark.parametrize(
+        ("idempotent", "runs", "remembered"),
+        [(False, 1, 1), (True, 2, 0)],
+        ids=["a handler runs once for an event delivered twice", "an idempotent one runs each time, no bookkeeping"],
+    )
+    async def test_an_event_delivered_twice(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document], idempotent: bool, runs: int, remembered: int
     ) -> None:
         topic = settings.topic("needs.events")
         await ensure_topics(settings, [topic])
         event = _need_posted("twice")
         sent = await send_raw(settings.kafka_bootstrap_servers, topic, [encode(event), encode(event)])
-
         handled: list[str] = []
 
         async def handle(event: NeedPosted) -> None:
             handled.append(event.id)
 
-        await consume(settings, mongo, topic, handle, until_past=sent)
-
-        assert handled == [event.id]
-
-    async def test_an_idempotent_handler_runs_for_every_delivery_and_leaves_no_bookkeeping(
-        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
-    ) -> None:
-        topic = settings.topic("needs.events")
-        await ensure_topics(settings, [topic])
-        event = _need_posted("twice")
-        sent = await send_raw(settings.kafka_bootstrap_servers, topic, [encode(event), encode(event)])
-        handled: list[str] = []
-
-        async def upsert(event: NeedPosted) -> None:
-            handled.append(event.id)
-
         processed = mongo[settings.database]["processed_events"]
-        await consume(settings, mongo, topic, Idempotent(upsert), until_past=sent, keep_database=True)
-        assert handled == [event.id, event.id]
-        assert await processed.count_documents({}) == 0
+        handler = Idempotent(handle) if idempotent else handle
+        await consume(settings, mongo, topic, handler, until_past=sent, keep_database=True)
+        assert handled == [event.id] * runs
+        assert await processed.count_documents({}) == remembered
         await mongo.drop_database(settings.database)

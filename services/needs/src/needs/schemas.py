@@ -25,13 +25,14 @@ class Posting(Strict):
     """What an organisation posts, a need or an activity, begins with."""
 
     organization_id: ActingOrganization = None
-    title: str = Field(min_length=1, max_length=200, examples=["党员活动日需借用会议室", "社区义诊进楼栋"])
+    title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)
     category: Category
     area_code: str = AREA_CODE
 
 
 class NeedCreate(Posting):
+    title: str = Field(min_length=1, max_length=200, examples=["党员活动日需借用会议室"])
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     starts_at: Moment | None = None
@@ -181,6 +182,7 @@ class HistoryImport(Strict):
 
 
 class ActivityCreate(Posting):
+    title: str = Field(min_length=1, max_length=200, examples=["社区义诊进楼栋"])
     place: str = Field(default="", max_length=300, description="where it is held")
     venue_id: str | None = Field(default=None, pattern=HEX_ID, description="a shared venue it is held at")
     starts_at: Moment
