@@ -8,18 +8,17 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import random
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
+from uuid import uuid4
 
 import httpx
 import pytest
-from pymongo import AsyncMongoClient
 
-from devkit.testing import ROOT, PlatformApi, TestStack
-from gateway.portal.accounts import Account, Accounts, Role
-from runtime.mongo import Document
+from devkit.testing import PORTAL_PASSWORD, ROOT, PlatformApi, TestStack
+from gateway.portal.accounts import Account, Role
 
 pytestmark = pytest.mark.stack
 
@@ -76,22 +75,17 @@ def test_a_service_benchmark_runs_to_its_json_line(module: str, infra: tuple[str
 
 
 async def test_the_gateway_benchmark_runs_to_its_json_line(
-    stack: TestStack, http: httpx.AsyncClient, mongo: AsyncMongoClient[Document]
+    stack: TestStack, http: httpx.AsyncClient, portal_accounts: Callable[..., Awaitable[list[Account]]]
 ) -> None:
     api = PlatformApi(stack, http)
     await api.ensure_area("350102001001")  # the city, a district, a street, a community
     organization = await api.register_organization("基准测试社区党委", "350102001001")
-    accounts = Accounts(mongo[stack.database("gateway")], session_minutes=30)
-    signed_in = []
-    people = (
-        (Role.ORG_ADMIN, {"organization_id": organization}),
-        (Role.AREA_ADMIN, {"area_code": "350100"}),
-        (Role.RESIDENT, {"area_code": "350102001001"}),
+    people = await portal_accounts(
+        Account(username=f"bench{uuid4().hex[:8]}", name="基准", role=Role.ORG_ADMIN, organization_id=organization),
+        Account(username=f"bench{uuid4().hex[:8]}", name="基准", role=Role.AREA_ADMIN, area_code="350100"),
+        Account(username=f"bench{uuid4().hex[:8]}", name="基准", role=Role.RESIDENT, area_code="350102001001"),
     )
-    for role, extra in people:
-        username = f"bench{random.randint(0, 10**9)}"
-        await accounts.create(Account(username=username, name="基准", role=role, **extra), "bench-password")
-        signed_in.append(f"{username}:bench-password")
+    signed_in = [f"{person.username}:{PORTAL_PASSWORD}" for person in people]
     services = [arg for name in ("organizations", "needs", "resources") for arg in (f"--{name}-url", stack.url(name))]
     args = ["--url", stack.url("gateway"), "--clients", "4", "--requests", "40", *services]
     args += ["--dashboard-clients", "4", "--dashboards", "20"]

@@ -63,7 +63,7 @@ When = Moment | None
 def _reader(request: Request, actor: MaybeActor, x_admin_token: Annotated[str | None, Header()] = None) -> None:
     """Only the platform's operators (the platform actor, or the registry's admin token) and the
     city's administrators read the audit log."""
-    token = getattr(request.app.state.infra.settings, "admin_token", None)
+    token = getattr(request.app.state.settings, "admin_token", None)
     if x_admin_token is not None and token is not None:
         if not hmac.compare_digest(x_admin_token.encode(), token.get_secret_value().encode()):
             raise Unauthorized("wrong admin token")

@@ -47,7 +47,7 @@ def by_actor(scope: Scope, headers: dict[bytes, bytes]) -> bytes | None:
     if token is None:
         credentials = headers.get(b"authorization", b"") + b"\0" + headers.get(b"x-admin-token", b"")
         return credentials if credentials != b"\0" else None
-    secret: str = scope["app"].state.infra.settings.actor_secret
+    secret: str = scope["app"].state.settings.actor_secret
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM])
     except jwt.InvalidTokenError:

@@ -112,7 +112,7 @@ def _acting_for(partner: PartnerIdentity, request: Request, scope: str | None = 
     if scope is not None and scope not in partner.scopes:
         raise Forbidden(f"this API key lacks the {scope!r} scope", scopes=partner.scopes)
     actor = Actor(kind=ActorKind.ORGANIZATION, organization_id=partner.organization_id)
-    return sign(actor, request.app.state.infra.settings.actor_secret)
+    return sign(actor, request.app.state.settings.actor_secret)
 
 
 @api.get("/needs")

@@ -46,7 +46,6 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             session = await stack.enter_async_context(upstream_session(url, settings.upstream_timeout_seconds))
             setattr(app.state, name, Upstream(name, session))
         app.state.partner_keys = PartnerKeys(app.state.organizations, settings.actor_secret)
-        app.state.settings = settings
         app.state.cached = Cached(settings.cache_seconds)
         app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         app.state.key_guesses = RateLimiter(

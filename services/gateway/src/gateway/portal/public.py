@@ -111,7 +111,7 @@ async def home(request: Request, visitor: Visitor) -> HTMLResponse:
     """The city's figures and charts, its districts to drill into, the newest match proposals."""
     state = request.app.state
     cached: service.Cached = state.cached
-    platform = sign(Actor(kind=ActorKind.PLATFORM), state.infra.settings.actor_secret)
+    platform = sign(Actor(kind=ActorKind.PLATFORM), state.settings.actor_secret)
     views, _ = await cached.get(
         "proposals:newest",
         lambda: service.list_proposals(

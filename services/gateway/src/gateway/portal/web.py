@@ -193,7 +193,7 @@ class Services:
         self.resources: Upstream = state.resources
         self.matching: Upstream = state.matching
         self.visitor = visitor
-        self._secret: str = state.infra.settings.actor_secret
+        self._secret: str = state.settings.actor_secret
 
     @property
     def actor(self) -> str | None:
