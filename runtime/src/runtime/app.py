@@ -188,14 +188,14 @@ def _probes() -> APIRouter:
     return router
 
 
-def outbox_relay(infra: Infra, collections: Sequence[AsyncCollection[Document]], topic: str) -> OutboxRelay:
-    """The relay of the service's aggregates' pending events to its topic (and of its bulk
-    writes' outbox groups, kept in `outbox_groups`)."""
+def outbox_relay(infra: Infra, collections: Sequence[AsyncCollection[Document]]) -> OutboxRelay:
+    """The relay of the service's aggregates' pending events, each to the topic the contract
+    binds its type to (and of its bulk writes' outbox groups, kept in `outbox_groups`)."""
     settings = infra.settings
     return OutboxRelay(
         collections,
         infra.producer,
-        settings.topic(topic),
+        lambda event_type: settings.topic(topic_of(event_type)),
         groups=infra.db["outbox_groups"],
         poll_seconds=settings.outbox_poll_seconds,
         enabled=settings.outbox_relay,

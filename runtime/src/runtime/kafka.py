@@ -89,9 +89,13 @@ def encode(event: Envelope) -> tuple[bytes, bytes, Headers]:
     return message.key.encode(), message.value.encode(), message.headers
 
 
-async def publish(producer: AIOKafkaProducer, topic: str, messages: Sequence[Message]) -> None:
-    """Sends the messages in order and returns once the broker has acknowledged all of them."""
-    sent = [await producer.send(topic, value=m.value.encode(), key=m.key.encode(), headers=m.headers) for m in messages]
+async def publish(producer: AIOKafkaProducer, topic_of: Callable[[str], str], messages: Sequence[Message]) -> None:
+    """Sends the messages in order, each to its type's topic (`topic_of`), and returns once the
+    broker has acknowledged all of them."""
+    sent = [
+        await producer.send(topic_of(m.type), value=m.value.encode(), key=m.key.encode(), headers=m.headers)
+        for m in messages
+    ]
     await asyncio.gather(*sent)
     for message in messages:
         EVENTS_PUBLISHED.labels(message.type).inc()

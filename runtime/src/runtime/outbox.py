@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -82,13 +82,14 @@ async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:
 
 
 class OutboxRelay:
-    """Publishes the pending events of some collections to one topic."""
+    """Publishes the pending events of some collections, each to its type's topic (`topic_of`:
+    the contract binds an event type, through its aggregate, to its producer's topic)."""
 
     def __init__(
         self,
         collections: Sequence[AsyncCollection[Document]],
         producer: AIOKafkaProducer,
-        topic: str,
+        topic_of: Callable[[str], str],
         *,
         groups: AsyncCollection[Document] | None = None,
         poll_seconds: float = 0.5,
@@ -98,7 +99,7 @@ class OutboxRelay:
         self.collections = collections
         self.groups = groups
         self.producer = producer
-        self.topic = topic
+        self.topic_of = topic_of
         self.poll_seconds = poll_seconds
         self._wake = asyncio.Event()
 
@@ -124,7 +125,7 @@ class OutboxRelay:
     async def publish_group(self, name: str, events: Sequence[Envelope]) -> None:
         """Publishes a bulk write's events, in hand once its documents are written, and marks its
         group done. Should this fail, the group stays open and is relayed once abandoned."""
-        await publish(self.producer, self.topic, [Message.of(e) for e in events])
+        await publish(self.producer, self.topic_of, [Message.of(e) for e in events])
         assert self.groups is not None
         await self.groups.update_one({"_id": name}, {"$set": {"pending": False, "open": False}})
 
@@ -146,7 +147,7 @@ class OutboxRelay:
 
     async def _relay(self, collection: AsyncCollection[Document], doc: Document) -> None:
         stored = doc.get("outbox", [])
-        await publish(self.producer, self.topic, [_message(s) for s in stored])
+        await publish(self.producer, self.topic_of, [_message(s) for s in stored])
         async with document_lock(collection, doc["_id"]):
             done = await collection.update_one(
                 {"_id": doc["_id"], "outbox": stored}, {"$set": {"outbox": [], "outbox_pending": False}}
@@ -158,6 +159,6 @@ class OutboxRelay:
         """An abandoned group: whichever of its documents were written carry its events."""
         assert self.groups is not None
         documents = await collection.find({"outbox_group": group}, {"group_events": 1}).sort("_id", 1).to_list()
-        await publish(self.producer, self.topic, [_message(s) for d in documents for s in d["group_events"]])
+        await publish(self.producer, self.topic_of, [_message(s) for d in documents for s in d["group_events"]])
         await self.groups.update_one({"_id": group}, {"$set": {"pending": False}})
         return max(1, len(documents))

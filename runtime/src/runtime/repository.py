@@ -41,7 +41,10 @@ class Announcements:
 
 
 class MongoRepository(Generic[A]):
-    """Aggregates are stored with their `id` as `_id`; pending events ride along (see `runtime.outbox`)."""
+    """Aggregates are stored with their `id` as `_id`; pending events ride along (see
+    `runtime.outbox`). Saving is the unit of work: the aggregate and its events are written in one
+    update, the relay is woken for the events, and the service's read model (`read_model`, told
+    of every aggregate written) takes the aggregate as stored, so use cases never keep it by hand."""
 
     model: ClassVar[type[Aggregate]]
 
@@ -51,10 +54,20 @@ class MongoRepository(Generic[A]):
         on_events: Callable[[], None],
         *,
         relay: OutboxRelay | None = None,
+        read_model: Callable[[A], None] | None = None,
     ) -> None:
         self.collection = collection
         self.on_events = on_events  # wakes the outbox relay
         self.relay = relay  # publishes bulk inserts' events (outbox groups)
+        self.read_model = read_model or _nothing
+
+    async def load(self) -> int:
+        """Gives the read model every stored aggregate (at start); how many there were."""
+        loaded = 0
+        async for aggregate in self.all():
+            self.read_model(aggregate)
+            loaded += 1
+        return loaded
 
     async def add(self, aggregate: A, events: Sequence[Envelope]) -> None:
         """Stores a new aggregate with its events; Conflict when one with its id is stored already
@@ -64,6 +77,7 @@ class MongoRepository(Generic[A]):
             await self.collection.insert_one(with_events(document, events))
         except DuplicateKeyError:
             raise Conflict(f"{self.model.__name__.lower()} {aggregate.id!r} exists already", id=aggregate.id) from None
+        self.read_model(aggregate)
         self.on_events()
 
     async def update(
@@ -81,9 +95,12 @@ class MongoRepository(Generic[A]):
         fields = self._fields(aggregate)
         update = push_events({"$set": fields}, events) if events else {"$set": fields}
         result = await self.collection.update_one(query, update)
-        if events and result.modified_count:
+        if not result.modified_count:
+            return False
+        self.read_model(aggregate)
+        if events:
             self.on_events()
-        return result.modified_count == 1
+        return True
 
     async def change(
         self,
@@ -110,6 +127,7 @@ class MongoRepository(Generic[A]):
                 changed = current.model_copy(deep=True, update={"version": current.version + 1})
                 events = list(decide(changed))
                 if not events and not quiet:
+                    self.read_model(current)  # no change; what the database had is current
                     return current, events
                 if await self._write(changed, events, expected_version=current.version):
                     return changed, events
@@ -131,12 +149,14 @@ class MongoRepository(Generic[A]):
             return 0
         documents = [with_events(self._document(a) | {"_id": a.id}, e, group=group) for a, e in aggregates]
         try:
-            result = await self.collection.insert_many(documents, ordered=False)
-            return len(result.inserted_ids)
+            inserted = len((await self.collection.insert_many(documents, ordered=False)).inserted_ids)
         except BulkWriteError as exc:
             if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
                 raise
-            return int(exc.details["nInserted"])
+            inserted = int(exc.details["nInserted"])
+        for aggregate, _ in aggregates:
+            self.read_model(aggregate)
+        return inserted
 
     async def all(self) -> AsyncIterator[A]:
         """Every aggregate, for rebuilding a read model at start; a stored document that is no
@@ -208,3 +228,7 @@ class MongoRepository(Generic[A]):
         anything is written, not at the next read."""
         type(aggregate).model_validate(aggregate.model_dump())
         return self._document(aggregate)
+
+
+def _nothing(_aggregate: Any) -> None:
+    """The read model of a repository that has none."""

@@ -45,7 +45,7 @@ class TestRelay:
         await ensure_outbox_index(collection)
         producer = create_producer(settings)
         await producer.start()
-        relay = OutboxRelay([collection], producer, topic)
+        relay = OutboxRelay([collection], producer, lambda _: topic)
         try:
             await collection.insert_one(with_events({"_id": "n1"}, [_event("n1", "first"), _event("n1", "second")]))
             stale = await collection.find_one({"_id": "n1"})
@@ -87,7 +87,7 @@ class TestGroups:
         await ensure_outbox_index(things)
         producer = create_producer(settings)
         await producer.start()
-        relay = OutboxRelay([things], producer, topic, groups=db["outbox_groups"])
+        relay = OutboxRelay([things], producer, lambda _: topic, groups=db["outbox_groups"])
         repo: MongoRepository[Thing] = MongoRepository(things, on_events=lambda: None, relay=relay)
         repo.model = Thing
         try:

@@ -35,11 +35,10 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     await ensure_outbox_index(proposal_docs)
     for key in ("need_id", "need_organization_id", "resource_organization_id", "status"):
         await proposal_docs.create_index(key)
-    relay = outbox_relay(infra, [proposal_docs], MATCHING_TOPIC)
-    proposals = ProposalRepository(proposal_docs, on_events=relay.wake, relay=relay)
+    relay = outbox_relay(infra, [proposal_docs])
     view = ProposalsView()
-    async for proposal in proposals.all():
-        view.put(proposal)
+    proposals = ProposalRepository(proposal_docs, on_events=relay.wake, relay=relay, read_model=view.put)
+    await proposals.load()
     gc.collect()  # before the service answers anyone: what loading left behind
     settle()  # the view, loaded
     writer = ProposalWriter(proposals, view)

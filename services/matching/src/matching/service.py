@@ -114,7 +114,7 @@ class ProposalWriter:
         self._room.set()
 
     def put(self, proposal: Proposal, event: Envelope) -> None:
-        self.view.put(proposal)
+        self.view.put(proposal)  # decided: in the view at once, so that it is not proposed twice while it waits
         self.queue.append((proposal, [event]))
         self._wake.set()
         if len(self.queue) >= MAX_QUEUED:
@@ -442,7 +442,6 @@ class Matching:
         self, proposal_id: str, decide: Callable[[Proposal], list[Envelope]], *, quiet: bool = False
     ) -> Proposal:
         proposal, _ = await self.proposals.change(proposal_id, decide, quiet=quiet)
-        self.writer.view.put(proposal)
         return proposal
 
     async def _change_quietly(

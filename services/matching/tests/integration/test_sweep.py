@@ -47,6 +47,7 @@ async def test_a_proposal_not_answered_in_time_expires_once_by_the_instance_that
     proposals: ProposalRepository,
 ) -> None:
     view = ProposalsView()
+    proposals.read_model = view.put
     matching = Matching(
         Index(),
         proposals,

@@ -80,7 +80,6 @@ class Activities:
             id=new_id(), organization_id=organization_id, sign_up_until=cmd.sign_up_until or cmd.starts_at, **fields
         )
         await self.repo.add(activity, [_event(ActivityPosted, activity)])
-        self.view.put(activity)
         return activity
 
     async def get(self, activity_id: str) -> Activity:
@@ -162,7 +161,6 @@ class Activities:
 
     async def _change(self, activity_id: str, decide: Callable[[Activity], list[Envelope]]) -> Activity:
         activity, _ = await self.repo.change(activity_id, decide, cached=self.view.activities.get(activity_id))
-        self.view.put(activity)
         return activity
 
 

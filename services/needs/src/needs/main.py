@@ -33,20 +33,17 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     await db["needs"].create_index("organization_id")
     for field in ("resident_id", "claimer_organization_id", "status"):
         await db["wishes"].create_index(field)
-    relay = outbox_relay(infra, stored, NEEDS_TOPIC)
-    repo = MongoNeedRepository(db["needs"], db["announcements"], on_events=relay.wake)
+    relay = outbox_relay(infra, stored)
     view = NeedsView()
-    async for need in repo.all():
-        view.put(need)
-    log.info("read model loaded", extra={"fields": {"needs": len(view.needs)}})
+    repo = MongoNeedRepository(db["needs"], db["announcements"], on_events=relay.wake, read_model=view.put)
+    activities_view = ActivitiesView()
+    activity_repo = MongoActivityRepository(db["activities"], on_events=relay.wake, read_model=activities_view.put)
+    loaded = {"needs": await repo.load(), "activities": await activity_repo.load()}
+    log.info("read models loaded", extra={"fields": loaded})
     organizations = KnownOrganizations(db)
     needs = Needs(repo, organizations, view)
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
     wished = Wishes(wishes, ProofStore(db["proofs"]), organizations, settings.max_proof_bytes)
-    activity_repo = MongoActivityRepository(db["activities"], on_events=relay.wake)
-    activities_view = ActivitiesView()
-    async for activity in activity_repo.all():
-        activities_view.put(activity)
     activities = Activities(activity_repo, organizations, activities_view)
     app.state.components.add(needs, view, wished, activities, organizations)
     consumer = event_consumer(infra, consumers.handlers(organizations=organizations, needs=needs))

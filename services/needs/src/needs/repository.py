@@ -41,8 +41,10 @@ class MongoNeedRepository(MongoRepository[Need]):
         collection: AsyncCollection[Document],
         announcements: AsyncCollection[Document],
         on_events: Callable[[], None],
+        *,
+        read_model: Callable[[Need], None],
     ) -> None:
-        super().__init__(collection, on_events)
+        super().__init__(collection, on_events, read_model=read_model)
         self.announce = Announcements(announcements, on_events).announce  # a refusal changes no need
 
 

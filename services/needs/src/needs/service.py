@@ -2,7 +2,7 @@
 start, complete and release claims; expire what is overdue; turn accepted matches into claims.
 
 Every change is one `repo.change` (optimistic concurrency on the need) that writes the need and
-its events together; the read model then takes the new need."""
+its events together; the repository hands the need as written to the read model."""
 
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ ClaimAction = Literal["start", "complete", "release"]
 
 
 class Needs:
-    """The use cases, given where needs are kept, what the service knows of organisations, and
-    the read model to keep current."""
+    """The use cases, given where needs are kept (which keeps the read model current), what the
+    service knows of organisations, and the read model to answer from."""
 
     def __init__(self, repo: NeedRepository, organizations: OrganizationLookup, view: NeedsView) -> None:
         self.repo = repo
@@ -65,7 +65,6 @@ class Needs:
             raise Conflict("the deadline (or start) has passed already", deadline=need.deadline.isoformat())
         events: list[Envelope] = [] if cmd.draft else [self._open(need)]
         await self.repo.add(need, events)
-        self.view.put(need)
         return need
 
     async def get(self, need_id: str, actor: Actor | None) -> Need:
@@ -208,8 +207,6 @@ class Needs:
             await self.organizations.require(organization_id)
         needs = [past_need(n) for n in cmd.needs]
         imported = await self.repo.insert_many([(need, []) for need in needs], group="history")
-        for need in needs:
-            self.view.put(need)
         return {"imported": imported, "already_there": len(needs) - imported}
 
     async def sweep(self, moment: datetime | None = None) -> int:
@@ -268,7 +265,6 @@ class Needs:
 
     async def _change(self, need_id: str, decide: Callable[[Need], Sequence[Envelope]]) -> Need:
         need, _ = await self.repo.change(need_id, decide, cached=self.view.needs.get(need_id))
-        self.view.put(need)
         return need
 
     @staticmethod

@@ -20,15 +20,18 @@ def org(organization_id: str, area_code: str = AREA, member_id: str | None = Non
 
 
 class FakeNeeds:
-    """Keeps needs and the events written with them, as the outbox would."""
+    """Keeps needs and the events written with them, as the outbox would, and tells the read
+    model of every need written, as the repository does."""
 
-    def __init__(self) -> None:
+    def __init__(self, read_model: Callable[[Need], None]) -> None:
         self.needs: dict[str, Need] = {}
         self.events: list[Envelope] = []
+        self.read_model = read_model
 
     async def add(self, need: Need, events: Sequence[Envelope]) -> None:
         self.needs[need.id] = need.model_copy(deep=True)
         self.events += events
+        self.read_model(need)
 
     async def get(self, need_id: str) -> Need | None:
         found = self.needs.get(need_id)
@@ -42,9 +45,12 @@ class FakeNeeds:
             raise NotFound(f"no need {need_id!r}")
         changed = current.model_copy(deep=True, update={"version": current.version + 1})
         events = list(decide(changed))
-        if events:
-            self.needs[need_id] = changed
-            self.events += events
+        if not events:
+            self.read_model(current)
+            return current, events
+        self.needs[need_id] = changed
+        self.events += events
+        self.read_model(changed)
         return changed, events
 
     async def page(self, *, after: str | None, limit: int, where: Mapping[str, Any] | None = None) -> list[Need]:
@@ -58,6 +64,8 @@ class FakeNeeds:
         fresh = [need for need, _ in aggregates if need.id not in self.needs]
         for need in fresh:
             self.needs[need.id] = need
+        for need, _ in aggregates:
+            self.read_model(need)
         return len(fresh)
 
     async def announce(self, event: Envelope) -> None:

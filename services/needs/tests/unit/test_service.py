@@ -20,13 +20,18 @@ from .fakes import AREA, HELPER, MEMBER, OTHER, POSTER, STRANGER, SUSPENDED, Fak
 
 
 @pytest.fixture
-def repo() -> FakeNeeds:
-    return FakeNeeds()
+def view() -> NeedsView:
+    return NeedsView()
 
 
 @pytest.fixture
-def needs(repo: FakeNeeds) -> Needs:
-    return Needs(repo, FakeKnownOrganizations(), NeedsView())
+def repo(view: NeedsView) -> FakeNeeds:
+    return FakeNeeds(read_model=view.put)
+
+
+@pytest.fixture
+def needs(repo: FakeNeeds, view: NeedsView) -> Needs:
+    return Needs(repo, FakeKnownOrganizations(), view)
 
 
 def _cmd(**overrides: Any) -> NeedCreate:

@@ -242,17 +242,6 @@ class ImportTargets:
         return self.organizations if kind == ImportKind.ORGANIZATIONS else self.members
 
 
-def _apply_to_view(aggregates: Sequence[Aggregate], view: RegistryView) -> None:
-    for aggregate in aggregates:
-        if isinstance(aggregate, AreaNode):
-            view.add_areas([aggregate])
-        elif isinstance(aggregate, Organization):
-            view.put_organization(aggregate)
-        elif isinstance(aggregate, Member):
-            view.put_membership(aggregate.id, tuple(aggregate.organization_ids))
-            view.member_digests[aggregate.id] = aggregate.source_digest
-
-
 async def run_import(job: ImportJob, data: bytes, *, targets: ImportTargets, view: RegistryView) -> ImportJob:
     """Plans the import off the event loop, then writes it a batch at a time, saving progress."""
     try:
@@ -277,8 +266,7 @@ async def run_import(job: ImportJob, data: bytes, *, targets: ImportTargets, vie
     applied = 0
 
     async def written(batch: Sequence[tuple[Aggregate, list[Envelope]]]) -> None:
-        nonlocal applied
-        _apply_to_view([a for a, _ in batch], view)
+        nonlocal applied  # the repository has handed each written aggregate to the read model
         applied += len(batch)
         await targets.jobs.record_progress(job.id, applied)
 

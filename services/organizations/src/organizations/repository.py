@@ -67,8 +67,9 @@ class SealingRepository(MongoRepository[A]):
         *,
         personal: PersonalData,
         relay: OutboxRelay | None = None,
+        read_model: Callable[[A], None] | None = None,
     ) -> None:
-        super().__init__(collection, on_events, relay=relay)
+        super().__init__(collection, on_events, relay=relay, read_model=read_model)
         self.personal = personal
 
     def _document(self, aggregate: A) -> Document:

@@ -59,7 +59,6 @@ async def add_area(cmd: AreaNodeCreate, *, areas: MongoRepository[AreaNode], vie
         raise Unprocessable(problem, field="parent_code")
     node = AreaNode(id=cmd.code, **cmd.model_dump(exclude={"code"}))
     await areas.add(node, [])
-    view.add_areas([node])
     return node
 
 
@@ -112,7 +111,6 @@ async def register_organization(
         **cmd.model_dump(exclude={"code", "contacts"}),
     )
     await repo.add(organization, [registered(organization)])
-    view.put_organization(organization)
     return organization
 
 
@@ -134,7 +132,6 @@ async def _save(
     changed = current.model_copy(update={**changes, "version": current.version + 1, "updated_at": datetime.now(UTC)})
     if not await repo.update(changed, [*events, updated(changed)], expected_version=current.version):
         raise Conflict("the organization was changed meanwhile: read it again", version=current.version)
-    view.put_organization(changed)
     return changed
 
 
@@ -200,7 +197,6 @@ async def add_member(cmd: MemberCreate, *, members: MemberRepository, view: Regi
         raise Conflict(f"a member with code {cmd.code!r} exists already", field="code")
     member = Member(id=member_id, code=cmd.code or member_id, **cmd.model_dump(exclude={"code"}))
     await members.add(member, [joined(member, o) for o in member.organization_ids])
-    view.put_membership(member.id, tuple(member.organization_ids))
     return member
 
 
@@ -221,5 +217,4 @@ async def leave_organization(
     remaining = [o for o in member.organization_ids if o != organization_id]
     changed = member.model_copy(update={"organization_ids": remaining})
     await members.update(changed, [left(member_id, organization_id)])
-    view.put_membership(member_id, tuple(remaining))
     return changed

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from organizations.models import AreaNode, Organization, OrganizationStatus
+from organizations.models import AreaNode, Member, Organization, OrganizationStatus
 
 
 @dataclass
@@ -51,6 +51,9 @@ class RegistryView:
         )
 
     # --- the area tree -------------------------------------------------------------------
+
+    def put_area(self, node: AreaNode) -> None:
+        self.add_areas([node])
 
     def add_areas(self, nodes: Iterable[AreaNode]) -> None:
         for node in nodes:
@@ -143,6 +146,11 @@ class RegistryView:
             current = self.organizations.get(current.party_parent_id)
 
     # --- memberships ---------------------------------------------------------------------
+
+    def put_member(self, member: Member) -> None:
+        """A member as written: their organisations, and the digest of the import row they came from."""
+        self.put_membership(member.id, tuple(member.organization_ids))
+        self.member_digests[member.id] = member.source_digest
 
     def put_membership(self, member_id: str, organization_ids: tuple[str, ...]) -> None:
         """A member's organisations, their own first; they count in the areas of that one."""

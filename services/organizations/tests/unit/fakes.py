@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from contract.aggregates import Aggregate
@@ -12,13 +12,18 @@ A = TypeVar("A", bound=Aggregate)
 
 
 class FakeRepository(Generic[A]):
-    def __init__(self) -> None:
+    """Keeps aggregates and their events, telling the read model of each one written, as the
+    repository does."""
+
+    def __init__(self, read_model: Callable[[A], None] = lambda _: None) -> None:
         self.saved: dict[str, A] = {}
         self.events: list[Envelope] = []
+        self.read_model = read_model
 
     async def add(self, aggregate: A, events: Sequence[Envelope]) -> None:
         self.saved[aggregate.id] = aggregate
         self.events += events
+        self.read_model(aggregate)
 
     async def update(
         self, aggregate: A, events: Sequence[Envelope] = (), *, expected_version: int | None = None
@@ -28,6 +33,7 @@ class FakeRepository(Generic[A]):
             return False
         self.saved[aggregate.id] = aggregate
         self.events += events
+        self.read_model(aggregate)
         return True
 
     async def get(self, aggregate_id: str) -> A | None:

@@ -13,7 +13,15 @@ from contract.events.organizations import (
     OrganizationUpdated,
 )
 from organizations import service
-from organizations.models import AreaLevel, Member, MemberRole, Organization, OrganizationKind, OrganizationStatus
+from organizations.models import (
+    AreaLevel,
+    AreaNode,
+    Member,
+    MemberRole,
+    Organization,
+    OrganizationKind,
+    OrganizationStatus,
+)
 from organizations.schemas import AreaNodeCreate, MemberCreate, OrganizationCreate, OrganizationUpdate, StatusChange
 from organizations.view import OrganizationSearch, RegistryView
 
@@ -25,7 +33,7 @@ COMMUNITY = "350102001001"
 @pytest.fixture
 async def view() -> RegistryView:
     view = RegistryView()
-    areas: FakeRepository = FakeRepository()
+    areas: FakeRepository[AreaNode] = FakeRepository(view.put_area)
     for code, level, parent in [
         ("350100", AreaLevel.CITY, None),
         ("350102", AreaLevel.DISTRICT, "350100"),
@@ -63,7 +71,7 @@ class TestAreas:
 
 class TestRegisterOrganization:
     async def test_it_is_registered_active_announced_and_counted_at_every_level(self, view: RegistryView) -> None:
-        repo: FakeRepository[Organization] = FakeRepository()
+        repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
         organization = await service.register_organization(_org(), repo=repo, view=view)
         assert organization.status == OrganizationStatus.ACTIVE
         [event] = repo.events
@@ -77,7 +85,7 @@ class TestRegisterOrganization:
         ]
 
     async def test_an_unknown_area_or_party_parent_registers_nothing(self, view: RegistryView) -> None:
-        repo: FakeRepository[Organization] = FakeRepository()
+        repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
         with pytest.raises(InvalidReference, match="area"):
             await service.register_organization(_org(area="350102001009"), repo=repo, view=view)
         with pytest.raises(InvalidReference, match="party parent"):
@@ -85,7 +93,7 @@ class TestRegisterOrganization:
         assert repo.saved == {} and view.organizations == {}
 
     async def test_a_code_is_registered_once(self, view: RegistryView) -> None:
-        repo: FakeRepository[Organization] = FakeRepository()
+        repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
         await service.register_organization(_org(code="FZ-1"), repo=repo, view=view)
         with pytest.raises(Conflict, match="FZ-1"):
             await service.register_organization(_org(code="FZ-1"), repo=repo, view=view)
@@ -93,7 +101,7 @@ class TestRegisterOrganization:
 
 class TestPartyHierarchy:
     async def test_a_change_that_would_make_a_cycle_is_refused(self, view: RegistryView) -> None:
-        repo: FakeRepository[Organization] = FakeRepository()
+        repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
         top = await service.register_organization(_org("街道党工委"), repo=repo, view=view)
         middle = await service.register_organization(_org("社区党委", parent=top.id), repo=repo, view=view)
         bottom = await service.register_organization(_org("第一党支部", parent=middle.id), repo=repo, view=view)
@@ -104,7 +112,7 @@ class TestPartyHierarchy:
         assert list(view.party_ancestors(bottom.id)) == [middle.id, top.id]
 
     async def test_an_update_needs_the_current_version(self, view: RegistryView) -> None:
-        repo: FakeRepository[Organization] = FakeRepository()
+        repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
         organization = await service.register_organization(_org(), repo=repo, view=view)
         changed = await service.update_organization(
             organization.id, OrganizationUpdate(name="新名", version=1), repo=repo, view=view
@@ -116,7 +124,7 @@ class TestPartyHierarchy:
             )
 
     async def test_a_suspension_is_announced_as_such(self, view: RegistryView) -> None:
-        repo: FakeRepository[Organization] = FakeRepository()
+        repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
         organization = await service.register_organization(_org(), repo=repo, view=view)
         await service.change_status(
             organization.id, StatusChange(status=OrganizationStatus.SUSPENDED, reason="整改"), repo=repo, view=view
@@ -129,10 +137,10 @@ class TestPartyHierarchy:
 
 class TestMembers:
     async def test_a_member_counts_once_under_their_own_organisations_areas(self, view: RegistryView) -> None:
-        orgs: FakeRepository[Organization] = FakeRepository()
+        orgs: FakeRepository[Organization] = FakeRepository(view.put_organization)
         here = await service.register_organization(_org(), repo=orgs, view=view)
         there = await service.register_organization(_org("邻社区党委", area="350102001002"), repo=orgs, view=view)
-        members: FakeRepository[Member] = FakeRepository()
+        members: FakeRepository[Member] = FakeRepository(view.put_member)
         member = await service.add_member(
             MemberCreate(
                 name="林芳", phone="13800001234", roles=[MemberRole.PARTY_MEMBER], organization_ids=[here.id, there.id]
@@ -155,7 +163,7 @@ class TestMembers:
 
 class TestSearch:
     async def test_part_of_a_name_pages_through_matches_in_id_order(self, view: RegistryView) -> None:
-        repo: FakeRepository[Organization] = FakeRepository()
+        repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
         for name in ("东街党支部", "西街党支部", "东街小学", "南门党支部"):
             await service.register_organization(_org(name), repo=repo, view=view)
         first = view.search(OrganizationSearch(name="党支部"), after=None, limit=2)

@@ -137,7 +137,6 @@ class Bookings:
         except BaseException:
             await self.slots.release(booking.id)
             raise
-        self.view.put_booking(booking)
         return booking
 
     async def _check_rules(self, venue: Resource, actor: Actor, own: bool) -> None:
@@ -219,7 +218,6 @@ class Bookings:
 
     async def _change(self, booking_id: str, decide: Callable[[Booking], list[Envelope]]) -> Booking:
         booking, _ = await self.repo.change(booking_id, decide, cached=self.view.bookings.get(booking_id))
-        self.view.put_booking(booking)
         if booking.status not in HOLDING:
             await self.slots.release(booking.id)
         return booking
@@ -278,8 +276,6 @@ class Bookings:
             )
         placed = await self.slots.insert_many(bookings)
         inserted = await self.repo.insert_many([(b, [announce(b)]) for b in placed], group=f"bookings-{new_id()}")
-        for booking in placed:
-            self.view.put_booking(booking)
         return {"received": len(cmd.bookings), "imported": inserted, "clashed": len(bookings) - len(placed)}
 
     def calendar(self, venue: Resource, start: datetime, end: datetime, actor: Actor | None) -> list[Booking]:

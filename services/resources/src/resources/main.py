@@ -35,15 +35,12 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     await db["slots"].create_index("booking_id")
     await db["service_requests"].create_index("organization_id")
     await db["service_requests"].create_index("provider_organization_id")
-    relay = outbox_relay(infra, outboxes, RESOURCES_TOPIC)
+    relay = outbox_relay(infra, outboxes)
     view = SupplyView()
-    resource_repo = ResourceRepository(db["resources"], on_events=relay.wake)
-    booking_repo = BookingRepository(db["bookings"], on_events=relay.wake, relay=relay)
-    async for resource in resource_repo.all():
-        view.put_resource(resource)
-    async for booking in booking_repo.all():
-        view.put_booking(booking)
-    log.info("read model loaded", extra={"fields": {"resources": len(view.resources), "bookings": len(view.bookings)}})
+    resource_repo = ResourceRepository(db["resources"], on_events=relay.wake, read_model=view.put_resource)
+    booking_repo = BookingRepository(db["bookings"], on_events=relay.wake, relay=relay, read_model=view.put_booking)
+    loaded = {"resources": await resource_repo.load(), "bookings": await booking_repo.load()}
+    log.info("read model loaded", extra={"fields": loaded})
     organizations = KnownOrganizations(db)
     announcements = Announcements(db["announcements"], on_events=relay.wake)
     resources = Resources(resource_repo, organizations, view)

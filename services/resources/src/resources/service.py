@@ -75,7 +75,6 @@ class Resources:
             {**fields, "id": new_id(), "organization_id": organization_id, "status": status}
         )
         await self.repo.add(resource, [] if cmd.draft else [announce(ResourcePublished, resource)])
-        self.view.put_resource(resource)
         return resource
 
     async def get(self, resource_id: str, actor: Actor | None) -> Resource:
@@ -122,9 +121,8 @@ class Resources:
         return await self.change(resource_id, decide)
 
     async def change(self, resource_id: str, decide: Callable[[Resource], list[Envelope]]) -> Resource:
-        """Changes a resource as `decide` says and keeps the read model current."""
+        """Changes a resource as `decide` says (the repository keeps the read model current)."""
         resource, _ = await self.repo.change(resource_id, decide, cached=self.view.resources.get(resource_id))
-        self.view.put_resource(resource)
         return resource
 
     def search(
