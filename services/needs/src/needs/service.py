@@ -137,37 +137,42 @@ class Needs:
 
         return await self._change(need_id, decide)
 
-    async def claim(self, need_id: str, cmd: ClaimCreate, actor: Actor, *, proposal_id: str | None = None) -> Claim:
+    async def claim(self, need_id: str, cmd: ClaimCreate, actor: Actor) -> Claim:
         """Claims `cmd.quantity` of a need for the acting organisation (or one of its members)."""
         organization_id = require_organization(actor)
         member_id = cmd.member_id or actor.member_id
-        claim = Claim(
-            id=proposal_id or new_id(),
-            organization_id=organization_id,
-            member_id=member_id,
-            quantity=cmd.quantity,
-            proposal_id=proposal_id,
-        )
+        claim = Claim(id=new_id(), organization_id=organization_id, member_id=member_id, quantity=cmd.quantity)
+        await self.organizations.require_active(organization_id)
+        if member_id is not None:
+            await self.organizations.require_member(organization_id, member_id)
+        await self._take(need_id, claim, viewer=actor, start_by=cmd.start_by)
+        return claim
 
+    async def claim_for_proposal(self, need_id: str, proposal_id: str, organization_id: str, quantity: int) -> None:
+        """Makes an accepted proposal a claim of the supplier's organisation, as that organisation
+        (where the registry places it) would claim it; the claim's id is the proposal's, so a
+        redelivery finds it made and changes nothing."""
+        supplier = await self.organizations.require_active(organization_id)
+        viewer = Actor(kind=ActorKind.ORGANIZATION, organization_id=organization_id, area_code=supplier["area_code"])
+        claim = Claim(id=proposal_id, organization_id=organization_id, quantity=quantity, proposal_id=proposal_id)
+        await self._take(need_id, claim, viewer=viewer, start_by=None)
+
+    async def _take(self, need_id: str, claim: Claim, *, viewer: Actor, start_by: datetime | None) -> None:
         def decide(need: Need) -> list[Envelope]:
-            if not may_see(need, actor):
+            if not may_see(need, viewer):
                 raise NotFound(f"no need {need_id!r}")
-            if proposal_id is not None and any(c.proposal_id == proposal_id for c in need.claims):
+            if claim.proposal_id is not None and any(c.proposal_id == claim.proposal_id for c in need.claims):
                 return []  # this accepted match was made a claim already (a redelivery)
-            if need.organization_id == organization_id:
+            if need.organization_id == claim.organization_id:
                 raise Forbidden("an organisation does not claim its own need")
-            claim.start_by = cmd.start_by or need.starts_at
+            claim.start_by = start_by or need.starts_at
             need.claim(claim, now())
             return [
                 ClaimMade(source=SOURCE, subject=need.id, data=claim_data(need, claim)),
                 self._updated(NeedUpdated, need),
             ]
 
-        await self.organizations.require_active(organization_id)
-        if member_id is not None:
-            await self.organizations.require_member(organization_id, member_id)
         await self._change(need_id, decide)
-        return claim
 
     async def act_on_claim(self, need_id: str, claim_id: str, action: ClaimAction, actor: Actor) -> Need:
         """The claimer starts or releases its claim; the posting organisation completes it."""
@@ -238,9 +243,8 @@ class Needs:
         proposal's; a redelivery finds it made and changes nothing); one that cannot answers
         `claim.refused`."""
         data = event.data
-        supplier = Actor(kind=ActorKind.ORGANIZATION, organization_id=data.resource_organization_id)
         try:
-            await self.claim(data.need_id, ClaimCreate(quantity=data.quantity), supplier, proposal_id=data.proposal_id)
+            await self.claim_for_proposal(data.need_id, data.proposal_id, data.resource_organization_id, data.quantity)
         except DomainError as refusal:
             refused = ClaimRefused(
                 source=SOURCE,

@@ -81,7 +81,7 @@ class FakeKnownOrganizations:
     async def require(self, organization_id: str) -> dict[str, Any]:
         if organization_id not in (POSTER, HELPER, OTHER, SUSPENDED):
             raise InvalidReference(f"unknown organization {organization_id!r}", field="organization_id")
-        return {"_id": organization_id, "name": "测试"}
+        return {"_id": organization_id, "name": "测试", "area_code": AREA}
 
     async def require_active(self, organization_id: str) -> dict[str, Any]:
         found = await self.require(organization_id)

@@ -212,6 +212,24 @@ async def test_an_accepted_match_becomes_one_claim_or_a_refusal(needs: Needs, re
     assert repo.types()[-1] == "claim.refused" and "fully_claimed" in repo.events[-1].data.reason  # type: ignore[attr-defined]
 
 
+async def test_an_accepted_match_on_a_need_shown_to_its_area_is_claimed_by_the_supplier_there(
+    needs: Needs, repo: FakeNeeds
+) -> None:
+    shown = await needs.post(_cmd(visibility="area", visible_to=AREA[:9]), org(POSTER))
+    data = MatchAcceptedData(
+        proposal_id="1" * 32,
+        need_id=shown.id,
+        need_organization_id=POSTER,
+        resource_id="e" * 32,
+        resource_organization_id=HELPER,  # registered in AREA, inside the street the need is shown to
+    )
+
+    await needs.on_match_accepted(MatchAccepted(source="/test", subject=shown.id, data=data))
+
+    assert [(c.id, c.organization_id) for c in (await needs.get(shown.id, org(POSTER))).claims] == [("1" * 32, HELPER)]
+    assert "claim.refused" not in repo.types()
+
+
 async def test_visibility_limits_who_sees_a_need(needs: Needs) -> None:
     partners = await needs.post(_cmd(visibility="partners", visible_to=AREA), org(POSTER))
     area = await needs.post(_cmd(visibility="area", visible_to="350102"), org(POSTER))

@@ -16,7 +16,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contract.areas import covers
 from contract.errors import Conflict, DomainError, Forbidden, InvalidReference, NotFound, Unprocessable
 from contract.events import Envelope, data_of
-from contract.events.matching import MatchAccepted, MatchFailed
+from contract.events.matching import MatchAccepted, MatchAcceptedData, MatchFailed
 from contract.events.resources import (
     BookingCancelled,
     BookingConfirmed,
@@ -69,6 +69,26 @@ def announce(booking: Booking) -> Envelope:
     return event_type(source=SOURCE, subject=booking.id, data=booking_data(booking))
 
 
+def check_bookable(resource: Resource) -> None:
+    """A published venue takes bookings; other resources are requested, not booked."""
+    if resource.kind is not ResourceKind.VENUE:
+        raise Unprocessable(
+            f"a {resource.kind.value} is not booked by time: request it instead", kind=resource.kind.value
+        )
+    if resource.status is not ResourceStatus.PUBLISHED:
+        raise Conflict(f"the venue is {resource.status.value}: it takes no bookings", status=resource.status.value)
+
+
+def check_area(venue: Resource, area_code: str) -> None:
+    """A venue booked by its own area only refuses a booker from elsewhere."""
+    if venue.bookable_by is BookableBy.AREA and not covers(venue.area_code, area_code):
+        raise Forbidden(
+            "this venue is booked by people and organisations of its own area only",
+            bookable_by="area",
+            area_code=venue.area_code,
+        )
+
+
 def proposal_booking_id(proposal_id: str) -> str:
     """The booking an accepted match makes: one per proposal, however often the event comes."""
     return entity_id("booking", proposal_id)
@@ -96,41 +116,60 @@ class Bookings:
         booking = await self.repo.get(booking_id)
         return booking is not None and booking.status in HOLDING
 
-    async def book(
-        self,
-        venue_id: str,
-        cmd: BookingCreate,
-        actor: Actor,
-        *,
-        series_id: str | None = None,
-        proposal_id: str | None = None,
-    ) -> Booking:
+    async def book(self, venue_id: str, cmd: BookingCreate, actor: Actor, *, series_id: str | None = None) -> Booking:
         """Books a venue for the acting organisation or resident: confirmed at once, or requested
         when the venue needs approval (its own organisation's bookings never do)."""
         venue = await self.resources.get(venue_id, actor)
+        check_bookable(venue)
         own = actor.is_organization(venue.organization_id)
-        await self._check_rules(venue, actor, own)
-        start, end = cmd.starts_at.astimezone(UTC), cmd.ends_at.astimezone(UTC)
-        check_time(venue, start, end, cmd.attendees)
-        approved = own or proposal_id is not None or not venue.needs_approval
+        if not own:
+            await self._check_booker(venue, actor)
         booking = Booking(
-            id=proposal_booking_id(proposal_id) if proposal_id else new_id(),
+            id=new_id(),
             venue_id=venue.id,
             venue_organization_id=venue.organization_id,
             organization_id=actor.organization_id if actor.kind is ActorKind.ORGANIZATION else None,
             resident_id=actor.resident_id if actor.kind is ActorKind.RESIDENT else None,
-            starts_at=start,
-            ends_at=end,
+            starts_at=cmd.starts_at.astimezone(UTC),
+            ends_at=cmd.ends_at.astimezone(UTC),
             attendees=cmd.attendees,
             purpose=cmd.purpose,
-            status=BookingStatus.CONFIRMED if approved else BookingStatus.REQUESTED,
+            status=BookingStatus.CONFIRMED if own or not venue.needs_approval else BookingStatus.REQUESTED,
             series_id=series_id,
-            proposal_id=proposal_id,
             need_id=cmd.need_id,
         )
-        taken = self.view.busy(venue.id, start, end)
+        return await self._hold(venue, booking)
+
+    async def book_for_proposal(self, venue: Resource, accepted: MatchAcceptedData) -> Booking:
+        """Books a venue for an accepted proposal: for the need's organisation, for the need's time
+        widened to the half hour, confirmed (both sides have agreed); the booking's id is made from
+        the proposal's."""
+        check_bookable(venue)
+        if venue.organization_id != accepted.need_organization_id:
+            await self._check_organization(venue, accepted.need_organization_id)
+        if accepted.starts_at is None or accepted.ends_at is None:
+            raise Unprocessable("the need names no time to book the venue for")
+        start, end = widen(accepted.starts_at, accepted.ends_at)
+        booking = Booking(
+            id=proposal_booking_id(accepted.proposal_id),
+            venue_id=venue.id,
+            venue_organization_id=venue.organization_id,
+            organization_id=accepted.need_organization_id,
+            starts_at=start,
+            ends_at=end,
+            purpose="matched",
+            status=BookingStatus.CONFIRMED,
+            proposal_id=accepted.proposal_id,
+            need_id=accepted.need_id,
+        )
+        return await self._hold(venue, booking)
+
+    async def _hold(self, venue: Resource, booking: Booking) -> Booking:
+        """Stores a booking if its time suits the venue and its slots are free."""
+        check_time(venue, booking.starts_at, booking.ends_at, booking.attendees)
+        taken = self.view.busy(venue.id, booking.starts_at, booking.ends_at)
         if taken:  # known taken: the database is not asked (it would refuse all the same)
-            raise Taken.at(venue.id, max(start, taken[0].starts_at))
+            raise Taken.at(venue.id, max(booking.starts_at, taken[0].starts_at))
         await self.slots.place(booking)
         try:
             await self.repo.add(booking, [announce(booking)])
@@ -139,29 +178,21 @@ class Bookings:
             raise
         return booking
 
-    async def _check_rules(self, venue: Resource, actor: Actor, own: bool) -> None:
-        if venue.kind is not ResourceKind.VENUE:
-            raise Unprocessable(
-                f"a {venue.kind.value} is not booked by time: request it instead", kind=venue.kind.value
-            )
-        if venue.status is not ResourceStatus.PUBLISHED:
-            raise Conflict(f"the venue is {venue.status.value}: it takes no bookings", status=venue.status.value)
-        if own:
-            return
+    async def _check_booker(self, venue: Resource, actor: Actor) -> None:
+        """Whether someone other than the venue's organisation may book it."""
         if actor.kind is ActorKind.ORGANIZATION and actor.organization_id is not None:
-            area = str((await self.organizations.require_active(actor.organization_id))["area_code"])
+            await self._check_organization(venue, actor.organization_id)
         elif actor.kind is ActorKind.RESIDENT and actor.resident_id is not None:
-            area = actor.area_code or ""
             if venue.bookable_by is BookableBy.PARTNERS:
                 raise Forbidden("this venue is booked by partner organisations only", bookable_by="partners")
+            check_area(venue, actor.area_code or "")
         else:
             raise Forbidden("venues are booked by an organisation or a resident", actor=actor.kind.value)
-        if venue.bookable_by is BookableBy.AREA and not covers(venue.area_code, area):
-            raise Forbidden(
-                "this venue is booked by people and organisations of its own area only",
-                bookable_by="area",
-                area_code=venue.area_code,
-            )
+
+    async def _check_organization(self, venue: Resource, organization_id: str) -> None:
+        """Whether an organisation other than the venue's may book it: one that may act, of the
+        venue's area when the venue is its area's only."""
+        check_area(venue, str((await self.organizations.require_active(organization_id))["area_code"]))
 
     async def series(self, venue_id: str, cmd: SeriesCreate, actor: Actor) -> tuple[str, list[Occurrence]]:
         """Books every occurrence of a recurring booking; those that cannot be booked (taken,
@@ -323,13 +354,8 @@ class Bookings:
             return
         if await self.repo.get(proposal_booking_id(data.proposal_id)) is not None:
             return  # booked (or compensated) already: a redelivery
-        actor = Actor(kind=ActorKind.ORGANIZATION, organization_id=data.need_organization_id)
         try:
-            if data.starts_at is None or data.ends_at is None:
-                raise Unprocessable("the need names no time to book the venue for")
-            start, end = widen(data.starts_at, data.ends_at)
-            cmd = BookingCreate(starts_at=start, ends_at=end, need_id=data.need_id, purpose="matched")
-            await self.book(venue.id, cmd, actor, proposal_id=data.proposal_id)
+            await self.book_for_proposal(venue, data)
         except DomainError as exc:
             refused = BookingRefusedData(
                 proposal_id=data.proposal_id, venue_id=venue.id, need_id=data.need_id, reason=exc.message
