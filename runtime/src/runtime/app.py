@@ -34,7 +34,15 @@ from runtime.audit_http import router as audit_router
 from runtime.config import ServiceSettings
 from runtime.http import BodyLimit, NoNulInJson, RequestContext, error_response, install_error_handlers
 from runtime.idempotency import Caller, Idempotency, IdempotencyStore, by_actor
-from runtime.kafka import EventConsumer, Handler, create_consumer, create_producer, ensure_topics
+from runtime.kafka import (
+    EventConsumer,
+    EventReader,
+    Handler,
+    Reading,
+    create_consumer,
+    create_producer,
+    ensure_topics,
+)
 from runtime.lease import writer_lease
 from runtime.logs import configure_logging
 from runtime.mongo import Document, MongoProcessedEvents, create_client
@@ -228,13 +236,18 @@ class Components:
         return cast(T, self._made[kind])
 
 
+def component(request: Request, kind: type[T]) -> T:
+    """The component of class `kind` the composition root of the app answering `request` made."""
+    components: Components = request.app.state.components
+    return components.get(kind)
+
+
 def provided(kind: type[T]) -> Callable[[Request], T]:
     """A dependency answering the component of class `kind` the composition root made:
     `Annotated[Needs, Depends(provided(Needs))]`."""
 
     def dependency(request: Request) -> T:
-        components: Components = request.app.state.components
-        return components.get(kind)
+        return component(request, kind)
 
     return dependency
 
@@ -253,18 +266,35 @@ def serve(app: ASGIApp, settings: ServiceSettings) -> None:
     )
 
 
+def _topics(settings: ServiceSettings, handlers: Mapping[str, Handler]) -> list[str]:
+    """The topics that carry the handled event types."""
+    return sorted({settings.topic(topic_of(event_type)) for event_type in handlers})
+
+
 def event_consumer(infra: Infra, handlers: Mapping[str, Handler]) -> EventConsumer:
     """A consumer of the topics that carry the handled event types, in the service's group."""
     settings = infra.settings
-    topics = sorted({settings.topic(topic_of(event_type)) for event_type in handlers})
     return EventConsumer(
-        create_consumer(settings, topics),
+        create_consumer(settings, _topics(settings, handlers)),
         infra.producer,
         handlers,
         MongoProcessedEvents(infra.db),
         max_attempts=settings.consumer_max_attempts,
         backoff_seconds=settings.consumer_backoff_seconds,
     )
+
+
+def event_reader(
+    settings: ServiceSettings,
+    handlers: Mapping[str, Handler],
+    reading: Reading,
+    *,
+    on_caught_up: Callable[[], None] = lambda: None,
+) -> EventReader:
+    """A reader of the topics that carry the handled event types, in every process, replaying
+    them from their beginning or following their tail (`runtime.kafka.Reading`)."""
+    consumer = create_consumer(settings, _topics(settings, handlers), reading)
+    return EventReader(consumer, handlers, reading, on_caught_up=on_caught_up)
 
 
 async def sweeping(sweep: Callable[[], Coroutine[Any, Any, int]], every: float) -> None:

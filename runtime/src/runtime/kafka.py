@@ -1,9 +1,8 @@
-"""Kafka plumbing: an idempotent producer, topic creation, and an at-least-once consumer.
-
-`EventConsumer` commits a partition's offset only after the handler succeeded (or the message
-went to the dead-letter topic); retries are bounded with backoff, then the message goes to
-`<topic>.dlq` with its error and original headers, so one poison message never stalls its
-partition. Handlers may run twice: processed event ids are remembered per consumer group.
+"""Kafka plumbing: an idempotent producer, topic creation, and one way to read events, in
+three modes (`Reading`): a service's consumer group (`EventConsumer`: at least once, each
+event handled once, poison dead-lettered), a replay of the topics from their beginning at
+every start (rebuilding what a process keeps in memory, such as the matching index), and the
+tail of the topics (live streams, in every process). `EventReader` is the one loop all three run.
 """
 
 from __future__ import annotations
@@ -11,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, TopicAlreadyExistsError
 from prometheus_client import Counter
@@ -24,6 +25,7 @@ from pydantic import ValidationError
 from contract.events import Envelope, Event, parse_event
 from contract.tracing import correlation_id
 from runtime.config import ServiceSettings
+from runtime.pacing import Pacer
 
 log = logging.getLogger(__name__)
 
@@ -121,19 +123,129 @@ class ProcessedEvents(Protocol):
     async def remember(self, event_id: str) -> None: ...
 
 
-def create_consumer(settings: ServiceSettings, topics: Sequence[str]) -> AIOKafkaConsumer:
+class Reading(StrEnum):
+    """Where a consumer reads its topics from."""
+
+    GROUP = "group"  # the service's consumer group, from where the group left off: each event handled once
+    REPLAY = (
+        "replay"  # every partition from its beginning at each start, nothing committed: rebuilds what is kept in memory
+    )
+    TAIL = "tail"  # every partition from its end: what happens from now on, in every process
+
+
+def create_consumer(
+    settings: ServiceSettings, topics: Sequence[str], reading: Reading = Reading.GROUP
+) -> AIOKafkaConsumer:
+    group = reading is Reading.GROUP
     return AIOKafkaConsumer(
         *topics,
         bootstrap_servers=settings.kafka_bootstrap_servers,
-        group_id=settings.consumer_group,
-        client_id=settings.service_name,
+        group_id=settings.consumer_group if group else None,
+        client_id=settings.service_name if group else f"{settings.service_name}-{reading}",
         enable_auto_commit=False,
-        auto_offset_reset="earliest",
+        auto_offset_reset="latest" if reading is Reading.TAIL else "earliest",
     )
 
 
-class EventConsumer:
-    """Runs handlers for the event types in `handlers`; other types on the topics are skipped."""
+class EventReader:
+    """Hands each event on the topics to the handler of its type (other types are passed over),
+    in slices of the event loop's time (`Pacer`), so a burst never keeps the service from
+    answering. A record that is no event of the contract is passed over and a failing handler
+    logged: what is broken is dead-lettered by the services' group consumers (`EventConsumer`).
+    Reading `REPLAY`, `on_caught_up` is called once it has read up to where the topics ended
+    when it started; `caught_up_in_s` then says how long that took."""
+
+    def __init__(
+        self,
+        consumer: AIOKafkaConsumer,
+        handlers: Mapping[str, Handler],
+        reading: Reading,
+        *,
+        on_caught_up: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.consumer = consumer
+        self.handlers = handlers
+        self.reading = reading
+        self.on_caught_up = on_caught_up
+        self.events = 0  # handled, or passed to a handler that failed
+        self.caught_up_in_s: float | None = None
+
+    async def run(self) -> None:
+        """Reads until cancelled."""
+        await self.consumer.start()
+        try:
+            behind, ends = await self._ends() if self.reading is Reading.REPLAY else (set(), {})
+            started = time.perf_counter()
+            if self.reading is Reading.REPLAY and not behind:
+                self._caught_up(started)
+            pacer = Pacer()
+            while True:
+                # each read parses its records at once, between two of the pacer's turns: a small read
+                batches = await self.consumer.getmany(timeout_ms=500, max_records=200)
+                for tp, records in batches.items():
+                    for record in records:
+                        await self._read(record)
+                        await pacer.pace()
+                    if not await self.done(tp, records[-1].offset + 1):
+                        break  # the batch's other partitions may be another member's now
+                    if tp in behind and records[-1].offset + 1 >= ends[tp]:
+                        behind.discard(tp)
+                        if not behind:
+                            self._caught_up(started)
+        finally:
+            await self.consumer.stop()
+
+    async def _ends(self) -> tuple[set[TopicPartition], dict[TopicPartition, int]]:
+        """From the beginning: the partitions that hold records, and where each ends now."""
+        while not self.consumer.assignment():  # noqa: ASYNC110  # aiokafka assigns once it has the metadata; no event says so
+            await asyncio.sleep(0.05)
+        partitions = sorted(self.consumer.assignment())
+        await self.consumer.seek_to_beginning(*partitions)
+        ends: dict[TopicPartition, int] = await self.consumer.end_offsets(partitions)
+        return {tp for tp, end in ends.items() if end > 0}, ends
+
+    def _caught_up(self, started: float) -> None:
+        self.caught_up_in_s = round(time.perf_counter() - started, 3)
+        fields = {"events": self.events, "seconds": self.caught_up_in_s}
+        log.info("read the topics up to where they ended at start", extra={"fields": fields})
+        self.on_caught_up()
+
+    async def _read(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        sent_id = dict(record.headers or ()).get("correlation_id")
+        token = correlation_id.set(sent_id.decode() if sent_id else None)  # what the handlers cause carries it on
+        try:
+            try:
+                event = parse_event(record.value or b"")
+            except ValidationError as exc:
+                await self.unreadable(record, f"not an event of the contract: {_short(exc)}")
+                return
+            handler = self.handlers.get(event.type)
+            if handler is not None:
+                self.events += 1
+                await self.handle(record, handler, event)
+        finally:
+            correlation_id.reset(token)
+
+    async def handle(self, record: ConsumerRecord[bytes, bytes], handler: Handler, event: Event) -> None:
+        try:
+            await handler(event)
+        except Exception:
+            log.exception("handler failed", extra={"fields": {"event_id": event.id, "type": event.type}})
+
+    async def unreadable(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
+        """A record that is no event of the contract."""
+
+    async def done(self, tp: TopicPartition, offset: int) -> bool:
+        """A partition's records up to `offset` were read; False: stop this batch."""
+        return True
+
+
+class EventConsumer(EventReader):
+    """Reads in the service's consumer group, at least once: a partition's offset is committed
+    only after its handlers succeeded (or the record went to the dead-letter topic); retries
+    are bounded with backoff, then the record goes to `<topic>.dlq` with its error and original
+    headers, so one poison record never stalls its partition. Processed event ids are
+    remembered per group, so a redelivered event is handled once (but for `Idempotent` handlers)."""
 
     def __init__(
         self,
@@ -145,52 +257,34 @@ class EventConsumer:
         max_attempts: int = 4,
         backoff_seconds: float = 0.1,
     ) -> None:
-        self.consumer = consumer
+        super().__init__(consumer, handlers, Reading.GROUP)
         self.producer = producer
-        self.handlers = handlers
         self.processed = processed
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
 
-    async def run(self) -> None:
-        """Consumes until cancelled."""
-        await self.consumer.start()
-        try:
-            while True:
-                batches = await self.consumer.getmany(timeout_ms=500, max_records=200)
-                for tp, records in batches.items():
-                    for record in records:
-                        await self.handle(record)
-                    try:
-                        await self.consumer.commit({tp: records[-1].offset + 1})
-                    except CommitFailedError:  # the group rebalanced: what was not committed comes again
-                        log.warning("offsets not committed after a rebalance", extra={"fields": {"topic": tp.topic}})
-                        break  # the batch's other partitions may be another member's now
-        finally:
-            await self.consumer.stop()
+    async def handle(self, record: ConsumerRecord[bytes, bytes], handler: Handler, event: Event) -> None:
+        tracked = not isinstance(handler, Idempotent)
+        if tracked and await self.processed.seen(event.id):
+            return
+        error = await self._attempt(handler, event)
+        if error is not None:
+            await self.dead_letter(record, error)
+            return
+        if tracked:
+            await self.processed.remember(event.id)
+        EVENTS_CONSUMED.labels(event.type).inc()
 
-    async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
-        sent_id = dict(record.headers or ()).get("correlation_id")
-        token = correlation_id.set(sent_id.decode() if sent_id else None)
+    async def unreadable(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
+        await self.dead_letter(record, error)
+
+    async def done(self, tp: TopicPartition, offset: int) -> bool:
         try:
-            try:
-                event = parse_event(record.value or b"")
-            except ValidationError as exc:
-                await self.dead_letter(record, f"not an event of the contract: {_short(exc)}")
-                return
-            handler = self.handlers.get(event.type)
-            tracked = not isinstance(handler, Idempotent)
-            if handler is None or (tracked and await self.processed.seen(event.id)):
-                return
-            error = await self._attempt(handler, event)
-            if error is not None:
-                await self.dead_letter(record, error)
-                return
-            if tracked:
-                await self.processed.remember(event.id)
-            EVENTS_CONSUMED.labels(event.type).inc()
-        finally:
-            correlation_id.reset(token)
+            await self.consumer.commit({tp: offset})
+        except CommitFailedError:  # the group rebalanced: what was not committed comes again
+            log.warning("offsets not committed after a rebalance", extra={"fields": {"topic": tp.topic}})
+            return False
+        return True
 
     async def _attempt(self, handler: Handler, event: Event) -> str | None:
         """Runs the handler with bounded retries; returns the last error, or None on success."""

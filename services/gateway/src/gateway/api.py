@@ -10,12 +10,12 @@ from fastapi.responses import StreamingResponse
 
 from contract.errors import Forbidden, Unauthorized
 from gateway import service
-from gateway.limits import RateLimiter
+from gateway.limits import Limits
 from gateway.models import PartnerIdentity
-from gateway.repository import PartnerKeys, Upstream
+from gateway.repository import PartnerKeys, Upstreams
 from gateway.webhooks import LiveEvents, WebhookCreate, Webhooks
 from runtime.actors import Actor, ActorKind, sign
-from runtime.app import provided
+from runtime.app import component, provided
 from runtime.pagination import Cursor, Limit
 
 api = APIRouter(prefix="/api/v1", tags=["partner API"])
@@ -25,32 +25,21 @@ NeedId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
-class Upstreams:
-    def __init__(self, request: Request) -> None:
-        state = request.app.state
-        self.organizations: Upstream = state.organizations
-        self.matching: Upstream = state.matching
-        self.needs: Upstream = state.needs
-        self.resources: Upstream = state.resources
-
-
-UpstreamsDep = Annotated[Upstreams, Depends()]
+UpstreamsDep = Annotated[Upstreams, Depends(provided(Upstreams))]
 
 
 async def _partner(request: Request, authorization: Annotated[str | None, Header()] = None) -> PartnerIdentity:
     scheme, _, key = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise Unauthorized("the partner API needs an API key: Authorization: Bearer <key>")
-    keys: PartnerKeys = request.app.state.partner_keys
+    limits = component(request, Limits)
     # Keys nobody issued are limited by the address that tries them, before the registry is asked:
     # guessing costs the guesser, not the registry.
-    guesses: RateLimiter = request.app.state.key_guesses
     address = request.client.host if request.client else ""
-    guesses.take(address)
-    identity = await keys.identify(key.strip())
-    guesses.give_back(address)  # only refusals count against an address
-    limiter: RateLimiter = request.app.state.limiter
-    limiter.take(identity.key_id)
+    limits.key_guesses.take(address)
+    identity = await component(request, PartnerKeys).identify(key.strip())
+    limits.key_guesses.give_back(address)  # only refusals count against an address
+    limits.partner_calls.take(identity.key_id)
     return identity
 
 
@@ -295,11 +284,11 @@ AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,12}$", description="a 
 
 
 @api.get("/stats")
-async def statistics(request: Request, area_code: AreaCode = None) -> Response:
+async def statistics(request: Request, up: UpstreamsDep, area_code: AreaCode = None) -> Response:
     """The live figures of the city, or of any district, street or community: organisations,
     members, needs posted, claims completed (person-times), needs fulfilled, venues and services
     shared; by month and by category. Public: no key needed. The figures are kept up to
     `CACHE_SECONDS`, and the answer itself in the micro-cache (`gateway.microcache`)."""
     code = area_code or request.app.state.settings.city_code
-    figures = await service.figures_of(request.app.state, code)
+    figures = await service.figures_of(up, component(request, service.Cached), code)
     return Response(json.dumps(figures, ensure_ascii=False).encode(), media_type="application/json")

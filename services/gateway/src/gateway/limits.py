@@ -5,6 +5,7 @@ request with none left answers 429 with `Retry-After` (whole seconds until one i
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from contract.errors import DomainError
 
@@ -55,3 +56,13 @@ class RateLimiter:
             if tokens + (moment - then) * self.rate < self.burst
         }
         self._forget_at = max(KEYS_KEPT, 2 * len(self._buckets))  # not again at every take
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The gateway's rate limits, each for one kind of caller."""
+
+    partner_calls: RateLimiter  # per API key
+    key_guesses: RateLimiter  # refused API keys, per address
+    sign_ins: RateLimiter  # attempts, per user name
+    sign_in_addresses: RateLimiter  # failed attempts, per address

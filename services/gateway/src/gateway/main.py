@@ -11,7 +11,7 @@ from contract.events import EVENT_TYPES, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATI
 from gateway import api
 from gateway.config import Settings
 from gateway.destinations import Destinations, networks
-from gateway.limits import RateLimiter
+from gateway.limits import Limits, RateLimiter
 from gateway.microcache import MicroCache
 from gateway.portal import activities, admins, audit, organizations, public, residents, sign_in
 from gateway.portal.accounts import Accounts
@@ -26,40 +26,39 @@ from gateway.portal.web import (
     sign_in_first,
     spoken,
 )
-from gateway.repository import PartnerKeys, Upstream, upstream_session
+from gateway.repository import PartnerKeys, Upstream, Upstreams, upstream_session
 from gateway.service import Cached
 from gateway.webhooks import LiveEvents, Webhooks, partner_session
-from runtime.app import Infra, background, create_service_app, event_consumer, serve, sweeping
+from runtime.app import Infra, background, create_service_app, event_consumer, event_reader, serve, sweeping
 from runtime.idempotency import by_api_key
-from runtime.kafka import Idempotent
+from runtime.kafka import Idempotent, Reading
 
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
     async with AsyncExitStack() as stack:
-        for name, url in (
-            ("organizations", settings.organizations_url),
-            ("needs", settings.needs_url),
-            ("resources", settings.resources_url),
-            ("matching", settings.matching_url),
-        ):
-            session = await stack.enter_async_context(upstream_session(url, settings.upstream_timeout_seconds))
-            setattr(app.state, name, Upstream(name, session))
-        app.state.partner_keys = PartnerKeys(app.state.organizations, settings.actor_secret)
-        app.state.cached = Cached(settings.cache_seconds)
-        app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-        app.state.key_guesses = RateLimiter(
-            settings.key_failures_per_minute, settings.key_failures_per_minute, "refused API keys from this address"
+        urls = {
+            "organizations": settings.organizations_url,
+            "needs": settings.needs_url,
+            "resources": settings.resources_url,
+            "matching": settings.matching_url,
+        }
+        timeout = settings.upstream_timeout_seconds
+        sessions = {n: await stack.enter_async_context(upstream_session(u, timeout)) for n, u in urls.items()}
+        up = Upstreams(**{name: Upstream(name, session) for name, session in sessions.items()})
+        limits = Limits(
+            partner_calls=RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst),
+            key_guesses=RateLimiter(
+                settings.key_failures_per_minute, settings.key_failures_per_minute, "refused API keys from this address"
+            ),
+            sign_ins=RateLimiter(settings.sign_in_attempts_per_minute, settings.sign_in_attempts_per_minute),
+            sign_in_addresses=RateLimiter(settings.sign_in_failures_per_minute, settings.sign_in_failures_per_minute),
         )
-        app.state.accounts = accounts = Accounts(infra.db, settings.session_minutes, settings.sign_in_hashers)
+        accounts = Accounts(infra.db, settings.session_minutes, settings.sign_in_hashers)
         stack.callback(accounts.close)
         await accounts.start()
-        app.state.sign_in_limiter = RateLimiter(
-            settings.sign_in_attempts_per_minute, settings.sign_in_attempts_per_minute
-        )
-        app.state.sign_in_addresses = RateLimiter(
-            settings.sign_in_failures_per_minute, settings.sign_in_failures_per_minute
-        )
+        partner_keys = PartnerKeys(up.organizations, settings.actor_secret)
+        app.state.components.add(up, limits, accounts, partner_keys, Cached(settings.cache_seconds))
         await infra.db["webhook_deliveries"].create_index("state")
         await infra.db["webhook_deliveries"].create_index("subscription_id")
         await infra.db["webhook_leases"].create_index("at")
@@ -67,15 +66,14 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         partners = await stack.enter_async_context(partner_session(destinations, settings.webhook_timeout_seconds))
         webhooks = Webhooks(infra.db, partners, destinations)
         every_event = dict.fromkeys(EVENT_TYPES, Idempotent(webhooks.on_event))
-        topics = [settings.topic(t) for t in (ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC)]
-        live = LiveEvents(settings, topics)
+        live = LiveEvents()
         app.state.components.add(webhooks, live)
         async with background(
             sweeping(accounts.sweep, 3600),
             sweeping(webhooks.sweep, 3600),
             event_consumer(infra, every_event).run(),
             webhooks.deliver_forever(),
-            live.run(),
+            event_reader(settings, dict.fromkeys(EVENT_TYPES, live.on_event), Reading.TAIL).run(),
         ):
             yield
 

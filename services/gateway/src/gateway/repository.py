@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -143,6 +144,16 @@ class Upstream:
             return await self.get(path)
         except NotFound:
             return None
+
+
+@dataclass(frozen=True)
+class Upstreams:
+    """The services the gateway asks, each by its name."""
+
+    organizations: Upstream
+    needs: Upstream
+    resources: Upstream
+    matching: Upstream
 
 
 class PartnerKeys:

@@ -7,10 +7,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.datastructures import State
-
 from gateway.models import ProposalView
-from gateway.repository import Upstream
+from gateway.repository import Upstream, Upstreams
 
 
 async def list_proposals(
@@ -94,13 +92,10 @@ async def city_figures(
     }
 
 
-async def figures_of(state: State, area_code: str) -> dict[str, Any]:
-    """`city_figures`, kept `CACHE_SECONDS` (the app's `cached`)."""
-    cached: Cached = state.cached
+async def figures_of(up: Upstreams, cached: Cached, area_code: str) -> dict[str, Any]:
+    """`city_figures`, kept `CACHE_SECONDS` in `cached`."""
     figures: dict[str, Any] = await cached.get(
         f"figures:{area_code}",
-        lambda: city_figures(
-            area_code, organizations=state.organizations, needs=state.needs, resources=state.resources
-        ),
+        lambda: city_figures(area_code, organizations=up.organizations, needs=up.needs, resources=up.resources),
     )
     return figures

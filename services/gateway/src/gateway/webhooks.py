@@ -34,17 +34,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
-from aiokafka import AIOKafkaConsumer
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from contract.errors import NotFound
-from contract.events import Envelope, parse_event
+from contract.events import Envelope
 from contract.ids import new_id
 from gateway.destinations import Destinations, GuardedResolver, Refused
 from gateway.service import Cached
-from runtime.config import ServiceSettings
 from runtime.mongo import Document
 
 log = logging.getLogger(__name__)
@@ -243,32 +241,14 @@ class Webhooks:
 
 class LiveEvents:
     """The organisation's events as they happen, as server-sent events, for partners who keep a
-    connection open. Every gateway process reads every event (no consumer group, from the
-    topics' ends), so whichever process a partner reaches streams all of its events. Nothing is
-    kept for a partner not connected: webhooks are for that."""
+    connection open. Every gateway process reads every event (the topics' tail, no consumer
+    group: `Reading.TAIL`), so whichever process a partner reaches streams all of its events.
+    Nothing is kept for a partner not connected: webhooks are for that."""
 
-    def __init__(self, settings: ServiceSettings, topics: list[str]) -> None:
-        self.settings = settings
-        self.topics = topics
+    def __init__(self) -> None:
         self.listeners: defaultdict[str, set[asyncio.Queue[Envelope]]] = defaultdict(set)
 
-    async def run(self) -> None:
-        consumer = AIOKafkaConsumer(
-            *self.topics,
-            bootstrap_servers=self.settings.kafka_bootstrap_servers,
-            client_id=f"{self.settings.service_name}-live",
-            group_id=None,
-            auto_offset_reset="latest",
-        )
-        await consumer.start()
-        try:
-            async for record in consumer:
-                with contextlib.suppress(ValidationError):
-                    self.publish(parse_event(record.value or b""))
-        finally:
-            await consumer.stop()
-
-    def publish(self, event: Envelope) -> None:
+    async def on_event(self, event: Envelope) -> None:
         for organization_id in organizations_of(event):
             for queue in self.listeners.get(organization_id, ()):
                 with contextlib.suppress(asyncio.QueueFull):  # a reader too slow loses events, not the others

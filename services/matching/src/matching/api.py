@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from contract.errors import Forbidden, NotFound
-from matching.feed import IndexFeed
 from matching.models import Proposal, ProposalStatus, may_see
 from matching.schemas import ProposalOut
 from matching.service import Matching
 from runtime.actors import ActorDep, ActorKind
 from runtime.app import provided
+from runtime.kafka import EventReader
 from runtime.known_organizations import ActiveActor
 from runtime.pagination import Cursor, Limit, Page, page_of
 
@@ -95,7 +95,7 @@ async def decide(
 @router.get("/index", tags=["operations"])
 async def index_state(
     matching: MatchingDep,
-    feed: Annotated[IndexFeed, Depends(provided(IndexFeed))],
+    feed: Annotated[EventReader, Depends(provided(EventReader))],
     need_id: Annotated[list[str] | None, Query(max_length=100)] = None,
 ) -> dict[str, object]:
     """What the index holds, and how long rebuilding it from the topics took at start; with
@@ -108,7 +108,7 @@ async def index_state(
         "open_needs": len(matching.index.needs),
         "supply": len(matching.index.supply),
         "events_read": feed.events,
-        "rebuilt_in_s": feed.rebuilt_in_s,
+        "rebuilt_in_s": feed.caught_up_in_s,
     }
 
 

@@ -17,11 +17,20 @@ from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RE
 from matching import api, consumers
 from matching.config import Settings
 from matching.engine import Index
-from matching.feed import IndexFeed
 from matching.repository import ProposalRepository
 from matching.service import Matching, ProposalsView, ProposalWriter
 from runtime import known_organizations
-from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
+from runtime.app import (
+    Infra,
+    background,
+    create_service_app,
+    event_consumer,
+    event_reader,
+    outbox_relay,
+    serve,
+    sweeping,
+)
+from runtime.kafka import Reading
 from runtime.known_organizations import KnownOrganizations
 from runtime.outbox import ensure_outbox_index
 from runtime.pacing import settle
@@ -58,8 +67,8 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         share=(settings.instance, settings.instances),
         solver=solver,
     )
-    topics = [settings.topic(NEEDS_TOPIC), settings.topic(RESOURCES_TOPIC)]
-    feed = IndexFeed(settings, topics, consumers.index_handlers(matching), matching.go_live)
+    # the index, rebuilt from the needs and resources topics at every start (nothing of it is stored)
+    feed = event_reader(settings, consumers.index_handlers(matching), Reading.REPLAY, on_caught_up=matching.go_live)
     app.state.components.add(matching, feed, organizations)
     saga = consumers.saga_handlers(matching).including(known_organizations.handlers(organizations))
     try:

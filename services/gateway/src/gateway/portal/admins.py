@@ -13,6 +13,8 @@ from fastapi.responses import HTMLResponse
 from contract.areas import covers
 from gateway import service
 from gateway.portal.web import AreaAdminIn, PortalRefusal, ServicesDep, render
+from gateway.repository import Upstreams
+from runtime.app import component
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,9 +32,10 @@ async def dashboard(
     code = area or own
     if not covers(own, code):
         raise PortalRefusal(403, "forbidden")
-    cached: service.Cached = request.app.state.cached
+    cached = component(request, service.Cached)
     figures, below = await asyncio.gather(
-        service.figures_of(request.app.state, code), cached.get(f"admin:{code}", lambda: _below(up, code))
+        service.figures_of(component(request, Upstreams), cached, code),
+        cached.get(f"admin:{code}", lambda: _below(up, code)),
     )
     unmatched = sorted(
         ((c, n["open"]) for c, n in figures["by_category"].items() if n.get("open")), key=lambda p: -p[1]

@@ -33,8 +33,9 @@ from gateway.portal.web import (
     safe_next,
     set_cookie,
 )
-from gateway.repository import Upstream
+from gateway.repository import Upstream, Upstreams
 from runtime.actors import Actor, ActorKind, sign
+from runtime.app import component
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,16 +76,15 @@ STATIC = Path(__file__).parent / "static"
 
 
 async def _kept(request: Request, key: str, upstream: Upstream, path: str) -> Any:
-    cached: service.Cached = request.app.state.cached
-    return await cached.get(key, lambda: upstream.get(path))
+    return await component(request, service.Cached).get(key, lambda: upstream.get(path))
 
 
 async def _area_page(request: Request, visitor: Visitor, code: str, **extra: Any) -> HTMLResponse:
-    organizations: Upstream = request.app.state.organizations
+    up = component(request, Upstreams)
     figures, trail, children = await asyncio.gather(
-        service.figures_of(request.app.state, code),
-        _kept(request, f"path:{code}", organizations, f"/areas/{code}/path"),
-        _kept(request, f"children:{code}", organizations, f"/areas/{code}/children"),
+        service.figures_of(up, component(request, service.Cached), code),
+        _kept(request, f"path:{code}", up.organizations, f"/areas/{code}/path"),
+        _kept(request, f"children:{code}", up.organizations, f"/areas/{code}/children"),
     )
     lang = language(request)
     chart = {
@@ -109,21 +109,20 @@ async def _area_page(request: Request, visitor: Visitor, code: str, **extra: Any
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, visitor: Visitor) -> HTMLResponse:
     """The city's figures and charts, its districts to drill into, the newest match proposals."""
-    state = request.app.state
-    cached: service.Cached = state.cached
-    platform = sign(Actor(kind=ActorKind.PLATFORM), state.settings.actor_secret)
-    views, _ = await cached.get(
+    settings, up = request.app.state.settings, component(request, Upstreams)
+    platform = sign(Actor(kind=ActorKind.PLATFORM), settings.actor_secret)
+    views, _ = await component(request, service.Cached).get(
         "proposals:newest",
         lambda: service.list_proposals(
             {"limit": 20, "newest": "true"},
             actor=platform,
-            matching=state.matching,
-            needs=state.needs,
-            resources=state.resources,
+            matching=up.matching,
+            needs=up.needs,
+            resources=up.resources,
         ),
     )
     shown = [view for view in views if view.need and view.resource]  # what a visitor may not see stays out
-    return await _area_page(request, visitor, state.settings.city_code, proposals=shown)
+    return await _area_page(request, visitor, settings.city_code, proposals=shown)
 
 
 @router.get("/areas/{code}", response_class=HTMLResponse)

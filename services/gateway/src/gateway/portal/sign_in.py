@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from contract.errors import Conflict
-from gateway.limits import RateLimiter, TooManyRequests
+from gateway.limits import Limits, TooManyRequests
 from gateway.portal.accounts import Account, Accounts, Role
 from gateway.portal.web import (
     SESSION_COOKIE,
@@ -21,6 +21,7 @@ from gateway.portal.web import (
     said,
     set_cookie,
 )
+from runtime.app import component
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,9 +41,8 @@ async def login(request: Request, form: Posted) -> Response:
     sending it is trusted (uvicorn's `FORWARDED_ALLOW_IPS`, 127.0.0.1 unless set)."""
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     target = safe_next(str(form.get("next", "")))
-    per_name: RateLimiter = request.app.state.sign_in_limiter
-    per_address: RateLimiter = request.app.state.sign_in_addresses
-    accounts: Accounts = request.app.state.accounts
+    limits, accounts = component(request, Limits), component(request, Accounts)
+    per_name, per_address = limits.sign_ins, limits.sign_in_addresses
     address = request.client.host if request.client else ""
     try:
         per_address.take(address)
@@ -61,7 +61,7 @@ async def login(request: Request, form: Posted) -> Response:
 
 
 async def _signed_in(request: Request, account: Account, target: str) -> RedirectResponse:
-    accounts: Accounts = request.app.state.accounts
+    accounts = component(request, Accounts)
     token, _ = await accounts.open_session(account)
     response = RedirectResponse(target if target != "/" else _start_page(account), status_code=303)
     set_cookie(request, response, SESSION_COOKIE, token, max_age=int(accounts.lifetime.total_seconds()))
@@ -74,7 +74,7 @@ def _start_page(account: Account) -> str:
 
 @router.post("/logout")
 async def logout(request: Request, form: Posted) -> RedirectResponse:
-    accounts: Accounts = request.app.state.accounts
+    accounts = component(request, Accounts)
     if token := request.cookies.get(SESSION_COOKIE):
         await accounts.close_session(token)
     response = RedirectResponse("/", status_code=303)
@@ -98,7 +98,7 @@ async def register(request: Request, form: Posted, up: ServicesDep) -> Response:
         fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         refusal: str | None = f"refused_invalid|{fields}"
     else:
-        refusal = await _why_not(account, password, request.app.state.accounts, up)
+        refusal = await _why_not(account, password, component(request, Accounts), up)
     if refusal is None:
         return await _signed_in(request, account, "/me")
     error = said(refusal, language(request))

@@ -36,8 +36,9 @@ from gateway.portal.i18n import (
     translate,
     weekdays,
 )
-from gateway.repository import Answer, Upstream
+from gateway.repository import Answer, Upstream, Upstreams
 from runtime.actors import sign
+from runtime.app import component
 from runtime.http import HttpMiddleware
 
 SESSION_COOKIE = "pbs_session"
@@ -86,7 +87,7 @@ async def _visitor(request: Request) -> Session | None:
     """The signed-in visitor, looked up once a request (a refusal's page asks again)."""
     if not hasattr(request.state, "visitor"):
         token = request.cookies.get(SESSION_COOKIE)
-        accounts: Accounts = request.app.state.accounts
+        accounts = component(request, Accounts)
         request.state.visitor = await accounts.session(token) if token else None
         if request.state.visitor is not None:  # who the audit log names for this request
             request.state.actor = request.state.visitor.account.actor
@@ -187,13 +188,13 @@ class Services:
     """The services, asked as the visitor (their refusals come back to be shown)."""
 
     def __init__(self, request: Request, visitor: Visitor) -> None:
-        state = request.app.state
-        self.organizations: Upstream = state.organizations
-        self.needs: Upstream = state.needs
-        self.resources: Upstream = state.resources
-        self.matching: Upstream = state.matching
+        up = component(request, Upstreams)
+        self.organizations = up.organizations
+        self.needs = up.needs
+        self.resources = up.resources
+        self.matching = up.matching
         self.visitor = visitor
-        self._secret: str = state.settings.actor_secret
+        self._secret: str = request.app.state.settings.actor_secret
 
     @property
     def actor(self) -> str | None:
