@@ -8,8 +8,10 @@ from pydantic_core import PydanticCustomError
 
 # An area node's code: the administrative division code of China (12 digits down to the
 # community), extended with grid and building digits below it.
-AREA_CODE = Field(pattern=r"^[0-9]{6,18}$", examples=["350102001001"])
-ID = Field(default=None, pattern=r"^[0-9a-f]{32}$", description="an id the platform gave out")
+AREA_PATTERN = r"^[0-9]{6,18}$"
+ID_PATTERN = r"^[0-9a-f]{32}$"  # an id the platform gave out
+AREA_CODE = Field(pattern=AREA_PATTERN, examples=["350102001001"])
+ID = Field(default=None, pattern=ID_PATTERN, description="an id the platform gave out")
 
 # The times the platform deals in: its past (imported history) and its future (bookings a year
 # ahead) lie well inside; outside, arithmetic on a time (a zone, a day added) can overflow.

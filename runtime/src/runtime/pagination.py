@@ -9,6 +9,8 @@ from typing import Annotated, Generic, Protocol, TypeVar
 from fastapi import Query
 from pydantic import BaseModel, StringConstraints
 
+from contract.schemas import ID_PATTERN
+
 T = TypeVar("T")
 
 Cursor = Annotated[
@@ -17,7 +19,7 @@ Cursor = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Ids = Annotated[
-    list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]] | None,
+    list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]] | None,
     Query(max_length=200, description="only these ids (each as its own read would show it): many items, one request"),
 ]
 

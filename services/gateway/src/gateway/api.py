@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from contract.errors import Forbidden, Unauthorized
@@ -17,12 +17,9 @@ from gateway.webhooks import LiveEvents, WebhookCreate, Webhooks
 from runtime.actors import Actor, ActorKind, sign
 from runtime.app import component, provided
 from runtime.pagination import Cursor, Limit
+from runtime.params import IdPath, IdQuery
 
 api = APIRouter(prefix="/api/v1", tags=["partner API"])
-
-Id = Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")]
-NeedId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
-ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
 UpstreamsDep = Annotated[Upstreams, Depends(provided(Upstreams))]
@@ -61,8 +58,8 @@ async def list_proposals(
     request: Request,
     up: UpstreamsDep,
     partner: Partner,
-    need_id: Id = None,
-    organization_id: Id = None,
+    need_id: IdQuery = None,
+    organization_id: IdQuery = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, Any]:
@@ -84,7 +81,7 @@ async def list_proposals(
 
 @api.post("/proposals/{proposal_id}/{decision}")
 async def decide_proposal(
-    proposal_id: ItemId,
+    proposal_id: IdPath,
     decision: Literal["accept", "decline"],
     request: Request,
     up: UpstreamsDep,
@@ -118,13 +115,13 @@ async def post_need(request: Request, up: UpstreamsDep, partner: Partner) -> Res
 
 
 @api.get("/needs/{need_id}")
-async def get_need(need_id: NeedId, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+async def get_need(need_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """One need with its claims."""
     return await up.needs.forward(request, f"/needs/{need_id}", _acting_for(partner, request, "read"))
 
 
 @api.post("/needs/{need_id}/claims", status_code=201)
-async def claim_need(need_id: NeedId, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+async def claim_need(need_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """Claims part or all of a need for the key's organisation (scope `needs:write`), body
     `{"quantity": n}`; 409 when less is left."""
     return await up.needs.forward(request, f"/needs/{need_id}/claims", _acting_for(partner, request, "needs:write"))
@@ -147,12 +144,12 @@ async def share_resource(request: Request, up: UpstreamsDep, partner: Partner) -
 
 
 @api.get("/resources/{resource_id}")
-async def get_resource(resource_id: ItemId, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+async def get_resource(resource_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     return await up.resources.forward(request, f"/resources/{resource_id}", _acting_for(partner, request, "read"))
 
 
 @api.patch("/resources/{resource_id}")
-async def edit_resource(resource_id: ItemId, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+async def edit_resource(resource_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """Edits one of the organisation's resources (scope `resources:write`)."""
     actor = _acting_for(partner, request, "resources:write")
     return await up.resources.forward(request, f"/resources/{resource_id}", actor)
@@ -160,7 +157,7 @@ async def edit_resource(resource_id: ItemId, request: Request, up: UpstreamsDep,
 
 @api.post("/resources/{resource_id}/{action}")
 async def act_on_resource(
-    resource_id: ItemId,
+    resource_id: IdPath,
     action: Literal["publish", "pause", "resume", "withdraw", "requests"],
     request: Request,
     up: UpstreamsDep,
@@ -173,14 +170,14 @@ async def act_on_resource(
 
 
 @api.post("/venues/{venue_id}/bookings", status_code=201)
-async def book_venue(venue_id: ItemId, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+async def book_venue(venue_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """Books a venue for the key's organisation (scope `resources:write`); 409 when the time is taken."""
     actor = _acting_for(partner, request, "resources:write")
     return await up.resources.forward(request, f"/venues/{venue_id}/bookings", actor)
 
 
 @api.post("/venues/{venue_id}/bookings/series", status_code=201)
-async def book_series(venue_id: ItemId, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
+async def book_series(venue_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """A recurring booking, weekly or monthly (scope `resources:write`); each refused occurrence says why."""
     actor = _acting_for(partner, request, "resources:write")
     return await up.resources.forward(request, f"/venues/{venue_id}/bookings/series", actor)
@@ -188,7 +185,7 @@ async def book_series(venue_id: ItemId, request: Request, up: UpstreamsDep, part
 
 @api.get("/venues/{venue_id}/{calendar}")
 async def venue_calendar(
-    venue_id: ItemId,
+    venue_id: IdPath,
     calendar: Literal["calendar", "calendar.ics"],
     request: Request,
     up: UpstreamsDep,
@@ -206,7 +203,7 @@ async def list_bookings(request: Request, up: UpstreamsDep, partner: Partner) ->
 
 @api.post("/bookings/{booking_id}/{action}")
 async def act_on_booking(
-    booking_id: ItemId,
+    booking_id: IdPath,
     action: Literal["approve", "decline", "cancel", "no_show"],
     request: Request,
     up: UpstreamsDep,
@@ -225,7 +222,7 @@ async def list_service_requests(request: Request, up: UpstreamsDep, partner: Par
 
 @api.post("/service-requests/{request_id}/{action}")
 async def act_on_service_request(
-    request_id: ItemId,
+    request_id: IdPath,
     action: Literal["accept", "decline", "cancel"],
     request: Request,
     up: UpstreamsDep,
@@ -257,7 +254,7 @@ async def list_webhooks(webhooks: WebhooksDep, partner: Reader) -> dict[str, Any
 
 
 @api.delete("/webhooks/{webhook_id}", status_code=204)
-async def unsubscribe(webhook_id: ItemId, webhooks: WebhooksDep, partner: Reader) -> Response:
+async def unsubscribe(webhook_id: IdPath, webhooks: WebhooksDep, partner: Reader) -> Response:
     await webhooks.unsubscribe(partner.organization_id, webhook_id)
     return Response(status_code=204)
 
@@ -274,7 +271,7 @@ async def event_stream(
 
 
 @api.get("/webhooks/{webhook_id}/deliveries")
-async def deliveries(webhook_id: ItemId, webhooks: WebhooksDep, partner: Reader) -> dict[str, Any]:
+async def deliveries(webhook_id: IdPath, webhooks: WebhooksDep, partner: Reader) -> dict[str, Any]:
     """What was sent to the webhook: each event's delivery, its attempts and the last answer."""
     found = await webhooks.log_of(partner.organization_id, webhook_id)
     return {"items": [{"id": d.pop("_id"), **d} for d in found]}

@@ -15,10 +15,9 @@ from runtime.app import provided
 from runtime.kafka import EventReader
 from runtime.known_organizations import ActiveActor
 from runtime.pagination import Cursor, Limit, Page, page_of
+from runtime.params import IdQuery
 
 router = APIRouter(tags=["proposals"])
-
-Id = Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")]
 
 
 MatchingDep = Annotated[Matching, Depends(provided(Matching))]
@@ -39,8 +38,8 @@ async def get_proposal(proposal_id: str, matching: MatchingDep, actor: ActorDep)
 async def list_proposals(
     matching: MatchingDep,
     actor: ActorDep,
-    need_id: Id = None,
-    organization_id: Id = None,
+    need_id: IdQuery = None,
+    organization_id: IdQuery = None,
     status: Annotated[list[ProposalStatus] | None, Query()] = None,
     newest: Annotated[bool, Query(description="the newest first, one page (no cursor)")] = False,
     cursor: Cursor = None,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from contract.schemas import Moment
+from contract.schemas import ID_PATTERN, Moment
 from contract.taxonomy import Category
 from needs.activities import Activities, out
 from needs.models import Claim, Need, NeedStatus, Wish, WishStatus
@@ -31,20 +31,18 @@ from runtime.actors import ActorDep, MaybeActor, require_organization
 from runtime.app import provided
 from runtime.known_organizations import ActiveActor
 from runtime.pagination import Cursor, Ids, Limit, Page, page_of
+from runtime.params import AreaQuery, IdPath, IdQuery
 from runtime.tallies import PLATFORM
 
 router = APIRouter(tags=["needs"])
 wishes_router = APIRouter(tags=["micro-wishes"])
 activities_router = APIRouter(tags=["activities"])
 
-AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$")]
-
 
 NeedsDep = Annotated[Needs, Depends(provided(Needs))]
 ViewDep = Annotated[NeedsView, Depends(provided(NeedsView))]
 WishesDep = Annotated[Wishes, Depends(provided(Wishes))]
 ActivitiesDep = Annotated[Activities, Depends(provided(Activities))]
-ActivityId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
 @router.post("/needs", status_code=201, response_model=NeedOut)
@@ -59,10 +57,10 @@ async def list_needs(
     needs: NeedsDep,
     actor: MaybeActor,
     ids: Ids = None,
-    organization_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
-    claimed_by: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$", description="an organisation")] = None,
+    organization_id: IdQuery = None,
+    claimed_by: Annotated[str | None, Query(pattern=ID_PATTERN, description="an organisation")] = None,
     category: Category | None = None,
-    area_code: AreaCode = None,
+    area_code: AreaQuery = None,
     status: Annotated[list[NeedStatus] | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=50, description="part of the title")] = None,
     starts_from: Annotated[Moment | None, Query(description="starting at or after")] = None,
@@ -145,7 +143,7 @@ async def act_on_need(need_id: str, action: NeedAction, needs: NeedsDep, actor: 
 
 @router.get("/stats/organizations")
 async def responsive_organizations(
-    view: ViewDep, area_code: AreaCode = None, limit: Annotated[int, Query(ge=1, le=100)] = 10
+    view: ViewDep, area_code: AreaQuery = None, limit: Annotated[int, Query(ge=1, le=100)] = 10
 ) -> dict[str, object]:
     """The organisations most responsive to the needs of the area's subtree (or the platform):
     by claims completed, then claims made; with the median hours from posting to claim."""
@@ -153,7 +151,7 @@ async def responsive_organizations(
 
 
 @router.get("/stats")
-async def statistics(view: ViewDep, area_code: AreaCode = None) -> dict[str, object]:
+async def statistics(view: ViewDep, area_code: AreaQuery = None) -> dict[str, object]:
     """Needs posted, claims fulfilled (person-times), needs fulfilled, open and overdue, for the
     whole platform or one node of the area hierarchy; by category and by month."""
     return {"area_code": area_code, **view.stats(area_code or PLATFORM)}
@@ -243,8 +241,8 @@ async def post_activity(body: ActivityCreate, activities: ActivitiesDep, actor: 
 async def list_activities(
     activities: ActivitiesDep,
     actor: MaybeActor,
-    area_code: AreaCode = None,
-    organization_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    area_code: AreaQuery = None,
+    organization_id: IdQuery = None,
     mine: Annotated[bool, Query(description="the acting resident's sign-ups, or the organisation's own")] = False,
     cursor: Cursor = None,
     limit: Limit = 50,
@@ -257,25 +255,25 @@ async def list_activities(
 
 
 @activities_router.get("/activities/{activity_id}", response_model=ActivityOut)
-async def get_activity(activity_id: ActivityId, activities: ActivitiesDep, actor: MaybeActor) -> ActivityOut:
+async def get_activity(activity_id: IdPath, activities: ActivitiesDep, actor: MaybeActor) -> ActivityOut:
     return out(await activities.get(activity_id), actor)
 
 
 @activities_router.post("/activities/{activity_id}/signups", status_code=201, response_model=ActivityOut)
 async def sign_up(
-    activity_id: ActivityId, body: SignUpCreate, activities: ActivitiesDep, actor: ActiveActor
+    activity_id: IdPath, body: SignUpCreate, activities: ActivitiesDep, actor: ActiveActor
 ) -> ActivityOut:
     """The acting resident signs up; 409 when it is full, closed, called off or they hold a place already."""
     return out(await activities.sign_up(activity_id, body, actor), actor)
 
 
 @activities_router.post("/activities/{activity_id}/withdraw", response_model=ActivityOut)
-async def withdraw(activity_id: ActivityId, activities: ActivitiesDep, actor: ActiveActor) -> ActivityOut:
+async def withdraw(activity_id: IdPath, activities: ActivitiesDep, actor: ActiveActor) -> ActivityOut:
     """The acting resident gives their place back, before the activity starts."""
     return out(await activities.withdraw(activity_id, actor), actor)
 
 
 @activities_router.post("/activities/{activity_id}/cancel", response_model=ActivityOut)
-async def cancel_activity(activity_id: ActivityId, activities: ActivitiesDep, actor: ActiveActor) -> ActivityOut:
+async def cancel_activity(activity_id: IdPath, activities: ActivitiesDep, actor: ActiveActor) -> ActivityOut:
     """The organisation calls its activity off."""
     return out(await activities.cancel(activity_id, actor), actor)

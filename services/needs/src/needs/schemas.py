@@ -7,14 +7,13 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from contract.schemas import AREA_CODE, Moment, Patch
+from contract.schemas import AREA_CODE, AREA_PATTERN, ID_PATTERN, Moment, Patch
 from contract.taxonomy import Category
 from needs.models import ActivityStatus, Claim, NeedStatus, Proof, Recurrence, Urgency, Visibility, WishStatus
 
-HEX_ID = r"^[0-9a-f]{32}$"
-
-
-ActingOrganization = Annotated[str | None, Field(pattern=HEX_ID, description="the acting organisation's if left out")]
+ActingOrganization = Annotated[
+    str | None, Field(pattern=ID_PATTERN, description="the acting organisation's if left out")
+]
 
 
 class Strict(BaseModel):
@@ -44,7 +43,7 @@ class NeedCreate(Posting):
     urgency: Urgency = Urgency.NORMAL
     visibility: Visibility = Visibility.PUBLIC
     visible_to: str | None = Field(
-        default=None, pattern=r"^[0-9]{6,18}$", description="the area or community it is shown to"
+        default=None, pattern=AREA_PATTERN, description="the area or community it is shown to"
     )
     draft: bool = Field(default=False, description="keep it as a draft: not shown, not claimable, until published")
 
@@ -74,7 +73,7 @@ class NeedEdit(Patch):
 class ClaimCreate(Strict):
     quantity: int = Field(default=1, ge=1, le=100_000)
     member_id: str | None = Field(
-        default=None, pattern=HEX_ID, description="a member claiming through the organisation"
+        default=None, pattern=ID_PATTERN, description="a member claiming through the organisation"
     )
     start_by: Moment | None = Field(default=None, description="expires unless started by then; the need's start")
 
@@ -113,16 +112,18 @@ class NeedOut(Posted):
 
 
 class WishCreate(Strict):
-    resident_id: str | None = Field(default=None, pattern=HEX_ID, description="required when a community worker posts")
+    resident_id: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="required when a community worker posts"
+    )
     resident_name: str = Field(min_length=1, max_length=50, examples=["王阿姨"])
-    area_code: str | None = Field(default=None, pattern=r"^[0-9]{6,18}$", description="the resident's own if left out")
+    area_code: str | None = Field(default=None, pattern=AREA_PATTERN, description="the resident's own if left out")
     title: str = Field(min_length=1, max_length=200, examples=["想要一台收音机"])
     description: str = Field(default="", max_length=2000)
     category: Category = Category.ELDERLY_CARE
 
 
 class WishClaimCreate(Strict):
-    member_id: str | None = Field(default=None, pattern=HEX_ID)
+    member_id: str | None = Field(default=None, pattern=ID_PATTERN)
 
 
 class WishOut(BaseModel):
@@ -141,8 +142,8 @@ class WishOut(BaseModel):
 
 
 class PastClaim(Strict):
-    organization_id: str = Field(pattern=HEX_ID)
-    member_id: str | None = Field(default=None, pattern=HEX_ID)
+    organization_id: str = Field(pattern=ID_PATTERN)
+    member_id: str | None = Field(default=None, pattern=ID_PATTERN)
     quantity: int = Field(default=1, ge=1, le=100_000)
     made_at: Moment
     completed_at: Moment
@@ -151,8 +152,8 @@ class PastClaim(Strict):
 class PastNeed(Strict):
     """A need fulfilled before the platform kept it: for the history import."""
 
-    id: str = Field(pattern=HEX_ID, description="the importer's: a second import of the same need adds nothing")
-    organization_id: str = Field(pattern=HEX_ID)
+    id: str = Field(pattern=ID_PATTERN, description="the importer's: a second import of the same need adds nothing")
+    organization_id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)
     category: Category
@@ -184,7 +185,7 @@ class HistoryImport(Strict):
 class ActivityCreate(Posting):
     title: str = Field(min_length=1, max_length=200, examples=["社区义诊进楼栋"])
     place: str = Field(default="", max_length=300, description="where it is held")
-    venue_id: str | None = Field(default=None, pattern=HEX_ID, description="a shared venue it is held at")
+    venue_id: str | None = Field(default=None, pattern=ID_PATTERN, description="a shared venue it is held at")
     starts_at: Moment
     ends_at: Moment
     sign_up_until: Moment | None = Field(default=None, description="`starts_at` if left out")

@@ -14,6 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from contract.errors import Unprocessable
+from contract.schemas import AREA_PATTERN
 from organizations.models import ImportKind, MemberRole, OrganizationKind
 from organizations.schemas import AreaNodeCreate, CreditCode, IdNumber, Phone
 
@@ -44,7 +45,7 @@ class OrganizationRowIn(BaseModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$")
     name: str = Field(min_length=1, max_length=200)
     kind: OrganizationKind
-    area_code: str = Field(pattern=r"^[0-9]{6,18}$")
+    area_code: str = Field(pattern=AREA_PATTERN)
     party_parent_code: str | None = None
     address: str = Field(default="", max_length=300)
     lat: float | None = Field(default=None, ge=-90, le=90)

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from contract.china_codes import credit_code_problem, id_number_problem
-from contract.schemas import AREA_CODE, ID, Patch
+from contract.schemas import AREA_CODE, AREA_PATTERN, ID, Patch
 from organizations.models import AreaLevel, Contact, MemberRole, OrganizationKind, OrganizationStatus, Scope
 
 
@@ -42,7 +42,7 @@ class AreaNodeCreate(Strict):
     name: str = Field(min_length=1, max_length=100)
     name_en: str = Field(default="", max_length=100)
     level: AreaLevel
-    parent_code: str | None = Field(default=None, pattern=r"^[0-9]{6,18}$")
+    parent_code: str | None = Field(default=None, pattern=AREA_PATTERN)
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
 
@@ -95,7 +95,7 @@ class OrganizationUpdate(Patch):
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     kind: OrganizationKind | None = None
-    area_code: str | None = Field(default=None, pattern=r"^[0-9]{6,18}$")
+    area_code: str | None = Field(default=None, pattern=AREA_PATTERN)
     party_parent_id: str | None = ID
     address: str | None = Field(default=None, max_length=300)
     contacts: list[ContactIn] | None = Field(default=None, max_length=10)

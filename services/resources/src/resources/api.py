@@ -36,12 +36,11 @@ from runtime.actors import ActorDep, MaybeActor
 from runtime.app import provided
 from runtime.known_organizations import ActiveActor
 from runtime.pagination import Cursor, Ids, Limit, Page, page_of
+from runtime.params import AreaQuery, IdQuery
 
 router = APIRouter(tags=["resources"])
 bookings_router = APIRouter(tags=["bookings"])
 requests_router = APIRouter(tags=["service requests"])
-
-AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$")]
 
 
 ResourcesDep = Annotated[Resources, Depends(provided(Resources))]
@@ -63,8 +62,8 @@ async def search_resources(
     ids: Ids = None,
     kind: ResourceKind | None = None,
     category: Category | None = None,
-    area_code: AreaCode = None,
-    organization_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    area_code: AreaQuery = None,
+    organization_id: IdQuery = None,
     min_capacity: Annotated[int | None, Query(ge=1)] = None,
     q: Annotated[str | None, Query(max_length=50, description="part of the name")] = None,
     lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
@@ -113,7 +112,7 @@ async def search_resources(
 
 
 @router.get("/stats")
-async def statistics(resources: ResourcesDep, area_code: AreaCode = None) -> dict[str, object]:
+async def statistics(resources: ResourcesDep, area_code: AreaQuery = None) -> dict[str, object]:
     """Venues, services and lendables shared (published or paused) in the area's subtree, or
     the whole platform: in all, by category, and by the month they were shared."""
     return resources.stats(area_code or "")
@@ -122,7 +121,7 @@ async def statistics(resources: ResourcesDep, area_code: AreaCode = None) -> dic
 @router.get("/stats/venues")
 async def busiest_venues(
     resources: ResourcesDep,
-    area_code: AreaCode = None,
+    area_code: AreaQuery = None,
     days: Annotated[int, Query(ge=1, le=366)] = 30,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> dict[str, object]:
@@ -220,7 +219,7 @@ async def venue_ical(
 async def list_bookings(
     bookings: BookingsDep,
     actor: ActorDep,
-    venue_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    venue_id: IdQuery = None,
     status: BookingStatus | None = None,
     cursor: Cursor = None,
     limit: Limit = 50,

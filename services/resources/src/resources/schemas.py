@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from contract.opening_hours import OpeningPeriod
-from contract.schemas import AREA_CODE, Day, Moment, Patch
+from contract.schemas import AREA_CODE, ID_PATTERN, Day, Moment, Patch
 from contract.taxonomy import Category
 from resources.models import (
     BookableBy,
@@ -20,7 +20,7 @@ from resources.models import (
     ResourceStatus,
 )
 
-ID = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+ID = Annotated[str, Field(pattern=ID_PATTERN)]
 Lat = Annotated[float, Field(ge=-90, le=90)]
 Lon = Annotated[float, Field(ge=-180, le=180)]
 

@@ -32,6 +32,7 @@ from pymongo.errors import DuplicateKeyError
 
 from contract.errors import Conflict
 from contract.ids import new_id
+from contract.schemas import ID_PATTERN
 from runtime.actors import Actor, ActorKind
 from runtime.mongo import Document
 
@@ -52,7 +53,7 @@ class Account(BaseModel):
     name: str = Field(min_length=1, max_length=50)
     role: Role
     area_code: str | None = Field(default=None, pattern=r"^[0-9]{6,17}$")  # a resident's home, an admin's node
-    organization_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")
+    organization_id: str | None = Field(default=None, pattern=ID_PATTERN)
     member_id: str | None = None
 
     @property

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import FormData
@@ -40,6 +40,7 @@ from gateway.repository import Answer, Upstream, Upstreams
 from runtime.actors import sign
 from runtime.app import component
 from runtime.http import HttpMiddleware
+from runtime.params import IdPath, IdQuery
 
 SESSION_COOKIE = "pbs_session"
 CSRF_COOKIE = "pbs_csrf"
@@ -96,9 +97,9 @@ async def _visitor(request: Request) -> Session | None:
 
 
 Visitor = Annotated[Session | None, Depends(_visitor)]
-ItemId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+ItemId = IdPath
 AreaFilter = Annotated[str | None, Query(pattern=r"^([0-9]{6,17})?$")]
-PageCursor = Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")]
+PageCursor = IdQuery
 
 
 def _signed_in(*roles: Role) -> Callable[[Session | None], Awaitable[Session]]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter
 
 from organizations import service
 from organizations.api.deps import Areas, KnownCaller, View
@@ -12,9 +12,9 @@ from organizations.models import AreaLevel, AreaNode
 from organizations.schemas import AreaNodeCreate, AreaNodeOut
 from organizations.view import RegistryView
 from runtime.pagination import Limit, Page
+from runtime.params import AreaPath, AreaQuery
 
 router = APIRouter(prefix="/areas", tags=["areas"])
-Code = Annotated[str, Path(pattern=r"^[0-9]{6,18}$")]
 
 
 def area_out(node: AreaNode, view: RegistryView) -> dict[str, Any]:
@@ -38,20 +38,20 @@ async def add_area(body: AreaNodeCreate, view: View, areas: Areas, caller: Known
 
 
 @router.get("/{code}", response_model=AreaNodeOut)
-async def get_area(code: Code, view: View) -> dict[str, Any]:
+async def get_area(code: AreaPath, view: View) -> dict[str, Any]:
     """One node, with the organisations and members of its whole subtree counted."""
     return area_out(service.get_area(code, view=view), view)
 
 
 @router.get("/{code}/children", response_model=list[AreaNodeOut])
-async def children(code: Code, view: View) -> list[dict[str, Any]]:
+async def children(code: AreaPath, view: View) -> list[dict[str, Any]]:
     """The nodes one level below, each with its counts: the way to drill down."""
     service.get_area(code, view=view)
     return [area_out(view.areas[c], view) for c in sorted(view.children.get(code, []))]
 
 
 @router.get("/{code}/path", response_model=list[AreaNodeOut])
-async def path(code: Code, view: View) -> list[dict[str, Any]]:
+async def path(code: AreaPath, view: View) -> list[dict[str, Any]]:
     """From the city down to the node."""
     service.get_area(code, view=view)
     return [area_out(node, view) for node in view.path(code)]
@@ -59,10 +59,10 @@ async def path(code: Code, view: View) -> list[dict[str, Any]]:
 
 @router.get("/{code}/subtree", response_model=Page[AreaNodeOut])
 async def subtree(
-    code: Code,
+    code: AreaPath,
     view: View,
     level: AreaLevel | None = None,
-    cursor: Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$")] = None,
+    cursor: AreaQuery = None,
     limit: Limit = 100,
 ) -> dict[str, Any]:
     """The node and everything below it (optionally one level of it), in code order."""

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from contract.china_codes import mask_phone
+from contract.schemas import AREA_PATTERN
 from organizations import service
 from organizations.api.deps import CallerDep, KnownCaller, Members, Organizations, View
 from organizations.api.disclosures import Audit
@@ -46,7 +47,7 @@ async def search_organizations(
     audit: Audit,
     name: Annotated[str | None, Query(min_length=1, max_length=100, description="part of the name")] = None,
     kind: OrganizationKind | None = None,
-    area: Annotated[str | None, Query(pattern=r"^[0-9]{6,18}$", description="an area node: its whole subtree")] = None,
+    area: Annotated[str | None, Query(pattern=AREA_PATTERN, description="an area node: its whole subtree")] = None,
     tag: Annotated[str | None, Query(max_length=30)] = None,
     status: OrganizationStatus | None = None,
     cursor: Cursor = None,
