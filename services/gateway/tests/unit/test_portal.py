@@ -18,7 +18,9 @@ from gateway.portal.public import week_grid
 from gateway.portal.web import CST, refusal_of, safe_next, said
 from gateway.repository import Answer
 from matching.engine import WEIGHTS
-from needs.models import Activity, ActivityStatus, NeedStatus, SignUp, WishStatus
+from needs.activities.models import Activity, ActivityStatus, SignUp
+from needs.needs.models import NeedStatus
+from needs.wishes.models import WishStatus
 from resources.models import BookingStatus, ResourceStatus
 from resources.slots import Taken
 from runtime.actors import ActorKind

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contract.events.matching import MatchAccepted, MatchFailed
-from needs.service import Needs
+from needs.needs.service import Needs
 from runtime import known_organizations
 from runtime.handlers import Handlers
 from runtime.known_organizations import KnownOrganizations

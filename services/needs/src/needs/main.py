@@ -9,13 +9,19 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC
-from needs import api, consumers
-from needs.activities import Activities, ActivitiesView
+from needs import consumers
+from needs.activities import api as activities_api
+from needs.activities.repository import MongoActivityRepository
+from needs.activities.service import Activities
+from needs.activities.view import ActivitiesView
 from needs.config import Settings
-from needs.repository import MongoActivityRepository, MongoNeedRepository, MongoWishRepository
-from needs.service import Needs
-from needs.view import NeedsView
-from needs.wishes import ProofStore, Wishes
+from needs.needs import api as needs_api
+from needs.needs.repository import MongoNeedRepository
+from needs.needs.service import Needs
+from needs.needs.view import NeedsView
+from needs.wishes import api as wishes_api
+from needs.wishes.repository import MongoWishRepository, ProofStore
+from needs.wishes.service import Wishes
 from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
 from runtime.known_organizations import KnownOrganizations
@@ -56,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Needs",
-        routers=[api.router, api.wishes_router, api.activities_router, known_organizations.router],
+        routers=[needs_api.router, wishes_api.router, activities_api.router, known_organizations.router],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC],
         body_limits={"/wishes/": settings.max_proof_bytes + 64 * 1024},

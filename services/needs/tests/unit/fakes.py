@@ -7,7 +7,7 @@ from typing import Any
 
 from contract.errors import Forbidden, InvalidReference, NotFound
 from contract.events import Envelope
-from needs.models import Need
+from needs.needs.models import Need
 from runtime.actors import Actor, ActorKind
 
 POSTER, HELPER, OTHER, SUSPENDED = "a" * 32, "b" * 32, "c" * 32, "d" * 32

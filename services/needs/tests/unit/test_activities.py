@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contract.taxonomy import Category
-from needs.activities import Activities, ActivitiesView
-from needs.models import Activity, ActivityStatus, SignUp
+from needs.activities.models import Activity, ActivityStatus, SignUp
+from needs.activities.service import Activities
+from needs.activities.view import ActivitiesView
 from runtime.actors import Actor, ActorKind
 
 HOST, OTHER, RESIDENT = "a" * 32, "b" * 32, "r" * 32

@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from needs import api
 from needs.config import Settings
-from needs.service import Needs
-from needs.view import NeedsView
+from needs.needs import api
+from needs.needs.service import Needs
+from needs.needs.view import NeedsView
 from runtime.actors import Actor, sign
 from runtime.app import routes_app
 from runtime.known_organizations import KnownOrganizations

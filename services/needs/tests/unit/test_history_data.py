@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from devkit.synthetic import generate_activities, generate_city, generate_history
-from needs.schemas import ActivityCreate, HistoryImport
+from needs.activities.schemas import ActivityCreate
+from needs.needs.schemas import HistoryImport
 
 
 def test_the_history_is_a_valid_import_and_the_same_every_time() -> None:

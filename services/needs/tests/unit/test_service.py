@@ -10,10 +10,10 @@ import pytest
 from contract.errors import Conflict, Forbidden, NotFound
 from contract.events.matching import MatchAccepted, MatchAcceptedData
 from contract.taxonomy import Category
-from needs.models import ClaimStatus, Need, NeedStatus
-from needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed
-from needs.service import Needs, may_see
-from needs.view import NeedsView
+from needs.needs.models import ClaimStatus, Need, NeedStatus
+from needs.needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed
+from needs.needs.service import Needs, may_see
+from needs.needs.view import NeedsView
 from runtime.actors import Actor, ActorKind
 
 from .fakes import AREA, HELPER, MEMBER, OTHER, POSTER, STRANGER, SUSPENDED, FakeKnownOrganizations, FakeNeeds, org

@@ -1,33 +1,16 @@
-"""What the needs service's HTTP API reads and answers."""
+"""What the needs routes read and answer: needs, their claims, and the history import."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal, Self
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from contract.schemas import AREA_CODE, AREA_PATTERN, ID_PATTERN, Moment, Patch
 from contract.taxonomy import Category
-from needs.models import ActivityStatus, Claim, NeedStatus, Proof, Recurrence, Urgency, Visibility, WishStatus
-
-ActingOrganization = Annotated[
-    str | None, Field(pattern=ID_PATTERN, description="the acting organisation's if left out")
-]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Posting(Strict):
-    """What an organisation posts, a need or an activity, begins with."""
-
-    organization_id: ActingOrganization = None
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=5000)
-    category: Category
-    area_code: str = AREA_CODE
+from needs.common import Posted, Posting, Strict
+from needs.needs.models import Claim, NeedStatus, Recurrence, Urgency, Visibility
 
 
 class NeedCreate(Posting):
@@ -78,17 +61,6 @@ class ClaimCreate(Strict):
     start_by: Moment | None = Field(default=None, description="expires unless started by then; the need's start")
 
 
-class Posted(BaseModel):
-    """What a posted need or activity shows first."""
-
-    id: str
-    organization_id: str
-    title: str
-    description: str
-    category: Category
-    area_code: str
-
-
 class NeedOut(Posted):
     lat: float | None
     lon: float | None
@@ -108,36 +80,6 @@ class NeedOut(Posted):
     created_at: datetime
     posted_at: datetime | None
     fulfilled_at: datetime | None
-    version: int
-
-
-class WishCreate(Strict):
-    resident_id: str | None = Field(
-        default=None, pattern=ID_PATTERN, description="required when a community worker posts"
-    )
-    resident_name: str = Field(min_length=1, max_length=50, examples=["王阿姨"])
-    area_code: str | None = Field(default=None, pattern=AREA_PATTERN, description="the resident's own if left out")
-    title: str = Field(min_length=1, max_length=200, examples=["想要一台收音机"])
-    description: str = Field(default="", max_length=2000)
-    category: Category = Category.ELDERLY_CARE
-
-
-class WishClaimCreate(Strict):
-    member_id: str | None = Field(default=None, pattern=ID_PATTERN)
-
-
-class WishOut(BaseModel):
-    id: str
-    resident_name: str
-    area_code: str
-    title: str
-    description: str
-    category: Category
-    status: WishStatus
-    claimer_organization_id: str | None
-    proof: Proof | None
-    confirmed_at: datetime | None
-    created_at: datetime
     version: int
 
 
@@ -180,50 +122,3 @@ class PastNeed(Strict):
 
 class HistoryImport(Strict):
     needs: list[PastNeed] = Field(min_length=1, max_length=1000)
-
-
-class ActivityCreate(Posting):
-    title: str = Field(min_length=1, max_length=200, examples=["社区义诊进楼栋"])
-    place: str = Field(default="", max_length=300, description="where it is held")
-    venue_id: str | None = Field(default=None, pattern=ID_PATTERN, description="a shared venue it is held at")
-    starts_at: Moment
-    ends_at: Moment
-    sign_up_until: Moment | None = Field(default=None, description="`starts_at` if left out")
-    places: int = Field(ge=1, le=100_000, description="people who may sign up")
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
-        if self.starts_at <= datetime.now(UTC):
-            raise ValueError("an activity is posted before it starts")
-        if self.sign_up_until and self.sign_up_until > self.starts_at:
-            raise ValueError("sign-up closes by the start at the latest")
-        return self
-
-
-class SignUpCreate(Strict):
-    name: str = Field(min_length=1, max_length=50, description="the resident's name, for the organiser")
-    people: int = Field(default=1, ge=1, le=10, description="the resident and those they bring")
-
-
-class SignUpOut(BaseModel):
-    resident_id: str
-    name: str
-    people: int
-    signed_at: datetime
-
-
-class ActivityOut(Posted):
-    place: str
-    venue_id: str | None
-    starts_at: datetime
-    ends_at: datetime
-    sign_up_until: datetime
-    places: int
-    taken: int
-    remaining: int
-    status: ActivityStatus
-    signed_up: bool = Field(description="whether the acting resident holds a place")
-    signups: list[SignUpOut] | None = Field(description="who signed up: for the organiser only")
-    version: int

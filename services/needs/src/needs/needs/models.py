@@ -1,9 +1,9 @@
-"""The demand side: needs that organisations post, the claims that answer them, and residents'
-micro-wishes. The lifecycle rules live here; who may do what lives in `service`."""
+"""A need an organisation posts and the claims that answer it. The lifecycle rules live here;
+who may do what lives in `service`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -12,10 +12,7 @@ from pydantic import BaseModel, Field
 from contract.aggregates import Versioned
 from contract.errors import Conflict, NotFound
 from contract.taxonomy import Category
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
+from needs.common import InvalidTransition, now
 
 
 class NeedStatus(StrEnum):
@@ -44,10 +41,6 @@ TRANSITIONS: dict[NeedStatus, frozenset[NeedStatus]] = {
 }
 CLAIMABLE = frozenset({S.OPEN, S.PARTLY_CLAIMED})
 LIVE = frozenset({S.OPEN, S.PARTLY_CLAIMED, S.FULLY_CLAIMED, S.IN_PROGRESS})
-
-
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
 
 
 class Urgency(StrEnum):
@@ -185,113 +178,3 @@ class Need(Versioned):
         target = S.OPEN if self.claimed == 0 else S.FULLY_CLAIMED if self.remaining == 0 else S.PARTLY_CLAIMED
         if target is not self.status:
             self.move(target)
-
-
-class WishStatus(StrEnum):
-    OPEN = "open"
-    CLAIMED = "claimed"
-    DONE = "done"  # proof uploaded, waiting for confirmation
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
-
-
-class WishClaim(BaseModel):
-    organization_id: str
-    member_id: str | None = None
-    claimed_at: datetime = Field(default_factory=now)
-
-
-class Proof(BaseModel):
-    sha256: str
-    content_type: str
-    size: int
-    uploaded_at: datetime = Field(default_factory=now)
-
-
-class Wish(Versioned):
-    """A resident's micro-wish (微心愿): one live claim at a time, proof of completion, then a
-    thank-you letter to the claimer's own Party organisation."""
-
-    resident_id: str
-    resident_name: str
-    area_code: str
-    title: str
-    description: str = ""
-    category: Category
-    posted_by: str  # "resident" or the area administrator's node that posted on their behalf
-    status: WishStatus = WishStatus.OPEN
-    claim: WishClaim | None = None
-    claimer_organization_id: str | None = None  # the live claim's, then the fulfiller's
-    proof: Proof | None = None
-    confirmed_at: datetime | None = None
-    confirmed_by: str | None = None
-    created_at: datetime = Field(default_factory=now)
-
-    def require(self, *statuses: WishStatus) -> None:
-        if self.status not in statuses:
-            raise InvalidTransition(
-                f"the wish is {self.status.value}",
-                status=self.status.value,
-                needed=[s.value for s in statuses],
-            )
-
-
-class ActivityStatus(StrEnum):
-    OPEN = "open"
-    CANCELLED = "cancelled"
-
-
-class SignUp(BaseModel):
-    resident_id: str
-    name: str
-    people: int = 1  # the resident and those they bring
-    signed_at: datetime = Field(default_factory=now)
-    withdrawn_at: datetime | None = None
-
-
-class Activity(Versioned):
-    """An activity an organisation holds (a lecture, a volunteer day, a free clinic) with a
-    number of places residents sign up for, until it starts or its sign-up deadline."""
-
-    organization_id: str
-    title: str
-    description: str = ""
-    category: Category
-    area_code: str
-    place: str = ""
-    venue_id: str | None = None
-    starts_at: datetime
-    ends_at: datetime
-    sign_up_until: datetime
-    places: int
-    status: ActivityStatus = ActivityStatus.OPEN
-    signups: list[SignUp] = Field(default_factory=list)
-    created_at: datetime = Field(default_factory=now)
-
-    @property
-    def taken(self) -> int:
-        return sum(s.people for s in self.signups if s.withdrawn_at is None)
-
-    def signup_of(self, resident_id: str) -> SignUp | None:
-        return next((s for s in self.signups if s.resident_id == resident_id and s.withdrawn_at is None), None)
-
-    def sign_up(self, signup: SignUp, at: datetime) -> None:
-        """Takes the places, or Conflict saying why not: called off, closed, full, signed up already."""
-        if self.status is ActivityStatus.CANCELLED:
-            raise Conflict("the activity has been called off", status=self.status.value)
-        if at >= self.sign_up_until:
-            raise Conflict("sign-up has closed", sign_up_until=self.sign_up_until.isoformat())
-        if self.signup_of(signup.resident_id) is not None:
-            raise Conflict("signed up already", resident_id=signup.resident_id)
-        left = self.places - self.taken
-        if signup.people > left:
-            raise Conflict(f"only {left} of {self.places} places are left", remaining=left)
-        self.signups.append(signup)
-
-    def withdraw(self, resident_id: str, at: datetime) -> None:
-        signup = self.signup_of(resident_id)
-        if signup is None:
-            raise NotFound("no sign-up of this resident for the activity")
-        if at >= self.starts_at:
-            raise Conflict("the activity has begun", starts_at=self.starts_at.isoformat())
-        signup.withdrawn_at = at

@@ -32,14 +32,14 @@ from contract.events.needs import (
     ReleaseReason,
 )
 from contract.ids import entity_id, new_id
-from needs.models import ACTIVE, Claim, ClaimStatus, Need, NeedStatus, Visibility, now
-from needs.repository import NeedRepository
-from needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed
-from needs.view import NeedsView
+from needs.common import SOURCE, now
+from needs.needs.models import ACTIVE, Claim, ClaimStatus, Need, NeedStatus, Visibility
+from needs.needs.repository import NeedRepository
+from needs.needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed
+from needs.needs.view import NeedsView
 from runtime.actors import Actor, ActorKind, acting_as, require_organization
 from runtime.known_organizations import OrganizationLookup
 
-SOURCE = "/services/needs"
 NeedAction = Literal["publish", "start", "fulfil", "confirm", "cancel"]
 ClaimAction = Literal["start", "complete", "release"]
 

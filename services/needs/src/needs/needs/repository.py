@@ -1,4 +1,4 @@
-"""Where needs, micro-wishes and activities are kept."""
+"""Where needs are kept, with the refusals announced for accepted matches that made no claim."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contract.events import Envelope
-from needs.models import Activity, Need, Wish
+from needs.needs.models import Need
 from runtime.mongo import Document
 from runtime.repository import Announcements, MongoRepository
 
@@ -46,11 +46,3 @@ class MongoNeedRepository(MongoRepository[Need]):
     ) -> None:
         super().__init__(collection, on_events, read_model=read_model)
         self.announce = Announcements(announcements, on_events).announce  # a refusal changes no need
-
-
-class MongoWishRepository(MongoRepository[Wish]):
-    model = Wish
-
-
-class MongoActivityRepository(MongoRepository[Activity]):
-    model = Activity

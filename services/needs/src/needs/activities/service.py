@@ -7,8 +7,6 @@ resident's own where it is theirs that are asked for."""
 
 from __future__ import annotations
 
-from bisect import insort
-from collections import defaultdict
 from collections.abc import Callable, Collection
 
 from contract.areas import covers
@@ -16,57 +14,20 @@ from contract.errors import Forbidden, NotFound
 from contract.events import Envelope, data_of
 from contract.events.needs import ActivityCancelled, ActivityData, ActivityJoined, ActivityPosted, ActivityWithdrawn
 from contract.ids import new_id
-from needs.models import Activity, ActivityStatus, SignUp, now
-from needs.schemas import ActivityCreate, ActivityOut, SignUpCreate, SignUpOut
+from needs.activities.models import Activity, ActivityStatus, SignUp
+from needs.activities.repository import ActivityRepository
+from needs.activities.schemas import ActivityCreate, SignUpCreate
+from needs.activities.view import ActivitiesView
+from needs.common import SOURCE, now
 from runtime.actors import Actor, ActorKind, acting_as, require_resident
 from runtime.known_organizations import OrganizationLookup
-from runtime.pagination import first_kept
-from runtime.repository import MongoRepository
-
-SOURCE = "/services/needs"
-
-
-class ActivitiesView:
-    """Every activity in memory, with the ids of each organisation's and of those each resident
-    signed up for (withdrawn or not): loaded at start, then kept by this process's writes; one
-    replaces what it supersedes only when its version is newer."""
-
-    def __init__(self) -> None:
-        self.activities: dict[str, Activity] = {}
-        self._order: list[str] = []
-        self._held_by: defaultdict[str, set[str]] = defaultdict(set)
-        self._joined_by: defaultdict[str, set[str]] = defaultdict(set)
-
-    def put(self, activity: Activity) -> None:
-        old = self.activities.get(activity.id)
-        if old is not None and old.version >= activity.version:
-            return
-        if old is None:
-            insort(self._order, activity.id)
-            self._held_by[activity.organization_id].add(activity.id)
-        for signup in activity.signups:
-            self._joined_by[signup.resident_id].add(activity.id)
-        self.activities[activity.id] = activity
-
-    def browse(
-        self, keep: Callable[[Activity], bool], *, after: str | None, limit: int, among: Collection[str] | None
-    ) -> list[Activity]:
-        """Up to `limit` activities that `keep` accepts, in id order after `after`; only those of
-        `among` (ids) when it is given."""
-        order = sorted(among) if among is not None else self._order
-        return first_kept(order, self.activities, keep, after=after, limit=limit)
-
-    def held_by(self, organization_id: str) -> set[str]:
-        return self._held_by.get(organization_id, set())
-
-    def joined_by(self, resident_id: str) -> set[str]:
-        return self._joined_by.get(resident_id, set())
 
 
 class Activities:
-    def __init__(
-        self, repo: MongoRepository[Activity], organizations: OrganizationLookup, view: ActivitiesView
-    ) -> None:
+    """The use cases, given where activities are kept (which keeps the read model current), what
+    the service knows of organisations, and the read model to answer from."""
+
+    def __init__(self, repo: ActivityRepository, organizations: OrganizationLookup, view: ActivitiesView) -> None:
         self.repo = repo
         self.organizations = organizations
         self.view = view
@@ -100,7 +61,7 @@ class Activities:
     ) -> list[Activity]:
         """Open activities still to come (of an area subtree, of one organisation); with `mine`,
         those the acting resident holds a place at, or the acting organisation's own, past ones too."""
-        resident = _resident(actor) if mine else None
+        resident = resident_of(actor) if mine else None
         among: Collection[str] | None = None
         if resident is not None:
             among = self.view.joined_by(resident)
@@ -164,21 +125,8 @@ class Activities:
         return activity
 
 
-def out(activity: Activity, actor: Actor | None) -> ActivityOut:
-    """The activity as `actor` sees it: whether they hold a place; who signed up, for its organiser."""
-    resident = _resident(actor)
-    organiser = actor is not None and actor.is_organization(activity.organization_id)
-    live = [s for s in activity.signups if s.withdrawn_at is None]
-    return ActivityOut(
-        **activity.model_dump(exclude={"signups"}),
-        taken=activity.taken,
-        remaining=activity.places - activity.taken,
-        signed_up=resident is not None and activity.signup_of(resident) is not None,
-        signups=[SignUpOut(**s.model_dump()) for s in live] if organiser else None,
-    )
-
-
-def _resident(actor: Actor | None) -> str | None:
+def resident_of(actor: Actor | None) -> str | None:
+    """The resident acting, if a resident is."""
     return actor.resident_id if actor is not None and actor.kind is ActorKind.RESIDENT else None
 
 

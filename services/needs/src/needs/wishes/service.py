@@ -4,15 +4,8 @@ letter to the claimer's own Party organisation."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from html import escape
 from typing import Any
-
-from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 from contract.areas import covers
 from contract.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -27,54 +20,20 @@ from contract.events.needs import (
     WishReleased,
 )
 from contract.ids import new_id
-from contract.taxonomy import label
-from needs.models import Proof, Wish, WishClaim, WishStatus, now
-from needs.repository import MongoWishRepository
-from needs.schemas import WishClaimCreate, WishCreate
+from needs.common import SOURCE, now
+from needs.wishes.models import Photo, Thanks, Wish, WishClaim, WishStatus, photo_type
+from needs.wishes.repository import ProofRepository, WishRepository
+from needs.wishes.schemas import WishClaimCreate, WishCreate
 from runtime.actors import Actor, ActorKind, require_organization
 from runtime.known_organizations import OrganizationLookup
-from runtime.mongo import Document
-
-SOURCE = "/services/needs"
-# What a proof photo may be, told by its first bytes rather than by what the client says.
-SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-
-
-def photo_type(content: bytes) -> str | None:
-    for signature, content_type in SIGNATURES.items():
-        if content.startswith(signature):
-            return content_type
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-@dataclass(frozen=True)
-class Photo:
-    content: bytes
-    content_type: str
-
-
-class ProofStore:
-    """Proof photos, one document each, keyed by their SHA-256 (the same photo is kept once)."""
-
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
-        self.collection = collection
-
-    async def put(self, content: bytes, content_type: str) -> Proof:
-        digest = hashlib.sha256(content).hexdigest()
-        with contextlib.suppress(DuplicateKeyError):  # kept already
-            await self.collection.insert_one({"_id": digest, "content_type": content_type, "data": content})
-        return Proof(sha256=digest, content_type=content_type, size=len(content))
-
-    async def get(self, digest: str) -> Photo | None:
-        found = await self.collection.find_one({"_id": digest})
-        return Photo(bytes(found["data"]), found["content_type"]) if found else None
 
 
 class Wishes:
+    """The use cases, given where wishes and their proof photos are kept, what the service knows
+    of organisations, and how large a proof photo may be."""
+
     def __init__(
-        self, repo: MongoWishRepository, proofs: ProofStore, organizations: OrganizationLookup, max_proof_bytes: int
+        self, repo: WishRepository, proofs: ProofRepository, organizations: OrganizationLookup, max_proof_bytes: int
     ) -> None:
         self.repo = repo
         self.proofs = proofs
@@ -191,13 +150,14 @@ class Wishes:
             raise NotFound(f"wish {wish_id!r} has no proof yet")
         return photo
 
-    async def thank_you_letter(self, wish_id: str, actor: Actor | None) -> str:
-        """The printable thank-you letter (感谢信) to the claimer's own Party organisation."""
+    async def thanks(self, wish_id: str, actor: Actor | None) -> Thanks:
+        """What the thank-you letter (感谢信) to the claimer's own Party organisation says: the
+        confirmed wish and the organisation's name."""
         wish = await self.get(wish_id, actor)
         if wish.status is not WishStatus.CONFIRMED or wish.claimer_organization_id is None:
             raise Conflict("a thank-you letter follows the wish's confirmation", status=wish.status.value)
         organization = await self.organizations.require(wish.claimer_organization_id)
-        return letter(wish, organization["name"])
+        return Thanks(wish, organization["name"])
 
     async def _change(self, wish_id: str, decide: Callable[[Wish], Sequence[Envelope]]) -> Wish:
         wish, _ = await self.repo.change(wish_id, decide)
@@ -234,27 +194,3 @@ def may_see(wish: Wish, actor: Actor | None) -> bool:
 def _event(event: type[Envelope], wish: Wish) -> Envelope:
     data = data_of(WishData, wish, wish_id=wish.id)
     return event(source=SOURCE, subject=wish.id, data=data)  # type: ignore[call-arg]  # each wish event has `data`
-
-
-def letter(wish: Wish, organization_name: str) -> str:
-    """A thank-you letter as a page to print (A4, one sheet)."""
-    confirmed = wish.confirmed_at or now()
-    date = f"{confirmed.year}年{confirmed.month}月{confirmed.day}日"
-    return f"""<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>感谢信 · {escape(organization_name)}</title>
-<style>
-@page {{ size: A4; margin: 25mm; }}
-body {{ font-family: "Noto Serif CJK SC", "Songti SC", serif; max-width: 160mm; margin: 2em auto; line-height: 2; }}
-h1 {{ text-align: center; color: #c00; letter-spacing: .5em; }}
-.sign {{ text-align: right; margin-top: 3em; }}
-</style></head>
-<body>
-<h1>感谢信</h1>
-<p>{escape(organization_name)}：</p>
-<p>&emsp;&emsp;贵单位认领的微心愿“{escape(wish.title)}”（{escape(label(wish.category))}）已经完成，
-并于{date}经确认。{escape(wish.resident_name)}和社区全体居民向贵单位及参与的同志致以诚挚的感谢！</p>
-<p>&emsp;&emsp;此致<br>敬礼！</p>
-<p class="sign">社区（{escape(wish.area_code)}）<br>{date}</p>
-<p style="font-size: small; color: #666">编号 {escape(wish.id)}</p>
-</body></html>
-"""

@@ -14,7 +14,7 @@ from datetime import datetime
 from statistics import median
 
 from contract.areas import covers
-from needs.models import CLAIMABLE, ClaimStatus, Need, NeedStatus
+from needs.needs.models import CLAIMABLE, ClaimStatus, Need, NeedStatus
 from runtime.pagination import first_kept
 from runtime.tallies import PLATFORM, AreaTallies
 

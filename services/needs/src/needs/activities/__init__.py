@@ -1,0 +1,1 @@
+"""Activities organisations hold, and the residents who sign up for their places."""

@@ -1,0 +1,1 @@
+"""Needs that organisations post, and the claims that answer them."""
