@@ -19,8 +19,9 @@ from gateway.portal.web import CST, refusal_of, safe_next, said
 from gateway.repository import Answer
 from matching.engine import WEIGHTS
 from needs.models import Activity, ActivityStatus, NeedStatus, SignUp, WishStatus
-from resources.models import BookingStatus, ResourceStatus
-from resources.slots import Taken
+from resources.bookings.models import BookingStatus
+from resources.bookings.slots import Taken
+from resources.resources.models import ResourceStatus
 from runtime.actors import ActorKind
 from runtime.http import error_response
 
