@@ -21,8 +21,9 @@ from matching.engine import WEIGHTS
 from needs.activities.models import Activity, ActivityStatus, SignUp
 from needs.needs.models import NeedStatus
 from needs.wishes.models import WishStatus
-from resources.models import BookingStatus, ResourceStatus
-from resources.slots import Taken
+from resources.bookings.models import BookingStatus
+from resources.bookings.slots import Taken
+from resources.resources.models import ResourceStatus
 from runtime.actors import ActorKind
 from runtime.http import error_response
 

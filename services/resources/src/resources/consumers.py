@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from contract.events.matching import MatchAccepted, MatchFailed
-from resources.bookings import Bookings
-from resources.requests import ServiceRequests
+from resources.bookings.service import Bookings
+from resources.requests.service import ServiceRequests
 from runtime import known_organizations
 from runtime.handlers import Handlers
 from runtime.known_organizations import KnownOrganizations

@@ -9,12 +9,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from contract.events import MATCHING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
-from resources import api, consumers
-from resources.bookings import Bookings
+from resources import consumers
+from resources.bookings import api as bookings_api
+from resources.bookings.repository import BookingRepository
+from resources.bookings.service import Bookings
 from resources.config import Settings
-from resources.repository import BookingRepository, RequestRepository, ResourceRepository
-from resources.requests import ServiceRequests
-from resources.service import Resources
+from resources.requests import api as requests_api
+from resources.requests.repository import RequestRepository
+from resources.requests.service import ServiceRequests
+from resources.resources import api as resources_api
+from resources.resources.repository import ResourceRepository
+from resources.resources.service import Resources
 from resources.view import SupplyView
 from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
@@ -61,7 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="Resources and venues",
         # requests first: `/resources/{id}/requests` before `/resources/{id}/{action}` matches it
-        routers=[api.requests_router, api.router, api.bookings_router, known_organizations.router],
+        routers=[requests_api.router, resources_api.router, bookings_api.router, known_organizations.router],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[RESOURCES_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC],
         # bookings, requests and capacity are conditional updates: one writer on FerretDB

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from contract.areas import covers
-from resources.models import HOLDING, SHARED, Booking, Resource
+from resources.bookings.models import HOLDING, Booking
+from resources.resources.models import SHARED, Resource
 from runtime.pagination import first_kept
 from runtime.tallies import AreaTallies
 

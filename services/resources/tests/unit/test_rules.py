@@ -10,19 +10,10 @@ import pytest
 from contract.errors import Conflict, Unprocessable
 from contract.opening_hours import LOCAL, OpeningPeriod
 from contract.taxonomy import Category
-from resources.bookings import check_time, repeat, widen
-from resources.models import (
-    SHARED,
-    Booking,
-    BookingStatus,
-    CapacityPeriod,
-    Resource,
-    ResourceKind,
-    ResourceStatus,
-    period_of,
-    slot_starts,
-)
-from resources.schemas import SeriesCreate
+from resources.bookings.models import Booking, BookingStatus
+from resources.bookings.rules import check_time, repeat, slot_starts, widen
+from resources.bookings.schemas import SeriesCreate
+from resources.resources.models import SHARED, CapacityPeriod, Resource, ResourceKind, ResourceStatus, period_of
 from resources.view import Near, SupplyView, distance_km
 
 

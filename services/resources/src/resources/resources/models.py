@@ -1,35 +1,22 @@
-"""The supply side: venues, lendables and services that organisations share, the bookings that
-hold a venue's time, and the requests that take a service's capacity. The lifecycle rules live
-here; who may do what lives in the use cases."""
+"""A resource: a venue, lendable or service an organisation shares, its lifecycle, and the
+capacity a service or lendable gives out by the period. The lifecycle rules live here; who may
+do what lives in the use cases."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import Field, PlainSerializer, computed_field
+from pydantic import Field, computed_field
 
 from contract.aggregates import Versioned
 from contract.errors import Conflict
-from contract.opening_hours import LOCAL, OpeningPeriod, open_between
+from contract.opening_hours import OpeningPeriod, open_between
 from contract.taxonomy import Category
-
-SLOT = timedelta(minutes=30)  # bookings start and end on the half hour
-MAX_BOOKING = timedelta(hours=12)
-
-
-# BSON has no date without a time: it is kept as ISO text.
-Day = Annotated[date, PlainSerializer(lambda d: d.isoformat(), return_type=str)]
 
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def today() -> date:
-    """Today in China Standard Time."""
-    return now().astimezone(LOCAL).date()
 
 
 class ResourceKind(StrEnum):
@@ -135,82 +122,3 @@ class Resource(Versioned):
     def give_back(self, period: str, request_id: str) -> None:
         """Gives back what a request took (nothing, when it took nothing)."""
         self.takes.get(period, {}).pop(request_id, None)
-
-
-class BookingStatus(StrEnum):
-    REQUESTED = "requested"  # holds the slot, waits for the venue's approval
-    CONFIRMED = "confirmed"
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"  # not approved before it began
-    NO_SHOW = "no_show"  # released by the venue: nobody came
-
-
-HOLDING = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED})  # bookings that take up their slots
-
-
-class Booking(Versioned):
-    venue_id: str
-    venue_organization_id: str
-    organization_id: str | None = None  # who booked: an organisation, or
-    resident_id: str | None = None  # a resident
-    starts_at: datetime
-    ends_at: datetime
-    attendees: int = 1
-    purpose: str = ""
-    status: BookingStatus
-    series_id: str | None = None
-    proposal_id: str | None = None
-    need_id: str | None = None
-    reason: str | None = None
-    created_at: datetime = Field(default_factory=now)
-    decided_at: datetime | None = None
-
-    def end(self, status: BookingStatus, reason: str) -> None:
-        if self.status not in HOLDING:
-            raise InvalidTransition(f"the booking is {self.status.value} already", status=self.status.value)
-        self.status = status
-        self.reason = reason
-        self.decided_at = now()
-
-
-def slot_starts(start: datetime, end: datetime) -> list[datetime]:
-    """The half hours a time range takes."""
-    count = (end - start) // SLOT
-    return [start + i * SLOT for i in range(count)]
-
-
-class RequestStatus(StrEnum):
-    REQUESTED = "requested"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
-
-
-class ServiceRequest(Versioned):
-    resource_id: str
-    provider_organization_id: str
-    organization_id: str  # the requester
-    need_id: str | None = None
-    wanted_on: Day
-    period: str
-    quantity: int
-    note: str = ""
-    status: RequestStatus = RequestStatus.REQUESTED
-    proposal_id: str | None = None
-    reason: str | None = None
-    created_at: datetime = Field(default_factory=now)
-    decided_at: datetime | None = None
-
-    def decide(self, status: RequestStatus, reason: str | None = None) -> None:
-        allowed = {
-            RequestStatus.REQUESTED: {RequestStatus.ACCEPTED, RequestStatus.DECLINED, RequestStatus.CANCELLED},
-            RequestStatus.ACCEPTED: {RequestStatus.CANCELLED},
-        }.get(self.status, set())
-        if status not in allowed:
-            raise InvalidTransition(
-                f"a {self.status.value} request cannot become {status.value}", status=self.status.value
-            )
-        self.status = status
-        self.reason = reason
-        self.decided_at = now()

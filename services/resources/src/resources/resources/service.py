@@ -14,9 +14,9 @@ from contract.events import Envelope, data_of
 from contract.events.resources import ResourceData, ResourcePublished, ResourceUpdated, ResourceWithdrawn
 from contract.ids import new_id
 from contract.taxonomy import Category
-from resources.models import SHARED, Resource, ResourceKind, ResourceStatus, now
-from resources.repository import ResourceRepository
-from resources.schemas import ResourceAction, ResourceCreate, ResourceEdit
+from resources.resources.models import SHARED, Resource, ResourceKind, ResourceStatus, now
+from resources.resources.repository import ResourceRepository
+from resources.resources.schemas import ResourceAction, ResourceCreate, ResourceEdit
 from resources.view import Near, SupplyView
 from runtime.actors import Actor, acting_as
 from runtime.known_organizations import OrganizationLookup

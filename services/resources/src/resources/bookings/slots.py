@@ -19,7 +19,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
 from contract.errors import Conflict
-from resources.models import Booking, now, slot_starts
+from resources.bookings.models import Booking
+from resources.bookings.rules import slot_starts
+from resources.resources.models import now
 from runtime.mongo import Document
 from runtime.repository import DUPLICATE_KEY
 

@@ -21,19 +21,12 @@ from contract.events.resources import (
 )
 from contract.ids import entity_id, new_id
 from contract.opening_hours import LOCAL
-from resources.models import (
-    RequestStatus,
-    Resource,
-    ResourceKind,
-    ResourceStatus,
-    ServiceRequest,
-    period_of,
-    today,
-)
-from resources.repository import RequestRepository
-from resources.schemas import RequestAction, RequestCreate
-from resources.service import SOURCE, Resources
-from resources.service import announce as announce_resource
+from resources.requests.models import RequestStatus, ServiceRequest, today
+from resources.requests.repository import RequestRepository
+from resources.requests.schemas import RequestAction, RequestCreate
+from resources.resources.models import Resource, ResourceKind, ResourceStatus, period_of
+from resources.resources.service import SOURCE, Resources
+from resources.resources.service import announce as announce_resource
 from runtime.actors import Actor, require_organization
 from runtime.known_organizations import OrganizationLookup
 from runtime.repository import Announcements

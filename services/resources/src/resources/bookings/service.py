@@ -1,19 +1,17 @@
 """Booking venues: one booking, a recurring series, approval, cancellation, no-show release, the
 calendar, and the bookings that accepted matches make.
 
-A booking places its slots (resources.slots: the database refuses a second holder of a half
+A booking places its slots (`bookings.slots`: the database refuses a second holder of a half
 hour) and is then stored with its event; one that ends is stored as ended and then gives its
-slots back."""
+slots back. When a venue may be booked is in `bookings.rules`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime
 
-from icalendar import Calendar, Event
 from pymongo.asynchronous.collection import AsyncCollection
 
-from contract.areas import covers
 from contract.errors import Conflict, DomainError, Forbidden, InvalidReference, NotFound, Unprocessable
 from contract.events import Envelope, data_of
 from contract.events.matching import MatchAccepted, MatchAcceptedData, MatchFailed
@@ -26,31 +24,28 @@ from contract.events.resources import (
     BookingRequested,
 )
 from contract.ids import entity_id, new_id
-from contract.opening_hours import LOCAL
-from resources.models import (
-    HOLDING,
-    MAX_BOOKING,
-    SLOT,
-    BookableBy,
-    Booking,
-    BookingStatus,
-    Resource,
-    ResourceKind,
-    ResourceStatus,
-    now,
+from resources.bookings.models import HOLDING, Booking, BookingStatus
+from resources.bookings.repository import BookingRepository
+from resources.bookings.rules import (
+    BOOK_AHEAD,
+    MAX_CALENDAR,
+    check_area,
+    check_bookable,
+    check_imported,
+    check_time,
+    repeat,
+    widen,
 )
-from resources.repository import BookingRepository
-from resources.schemas import BookingAction, BookingCreate, BookingImport, Occurrence, SeriesCreate
-from resources.service import SOURCE, Resources
-from resources.slots import Slots, Taken
+from resources.bookings.schemas import BookingAction, BookingCreate, BookingImport, Occurrence, SeriesCreate
+from resources.bookings.slots import Slots, Taken
+from resources.resources.models import BookableBy, Resource, ResourceKind, ResourceStatus, now
+from resources.resources.service import SOURCE, Resources
 from resources.view import SupplyView
 from runtime.actors import Actor, ActorKind
 from runtime.known_organizations import OrganizationLookup
 from runtime.mongo import Document
 from runtime.repository import Announcements
 
-BOOK_AHEAD = timedelta(days=366)
-MAX_CALENDAR = timedelta(days=400)
 ENDED_BY = {
     BookingAction.DECLINE: BookingStatus.DECLINED,
     BookingAction.CANCEL: BookingStatus.CANCELLED,
@@ -67,26 +62,6 @@ def announce(booking: Booking) -> Envelope:
         booking.status, BookingCancelled
     )
     return event_type(source=SOURCE, subject=booking.id, data=booking_data(booking))
-
-
-def check_bookable(resource: Resource) -> None:
-    """A published venue takes bookings; other resources are requested, not booked."""
-    if resource.kind is not ResourceKind.VENUE:
-        raise Unprocessable(
-            f"a {resource.kind.value} is not booked by time: request it instead", kind=resource.kind.value
-        )
-    if resource.status is not ResourceStatus.PUBLISHED:
-        raise Conflict(f"the venue is {resource.status.value}: it takes no bookings", status=resource.status.value)
-
-
-def check_area(venue: Resource, area_code: str) -> None:
-    """A venue booked by its own area only refuses a booker from elsewhere."""
-    if venue.bookable_by is BookableBy.AREA and not covers(venue.area_code, area_code):
-        raise Forbidden(
-            "this venue is booked by people and organisations of its own area only",
-            bookable_by="area",
-            area_code=venue.area_code,
-        )
 
 
 def proposal_booking_id(proposal_id: str) -> str:
@@ -283,12 +258,7 @@ class Bookings:
             if not actor.administers(venue.area_code):
                 raise Forbidden("an administrator imports the bookings of their own area", area_code=venue.area_code)
             start, end = row.starts_at.astimezone(UTC), row.ends_at.astimezone(UTC)
-            if (
-                end <= start
-                or end - start > MAX_BOOKING
-                or any(t.timestamp() % SLOT.total_seconds() for t in (start, end))
-            ):
-                raise Unprocessable("a booking lasts up to 12 hours, on the half hour", booking_id=row.id)
+            check_imported(row.id, start, end)
             await self.organizations.require(row.organization_id)
             bookings.append(
                 Booking(
@@ -367,85 +337,6 @@ class Bookings:
         booking_id = proposal_booking_id(event.data.proposal_id)
         if booking_id in self.view.bookings or await self.repo.get(booking_id) is not None:
             await self._end_quietly(booking_id, BookingStatus.CANCELLED, "match_failed")
-
-    def ical(self, venue: Resource, bookings: list[Booking], actor: Actor | None) -> bytes:
-        """The venue's calendar as an iCalendar feed: one event per booking, tentative while it waits
-        for approval; what a booking is for only for those who may see it."""
-        calendar = Calendar()
-        calendar.add("prodid", "-//Party-building supermarket//resources//ZH")
-        calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", venue.name)
-        calendar.add("x-wr-timezone", "Asia/Shanghai")
-        for booking in bookings:
-            entry = Event()
-            entry.add("uid", f"{booking.id}@resources.pbs")
-            entry.add("dtstamp", booking.decided_at or booking.created_at)
-            entry.add("dtstart", booking.starts_at)
-            entry.add("dtend", booking.ends_at)
-            shown = actor is not None and may_see(booking, actor) and booking.purpose
-            entry.add("summary", booking.purpose if shown else "已预约")
-            entry.add("status", "CONFIRMED" if booking.status is BookingStatus.CONFIRMED else "TENTATIVE")
-            entry.add("location", venue.address or venue.name)
-            calendar.add_component(entry)
-        return bytes(calendar.to_ical())
-
-
-def check_time(venue: Resource, start: datetime, end: datetime, attendees: int) -> None:
-    """Refuses, with the reason, a range that is not on the half hour, past, too long or too far
-    ahead, outside the venue's opening hours, or more people than it holds."""
-    if any(moment.timestamp() % SLOT.total_seconds() for moment in (start, end)):
-        raise Unprocessable("bookings start and end on the hour or the half hour")
-    if start <= now():
-        raise Unprocessable("the time has begun already: book a time to come", starts_at=start.isoformat())
-    if end - start > MAX_BOOKING:
-        raise Unprocessable("a booking lasts at most 12 hours; book a series for more")
-    if start - now() > BOOK_AHEAD:
-        raise Unprocessable("a venue is booked at most a year ahead")
-    if not venue.open_between(start, end):
-        local = f"{start.astimezone(LOCAL):%a %Y-%m-%d %H:%M}-{end.astimezone(LOCAL):%H:%M}"
-        raise Unprocessable(f"the venue is not open {local} (China Standard Time)", opening_hours=venue_hours(venue))
-    if attendees > venue.capacity:
-        raise Unprocessable(f"the venue holds {venue.capacity} people", capacity=venue.capacity)
-
-
-def venue_hours(venue: Resource) -> list[dict[str, object]]:
-    return [p.model_dump(mode="json") for p in venue.opening_hours]
-
-
-def widen(start: datetime, end: datetime) -> tuple[datetime, datetime]:
-    """The half-hour slots that cover a time range."""
-    step = SLOT.total_seconds()
-    first = datetime.fromtimestamp(start.timestamp() // step * step, UTC)
-    last = datetime.fromtimestamp(-(-end.timestamp() // step) * step, UTC)
-    return first, last
-
-
-def repeat(cmd: SeriesCreate) -> Iterator[tuple[datetime, datetime]]:
-    """The occurrences of a recurring booking, in the booking's local time: weekly on its weekday,
-    or monthly on its day of the month (months without that day are skipped)."""
-    first = cmd.starts_at.astimezone(LOCAL)
-    length = cmd.ends_at - cmd.starts_at
-    limit = cmd.count or 52
-    made = 0
-    for k in range(52 * 2):
-        if cmd.repeat == "weekly":
-            start: datetime | None = first + timedelta(weeks=k)
-        else:
-            start = _add_months(first, k)
-        if start is None:
-            continue
-        if (cmd.until is not None and start.date() > cmd.until) or made == limit:
-            return
-        made += 1
-        yield start, start + length
-
-
-def _add_months(moment: datetime, months: int) -> datetime | None:
-    month = moment.month - 1 + months
-    try:
-        return moment.replace(year=moment.year + month // 12, month=month % 12 + 1)
-    except ValueError:
-        return None  # no such day that month
 
 
 def is_booker(booking: Booking, actor: Actor) -> bool:

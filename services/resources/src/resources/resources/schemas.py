@@ -1,24 +1,17 @@
-"""What the resources service's HTTP API reads and answers."""
+"""What the HTTP API reads and answers of resources."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from contract.opening_hours import OpeningPeriod
-from contract.schemas import AREA_CODE, ID_PATTERN, Day, Moment, Patch
+from contract.schemas import AREA_CODE, ID_PATTERN, Patch
 from contract.taxonomy import Category
-from resources.models import (
-    BookableBy,
-    BookingStatus,
-    CapacityPeriod,
-    RequestStatus,
-    ResourceKind,
-    ResourceStatus,
-)
+from resources.resources.models import BookableBy, CapacityPeriod, ResourceKind, ResourceStatus
 
 ID = Annotated[str, Field(pattern=ID_PATTERN)]
 Lat = Annotated[float, Field(ge=-90, le=90)]
@@ -131,139 +124,3 @@ class ResourceAction(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     WITHDRAW = "withdraw"
-
-
-class BookingCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    starts_at: Moment = Field(description="on the hour or half hour, with its time zone")
-    ends_at: Moment
-    attendees: int = Field(default=1, ge=1, le=100_000)
-    purpose: str = Field(default="", max_length=500, examples=["第一党支部主题党日"])
-    need_id: ID | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> BookingCreate:
-        if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at comes after starts_at")
-        return self
-
-
-class SeriesCreate(BookingCreate):
-    """A recurring booking: the first occurrence's time, repeated weekly on its weekday or
-    monthly on its day of the month, `count` times or until `until`."""
-
-    repeat: Literal["weekly", "monthly"]
-    count: int | None = Field(default=None, ge=1, le=52)
-    until: Day | None = None
-
-    @model_validator(mode="after")
-    def _bounded(self) -> SeriesCreate:
-        if (self.count is None) == (self.until is None):
-            raise ValueError("give either count or until")
-        return self
-
-
-class BookingOut(BaseModel):
-    id: str
-    venue_id: str
-    venue_organization_id: str
-    organization_id: str | None
-    resident_id: str | None
-    starts_at: datetime
-    ends_at: datetime
-    attendees: int
-    purpose: str
-    status: BookingStatus
-    series_id: str | None
-    proposal_id: str | None
-    need_id: str | None
-    reason: str | None
-    created_at: datetime
-    decided_at: datetime | None
-    version: int
-
-
-class Occurrence(BaseModel):
-    starts_at: datetime
-    ends_at: datetime
-    booking: BookingOut | None = None
-    refused: str | None = None  # why this occurrence could not be booked
-
-
-class SeriesOut(BaseModel):
-    series_id: str
-    booked: int
-    refused: int
-    occurrences: list[Occurrence]
-
-
-class BookingAction(StrEnum):
-    APPROVE = "approve"
-    DECLINE = "decline"
-    CANCEL = "cancel"
-    NO_SHOW = "no_show"
-
-
-class CalendarEntry(BaseModel):
-    """A time a venue is taken; who took it and why only for its owner and the booker."""
-
-    booking_id: str
-    starts_at: datetime
-    ends_at: datetime
-    status: BookingStatus
-    purpose: str | None = None
-    organization_id: str | None = None
-
-
-class PastBooking(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: ID
-    venue_id: ID
-    organization_id: ID
-    starts_at: Moment
-    ends_at: Moment
-    attendees: int = Field(default=1, ge=1, le=100_000)
-    purpose: str = Field(default="", max_length=500)
-
-
-class BookingImport(BaseModel):
-    """Bookings made elsewhere before (the venue's paper ledger), imported by an administrator."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    bookings: list[PastBooking] = Field(min_length=1, max_length=1000)
-
-
-class RequestCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    wanted_on: Day = Field(description="the day the service is wanted: its capacity period is the one this falls in")
-    quantity: int = Field(default=1, ge=1, le=100_000)
-    need_id: ID | None = None
-    note: str = Field(default="", max_length=1000)
-
-
-class RequestOut(BaseModel):
-    id: str
-    resource_id: str
-    provider_organization_id: str
-    organization_id: str
-    need_id: str | None
-    wanted_on: date
-    period: str
-    quantity: int
-    note: str
-    status: RequestStatus
-    proposal_id: str | None
-    reason: str | None
-    created_at: datetime
-    decided_at: datetime | None
-    version: int
-
-
-class RequestAction(StrEnum):
-    ACCEPT = "accept"
-    DECLINE = "decline"
-    CANCEL = "cancel"

@@ -1,0 +1,1 @@
+"""Resources themselves: the venues, lendables and services organisations share, and finding them."""
