@@ -8,11 +8,11 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI
 
 from contract.events import EVENT_TYPES, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
-from gateway import api
 from gateway.config import Settings
-from gateway.destinations import Destinations, networks
 from gateway.limits import Limits, RateLimiter
 from gateway.microcache import MicroCache
+from gateway.partner_api import api as partner_api
+from gateway.partner_api.keys import PartnerKeys
 from gateway.portal import activities, admins, audit, organizations, public, residents, sign_in
 from gateway.portal.accounts import Accounts
 from gateway.portal.web import (
@@ -26,9 +26,12 @@ from gateway.portal.web import (
     sign_in_first,
     spoken,
 )
-from gateway.repository import PartnerKeys, Upstream, Upstreams, upstream_session
 from gateway.service import Cached
-from gateway.webhooks import LiveEvents, Webhooks, partner_session
+from gateway.upstreams import Upstream, Upstreams, upstream_session
+from gateway.webhooks import api as webhooks_api
+from gateway.webhooks.destinations import Destinations, networks
+from gateway.webhooks.live import LiveEvents
+from gateway.webhooks.service import Webhooks, partner_session
 from runtime.app import Infra, background, create_service_app, event_consumer, event_reader, serve, sweeping
 from runtime.idempotency import by_api_key
 from runtime.kafka import Idempotent, Reading
@@ -84,7 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="Party-building supermarket: partner API",
         routers=[
-            api.api,
+            partner_api.api,
+            webhooks_api.router,
             public.router,
             sign_in.router,
             residents.router,

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from gateway.models import ProposalView
-from gateway.repository import Upstream, Upstreams
+from gateway.upstreams import Upstream, Upstreams
 
 
 async def list_proposals(

@@ -18,9 +18,10 @@ from contract.events.needs import NeedPosted, NeedPostedData
 from contract.ids import new_id
 from contract.taxonomy import Category
 from devkit.testing import partner_endpoint
-from gateway import webhooks
-from gateway.destinations import Destinations, networks
-from gateway.webhooks import WebhookCreate, Webhooks, partner_session
+from gateway.webhooks import service as webhooks
+from gateway.webhooks.destinations import Destinations, networks
+from gateway.webhooks.schemas import WebhookCreate
+from gateway.webhooks.service import Webhooks, partner_session
 from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack

@@ -8,7 +8,7 @@ import pytest
 from aiohttp.abc import ResolveResult
 
 from contract.errors import Unprocessable
-from gateway.destinations import Destinations, GuardedResolver, Refused, networks
+from gateway.webhooks.destinations import Destinations, GuardedResolver, Refused, networks
 
 NOWHERE = Destinations(networks(""), own=[("127.0.0.1", 8001)])  # as deployed: WEBHOOK_ALLOWED_NETWORKS empty
 TESTS = Destinations(networks("127.0.0.1/32, 10.9.0.0/16"), own=[("127.0.0.1", 8001)])

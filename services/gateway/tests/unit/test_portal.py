@@ -16,7 +16,7 @@ from gateway.portal.accounts import Account, Role
 from gateway.portal.i18n import REASONS, STATUSES, WORDS, reason_label, status_label, translate, weekdays
 from gateway.portal.public import week_grid
 from gateway.portal.web import CST, refusal_of, safe_next, said
-from gateway.repository import Answer
+from gateway.upstreams import Answer
 from matching.engine import WEIGHTS
 from needs.activities.models import Activity, ActivityStatus, SignUp
 from needs.needs.models import NeedStatus

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from contract.areas import covers
 from gateway import service
 from gateway.portal.web import AreaAdminIn, PortalRefusal, ServicesDep, render
-from gateway.repository import Upstreams
+from gateway.upstreams import Upstreams
 from runtime.app import component
 
 router = APIRouter(include_in_schema=False)

@@ -24,7 +24,7 @@ from gateway.portal.web import (
     number,
     render,
 )
-from gateway.webhooks import LiveEvents
+from gateway.webhooks.live import LiveEvents
 from runtime.app import provided
 
 router = APIRouter(include_in_schema=False)

@@ -33,7 +33,7 @@ from gateway.portal.web import (
     safe_next,
     set_cookie,
 )
-from gateway.repository import Upstream, Upstreams
+from gateway.upstreams import Upstream, Upstreams
 from runtime.actors import Actor, ActorKind, sign
 from runtime.app import component
 

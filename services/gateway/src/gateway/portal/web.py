@@ -36,7 +36,7 @@ from gateway.portal.i18n import (
     translate,
     weekdays,
 )
-from gateway.repository import Answer, Upstream, Upstreams
+from gateway.upstreams import Answer, Upstream, Upstreams
 from runtime.actors import sign
 from runtime.app import component
 from runtime.http import HttpMiddleware

@@ -1,4 +1,4 @@
-"""Webhooks, and the live stream: a partner subscribes a URL, and every event that concerns its organisation is
+"""Webhooks: a partner subscribes a URL, and every event that concerns its organisation is
 POSTed there, signed, with retries.
 
 Which events concern an organisation: those whose data names it in any `*organization_id`
@@ -28,21 +28,20 @@ import logging
 import secrets
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from contract.errors import NotFound
 from contract.events import Envelope
 from contract.ids import new_id
-from gateway.destinations import Destinations, GuardedResolver, Refused
 from gateway.service import Cached
+from gateway.webhooks.destinations import Destinations, GuardedResolver, Refused
+from gateway.webhooks.schemas import WebhookCreate
 from runtime.mongo import Document
 
 log = logging.getLogger(__name__)
@@ -51,15 +50,6 @@ PAUSES = (1, 5, 30, 120, 600, 1800, 3600)  # seconds before the 2nd, 3rd, ... at
 LEASE = timedelta(minutes=2)  # longer than a partner may take to answer (`webhook_timeout_seconds`)
 TAKEN_AT_ONCE = 50
 SUBSCRIPTIONS_KEPT = 5.0  # seconds another gateway process may take to see a new subscription
-
-
-class WebhookCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    url: AnyHttpUrl = Field(description="where events are POSTed, http(s)")
-    types: list[str] = Field(
-        default=[], max_length=50, description="event types (need.posted) or families (need); none: every one"
-    )
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -237,34 +227,3 @@ class Webhooks:
             raise NotFound(f"no webhook {subscription_id!r}")
         cursor = self.deliveries.find({"subscription_id": subscription_id}, {"body": 0})
         return [d async for d in cursor]
-
-
-class LiveEvents:
-    """The organisation's events as they happen, as server-sent events, for partners who keep a
-    connection open. Every gateway process reads every event (the topics' tail, no consumer
-    group: `Reading.TAIL`), so whichever process a partner reaches streams all of its events.
-    Nothing is kept for a partner not connected: webhooks are for that."""
-
-    def __init__(self) -> None:
-        self.listeners: defaultdict[str, set[asyncio.Queue[Envelope]]] = defaultdict(set)
-
-    async def on_event(self, event: Envelope) -> None:
-        for organization_id in organizations_of(event):
-            for queue in self.listeners.get(organization_id, ()):
-                with contextlib.suppress(asyncio.QueueFull):  # a reader too slow loses events, not the others
-                    queue.put_nowait(event)
-
-    async def stream(self, organization_id: str, keep_alive: float = 15.0) -> AsyncIterator[str]:
-        queue: asyncio.Queue[Envelope] = asyncio.Queue(maxsize=1000)
-        self.listeners[organization_id].add(queue)
-        try:
-            yield ": connected\n\n"
-            while True:
-                try:
-                    event = await asyncio.wait_for(queue.get(), keep_alive)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                yield f"id: {event.id}\nevent: {event.type}\ndata: {event.model_dump_json()}\n\n"
-        finally:
-            self.listeners[organization_id].discard(queue)

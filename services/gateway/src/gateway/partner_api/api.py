@@ -1,20 +1,17 @@
-"""The gateway's partner API, under /api/v1."""
+"""The partner API's routes under /api/v1: needs, resources, bookings, service requests and
+proposals, each passed on to its service as the key's organisation; the city's figures."""
 
 from __future__ import annotations
 
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from contract.errors import Forbidden, Unauthorized
+from contract.errors import Forbidden
 from gateway import service
-from gateway.limits import Limits
-from gateway.models import PartnerIdentity
-from gateway.repository import PartnerKeys, Upstreams
-from gateway.webhooks import LiveEvents, WebhookCreate, Webhooks
-from runtime.actors import Actor, ActorKind, sign
+from gateway.partner_api.keys import Partner, acting_for
+from gateway.upstreams import Upstreams
 from runtime.app import component, provided
 from runtime.pagination import Cursor, Limit
 from runtime.params import IdPath, IdQuery
@@ -23,34 +20,6 @@ api = APIRouter(prefix="/api/v1", tags=["partner API"])
 
 
 UpstreamsDep = Annotated[Upstreams, Depends(provided(Upstreams))]
-
-
-async def _partner(request: Request, authorization: Annotated[str | None, Header()] = None) -> PartnerIdentity:
-    scheme, _, key = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
-        raise Unauthorized("the partner API needs an API key: Authorization: Bearer <key>")
-    limits = component(request, Limits)
-    # Keys nobody issued are limited by the address that tries them, before the registry is asked:
-    # guessing costs the guesser, not the registry.
-    address = request.client.host if request.client else ""
-    limits.key_guesses.take(address)
-    identity = await component(request, PartnerKeys).identify(key.strip())
-    limits.key_guesses.give_back(address)  # only refusals count against an address
-    limits.partner_calls.take(identity.key_id)
-    return identity
-
-
-Partner = Annotated[PartnerIdentity, Depends(_partner)]
-
-
-async def _reader(partner: Partner) -> PartnerIdentity:
-    if "read" not in partner.scopes:
-        raise Forbidden("this API key lacks the 'read' scope", scopes=partner.scopes)
-    return partner
-
-
-Reader = Annotated[PartnerIdentity, Depends(_reader)]
-"""A partner's key with the `read` scope: its organisation's proposals, webhooks and events."""
 
 
 @api.get("/proposals")
@@ -71,7 +40,7 @@ async def list_proposals(
     params = {k: v for k, v in mine.items() if v}
     views, next_cursor = await service.list_proposals(
         {**params, "limit": limit},
-        actor=_acting_for(partner, request, "read"),
+        actor=acting_for(partner, request, "read"),
         matching=up.matching,
         needs=up.needs,
         resources=up.resources,
@@ -89,42 +58,34 @@ async def decide_proposal(
 ) -> Response:
     """Accepts or declines a proposal the key's organisation is a side of (scope `matches:decide`).
     When both sides have accepted, the claim and the booking or service request are made."""
-    actor = _acting_for(partner, request, "matches:decide")
+    actor = acting_for(partner, request, "matches:decide")
     return await up.matching.forward(request, f"/proposals/{proposal_id}/{decision}", actor)
-
-
-def _acting_for(partner: PartnerIdentity, request: Request, scope: str | None = None) -> str:
-    """The `X-Actor` token for the key's organisation; Forbidden without the scope asked for."""
-    if scope is not None and scope not in partner.scopes:
-        raise Forbidden(f"this API key lacks the {scope!r} scope", scopes=partner.scopes)
-    actor = Actor(kind=ActorKind.ORGANIZATION, organization_id=partner.organization_id)
-    return sign(actor, request.app.state.settings.actor_secret)
 
 
 @api.get("/needs")
 async def list_needs(request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """Needs the key's organisation may see: the needs service's `GET /needs`, same filters and cursors."""
-    return await up.needs.forward(request, "/needs", _acting_for(partner, request, "read"))
+    return await up.needs.forward(request, "/needs", acting_for(partner, request, "read"))
 
 
 @api.post("/needs", status_code=201)
 async def post_need(request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """Posts a need of the key's organisation (scope `needs:write`); the body is the needs
     service's `POST /needs`."""
-    return await up.needs.forward(request, "/needs", _acting_for(partner, request, "needs:write"))
+    return await up.needs.forward(request, "/needs", acting_for(partner, request, "needs:write"))
 
 
 @api.get("/needs/{need_id}")
 async def get_need(need_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """One need with its claims."""
-    return await up.needs.forward(request, f"/needs/{need_id}", _acting_for(partner, request, "read"))
+    return await up.needs.forward(request, f"/needs/{need_id}", acting_for(partner, request, "read"))
 
 
 @api.post("/needs/{need_id}/claims", status_code=201)
 async def claim_need(need_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """Claims part or all of a need for the key's organisation (scope `needs:write`), body
     `{"quantity": n}`; 409 when less is left."""
-    return await up.needs.forward(request, f"/needs/{need_id}/claims", _acting_for(partner, request, "needs:write"))
+    return await up.needs.forward(request, f"/needs/{need_id}/claims", acting_for(partner, request, "needs:write"))
 
 
 # --- venues, services and bookings: the resources service's API, as the key's organisation ---
@@ -134,24 +95,24 @@ async def claim_need(need_id: IdPath, request: Request, up: UpstreamsDep, partne
 async def search_resources(request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """Venues, lendables and services: the resources service's `GET /resources`, same filters
     (kind, category, area, near a point, free between two times) and cursors."""
-    return await up.resources.forward(request, "/resources", _acting_for(partner, request, "read"))
+    return await up.resources.forward(request, "/resources", acting_for(partner, request, "read"))
 
 
 @api.post("/resources", status_code=201)
 async def share_resource(request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """Shares a venue, lendable or service of the key's organisation (scope `resources:write`)."""
-    return await up.resources.forward(request, "/resources", _acting_for(partner, request, "resources:write"))
+    return await up.resources.forward(request, "/resources", acting_for(partner, request, "resources:write"))
 
 
 @api.get("/resources/{resource_id}")
 async def get_resource(resource_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
-    return await up.resources.forward(request, f"/resources/{resource_id}", _acting_for(partner, request, "read"))
+    return await up.resources.forward(request, f"/resources/{resource_id}", acting_for(partner, request, "read"))
 
 
 @api.patch("/resources/{resource_id}")
 async def edit_resource(resource_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """Edits one of the organisation's resources (scope `resources:write`)."""
-    actor = _acting_for(partner, request, "resources:write")
+    actor = acting_for(partner, request, "resources:write")
     return await up.resources.forward(request, f"/resources/{resource_id}", actor)
 
 
@@ -165,21 +126,21 @@ async def act_on_resource(
 ) -> Response:
     """Moves one of the organisation's resources on (scope `resources:write`), or, with
     `requests`, requests another organisation's service or lendable for a day."""
-    actor = _acting_for(partner, request, "resources:write")
+    actor = acting_for(partner, request, "resources:write")
     return await up.resources.forward(request, f"/resources/{resource_id}/{action}", actor)
 
 
 @api.post("/venues/{venue_id}/bookings", status_code=201)
 async def book_venue(venue_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """Books a venue for the key's organisation (scope `resources:write`); 409 when the time is taken."""
-    actor = _acting_for(partner, request, "resources:write")
+    actor = acting_for(partner, request, "resources:write")
     return await up.resources.forward(request, f"/venues/{venue_id}/bookings", actor)
 
 
 @api.post("/venues/{venue_id}/bookings/series", status_code=201)
 async def book_series(venue_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """A recurring booking, weekly or monthly (scope `resources:write`); each refused occurrence says why."""
-    actor = _acting_for(partner, request, "resources:write")
+    actor = acting_for(partner, request, "resources:write")
     return await up.resources.forward(request, f"/venues/{venue_id}/bookings/series", actor)
 
 
@@ -192,13 +153,13 @@ async def venue_calendar(
     partner: Partner,
 ) -> Response:
     """A venue's calendar, as JSON or as an iCalendar feed."""
-    return await up.resources.forward(request, f"/venues/{venue_id}/{calendar}", _acting_for(partner, request, "read"))
+    return await up.resources.forward(request, f"/venues/{venue_id}/{calendar}", acting_for(partner, request, "read"))
 
 
 @api.get("/bookings")
 async def list_bookings(request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """The organisation's bookings and those of its venues (`status=requested`: approvals waiting)."""
-    return await up.resources.forward(request, "/bookings", _acting_for(partner, request, "read"))
+    return await up.resources.forward(request, "/bookings", acting_for(partner, request, "read"))
 
 
 @api.post("/bookings/{booking_id}/{action}")
@@ -210,14 +171,14 @@ async def act_on_booking(
     partner: Partner,
 ) -> Response:
     """Approves, declines or releases a booking of its venue, or cancels one (scope `resources:write`)."""
-    actor = _acting_for(partner, request, "resources:write")
+    actor = acting_for(partner, request, "resources:write")
     return await up.resources.forward(request, f"/bookings/{booking_id}/{action}", actor)
 
 
 @api.get("/service-requests")
 async def list_service_requests(request: Request, up: UpstreamsDep, partner: Partner) -> Response:
     """The organisation's service requests, made and received."""
-    return await up.resources.forward(request, "/service-requests", _acting_for(partner, request, "read"))
+    return await up.resources.forward(request, "/service-requests", acting_for(partner, request, "read"))
 
 
 @api.post("/service-requests/{request_id}/{action}")
@@ -229,52 +190,8 @@ async def act_on_service_request(
     partner: Partner,
 ) -> Response:
     """The provider accepts or declines; the requester cancels (scope `resources:write`)."""
-    actor = _acting_for(partner, request, "resources:write")
+    actor = acting_for(partner, request, "resources:write")
     return await up.resources.forward(request, f"/service-requests/{request_id}/{action}", actor)
-
-
-# --- webhooks: the organisation's events, POSTed to its URL, signed -----------------------
-
-
-WebhooksDep = Annotated[Webhooks, Depends(provided(Webhooks))]
-
-
-@api.post("/webhooks", status_code=201)
-async def subscribe(body: WebhookCreate, webhooks: WebhooksDep, partner: Reader) -> dict[str, Any]:
-    """Every event that concerns the key's organisation (its needs, claims, venues, bookings,
-    requests, proposals...) is POSTed to `url`, or those of `types` only, with retries. The
-    answer holds the secret of the `X-PBS-Signature` HMAC, this once (see the module docs)."""
-    subscription = await webhooks.subscribe(partner.organization_id, body)
-    return {"id": subscription.pop("_id"), **subscription}
-
-
-@api.get("/webhooks")
-async def list_webhooks(webhooks: WebhooksDep, partner: Reader) -> dict[str, Any]:
-    return {"items": [{"id": w.pop("_id"), **w} for w in await webhooks.mine(partner.organization_id)]}
-
-
-@api.delete("/webhooks/{webhook_id}", status_code=204)
-async def unsubscribe(webhook_id: IdPath, webhooks: WebhooksDep, partner: Reader) -> Response:
-    await webhooks.unsubscribe(partner.organization_id, webhook_id)
-    return Response(status_code=204)
-
-
-@api.get("/events/stream")
-async def event_stream(
-    partner: Reader, live: Annotated[LiveEvents, Depends(provided(LiveEvents))]
-) -> StreamingResponse:
-    """The key's organisation's events as they happen, as server-sent events (`text/event-stream`:
-    `id`, `event` the type, `data` the CloudEvent), with a comment every 15 s to keep the
-    connection. For events missed while not connected, subscribe a webhook."""
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(live.stream(partner.organization_id), media_type="text/event-stream", headers=headers)
-
-
-@api.get("/webhooks/{webhook_id}/deliveries")
-async def deliveries(webhook_id: IdPath, webhooks: WebhooksDep, partner: Reader) -> dict[str, Any]:
-    """What was sent to the webhook: each event's delivery, its attempts and the last answer."""
-    found = await webhooks.log_of(partner.organization_id, webhook_id)
-    return {"items": [{"id": d.pop("_id"), **d} for d in found]}
 
 
 AreaCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,12}$", description="a node's code; the city without")]

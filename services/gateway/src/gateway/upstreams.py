@@ -11,10 +11,8 @@ from typing import Any
 import aiohttp
 from fastapi import Request, Response
 
-from contract.errors import DomainError, NotFound, Unauthorized
+from contract.errors import DomainError, NotFound
 from contract.tracing import correlation_id
-from gateway.models import PartnerIdentity
-from runtime.actors import Actor, ActorKind, sign
 from runtime.logs import client_address
 
 
@@ -154,27 +152,3 @@ class Upstreams:
     needs: Upstream
     resources: Upstream
     matching: Upstream
-
-
-class PartnerKeys:
-    """Which organisation a partner's API key acts for, as the registry says at every request:
-    a revoked or rotated key, or the key of an organisation just suspended, stops working at once
-    (no answer is kept here to let it pass a while longer)."""
-
-    def __init__(self, registry: Upstream, actor_secret: str) -> None:
-        self.registry = registry
-        self.actor_secret = actor_secret
-
-    async def identify(self, key: str) -> PartnerIdentity:
-        headers = {"X-Actor": sign(Actor(kind=ActorKind.PLATFORM), self.actor_secret)}
-        response = await self.registry.call("POST", "/api-keys/verify", json={"key": key}, headers=headers)
-        if response.status_code == 401:
-            refusal = response.json().get("error", {})
-            if "status" in refusal:  # the key's organisation is suspended or dissolved: say so
-                raise Unauthorized(refusal["message"], status=refusal["status"])
-            raise Unauthorized("unknown or revoked API key")
-        if response.status_code == 422:
-            raise Unauthorized("unknown or revoked API key")
-        if response.status_code != 200:
-            raise UpstreamError(f"the registry answered {response.status_code}")
-        return PartnerIdentity.model_validate(response.json())

@@ -1,0 +1,1 @@
+"""The partner API under /api/v1: partners act as their organisation, with an API key and its scopes."""
