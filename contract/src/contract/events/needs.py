@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import Field
 
 from contract.events.base import Data, Envelope
 from contract.taxonomy import Category
+
+
+class Urgency(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class Visibility(StrEnum):
+    """Who is shown a need (and may claim it)."""
+
+    PUBLIC = "public"  # anyone
+    AREA = "area"  # people and organisations of one area node's subtree
+    PARTNERS = "partners"  # the organisations of one community (its neighbour partners)
+
+
+class Recurrence(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
 
 
 class NeedPostedData(Data):
@@ -18,13 +39,13 @@ class NeedPostedData(Data):
     category: Category
     area_code: str
     quantity: int
-    urgency: str = "normal"
+    urgency: Urgency = Urgency.NORMAL
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     deadline: datetime | None = None
     lat: float | None = None
     lon: float | None = None
-    visibility: str = "public"
+    visibility: Visibility = Visibility.PUBLIC
 
 
 class NeedPosted(Envelope):

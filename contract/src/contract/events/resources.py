@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
 from contract.events.base import Data, Envelope
 from contract.taxonomy import Category
+
+
+class ResourceKind(StrEnum):
+    VENUE = "venue"  # a room or hall, booked by the half hour
+    LENDABLE = "lendable"  # equipment lent by the unit, `capacity` units a period
+    SERVICE = "service"  # what an organisation does for others, `capacity` people a period
+
+
+class BookableBy(StrEnum):
+    """Who may book a venue (and be proposed it)."""
+
+    ANYONE = "anyone"  # residents and organisations
+    AREA = "area"  # residents and organisations of the venue's area subtree
+    PARTNERS = "partners"  # organisations only (partner units), not individual residents
+
+
+class CapacityPeriod(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
 
 
 class ResourceData(Data):
@@ -14,7 +35,7 @@ class ResourceData(Data):
 
     resource_id: str
     organization_id: str
-    kind: str
+    kind: ResourceKind
     name: str
     category: Category
     area_code: str
@@ -23,8 +44,8 @@ class ResourceData(Data):
     lat: float | None = None
     lon: float | None = None
     service_radius_km: float | None = None
-    capacity_period: str | None = None  # a service's or lendable's: day, week or month
-    bookable_by: str = "anyone"
+    capacity_period: CapacityPeriod | None = None  # a service's or lendable's
+    bookable_by: BookableBy = BookableBy.ANYONE
     needs_approval: bool = False
     version: int = 1
 

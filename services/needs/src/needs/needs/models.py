@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from contract.aggregates import Versioned
 from contract.errors import Conflict, NotFound
+from contract.events.needs import Recurrence, Urgency, Visibility
 from contract.taxonomy import Category
 from needs.common import InvalidTransition, now
 
@@ -41,24 +42,6 @@ TRANSITIONS: dict[NeedStatus, frozenset[NeedStatus]] = {
 }
 CLAIMABLE = frozenset({S.OPEN, S.PARTLY_CLAIMED})
 LIVE = frozenset({S.OPEN, S.PARTLY_CLAIMED, S.FULLY_CLAIMED, S.IN_PROGRESS})
-
-
-class Urgency(StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
-
-
-class Visibility(StrEnum):
-    PUBLIC = "public"  # anyone
-    AREA = "area"  # people and organisations of one area node's subtree
-    PARTNERS = "partners"  # the organisations of one community (its neighbour partners)
-
-
-class Recurrence(StrEnum):
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
 
 
 class ClaimStatus(StrEnum):

@@ -7,10 +7,11 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
+from contract.events.needs import Recurrence, Urgency, Visibility
 from contract.schemas import AREA_CODE, AREA_PATTERN, ID_PATTERN, Moment, Patch
 from contract.taxonomy import Category
 from needs.common import Posted, Posting, Strict
-from needs.needs.models import Claim, NeedStatus, Recurrence, Urgency, Visibility
+from needs.needs.models import Claim, NeedStatus
 
 
 class NeedCreate(Posting):

@@ -30,10 +30,11 @@ from contract.events.needs import (
     NeedPostedData,
     NeedUpdated,
     ReleaseReason,
+    Visibility,
 )
 from contract.ids import entity_id, new_id
 from needs.common import SOURCE, now
-from needs.needs.models import ACTIVE, Claim, ClaimStatus, Need, NeedStatus, Visibility
+from needs.needs.models import ACTIVE, Claim, ClaimStatus, Need, NeedStatus
 from needs.needs.repository import NeedRepository
 from needs.needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed
 from needs.needs.view import NeedsView

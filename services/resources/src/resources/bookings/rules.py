@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 from contract.areas import covers
 from contract.errors import Conflict, Forbidden, Unprocessable
+from contract.events.resources import BookableBy, ResourceKind
 from contract.opening_hours import LOCAL
 from resources.bookings.schemas import SeriesCreate
-from resources.resources.models import BookableBy, Resource, ResourceKind, ResourceStatus, now
+from resources.resources.models import Resource, ResourceStatus, now
 
 SLOT = timedelta(minutes=30)  # bookings start and end on the half hour
 MAX_BOOKING = timedelta(hours=12)

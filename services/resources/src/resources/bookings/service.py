@@ -16,12 +16,14 @@ from contract.errors import Conflict, DomainError, Forbidden, InvalidReference, 
 from contract.events import Envelope, data_of
 from contract.events.matching import MatchAccepted, MatchAcceptedData, MatchFailed
 from contract.events.resources import (
+    BookableBy,
     BookingCancelled,
     BookingConfirmed,
     BookingData,
     BookingRefused,
     BookingRefusedData,
     BookingRequested,
+    ResourceKind,
 )
 from contract.ids import entity_id, new_id
 from resources.bookings.models import HOLDING, Booking, BookingStatus
@@ -38,7 +40,7 @@ from resources.bookings.rules import (
 )
 from resources.bookings.schemas import BookingAction, BookingCreate, BookingImport, Occurrence, SeriesCreate
 from resources.bookings.slots import Slots, Taken
-from resources.resources.models import BookableBy, Resource, ResourceKind, ResourceStatus, now
+from resources.resources.models import Resource, ResourceStatus, now
 from resources.resources.service import SOURCE, Resources
 from resources.view import SupplyView
 from runtime.actors import Actor, ActorKind

@@ -11,6 +11,7 @@ from contract.errors import Conflict, DomainError, Forbidden, NotFound, Unproces
 from contract.events import Envelope, data_of
 from contract.events.matching import MatchAccepted, MatchFailed
 from contract.events.resources import (
+    ResourceKind,
     ResourceUpdated,
     ServiceRequestAccepted,
     ServiceRequestCancelled,
@@ -24,7 +25,7 @@ from contract.opening_hours import LOCAL
 from resources.requests.models import RequestStatus, ServiceRequest, today
 from resources.requests.repository import RequestRepository
 from resources.requests.schemas import RequestAction, RequestCreate
-from resources.resources.models import Resource, ResourceKind, ResourceStatus, period_of
+from resources.resources.models import Resource, ResourceStatus, period_of
 from resources.resources.service import SOURCE, Resources
 from resources.resources.service import announce as announce_resource
 from runtime.actors import Actor, require_organization

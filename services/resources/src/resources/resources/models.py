@@ -11,18 +11,13 @@ from pydantic import Field, computed_field
 
 from contract.aggregates import Versioned
 from contract.errors import Conflict
+from contract.events.resources import BookableBy, CapacityPeriod, ResourceKind
 from contract.opening_hours import OpeningPeriod, open_between
 from contract.taxonomy import Category
 
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-class ResourceKind(StrEnum):
-    VENUE = "venue"  # a room or hall, booked by the half hour
-    LENDABLE = "lendable"  # equipment lent by the unit, `capacity` units a period
-    SERVICE = "service"  # what an organisation does for others, `capacity` people a period
 
 
 class ResourceStatus(StrEnum):
@@ -40,18 +35,6 @@ TRANSITIONS: dict[ResourceStatus, frozenset[ResourceStatus]] = {
     R.PAUSED: frozenset({R.PUBLISHED, R.WITHDRAWN}),
     R.WITHDRAWN: frozenset(),
 }
-
-
-class BookableBy(StrEnum):
-    ANYONE = "anyone"  # residents and organisations
-    AREA = "area"  # residents and organisations of the venue's area subtree
-    PARTNERS = "partners"  # organisations only (partner units), not individual residents
-
-
-class CapacityPeriod(StrEnum):
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
 
 
 def period_of(period: CapacityPeriod, day: date) -> str:

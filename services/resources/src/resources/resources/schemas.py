@@ -8,10 +8,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from contract.events.resources import BookableBy, CapacityPeriod, ResourceKind
 from contract.opening_hours import OpeningPeriod
 from contract.schemas import AREA_CODE, ID_PATTERN, Patch
 from contract.taxonomy import Category
-from resources.resources.models import BookableBy, CapacityPeriod, ResourceKind, ResourceStatus
+from resources.resources.models import ResourceStatus
 
 ID = Annotated[str, Field(pattern=ID_PATTERN)]
 Lat = Annotated[float, Field(ge=-90, le=90)]

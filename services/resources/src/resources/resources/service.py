@@ -11,10 +11,10 @@ from datetime import datetime
 from contract.areas import covers
 from contract.errors import Conflict, Forbidden, NotFound
 from contract.events import Envelope, data_of
-from contract.events.resources import ResourceData, ResourcePublished, ResourceUpdated, ResourceWithdrawn
+from contract.events.resources import ResourceData, ResourceKind, ResourcePublished, ResourceUpdated, ResourceWithdrawn
 from contract.ids import new_id
 from contract.taxonomy import Category
-from resources.resources.models import SHARED, Resource, ResourceKind, ResourceStatus, now
+from resources.resources.models import SHARED, Resource, ResourceStatus, now
 from resources.resources.repository import ResourceRepository
 from resources.resources.schemas import ResourceAction, ResourceCreate, ResourceEdit
 from resources.view import Near, SupplyView
