@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
+from contract.bodies.needs import ClaimCreate, NeedCreate, NeedEdit
 from contract.errors import Conflict, Forbidden, NotFound
 from contract.events.matching import MatchAccepted, MatchAcceptedData
 from contract.taxonomy import Category
 from needs.needs.models import ClaimStatus, Need, NeedStatus
-from needs.needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed
+from needs.needs.schemas import HistoryImport, PastNeed
 from needs.needs.service import Needs, may_see
 from needs.needs.view import NeedsView
 from runtime.actors import Actor, ActorKind

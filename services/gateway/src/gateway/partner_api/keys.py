@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -73,3 +74,13 @@ def acting_for(partner: PartnerIdentity, request: Request, scope: str | None = N
         raise Forbidden(f"this API key lacks the {scope!r} scope", scopes=partner.scopes)
     actor = Actor(kind=ActorKind.ORGANIZATION, organization_id=partner.organization_id)
     return sign(actor, request.app.state.settings.actor_secret)
+
+
+def scoped(scope: str) -> Callable[[Request, PartnerIdentity], str]:
+    """A dependency answering the `X-Actor` token of the key's organisation, when the key holds
+    `scope` (Forbidden otherwise): checked before anything else of the request is looked at."""
+
+    def dependency(request: Request, partner: Partner) -> str:
+        return acting_for(partner, request, scope)
+
+    return dependency

@@ -7,9 +7,10 @@ from typing import Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from contract.bodies.needs import Posting, Strict
 from contract.schemas import ID_PATTERN, Moment
 from needs.activities.models import ActivityStatus
-from needs.common import Posted, Posting, Strict
+from needs.common import Posted
 
 
 class ActivityCreate(Posting):

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from contract.areas import covers
+from contract.bodies.needs import ClaimCreate, NeedCreate, NeedEdit
 from contract.errors import Conflict, DomainError, Forbidden, NotFound
 from contract.events import Envelope, data_of
 from contract.events.matching import MatchAccepted, MatchFailed
@@ -36,7 +37,7 @@ from contract.ids import entity_id, new_id
 from needs.common import SOURCE, now
 from needs.needs.models import ACTIVE, Claim, ClaimStatus, Need, NeedStatus
 from needs.needs.repository import NeedRepository
-from needs.needs.schemas import ClaimCreate, HistoryImport, NeedCreate, NeedEdit, PastNeed
+from needs.needs.schemas import HistoryImport, PastNeed
 from needs.needs.view import NeedsView
 from runtime.actors import Actor, ActorKind, acting_as, require_organization
 from runtime.known_organizations import OrganizationLookup

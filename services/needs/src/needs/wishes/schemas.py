@@ -6,9 +6,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from contract.bodies.needs import Strict
 from contract.schemas import AREA_PATTERN, ID_PATTERN
 from contract.taxonomy import Category
-from needs.common import Strict
 from needs.wishes.models import Proof, WishStatus
 
 

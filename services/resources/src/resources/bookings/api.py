@@ -9,18 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from contract.bodies.resources import BookingCreate, SeriesCreate
 from contract.schemas import Moment
 from resources.bookings import ical
 from resources.bookings.models import Booking, BookingStatus
-from resources.bookings.schemas import (
-    BookingAction,
-    BookingCreate,
-    BookingImport,
-    BookingOut,
-    CalendarEntry,
-    SeriesCreate,
-    SeriesOut,
-)
+from resources.bookings.schemas import BookingAction, BookingImport, BookingOut, CalendarEntry, SeriesOut
 from resources.bookings.service import Bookings, may_see
 from resources.resources.models import now
 from resources.resources.service import Resources

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from contract.areas import covers
+from contract.bodies.resources import SeriesCreate
 from contract.errors import Conflict, Forbidden, Unprocessable
 from contract.events.resources import BookableBy, ResourceKind
 from contract.opening_hours import LOCAL
-from resources.bookings.schemas import SeriesCreate
 from resources.resources.models import Resource, ResourceStatus, now
 
 SLOT = timedelta(minutes=30)  # bookings start and end on the half hour

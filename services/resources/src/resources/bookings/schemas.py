@@ -4,44 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from contract.schemas import Day, Moment
+from contract.bodies.resources import ID
+from contract.schemas import Moment
 from resources.bookings.models import BookingStatus
-from resources.resources.schemas import ID
-
-
-class BookingCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    starts_at: Moment = Field(description="on the hour or half hour, with its time zone")
-    ends_at: Moment
-    attendees: int = Field(default=1, ge=1, le=100_000)
-    purpose: str = Field(default="", max_length=500, examples=["第一党支部主题党日"])
-    need_id: ID | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> BookingCreate:
-        if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at comes after starts_at")
-        return self
-
-
-class SeriesCreate(BookingCreate):
-    """A recurring booking: the first occurrence's time, repeated weekly on its weekday or
-    monthly on its day of the month, `count` times or until `until`."""
-
-    repeat: Literal["weekly", "monthly"]
-    count: int | None = Field(default=None, ge=1, le=52)
-    until: Day | None = None
-
-    @model_validator(mode="after")
-    def _bounded(self) -> SeriesCreate:
-        if (self.count is None) == (self.until is None):
-            raise ValueError("give either count or until")
-        return self
 
 
 class BookingOut(BaseModel):

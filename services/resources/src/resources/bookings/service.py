@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from contract.bodies.resources import BookingCreate, SeriesCreate
 from contract.errors import Conflict, DomainError, Forbidden, InvalidReference, NotFound, Unprocessable
 from contract.events import Envelope, data_of
 from contract.events.matching import MatchAccepted, MatchAcceptedData, MatchFailed
@@ -38,7 +39,7 @@ from resources.bookings.rules import (
     repeat,
     widen,
 )
-from resources.bookings.schemas import BookingAction, BookingCreate, BookingImport, Occurrence, SeriesCreate
+from resources.bookings.schemas import BookingAction, BookingImport, Occurrence
 from resources.bookings.slots import Slots, Taken
 from resources.resources.models import Resource, ResourceStatus, now
 from resources.resources.service import SOURCE, Resources

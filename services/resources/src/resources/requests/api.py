@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from contract.bodies.resources import RequestCreate
 from resources.requests.models import ServiceRequest
-from resources.requests.schemas import RequestAction, RequestCreate, RequestOut
+from resources.requests.schemas import RequestAction, RequestOut
 from resources.requests.service import ServiceRequests
 from runtime.actors import ActorDep
 from runtime.app import provided

@@ -5,20 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
-from contract.schemas import Day
 from resources.requests.models import RequestStatus
-from resources.resources.schemas import ID
-
-
-class RequestCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    wanted_on: Day = Field(description="the day the service is wanted: its capacity period is the one this falls in")
-    quantity: int = Field(default=1, ge=1, le=100_000)
-    need_id: ID | None = None
-    note: str = Field(default="", max_length=1000)
 
 
 class RequestOut(BaseModel):

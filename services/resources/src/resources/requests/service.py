@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from contract.bodies.resources import RequestCreate
 from contract.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 from contract.events import Envelope, data_of
 from contract.events.matching import MatchAccepted, MatchFailed
@@ -24,7 +25,7 @@ from contract.ids import entity_id, new_id
 from contract.opening_hours import LOCAL
 from resources.requests.models import RequestStatus, ServiceRequest, today
 from resources.requests.repository import RequestRepository
-from resources.requests.schemas import RequestAction, RequestCreate
+from resources.requests.schemas import RequestAction
 from resources.resources.models import Resource, ResourceStatus, period_of
 from resources.resources.service import SOURCE, Resources
 from resources.resources.service import announce as announce_resource

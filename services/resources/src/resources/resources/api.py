@@ -8,13 +8,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from contract.bodies.resources import ResourceCreate, ResourceEdit
 from contract.errors import Unprocessable
 from contract.events.resources import ResourceKind
 from contract.schemas import Moment
 from contract.taxonomy import Category
 from resources.bookings.service import Bookings
 from resources.resources.models import Resource, ResourceStatus, now
-from resources.resources.schemas import ResourceAction, ResourceCreate, ResourceEdit, ResourceOut
+from resources.resources.schemas import ResourceAction, ResourceOut
 from resources.resources.service import Resources, Search
 from resources.view import Near
 from runtime.actors import MaybeActor

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from contract.areas import covers
+from contract.bodies.resources import ResourceCreate, ResourceEdit
 from contract.errors import Conflict, Forbidden, NotFound
 from contract.events import Envelope, data_of
 from contract.events.resources import ResourceData, ResourceKind, ResourcePublished, ResourceUpdated, ResourceWithdrawn
@@ -16,7 +17,7 @@ from contract.ids import new_id
 from contract.taxonomy import Category
 from resources.resources.models import SHARED, Resource, ResourceStatus, now
 from resources.resources.repository import ResourceRepository
-from resources.resources.schemas import ResourceAction, ResourceCreate, ResourceEdit
+from resources.resources.schemas import ResourceAction
 from resources.view import Near, SupplyView
 from runtime.actors import Actor, acting_as
 from runtime.known_organizations import OrganizationLookup

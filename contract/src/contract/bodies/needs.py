@@ -1,0 +1,77 @@
+"""What is sent to post, edit and claim a need."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from contract.events.needs import Recurrence, Urgency, Visibility
+from contract.schemas import AREA_CODE, AREA_PATTERN, ID_PATTERN, Moment, Patch
+from contract.taxonomy import Category
+
+ActingOrganization = Annotated[
+    str | None, Field(pattern=ID_PATTERN, description="the acting organisation's if left out")
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Posting(Strict):
+    """What an organisation posts, a need or an activity, begins with."""
+
+    organization_id: ActingOrganization = None
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
+    category: Category
+    area_code: str = AREA_CODE
+
+
+class NeedCreate(Posting):
+    title: str = Field(min_length=1, max_length=200, examples=["党员活动日需借用会议室"])
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    recurrence: Recurrence | None = None
+    deadline: Moment | None = Field(default=None, description="claims are taken until then; `starts_at` if left out")
+    quantity: int = Field(ge=1, le=100_000, description="people or units needed")
+    unit: Literal["people", "units"] = "people"
+    urgency: Urgency = Urgency.NORMAL
+    visibility: Visibility = Visibility.PUBLIC
+    visible_to: str | None = Field(
+        default=None, pattern=AREA_PATTERN, description="the area or community it is shown to"
+    )
+    draft: bool = Field(default=False, description="keep it as a draft: not shown, not claimable, until published")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        if self.recurrence and not self.starts_at:
+            raise ValueError("a recurring need needs starts_at")
+        if (self.visibility is Visibility.PUBLIC) != (self.visible_to is None):
+            raise ValueError("visible_to is given exactly when visibility is area or partners")
+        return self
+
+
+class NeedEdit(Patch):
+    """The fields to change; those left out stay as they are."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    quantity: int | None = Field(default=None, ge=1, le=100_000)
+    urgency: Urgency | None = None
+    deadline: Moment | None = None
+
+
+class ClaimCreate(Strict):
+    quantity: int = Field(default=1, ge=1, le=100_000)
+    member_id: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="a member claiming through the organisation"
+    )
+    start_by: Moment | None = Field(default=None, description="expires unless started by then; the need's start")

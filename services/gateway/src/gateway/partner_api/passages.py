@@ -1,0 +1,177 @@
+"""The partner API's passages to the services, declared once: each row is a route under
+/api/v1, the service it is passed on to (at the same path, as the key's organisation), the scope
+the key must hold, and the body it takes. The routes and their OpenAPI, request schemas
+included, are made from this table (`partner_api.api`); the bodies are the contract's, which the
+services validate with too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel
+
+from contract.bodies.needs import ClaimCreate, NeedCreate
+from contract.bodies.resources import BookingCreate, RequestCreate, ResourceCreate, ResourceEdit, SeriesCreate
+
+Service = Literal["needs", "resources", "matching"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    name: str  # the route's name (its OpenAPI operation id begins with it)
+    method: Literal["GET", "POST", "PATCH"]
+    path: str  # `{..._id}`: an id; a parameter in `words`: one of those words
+    service: Service
+    scope: str
+    doc: str
+    body: type[BaseModel] | None = None
+    status: int = 200
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+READ, NEEDS, RESOURCES = "read", "needs:write", "resources:write"
+
+PASSAGES = (
+    Passage(
+        "decide_proposal",
+        "POST",
+        "/proposals/{proposal_id}/{decision}",
+        "matching",
+        "matches:decide",
+        "Accepts or declines a proposal the key's organisation is a side of. When both sides have "
+        "accepted, the claim and the booking or service request are made.",
+        words={"decision": ("accept", "decline")},
+    ),
+    Passage(
+        "list_needs",
+        "GET",
+        "/needs",
+        "needs",
+        READ,
+        "Needs the key's organisation may see: the needs service's `GET /needs`, same filters and cursors.",
+    ),
+    Passage("post_need", "POST", "/needs", "needs", NEEDS, "Posts a need of the key's organisation.", NeedCreate, 201),
+    Passage("get_need", "GET", "/needs/{need_id}", "needs", READ, "One need with its claims."),
+    Passage(
+        "claim_need",
+        "POST",
+        "/needs/{need_id}/claims",
+        "needs",
+        NEEDS,
+        "Claims part or all of a need for the key's organisation; 409 when less is left.",
+        ClaimCreate,
+        201,
+    ),
+    Passage(
+        "search_resources",
+        "GET",
+        "/resources",
+        "resources",
+        READ,
+        "Venues, lendables and services: the resources service's `GET /resources`, same filters "
+        "(kind, category, area, near a point, free between two times) and cursors.",
+    ),
+    Passage(
+        "share_resource",
+        "POST",
+        "/resources",
+        "resources",
+        RESOURCES,
+        "Shares a venue, lendable or service of the key's organisation.",
+        ResourceCreate,
+        201,
+    ),
+    Passage("get_resource", "GET", "/resources/{resource_id}", "resources", READ, "One venue, lendable or service."),
+    Passage(
+        "edit_resource",
+        "PATCH",
+        "/resources/{resource_id}",
+        "resources",
+        RESOURCES,
+        "Edits one of the organisation's resources.",
+        ResourceEdit,
+    ),
+    Passage(
+        "request_service",
+        "POST",
+        "/resources/{resource_id}/requests",
+        "resources",
+        RESOURCES,
+        "Requests another organisation's service or lendable for a day.",
+        RequestCreate,
+        201,
+    ),
+    Passage(
+        "act_on_resource",
+        "POST",
+        "/resources/{resource_id}/{action}",
+        "resources",
+        RESOURCES,
+        "Moves one of the organisation's resources on.",
+        words={"action": ("publish", "pause", "resume", "withdraw")},
+    ),
+    Passage(
+        "book_venue",
+        "POST",
+        "/venues/{venue_id}/bookings",
+        "resources",
+        RESOURCES,
+        "Books a venue for the key's organisation; 409 when the time is taken.",
+        BookingCreate,
+        201,
+    ),
+    Passage(
+        "book_series",
+        "POST",
+        "/venues/{venue_id}/bookings/series",
+        "resources",
+        RESOURCES,
+        "A recurring booking, weekly or monthly; each refused occurrence says why.",
+        SeriesCreate,
+        201,
+    ),
+    Passage(
+        "venue_calendar",
+        "GET",
+        "/venues/{venue_id}/{calendar}",
+        "resources",
+        READ,
+        "A venue's calendar, as JSON or as an iCalendar feed.",
+        words={"calendar": ("calendar", "calendar.ics")},
+    ),
+    Passage(
+        "list_bookings",
+        "GET",
+        "/bookings",
+        "resources",
+        READ,
+        "The organisation's bookings and those of its venues (`status=requested`: approvals waiting).",
+    ),
+    Passage(
+        "act_on_booking",
+        "POST",
+        "/bookings/{booking_id}/{action}",
+        "resources",
+        RESOURCES,
+        "Approves, declines or releases a booking of its venue, or cancels one.",
+        words={"action": ("approve", "decline", "cancel", "no_show")},
+    ),
+    Passage(
+        "list_service_requests",
+        "GET",
+        "/service-requests",
+        "resources",
+        READ,
+        "The organisation's service requests, made and received.",
+    ),
+    Passage(
+        "act_on_service_request",
+        "POST",
+        "/service-requests/{request_id}/{action}",
+        "resources",
+        RESOURCES,
+        "The provider accepts or declines; the requester cancels.",
+        words={"action": ("accept", "decline", "cancel")},
+    ),
+)
