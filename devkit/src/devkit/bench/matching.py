@@ -46,8 +46,8 @@ from devkit.synthetic import (
     generate_needs,
     generate_supply,
 )
-from matching.assign import greedy, optimal
-from matching.engine import Index, Need, Supply
+from matching.index.assign import greedy, optimal
+from matching.index.engine import Index, Need, Supply
 from runtime.kafka import encode
 
 VENUE_UNITS = 4  # the needs a venue takes in one round of matching (its time is shared out)

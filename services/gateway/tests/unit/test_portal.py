@@ -17,7 +17,7 @@ from gateway.portal.i18n import REASONS, STATUSES, WORDS, reason_label, status_l
 from gateway.portal.public import week_grid
 from gateway.portal.web import CST, refusal_of, safe_next, said
 from gateway.upstreams import Answer
-from matching.engine import WEIGHTS
+from matching.index.engine import WEIGHTS
 from needs.activities.models import Activity, ActivityStatus, SignUp
 from needs.needs.models import NeedStatus
 from needs.wishes.models import WishStatus

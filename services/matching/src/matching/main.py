@@ -14,11 +14,18 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
-from matching import api, consumers
+from matching import consumers
 from matching.config import Settings
-from matching.engine import Index
-from matching.repository import ProposalRepository
-from matching.service import Matching, ProposalsView, ProposalWriter
+from matching.index import api as index_api
+from matching.index.engine import Index
+from matching.index.service import IndexProjection
+from matching.index.share import Share
+from matching.proposals import api as proposals_api
+from matching.proposals.repository import ProposalRepository
+from matching.proposals.service import Proposals
+from matching.proposals.view import ProposalsView
+from matching.proposals.writer import ProposalWriter
+from matching.saga.service import Saga
 from runtime import known_organizations
 from runtime.app import (
     Infra,
@@ -46,53 +53,59 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         await proposal_docs.create_index(key)
     relay = outbox_relay(infra, [proposal_docs])
     view = ProposalsView()
-    proposals = ProposalRepository(proposal_docs, on_events=relay.wake, relay=relay, read_model=view.put)
-    await proposals.load()
+    repo = ProposalRepository(proposal_docs, on_events=relay.wake, relay=relay, read_model=view.put)
+    await repo.load()
     gc.collect()  # before the service answers anyone: what loading left behind
     settle()  # the view, loaded
-    writer = ProposalWriter(proposals, view)
+    writer = ProposalWriter(repo, view)
     index = Index(max_per_day=settings.max_proposals_per_day)
+    share = Share(settings.instance, settings.instances)
     organizations = KnownOrganizations(infra.db)  # who may still decide
     # the rematch's flow: one worker process, started at the first rematch (a fresh interpreter:
     # forking a process with the database's and Kafka's client threads is not safe)
     solver = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    matching = Matching(
+    proposals = Proposals(
         index,
-        proposals,
+        repo,
         writer,
-        per_need=settings.proposals_per_need,
-        per_supply=settings.proposals_per_supply,
         ttl=timedelta(hours=settings.proposal_ttl_hours),
         top=settings.rematch_top,
-        share=(settings.instance, settings.instances),
+        share=share,
         solver=solver,
     )
+    projection = IndexProjection(
+        index,
+        proposals.propose,
+        share=share,
+        per_need=settings.proposals_per_need,
+        per_supply=settings.proposals_per_supply,
+    )
     # the index, rebuilt from the needs and resources topics at every start (nothing of it is stored)
-    feed = event_reader(settings, consumers.index_handlers(matching), Reading.REPLAY, on_caught_up=matching.go_live)
-    app.state.components.add(matching, feed, organizations)
-    saga = consumers.saga_handlers(matching).including(known_organizations.handlers(organizations))
+    feed = event_reader(settings, consumers.index_handlers(projection), Reading.REPLAY, on_caught_up=projection.go_live)
+    app.state.components.add(proposals, view, projection, feed, organizations)
+    saga = consumers.saga_handlers(Saga(proposals)).including(known_organizations.handlers(organizations))
     try:
         async with background(
             relay.run(),
             writer.run(),
             feed.run(),
             event_consumer(infra, saga).run(),
-            sweeping(matching.sweep, settings.sweep_seconds),
-            rematching(matching, settings.rematch_seconds),
+            sweeping(proposals.sweep, settings.sweep_seconds),
+            rematching(projection, proposals, settings.rematch_seconds),
         ):
             yield
     finally:
         solver.shutdown(cancel_futures=True)
 
 
-async def rematching(matching: Matching, every: float) -> None:
+async def rematching(projection: IndexProjection, proposals: Proposals, every: float) -> None:
     """The city-wide rematch, every `every` seconds once the index is current; one that fails
     is logged, and the next tries again."""
     while True:
         await asyncio.sleep(every)
-        if matching.live:
+        if projection.live:
             try:
-                await matching.rematch()
+                await proposals.rematch()
             except Exception:
                 log.exception("the city-wide rematch failed")
 
@@ -102,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Matching",
-        routers=[api.router],
+        routers=[proposals_api.router, index_api.router],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[MATCHING_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, ORGANIZATIONS_TOPIC],
         # each instance's proposals and index: one process per instance on FerretDB

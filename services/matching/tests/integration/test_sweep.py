@@ -10,10 +10,13 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from contract.ids import new_id
-from matching.engine import Index
-from matching.models import Proposal, ProposalStatus, now
-from matching.repository import ProposalRepository
-from matching.service import Matching, ProposalsView, ProposalWriter
+from matching.index.engine import Index
+from matching.index.share import Share
+from matching.proposals.models import Proposal, ProposalStatus, now
+from matching.proposals.repository import ProposalRepository
+from matching.proposals.service import Proposals
+from matching.proposals.view import ProposalsView
+from matching.proposals.writer import ProposalWriter
 from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
@@ -48,15 +51,13 @@ async def test_a_proposal_not_answered_in_time_expires_once_by_the_instance_that
 ) -> None:
     view = ProposalsView()
     proposals.read_model = view.put
-    matching = Matching(
+    matching = Proposals(
         Index(),
         proposals,
         ProposalWriter(proposals, view),
-        per_need=3,
-        per_supply=10,
         ttl=timedelta(hours=72),
         top=20,
-        share=(0, 2),  # the first of two instances: even districts
+        share=Share(0, 2),  # the first of two instances: even districts
     )
     due, later, others = (
         proposal(MINE, -timedelta(minutes=1)),

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from matching.assign import greedy, optimal
-from matching.engine import WEIGHTS, Index, Need, Supply
-from matching.models import Proposal, ProposalStatus, proposal_id
+from matching.index.assign import greedy, optimal
+from matching.index.engine import WEIGHTS, Index, Need, Supply
+from matching.proposals.models import Proposal, ProposalStatus, proposal_id
 
 COMMUNITY = "350102001001"
 LAT, LON = 26.08, 119.30

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from matching.engine import Need, Supply
-from matching.grid import KM_PER_DEGREE, NeedCells, Table
+from matching.index.engine import Need, Supply
+from matching.index.grid import KM_PER_DEGREE, NeedCells, Table
 
 LAT, LON = 26.08, 119.30
 

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
-from matching.engine import Candidates
+from matching.index.engine import Candidates
 
 SCALE = 10_000  # scores are costs in integers: a ten-thousandth of a point
 

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
-    from matching.engine import Need, Supply
+    from matching.index.engine import Need, Supply
 
 CELL = 0.05  # degrees: about 5.5 km north-south, 5 km east-west at Fuzhou's latitude
 KM_PER_DEGREE = 111.2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matching.models import Proposal
+from matching.proposals.models import Proposal
 from runtime.repository import MongoRepository
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field
 
-from matching.models import Proposal
+from matching.proposals.models import Proposal
 
 
 class ProposalOut(Proposal):

@@ -1,4 +1,4 @@
-"""Matching's HTTP routes: proposals and their decisions, the index, the city-wide rematch."""
+"""Matching's HTTP routes of proposals: reading them, their decisions, the city-wide rematch."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from contract.errors import Forbidden, NotFound
-from matching.models import Proposal, ProposalStatus, may_see
-from matching.schemas import ProposalOut
-from matching.service import Matching
+from matching.proposals.models import Proposal, ProposalStatus, may_see
+from matching.proposals.schemas import ProposalOut
+from matching.proposals.service import Proposals
+from matching.proposals.view import ProposalsView
 from runtime.actors import ActorDep, ActorKind
 from runtime.app import provided
-from runtime.kafka import EventReader
 from runtime.known_organizations import ActiveActor
 from runtime.pagination import Cursor, Limit, Page, page_of
 from runtime.params import IdQuery
@@ -20,15 +20,16 @@ from runtime.params import IdQuery
 router = APIRouter(tags=["proposals"])
 
 
-MatchingDep = Annotated[Matching, Depends(provided(Matching))]
+ProposalsDep = Annotated[Proposals, Depends(provided(Proposals))]
+ViewDep = Annotated[ProposalsView, Depends(provided(ProposalsView))]
 
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalOut)
-async def get_proposal(proposal_id: str, matching: MatchingDep, actor: ActorDep) -> Proposal:
+async def get_proposal(proposal_id: str, proposals: ProposalsDep, actor: ActorDep) -> Proposal:
     """One proposal with the reasons behind its score ("why this match"), to those who may see
     it (`may_see`: its two organisations, an administrator of its need's area, the platform);
     404 to anyone else, as for a proposal that does not exist."""
-    proposal = await matching.get(proposal_id)
+    proposal = await proposals.get(proposal_id)
     if not may_see(proposal, actor):
         raise NotFound(f"no proposal {proposal_id!r}")
     return proposal
@@ -36,7 +37,8 @@ async def get_proposal(proposal_id: str, matching: MatchingDep, actor: ActorDep)
 
 @router.get("/proposals", response_model=Page[ProposalOut])
 async def list_proposals(
-    matching: MatchingDep,
+    proposals: ProposalsDep,
+    view: ViewDep,
     actor: ActorDep,
     need_id: IdQuery = None,
     organization_id: IdQuery = None,
@@ -67,13 +69,13 @@ async def list_proposals(
 
     if need_id is None and organization_id is None:
         if newest:
-            return {"items": matching.writer.view.newest(keep, limit=limit), "next_cursor": None}
-        return page_of(matching.writer.view.page(keep, after=cursor, limit=limit), limit)
+            return {"items": view.newest(keep, limit=limit), "next_cursor": None}
+        return page_of(view.page(keep, after=cursor, limit=limit), limit)
     if need_id is not None:
-        rows = await matching.proposals.matching(need_id=need_id)
+        rows = await proposals.repo.matching(need_id=need_id)
     else:
         assert organization_id is not None
-        rows = await matching.proposals.matching(
+        rows = await proposals.repo.matching(
             need_organization_id=organization_id, resource_organization_id=organization_id
         )
     page = [p for p in rows if keep(p) and (cursor is None or p.id > cursor)][:limit]
@@ -82,39 +84,19 @@ async def list_proposals(
 
 @router.post("/proposals/{proposal_id}/{decision}", response_model=ProposalOut)
 async def decide(
-    proposal_id: str, decision: Literal["accept", "decline"], matching: MatchingDep, actor: ActiveActor
+    proposal_id: str, decision: Literal["accept", "decline"], proposals: ProposalsDep, actor: ActiveActor
 ) -> Proposal:
     """Either side (the need's organisation, the supplier) accepts or declines. When both have
     accepted, the claim and the booking or service request are made (`match.accepted`)."""
     if decision == "accept":
-        return await matching.accept(proposal_id, actor)
-    return await matching.decline(proposal_id, actor)
-
-
-@router.get("/index", tags=["operations"])
-async def index_state(
-    matching: MatchingDep,
-    feed: Annotated[EventReader, Depends(provided(EventReader))],
-    need_id: Annotated[list[str] | None, Query(max_length=100)] = None,
-) -> dict[str, object]:
-    """What the index holds, and how long rebuilding it from the topics took at start; with
-    `need_id`, which of those needs this instance holds."""
-    return {
-        "holds": [n for n in need_id or () if n in matching.index.needs],
-        "instance": matching.share[0],
-        "instances": matching.share[1],
-        "live": matching.live,
-        "open_needs": len(matching.index.needs),
-        "supply": len(matching.index.supply),
-        "events_read": feed.events,
-        "rebuilt_in_s": feed.caught_up_in_s,
-    }
+        return await proposals.accept(proposal_id, actor)
+    return await proposals.decline(proposal_id, actor)
 
 
 @router.post("/rematch", tags=["operations"])
-async def rematch(matching: MatchingDep, actor: ActorDep) -> dict[str, float]:
+async def rematch(proposals: ProposalsDep, actor: ActorDep) -> dict[str, float]:
     """Runs the city-wide rematch now (a city administrator): the assignment of all supply to all
     open needs with the most total score; the pairs it uses that were not proposed are proposed."""
     if not actor.runs_a_city:
         raise Forbidden("a city administrator runs the city-wide rematch")
-    return await matching.rematch()
+    return await proposals.rematch()

@@ -3,7 +3,7 @@ how well each fits and why, and the assignment of supply to needs.
 
 Everything here is in memory and without I/O. Supply is kept per category in a `Table` of numpy
 arrays with a grid of cells about 5 km wide, open needs in `NeedCells` on the same grid (both in
-matching.grid, changed in place as events arrive); a need's candidates come from the cells
+matching.index.grid, changed in place as events arrive); a need's candidates come from the cells
 within reach of it, never from all pairs, and so do a new supply item's needs. Scores are
 computed for a block of needs against their candidates at once.
 
@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from contract.events.matching import Reason
-from matching.grid import KM_PER_DEGREE, NeedCells, Table, area_number, cell_of
+from matching.index.grid import KM_PER_DEGREE, NeedCells, Table, area_number, cell_of
 
 DEFAULT_RADIUS_KM = 5.0  # a supplier that names no service radius (a venue: how far people go)
 URGENCY = {"low": 0.25, "normal": 0.5, "high": 0.75, "urgent": 1.0}

@@ -1,0 +1,1 @@
+"""The index: what matching knows of open needs and supply, kept from the topics' events."""

@@ -1,0 +1,134 @@
+"""The index kept from events: open needs and supply as they are posted, changed, booked and
+taken, in the districts this instance matches. Once it has caught up with the topics, a new
+need or supply item is proposed at once."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+
+from contract.events.needs import (
+    ClaimCompleted,
+    ClaimReleased,
+    NeedCancelled,
+    NeedExpired,
+    NeedFulfilled,
+    NeedPosted,
+    NeedUpdated,
+)
+from contract.events.resources import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingRequested,
+    ResourcePublished,
+    ResourceUpdated,
+    ResourceWithdrawn,
+    ServiceRequestAccepted,
+    ServiceRequestCancelled,
+)
+from matching.index.engine import Index, Need, Supply
+from matching.index.share import Share
+from runtime.pacing import settle
+
+Propose = Callable[[Iterable[tuple[Need, Supply, float]]], Awaitable[int]]
+
+
+class IndexProjection:
+    """The index, rebuilt from the needs and resources topics at every start (nothing of it is
+    stored); `propose` is where the best pairs of a new fact go once it is live."""
+
+    def __init__(self, index: Index, propose: Propose, *, share: Share, per_need: int, per_supply: int) -> None:
+        self.index = index
+        self.propose = propose
+        self.share = share
+        self.per_need = per_need
+        self.per_supply = per_supply
+        self.live = False  # set once the index has caught up with the topics: then new facts are proposed
+
+    def go_live(self) -> None:
+        """The index has caught up with the topics: from now on, new facts are proposed."""
+        self.live = True
+        settle()  # the index, rebuilt
+
+    async def on_need_posted(self, event: NeedPosted) -> None:
+        data = event.data
+        if data.lat is None or data.lon is None or not self.share.owns(data.area_code):
+            return  # no point to match from (the need is browsed, not proposed), or another instance's
+        need = Need(
+            id=data.need_id,
+            organization_id=data.organization_id,
+            category=data.category.value,
+            area_code=data.area_code,
+            lat=data.lat,
+            lon=data.lon,
+            quantity=data.quantity,
+            urgency=data.urgency,
+            posted_at=event.time,
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            visibility=data.visibility,
+        )
+        self.index.put_need(need)
+        if self.live:
+            await self.propose((need, supply, score) for supply, score in self.index.best_for_need(need, self.per_need))
+
+    async def on_need_changed(self, event: NeedUpdated | NeedCancelled | NeedExpired | NeedFulfilled) -> None:
+        data = event.data
+        need = self.index.needs.get(data.need_id)
+        if event.type != "need.updated" or data.status not in ("open", "partly_claimed"):
+            self.index.drop_need(data.need_id)
+        elif need is not None:
+            need.quantity, need.claimed = data.quantity, data.claimed
+            self.index.put_need(need)
+
+    async def on_claim_ended(self, event: ClaimCompleted | ClaimReleased) -> None:
+        """A supplier's record: claims it completed, and those it let go itself."""
+        data = event.data
+        if isinstance(event, ClaimCompleted):
+            self.index.suppliers.record(data.organization_id, completed=1)
+        elif event.data.reason == "released":
+            self.index.suppliers.record(data.organization_id, released=1)
+
+    async def on_resource(self, event: ResourcePublished | ResourceUpdated | ResourceWithdrawn) -> None:
+        data = event.data
+        if data.status != "published" or data.lat is None or data.lon is None or not self.share.owns(data.area_code):
+            self.index.drop_supply(data.resource_id)
+            return
+        supply = Supply(
+            id=data.resource_id,
+            organization_id=data.organization_id,
+            kind=data.kind,
+            category=data.category.value,
+            area_code=data.area_code,
+            lat=data.lat,
+            lon=data.lon,
+            capacity=data.capacity,
+            radius_km=data.service_radius_km or 3.0,
+            bookable_by=data.bookable_by,
+        )
+        new = data.resource_id not in self.index.supply
+        self.index.put_supply(supply)
+        if self.live and new:
+            await self.propose(
+                (need, supply, score) for need, score in self.index.best_for_supply(supply, self.per_supply)
+            )
+
+    async def on_booking(self, event: BookingRequested | BookingConfirmed | BookingCancelled) -> None:
+        data = event.data
+        venue = self.index.supply.get(data.venue_id)
+        if venue is None:
+            return
+        if isinstance(event, BookingCancelled):  # read at each proposal: the supply table stays as it is
+            venue.busy.pop(data.booking_id, None)
+        else:
+            venue.busy[data.booking_id] = (data.starts_at, data.ends_at)
+
+    async def on_request(self, event: ServiceRequestAccepted | ServiceRequestCancelled) -> None:
+        data = event.data
+        supply = self.index.supply.get(data.resource_id)
+        if supply is None:
+            return
+        if isinstance(event, ServiceRequestAccepted):
+            supply.taken[data.request_id] = data.quantity
+        else:
+            supply.taken.pop(data.request_id, None)
+        self.index.changed(supply)

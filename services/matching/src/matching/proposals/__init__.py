@@ -1,0 +1,1 @@
+"""Proposals: made from the index, decided by both sides, expired when nobody answers."""

@@ -1,0 +1,33 @@
+"""Matching's read model: every proposal in memory, in id order."""
+
+from __future__ import annotations
+
+import heapq
+from bisect import insort
+from collections.abc import Callable
+
+from matching.proposals.models import Proposal
+from runtime.pagination import first_kept
+
+
+class ProposalsView:
+    """Every proposal in memory, for listing them without a sort in the database (FerretDB
+    sorts a whole collection to answer a page) and for finding those due to expire: loaded at
+    start, then kept by this process's writes. With several instances, one lists the others'
+    proposals as they were when it started; one proposal by id is read from the database."""
+
+    def __init__(self) -> None:
+        self.proposals: dict[str, Proposal] = {}
+        self._order: list[str] = []
+
+    def put(self, proposal: Proposal) -> None:
+        if proposal.id not in self.proposals:
+            insort(self._order, proposal.id)
+        self.proposals[proposal.id] = proposal
+
+    def newest(self, keep: Callable[[Proposal], bool], *, limit: int) -> list[Proposal]:
+        """The `limit` latest proposals `keep` keeps, the latest first."""
+        return heapq.nlargest(limit, filter(keep, self.proposals.values()), key=lambda p: (p.created_at, p.id))
+
+    def page(self, keep: Callable[[Proposal], bool], *, after: str | None, limit: int) -> list[Proposal]:
+        return first_kept(self._order, self.proposals, keep, after=after, limit=limit)
