@@ -48,7 +48,7 @@ from gateway.config import Settings as GatewaySettings
 from gateway.portal.accounts import Account, Role
 from gateway.portal.cli import add_all
 from organizations.config import Settings as RegistrySettings
-from organizations.import_client import import_file
+from organizations.imports.client import import_file
 from runtime.actors import Actor, ActorKind, sign
 from runtime.config import ServiceSettings
 

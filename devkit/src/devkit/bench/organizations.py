@@ -26,7 +26,7 @@ from pymongo import AsyncMongoClient
 from devkit.benchmarking import own_service, percentile, print_table, rss_mb, timed
 from devkit.synthetic import City, expected_counts, generate_city, write_csv
 from organizations.config import Settings
-from organizations.import_client import Job, import_file
+from organizations.imports.client import Job, import_file
 
 
 async def import_city_file(http: httpx.AsyncClient, url: str, kind: str, path: Path) -> Job:

@@ -1,0 +1,1 @@
+"""The registry: the area tree, organisations, their members, partner API keys and bulk imports."""

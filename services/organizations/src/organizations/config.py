@@ -1,3 +1,6 @@
+"""The registry's settings: its port, the operators' token, the largest import file, and the keys
+sealing personal data (their development values are refused in production)."""
+
 from pydantic import Field, SecretStr, model_validator
 
 from organizations.personal_data import DEVELOPMENT_DIGEST_KEY, DEVELOPMENT_KEYS, PersonalData, parse_key_ring

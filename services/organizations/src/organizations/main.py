@@ -10,17 +10,22 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from contract.events import ORGANIZATIONS_TOPIC
-from organizations import api
-from organizations.api.imports import Importer
+from organizations.areas import api as areas_api
+from organizations.areas.repository import MongoAreaRepository
+from organizations.areas.service import Areas
 from organizations.config import Settings
-from organizations.imports import ImportTargets, interrupt_unfinished
-from organizations.repository import (
-    MongoApiKeyRepository,
-    MongoAreaRepository,
-    MongoImportJobRepository,
-    MongoMemberRepository,
-    MongoOrganizationRepository,
-)
+from organizations.imports import api as imports_api
+from organizations.imports.repository import MongoImportJobRepository
+from organizations.imports.service import Importer, ImportTargets
+from organizations.keys import api as keys_api
+from organizations.keys.repository import MongoApiKeyRepository
+from organizations.keys.service import Keys
+from organizations.members import api as members_api
+from organizations.members.repository import MongoMemberRepository
+from organizations.members.service import Members
+from organizations.organizations import api as organizations_api
+from organizations.organizations.repository import MongoOrganizationRepository
+from organizations.organizations.service import Organizations
 from organizations.view import RegistryView
 from runtime.app import Infra, background, create_service_app, outbox_relay, serve
 from runtime.outbox import ensure_outbox_index
@@ -63,19 +68,27 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     relay = outbox_relay(infra, [db["organizations"], db["members"]])
     personal = settings.personal_data()
     view = RegistryView()
-    areas = MongoAreaRepository(db["areas"], on_events=relay.wake, read_model=view.put_area)
-    organizations = MongoOrganizationRepository(
+    area_repo = MongoAreaRepository(db["areas"], on_events=relay.wake, read_model=view.put_area)
+    organization_repo = MongoOrganizationRepository(
         db["organizations"], on_events=relay.wake, relay=relay, personal=personal, read_model=view.put_organization
     )
-    members = MongoMemberRepository(
+    member_repo = MongoMemberRepository(
         db["members"], on_events=relay.wake, relay=relay, personal=personal, read_model=view.put_member
     )
-    keys = MongoApiKeyRepository(db["api_keys"], on_events=relay.wake)
+    key_repo = MongoApiKeyRepository(db["api_keys"], on_events=relay.wake)
     jobs = MongoImportJobRepository(db["imports"], on_events=relay.wake)
-    await interrupt_unfinished(jobs)
-    await load_view(view, areas, organizations, members)
-    importer = Importer(ImportTargets(areas, organizations, members, jobs, personal.digest))
-    app.state.components.add(settings, areas, organizations, members, keys, view, importer)
+    importer = Importer(ImportTargets(area_repo, organization_repo, member_repo, jobs, personal.digest), view)
+    await importer.interrupt_unfinished()
+    await load_view(view, area_repo, organization_repo, member_repo)
+    app.state.components.add(
+        settings,
+        view,
+        Areas(area_repo, view),
+        Organizations(organization_repo, view),
+        Members(member_repo, view),
+        Keys(key_repo, view),
+        importer,
+    )
     async with background(relay.run()):
         yield
 
@@ -85,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Organisation registry",
-        routers=api.routers,
+        routers=[areas_api.router, organizations_api.router, members_api.router, keys_api.router, imports_api.router],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[ORGANIZATIONS_TOPIC],
         body_limits={"/imports": settings.import_max_bytes},

@@ -14,6 +14,9 @@ unharmed, and is counted on /metrics.
 
 Import rows are recognised as unchanged by a keyed digest (HMAC-SHA256), never by a plain hash
 of a row that holds an ID number: the digest cannot be reversed by trying every number.
+
+`SealingRepository` is the base of the repositories that keep such data (organisations and
+members): it seals as it writes, opens as it reads, and reseals what is stored.
 """
 
 from __future__ import annotations
@@ -25,10 +28,17 @@ import hmac
 import logging
 import os
 import re
+from collections.abc import Callable
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from prometheus_client import Counter
+from pymongo.asynchronous.collection import AsyncCollection
+
+from runtime.mongo import Document, document_lock
+from runtime.outbox import OutboxRelay
+from runtime.repository import A, MongoRepository
 
 log = logging.getLogger(__name__)
 
@@ -114,3 +124,67 @@ class PersonalData:
     def is_keyed_digest(self, digest: str) -> bool:
         """An import digest of this kind (a SHA-256 HMAC), not an older plain SHA-1 of the row."""
         return len(digest) == 64
+
+
+class SealingRepository(MongoRepository[A]):
+    """Keeps the aggregates' personal data sealed: sealed as they are written, opened as they are
+    read."""
+
+    stored: tuple[str, ...] = ()  # the top-level fields holding personal data
+    guards: tuple[str, ...] = ()  # fields that change with every write, besides those
+
+    def __init__(
+        self,
+        collection: AsyncCollection[Document],
+        on_events: Callable[[], None],
+        *,
+        personal: PersonalData,
+        relay: OutboxRelay | None = None,
+        read_model: Callable[[A], None] | None = None,
+    ) -> None:
+        super().__init__(collection, on_events, relay=relay, read_model=read_model)
+        self.personal = personal
+
+    def _document(self, aggregate: A) -> Document:
+        return self._with(aggregate.id, aggregate.model_dump(exclude={"id"}), self.personal.seal)
+
+    def _load(self, document: Document) -> A:
+        return super()._load(self._with(document["_id"], document, self.personal.open))
+
+    def _with(self, document_id: str, fields: Document, change: Callable[[str, str], str]) -> Document:
+        """`fields` with each personal value changed by `change(value, context)`: sealed or opened."""
+        raise NotImplementedError
+
+    def _values(self, document: Document) -> list[str]:
+        raise NotImplementedError
+
+    def stale(self, document: Document) -> bool:
+        """Whether a stored document needs writing again: a value plain or sealed under an older
+        key, or an import digest that is not keyed."""
+        digest = document.get("source_digest", "")
+        if digest and not self.personal.is_keyed_digest(digest):
+            return True
+        return not all(self.personal.is_current(value) for value in self._values(document))
+
+    async def reseal(self, *, batch: int = 500) -> int:
+        """Seals again, under the sealing key, every document stored plain or under an older key;
+        an import digest that is not keyed is dropped (the next import of that row writes it
+        again). A document is written only if it is still as read. How many were written."""
+        projection = dict.fromkeys(("source_digest", *self.stored, *self.guards), 1)
+        written = 0
+        async for document in self.collection.find({}, projection, batch_size=batch):
+            if not self.stale(document):
+                continue
+            resealed = self._with(
+                document["_id"], self._with(document["_id"], document, self.personal.open), self.personal.seal
+            )
+            changes: dict[str, Any] = {name: resealed[name] for name in self.stored if name in resealed}
+            if not self.personal.is_keyed_digest(document.get("source_digest") or "0" * 64):
+                changes["source_digest"] = ""
+            if all(document.get(name) == value for name, value in changes.items()):
+                continue  # sealed under a key the ring lacks: kept as it is
+            as_read = {k: v for k, v in document.items() if isinstance(v, str | int)}  # _id and the guards
+            async with document_lock(self.collection, document["_id"]):
+                result = await self.collection.update_one(as_read, {"$set": changes})
+            written += result.modified_count
+        return written

@@ -20,8 +20,9 @@ import json
 import time
 
 from organizations.config import Settings
-from organizations.personal_data import new_key
-from organizations.repository import MongoMemberRepository, MongoOrganizationRepository, SealingRepository
+from organizations.members.repository import MongoMemberRepository
+from organizations.organizations.repository import MongoOrganizationRepository
+from organizations.personal_data import SealingRepository, new_key
 from runtime.mongo import create_client
 
 

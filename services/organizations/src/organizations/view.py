@@ -13,7 +13,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from organizations.models import AreaNode, Member, Organization, OrganizationStatus
+from organizations.areas.models import AreaNode
+from organizations.members.models import Member
+from organizations.organizations.models import Organization, OrganizationStatus
 
 
 @dataclass

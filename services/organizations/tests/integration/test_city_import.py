@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from devkit.synthetic import City, expected_counts, generate_city, write_csv
 from devkit.testing import ServiceProcess, free_port, read_topic
 from organizations.config import DEVELOPMENT_ADMIN_TOKEN
-from organizations.import_client import Job, import_file
+from organizations.imports.client import Job, import_file
 
 pytestmark = pytest.mark.stack
 
@@ -138,7 +138,7 @@ class TestTheImportCommand:
             [
                 sys.executable,
                 "-m",
-                "organizations.import_cli",
+                "organizations.imports.cli",
                 "areas",
                 str(areas),
                 "--url",
@@ -159,7 +159,7 @@ class TestTheImportCommand:
         bad = tmp_path / "o.xlsx"
         bad.write_bytes(b"not a workbook")
         run = subprocess.run(
-            [sys.executable, "-m", "organizations.import_cli", "organizations", str(bad), "--url", registry.url],
+            [sys.executable, "-m", "organizations.imports.cli", "organizations", str(bad), "--url", registry.url],
             capture_output=True,
             text=True,
             timeout=60,

@@ -17,8 +17,9 @@ from contract.events import ORGANIZATIONS_TOPIC
 from devkit.synthetic import MemberRow, write_csv
 from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization, read_topic
 from organizations.config import Settings
+from organizations.members.repository import MongoMemberRepository
+from organizations.organizations.repository import MongoOrganizationRepository
 from organizations.personal_data import new_key
-from organizations.repository import MongoMemberRepository, MongoOrganizationRepository
 from organizations.reseal import reseal
 from runtime.mongo import Document
 

@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from contract.errors import Unprocessable
 from contract.ids import entity_id
 from devkit.synthetic import generate_city, write_csv
-from organizations.imports import Plan
-from organizations.imports import plan_import as plan_with_digest
-from organizations.models import ImportKind
+from organizations.imports.models import ImportKind
+from organizations.imports.plan import Plan
+from organizations.imports.plan import plan_import as plan_with_digest
 from organizations.personal_data import DEVELOPMENT_DIGEST_KEY, DEVELOPMENT_KEYS, PersonalData, parse_key_ring
 from organizations.view import RegistryView
 

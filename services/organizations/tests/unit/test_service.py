@@ -12,17 +12,15 @@ from contract.events.organizations import (
     OrganizationSuspended,
     OrganizationUpdated,
 )
-from organizations import service
-from organizations.models import (
-    AreaLevel,
-    AreaNode,
-    Member,
-    MemberRole,
-    Organization,
-    OrganizationKind,
-    OrganizationStatus,
-)
-from organizations.schemas import AreaNodeCreate, MemberCreate, OrganizationCreate, OrganizationUpdate, StatusChange
+from organizations.areas.models import AreaLevel, AreaNode
+from organizations.areas.schemas import AreaNodeCreate
+from organizations.areas.service import Areas
+from organizations.members.models import Member, MemberRole
+from organizations.members.schemas import MemberCreate
+from organizations.members.service import Members
+from organizations.organizations.models import Organization, OrganizationKind, OrganizationStatus
+from organizations.organizations.schemas import OrganizationCreate, OrganizationUpdate, StatusChange
+from organizations.organizations.service import Organizations
 from organizations.view import OrganizationSearch, RegistryView
 
 from .fakes import FakeRepository
@@ -33,7 +31,7 @@ COMMUNITY = "350102001001"
 @pytest.fixture
 async def view() -> RegistryView:
     view = RegistryView()
-    areas: FakeRepository[AreaNode] = FakeRepository(view.put_area)
+    areas = Areas(FakeRepository[AreaNode](view.put_area), view)
     for code, level, parent in [
         ("350100", AreaLevel.CITY, None),
         ("350102", AreaLevel.DISTRICT, "350100"),
@@ -41,9 +39,7 @@ async def view() -> RegistryView:
         (COMMUNITY, AreaLevel.COMMUNITY, "350102001"),
         ("350102001002", AreaLevel.COMMUNITY, "350102001"),
     ]:
-        await service.add_area(
-            AreaNodeCreate(code=code, name=code, level=level, parent_code=parent), areas=areas, view=view
-        )
+        await areas.add(AreaNodeCreate(code=code, name=code, level=level, parent_code=parent))
     return view
 
 
@@ -58,10 +54,8 @@ def _org(
 class TestAreas:
     async def test_a_node_goes_one_level_below_its_parent_only(self, view: RegistryView) -> None:
         with pytest.raises(Unprocessable, match="cannot be placed under"):
-            await service.add_area(
-                AreaNodeCreate(code="350102001003", name="x", level=AreaLevel.GRID, parent_code="350102001"),
-                areas=FakeRepository(),
-                view=view,
+            await Areas(FakeRepository(), view).add(
+                AreaNodeCreate(code="350102001003", name="x", level=AreaLevel.GRID, parent_code="350102001")
             )
 
     async def test_path_and_subtree(self, view: RegistryView) -> None:
@@ -72,7 +66,8 @@ class TestAreas:
 class TestRegisterOrganization:
     async def test_it_is_registered_active_announced_and_counted_at_every_level(self, view: RegistryView) -> None:
         repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
-        organization = await service.register_organization(_org(), repo=repo, view=view)
+        organizations = Organizations(repo, view)
+        organization = await organizations.register(_org())
         assert organization.status == OrganizationStatus.ACTIVE
         [event] = repo.events
         assert isinstance(event, OrganizationRegistered) and event.data.organization_id == organization.id
@@ -86,48 +81,47 @@ class TestRegisterOrganization:
 
     async def test_an_unknown_area_or_party_parent_registers_nothing(self, view: RegistryView) -> None:
         repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
+        organizations = Organizations(repo, view)
         with pytest.raises(InvalidReference, match="area"):
-            await service.register_organization(_org(area="350102001009"), repo=repo, view=view)
+            await organizations.register(_org(area="350102001009"))
         with pytest.raises(InvalidReference, match="party parent"):
-            await service.register_organization(_org(parent="f" * 32), repo=repo, view=view)
+            await organizations.register(_org(parent="f" * 32))
         assert repo.saved == {} and view.organizations == {}
 
     async def test_a_code_is_registered_once(self, view: RegistryView) -> None:
         repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
-        await service.register_organization(_org(code="FZ-1"), repo=repo, view=view)
+        organizations = Organizations(repo, view)
+        await organizations.register(_org(code="FZ-1"))
         with pytest.raises(Conflict, match="FZ-1"):
-            await service.register_organization(_org(code="FZ-1"), repo=repo, view=view)
+            await organizations.register(_org(code="FZ-1"))
 
 
 class TestPartyHierarchy:
     async def test_a_change_that_would_make_a_cycle_is_refused(self, view: RegistryView) -> None:
         repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
-        top = await service.register_organization(_org("街道党工委"), repo=repo, view=view)
-        middle = await service.register_organization(_org("社区党委", parent=top.id), repo=repo, view=view)
-        bottom = await service.register_organization(_org("第一党支部", parent=middle.id), repo=repo, view=view)
+        organizations = Organizations(repo, view)
+        top = await organizations.register(_org("街道党工委"))
+        middle = await organizations.register(_org("社区党委", parent=top.id))
+        bottom = await organizations.register(_org("第一党支部", parent=middle.id))
         with pytest.raises(InvalidReference, match="cycle"):
-            await service.update_organization(
-                top.id, OrganizationUpdate(party_parent_id=bottom.id, version=1), repo=repo, view=view
-            )
+            await organizations.update(top.id, OrganizationUpdate(party_parent_id=bottom.id, version=1))
         assert list(view.party_ancestors(bottom.id)) == [middle.id, top.id]
 
     async def test_an_update_needs_the_current_version(self, view: RegistryView) -> None:
         repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
-        organization = await service.register_organization(_org(), repo=repo, view=view)
-        changed = await service.update_organization(
-            organization.id, OrganizationUpdate(name="新名", version=1), repo=repo, view=view
-        )
+        organizations = Organizations(repo, view)
+        organization = await organizations.register(_org())
+        changed = await organizations.update(organization.id, OrganizationUpdate(name="新名", version=1))
         assert changed.version == 2 and isinstance(repo.events[-1], OrganizationUpdated)
         with pytest.raises(Conflict, match="changed meanwhile"):
-            await service.update_organization(
-                organization.id, OrganizationUpdate(name="旧名", version=1), repo=repo, view=view
-            )
+            await organizations.update(organization.id, OrganizationUpdate(name="旧名", version=1))
 
     async def test_a_suspension_is_announced_as_such(self, view: RegistryView) -> None:
         repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
-        organization = await service.register_organization(_org(), repo=repo, view=view)
-        await service.change_status(
-            organization.id, StatusChange(status=OrganizationStatus.SUSPENDED, reason="整改"), repo=repo, view=view
+        organizations = Organizations(repo, view)
+        organization = await organizations.register(_org())
+        await organizations.change_status(
+            organization.id, StatusChange(status=OrganizationStatus.SUSPENDED, reason="整改")
         )
         assert any(isinstance(e, OrganizationSuspended) and e.data.reason == "整改" for e in repo.events)
         assert view.search(OrganizationSearch(status=OrganizationStatus.SUSPENDED), after=None, limit=5)[0].id == (
@@ -137,16 +131,15 @@ class TestPartyHierarchy:
 
 class TestMembers:
     async def test_a_member_counts_once_under_their_own_organisations_areas(self, view: RegistryView) -> None:
-        orgs: FakeRepository[Organization] = FakeRepository(view.put_organization)
-        here = await service.register_organization(_org(), repo=orgs, view=view)
-        there = await service.register_organization(_org("邻社区党委", area="350102001002"), repo=orgs, view=view)
+        organizations = Organizations(FakeRepository[Organization](view.put_organization), view)
+        here = await organizations.register(_org())
+        there = await organizations.register(_org("邻社区党委", area="350102001002"))
         members: FakeRepository[Member] = FakeRepository(view.put_member)
-        member = await service.add_member(
+        membership = Members(members, view)
+        member = await membership.add(
             MemberCreate(
                 name="林芳", phone="13800001234", roles=[MemberRole.PARTY_MEMBER], organization_ids=[here.id, there.id]
-            ),
-            members=members,
-            view=view,
+            )
         )
         assert [type(e) for e in members.events] == [MemberJoined, MemberJoined]
         assert (view.members_under("350102001"), view.members_under(COMMUNITY), view.members_under("350102001002")) == (
@@ -156,7 +149,7 @@ class TestMembers:
         )
         assert (view.members_of(here.id), view.members_of(there.id)) == (1, 1)
 
-        await service.leave_organization(member.id, there.id, members=members, view=view)
+        await membership.leave(member.id, there.id)
         assert isinstance(members.events[-1], MemberLeft)
         assert view.members_of(there.id) == 0
 
@@ -164,8 +157,9 @@ class TestMembers:
 class TestSearch:
     async def test_part_of_a_name_pages_through_matches_in_id_order(self, view: RegistryView) -> None:
         repo: FakeRepository[Organization] = FakeRepository(view.put_organization)
+        organizations = Organizations(repo, view)
         for name in ("东街党支部", "西街党支部", "东街小学", "南门党支部"):
-            await service.register_organization(_org(name), repo=repo, view=view)
+            await organizations.register(_org(name))
         first = view.search(OrganizationSearch(name="党支部"), after=None, limit=2)
         rest = view.search(OrganizationSearch(name="党支部"), after=first[-1].id, limit=2)
         assert sorted(o.name for o in first + rest) == ["东街党支部", "南门党支部", "西街党支部"]

@@ -1,8 +1,8 @@
 """Imports a CSV or XLSX file into the registry, showing the import's progress as it goes.
 
-    python -m organizations.import_cli areas areas.csv
-    python -m organizations.import_cli organizations organizations.xlsx --url http://registry:8001
-    python -m organizations.import_cli members members.csv --report refused.csv
+    python -m organizations.imports.cli areas areas.csv
+    python -m organizations.imports.cli organizations organizations.xlsx --url http://registry:8001
+    python -m organizations.imports.cli members members.csv --report refused.csv
 
 Import areas, then organisations, then members. Exits 0 when every row was imported, 1 when
 some were refused (the report lists them), 2 when the file was refused whole.
@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 
 from organizations.config import Settings
-from organizations.import_client import ImportRefused, Job, import_file
-from organizations.models import ImportKind
+from organizations.imports.client import ImportRefused, Job, import_file
+from organizations.imports.models import ImportKind
 
 
 def bar(done: int, total: int, width: int = 30) -> str:

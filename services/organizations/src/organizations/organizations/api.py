@@ -1,4 +1,4 @@
-"""Organisations: registration, search, changes, status, and their members."""
+"""The organisation routes: registration, search, changes, status, and their members."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from fastapi import APIRouter, Query
 
 from contract.china_codes import mask_phone
 from contract.schemas import AREA_PATTERN
-from organizations import service
-from organizations.api.deps import CallerDep, KnownCaller, Members, Organizations, View
-from organizations.api.disclosures import Audit
-from organizations.api.members import member_out
-from organizations.models import Organization, OrganizationKind, OrganizationStatus, Scope
-from organizations.schemas import MemberOut, OrganizationCreate, OrganizationOut, OrganizationUpdate, StatusChange
+from organizations.deps import CallerDep, KnownCaller, MembersDep, OrganizationsDep, View
+from organizations.disclosures import Audit
+from organizations.keys.models import Scope
+from organizations.members.api import member_out
+from organizations.members.schemas import MemberOut
+from organizations.organizations.models import Organization, OrganizationKind, OrganizationStatus
+from organizations.organizations.schemas import OrganizationCreate, OrganizationOut, OrganizationUpdate, StatusChange
 from organizations.view import OrganizationSearch, RegistryView
 from runtime.pagination import Cursor, Limit, Page, page_of
 
@@ -31,11 +32,11 @@ def organization_out(organization: Organization, view: RegistryView, *, own: boo
 
 @router.post("", status_code=201, response_model=OrganizationOut)
 async def register_organization(
-    body: OrganizationCreate, repo: Organizations, view: View, caller: KnownCaller, audit: Audit
+    body: OrganizationCreate, organizations: OrganizationsDep, view: View, caller: KnownCaller, audit: Audit
 ) -> dict[str, Any]:
     """Registers an organisation (an administrator of its area); `organization.registered` follows on Kafka."""
     caller.require_area(body.area_code)
-    organization = await service.register_organization(body, repo=repo, view=view)
+    organization = await organizations.register(body)
     await audit.contacts_changed(organization)
     return organization_out(organization, view, own=True)
 
@@ -62,19 +63,23 @@ async def search_organizations(
 
 
 @router.get("/by-code/{code}", response_model=OrganizationOut)
-async def get_by_code(code: str, view: View, caller: CallerDep, audit: Audit) -> dict[str, Any]:
+async def get_by_code(
+    code: str, organizations: OrganizationsDep, view: View, caller: CallerDep, audit: Audit
+) -> dict[str, Any]:
     """One organisation by its own (external) code."""
     organization_id = view.by_code.get(code, code)
-    organization = service.get_organization(organization_id, view=view)
+    organization = organizations.get(organization_id)
     if own := caller.may(organization, Scope.READ):
         await audit.contacts_shown([organization])
     return organization_out(organization, view, own=own)
 
 
 @router.get("/{organization_id}", response_model=OrganizationOut)
-async def get_organization(organization_id: Id, view: View, caller: CallerDep, audit: Audit) -> dict[str, Any]:
+async def get_organization(
+    organization_id: Id, organizations: OrganizationsDep, view: View, caller: CallerDep, audit: Audit
+) -> dict[str, Any]:
     """One organisation by id."""
-    organization = service.get_organization(organization_id, view=view)
+    organization = organizations.get(organization_id)
     if own := caller.may(organization, Scope.READ):
         await audit.contacts_shown([organization])
     return organization_out(organization, view, own=own)
@@ -82,18 +87,23 @@ async def get_organization(organization_id: Id, view: View, caller: CallerDep, a
 
 @router.patch("/{organization_id}", response_model=OrganizationOut)
 async def update_organization(
-    organization_id: Id, body: OrganizationUpdate, repo: Organizations, view: View, caller: KnownCaller, audit: Audit
+    organization_id: Id,
+    body: OrganizationUpdate,
+    organizations: OrganizationsDep,
+    view: View,
+    caller: KnownCaller,
+    audit: Audit,
 ) -> dict[str, Any]:
     """Changes the fields sent; `version` must be the one read (409 otherwise). The organisation
     itself edits its profile; moving it to another area or Party parent takes an administrator of
     its area (and of the new one)."""
-    current = service.get_organization(organization_id, view=view)
+    current = organizations.get(organization_id)
     if body.model_fields_set & {"area_code", "party_parent_id"}:
         caller.require_area(current.area_code)
         caller.require_area(body.area_code or current.area_code)
     else:
         caller.require(current, Scope.PROFILE_WRITE)
-    organization = await service.update_organization(organization_id, body, repo=repo, view=view)
+    organization = await organizations.update(organization_id, body)
     if "contacts" in body.model_fields_set:
         await audit.contacts_changed(organization, cleared=True)
     else:
@@ -103,11 +113,16 @@ async def update_organization(
 
 @router.post("/{organization_id}/status", response_model=OrganizationOut)
 async def change_status(
-    organization_id: Id, body: StatusChange, repo: Organizations, view: View, caller: KnownCaller, audit: Audit
+    organization_id: Id,
+    body: StatusChange,
+    organizations: OrganizationsDep,
+    view: View,
+    caller: KnownCaller,
+    audit: Audit,
 ) -> dict[str, Any]:
     """Suspends, reinstates or dissolves the organisation, with the reason (an administrator of its area)."""
-    caller.require_area(service.get_organization(organization_id, view=view).area_code)
-    organization = await service.change_status(organization_id, body, repo=repo, view=view)
+    caller.require_area(organizations.get(organization_id).area_code)
+    organization = await organizations.change_status(organization_id, body)
     await audit.contacts_shown([organization])
     return organization_out(organization, view, own=True)
 
@@ -115,7 +130,8 @@ async def change_status(
 @router.get("/{organization_id}/members", response_model=Page[MemberOut])
 async def members_of(
     organization_id: Id,
-    members: Members,
+    organizations: OrganizationsDep,
+    members: MembersDep,
     view: View,
     caller: KnownCaller,
     audit: Audit,
@@ -125,7 +141,7 @@ async def members_of(
     """The organisation's members, for the organisation and its area's administrators; phones and
     ID numbers unmasked only for those who may read its members, a key with `members:read` (the
     audit log records every such view)."""
-    caller.require(service.get_organization(organization_id, view=view), Scope.READ)
+    caller.require(organizations.get(organization_id), Scope.READ)
     found = await members.of_organization(organization_id, after=cursor, limit=limit)
     if own := caller.may(view.organizations[organization_id], Scope.MEMBERS_READ):
         await audit.members_shown(found)

@@ -1,4 +1,4 @@
-"""Bulk imports from CSV or XLSX: upload, then follow the job's progress and read its report."""
+"""The import routes: upload a CSV or XLSX file, then follow the job's progress and read its report."""
 
 from __future__ import annotations
 
@@ -9,33 +9,21 @@ from fastapi import APIRouter, Depends, UploadFile
 
 from contract.errors import Conflict, NotFound
 from contract.ids import new_id
-from organizations.api.deps import KnownCaller, View
-from organizations.api.disclosures import CONTACT_FIELDS, MEMBER_FIELDS, Audit
-from organizations.import_rows import check_file
-from organizations.imports import ImportTargets, run_import
-from organizations.models import ImportJob, ImportKind
+from organizations.deps import KnownCaller
+from organizations.disclosures import CONTACT_FIELDS, MEMBER_FIELDS, Audit
+from organizations.imports.models import ImportJob, ImportKind
+from organizations.imports.rows import check_file
+from organizations.imports.service import Importer
 from runtime.app import provided
 
 router = APIRouter(prefix="/imports", tags=["imports"])
-
-
-class Importer:
-    """The import jobs of this process: one runs at a time."""
-
-    def __init__(self, targets: ImportTargets) -> None:
-        self.targets = targets
-        self.running: asyncio.Task[ImportJob] | None = None
-
-    def busy(self) -> bool:
-        return self.running is not None and not self.running.done()
-
 
 ImporterDep = Annotated[Importer, Depends(provided(Importer))]
 
 
 @router.post("/{kind}", status_code=202, response_model=ImportJob)
 async def start_import(
-    kind: ImportKind, file: UploadFile, importer: ImporterDep, view: View, caller: KnownCaller, audit: Audit
+    kind: ImportKind, file: UploadFile, importer: ImporterDep, caller: KnownCaller, audit: Audit
 ) -> ImportJob:
     """Starts importing a CSV (UTF-8 or GBK) or XLSX file of areas, organisations or members (the
     operators).
@@ -51,7 +39,7 @@ async def start_import(
     await importer.targets.jobs.add(job, [])
     if kind != ImportKind.AREAS:
         await audit.imported(job.id, MEMBER_FIELDS if kind == ImportKind.MEMBERS else CONTACT_FIELDS)
-    importer.running = asyncio.create_task(run_import(job, data, targets=importer.targets, view=view))
+    importer.running = asyncio.create_task(importer.run(job, data))
     return job
 
 

@@ -1,20 +1,23 @@
-"""The area hierarchy: city → district → street → community → grid → building."""
+"""The area routes: the hierarchy city → district → street → community → grid → building."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from organizations import service
-from organizations.api.deps import Areas, KnownCaller, View
-from organizations.models import AreaLevel, AreaNode
-from organizations.schemas import AreaNodeCreate, AreaNodeOut
+from organizations.areas.models import AreaLevel, AreaNode
+from organizations.areas.schemas import AreaNodeCreate, AreaNodeOut
+from organizations.areas.service import Areas
+from organizations.deps import KnownCaller, View
 from organizations.view import RegistryView
+from runtime.app import provided
 from runtime.pagination import Limit, Page
 from runtime.params import AreaPath, AreaQuery
 
 router = APIRouter(prefix="/areas", tags=["areas"])
+
+AreasDep = Annotated[Areas, Depends(provided(Areas))]
 
 
 def area_out(node: AreaNode, view: RegistryView) -> dict[str, Any]:
@@ -27,33 +30,33 @@ def area_out(node: AreaNode, view: RegistryView) -> dict[str, Any]:
 
 
 @router.post("", status_code=201, response_model=AreaNodeOut)
-async def add_area(body: AreaNodeCreate, view: View, areas: Areas, caller: KnownCaller) -> dict[str, Any]:
+async def add_area(body: AreaNodeCreate, view: View, areas: AreasDep, caller: KnownCaller) -> dict[str, Any]:
     """Adds a node one level below its parent (an administrator of the parent, or the operators
     for the city itself)."""
     if body.parent_code is None:
         caller.require_operator()
     else:
         caller.require_area(body.parent_code)
-    return area_out(await service.add_area(body, areas=areas, view=view), view)
+    return area_out(await areas.add(body), view)
 
 
 @router.get("/{code}", response_model=AreaNodeOut)
-async def get_area(code: AreaPath, view: View) -> dict[str, Any]:
+async def get_area(code: AreaPath, view: View, areas: AreasDep) -> dict[str, Any]:
     """One node, with the organisations and members of its whole subtree counted."""
-    return area_out(service.get_area(code, view=view), view)
+    return area_out(areas.get(code), view)
 
 
 @router.get("/{code}/children", response_model=list[AreaNodeOut])
-async def children(code: AreaPath, view: View) -> list[dict[str, Any]]:
+async def children(code: AreaPath, view: View, areas: AreasDep) -> list[dict[str, Any]]:
     """The nodes one level below, each with its counts: the way to drill down."""
-    service.get_area(code, view=view)
+    areas.get(code)
     return [area_out(view.areas[c], view) for c in sorted(view.children.get(code, []))]
 
 
 @router.get("/{code}/path", response_model=list[AreaNodeOut])
-async def path(code: AreaPath, view: View) -> list[dict[str, Any]]:
+async def path(code: AreaPath, view: View, areas: AreasDep) -> list[dict[str, Any]]:
     """From the city down to the node."""
-    service.get_area(code, view=view)
+    areas.get(code)
     return [area_out(node, view) for node in view.path(code)]
 
 
@@ -61,12 +64,13 @@ async def path(code: AreaPath, view: View) -> list[dict[str, Any]]:
 async def subtree(
     code: AreaPath,
     view: View,
+    areas: AreasDep,
     level: AreaLevel | None = None,
     cursor: AreaQuery = None,
     limit: Limit = 100,
 ) -> dict[str, Any]:
     """The node and everything below it (optionally one level of it), in code order."""
-    service.get_area(code, view=view)
+    areas.get(code)
     codes = sorted(n.id for n in view.subtree(code) if level is None or n.level == level)
     if cursor:
         codes = [c for c in codes if c > cursor]

@@ -1,4 +1,6 @@
-"""What the registry's routes are given: the read model, repositories, and who is calling."""
+"""What several of the registry's routers are given: the read model, the organisations', members'
+and keys' use cases, and who is calling (the operators, someone the gateway vouches for, a
+partner's key, or nobody) with what they may do."""
 
 from __future__ import annotations
 
@@ -9,28 +11,20 @@ from typing import Annotated
 from fastapi import Depends, Header
 
 from contract.errors import Forbidden, Unauthorized
-from organizations import keys as key_cases
 from organizations.config import Settings
-from organizations.models import ApiKey, AreaNode, Organization, OrganizationStatus, Scope
-from organizations.repository import (
-    ApiKeyRepository,
-    MemberRepository,
-    MongoApiKeyRepository,
-    MongoAreaRepository,
-    MongoMemberRepository,
-    MongoOrganizationRepository,
-    OrganizationRepository,
-)
+from organizations.keys.models import ApiKey, Scope
+from organizations.keys.service import Keys, require_scope
+from organizations.members.service import Members
+from organizations.organizations.models import Organization, OrganizationStatus
+from organizations.organizations.service import Organizations
 from organizations.view import RegistryView
 from runtime.actors import Actor, ActorKind, MaybeActor
 from runtime.app import provided
-from runtime.repository import MongoRepository
 
 View = Annotated[RegistryView, Depends(provided(RegistryView))]
-Organizations = Annotated[OrganizationRepository, Depends(provided(MongoOrganizationRepository))]
-Members = Annotated[MemberRepository, Depends(provided(MongoMemberRepository))]
-Keys = Annotated[ApiKeyRepository, Depends(provided(MongoApiKeyRepository))]
-Areas = Annotated[MongoRepository[AreaNode], Depends(provided(MongoAreaRepository))]
+OrganizationsDep = Annotated[Organizations, Depends(provided(Organizations))]
+MembersDep = Annotated[Members, Depends(provided(Members))]
+KeysDep = Annotated[Keys, Depends(provided(Keys))]
 RegistrySettings = Annotated[Settings, Depends(provided(Settings))]
 
 # What an area's administrators may do for the organisations of their area (not hold its keys:
@@ -86,7 +80,7 @@ class Caller:
         if self.anonymous:
             raise Unauthorized(NOBODY)
         if self.key is not None:
-            key_cases.require_scope(self.key, organization.id, scope)  # says whether the key or its scope is wrong
+            require_scope(self.key, organization.id, scope)  # says whether the key or its scope is wrong
         if organization.status is not OrganizationStatus.ACTIVE:
             status = organization.status.value
             raise Forbidden(f"the organization is {status}: it may not act on the platform", status=status)
@@ -104,7 +98,7 @@ class Caller:
 
 async def _caller(
     settings: RegistrySettings,
-    keys: Keys,
+    keys: KeysDep,
     actor: MaybeActor,
     authorization: Annotated[str | None, Header()] = None,
     x_admin_token: Annotated[str | None, Header()] = None,
@@ -121,7 +115,7 @@ async def _caller(
     scheme, _, plain = authorization.partition(" ")
     if scheme.lower() != "bearer" or not plain:
         raise Unauthorized("use Authorization: Bearer <API key>")
-    return Caller(key=await key_cases.verify_key(plain.strip(), keys=keys))
+    return Caller(key=await keys.verify(plain.strip()))
 
 
 def _known_caller(caller: Annotated[Caller, Depends(_caller)]) -> Caller:

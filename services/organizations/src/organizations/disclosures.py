@@ -10,7 +10,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from organizations.models import Member, Organization
+from organizations.members.models import Member
+from organizations.organizations.models import Organization
 from runtime.audit import audit_log
 from runtime.audit_http import LOST
 

@@ -1,16 +1,10 @@
-"""Bulk import of the area tree, organisations and members from CSV (UTF-8 or GBK) or XLSX.
-
-Every row is validated; the report lists (row, field, reason) for every bad one, and the good
-rows are written, keyed by their external code, so importing the same file again changes
-nothing. Each organisation or member is one document written with its events in it (the
-single-document outbox), so an import stopped at any point leaves no half-written
-organisation and loses no event: uploading the file again finishes it.
-"""
+"""Planning an import: every row of the file read and validated, and the writes the good ones
+make decided before any is made, against a snapshot of the read model. CPU work, run off the
+event loop (organizations.imports.service)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,32 +12,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from contract.aggregates import Aggregate
-from contract.errors import Unprocessable
 from contract.events import Envelope
 from contract.ids import entity_id
-from organizations import service
-from organizations.import_rows import ROW_MODELS, AreaRowIn, MemberRowIn, OrganizationRowIn, check_file
-from organizations.models import (
-    LEVEL_DEPTH,
-    AreaLevel,
-    AreaNode,
-    Contact,
-    ImportJob,
-    ImportKind,
-    ImportStatus,
-    Member,
-    Organization,
-    RowError,
-)
-from organizations.repository import MongoImportJobRepository
+from organizations.areas.models import LEVEL_DEPTH, AreaLevel, AreaNode
+from organizations.imports.models import ImportKind, RowError
+from organizations.imports.rows import check_file
+from organizations.imports.schemas import ROW_MODELS, AreaRowIn, MemberRowIn, OrganizationRowIn
+from organizations.members.models import Member
+from organizations.members.service import joined, left
+from organizations.organizations.models import Contact, Organization
+from organizations.organizations.service import registered, updated
 from organizations.view import RegistryView
-from runtime.repository import MongoRepository
-
-BATCH_ROWS = 1000
-ERRORS_KEPT = 1000
-
-
-# --- planning: what the import will write -----------------------------------------------
 
 
 @dataclass
@@ -185,12 +164,12 @@ def _plan_organization(plan: Plan, row: OrganizationRowIn, view: RegistryView, d
     }
     if current is None:
         organization = Organization(id=organization_id, **fields)
-        plan.inserts.append((organization, [service.registered(organization)]))
+        plan.inserts.append((organization, [registered(organization)]))
     else:
         organization = current.model_copy(
             update={**fields, "version": current.version + 1, "updated_at": datetime.now(UTC)}
         )
-        plan.updates.append((organization, [service.updated(organization)]))
+        plan.updates.append((organization, [updated(organization)]))
 
 
 def _plan_members(plan: Plan, rows: list[tuple[int, MemberRowIn]], view: RegistryView, digest_of: Digest) -> None:
@@ -213,91 +192,6 @@ def _plan_members(plan: Plan, rows: list[tuple[int, MemberRowIn]], view: Registr
             **row.model_dump(exclude={"organization_codes"}),
         )
         before = set(view.memberships.get(member_id, ()))
-        events: list[Envelope] = [service.joined(member, o) for o in member.organization_ids if o not in before]
-        events += [service.left(member_id, o) for o in before - set(member.organization_ids)]
+        events: list[Envelope] = [joined(member, o) for o in member.organization_ids if o not in before]
+        events += [left(member_id, o) for o in before - set(member.organization_ids)]
         (plan.updates if member_id in view.memberships else plan.inserts).append((member, events))
-
-
-# --- applying a plan --------------------------------------------------------------------
-
-
-def batches(items: Sequence[Any], size: int = BATCH_ROWS) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-@dataclass(frozen=True)
-class ImportTargets:
-    """Where each kind of row goes, and where jobs are kept."""
-
-    areas: MongoRepository[AreaNode]
-    organizations: MongoRepository[Organization]
-    members: MongoRepository[Member]
-    jobs: MongoImportJobRepository
-    digest: Digest
-
-    def repository(self, kind: ImportKind) -> MongoRepository[Any]:
-        if kind == ImportKind.AREAS:
-            return self.areas
-        return self.organizations if kind == ImportKind.ORGANIZATIONS else self.members
-
-
-async def run_import(job: ImportJob, data: bytes, *, targets: ImportTargets, view: RegistryView) -> ImportJob:
-    """Plans the import off the event loop, then writes it a batch at a time, saving progress."""
-    try:
-        plan = await asyncio.to_thread(
-            plan_import, job.kind, job.filename, data, view.snapshot(), digest=targets.digest
-        )
-    except Unprocessable as exc:
-        return await _finish(job, ImportStatus.FAILED, exc.message, jobs=targets.jobs)
-    job = job.model_copy(
-        update={
-            "status": ImportStatus.IMPORTING,
-            "total_rows": plan.total_rows,
-            "valid_rows": plan.valid_rows,
-            "unchanged_rows": plan.unchanged_rows,
-            "error_count": len(plan.errors),
-            "errors": plan.errors[:ERRORS_KEPT],
-        }
-    )
-    await targets.jobs.update(job)
-    repo = targets.repository(job.kind)
-    slots = asyncio.Semaphore(2)  # two batches in flight keep the database busy on both cores
-    applied = 0
-
-    async def written(batch: Sequence[tuple[Aggregate, list[Envelope]]]) -> None:
-        nonlocal applied  # the repository has handed each written aggregate to the read model
-        applied += len(batch)
-        await targets.jobs.record_progress(job.id, applied)
-
-    async def insert(number: int, batch: Sequence[tuple[Aggregate, list[Envelope]]]) -> None:
-        async with slots:
-            await repo.insert_many(batch, group=f"{job.id}:{number:05d}")
-        await written(batch)
-
-    await asyncio.gather(*(insert(n, b) for n, b in enumerate(batches(plan.inserts))))
-    for batch in batches(plan.updates):
-        for aggregate, events in batch:
-            version = getattr(aggregate, "version", None)
-            await repo.update(aggregate, events, expected_version=version - 1 if version else None)
-        await written(batch)
-    return await _finish(job.model_copy(update={"applied_rows": applied}), ImportStatus.DONE, "", jobs=targets.jobs)
-
-
-async def _finish(job: ImportJob, status: ImportStatus, message: str, *, jobs: MongoRepository[ImportJob]) -> ImportJob:
-    job = job.model_copy(update={"status": status, "message": message, "finished_at": datetime.now(UTC)})
-    await jobs.update(job)
-    return job
-
-
-async def interrupt_unfinished(jobs: MongoRepository[ImportJob]) -> None:
-    """At start: imports the last process left running will not finish by themselves."""
-    for status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING):
-        for job in await jobs.page(after=None, limit=1000, where={"status": status}):
-            message = "the service stopped during this import: upload the file again to finish it"
-            await _finish(
-                job.model_copy(update={"status": ImportStatus.INTERRUPTED}),
-                ImportStatus.INTERRUPTED,
-                message,
-                jobs=jobs,
-            )

@@ -1,0 +1,1 @@
+"""The area hierarchy: city, district, street, community, grid, building."""

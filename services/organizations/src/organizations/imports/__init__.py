@@ -1,0 +1,1 @@
+"""Bulk imports of areas, organisations and members from CSV or XLSX files."""

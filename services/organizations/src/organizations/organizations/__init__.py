@@ -1,0 +1,1 @@
+"""Organisations: registration, search, changes of profile and status, and their Party hierarchy."""
