@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -221,6 +221,15 @@ def error_response(status: int, code: str, message: str, /, **details: Any) -> J
     return JSONResponse({"error": {"code": code, "message": message, **details}}, status_code=status)
 
 
+def invalid(errors: Sequence[Any]) -> JSONResponse:
+    """The refusal of a request that is not what the route reads, naming each field (`body.title`)."""
+    if any(e["type"] == "json_invalid" for e in errors):
+        return error_response(400, "malformed_json", "the request body is not valid JSON")
+    fields = [{"field": ".".join(str(p) for p in e["loc"]), "reason": e["msg"]} for e in errors]
+    summary = "; ".join(f"{f['field']}: {f['reason']}" for f in fields[:5])
+    return error_response(422, "invalid_request", summary, fields=fields)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Every error leaves as `{"error": {"code", "message", ...}}`; domain errors keep their status."""
 
@@ -232,12 +241,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = exc.errors()
-        if any(e["type"] == "json_invalid" for e in errors):
-            return error_response(400, "malformed_json", "the request body is not valid JSON")
-        fields = [{"field": ".".join(str(p) for p in e["loc"]), "reason": e["msg"]} for e in errors]
-        summary = "; ".join(f"{f['field']}: {f['reason']}" for f in fields[:5])
-        return error_response(422, "invalid_request", summary, fields=fields)
+        return invalid(exc.errors())
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:

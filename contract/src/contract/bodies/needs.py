@@ -1,7 +1,9 @@
-"""What is sent to post, edit and claim a need."""
+"""What is sent to post, edit and claim a need, post and claim a micro-wish, post an activity
+and sign up for one."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -75,3 +77,43 @@ class ClaimCreate(Strict):
         default=None, pattern=ID_PATTERN, description="a member claiming through the organisation"
     )
     start_by: Moment | None = Field(default=None, description="expires unless started by then; the need's start")
+
+
+class WishCreate(Strict):
+    resident_id: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="required when a community worker posts"
+    )
+    resident_name: str = Field(min_length=1, max_length=50, examples=["王阿姨"])
+    area_code: str | None = Field(default=None, pattern=AREA_PATTERN, description="the resident's own if left out")
+    title: str = Field(min_length=1, max_length=200, examples=["想要一台收音机"])
+    description: str = Field(default="", max_length=2000)
+    category: Category = Category.ELDERLY_CARE
+
+
+class WishClaimCreate(Strict):
+    member_id: str | None = Field(default=None, pattern=ID_PATTERN)
+
+
+class ActivityCreate(Posting):
+    title: str = Field(min_length=1, max_length=200, examples=["社区义诊进楼栋"])
+    place: str = Field(default="", max_length=300, description="where it is held")
+    venue_id: str | None = Field(default=None, pattern=ID_PATTERN, description="a shared venue it is held at")
+    starts_at: Moment
+    ends_at: Moment
+    sign_up_until: Moment | None = Field(default=None, description="`starts_at` if left out")
+    places: int = Field(ge=1, le=100_000, description="people who may sign up")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        if self.starts_at <= datetime.now(UTC):
+            raise ValueError("an activity is posted before it starts")
+        if self.sign_up_until and self.sign_up_until > self.starts_at:
+            raise ValueError("sign-up closes by the start at the latest")
+        return self
+
+
+class SignUpCreate(Strict):
+    name: str = Field(min_length=1, max_length=50, description="the resident's name, for the organiser")
+    people: int = Field(default=1, ge=1, le=10, description="the resident and those they bring")

@@ -3,20 +3,25 @@ of half hours, who each role acts as, and the words every page uses."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi import FastAPI, Request
 
+from contract.bodies.needs import ClaimCreate, NeedCreate
 from contract.errors import Conflict, DomainError
 from contract.taxonomy import Category
+from gateway.config import Settings as GatewaySettings
 from gateway.portal.accounts import Account, Role
 from gateway.portal.i18n import REASONS, STATUSES, WORDS, reason_label, status_label, translate, weekdays
 from gateway.portal.public import week_grid
-from gateway.portal.web import CST, refusal_of, safe_next, said
-from gateway.upstreams import Answer
+from gateway.portal.web import CST, Services, refusal_of, safe_next, said
+from gateway.upstreams import Answer, Upstreams
 from matching.index.engine import WEIGHTS
 from needs.activities.models import Activity, ActivityStatus, SignUp
 from needs.needs.models import NeedStatus
@@ -25,6 +30,7 @@ from resources.bookings.models import BookingStatus
 from resources.bookings.slots import Taken
 from resources.resources.models import ResourceStatus
 from runtime.actors import ActorKind
+from runtime.app import Components
 from runtime.http import error_response
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "gateway" / "portal" / "templates"
@@ -174,3 +180,45 @@ class TestAServicesRefusal:
 
         assert shown(over) == "未能办理:the booking is over; it cannot be cancelled"
         assert said(refusal_of(Answer(502, b"Bad Gateway", {})) or "", "zh") == "未能办理:HTTP 502"
+
+
+class Recording:
+    """A service that records what the portal sends it and takes it."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, dict[str, Any]]] = []
+
+    async def call(self, method: str, path: str, **sent: Any) -> Answer:
+        self.sent.append((method, path, sent))
+        return Answer(201, b'{"id": "made"}', {})
+
+
+class TestWhatAFormSends:
+    """...is the contract's body, as the partner API takes it: what makes none is refused before
+    anything is sent, naming the field as the service would."""
+
+    def services(self) -> tuple[Services, Recording]:
+        app, service = FastAPI(), Recording()
+        app.state.settings, app.state.components = GatewaySettings(), Components()
+        app.state.components.add(Upstreams(service, service, service, service))  # type: ignore[arg-type]
+        return Services(Request({"type": "http", "app": app, "headers": []}), None), service
+
+    async def test_a_form_that_makes_no_valid_body_is_refused_here(self) -> None:
+        services, service = self.services()
+        form = {"title": "", "category": "elderly_care", "area_code": "350102001001", "quantity": "2"}
+
+        answer = await services.send(service, "/needs", NeedCreate, form)  # type: ignore[arg-type]
+
+        assert answer.status_code == 422 and service.sent == []
+        assert [f["field"] for f in answer.json()["error"]["fields"]] == ["body.title"]
+        assert said(refusal_of(answer) or "", "en").startswith("Please check the form: body.title")
+
+    async def test_a_valid_form_is_sent_as_the_contract_shapes_it(self) -> None:
+        services, service = self.services()
+
+        answer = await services.send(service, "/needs/n/claims", ClaimCreate, {"quantity": "3"})  # type: ignore[arg-type]
+
+        assert answer.status_code == 201
+        assert [(m, p, json.loads(s["content"])) for m, p, s in service.sent] == [
+            ("POST", "/needs/n/claims", {"quantity": 3})
+        ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from contract.bodies.needs import ActivityCreate
 from devkit.synthetic import generate_activities, generate_city, generate_history
-from needs.activities.schemas import ActivityCreate
 from needs.needs.schemas import HistoryImport
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from contract.bodies.needs import ActivityCreate, SignUpCreate
 from gateway.portal.organizations import organization_of
 from gateway.portal.web import (
     AreaFilter,
@@ -57,7 +58,7 @@ async def activity_page(activity_id: ItemId, request: Request, visitor: Visitor,
 async def sign_up(activity_id: ItemId, visitor: ResidentIn, form: Posted, up: ServicesDep) -> RedirectResponse:
     """Signs the resident up, with the people they bring."""
     body = {"name": visitor.account.name, "people": number(form.get("people"), 1)}
-    response = await up.send(up.needs, f"/activities/{activity_id}/signups", body)
+    response = await up.send(up.needs, f"/activities/{activity_id}/signups", SignUpCreate, body)
     return back_to(f"/activities/{activity_id}", refusal_of(response))  # the page says it is done
 
 
@@ -88,7 +89,7 @@ async def post_activity(request: Request, visitor: OrgAdminIn, form: Posted, up:
         "starts_at": local_time(values["starts_at"]),
         "ends_at": local_time(values["ends_at"]),
     }
-    response = await up.send(up.needs, "/activities", body)
+    response = await up.send(up.needs, "/activities", ActivityCreate, body)
     return made_or_form_again(
         request, visitor, response, template="activity_new.html", values=values, page="/activities"
     )

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
+from contract.bodies.needs import ClaimCreate, NeedCreate
+from contract.bodies.resources import ResourceCreate
 from gateway import service
 from gateway.portal.web import (
     ItemId,
@@ -114,9 +116,8 @@ async def decide_booking(
 @router.post("/needs/{need_id}/claim")
 async def claim(need_id: ItemId, visitor: OrgPersonIn, form: Posted, up: ServicesDep) -> RedirectResponse:
     """Claims part of a need for the visitor's organisation."""
-    return await up.act(
-        up.needs, f"/needs/{need_id}/claims", f"/needs/{need_id}", {"quantity": number(form.get("quantity"), 1)}
-    )
+    quantity = number(form.get("quantity"), 1)
+    return await up.act(up.needs, f"/needs/{need_id}/claims", f"/needs/{need_id}", ClaimCreate, {"quantity": quantity})
 
 
 @router.get("/org/needs/new", response_class=HTMLResponse)
@@ -140,7 +141,7 @@ async def post_need(request: Request, visitor: OrgAdminIn, form: Posted, up: Ser
         "starts_at": local_time(values["starts_at"]),
         "ends_at": local_time(values["ends_at"]),
     }
-    response = await up.send(up.needs, "/needs", {k: v for k, v in body.items() if v is not None})
+    response = await up.send(up.needs, "/needs", NeedCreate, {k: v for k, v in body.items() if v is not None})
     return made_or_form_again(request, visitor, response, template="need_new.html", values=values, page="/needs")
 
 
@@ -162,7 +163,7 @@ async def share(request: Request, visitor: OrgAdminIn, form: Posted, up: Service
         "lon": organization.get("lon"),
         "needs_approval": form.get("needs_approval") == "on",
     }
-    response = await up.send(up.resources, "/resources", body)
+    response = await up.send(up.resources, "/resources", ResourceCreate, body)
     return made_or_form_again(
         request, visitor, response, template="resource_new.html", values=values, page="/resources"
     )

@@ -11,6 +11,8 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from contract.bodies.needs import WishCreate
+from contract.bodies.resources import BookingCreate
 from gateway.portal.web import CST, ItemId, Posted, ResidentIn, ServicesDep, SignedIn, back_to, refusal_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +45,7 @@ async def post_wish(visitor: ResidentIn, form: Posted, up: ServicesDep) -> Redir
         "description": str(form.get("description", "")),
         "category": str(form.get("category", "elderly_care")),
     }
-    return await up.act(up.needs, "/wishes", "/me", body)
+    return await up.act(up.needs, "/wishes", "/me", WishCreate, body)
 
 
 @router.post("/me/wishes/{wish_id}/{action}")
@@ -70,7 +72,7 @@ async def book(venue_id: ItemId, visitor: SignedIn, form: Posted, up: ServicesDe
         "attendees": attendees,
         "purpose": str(form.get("purpose", "")),
     }
-    response = await up.send(up.resources, f"/venues/{venue_id}/bookings", body)
+    response = await up.send(up.resources, f"/venues/{venue_id}/bookings", BookingCreate, body)
     if error := refusal_of(response):
         return back_to(f"/resources/{venue_id}?week={starts_at.date().isoformat()}", error)
     return back_to(f"/bookings/{response.json()['id']}")

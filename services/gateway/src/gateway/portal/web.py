@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote, unquote
@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 from starlette.types import Message, Receive, Scope, Send
 
@@ -39,7 +40,7 @@ from gateway.portal.i18n import (
 from gateway.upstreams import Answer, Upstream, Upstreams
 from runtime.actors import sign
 from runtime.app import component
-from runtime.http import HttpMiddleware
+from runtime.http import HttpMiddleware, invalid
 from runtime.params import IdPath, IdQuery
 
 SESSION_COOKIE = "pbs_session"
@@ -212,15 +213,38 @@ class Services:
             raise PortalRefusal(response.status_code, _message(response))
         return response.json()
 
-    async def send(self, upstream: Upstream, path: str, body: dict[str, Any] | None = None) -> Answer:
-        """A POST as the visitor; the answer, refusals included, for the page to show."""
-        return await upstream.call("POST", path, json=body or {}, headers=self._headers())
+    async def send(
+        self,
+        upstream: Upstream,
+        path: str,
+        body: type[BaseModel] | None = None,
+        fields: Mapping[str, Any] | None = None,
+    ) -> Answer:
+        """A POST as the visitor, of `body` (the contract's, as the partner API takes it) made of
+        the form's `fields`; the answer, refusals included, for the page to show. Fields that do
+        not make a valid body are refused here as the service would refuse them."""
+        if body is None:
+            return await upstream.call("POST", path, json={}, headers=self._headers())
+        try:
+            sent = body.model_validate({k: v for k, v in (fields or {}).items() if v is not None})
+        except ValidationError as exc:
+            refused = invalid([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
+            return Answer(refused.status_code, bytes(refused.body), {"content-type": "application/json"})
+        content = sent.model_dump_json(exclude_unset=True).encode()
+        return await upstream.call(
+            "POST", path, content=content, headers={**self._headers(), "Content-Type": "application/json"}
+        )
 
     async def act(
-        self, upstream: Upstream, path: str, back: str, body: dict[str, Any] | None = None
+        self,
+        upstream: Upstream,
+        path: str,
+        back: str,
+        body: type[BaseModel] | None = None,
+        fields: Mapping[str, Any] | None = None,
     ) -> RedirectResponse:
         """A POST as the visitor, then the page `back` again, saying it was saved or why not."""
-        response = await self.send(upstream, path, body)
+        response = await self.send(upstream, path, body, fields)
         return back_to(back, refusal_of(response) or "saved")
 
 

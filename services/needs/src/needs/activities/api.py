@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from contract.bodies.needs import ActivityCreate, SignUpCreate
 from needs.activities.models import Activity
-from needs.activities.schemas import ActivityCreate, ActivityOut, SignUpCreate, SignUpOut
+from needs.activities.schemas import ActivityOut, SignUpOut
 from needs.activities.service import Activities, resident_of
 from runtime.actors import Actor, MaybeActor
 from runtime.app import provided

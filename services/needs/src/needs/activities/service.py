@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 
 from contract.areas import covers
+from contract.bodies.needs import ActivityCreate, SignUpCreate
 from contract.errors import Forbidden, NotFound
 from contract.events import Envelope, data_of
 from contract.events.needs import ActivityCancelled, ActivityData, ActivityJoined, ActivityPosted, ActivityWithdrawn
 from contract.ids import new_id
 from needs.activities.models import Activity, ActivityStatus, SignUp
 from needs.activities.repository import ActivityRepository
-from needs.activities.schemas import ActivityCreate, SignUpCreate
 from needs.activities.view import ActivitiesView
 from needs.common import SOURCE, now
 from runtime.actors import Actor, ActorKind, acting_as, require_resident

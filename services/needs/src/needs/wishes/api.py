@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from contract.bodies.needs import WishClaimCreate, WishCreate
 from needs.wishes import letter
 from needs.wishes.models import Wish, WishStatus
-from needs.wishes.schemas import WishClaimCreate, WishCreate, WishOut
+from needs.wishes.schemas import WishOut
 from needs.wishes.service import Wishes
 from runtime.actors import ActorDep, require_organization
 from runtime.app import provided

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from contract.areas import covers
+from contract.bodies.needs import WishClaimCreate, WishCreate
 from contract.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contract.events import Envelope, data_of
 from contract.events.needs import (
@@ -23,7 +24,6 @@ from contract.ids import new_id
 from needs.common import SOURCE, now
 from needs.wishes.models import Photo, Thanks, Wish, WishClaim, WishStatus, photo_type
 from needs.wishes.repository import ProofRepository, WishRepository
-from needs.wishes.schemas import WishClaimCreate, WishCreate
 from runtime.actors import Actor, ActorKind, require_organization
 from runtime.known_organizations import OrganizationLookup
 
