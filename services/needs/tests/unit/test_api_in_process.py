@@ -27,20 +27,11 @@ def acting(actor: Actor) -> dict[str, str]:
 
 
 @pytest.fixture
-def view() -> NeedsView:
-    return NeedsView()
-
-
-@pytest.fixture
-def repo(view: NeedsView) -> FakeNeeds:
-    return FakeNeeds(read_model=view.put)
-
-
-@pytest.fixture
-async def http(repo: FakeNeeds, view: NeedsView) -> AsyncIterator[httpx.AsyncClient]:
+async def http(
+    needs: Needs, organizations: FakeKnownOrganizations, view: NeedsView
+) -> AsyncIterator[httpx.AsyncClient]:
     app = routes_app(SETTINGS, title="Needs", routers=[api.router])
-    organizations = FakeKnownOrganizations()
-    app.state.components.add(Needs(repo, organizations, view), view)
+    app.state.components.add(needs, view)
     app.state.components.add_as(KnownOrganizations, organizations)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://needs") as client:
         yield client

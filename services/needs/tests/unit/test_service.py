@@ -17,22 +17,7 @@ from needs.needs.service import Needs, may_see
 from needs.needs.view import NeedsView
 from runtime.actors import Actor, ActorKind
 
-from .fakes import AREA, HELPER, MEMBER, OTHER, POSTER, STRANGER, SUSPENDED, FakeKnownOrganizations, FakeNeeds, org
-
-
-@pytest.fixture
-def view() -> NeedsView:
-    return NeedsView()
-
-
-@pytest.fixture
-def repo(view: NeedsView) -> FakeNeeds:
-    return FakeNeeds(read_model=view.put)
-
-
-@pytest.fixture
-def needs(repo: FakeNeeds, view: NeedsView) -> Needs:
-    return Needs(repo, FakeKnownOrganizations(), view)
+from .fakes import AREA, HELPER, MEMBER, OTHER, POSTER, STRANGER, SUSPENDED, FakeNeeds, org
 
 
 def _cmd(**overrides: Any) -> NeedCreate:

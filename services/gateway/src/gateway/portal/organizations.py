@@ -120,6 +120,12 @@ async def claim(need_id: ItemId, visitor: OrgPersonIn, form: Posted, up: Service
     return await up.act(up.needs, f"/needs/{need_id}/claims", f"/needs/{need_id}", ClaimCreate, {"quantity": quantity})
 
 
+async def placed_at(up: ServicesDep, visitor: OrgPersonIn) -> dict[str, Any]:
+    """Where what an organisation posts is: its area and its point."""
+    organization = await organization_of(up, visitor)
+    return {"area_code": organization["area_code"], "lat": organization.get("lat"), "lon": organization.get("lon")}
+
+
 @router.get("/org/needs/new", response_class=HTMLResponse)
 async def need_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
     return render(request, "need_new.html", visitor, error=None, values={})
@@ -128,16 +134,11 @@ async def need_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
 @router.post("/org/needs", response_model=None)
 async def post_need(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
     """Posts a need in the organisation's place: matching proposes supply for it at once."""
-    organization = await organization_of(up, visitor)
     values = form_values(form, "title", "description", "category", "quantity", "starts_at", "ends_at")
-    body: dict[str, Any] = {
-        "title": values["title"],
-        "description": values["description"],
-        "category": values["category"],
+    body = {
+        **values,
+        **await placed_at(up, visitor),
         "quantity": number(values["quantity"], 1),
-        "area_code": organization["area_code"],
-        "lat": organization.get("lat"),
-        "lon": organization.get("lon"),
         "starts_at": local_time(values["starts_at"]),
         "ends_at": local_time(values["ends_at"]),
     }
@@ -153,14 +154,11 @@ async def resource_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
 @router.post("/org/resources", response_model=None)
 async def share(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
     """Shares a venue or a service at the organisation's place, published at once."""
-    organization = await organization_of(up, visitor)
     values = form_values(form, "kind", "name", "description", "category", "capacity", "address")
-    body: dict[str, Any] = {
+    body = {
         **values,
+        **await placed_at(up, visitor),
         "capacity": number(values["capacity"], 1),
-        "area_code": organization["area_code"],
-        "lat": organization.get("lat"),
-        "lon": organization.get("lon"),
         "needs_approval": form.get("needs_approval") == "on",
     }
     response = await up.send(up.resources, "/resources", ResourceCreate, body)

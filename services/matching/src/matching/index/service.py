@@ -5,6 +5,7 @@ need or supply item is proposed at once."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import fields
 
 from contract.events.needs import (
     ClaimCompleted,
@@ -13,12 +14,14 @@ from contract.events.needs import (
     NeedExpired,
     NeedFulfilled,
     NeedPosted,
+    NeedPostedData,
     NeedUpdated,
 )
 from contract.events.resources import (
     BookingCancelled,
     BookingConfirmed,
     BookingRequested,
+    ResourceData,
     ResourcePublished,
     ResourceUpdated,
     ResourceWithdrawn,
@@ -30,6 +33,11 @@ from matching.index.share import Share
 from runtime.pacing import settle
 
 Propose = Callable[[Iterable[tuple[Need, Supply, float]]], Awaitable[int]]
+
+# What an event's data and the index's records share by name (the rest is set by hand: ids, the
+# category's value, the time posted, the radius when none is given).
+NEED_FIELDS = {f.name for f in fields(Need)} & set(NeedPostedData.model_fields) - {"category"}
+SUPPLY_FIELDS = {f.name for f in fields(Supply)} & set(ResourceData.model_fields) - {"category"}
 
 
 class IndexProjection:
@@ -53,20 +61,8 @@ class IndexProjection:
         data = event.data
         if data.lat is None or data.lon is None or not self.share.owns(data.area_code):
             return  # no point to match from (the need is browsed, not proposed), or another instance's
-        need = Need(
-            id=data.need_id,
-            organization_id=data.organization_id,
-            category=data.category.value,
-            area_code=data.area_code,
-            lat=data.lat,
-            lon=data.lon,
-            quantity=data.quantity,
-            urgency=data.urgency,
-            posted_at=event.time,
-            starts_at=data.starts_at,
-            ends_at=data.ends_at,
-            visibility=data.visibility,
-        )
+        shared = data.model_dump(include=NEED_FIELDS)  # the fields the index's need has by the same name
+        need = Need(id=data.need_id, category=data.category.value, posted_at=event.time, **shared)
         self.index.put_need(need)
         if self.live:
             await self.propose((need, supply, score) for supply, score in self.index.best_for_need(need, self.per_need))
@@ -93,17 +89,9 @@ class IndexProjection:
         if data.status != "published" or data.lat is None or data.lon is None or not self.share.owns(data.area_code):
             self.index.drop_supply(data.resource_id)
             return
+        shared = data.model_dump(include=SUPPLY_FIELDS)
         supply = Supply(
-            id=data.resource_id,
-            organization_id=data.organization_id,
-            kind=data.kind,
-            category=data.category.value,
-            area_code=data.area_code,
-            lat=data.lat,
-            lon=data.lon,
-            capacity=data.capacity,
-            radius_km=data.service_radius_km or 3.0,
-            bookable_by=data.bookable_by,
+            id=data.resource_id, category=data.category.value, radius_km=data.service_radius_km or 3.0, **shared
         )
         new = data.resource_id not in self.index.supply
         self.index.put_supply(supply)

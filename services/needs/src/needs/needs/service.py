@@ -302,15 +302,7 @@ class Needs:
 
 
 def claim_data(need: Need, claim: Claim) -> ClaimData:
-    return ClaimData(
-        claim_id=claim.id,
-        need_id=need.id,
-        need_organization_id=need.organization_id,
-        organization_id=claim.organization_id,
-        member_id=claim.member_id,
-        quantity=claim.quantity,
-        proposal_id=claim.proposal_id,
-    )
+    return data_of(ClaimData, claim, claim_id=claim.id, need_id=need.id, need_organization_id=need.organization_id)
 
 
 def past_need(past: PastNeed) -> Need:

@@ -93,8 +93,7 @@ class Wishes:
 
     async def release(self, wish_id: str, actor: Actor) -> Wish:
         def decide(wish: Wish) -> list[Envelope]:
-            self._require_claimer(wish, actor)
-            wish.require(WishStatus.CLAIMED)
+            self._require_held(wish, actor)
             wish.claim, wish.claimer_organization_id, wish.status = None, None, WishStatus.OPEN
             return [_event(WishReleased, wish)]
 
@@ -107,16 +106,11 @@ class Wishes:
         content_type = photo_type(content)
         if content_type is None:
             raise Unprocessable("the proof must be a JPEG, PNG or WebP photo")
-        wish = await self.repo.get(wish_id)
-        if wish is None or not may_see(wish, actor):
-            raise NotFound(f"no wish {wish_id!r}")
-        self._require_claimer(wish, actor)
-        wish.require(WishStatus.CLAIMED)
+        self._require_held(await self.get(wish_id, actor), actor)  # before the photo is stored
         proof = await self.proofs.put(content, content_type)
 
         def decide(wish: Wish) -> list[Envelope]:
-            self._require_claimer(wish, actor)
-            wish.require(WishStatus.CLAIMED)
+            self._require_held(wish, actor)
             wish.proof, wish.status = proof, WishStatus.DONE
             return [_event(WishCompleted, wish)]
 
@@ -164,9 +158,11 @@ class Wishes:
         return wish
 
     @staticmethod
-    def _require_claimer(wish: Wish, actor: Actor) -> None:
+    def _require_held(wish: Wish, actor: Actor) -> None:
+        """The wish is claimed, by the acting organisation."""
         if wish.claimer_organization_id is None or not actor.is_organization(wish.claimer_organization_id):
             raise Forbidden("only the organisation that claimed the wish does this")
+        wish.require(WishStatus.CLAIMED)
 
     @staticmethod
     def _require_resident_side(wish: Wish, actor: Actor) -> None:
