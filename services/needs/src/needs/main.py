@@ -5,55 +5,105 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 
 from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC
 from needs import consumers
 from needs.activities import api as activities_api
-from needs.activities.repository import MongoActivityRepository
+from needs.activities.repository import ActivityRepository, MongoActivityRepository
 from needs.activities.service import Activities
 from needs.activities.view import ActivitiesView
 from needs.config import Settings
 from needs.needs import api as needs_api
-from needs.needs.repository import MongoNeedRepository
+from needs.needs.repository import MongoNeedRepository, NeedRepository
 from needs.needs.service import Needs
 from needs.needs.view import NeedsView
 from needs.wishes import api as wishes_api
-from needs.wishes.repository import MongoWishRepository, ProofStore
+from needs.wishes.repository import MongoWishRepository, ProofRepository, ProofStore, WishRepository
 from needs.wishes.service import Wishes
 from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
-from runtime.known_organizations import KnownOrganizations
+from runtime.known_organizations import KnownOrganizations, OrganizationLookup
 from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
 
+ROUTERS = [needs_api.router, wishes_api.router, activities_api.router, known_organizations.router]
+
+
+@dataclass(frozen=True)
+class ReadModels:
+    """What the needs service keeps in memory, kept current by the repositories' writes."""
+
+    needs: NeedsView = field(default_factory=NeedsView)
+    activities: ActivitiesView = field(default_factory=ActivitiesView)
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Where the use cases keep things, and what they know of organisations: MongoDB and the
+    registry's events in `wire`, fakes in the in-process tests."""
+
+    needs: NeedRepository
+    wishes: WishRepository
+    proofs: ProofRepository
+    activities: ActivityRepository
+    organizations: OrganizationLookup
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The use cases on their ports, and the read models they answer from: what the routes and
+    the event handlers are given."""
+
+    needs: Needs
+    wishes: Wishes
+    activities: Activities
+    read_models: ReadModels
+
+    def all(self) -> tuple[object, ...]:
+        return self.needs, self.wishes, self.activities, self.read_models.needs, self.read_models.activities
+
+
+def build(ports: Ports, read_models: ReadModels, settings: Settings) -> Parts:
+    """The service's parts, made of its ports: nothing here connects to anything."""
+    return Parts(
+        needs=Needs(ports.needs, ports.organizations, read_models.needs),
+        wishes=Wishes(ports.wishes, ports.proofs, ports.organizations, settings.max_proof_bytes),
+        activities=Activities(ports.activities, ports.organizations, read_models.activities),
+        read_models=read_models,
+    )
+
+
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
+    """The parts on MongoDB and Kafka: the repositories (each keeping its read model, loaded
+    first), the event consumer, the outbox relay and the sweep."""
     db = infra.db
     stored = [db["needs"], db["wishes"], db["activities"], db["announcements"]]
     for collection in stored:
         await ensure_outbox_index(collection)
     await db["needs"].create_index("organization_id")
-    for field in ("resident_id", "claimer_organization_id", "status"):
-        await db["wishes"].create_index(field)
+    for key in ("resident_id", "claimer_organization_id", "status"):
+        await db["wishes"].create_index(key)
     relay = outbox_relay(infra, stored)
-    view = NeedsView()
-    repo = MongoNeedRepository(db["needs"], db["announcements"], on_events=relay.wake, read_model=view.put)
-    activities_view = ActivitiesView()
-    activity_repo = MongoActivityRepository(db["activities"], on_events=relay.wake, read_model=activities_view.put)
-    loaded = {"needs": await repo.load(), "activities": await activity_repo.load()}
+    read_models = ReadModels()
+    needs = MongoNeedRepository(
+        db["needs"], db["announcements"], on_events=relay.wake, read_model=read_models.needs.put
+    )
+    activities = MongoActivityRepository(db["activities"], on_events=relay.wake, read_model=read_models.activities.put)
+    loaded = {"needs": await needs.load(), "activities": await activities.load()}
     log.info("read models loaded", extra={"fields": loaded})
     organizations = KnownOrganizations(db)
-    needs = Needs(repo, organizations, view)
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
-    wished = Wishes(wishes, ProofStore(db["proofs"]), organizations, settings.max_proof_bytes)
-    activities = Activities(activity_repo, organizations, activities_view)
-    app.state.components.add(needs, view, wished, activities, organizations)
-    consumer = event_consumer(infra, consumers.handlers(organizations=organizations, needs=needs))
-    async with background(relay.run(), consumer.run(), sweeping(needs.sweep, settings.sweep_seconds)):
+    ports = Ports(needs, wishes, ProofStore(db["proofs"]), activities, organizations)
+    parts = build(ports, read_models, settings)
+    app.state.components.add(*parts.all(), organizations)
+    consumer = event_consumer(infra, consumers.handlers(organizations=organizations, needs=parts.needs))
+    async with background(relay.run(), consumer.run(), sweeping(parts.needs.sweep, settings.sweep_seconds)):
         yield
 
 
@@ -62,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Needs",
-        routers=[needs_api.router, wishes_api.router, activities_api.router, known_organizations.router],
+        routers=ROUTERS,
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC],
         body_limits={"/wishes/": settings.max_proof_bytes + 64 * 1024},

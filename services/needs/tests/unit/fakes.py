@@ -2,70 +2,74 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from contract.aggregates import Versioned
 from contract.errors import Forbidden, InvalidReference, NotFound
 from contract.events import Envelope
 from needs.needs.models import Need
+from needs.wishes.models import Photo, Proof
 from runtime.actors import Actor, ActorKind
 
 POSTER, HELPER, OTHER, SUSPENDED = "a" * 32, "b" * 32, "c" * 32, "d" * 32
 MEMBER, STRANGER = "e" * 32, "f" * 32
 AREA = "350102001001"
+A = TypeVar("A", bound=Versioned)
 
 
 def org(organization_id: str, area_code: str = AREA, member_id: str | None = None) -> Actor:
     return Actor(kind=ActorKind.ORGANIZATION, organization_id=organization_id, area_code=area_code, member_id=member_id)
 
 
-class FakeNeeds:
-    """Keeps needs and the events written with them, as the outbox would, and tells the read
-    model of every need written, as the repository does."""
+class FakeRepository(Generic[A]):
+    """Keeps aggregates and the events written with them, as the outbox would, and tells the
+    read model of every aggregate written, as the repository does."""
 
-    def __init__(self, read_model: Callable[[Need], None]) -> None:
-        self.needs: dict[str, Need] = {}
+    def __init__(self, read_model: Callable[[A], None] = lambda _: None) -> None:
+        self.saved: dict[str, A] = {}
         self.events: list[Envelope] = []
         self.read_model = read_model
 
-    async def add(self, need: Need, events: Sequence[Envelope]) -> None:
-        self.needs[need.id] = need.model_copy(deep=True)
+    async def add(self, aggregate: A, events: Sequence[Envelope]) -> None:
+        self.saved[aggregate.id] = aggregate.model_copy(deep=True)
         self.events += events
-        self.read_model(need)
+        self.read_model(aggregate)
 
-    async def get(self, need_id: str) -> Need | None:
-        found = self.needs.get(need_id)
+    async def get(self, aggregate_id: str) -> A | None:
+        found = self.saved.get(aggregate_id)
         return found.model_copy(deep=True) if found else None
 
     async def change(
-        self, need_id: str, decide: Callable[[Need], Sequence[Envelope]], *, cached: Need | None = None
-    ) -> tuple[Need, list[Envelope]]:
-        current = self.needs.get(need_id)
+        self, aggregate_id: str, decide: Callable[[A], Sequence[Envelope]], *, cached: A | None = None
+    ) -> tuple[A, list[Envelope]]:
+        current = self.saved.get(aggregate_id)
         if current is None:
-            raise NotFound(f"no need {need_id!r}")
+            raise NotFound(f"no such aggregate {aggregate_id!r}")
         changed = current.model_copy(deep=True, update={"version": current.version + 1})
         events = list(decide(changed))
         if not events:
             self.read_model(current)
             return current, events
-        self.needs[need_id] = changed
+        self.saved[aggregate_id] = changed
         self.events += events
         self.read_model(changed)
         return changed, events
 
-    async def page(self, *, after: str | None, limit: int, where: Mapping[str, Any] | None = None) -> list[Need]:
-        return list(self.needs.values())[:limit]
+    async def page(self, *, after: str | None, limit: int, where: Mapping[str, Any] | None = None) -> list[A]:
+        return list(self.saved.values())[:limit]
 
-    async def all(self) -> AsyncIterator[Need]:
-        for need in self.needs.values():
-            yield need
+    async def all(self) -> AsyncIterator[A]:
+        for aggregate in self.saved.values():
+            yield aggregate
 
-    async def insert_many(self, aggregates: Sequence[tuple[Need, Sequence[Envelope]]], *, group: str) -> int:
-        fresh = [need for need, _ in aggregates if need.id not in self.needs]
-        for need in fresh:
-            self.needs[need.id] = need
-        for need, _ in aggregates:
-            self.read_model(need)
+    async def insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], *, group: str) -> int:
+        fresh = [aggregate for aggregate, _ in aggregates if aggregate.id not in self.saved]
+        for aggregate in fresh:
+            self.saved[aggregate.id] = aggregate
+        for aggregate, _ in aggregates:
+            self.read_model(aggregate)
         return len(fresh)
 
     async def announce(self, event: Envelope) -> None:
@@ -73,6 +77,27 @@ class FakeNeeds:
 
     def types(self) -> list[str]:
         return [e.type for e in self.events]
+
+
+class FakeNeeds(FakeRepository[Need]):
+    @property
+    def needs(self) -> dict[str, Need]:
+        return self.saved
+
+
+class FakeProofs:
+    """Keeps proof photos by their digest."""
+
+    def __init__(self) -> None:
+        self.photos: dict[str, Photo] = {}
+
+    async def put(self, content: bytes, content_type: str) -> Proof:
+        proof = Proof(sha256=hashlib.sha256(content).hexdigest(), content_type=content_type, size=len(content))
+        self.photos[proof.sha256] = Photo(content, content_type)
+        return proof
+
+    async def get(self, digest: str) -> Photo | None:
+        return self.photos.get(digest)
 
 
 class FakeKnownOrganizations:

@@ -10,14 +10,13 @@ import httpx
 import pytest
 
 from needs.config import Settings
-from needs.needs import api
-from needs.needs.service import Needs
+from needs.main import ROUTERS, Ports, ReadModels, build
 from needs.needs.view import NeedsView
 from runtime.actors import Actor, sign
 from runtime.app import routes_app
 from runtime.known_organizations import KnownOrganizations
 
-from .fakes import AREA, HELPER, POSTER, SUSPENDED, FakeKnownOrganizations, FakeNeeds, org
+from .fakes import AREA, HELPER, POSTER, SUSPENDED, FakeKnownOrganizations, FakeNeeds, FakeProofs, FakeRepository, org
 
 SETTINGS = Settings()
 
@@ -28,10 +27,13 @@ def acting(actor: Actor) -> dict[str, str]:
 
 @pytest.fixture
 async def http(
-    needs: Needs, organizations: FakeKnownOrganizations, view: NeedsView
+    repo: FakeNeeds, organizations: FakeKnownOrganizations, view: NeedsView
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = routes_app(SETTINGS, title="Needs", routers=[api.router])
-    app.state.components.add(needs, view)
+    """The service's routes on the parts its composition root builds, here of fakes."""
+    read_models = ReadModels(needs=view)
+    ports = Ports(repo, FakeRepository(), FakeProofs(), FakeRepository(read_models.activities.put), organizations)
+    app = routes_app(SETTINGS, title="Needs", routers=ROUTERS)
+    app.state.components.add(*build(ports, read_models, SETTINGS).all())
     app.state.components.add_as(KnownOrganizations, organizations)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://needs") as client:
         yield client
