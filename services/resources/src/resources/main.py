@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from fastapi import FastAPI
 
@@ -12,7 +13,8 @@ from contract.events import MATCHING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from resources import consumers
 from resources.bookings import api as bookings_api
 from resources.bookings.repository import BookingRepository
-from resources.bookings.service import Bookings
+from resources.bookings.service import Bookings, holding
+from resources.bookings.slots import Slots
 from resources.config import Settings
 from resources.requests import api as requests_api
 from resources.requests.repository import RequestRepository
@@ -23,15 +25,50 @@ from resources.resources.service import Resources
 from resources.view import SupplyView
 from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
-from runtime.known_organizations import KnownOrganizations
+from runtime.known_organizations import KnownOrganizations, OrganizationLookup
 from runtime.outbox import ensure_outbox_index
 from runtime.repository import Announcements
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Ports:
+    """Where the use cases keep things, and what they know of organisations."""
+
+    resources: ResourceRepository
+    bookings: BookingRepository
+    slots: Slots
+    requests: RequestRepository
+    announcements: Announcements
+    organizations: OrganizationLookup
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The use cases on their ports, and the read model they answer from."""
+
+    resources: Resources
+    bookings: Bookings
+    requests: ServiceRequests
+    view: SupplyView
+
+    def all(self) -> tuple[object, ...]:
+        return self.resources, self.bookings, self.requests, self.view
+
+
+def build(ports: Ports, view: SupplyView) -> Parts:
+    """The service's parts, made of its ports: nothing here connects to anything."""
+    resources = Resources(ports.resources, ports.organizations, view)
+    bookings = Bookings(ports.bookings, ports.slots, resources, ports.organizations, view, ports.announcements)
+    requests = ServiceRequests(ports.requests, resources, ports.organizations, ports.announcements)
+    return Parts(resources, bookings, requests, view)
+
+
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
+    """The parts on MongoDB and Kafka: the repositories (keeping the read model, loaded first),
+    the event consumer, the outbox relay and the sweep."""
     db = infra.db
     outboxes = [db["resources"], db["bookings"], db["service_requests"], db["announcements"]]
     for collection in outboxes:
@@ -47,15 +84,19 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     loaded = {"resources": await resource_repo.load(), "bookings": await booking_repo.load()}
     log.info("read model loaded", extra={"fields": loaded})
     organizations = KnownOrganizations(db)
-    announcements = Announcements(db["announcements"], on_events=relay.wake)
-    resources = Resources(resource_repo, organizations, view)
-    bookings = Bookings(booking_repo, db["slots"], resources, organizations, view, announcements)
-    requests = RequestRepository(db["service_requests"], on_events=relay.wake)
-    service_requests = ServiceRequests(requests, resources, organizations, announcements)
-    app.state.components.add(resources, bookings, service_requests, organizations)
-    handlers = consumers.handlers(organizations=organizations, bookings=bookings, requests=service_requests)
+    ports = Ports(
+        resources=resource_repo,
+        bookings=booking_repo,
+        slots=Slots(db["slots"], holds=holding(booking_repo)),
+        requests=RequestRepository(db["service_requests"], on_events=relay.wake),
+        announcements=Announcements(db["announcements"], on_events=relay.wake),
+        organizations=organizations,
+    )
+    parts = build(ports, view)
+    app.state.components.add(*parts.all(), organizations)
+    handlers = consumers.handlers(organizations=organizations, bookings=parts.bookings, requests=parts.requests)
     async with background(
-        relay.run(), event_consumer(infra, handlers).run(), sweeping(bookings.sweep, settings.sweep_seconds)
+        relay.run(), event_consumer(infra, handlers).run(), sweeping(parts.bookings.sweep, settings.sweep_seconds)
     ):
         yield
 

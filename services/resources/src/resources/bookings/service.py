@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from pymongo.asynchronous.collection import AsyncCollection
-
 from contract.bodies.resources import BookingCreate, SeriesCreate
 from contract.errors import Conflict, DomainError, Forbidden, InvalidReference, NotFound, Unprocessable
 from contract.events import Envelope, data_of
@@ -40,13 +38,12 @@ from resources.bookings.rules import (
     widen,
 )
 from resources.bookings.schemas import BookingAction, BookingImport, Occurrence
-from resources.bookings.slots import Slots, Taken
+from resources.bookings.slots import HoldsSlots, Slots, Taken
 from resources.resources.models import Resource, ResourceStatus, now
 from resources.resources.service import SOURCE, Resources
 from resources.view import SupplyView
 from runtime.actors import Actor, ActorKind
 from runtime.known_organizations import OrganizationLookup
-from runtime.mongo import Document
 from runtime.repository import Announcements
 
 ENDED_BY = {
@@ -72,11 +69,21 @@ def proposal_booking_id(proposal_id: str) -> str:
     return entity_id("booking", proposal_id)
 
 
+def holding(repo: BookingRepository) -> HoldsSlots:
+    """Whether a booking takes up its slots: what `Slots` asks of a slot it runs into."""
+
+    async def holds(booking_id: str) -> bool:
+        booking = await repo.get(booking_id)
+        return booking is not None and booking.status in HOLDING
+
+    return holds
+
+
 class Bookings:
     def __init__(
         self,
         repo: BookingRepository,
-        slots: AsyncCollection[Document],
+        slots: Slots,
         resources: Resources,
         organizations: OrganizationLookup,
         view: SupplyView,
@@ -84,15 +91,10 @@ class Bookings:
     ) -> None:
         self.repo = repo
         self.announcements = announcements
-        self.slots = Slots(slots, holds=self.holds)
+        self.slots = slots
         self.resources = resources
         self.organizations = organizations
         self.view = view
-
-    async def holds(self, booking_id: str) -> bool:
-        """Whether a booking takes up its slots (what `Slots` asks of a slot it runs into)."""
-        booking = await self.repo.get(booking_id)
-        return booking is not None and booking.status in HOLDING
 
     async def book(self, venue_id: str, cmd: BookingCreate, actor: Actor, *, series_id: str | None = None) -> Booking:
         """Books a venue for the acting organisation or resident: confirmed at once, or requested
