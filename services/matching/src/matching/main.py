@@ -7,8 +7,9 @@ import gc
 import logging
 import multiprocessing
 from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import FastAPI
@@ -45,25 +46,23 @@ from runtime.pacing import settle
 log = logging.getLogger(__name__)
 
 
-@asynccontextmanager
-async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
-    proposal_docs = infra.db["proposals"]
-    await ensure_outbox_index(proposal_docs)
-    for key in ("need_id", "need_organization_id", "resource_organization_id", "status"):
-        await proposal_docs.create_index(key)
-    relay = outbox_relay(infra, [proposal_docs])
-    view = ProposalsView()
-    repo = ProposalRepository(proposal_docs, on_events=relay.wake, relay=relay, read_model=view.put)
-    await repo.load()
-    gc.collect()  # before the service answers anyone: what loading left behind
-    settle()  # the view, loaded
-    writer = ProposalWriter(repo, view)
+@dataclass(frozen=True)
+class Parts:
+    """The index, the proposals' use cases and their writer, the saga, and the proposals' read model."""
+
+    projection: IndexProjection
+    proposals: Proposals
+    writer: ProposalWriter
+    saga: Saga
+    view: ProposalsView
+
+
+def build(repo: ProposalRepository, view: ProposalsView, settings: Settings, solver: Executor | None) -> Parts:
+    """The service's parts, made of where proposals are kept and where the rematch's flow runs:
+    nothing here connects to anything."""
     index = Index(max_per_day=settings.max_proposals_per_day)
     share = Share(settings.instance, settings.instances)
-    organizations = KnownOrganizations(infra.db)  # who may still decide
-    # the rematch's flow: one worker process, started at the first rematch (a fresh interpreter:
-    # forking a process with the database's and Kafka's client threads is not safe)
-    solver = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    writer = ProposalWriter(repo, view)
     proposals = Proposals(
         index,
         repo,
@@ -80,18 +79,42 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         per_need=settings.proposals_per_need,
         per_supply=settings.proposals_per_supply,
     )
+    return Parts(projection, proposals, writer, Saga(proposals), view)
+
+
+@asynccontextmanager
+async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
+    """The parts on MongoDB and Kafka: the proposals' repository (keeping the read model, loaded
+    first), the index's replay of the topics, the saga's consumer, the relay, the sweep and the
+    rematch."""
+    proposal_docs = infra.db["proposals"]
+    await ensure_outbox_index(proposal_docs)
+    for key in ("need_id", "need_organization_id", "resource_organization_id", "status"):
+        await proposal_docs.create_index(key)
+    relay = outbox_relay(infra, [proposal_docs])
+    view = ProposalsView()
+    repo = ProposalRepository(proposal_docs, on_events=relay.wake, relay=relay, read_model=view.put)
+    await repo.load()
+    gc.collect()  # before the service answers anyone: what loading left behind
+    settle()  # the view, loaded
+    organizations = KnownOrganizations(infra.db)  # who may still decide
+    # the rematch's flow: one worker process, started at the first rematch (a fresh interpreter:
+    # forking a process with the database's and Kafka's client threads is not safe)
+    solver = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    parts = build(repo, view, settings, solver)
+    projection = parts.projection
     # the index, rebuilt from the needs and resources topics at every start (nothing of it is stored)
     feed = event_reader(settings, consumers.index_handlers(projection), Reading.REPLAY, on_caught_up=projection.go_live)
-    app.state.components.add(proposals, view, projection, feed, organizations)
-    saga = consumers.saga_handlers(Saga(proposals)).including(known_organizations.handlers(organizations))
+    app.state.components.add(parts.proposals, view, projection, feed, organizations)
+    saga = consumers.saga_handlers(parts.saga).including(known_organizations.handlers(organizations))
     try:
         async with background(
             relay.run(),
-            writer.run(),
+            parts.writer.run(),
             feed.run(),
             event_consumer(infra, saga).run(),
-            sweeping(proposals.sweep, settings.sweep_seconds),
-            rematching(projection, proposals, settings.rematch_seconds),
+            sweeping(parts.proposals.sweep, settings.sweep_seconds),
+            rematching(projection, parts.proposals, settings.rematch_seconds),
         ):
             yield
     finally:

@@ -6,25 +6,26 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from fastapi import FastAPI
 
 from contract.events import ORGANIZATIONS_TOPIC
 from organizations.areas import api as areas_api
-from organizations.areas.repository import MongoAreaRepository
+from organizations.areas.repository import AreaRepository, MongoAreaRepository
 from organizations.areas.service import Areas
 from organizations.config import Settings
 from organizations.imports import api as imports_api
 from organizations.imports.repository import MongoImportJobRepository
 from organizations.imports.service import Importer, ImportTargets
 from organizations.keys import api as keys_api
-from organizations.keys.repository import MongoApiKeyRepository
+from organizations.keys.repository import ApiKeyRepository, MongoApiKeyRepository
 from organizations.keys.service import Keys
 from organizations.members import api as members_api
-from organizations.members.repository import MongoMemberRepository
+from organizations.members.repository import MemberRepository, MongoMemberRepository
 from organizations.members.service import Members
 from organizations.organizations import api as organizations_api
-from organizations.organizations.repository import MongoOrganizationRepository
+from organizations.organizations.repository import MongoOrganizationRepository, OrganizationRepository
 from organizations.organizations.service import Organizations
 from organizations.view import RegistryView
 from runtime.app import Infra, background, create_service_app, outbox_relay, serve
@@ -56,8 +57,48 @@ async def load_view(
     log.info("read model loaded", extra={"fields": fields})
 
 
+@dataclass(frozen=True)
+class Ports:
+    """Where the registry keeps areas, organisations, members, keys, and what imports write to."""
+
+    areas: AreaRepository
+    organizations: OrganizationRepository
+    members: MemberRepository
+    keys: ApiKeyRepository
+    imports: ImportTargets
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The use cases on their ports, and the read model they answer from."""
+
+    areas: Areas
+    organizations: Organizations
+    members: Members
+    keys: Keys
+    importer: Importer
+    view: RegistryView
+
+    def all(self) -> tuple[object, ...]:
+        return self.view, self.areas, self.organizations, self.members, self.keys, self.importer
+
+
+def build(ports: Ports, view: RegistryView) -> Parts:
+    """The registry's parts, made of its ports: nothing here connects to anything."""
+    return Parts(
+        areas=Areas(ports.areas, view),
+        organizations=Organizations(ports.organizations, view),
+        members=Members(ports.members, view),
+        keys=Keys(ports.keys, view),
+        importer=Importer(ports.imports, view),
+        view=view,
+    )
+
+
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
+    """The parts on MongoDB and Kafka: the repositories (each keeping the read model, loaded
+    after imports a stopped process left running are marked interrupted) and the relay."""
     db = infra.db
     for name in ("organizations", "members", "areas", "api_keys", "imports"):
         await ensure_outbox_index(db[name])
@@ -77,18 +118,11 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     )
     key_repo = MongoApiKeyRepository(db["api_keys"], on_events=relay.wake)
     jobs = MongoImportJobRepository(db["imports"], on_events=relay.wake)
-    importer = Importer(ImportTargets(area_repo, organization_repo, member_repo, jobs, personal.digest), view)
-    await importer.interrupt_unfinished()
+    imports = ImportTargets(area_repo, organization_repo, member_repo, jobs, personal.digest)
+    parts = build(Ports(area_repo, organization_repo, member_repo, key_repo, imports), view)
+    await parts.importer.interrupt_unfinished()
     await load_view(view, area_repo, organization_repo, member_repo)
-    app.state.components.add(
-        settings,
-        view,
-        Areas(area_repo, view),
-        Organizations(organization_repo, view),
-        Members(member_repo, view),
-        Keys(key_repo, view),
-        importer,
-    )
+    app.state.components.add(settings, *parts.all())
     async with background(relay.run()):
         yield
 
