@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -42,3 +44,21 @@ async def test_a_partner_posts_a_need_and_another_claims_it(stack: TestStack, ht
     assert seen["status"] == "fully_claimed" and seen["claimed"] == 2
     listed = (await http.get(url, params={"organization_id": poster}, headers=reads_only)).json()
     assert [n["id"] for n in listed["items"]] == [need["id"]]
+
+
+async def test_the_partner_api_refuses_a_bad_body_after_the_key_and_takes_one_sent_without_its_type(
+    stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    api = PlatformApi(stack, http)
+    poster = await api.issue_key(await api.register_organization("某社区党群服务中心", AREA), ["read", "needs:write"])
+    reads_only = await api.issue_key(await api.register_organization("某企业党支部", AREA), ["read"])
+    url = stack.url("gateway") + "/api/v1/needs"
+    body = {"title": "助老陪护", "category": "elderly_care", "area_code": AREA, "quantity": 1}
+
+    untyped = await http.post(url, content=json.dumps(body).encode(), headers=poster)
+    assert untyped.status_code == 201, untyped.text
+    assert (await http.post(url, json={"title": ""})).status_code == 401
+    assert (await http.post(url, json={"title": ""}, headers=reads_only)).status_code == 403
+    refused = await http.post(url, json={**body, "quantity": 0}, headers=poster)
+    assert refused.status_code == 422
+    assert [f["field"] for f in refused.json()["error"]["fields"]] == ["body.quantity"]

@@ -17,7 +17,7 @@ D = TypeVar("D", bound=Envelope)
 
 class Handlers(Mapping[str, Handler]):
     """Handlers by event class (`Handlers().on(MatchAccepted, needs.on_match_accepted)`, or one
-    handler for several: `.on((ClaimCompleted, ClaimReleased), matching.on_claim_ended)`), read by
+    handler for several: `.on((ClaimCompleted, ClaimReleased), projection.on_claim_ended)`), read by
     the consumers as a mapping of `type` to handler; an event type has one handler at most."""
 
     def __init__(self) -> None:

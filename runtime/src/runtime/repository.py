@@ -148,15 +148,17 @@ class MongoRepository(Generic[A]):
         if not aggregates:
             return 0
         documents = [with_events(self._document(a) | {"_id": a.id}, e, group=group) for a, e in aggregates]
+        stored_already: set[int] = set()
         try:
-            inserted = len((await self.collection.insert_many(documents, ordered=False)).inserted_ids)
+            await self.collection.insert_many(documents, ordered=False)
         except BulkWriteError as exc:
             if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
                 raise
-            inserted = int(exc.details["nInserted"])
-        for aggregate, _ in aggregates:
-            self.read_model(aggregate)
-        return inserted
+            stored_already = {e["index"] for e in exc.details["writeErrors"]}
+        for at, (aggregate, _) in enumerate(aggregates):
+            if at not in stored_already:  # what is stored already may have changed since: it stays as it is
+                self.read_model(aggregate)
+        return len(aggregates) - len(stored_already)
 
     async def all(self) -> AsyncIterator[A]:
         """Every aggregate, for rebuilding a read model at start; a stored document that is no

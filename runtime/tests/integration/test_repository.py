@@ -10,6 +10,7 @@ from pymongo import AsyncMongoClient
 
 from contract.aggregates import Versioned
 from contract.errors import Conflict
+from contract.events import Envelope
 from runtime.config import ServiceSettings
 from runtime.mongo import Document
 from runtime.repository import MongoRepository
@@ -64,3 +65,26 @@ async def test_two_adds_of_one_id_store_one_and_tell_the_other_it_exists(notes: 
     assert sum(r is None for r in results) == 1
     assert all(isinstance(r, Conflict) and "exists already" in r.message for r in results if r is not None)
     assert await notes.collection.count_documents({"_id": "same"}) == 1
+
+
+async def test_the_read_model_is_told_of_what_is_written_and_only_of_that(
+    settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+) -> None:
+    told: list[tuple[str, int, str]] = []
+
+    def tell(note: Note) -> None:
+        told.append((note.id, note.version, note.title))
+
+    def retitle(note: Note) -> list[Envelope]:
+        note.title = "乙"
+        return []
+
+    notes = Notes(mongo[settings.database]["told_notes"], on_events=lambda: None, read_model=tell)
+    await notes.add(Note(id="a", title="甲"), [])
+    await notes.change("a", retitle, quiet=True)
+    assert not await notes.update(Note(id="a", title="丙", version=9), expected_version=1)  # 2 is stored
+    assert await notes.insert_many([(Note(id="a", title="旧"), []), (Note(id="b", title="丁"), [])], group="g") == 1
+
+    assert told == [("a", 1, "甲"), ("a", 2, "乙"), ("b", 1, "丁")]  # not the old "a" the bulk write left alone
+    told.clear()
+    assert await notes.load() == 2 and told == [("a", 2, "乙"), ("b", 1, "丁")]

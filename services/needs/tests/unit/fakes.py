@@ -68,7 +68,6 @@ class FakeRepository(Generic[A]):
         fresh = [aggregate for aggregate, _ in aggregates if aggregate.id not in self.saved]
         for aggregate in fresh:
             self.saved[aggregate.id] = aggregate
-        for aggregate, _ in aggregates:
             self.read_model(aggregate)
         return len(fresh)
 

@@ -46,8 +46,7 @@ async def load_view(
     await areas.load()
     await organizations.load()
     async for member_id, organization_ids, digest in members.memberships():
-        view.put_membership(member_id, organization_ids)
-        view.member_digests[member_id] = digest
+        view.put_membership(member_id, organization_ids, digest)
     fields = {
         "areas": len(view.areas),
         "organizations": len(view.organizations),

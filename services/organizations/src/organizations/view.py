@@ -150,12 +150,13 @@ class RegistryView:
     # --- memberships ---------------------------------------------------------------------
 
     def put_member(self, member: Member) -> None:
-        """A member as written: their organisations, and the digest of the import row they came from."""
-        self.put_membership(member.id, tuple(member.organization_ids))
-        self.member_digests[member.id] = member.source_digest
+        """A member as written."""
+        self.put_membership(member.id, tuple(member.organization_ids), member.source_digest)
 
-    def put_membership(self, member_id: str, organization_ids: tuple[str, ...]) -> None:
-        """A member's organisations, their own first; they count in the areas of that one."""
+    def put_membership(self, member_id: str, organization_ids: tuple[str, ...], digest: str) -> None:
+        """A member's organisations, their own first (they count in the areas of that one), and
+        the digest of the import row the member was last written from."""
+        self.member_digests[member_id] = digest
         previous = self.memberships.get(member_id, ())
         self._members_of.subtract(previous)
         self._members_of.update(organization_ids)

@@ -54,8 +54,9 @@ async def list_proposals(
 
 
 def _passage(passage: Passage) -> Callable[..., Awaitable[Response]]:
-    """The route of one passage: the key's scope checked first, then its body validated (with
-    the contract's schema, as the service will), then the request passed on as it came."""
+    """The route of one passage: the key's scope checked first (only a body that is no JSON at
+    all is refused before), then its body validated with the contract's schema, as the service
+    will validate it, then the request passed on as it came."""
 
     async def endpoint(request: Request, up: UpstreamsDep, actor: str, **_: Any) -> Response:
         path = passage.path.format(**request.path_params)
@@ -87,6 +88,7 @@ for passage in PASSAGES:
         status_code=passage.status,
         description=f"{passage.doc} Scope `{passage.scope}`.",
         response_class=Response,
+        strict_content_type=False,  # a body sent without its Content-Type is read as JSON, as the services are sent it
     )
 
 

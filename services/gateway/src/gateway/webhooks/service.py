@@ -91,7 +91,7 @@ class Webhooks:
 
     async def subscribe(self, organization_id: str, cmd: WebhookCreate) -> Document:
         """A new subscription; its secret is answered this once. Unprocessable when its URL
-        points where a webhook may not (`gateway.destinations`)."""
+        points where a webhook may not (`gateway.webhooks.destinations`)."""
         await self.destinations.check(str(cmd.url))
         subscription = {
             "_id": new_id(),

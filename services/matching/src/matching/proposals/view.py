@@ -21,8 +21,13 @@ class ProposalsView:
         self._order: list[str] = []
 
     def put(self, proposal: Proposal) -> None:
-        if proposal.id not in self.proposals:
+        """Keeps a proposal as written; an older version of one it holds (a batch stored again
+        after a failure) changes nothing."""
+        held = self.proposals.get(proposal.id)
+        if held is None:
             insort(self._order, proposal.id)
+        elif held.version > proposal.version:
+            return
         self.proposals[proposal.id] = proposal
 
     def newest(self, keep: Callable[[Proposal], bool], *, limit: int) -> list[Proposal]:
