@@ -46,6 +46,7 @@ class NeedPostedData(Data):
     lat: float | None = None
     lon: float | None = None
     visibility: Visibility = Visibility.PUBLIC
+    visible_to: str | None = None  # the area it is shown to, unless public (`contract.eligibility`)
 
 
 class NeedPosted(Envelope):

@@ -8,6 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from contract.eligibility import may_book, shown_to
+from contract.events.needs import Visibility
+from contract.events.resources import BookableBy
 from matching.index.assign import greedy, optimal
 from matching.index.engine import WEIGHTS, Index, Need, Supply
 from matching.proposals.models import Proposal, ProposalStatus, proposal_id
@@ -153,3 +156,35 @@ class TestProposal:
 
     def test_the_same_pair_has_the_same_id(self) -> None:
         assert proposal_id("n", "s") == proposal_id("n", "s") != proposal_id("s", "n")
+
+
+class TestTheEligibilityRules:
+    """...are the contract's (`contract.eligibility`), which the services apply too: the engine
+    proposes exactly the pairs they would let through."""
+
+    AREAS = ("350100", "350102", "350102001", "350102001001", "350102001002", "350102002001", "350103001001")
+
+    @pytest.mark.parametrize("visibility", list(Visibility))
+    @pytest.mark.parametrize("visible_to", ["350100", "350102", "350102001", "350102001001"])
+    def test_a_need_is_proposed_to_the_suppliers_it_is_shown_to(self, visibility: Visibility, visible_to: str) -> None:
+        shown = need(visibility=visibility, visible_to=None if visibility is Visibility.PUBLIC else visible_to)
+        suppliers = [supply(f"s{i}", f"org{i}", area_code=area) for i, area in enumerate(self.AREAS)]
+
+        proposed = {s.area_code for s, _ in index_of(shown, *suppliers).best_for_need(shown, 99)}
+
+        expected = {a for a in self.AREAS if shown_to(visibility, shown.visible_to, a, organization=True)}
+        assert proposed == expected
+
+    @pytest.mark.parametrize("bookable_by", list(BookableBy))
+    @pytest.mark.parametrize("venue_area", ["350102", "350102001", "350102001001"])
+    def test_a_venue_is_proposed_to_the_needs_whose_organisation_may_book_it(
+        self, bookable_by: BookableBy, venue_area: str
+    ) -> None:
+        venue = supply(kind="venue", category="venue", area_code=venue_area, bookable_by=bookable_by)
+        needs = [need(f"n{i}", f"org{i}", category="venue", area_code=area) for i, area in enumerate(self.AREAS)]
+        index = index_of(venue, *needs)
+
+        proposed = {n.area_code for n in needs if index.best_for_need(n, 3)}
+
+        expected = {a for a in self.AREAS if may_book(bookable_by, venue_area, a, organization=True)}
+        assert proposed == expected

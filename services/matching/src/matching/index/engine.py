@@ -24,7 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from contract.events.matching import Reason
-from matching.index.grid import KM_PER_DEGREE, NeedCells, Table, area_number, cell_of
+from contract.events.needs import Visibility
+from matching.index.grid import KM_PER_DEGREE, NeedCells, Table, area_number, cell_of, subtree
 
 DEFAULT_RADIUS_KM = 5.0  # a supplier that names no service radius (a venue: how far people go)
 URGENCY = {"low": 0.25, "normal": 0.5, "high": 0.75, "urgent": 1.0}
@@ -58,6 +59,7 @@ class Need:
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     visibility: str = "public"
+    visible_to: str | None = None  # unless public; none in events from before it was published: its own area
 
     @property
     def open_units(self) -> int:
@@ -296,14 +298,19 @@ class Index:
             + (WEIGHTS["reliability"] * self.suppliers.reliability(orgs) + WEIGHTS["fairness"] * fairness)[None, :]
         )
         own = np.array([self.suppliers.numbers.get(n.organization_id, -1) for n in block])[:, None]
-        visibility = np.array([n.visibility for n in block])[:, None]
+        # contract.eligibility, for every pair at once: the need shown to the supplier (an
+        # organisation), the venue booked by the need's organisation (of the need's area)
+        public = np.array([n.visibility == Visibility.PUBLIC for n in block])[:, None]
+        shown = np.array([subtree(n.visible_to or n.area_code) for n in block], dtype=np.int64)
+        suppliers = table.community[near][None, :]
+        bookable = community // table.booked_in_divisor[near][None, :] == table.booked_in[near][None, :]
         feasible = (
             (km <= radius)
             & (table.units[near] > 0)[None, :]
             & (fairness > 0)[None, :]
             & (own != orgs[None, :])
-            & ((visibility == "public") | ((visibility == "area") & same_street) | same_community)
-            & (~table.area_only[near][None, :] | same_community)
+            & (public | (suppliers // shown[:, 1:] == shown[:, :1]))
+            & (~table.area_only[near][None, :] | bookable)
         )
         return np.where(feasible, score, -np.inf)
 

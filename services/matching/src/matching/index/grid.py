@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from contract.areas import is_city
+from contract.events.resources import BookableBy
+
 if TYPE_CHECKING:
     from matching.index.engine import Need, Supply
 
@@ -21,7 +24,7 @@ CELL = 0.05  # degrees: about 5.5 km north-south, 5 km east-west at Fuzhou's lat
 KM_PER_DEGREE = 111.2
 Cell = tuple[int, int]
 _FLOATS = ("lat", "lon", "radius")
-_INTS = ("community", "street", "district", "org", "units")
+_INTS = ("community", "street", "district", "org", "units", "booked_in", "booked_in_divisor")
 
 
 def cell_of(lat: float, lon: float) -> Cell:
@@ -30,6 +33,14 @@ def cell_of(lat: float, lon: float) -> Cell:
 
 def area_number(area_code: str, digits: int) -> int:
     return int(area_code[:digits].ljust(digits, "0"))
+
+
+def subtree(node: str) -> tuple[int, int]:
+    """`contract.areas.covers(node, code)` as arithmetic on a code's `area_number(code, 12)`:
+    the (number, divisor) for which `area_number(code, 12) // divisor == number` (a node below
+    the community counts as its community)."""
+    prefix = node[:4] if is_city(node) else node[:12]
+    return int(prefix), 10 ** (12 - len(prefix))
 
 
 def _cells_between(lat: float, lon: float, dlat: float, dlon: float) -> tuple[range, range]:
@@ -55,6 +66,7 @@ class Table:
         self.position: dict[str, int] = {}
         self.lat = self.lon = self.radius = np.zeros(0, dtype=np.float64)
         self.community = self.street = self.district = self.org = self.units = np.zeros(0, dtype=np.int64)
+        self.booked_in = self.booked_in_divisor = np.ones(0, dtype=np.int64)  # a venue's area, if it takes only its own
         self.area_only = np.zeros(0, dtype=bool)
         self.reach = 0.0  # the widest radius: near() looks this far (wider after a removal, never narrower)
         self._cells: dict[Cell, list[int]] = {}
@@ -83,7 +95,8 @@ class Table:
         self.district[at] = self.street[at] // 1000
         self.org[at] = self.number(supply.organization_id)
         self.units[at] = supply.units_left
-        self.area_only[at] = supply.bookable_by == "area"
+        self.area_only[at] = supply.bookable_by == BookableBy.AREA
+        self.booked_in[at], self.booked_in_divisor[at] = subtree(supply.area_code)
         self.reach = max(self.reach, supply.radius_km)
 
     def drop(self, supply_id: str) -> None:

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Literal
 
-from contract.areas import covers
 from contract.bodies.needs import ClaimCreate, NeedCreate, NeedEdit
+from contract.eligibility import shown_to
 from contract.errors import Conflict, DomainError, Forbidden, NotFound
 from contract.events import Envelope, data_of
 from contract.events.matching import MatchAccepted, MatchFailed
@@ -337,10 +337,9 @@ def may_see(need: Need, actor: Actor | None) -> bool:
         return True
     if need.status is NeedStatus.DRAFT:
         return False
-    if need.visibility is Visibility.PUBLIC:
+    organization = actor is not None and actor.kind is ActorKind.ORGANIZATION
+    if shown_to(need.visibility, need.visible_to, actor.area_code if actor else None, organization=organization):
         return True
-    if actor is None or actor.area_code is None or need.visible_to is None:
+    if actor is None or need.visible_to is None or need.visibility is not Visibility.AREA:
         return False
-    if need.visibility is Visibility.PARTNERS and actor.kind is not ActorKind.ORGANIZATION:
-        return False
-    return covers(need.visible_to, actor.area_code) or actor.administers(need.visible_to)
+    return actor.administers(need.visible_to)  # shown to an area: its administrators, from above, see it too

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from contract.areas import covers
 from contract.bodies.resources import SeriesCreate
+from contract.eligibility import may_book
 from contract.errors import Conflict, Forbidden, Unprocessable
 from contract.events.resources import BookableBy, ResourceKind
 from contract.opening_hours import LOCAL
@@ -31,14 +31,18 @@ def check_bookable(resource: Resource) -> None:
         raise Conflict(f"the venue is {resource.status.value}: it takes no bookings", status=resource.status.value)
 
 
-def check_area(venue: Resource, area_code: str) -> None:
-    """A venue booked by its own area only refuses a booker from elsewhere."""
-    if venue.bookable_by is BookableBy.AREA and not covers(venue.area_code, area_code):
-        raise Forbidden(
-            "this venue is booked by people and organisations of its own area only",
-            bookable_by="area",
-            area_code=venue.area_code,
-        )
+def check_booker(venue: Resource, area_code: str | None, *, organization: bool) -> None:
+    """Refuses a booker, other than the venue's organisation, that the venue does not take
+    (`contract.eligibility.may_book`), saying why."""
+    if may_book(venue.bookable_by, venue.area_code, area_code, organization=organization):
+        return
+    if venue.bookable_by is BookableBy.PARTNERS:
+        raise Forbidden("this venue is booked by partner organisations only", bookable_by="partners")
+    raise Forbidden(
+        "this venue is booked by people and organisations of its own area only",
+        bookable_by="area",
+        area_code=venue.area_code,
+    )
 
 
 def check_time(venue: Resource, start: datetime, end: datetime, attendees: int) -> None:

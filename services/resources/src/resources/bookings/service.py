@@ -15,7 +15,6 @@ from contract.errors import Conflict, DomainError, Forbidden, InvalidReference, 
 from contract.events import Envelope, data_of
 from contract.events.matching import MatchAccepted, MatchAcceptedData, MatchFailed
 from contract.events.resources import (
-    BookableBy,
     BookingCancelled,
     BookingConfirmed,
     BookingData,
@@ -30,8 +29,8 @@ from resources.bookings.repository import BookingRepository
 from resources.bookings.rules import (
     BOOK_AHEAD,
     MAX_CALENDAR,
-    check_area,
     check_bookable,
+    check_booker,
     check_imported,
     check_time,
     repeat,
@@ -163,16 +162,15 @@ class Bookings:
         if actor.kind is ActorKind.ORGANIZATION and actor.organization_id is not None:
             await self._check_organization(venue, actor.organization_id)
         elif actor.kind is ActorKind.RESIDENT and actor.resident_id is not None:
-            if venue.bookable_by is BookableBy.PARTNERS:
-                raise Forbidden("this venue is booked by partner organisations only", bookable_by="partners")
-            check_area(venue, actor.area_code or "")
+            check_booker(venue, actor.area_code, organization=False)
         else:
             raise Forbidden("venues are booked by an organisation or a resident", actor=actor.kind.value)
 
     async def _check_organization(self, venue: Resource, organization_id: str) -> None:
         """Whether an organisation other than the venue's may book it: one that may act, of the
         venue's area when the venue is its area's only."""
-        check_area(venue, str((await self.organizations.require_active(organization_id))["area_code"]))
+        area_code = str((await self.organizations.require_active(organization_id))["area_code"])
+        check_booker(venue, area_code, organization=True)
 
     async def series(self, venue_id: str, cmd: SeriesCreate, actor: Actor) -> tuple[str, list[Occurrence]]:
         """Books every occurrence of a recurring booking; those that cannot be booked (taken,
