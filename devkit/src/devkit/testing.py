@@ -350,37 +350,25 @@ class PlatformApi:
         return {"Authorization": f"Bearer {response.json()['key']}"}
 
     async def post_need(self, org_id: str, category: str, area_code: str, quantity: int = 10, **extra: Any) -> str:
-        lat, lon = point_of(area_code)
-        body = {
-            "organization_id": org_id,
-            "title": f"需要{category}",
-            "category": category,
-            "area_code": area_code,
-            "quantity": quantity,
-            "lat": lat,
-            "lon": lon,
-            **extra,
-        }
-        need_id: str = (await self.post("needs", "/needs", body, actor=organization(org_id)))["id"]
-        return need_id
+        fields = {"organization_id": org_id, "title": f"需要{category}", "quantity": quantity, **extra}
+        return await self._post_at("needs", "/needs", org_id, category, area_code, fields)
 
     async def share_resource(
         self, org_id: str, category: str, area_code: str, capacity: int = 50, kind: str = "venue", **extra: Any
     ) -> str:
         """Shares a resource of the organisation (a venue, at its community's `point_of`, unless told otherwise)."""
+        fields = {"kind": kind, "name": f"{category}场地", "capacity": capacity, **extra}
+        return await self._post_at("resources", "/resources", org_id, category, area_code, fields)
+
+    async def _post_at(
+        self, service: str, path: str, org_id: str, category: str, area_code: str, fields: dict[str, Any]
+    ) -> str:
+        """Posts what the organisation makes in a category, at its area's point unless `fields`
+        says otherwise; the id it was given."""
         lat, lon = point_of(area_code)
-        body = {
-            "kind": kind,
-            "name": f"{category}场地",
-            "category": category,
-            "area_code": area_code,
-            "capacity": capacity,
-            "lat": lat,
-            "lon": lon,
-            **extra,
-        }
-        resource_id: str = (await self.post("resources", "/resources", body, actor=organization(org_id)))["id"]
-        return resource_id
+        body = {"category": category, "area_code": area_code, "lat": lat, "lon": lon, **fields}
+        made: str = (await self.post(service, path, body, actor=organization(org_id)))["id"]
+        return made
 
     async def proposals_for(self, need_id: str, expected: int = 1) -> list[dict[str, Any]]:
         """The need's proposals, once there are at least `expected` of them."""

@@ -27,12 +27,11 @@ from starlette.types import Scope
 
 from contract.tracing import correlation_id
 from runtime.actors import ALGORITHM, Actor
-from runtime.mongo import Document
+from runtime.mongo import DUPLICATE_KEY, Document
 
 log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64  # the "previous hash" of the first entry
-DUPLICATE_KEY = 11000
 APPEND_ATTEMPTS = 5
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from runtime.config import ServiceSettings
 
@@ -67,3 +67,18 @@ async def document_lock(collection: AsyncCollection[Document], document_id: str)
             del _locks[key]
         else:
             _locks[key] = (lock, users - 1)
+
+
+DUPLICATE_KEY = 11000
+
+
+async def insert_new(collection: AsyncCollection[Document], documents: list[Document]) -> set[int]:
+    """Inserts the documents in any order; answers the positions of those whose id was taken
+    already (they are left as they are). Any other refusal is raised."""
+    try:
+        await collection.insert_many(documents, ordered=False)
+    except BulkWriteError as exc:
+        if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
+            raise
+        return {e["index"] for e in exc.details["writeErrors"]}
+    return set()

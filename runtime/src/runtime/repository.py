@@ -9,12 +9,12 @@ from typing import Any, ClassVar, Generic, TypeVar
 from prometheus_client import Counter
 from pydantic import ValidationError
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
 from contract.aggregates import Aggregate, Versioned
 from contract.errors import Conflict, NotFound
 from contract.events import Envelope
-from runtime.mongo import Document, document_lock
+from runtime.mongo import Document, document_lock, insert_new
 from runtime.outbox import OutboxRelay, open_group, push_events, with_events
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,6 @@ UNREADABLE = Counter(
 )
 
 A = TypeVar("A", bound=Aggregate)
-DUPLICATE_KEY = 11000
 CHANGE_ATTEMPTS = 5
 _HIDDEN = {"outbox": 0, "outbox_pending": 0, "outbox_group": 0, "group_events": 0}  # the outbox's, not the model's
 
@@ -148,13 +147,7 @@ class MongoRepository(Generic[A]):
         if not aggregates:
             return 0
         documents = [with_events(self._document(a) | {"_id": a.id}, e, group=group) for a, e in aggregates]
-        stored_already: set[int] = set()
-        try:
-            await self.collection.insert_many(documents, ordered=False)
-        except BulkWriteError as exc:
-            if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
-                raise
-            stored_already = {e["index"] for e in exc.details["writeErrors"]}
+        stored_already = await insert_new(self.collection, documents)
         for at, (aggregate, _) in enumerate(aggregates):
             if at not in stored_already:  # what is stored already may have changed since: it stays as it is
                 self.read_model(aggregate)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
 
 from contract.aggregates import Aggregate, Versioned
 from contract.events import Envelope
@@ -35,16 +38,30 @@ def _event(need_id: str, title: str) -> NeedPosted:
     return NeedPosted(source="/tests", subject=need_id, data=data)
 
 
+async def relayed(
+    settings: ServiceSettings, mongo: AsyncMongoClient[Document], name: str
+) -> tuple[str, AsyncCollection[Document]]:
+    """The topic and the collection of `name`'s events, ready for a relay."""
+    topic = settings.topic(f"{name}.events")
+    await ensure_topics(settings, [topic])
+    collection = mongo[settings.database][name]
+    await ensure_outbox_index(collection)
+    return topic, collection
+
+
+@pytest.fixture
+async def producer(settings: ServiceSettings) -> AsyncIterator[AIOKafkaProducer]:
+    producer = create_producer(settings)
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
 class TestRelay:
     async def test_events_are_published_in_order_then_cleared_and_none_is_lost_meanwhile(
-        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document], producer: AIOKafkaProducer
     ) -> None:
-        topic = settings.topic("needs.events")
-        await ensure_topics(settings, [topic])
-        collection = mongo[settings.database]["needs"]
-        await ensure_outbox_index(collection)
-        producer = create_producer(settings)
-        await producer.start()
+        topic, collection = await relayed(settings, mongo, "needs")
         relay = OutboxRelay([collection], producer, lambda _: topic)
         try:
             await collection.insert_one(with_events({"_id": "n1"}, [_event("n1", "first"), _event("n1", "second")]))
@@ -64,7 +81,6 @@ class TestRelay:
             assert cleared is not None and cleared["outbox"] == [] and not cleared["outbox_pending"]
             assert await relay.relay_once() == 0
         finally:
-            await producer.stop()
             await mongo.drop_database(settings.database)
 
         records = await read_topic(settings.kafka_bootstrap_servers, topic, until=lambda rs: len(rs) >= 3)
@@ -78,15 +94,10 @@ class Thing(Aggregate):
 
 class TestGroups:
     async def test_a_bulk_write_is_published_at_once_and_an_abandoned_one_from_its_documents(
-        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document], producer: AIOKafkaProducer
     ) -> None:
-        topic = settings.topic("things.events")
-        await ensure_topics(settings, [topic])
+        topic, things = await relayed(settings, mongo, "things")
         db = mongo[settings.database]
-        things = db["things"]
-        await ensure_outbox_index(things)
-        producer = create_producer(settings)
-        await producer.start()
         relay = OutboxRelay([things], producer, lambda _: topic, groups=db["outbox_groups"])
         repo: MongoRepository[Thing] = MongoRepository(things, on_events=lambda: None, relay=relay)
         repo.model = Thing
@@ -107,7 +118,6 @@ class TestGroups:
             groups = {g["_id"]: g["pending"] for g in await db["outbox_groups"].find().to_list()}
             assert groups == {"g1": False, "stuck": False}
         finally:
-            await producer.stop()
             await mongo.drop_database(settings.database)
 
         records = await read_topic(settings.kafka_bootstrap_servers, topic, until=lambda rs: len(rs) >= 6, within=8)
@@ -119,47 +129,41 @@ class Counted(Versioned):
     pass
 
 
+class Counteds(MongoRepository[Counted]):
+    model = Counted
+
+
+@pytest.fixture
+async def repo(settings: ServiceSettings, mongo: AsyncMongoClient[Document]) -> AsyncIterator[Counteds]:
+    yield Counteds(mongo[settings.database]["counted"], on_events=lambda: None)
+    await mongo.drop_database(settings.database)
+
+
 class TestConcurrentUpdates:
     async def test_concurrent_updates_of_one_document_all_land_and_one_conditional_update_wins(
-        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+        self, repo: Counteds
     ) -> None:
-        collection = mongo[settings.database]["counted"]
-        repo: MongoRepository[Counted] = MongoRepository(collection, on_events=lambda: None)
-        repo.model = Counted
-        try:
-            await repo.add(Counted(id="c"), [])
-            await asyncio.gather(*(repo.update(Counted(id="c"), [_event("c", f"e{i}")]) for i in range(40)))
-            stored = await collection.find_one({"_id": "c"})
-            assert stored is not None and len(stored["outbox"]) == 40
+        await repo.add(Counted(id="c"), [])
+        await asyncio.gather(*(repo.update(Counted(id="c"), [_event("c", f"e{i}")]) for i in range(40)))
+        stored = await repo.collection.find_one({"_id": "c"})
+        assert stored is not None and len(stored["outbox"]) == 40
 
-            wins = await asyncio.gather(
-                *(repo.update(Counted(id="c", version=2), expected_version=1) for _ in range(40))
-            )
-            assert wins.count(True) == 1
-        finally:
-            await mongo.drop_database(settings.database)
+        wins = await asyncio.gather(*(repo.update(Counted(id="c", version=2), expected_version=1) for _ in range(40)))
+        assert wins.count(True) == 1
 
-    async def test_a_change_from_a_stale_copy_reads_again_and_decides_on_what_is_stored(
-        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
-    ) -> None:
-        collection = mongo[settings.database]["counted"]
-        repo: MongoRepository[Counted] = MongoRepository(collection, on_events=lambda: None)
-        repo.model = Counted
+    async def test_a_change_from_a_stale_copy_reads_again_and_decides_on_what_is_stored(self, repo: Counteds) -> None:
         seen: list[int] = []
 
         def bump(counted: Counted) -> list[Envelope]:
             seen.append(counted.version)
             return [_event(counted.id, f"v{counted.version}")]
 
-        try:
-            await repo.add(Counted(id="c"), [])
-            stale = Counted(id="c")  # version 1, as a read model might still hold it
-            await repo.change("c", bump)  # elsewhere: now version 2
-            changed, _ = await repo.change("c", bump, cached=stale)
+        await repo.add(Counted(id="c"), [])
+        stale = Counted(id="c")  # version 1, as a read model might still hold it
+        await repo.change("c", bump)  # elsewhere: now version 2
+        changed, _ = await repo.change("c", bump, cached=stale)
 
-            assert seen == [2, 2, 3]  # decided on the stale copy, refused by the store, decided again
-            assert changed.version == 3
-            stored = await collection.find_one({"_id": "c"})
-            assert stored is not None and stored["version"] == 3 and len(stored["outbox"]) == 2
-        finally:
-            await mongo.drop_database(settings.database)
+        assert seen == [2, 2, 3]  # decided on the stale copy, refused by the store, decided again
+        assert changed.version == 3
+        stored = await repo.collection.find_one({"_id": "c"})
+        assert stored is not None and stored["version"] == 3 and len(stored["outbox"]) == 2

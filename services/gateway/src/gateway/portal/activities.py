@@ -23,7 +23,6 @@ from gateway.portal.web import (
     back_to,
     form_values,
     local_time,
-    made_or_form_again,
     number,
     refusal_of,
     render,
@@ -89,7 +88,13 @@ async def post_activity(request: Request, visitor: OrgAdminIn, form: Posted, up:
         "starts_at": local_time(values["starts_at"]),
         "ends_at": local_time(values["ends_at"]),
     }
-    response = await up.send(up.needs, "/activities", ActivityCreate, body)
-    return made_or_form_again(
-        request, visitor, response, template="activity_new.html", values=values, page="/activities"
+    return await up.make(
+        request,
+        up.needs,
+        "/activities",
+        ActivityCreate,
+        body,
+        values=values,
+        template="activity_new.html",
+        page="/activities",
     )

@@ -22,7 +22,6 @@ from gateway.portal.web import (
     ServicesDep,
     form_values,
     local_time,
-    made_or_form_again,
     number,
     render,
 )
@@ -142,8 +141,10 @@ async def post_need(request: Request, visitor: OrgAdminIn, form: Posted, up: Ser
         "starts_at": local_time(values["starts_at"]),
         "ends_at": local_time(values["ends_at"]),
     }
-    response = await up.send(up.needs, "/needs", NeedCreate, {k: v for k, v in body.items() if v is not None})
-    return made_or_form_again(request, visitor, response, template="need_new.html", values=values, page="/needs")
+    fields = {k: v for k, v in body.items() if v is not None}
+    return await up.make(
+        request, up.needs, "/needs", NeedCreate, fields, values=values, template="need_new.html", page="/needs"
+    )
 
 
 @router.get("/org/resources/new", response_class=HTMLResponse)
@@ -161,7 +162,13 @@ async def share(request: Request, visitor: OrgAdminIn, form: Posted, up: Service
         "capacity": number(values["capacity"], 1),
         "needs_approval": form.get("needs_approval") == "on",
     }
-    response = await up.send(up.resources, "/resources", ResourceCreate, body)
-    return made_or_form_again(
-        request, visitor, response, template="resource_new.html", values=values, page="/resources"
+    return await up.make(
+        request,
+        up.resources,
+        "/resources",
+        ResourceCreate,
+        body,
+        values=values,
+        template="resource_new.html",
+        page="/resources",
     )

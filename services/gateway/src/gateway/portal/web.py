@@ -235,6 +235,24 @@ class Services:
             "POST", path, content=content, headers={**self._headers(), "Content-Type": "application/json"}
         )
 
+    async def make(
+        self,
+        request: Request,
+        upstream: Upstream,
+        path: str,
+        body: type[BaseModel],
+        fields: Mapping[str, Any],
+        *,
+        values: dict[str, str],
+        template: str,
+        page: str,
+    ) -> Response:
+        """A form that makes something, sent as `body` of `fields`: then the page of what was made,
+        or the form again with the refusal and what was filled in (`made_or_form_again`)."""
+        response = await self.send(upstream, path, body, fields)
+        assert self.visitor is not None  # forms that make something are for those signed in
+        return made_or_form_again(request, self.visitor, response, template=template, values=values, page=page)
+
     async def act(
         self,
         upstream: Upstream,

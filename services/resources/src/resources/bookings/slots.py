@@ -22,8 +22,7 @@ from contract.errors import Conflict
 from resources.bookings.models import Booking
 from resources.bookings.rules import slot_starts
 from resources.resources.models import now
-from runtime.mongo import Document
-from runtime.repository import DUPLICATE_KEY
+from runtime.mongo import DUPLICATE_KEY, Document, insert_new
 
 IN_FLIGHT = timedelta(seconds=30)  # a slot younger than this may belong to a booking being stored
 HoldsSlots = Callable[[str], Awaitable[bool]]  # whether the booking of this id holds its slots
@@ -60,7 +59,7 @@ class Slots:
         """Inserts the booking's slots in time order; on a clash, removes those it inserted before
         it and answers the slot that clashed, as stored."""
         placed = now()
-        documents = [
+        documents: list[Document] = [
             {"_id": slot_id(booking.venue_id, start), "booking_id": booking.id, "placed_at": placed}
             for start in slot_starts(booking.starts_at, booking.ends_at)
         ]
@@ -93,7 +92,7 @@ class Slots:
         """Places the slots of many bookings at once (an import); answers those that got all
         theirs. A booking that clashed with another keeps none. (FerretDB scans a collection
         for `$in`, so clashes are looked up and undone one by one: there are few.)"""
-        documents = [
+        documents: list[Document] = [
             {"_id": slot_id(b.venue_id, start), "booking_id": b.id, "placed_at": now()}
             for b in bookings
             for start in slot_starts(b.starts_at, b.ends_at)
@@ -101,16 +100,11 @@ class Slots:
         if not documents:
             return bookings
         clashed: set[str] = set()
-        try:
-            await self.collection.insert_many(documents, ordered=False)
-        except BulkWriteError as exc:
-            if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
-                raise
-            for error in exc.details["writeErrors"]:
-                wanted = documents[error["index"]]
-                held = await self.collection.find_one({"_id": wanted["_id"]}, {"booking_id": 1})
-                if held is not None and held["booking_id"] != wanted["booking_id"]:  # not its own from a try before
-                    clashed.add(wanted["booking_id"])
+        for taken in sorted(await insert_new(self.collection, documents)):
+            wanted = documents[taken]
+            held = await self.collection.find_one({"_id": wanted["_id"]}, {"booking_id": 1})
+            if held is not None and held["booking_id"] != wanted["booking_id"]:  # not its own from a try before
+                clashed.add(wanted["booking_id"])
         for booking_id in sorted(clashed):
             await self.release(booking_id)
         return [b for b in bookings if b.id not in clashed]
