@@ -12,6 +12,31 @@ from contract.events.base import Data, Envelope
 from contract.taxonomy import Category
 
 
+class NeedStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    PARTLY_CLAIMED = "partly_claimed"
+    FULLY_CLAIMED = "fully_claimed"
+    IN_PROGRESS = "in_progress"
+    FULFILLED = "fulfilled"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class WishStatus(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    DONE = "done"  # proof uploaded, waiting for confirmation
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class ActivityStatus(StrEnum):
+    OPEN = "open"
+    CANCELLED = "cancelled"
+
+
 class Urgency(StrEnum):
     LOW = "low"
     NORMAL = "normal"
@@ -61,7 +86,7 @@ class NeedChangeData(Data):
 
     need_id: str
     organization_id: str
-    status: str
+    status: NeedStatus
     quantity: int
     claimed: int  # units held by live claims
     version: int
@@ -150,7 +175,7 @@ class ClaimRefused(Envelope):
 class WishData(Data):
     wish_id: str
     area_code: str
-    status: str
+    status: WishStatus
     claimer_organization_id: str | None = None
     version: int
 
@@ -202,7 +227,7 @@ class ActivityData(Data):
     organization_id: str
     area_code: str
     starts_at: datetime
-    status: str
+    status: ActivityStatus
     places: int
     taken: int
     resident_id: str | None = Field(default=None, description="who signed up or withdrew")

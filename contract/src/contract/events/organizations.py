@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Literal
 
 from contract.events.base import Data, Envelope
 
 
+class OrganizationKind(StrEnum):
+    PARTY_COMMITTEE = "party_committee"
+    GENERAL_BRANCH = "general_branch"
+    BRANCH = "branch"
+    PARTY_GROUP = "party_group"
+    PRIVATE_ENTERPRISE = "private_enterprise"
+    SOCIAL_ORGANIZATION = "social_organization"
+    GOVERNMENT_UNIT = "government_unit"
+    SCHOOL = "school"
+    HOSPITAL = "hospital"
+    SHOP = "shop"
+    COMMERCIAL_BUILDING = "commercial_building"
+    BUSINESS_DISTRICT = "business_district"
+    INDUSTRIAL_PARK = "industrial_park"
+    INTERNET_COMPANY = "internet_company"
+    UNION = "union"
+    COMMUNITY = "community"
+
+
+class OrganizationStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    DISSOLVED = "dissolved"
+
+
 class OrganizationRegisteredData(Data):
     organization_id: str
     name: str
-    kind: str
+    kind: OrganizationKind
     area_code: str
 
 
@@ -24,9 +50,9 @@ class OrganizationRegistered(Envelope):
 class OrganizationUpdatedData(Data):
     organization_id: str
     name: str
-    kind: str
+    kind: OrganizationKind
     area_code: str
-    status: str
+    status: OrganizationStatus
 
 
 class OrganizationUpdated(Envelope):

@@ -10,6 +10,29 @@ from contract.events.base import Data, Envelope
 from contract.taxonomy import Category
 
 
+class ResourceStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    PAUSED = "paused"
+    WITHDRAWN = "withdrawn"
+
+
+class BookingStatus(StrEnum):
+    REQUESTED = "requested"  # holds the slot, waits for the venue's approval
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"  # not approved before it began
+    NO_SHOW = "no_show"  # released by the venue: nobody came
+
+
+class RequestStatus(StrEnum):
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
 class ResourceKind(StrEnum):
     VENUE = "venue"  # a room or hall, booked by the half hour
     LENDABLE = "lendable"  # equipment lent by the unit, `capacity` units a period
@@ -40,7 +63,7 @@ class ResourceData(Data):
     category: Category
     area_code: str
     capacity: int
-    status: str = "published"
+    status: ResourceStatus = ResourceStatus.PUBLISHED
     lat: float | None = None
     lon: float | None = None
     service_radius_km: float | None = None
@@ -79,7 +102,7 @@ class BookingData(Data):
     resident_id: str | None = None  # a resident
     starts_at: datetime
     ends_at: datetime
-    status: str
+    status: BookingStatus
     series_id: str | None = None
     proposal_id: str | None = None  # set when the booking comes from an accepted match
     reason: str | None = None  # why it was cancelled, declined or released
@@ -129,7 +152,7 @@ class ServiceRequestData(Data):
     need_id: str | None = None
     period: str  # the capacity period it takes from: 2026-12-07, 2026-W49 or 2026-12
     quantity: int
-    status: str
+    status: RequestStatus
     proposal_id: str | None = None
     reason: str | None = None
 

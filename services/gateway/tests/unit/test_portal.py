@@ -15,6 +15,8 @@ from fastapi import FastAPI, Request
 
 from contract.bodies.needs import ClaimCreate, NeedCreate
 from contract.errors import Conflict, DomainError
+from contract.events.needs import ActivityStatus, NeedStatus, WishStatus
+from contract.events.resources import BookingStatus, ResourceStatus
 from contract.taxonomy import Category
 from gateway.config import Settings as GatewaySettings
 from gateway.portal.accounts import Account, Role
@@ -23,12 +25,8 @@ from gateway.portal.public import week_grid
 from gateway.portal.web import CST, Services, refusal_of, safe_next, said
 from gateway.upstreams import Answer, Upstreams
 from matching.index.engine import WEIGHTS
-from needs.activities.models import Activity, ActivityStatus, SignUp
-from needs.needs.models import NeedStatus
-from needs.wishes.models import WishStatus
-from resources.bookings.models import BookingStatus
+from needs.activities.models import Activity, SignUp
 from resources.bookings.slots import Taken
-from resources.resources.models import ResourceStatus
 from runtime.actors import ActorKind
 from runtime.app import Components
 from runtime.http import error_response

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from contract.events.needs import ActivityStatus
 from contract.taxonomy import Category
-from needs.activities.models import Activity, ActivityStatus, SignUp
+from needs.activities.models import Activity, SignUp
 from needs.activities.service import Activities
 from needs.activities.view import ActivitiesView
 from runtime.actors import Actor, ActorKind

@@ -10,8 +10,9 @@ import pytest
 from contract.bodies.needs import ClaimCreate, NeedCreate, NeedEdit
 from contract.errors import Conflict, Forbidden, NotFound
 from contract.events.matching import MatchAccepted, MatchAcceptedData
+from contract.events.needs import NeedStatus
 from contract.taxonomy import Category
-from needs.needs.models import ClaimStatus, Need, NeedStatus
+from needs.needs.models import ClaimStatus, Need
 from needs.needs.schemas import HistoryImport, PastNeed
 from needs.needs.service import Needs, may_see
 from needs.needs.view import NeedsView

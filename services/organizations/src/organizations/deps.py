@@ -11,11 +11,12 @@ from typing import Annotated
 from fastapi import Depends, Header
 
 from contract.errors import Forbidden, Unauthorized
+from contract.events.organizations import OrganizationStatus
 from organizations.config import Settings
 from organizations.keys.models import ApiKey, Scope
 from organizations.keys.service import Keys, require_scope
 from organizations.members.service import Members
-from organizations.organizations.models import Organization, OrganizationStatus
+from organizations.organizations.models import Organization
 from organizations.organizations.service import Organizations
 from organizations.view import RegistryView
 from runtime.actors import Actor, ActorKind, MaybeActor

@@ -13,9 +13,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from contract.events.organizations import OrganizationStatus
 from organizations.areas.models import AreaNode
 from organizations.members.models import Member
-from organizations.organizations.models import Organization, OrganizationStatus
+from organizations.organizations.models import Organization
 
 
 @dataclass

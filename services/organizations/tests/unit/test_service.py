@@ -8,7 +8,9 @@ from contract.errors import Conflict, InvalidReference, Unprocessable
 from contract.events.organizations import (
     MemberJoined,
     MemberLeft,
+    OrganizationKind,
     OrganizationRegistered,
+    OrganizationStatus,
     OrganizationSuspended,
     OrganizationUpdated,
 )
@@ -18,7 +20,7 @@ from organizations.areas.service import Areas
 from organizations.members.models import Member, MemberRole
 from organizations.members.schemas import MemberCreate
 from organizations.members.service import Members
-from organizations.organizations.models import Organization, OrganizationKind, OrganizationStatus
+from organizations.organizations.models import Organization
 from organizations.organizations.schemas import OrganizationCreate, OrganizationUpdate, StatusChange
 from organizations.organizations.service import Organizations
 from organizations.view import OrganizationSearch, RegistryView

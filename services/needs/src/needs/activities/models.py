@@ -4,19 +4,14 @@ what lives in `service`."""
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from contract.aggregates import Versioned
 from contract.errors import Conflict, NotFound
+from contract.events.needs import ActivityStatus
 from contract.taxonomy import Category
 from needs.common import now
-
-
-class ActivityStatus(StrEnum):
-    OPEN = "open"
-    CANCELLED = "cancelled"
 
 
 class SignUp(BaseModel):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from needs.activities.models import ActivityStatus
+from contract.events.needs import ActivityStatus
 from needs.common import Posted
 
 

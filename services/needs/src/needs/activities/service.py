@@ -13,9 +13,16 @@ from contract.areas import covers
 from contract.bodies.needs import ActivityCreate, SignUpCreate
 from contract.errors import Forbidden, NotFound
 from contract.events import Envelope, data_of
-from contract.events.needs import ActivityCancelled, ActivityData, ActivityJoined, ActivityPosted, ActivityWithdrawn
+from contract.events.needs import (
+    ActivityCancelled,
+    ActivityData,
+    ActivityJoined,
+    ActivityPosted,
+    ActivityStatus,
+    ActivityWithdrawn,
+)
 from contract.ids import new_id
-from needs.activities.models import Activity, ActivityStatus, SignUp
+from needs.activities.models import Activity, SignUp
 from needs.activities.repository import ActivityRepository
 from needs.activities.view import ActivitiesView
 from needs.common import SOURCE, now

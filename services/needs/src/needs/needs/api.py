@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from contract.bodies.needs import ClaimCreate, NeedCreate, NeedEdit
+from contract.events.needs import NeedStatus
 from contract.schemas import ID_PATTERN, Moment
 from contract.taxonomy import Category
-from needs.needs.models import Claim, Need, NeedStatus
+from needs.needs.models import Claim, Need
 from needs.needs.schemas import HistoryImport, NeedOut
 from needs.needs.service import ClaimAction, NeedAction, Needs, may_see
 from needs.needs.view import NeedsView, in_area

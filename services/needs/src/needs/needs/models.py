@@ -11,22 +11,9 @@ from pydantic import BaseModel, Field
 
 from contract.aggregates import Versioned
 from contract.errors import Conflict, NotFound
-from contract.events.needs import Recurrence, Urgency, Visibility
+from contract.events.needs import NeedStatus, Recurrence, Urgency, Visibility
 from contract.taxonomy import Category
 from needs.common import InvalidTransition, now
-
-
-class NeedStatus(StrEnum):
-    DRAFT = "draft"
-    OPEN = "open"
-    PARTLY_CLAIMED = "partly_claimed"
-    FULLY_CLAIMED = "fully_claimed"
-    IN_PROGRESS = "in_progress"
-    FULFILLED = "fulfilled"
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-
 
 S = NeedStatus
 TRANSITIONS: dict[NeedStatus, frozenset[NeedStatus]] = {

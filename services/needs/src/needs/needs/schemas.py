@@ -8,11 +8,11 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from contract.bodies.needs import Strict
-from contract.events.needs import Recurrence, Urgency, Visibility
+from contract.events.needs import NeedStatus, Recurrence, Urgency, Visibility
 from contract.schemas import AREA_CODE, ID_PATTERN, Moment
 from contract.taxonomy import Category
 from needs.common import Posted
-from needs.needs.models import Claim, NeedStatus
+from needs.needs.models import Claim
 
 
 class NeedOut(Posted):

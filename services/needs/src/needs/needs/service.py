@@ -29,13 +29,14 @@ from contract.events.needs import (
     NeedFulfilled,
     NeedPosted,
     NeedPostedData,
+    NeedStatus,
     NeedUpdated,
     ReleaseReason,
     Visibility,
 )
 from contract.ids import entity_id, new_id
 from needs.common import SOURCE, now
-from needs.needs.models import ACTIVE, Claim, ClaimStatus, Need, NeedStatus
+from needs.needs.models import ACTIVE, Claim, ClaimStatus, Need
 from needs.needs.repository import NeedRepository
 from needs.needs.schemas import HistoryImport, PastNeed
 from needs.needs.view import NeedsView

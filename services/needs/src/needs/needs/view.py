@@ -14,7 +14,8 @@ from datetime import datetime
 from statistics import median
 
 from contract.areas import covers
-from needs.needs.models import CLAIMABLE, ClaimStatus, Need, NeedStatus
+from contract.events.needs import NeedStatus
+from needs.needs.models import CLAIMABLE, ClaimStatus, Need
 from runtime.pagination import first_kept
 from runtime.tallies import PLATFORM, AreaTallies
 

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from contract.bodies.needs import WishClaimCreate, WishCreate
+from contract.events.needs import WishStatus
 from needs.wishes import letter
-from needs.wishes.models import Wish, WishStatus
+from needs.wishes.models import Wish
 from needs.wishes.schemas import WishOut
 from needs.wishes.service import Wishes
 from runtime.actors import ActorDep, require_organization

@@ -5,24 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from contract.aggregates import Versioned
+from contract.events.needs import WishStatus
 from contract.taxonomy import Category
 from needs.common import InvalidTransition, now
 
 # What a proof photo may be, told by its first bytes rather than by what the client says.
 SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-
-
-class WishStatus(StrEnum):
-    OPEN = "open"
-    CLAIMED = "claimed"
-    DONE = "done"  # proof uploaded, waiting for confirmation
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
 
 
 class WishClaim(BaseModel):

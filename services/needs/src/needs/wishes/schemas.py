@@ -6,8 +6,9 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from contract.events.needs import WishStatus
 from contract.taxonomy import Category
-from needs.wishes.models import Proof, WishStatus
+from needs.wishes.models import Proof
 
 
 class WishOut(BaseModel):

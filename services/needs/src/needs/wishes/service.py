@@ -19,10 +19,11 @@ from contract.events.needs import (
     WishData,
     WishPosted,
     WishReleased,
+    WishStatus,
 )
 from contract.ids import new_id
 from needs.common import SOURCE, now
-from needs.wishes.models import Photo, Thanks, Wish, WishClaim, WishStatus, photo_type
+from needs.wishes.models import Photo, Thanks, Wish, WishClaim, photo_type
 from needs.wishes.repository import ProofRepository, WishRepository
 from runtime.actors import Actor, ActorKind, require_organization
 from runtime.known_organizations import OrganizationLookup

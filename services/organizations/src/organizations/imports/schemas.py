@@ -7,13 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from contract.events.organizations import OrganizationKind
 from contract.schemas import AREA_PATTERN
 from organizations.areas.schemas import AreaNodeCreate
 from organizations.common import Phone
 from organizations.imports.models import ImportKind
 from organizations.members.models import MemberRole
 from organizations.members.schemas import IdNumber
-from organizations.organizations.models import OrganizationKind
 from organizations.organizations.schemas import CreditCode
 
 

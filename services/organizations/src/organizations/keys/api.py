@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import APIRouter
 
 from contract.errors import Unauthorized
+from contract.events.organizations import OrganizationStatus
 from organizations.deps import KeysDep, KnownCaller, OrganizationsDep, View
 from organizations.keys.models import ApiKey, Scope
 from organizations.keys.schemas import ApiKeyCheck, ApiKeyCreate, ApiKeyIdentity, ApiKeyIssued, ApiKeyOut
-from organizations.organizations.models import OrganizationStatus
 
 router = APIRouter(tags=["partner API keys"])
 

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from contract.china_codes import mask_phone
+from contract.events.organizations import OrganizationKind, OrganizationStatus
 from contract.schemas import AREA_PATTERN
 from organizations.deps import CallerDep, KnownCaller, MembersDep, OrganizationsDep, View
 from organizations.disclosures import Audit
 from organizations.keys.models import Scope
 from organizations.members.api import member_out
 from organizations.members.schemas import MemberOut
-from organizations.organizations.models import Organization, OrganizationKind, OrganizationStatus
+from organizations.organizations.models import Organization
 from organizations.organizations.schemas import OrganizationCreate, OrganizationOut, OrganizationUpdate, StatusChange
 from organizations.view import OrganizationSearch, RegistryView
 from runtime.pagination import Cursor, Limit, Page, page_of

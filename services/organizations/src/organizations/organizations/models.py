@@ -4,37 +4,12 @@ the Party hierarchy."""
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from contract.aggregates import Aggregate
+from contract.events.organizations import OrganizationKind, OrganizationStatus
 from organizations.common import now
-
-
-class OrganizationKind(StrEnum):
-    PARTY_COMMITTEE = "party_committee"
-    GENERAL_BRANCH = "general_branch"
-    BRANCH = "branch"
-    PARTY_GROUP = "party_group"
-    PRIVATE_ENTERPRISE = "private_enterprise"
-    SOCIAL_ORGANIZATION = "social_organization"
-    GOVERNMENT_UNIT = "government_unit"
-    SCHOOL = "school"
-    HOSPITAL = "hospital"
-    SHOP = "shop"
-    COMMERCIAL_BUILDING = "commercial_building"
-    BUSINESS_DISTRICT = "business_district"
-    INDUSTRIAL_PARK = "industrial_park"
-    INTERNET_COMPANY = "internet_company"
-    UNION = "union"
-    COMMUNITY = "community"
-
-
-class OrganizationStatus(StrEnum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    DISSOLVED = "dissolved"
 
 
 class Contact(BaseModel):

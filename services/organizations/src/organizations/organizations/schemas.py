@@ -8,9 +8,10 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from contract.china_codes import credit_code_problem
+from contract.events.organizations import OrganizationKind, OrganizationStatus
 from contract.schemas import AREA_CODE, AREA_PATTERN, ID, Patch
 from organizations.common import CODE, Phone, Strict
-from organizations.organizations.models import Contact, OrganizationKind, OrganizationStatus
+from organizations.organizations.models import Contact
 
 
 def _credit_code(value: str) -> str:

@@ -11,6 +11,7 @@ from contract.events import Envelope, data_of
 from contract.events.organizations import (
     OrganizationRegistered,
     OrganizationRegisteredData,
+    OrganizationStatus,
     OrganizationSuspended,
     OrganizationSuspendedData,
     OrganizationUpdated,
@@ -18,7 +19,7 @@ from contract.events.organizations import (
 )
 from contract.ids import entity_id, new_id
 from organizations.common import SOURCE
-from organizations.organizations.models import Contact, Organization, OrganizationStatus
+from organizations.organizations.models import Contact, Organization
 from organizations.organizations.repository import OrganizationRepository
 from organizations.organizations.schemas import OrganizationCreate, OrganizationUpdate, StatusChange
 from organizations.view import RegistryView

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from contract.bodies.resources import BookingCreate, SeriesCreate
+from contract.events.resources import BookingStatus
 from contract.schemas import Moment
 from resources.bookings import ical
-from resources.bookings.models import Booking, BookingStatus
+from resources.bookings.models import Booking
 from resources.bookings.schemas import BookingAction, BookingImport, BookingOut, CalendarEntry, SeriesOut
 from resources.bookings.service import Bookings, may_see
 from resources.resources.models import now

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from icalendar import Calendar, Event
 
-from resources.bookings.models import Booking, BookingStatus
+from contract.events.resources import BookingStatus
+from resources.bookings.models import Booking
 from resources.bookings.service import may_see
 from resources.resources.models import Resource
 from runtime.actors import Actor

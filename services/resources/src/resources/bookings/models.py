@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import Field
 
 from contract.aggregates import Versioned
+from contract.events.resources import BookingStatus
 from resources.resources.models import InvalidTransition, now
-
-
-class BookingStatus(StrEnum):
-    REQUESTED = "requested"  # holds the slot, waits for the venue's approval
-    CONFIRMED = "confirmed"
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"  # not approved before it began
-    NO_SHOW = "no_show"  # released by the venue: nobody came
-
 
 HOLDING = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED})  # bookings that take up their slots
 

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from contract.bodies.resources import SeriesCreate
 from contract.eligibility import may_book
 from contract.errors import Conflict, Forbidden, Unprocessable
-from contract.events.resources import BookableBy, ResourceKind
+from contract.events.resources import BookableBy, ResourceKind, ResourceStatus
 from contract.opening_hours import LOCAL
-from resources.resources.models import Resource, ResourceStatus, now
+from resources.resources.models import Resource, now
 
 SLOT = timedelta(minutes=30)  # bookings start and end on the half hour
 MAX_BOOKING = timedelta(hours=12)

@@ -8,8 +8,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from contract.bodies.resources import ID
+from contract.events.resources import BookingStatus
 from contract.schemas import Moment
-from resources.bookings.models import BookingStatus
 
 
 class BookingOut(BaseModel):

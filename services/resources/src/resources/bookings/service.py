@@ -21,10 +21,12 @@ from contract.events.resources import (
     BookingRefused,
     BookingRefusedData,
     BookingRequested,
+    BookingStatus,
     ResourceKind,
+    ResourceStatus,
 )
 from contract.ids import entity_id, new_id
-from resources.bookings.models import HOLDING, Booking, BookingStatus
+from resources.bookings.models import HOLDING, Booking
 from resources.bookings.repository import BookingRepository
 from resources.bookings.rules import (
     BOOK_AHEAD,
@@ -38,7 +40,7 @@ from resources.bookings.rules import (
 )
 from resources.bookings.schemas import BookingAction, BookingImport, Occurrence
 from resources.bookings.slots import HoldsSlots, Slots, Taken
-from resources.resources.models import Resource, ResourceStatus, now
+from resources.resources.models import Resource, now
 from resources.resources.service import SOURCE, Resources
 from resources.view import SupplyView
 from runtime.actors import Actor, ActorKind

@@ -4,12 +4,12 @@ from that period's capacity once the provider accepts."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, PlainSerializer
 
 from contract.aggregates import Versioned
+from contract.events.resources import RequestStatus
 from contract.opening_hours import LOCAL
 from resources.resources.models import InvalidTransition, now
 
@@ -20,13 +20,6 @@ Day = Annotated[date, PlainSerializer(lambda d: d.isoformat(), return_type=str)]
 def today() -> date:
     """Today in China Standard Time."""
     return now().astimezone(LOCAL).date()
-
-
-class RequestStatus(StrEnum):
-    REQUESTED = "requested"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
 
 
 class ServiceRequest(Versioned):

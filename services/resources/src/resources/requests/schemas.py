@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from resources.requests.models import RequestStatus
+from contract.events.resources import RequestStatus
 
 
 class RequestOut(BaseModel):

@@ -12,7 +12,9 @@ from contract.errors import Conflict, DomainError, Forbidden, NotFound, Unproces
 from contract.events import Envelope, data_of
 from contract.events.matching import MatchAccepted, MatchFailed
 from contract.events.resources import (
+    RequestStatus,
     ResourceKind,
+    ResourceStatus,
     ResourceUpdated,
     ServiceRequestAccepted,
     ServiceRequestCancelled,
@@ -23,10 +25,10 @@ from contract.events.resources import (
 )
 from contract.ids import entity_id, new_id
 from contract.opening_hours import LOCAL
-from resources.requests.models import RequestStatus, ServiceRequest, today
+from resources.requests.models import ServiceRequest, today
 from resources.requests.repository import RequestRepository
 from resources.requests.schemas import RequestAction
-from resources.resources.models import Resource, ResourceStatus, period_of
+from resources.resources.models import Resource, period_of
 from resources.resources.service import SOURCE, Resources
 from resources.resources.service import announce as announce_resource
 from runtime.actors import Actor, require_organization

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Query
 
 from contract.bodies.resources import ResourceCreate, ResourceEdit
 from contract.errors import Unprocessable
-from contract.events.resources import ResourceKind
+from contract.events.resources import ResourceKind, ResourceStatus
 from contract.schemas import Moment
 from contract.taxonomy import Category
 from resources.bookings.service import Bookings
-from resources.resources.models import Resource, ResourceStatus, now
+from resources.resources.models import Resource, now
 from resources.resources.schemas import ResourceAction, ResourceOut
 from resources.resources.service import Resources, Search
 from resources.view import Near

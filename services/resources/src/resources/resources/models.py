@@ -5,26 +5,18 @@ do what lives in the use cases."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from enum import StrEnum
 
 from pydantic import Field, computed_field
 
 from contract.aggregates import Versioned
 from contract.errors import Conflict
-from contract.events.resources import BookableBy, CapacityPeriod, ResourceKind
+from contract.events.resources import BookableBy, CapacityPeriod, ResourceKind, ResourceStatus
 from contract.opening_hours import OpeningPeriod, open_between
 from contract.taxonomy import Category
 
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-class ResourceStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    PAUSED = "paused"
-    WITHDRAWN = "withdrawn"
 
 
 SHARED = frozenset({ResourceStatus.PUBLISHED, ResourceStatus.PAUSED})  # what the platform counts as shared

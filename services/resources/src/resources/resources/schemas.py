@@ -7,10 +7,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from contract.events.resources import BookableBy, CapacityPeriod, ResourceKind
+from contract.events.resources import BookableBy, CapacityPeriod, ResourceKind, ResourceStatus
 from contract.opening_hours import OpeningPeriod
 from contract.taxonomy import Category
-from resources.resources.models import ResourceStatus
 
 
 class ResourceOut(BaseModel):

@@ -12,10 +12,17 @@ from contract.areas import covers
 from contract.bodies.resources import ResourceCreate, ResourceEdit
 from contract.errors import Conflict, Forbidden, NotFound
 from contract.events import Envelope, data_of
-from contract.events.resources import ResourceData, ResourceKind, ResourcePublished, ResourceUpdated, ResourceWithdrawn
+from contract.events.resources import (
+    ResourceData,
+    ResourceKind,
+    ResourcePublished,
+    ResourceStatus,
+    ResourceUpdated,
+    ResourceWithdrawn,
+)
 from contract.ids import new_id
 from contract.taxonomy import Category
-from resources.resources.models import SHARED, Resource, ResourceStatus, now
+from resources.resources.models import SHARED, Resource, now
 from resources.resources.repository import ResourceRepository
 from resources.resources.schemas import ResourceAction
 from resources.view import Near, SupplyView
