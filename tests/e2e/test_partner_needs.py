@@ -62,3 +62,30 @@ async def test_the_partner_api_refuses_a_bad_body_after_the_key_and_takes_one_se
     refused = await http.post(url, json={**body, "quantity": 0}, headers=poster)
     assert refused.status_code == 422
     assert [f["field"] for f in refused.json()["error"]["fields"]] == ["body.quantity"]
+
+
+async def test_partners_carry_a_claim_to_its_end_and_the_need_to_its_confirmation(
+    stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    api = PlatformApi(stack, http)
+    poster = await api.issue_key(await api.register_organization("某社区居委会党支部", AREA), ["read", "needs:write"])
+    helper = await api.issue_key(await api.register_organization("某志愿服务队", AREA), ["read", "needs:write"])
+    url = stack.url("gateway") + "/api/v1/needs"
+    body = {"title": "助老送餐", "category": "elderly_care", "area_code": AREA, "quantity": 2, "draft": True}
+
+    need = (await http.post(url, json=body, headers=poster)).json()
+    edited = await http.patch(f"{url}/{need['id']}", json={"quantity": 3, "title": "助老送餐(三户)"}, headers=poster)
+    assert edited.status_code == 200 and edited.json()["quantity"] == 3
+    assert (await http.post(f"{url}/{need['id']}/publish", headers=poster)).json()["status"] == "open"
+    claim = (await http.post(f"{url}/{need['id']}/claims", json={"quantity": 3}, headers=helper)).json()
+    claimed = f"{url}/{need['id']}/claims/{claim['id']}"
+
+    assert (await http.post(f"{claimed}/complete", headers=helper)).status_code == 403  # the poster says it is done
+    started = (await http.post(f"{claimed}/start", headers=helper)).json()
+    assert [c["status"] for c in started["claims"]] == ["started"]
+    completed = (await http.post(f"{claimed}/complete", headers=poster)).json()
+    assert [c["status"] for c in completed["claims"]] == ["completed"]
+    assert (await http.post(f"{url}/{need['id']}/start", headers=poster)).json()["status"] == "in_progress"
+    assert (await http.post(f"{url}/{need['id']}/fulfil", headers=poster)).json()["status"] == "fulfilled"
+    assert (await http.post(f"{url}/{need['id']}/confirm", headers=poster)).json()["status"] == "confirmed"
+    assert (await http.post(f"{url}/{need['id']}/teleport", headers=poster)).status_code == 422

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from devkit.testing import PORTAL_PASSWORD, PlatformApi, TestStack
+from devkit.testing import PORTAL_PASSWORD, PlatformApi, TestStack, acting, organization
 from gateway.portal.accounts import Account, Accounts, Role
 from runtime.mongo import Document
 
@@ -175,6 +175,35 @@ class TestForms:
         shown = await browser_like.get("/me")
         assert shown.text.count("想要一台收音机") == 1 and 'role="status">已保存' in shown.text
         assert 'role="status"' not in (await browser_like.get("/me")).text  # a notice is shown once
+
+    async def test_a_resident_confirms_the_wish_its_claimer_has_done(
+        self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Make, browser_like: httpx.AsyncClient
+    ) -> None:
+        community = "350102009002"
+        api = PlatformApi(stack, http)
+        await api.ensure_area(community)
+        username = name()
+        await portal_accounts(Account(username=username, name="李奶奶", role=Role.RESIDENT, area_code=community))
+        await sign_in(browser_like, username)
+        page = await browser_like.get("/me")
+        wish = {"title": "想要一副老花镜", "category": "elderly_care", "csrf": csrf_of(page)}
+        assert (await browser_like.post("/me/wishes", data=wish)).status_code == 303
+        found = re.search(r'data-wish="([0-9a-f]{32})"', (await browser_like.get("/me")).text)
+        assert found is not None
+        wish_id, shop = found[1], organization(await api.register_organization("某眼镜店党支部", community))
+        await api.post("needs", f"/wishes/{wish_id}/claim", {}, status=200, actor=shop)
+        photo = {"photo": ("done.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")}
+        proof = await http.post(stack.url("needs") + f"/wishes/{wish_id}/proof", files=photo, headers=acting(shop))
+        assert proof.status_code == 200, proof.text
+
+        page = await browser_like.get("/me")
+        assert f'action="/me/wishes/{wish_id}/confirm"' in page.text  # done by its claimer: the resident confirms
+        confirmed = await browser_like.post(f"/me/wishes/{wish_id}/confirm", data={"csrf": csrf_of(page)})
+        assert (confirmed.status_code, confirmed.headers["location"]) == (303, "/me")
+        assert (
+            f'data-wish="{wish_id}"><b>想要一副老花镜</b> <span class="tag status-confirmed"'
+            in (await browser_like.get("/me")).text
+        )
 
     async def test_a_notice_is_not_taken_from_the_address(self, browser_like: httpx.AsyncClient) -> None:
         page = await browser_like.get("/needs", params={"done": "您的账号已停用,请拨打 110"})

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from contract.bodies.needs import ClaimCreate, NeedCreate
+from contract.bodies.needs import ClaimCreate, NeedCreate, NeedEdit
 from contract.bodies.resources import BookingCreate, RequestCreate, ResourceCreate, ResourceEdit, SeriesCreate
 
 Service = Literal["needs", "resources", "matching"]
@@ -62,6 +62,34 @@ PASSAGES = (
         "Claims part or all of a need for the key's organisation; 409 when less is left.",
         ClaimCreate,
         201,
+    ),
+    Passage(
+        "edit_need",
+        "PATCH",
+        "/needs/{need_id}",
+        "needs",
+        NEEDS,
+        "Edits one of the organisation's needs: title, description, quantity, urgency, deadline.",
+        NeedEdit,
+    ),
+    Passage(
+        "act_on_claim",
+        "POST",
+        "/needs/{need_id}/claims/{claim_id}/{action}",
+        "needs",
+        NEEDS,
+        "The claimer starts or releases its claim; the posting organisation completes it.",
+        words={"action": ("start", "complete", "release")},
+    ),
+    Passage(
+        "act_on_need",
+        "POST",
+        "/needs/{need_id}/{action}",
+        "needs",
+        NEEDS,
+        "Moves one of the organisation's needs on: publishes a draft, starts the work, reports it "
+        "fulfilled, confirms it or cancels it.",
+        words={"action": ("publish", "start", "fulfil", "confirm", "cancel")},
     ),
     Passage(
         "search_resources",
