@@ -114,9 +114,6 @@ class Upstream:
             raise UpstreamError(f"the {self.name} service answered {response.status_code}")
         return response.json()
 
-    async def post(self, path: str, body: dict[str, Any]) -> Answer:
-        return await self.call("POST", path, json=body)
-
     async def forward(self, request: Request, path: str, actor: str) -> Response:
         """The request, sent on as `actor` (an `X-Actor` token); the service's answer, its
         refusals included, goes back as it is. A request's `Idempotency-Key` goes on too (made
