@@ -89,3 +89,30 @@ async def test_partners_carry_a_claim_to_its_end_and_the_need_to_its_confirmatio
     assert (await http.post(f"{url}/{need['id']}/fulfil", headers=poster)).json()["status"] == "fulfilled"
     assert (await http.post(f"{url}/{need['id']}/confirm", headers=poster)).json()["status"] == "confirmed"
     assert (await http.post(f"{url}/{need['id']}/teleport", headers=poster)).status_code == 422
+
+
+async def test_the_moves_of_a_need_are_refused_to_a_key_without_the_scope_and_to_other_organisations(
+    stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    api = PlatformApi(stack, http)
+    poster = await api.issue_key(await api.register_organization("某社区服务站党支部", AREA), ["read", "needs:write"])
+    stranger = await api.issue_key(await api.register_organization("别的单位党支部", AREA), ["read", "needs:write"])
+    reads_only = await api.issue_key(await api.register_organization("只读的单位", AREA), ["read"])
+    url = stack.url("gateway") + "/api/v1/needs"
+    body = {"title": "社区义剪", "category": "elderly_care", "area_code": AREA, "quantity": 2}
+    need = (await http.post(url, json=body, headers=poster)).json()
+    claim = (await http.post(f"{url}/{need['id']}/claims", json={"quantity": 1}, headers=stranger)).json()
+    moves = [
+        ("PATCH", f"{url}/{need['id']}", {"title": "改了"}),
+        ("POST", f"{url}/{need['id']}/cancel", None),
+        ("POST", f"{url}/{need['id']}/claims/{claim['id']}/complete", None),
+    ]
+
+    for method, path, sent in moves:
+        assert (await http.request(method, path, json=sent)).status_code == 401, path
+        assert (await http.request(method, path, json=sent, headers=reads_only)).status_code == 403, path
+        assert (await http.request(method, path, json=sent, headers=stranger)).status_code == 403, path
+    assert (await http.post(f"{url}/{need['id']}/claims/{claim['id']}/release", headers=poster)).status_code == 403
+    unchanged = (await http.get(f"{url}/{need['id']}", headers=poster)).json()
+    assert (unchanged["title"], unchanged["status"]) == ("社区义剪", "partly_claimed")
+    assert [c["status"] for c in unchanged["claims"]] == ["live"]
