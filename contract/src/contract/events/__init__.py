@@ -36,6 +36,7 @@ Event = Annotated[
     | needs.ActivityJoined
     | needs.ActivityWithdrawn
     | needs.ActivityCancelled
+    | needs.EvaluationGiven
     | resources.ResourcePublished
     | resources.ResourceUpdated
     | resources.ResourceWithdrawn
@@ -47,6 +48,7 @@ Event = Annotated[
     | resources.ServiceRequestAccepted
     | resources.ServiceRequestDeclined
     | resources.ServiceRequestCancelled
+    | resources.ServiceRequestCompleted
     | resources.ServiceRequestRefused
     | matching.MatchProposed
     | matching.MatchAccepted
@@ -73,6 +75,7 @@ _TOPIC_OF_AGGREGATE = {
     "claim": NEEDS_TOPIC,
     "wish": NEEDS_TOPIC,
     "activity": NEEDS_TOPIC,
+    "evaluation": NEEDS_TOPIC,
     "resource": RESOURCES_TOPIC,
     "booking": RESOURCES_TOPIC,
     "service_request": RESOURCES_TOPIC,

@@ -1,4 +1,4 @@
-"""The needs service's events: needs, their claims, micro-wishes and activities."""
+"""The needs service's events: needs, their claims, micro-wishes, activities and the ratings of help received."""
 
 from __future__ import annotations
 
@@ -128,6 +128,7 @@ class ClaimData(Data):
     member_id: str | None = None
     quantity: int
     proposal_id: str | None = None  # set when the claim comes from an accepted match
+    served: int | None = None  # person-times actually served, as the poster reports on completion
 
 
 class ClaimMade(Envelope):
@@ -260,3 +261,31 @@ class ActivityCancelled(Envelope):
 
     type: Literal["activity.cancelled"] = "activity.cancelled"
     data: ActivityData
+
+
+class RatedKind(StrEnum):
+    """What the receiving side rates once it is done."""
+
+    CLAIM = "claim"  # the posting organisation rates the claimer
+    WISH = "wish"  # the resident (or who posted for them) rates the organisation that fulfilled it
+    SERVICE_REQUEST = "service_request"  # the requester rates the provider
+    BOOKING = "booking"  # the booker rates the venue's organisation, once the booking has ended
+
+
+class EvaluationData(Data):
+    """A rating (评价) of help received: stars from the side that received it, for the
+    organisation that gave it."""
+
+    evaluation_id: str
+    subject: RatedKind
+    subject_id: str
+    organization_id: str  # the organisation rated
+    area_code: str
+    stars: int = Field(ge=1, le=5)
+
+
+class EvaluationGiven(Envelope):
+    """Emitted once per completed claim, wish, service request or booking that its receiver rated."""
+
+    type: Literal["evaluation.given"] = "evaluation.given"
+    data: EvaluationData

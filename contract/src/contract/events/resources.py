@@ -31,6 +31,7 @@ class RequestStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     CANCELLED = "cancelled"
+    COMPLETED = "completed"  # the service was given, or the lendable came back
 
 
 class ResourceKind(StrEnum):
@@ -148,7 +149,8 @@ class ServiceRequestData(Data):
     request_id: str
     resource_id: str
     provider_organization_id: str
-    organization_id: str  # the requester
+    organization_id: str | None = None  # the requester: an organisation, or
+    resident_id: str | None = None  # a resident
     need_id: str | None = None
     period: str  # the capacity period it takes from: 2026-12-07, 2026-W49 or 2026-12
     quantity: int
@@ -182,6 +184,14 @@ class ServiceRequestCancelled(Envelope):
     """Emitted when the requester cancels a request; an accepted one gives its capacity back."""
 
     type: Literal["service_request.cancelled"] = "service_request.cancelled"
+    data: ServiceRequestData
+
+
+class ServiceRequestCompleted(Envelope):
+    """Emitted when the provider reports an accepted request done: the service given, or the
+    lendable back. The requester may then rate it."""
+
+    type: Literal["service_request.completed"] = "service_request.completed"
     data: ServiceRequestData
 
 
