@@ -43,7 +43,7 @@ class TestEnvelope:
     def test_every_event_has_a_past_tense_type_and_says_when_it_is_emitted(self) -> None:
         for event_type, cls in EVENT_TYPES.items():
             verb = event_type.split(".")[1]
-            assert verb.endswith("ed") or verb in {"left", "made", "withdrawn"}, event_type
+            assert verb.endswith("ed") or verb in {"given", "left", "made", "withdrawn"}, event_type
             assert cls.__doc__ and cls.__doc__.startswith("Emitted when"), cls
 
     def test_an_event_round_trips_through_kafka_encoding(self) -> None:
