@@ -285,7 +285,7 @@ class EvaluationData(Data):
 
 
 class EvaluationGiven(Envelope):
-    """Emitted once per completed claim, wish, service request or booking that its receiver rated."""
+    """Emitted when the receiver of a completed claim, wish, service request or booking rates it (once)."""
 
     type: Literal["evaluation.given"] = "evaluation.given"
     data: EvaluationData
