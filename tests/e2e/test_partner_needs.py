@@ -83,8 +83,9 @@ async def test_partners_carry_a_claim_to_its_end_and_the_need_to_its_confirmatio
     assert (await http.post(f"{claimed}/complete", headers=helper)).status_code == 403  # the poster says it is done
     started = (await http.post(f"{claimed}/start", headers=helper)).json()
     assert [c["status"] for c in started["claims"]] == ["started"]
-    completed = (await http.post(f"{claimed}/complete", headers=poster)).json()
-    assert [c["status"] for c in completed["claims"]] == ["completed"]
+    assert (await http.post(f"{claimed}/complete", json={"served": -1}, headers=poster)).status_code == 422
+    completed = (await http.post(f"{claimed}/complete", json={"served": 12}, headers=poster)).json()
+    assert [(c["status"], c["served"]) for c in completed["claims"]] == [("completed", 12)]
     assert (await http.post(f"{url}/{need['id']}/start", headers=poster)).json()["status"] == "in_progress"
     assert (await http.post(f"{url}/{need['id']}/fulfil", headers=poster)).json()["status"] == "fulfilled"
     assert (await http.post(f"{url}/{need['id']}/confirm", headers=poster)).json()["status"] == "confirmed"

@@ -79,6 +79,14 @@ class ClaimCreate(Strict):
     start_by: Moment | None = Field(default=None, description="expires unless started by then; the need's start")
 
 
+class ClaimDone(Strict):
+    """What the posting organisation says when it completes a claim."""
+
+    served: int | None = Field(
+        default=None, ge=0, le=100_000, description="person-times actually served; the claim's quantity if left out"
+    )
+
+
 class WishCreate(Strict):
     resident_id: str | None = Field(
         default=None, pattern=ID_PATTERN, description="required when a community worker posts"

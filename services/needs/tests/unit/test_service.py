@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from contract.bodies.needs import ClaimCreate, NeedCreate, NeedEdit
+from contract.bodies.needs import ClaimCreate, ClaimDone, NeedCreate, NeedEdit
 from contract.errors import Conflict, Forbidden, NotFound
 from contract.events.matching import MatchAccepted, MatchAcceptedData
 from contract.events.needs import NeedStatus
@@ -233,8 +233,9 @@ async def test_the_statistics_are_what_a_recount_finds(needs: Needs, repo: FakeN
     for i in range(6):
         need = await needs.post(_cmd(area_code=f"35010{2 + i % 2}001001", quantity=2), org(POSTER))
         claim = await needs.claim(need.id, ClaimCreate(quantity=1 + i % 2), org(HELPER))
-        if i % 3 == 0:
-            await needs.act_on_claim(need.id, claim.id, "complete", org(POSTER))
+        if i % 3 == 0:  # the first serves as many as it claimed (1), the other says it served 5 person-times
+            done = None if i == 0 else ClaimDone(served=5)
+            await needs.act_on_claim(need.id, claim.id, "complete", org(POSTER), done)
         if i % 3 == 1:
             await needs.act(need.id, "cancel", org(POSTER))
 
@@ -244,7 +245,7 @@ async def test_the_statistics_are_what_a_recount_finds(needs: Needs, repo: FakeN
 
     for node in ("", "350100", "350102", "350103001001"):
         assert needs.view.stats(node) == recount.stats(node)
-    assert needs.view.stats()["totals"] == {"posted": 6, "claims": 2, "fulfilled": 0, "open": 2, "overdue": 0}
+    assert needs.view.stats()["totals"] == {"posted": 6, "claims": 1 + 5, "fulfilled": 0, "open": 2, "overdue": 0}
 
 
 def _past(need_id: str, posted: datetime, claims: int, area_code: str = AREA) -> PastNeed:

@@ -72,7 +72,9 @@ def _passage(passage: Passage) -> Callable[..., Awaitable[Response]]:
         words = passage.words.get(name)
         kind = Literal[words] if words else IdPath
         parameters.append(Parameter(name, Parameter.KEYWORD_ONLY, annotation=kind))
-    if passage.body is not None:
+    if passage.body is not None and passage.body_optional:
+        parameters.append(Parameter("body", Parameter.KEYWORD_ONLY, annotation=passage.body | None, default=None))
+    elif passage.body is not None:
         parameters.append(Parameter("body", Parameter.KEYWORD_ONLY, annotation=passage.body))
     endpoint.__signature__ = Signature(parameters, return_annotation=Response)  # type: ignore[attr-defined]
     endpoint.__name__ = endpoint.__qualname__ = passage.name

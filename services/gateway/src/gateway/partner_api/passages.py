@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from contract.bodies.needs import ClaimCreate, NeedCreate, NeedEdit
+from contract.bodies.needs import ClaimCreate, ClaimDone, NeedCreate, NeedEdit
 from contract.bodies.resources import BookingCreate, RequestCreate, ResourceCreate, ResourceEdit, SeriesCreate
 
 Service = Literal["needs", "resources", "matching"]
@@ -27,6 +27,7 @@ class Passage:
     doc: str
     body: type[BaseModel] | None = None
     status: int = 200
+    body_optional: bool = False  # the body may be left out
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -78,8 +79,11 @@ PASSAGES = (
         "/needs/{need_id}/claims/{claim_id}/{action}",
         "needs",
         NEEDS,
-        "The claimer starts or releases its claim; the posting organisation completes it.",
+        "The claimer starts or releases its claim; the posting organisation completes it, with the "
+        'person-times served (`{"served": 12}`; the claim\'s quantity without a body).',
+        ClaimDone,
         words={"action": ("start", "complete", "release")},
+        body_optional=True,
     ),
     Passage(
         "act_on_need",

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
-from contract.bodies.needs import ClaimCreate, NeedCreate
+from contract.bodies.needs import NeedCreate
 from contract.bodies.resources import ResourceCreate
 from gateway import service
 from gateway.portal.web import (
@@ -110,13 +110,6 @@ async def decide_booking(
     booking_id: ItemId, action: Literal["approve", "decline"], visitor: OrgAdminIn, form: Posted, up: ServicesDep
 ) -> RedirectResponse:
     return await up.act(up.resources, f"/bookings/{booking_id}/{action}", "/org")
-
-
-@router.post("/needs/{need_id}/claim")
-async def claim(need_id: ItemId, visitor: OrgPersonIn, form: Posted, up: ServicesDep) -> RedirectResponse:
-    """Claims part of a need for the visitor's organisation."""
-    quantity = number(form.get("quantity"), 1)
-    return await up.act(up.needs, f"/needs/{need_id}/claims", f"/needs/{need_id}", ClaimCreate, {"quantity": quantity})
 
 
 async def placed_at(up: ServicesDep, visitor: OrgPersonIn) -> dict[str, Any]:

@@ -151,9 +151,12 @@ async def browse_needs(
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
 async def need_page(need_id: ItemId, request: Request, visitor: Visitor, up: ServicesDep) -> HTMLResponse:
+    """A need, who claimed it and how far each claim is, with the moves the visitor may make."""
     need = await up.get(up.needs, f"/needs/{need_id}")
-    poster = await up.organizations.find(f"/organizations/{need['organization_id']}")
-    return render(request, "need.html", visitor, need=need, poster=poster)
+    ids = [need["organization_id"], *{c["organization_id"] for c in need["claims"]}]
+    found = await asyncio.gather(*(up.organizations.find(f"/organizations/{i}") for i in ids))
+    names = {i: o["name"] for i, o in zip(ids, found, strict=True) if o}
+    return render(request, "need.html", visitor, need=need, poster=found[0], names=names)
 
 
 @router.get("/venues", response_class=HTMLResponse)

@@ -145,6 +145,7 @@ def render(
     notice = request.cookies.get(NOTICE_COOKIE)
     html = templates.get_template(template).render(
         notice=said(unquote(notice), lang) if notice else None,
+        notice_refused=bool(notice) and unquote(notice or "") != "saved",  # shown as a refusal, not a success
         request=request,
         path=request.url.path,
         lang=lang,
@@ -219,12 +220,13 @@ class Services:
         path: str,
         body: type[BaseModel] | None = None,
         fields: Mapping[str, Any] | None = None,
+        method: str = "POST",
     ) -> Answer:
-        """A POST as the visitor, of `body` (the contract's, as the partner API takes it) made of
-        the form's `fields`; the answer, refusals included, for the page to show. Fields that do
-        not make a valid body are refused here as the service would refuse them."""
+        """A POST (or `method`) as the visitor, of `body` (the contract's, as the partner API takes
+        it) made of the form's `fields`; the answer, refusals included, for the page to show.
+        Fields that do not make a valid body are refused here as the service would refuse them."""
         if body is None:
-            return await upstream.call("POST", path, json={}, headers=self._headers())
+            return await upstream.call(method, path, json={}, headers=self._headers())
         try:
             sent = body.model_validate({k: v for k, v in (fields or {}).items() if v is not None})
         except ValidationError as exc:
@@ -232,7 +234,7 @@ class Services:
             return Answer(refused.status_code, bytes(refused.body), {"content-type": "application/json"})
         content = sent.model_dump_json(exclude_unset=True).encode()
         return await upstream.call(
-            "POST", path, content=content, headers={**self._headers(), "Content-Type": "application/json"}
+            method, path, content=content, headers={**self._headers(), "Content-Type": "application/json"}
         )
 
     async def make(
@@ -260,9 +262,10 @@ class Services:
         back: str,
         body: type[BaseModel] | None = None,
         fields: Mapping[str, Any] | None = None,
+        method: str = "POST",
     ) -> RedirectResponse:
-        """A POST as the visitor, then the page `back` again, saying it was saved or why not."""
-        response = await self.send(upstream, path, body, fields)
+        """A POST (or `method`) as the visitor, then the page `back` again, saying it was saved or why not."""
+        response = await self.send(upstream, path, body, fields, method)
         return back_to(back, refusal_of(response) or "saved")
 
 
@@ -299,7 +302,7 @@ def _message(response: Answer) -> str:
         return REFUSALS[code]
     if code == "invalid_request":
         return f"refused_invalid|{message}"
-    if code == "conflict":
+    if code in ("conflict", "invalid_transition"):
         named = next((detail for detail in CONFLICTS if detail in error), None)
         if named is not None:
             return f"{CONFLICTS[named]}|{error[named]}"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from contract.bodies.needs import ClaimCreate, NeedCreate, NeedEdit
+from contract.bodies.needs import ClaimCreate, ClaimDone, NeedCreate, NeedEdit
 from contract.events.needs import NeedStatus
 from contract.schemas import ID_PATTERN, Moment
 from contract.taxonomy import Category
@@ -111,9 +111,12 @@ async def claim_need(need_id: str, body: ClaimCreate, needs: NeedsDep, actor: Ac
 
 
 @router.post("/needs/{need_id}/claims/{claim_id}/{action}", response_model=NeedOut)
-async def act_on_claim(need_id: str, claim_id: str, action: ClaimAction, needs: NeedsDep, actor: ActiveActor) -> Need:
-    """`start` (the claimer or the poster), `release` (the claimer), `complete` (the poster)."""
-    return await needs.act_on_claim(need_id, claim_id, action, actor)
+async def act_on_claim(
+    need_id: str, claim_id: str, action: ClaimAction, needs: NeedsDep, actor: ActiveActor, body: ClaimDone | None = None
+) -> Need:
+    """`start` (the claimer or the poster), `release` (the claimer), `complete` (the poster, with
+    the person-times served; the claim's quantity if no body says)."""
+    return await needs.act_on_claim(need_id, claim_id, action, actor, body)
 
 
 @router.post("/needs/{need_id}/{action}", response_model=NeedOut)

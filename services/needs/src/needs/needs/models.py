@@ -54,6 +54,7 @@ class Claim(BaseModel):
     made_at: datetime = Field(default_factory=now)
     started_at: datetime | None = None
     completed_at: datetime | None = None
+    served: int | None = None  # person-times served, as the poster reports on completion
     released_at: datetime | None = None
 
 
@@ -78,6 +79,7 @@ class Need(Versioned):
     claims: list[Claim] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=now)
     posted_at: datetime | None = None
+    edited_at: datetime | None = None  # its last edit while someone held a claim on it
     fulfilled_at: datetime | None = None
 
     @property
@@ -124,13 +126,15 @@ class Need(Versioned):
             raise NotFound(f"need {self.id!r} has no claim {claim_id!r}")
         return found
 
-    def end_claim(self, claim: Claim, to: ClaimStatus) -> None:
-        """Releases or expires a live or started claim (giving its quantity back), or completes it."""
+    def end_claim(self, claim: Claim, to: ClaimStatus, served: int | None = None) -> None:
+        """Releases or expires a live or started claim (giving its quantity back), or completes it
+        with the person-times it served (its quantity unless told)."""
         if claim.status not in ACTIVE:
             raise Conflict(f"the claim is {claim.status.value} already", status=claim.status.value)
         claim.status = to
         if to is ClaimStatus.COMPLETED:
             claim.completed_at = now()
+            claim.served = claim.quantity if served is None else served
         else:
             claim.released_at = now()
             self.settle()

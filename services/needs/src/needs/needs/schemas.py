@@ -33,6 +33,7 @@ class NeedOut(Posted):
     claims: list[Claim]
     created_at: datetime
     posted_at: datetime | None
+    edited_at: datetime | None
     fulfilled_at: datetime | None
     version: int
 

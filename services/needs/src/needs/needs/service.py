@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Literal
 
-from contract.bodies.needs import ClaimCreate, NeedCreate, NeedEdit
+from contract.bodies.needs import ClaimCreate, ClaimDone, NeedCreate, NeedEdit
 from contract.eligibility import shown_to
 from contract.errors import Conflict, DomainError, Forbidden, NotFound
 from contract.events import Envelope, data_of
@@ -98,6 +98,8 @@ class Needs:
                 )
             for name, value in changes.items():
                 setattr(need, name, value)
+            if any(c.status in ACTIVE for c in need.claims):
+                need.edited_at = now()  # the claimers' pages say it changed since they claimed
             if need.status is not NeedStatus.DRAFT:
                 need.settle()
             return [self._updated(NeedUpdated, need)]
@@ -177,8 +179,11 @@ class Needs:
 
         await self._change(need_id, decide)
 
-    async def act_on_claim(self, need_id: str, claim_id: str, action: ClaimAction, actor: Actor) -> Need:
-        """The claimer starts or releases its claim; the posting organisation completes it."""
+    async def act_on_claim(
+        self, need_id: str, claim_id: str, action: ClaimAction, actor: Actor, done: ClaimDone | None = None
+    ) -> Need:
+        """The claimer starts or releases its claim; the posting organisation completes it, saying
+        how many person-times it served (`done`)."""
 
         def decide(need: Need) -> list[Envelope]:
             claim = need.find_claim(claim_id)
@@ -197,7 +202,8 @@ class Needs:
                 case "complete":
                     if not owner:
                         raise Forbidden("the posting organisation says when a claim's work is done")
-                    return [self._end(need, claim, ClaimStatus.COMPLETED)]
+                    served = done.served if done else None  # the claim's quantity unless told
+                    return [self._end(need, claim, ClaimStatus.COMPLETED, served=served)]
 
         return await self._change(need_id, decide)
 
@@ -289,8 +295,10 @@ class Needs:
         claim: Claim,
         to: ClaimStatus,
         reason: ReleaseReason = "released",
+        *,
+        served: int | None = None,
     ) -> Envelope:
-        need.end_claim(claim, to)
+        need.end_claim(claim, to, served)
         if to is ClaimStatus.COMPLETED:
             return ClaimCompleted(source=SOURCE, subject=need.id, data=claim_data(need, claim))
         data = ClaimReleasedData(**claim_data(need, claim).model_dump(), reason=reason)

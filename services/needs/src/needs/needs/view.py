@@ -21,7 +21,7 @@ from runtime.tallies import PLATFORM, AreaTallies
 
 FIGURES = ("posted", "claims", "fulfilled", "open", "overdue")
 MONTHLY = ("posted", "claims", "fulfilled")  # the figures that happen at a moment; the others are states
-# `claims` counts completed claims (person-times): what was done, not what was promised;
+# `claims` counts the person-times completed claims served: what was done, not what was promised;
 # `overdue` counts needs whose deadline passed while they were open.
 
 
@@ -29,20 +29,20 @@ def _month(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m") if moment else None
 
 
-def contributions(need: Need) -> Iterator[tuple[str, str | None]]:
-    """What one need adds to the figures of its area's nodes: (figure, month)."""
+def contributions(need: Need) -> Iterator[tuple[str, str | None, int]]:
+    """What one need adds to the figures of its area's nodes: (figure, month, how many)."""
     if need.status is NeedStatus.DRAFT:
         return
-    yield "posted", _month(need.posted_at or need.created_at)
+    yield "posted", _month(need.posted_at or need.created_at), 1
     for claim in need.claims:
         if claim.status is ClaimStatus.COMPLETED:
-            yield "claims", _month(claim.completed_at)
+            yield "claims", _month(claim.completed_at), claim.quantity if claim.served is None else claim.served
     if need.status in (NeedStatus.FULFILLED, NeedStatus.CONFIRMED):
-        yield "fulfilled", _month(need.fulfilled_at)
+        yield "fulfilled", _month(need.fulfilled_at), 1
     if need.status in CLAIMABLE:
-        yield "open", None
+        yield "open", None, 1
     if need.status is NeedStatus.EXPIRED:
-        yield "overdue", None
+        yield "overdue", None, 1
 
 
 class NeedsView:
@@ -78,8 +78,8 @@ class NeedsView:
         return set.intersection(*chosen) if chosen else None
 
     def _count(self, need: Need, sign: int) -> None:
-        for figure, month in contributions(need):
-            self.tallies.add(need.area_code, figure, need.category.value, month, sign)
+        for figure, month, n in contributions(need):
+            self.tallies.add(need.area_code, figure, need.category.value, month, sign * n)
 
     def stats(self, node: str = PLATFORM) -> dict[str, object]:
         return self.tallies.of(node).as_dict(FIGURES, MONTHLY)

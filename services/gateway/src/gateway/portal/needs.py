@@ -1,0 +1,67 @@
+"""The portal's moves of a need and its claims, each by the one who takes it: an organisation's
+people claim a need; the claimer starts or releases its claim; the posting organisation edits,
+publishes, starts, fulfils or cancels its need and completes each claim with the person-times
+it served; the posting organisation or an administrator of its area confirms it. The services
+decide who may: a move the visitor may not make, or the need's state does not allow, comes
+back with the service's reason in the visitor's language."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import RedirectResponse
+
+from contract.bodies.needs import ClaimCreate, ClaimDone, NeedEdit
+from gateway.portal.web import ItemId, OrgAdminIn, OrgPersonIn, Posted, ServicesDep, SignedIn, local_time, number
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.post("/needs/{need_id}/claim")
+async def claim(need_id: ItemId, visitor: OrgPersonIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """Claims part of a need for the visitor's organisation."""
+    quantity = number(form.get("quantity"), 1)
+    return await up.act(up.needs, f"/needs/{need_id}/claims", f"/needs/{need_id}", ClaimCreate, {"quantity": quantity})
+
+
+@router.post("/needs/{need_id}/claims/{claim_id}/{action}")
+async def act_on_claim(
+    need_id: ItemId,
+    claim_id: ItemId,
+    action: Literal["start", "release", "complete"],
+    visitor: OrgPersonIn,
+    form: Posted,
+    up: ServicesDep,
+) -> RedirectResponse:
+    """The claimer starts or releases its claim; the poster completes it with the person-times
+    served (the claim's quantity when the field is left empty)."""
+    served = str(form.get("served", "")).strip()
+    body, fields = (ClaimDone, {"served": served}) if action == "complete" and served else (None, None)
+    path = f"/needs/{need_id}/claims/{claim_id}/{action}"
+    return await up.act(up.needs, path, f"/needs/{need_id}", body, fields)
+
+
+@router.post("/needs/{need_id}/edit")
+async def edit(need_id: ItemId, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """Changes the title, description, quantity or deadline of the organisation's need; those
+    who claimed it see that it changed."""
+    fields = {
+        "title": str(form.get("title", "")).strip(),
+        "description": str(form.get("description", "")),
+        "quantity": str(form.get("quantity", "")) or None,
+        "deadline": local_time(str(form.get("deadline", ""))) if form.get("deadline") else None,
+    }
+    return await up.act(up.needs, f"/needs/{need_id}", f"/needs/{need_id}", NeedEdit, fields, method="PATCH")
+
+
+@router.post("/needs/{need_id}/{action}")
+async def act_on_need(
+    need_id: ItemId,
+    action: Literal["publish", "start", "fulfil", "confirm", "cancel"],
+    visitor: SignedIn,
+    form: Posted,
+    up: ServicesDep,
+) -> RedirectResponse:
+    """Publishes a draft, starts the work, reports it fulfilled, confirms it or cancels it."""
+    return await up.act(up.needs, f"/needs/{need_id}/{action}", f"/needs/{need_id}")
