@@ -5,6 +5,8 @@ confirmed, thanked and rated. The partner API's side of the same is `test_partne
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
-from devkit.testing import PORTAL_PASSWORD, PlatformApi, TestStack
+from devkit.testing import PORTAL_PASSWORD, PlatformApi, TestStack, organization
 from gateway.portal.accounts import Account, Role
 
 pytestmark = pytest.mark.stack
@@ -161,3 +163,103 @@ class TestANeed:
         await secretary.goto(f"/needs/{need_id}")
         await expect(secretary.locator(".refused")).to_contain_text("已取消")
         assert (await api.get("needs", f"/needs/{need_id}"))["version"] == before["version"]
+
+
+def photo() -> bytes:
+    """A real PNG (a red 2×2 square), as a phone would upload one."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xcc\x00\x00" * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+class TestAWish:
+    async def test_is_claimed_on_the_wall_proved_confirmed_and_thanked_each_by_its_own_people(
+        self,
+        stack: TestStack,
+        http: httpx.AsyncClient,
+        portal_accounts: Accounts,
+        signed_in: SignedIn,
+        screenshots: Path,
+    ) -> None:
+        api = PlatformApi(stack, http)
+        community = new_community()
+        volunteers = await api.register_organization("南街青年志愿服务队党支部", community)
+        await portal_accounts(
+            Account(username="nan-ayi", name="南阿姨", role=Role.RESIDENT, area_code=community),
+            Account(username="nan-dangyuan", name="南党员", role=Role.MEMBER, organization_id=volunteers),
+        )
+        resident, member = await signed_in("nan-ayi"), await signed_in("nan-dangyuan")
+
+        await resident.goto("/me")
+        await resident.fill("form[action='/me/wishes'] input[name=title]", "想要一台收音机")
+        await resident.click("form[action='/me/wishes'] button[type=submit]")
+        wish = resident.locator("[data-wish]", has_text="想要一台收音机")
+        await expect(wish.locator("[data-status]")).to_have_attribute("data-status", "open")
+        wish_id = await wish.get_attribute("data-wish")
+
+        await member.goto(f"/wishes?area={community}")
+        card = member.locator(f"#wall [data-wish='{wish_id}']")
+        await expect(card).to_contain_text("南**")  # the wall does not name the resident
+        await expect(card).not_to_contain_text("南阿姨")
+        await card.locator("button[data-move=claim]").click()
+        ours = member.locator(f"#ours [data-wish='{wish_id}']")
+        await expect(ours).to_have_attribute("data-status", "claimed")
+        await ours.locator("input[name=photo]").set_input_files(
+            {"name": "radio.png", "mimeType": "image/png", "buffer": photo()}
+        )
+        await ours.locator("button[data-move=prove]").click()
+        await expect(ours).to_have_attribute("data-status", "done")
+
+        await resident.goto("/me")
+        await expect(wish.locator("img.proof")).to_be_visible()
+        assert await wish.locator("img.proof").evaluate("img => img.naturalWidth") == 2  # the photo itself
+        await wish.locator("form[action$='/confirm'] button").click()
+        await expect(wish.locator("[data-status]")).to_have_attribute("data-status", "confirmed")
+        await snap(resident, screenshots, "wish-confirmed")
+
+        await member.goto("/org")
+        await member.locator(f"#letters [data-letter='{wish_id}']").click()
+        await expect(member.locator("body")).to_contain_text("南街青年志愿服务队党支部")
+        await expect(member.locator("body")).to_contain_text("想要一台收音机")
+
+    async def test_a_community_worker_posts_one_for_a_resident_and_confirms_it_for_them(
+        self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Accounts, signed_in: SignedIn
+    ) -> None:
+        api = PlatformApi(stack, http)
+        community = new_community()
+        helpers = await api.register_organization("北街物业党支部", community)
+        await portal_accounts(
+            Account(username="bei-shegong", name="北社工", role=Role.AREA_ADMIN, area_code=community),
+            Account(username="bei-zhuren", name="北主任", role=Role.ORG_ADMIN, organization_id=helpers),
+        )
+        worker, helper = await signed_in("bei-shegong"), await signed_in("bei-zhuren")
+
+        await worker.goto("/admin")
+        form = worker.locator("#post-for-resident")
+        await form.locator("input[name=resident_name]").fill("北大爷")
+        await form.locator("input[name=title]").fill("修好家里的灯")
+        await form.locator("select[name=category]").select_option("repairs")
+        await form.locator("button[type=submit]").click()
+        posted = worker.locator("#area-wishes [data-wish]", has_text="修好家里的灯")
+        await expect(posted).to_contain_text("北大爷")  # the community worker knows who it is for
+        wish_id = await posted.get_attribute("data-wish")
+
+        await helper.goto("/wishes")
+        await helper.locator(f"#wall [data-wish='{wish_id}'] button[data-move=claim]").click()
+        ours = helper.locator(f"#ours [data-wish='{wish_id}']")
+        await ours.locator("input[name=photo]").set_input_files(
+            {"name": "lamp.png", "mimeType": "image/png", "buffer": photo()}
+        )
+        await ours.locator("button[data-move=prove]").click()
+        await expect(ours).to_have_attribute("data-status", "done")
+
+        await worker.goto("/admin")
+        await posted.locator("button[data-move=confirm]").click()
+        await expect(worker.locator(".refused")).to_have_count(0)
+        assert (await api.get("needs", f"/wishes/{wish_id}", actor=organization(helpers)))["status"] == "confirmed"
+        await helper.goto("/org")
+        await expect(helper.locator(f"#letters [data-letter='{wish_id}']")).to_be_visible()

@@ -28,6 +28,7 @@ class Settings(ServiceSettings):
     sign_in_attempts_per_minute: int = 5  # attempts to sign in as one username, a minute
     sign_in_failures_per_minute: int = 20  # failed sign-ins from one client address, a minute (and at once)
     sign_in_hashers: int = 2  # threads checking passwords (Argon2id: 64 MiB and a core each while at it)
+    max_photo_bytes: int = 5 * 1024 * 1024  # a wish's proof photo, as the needs service takes it
     web_modules: Path = WEB  # the front-end packages npm installed (services/gateway/web/node_modules)
 
     def own_services(self) -> list[tuple[str, int]]:

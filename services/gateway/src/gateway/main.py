@@ -13,7 +13,7 @@ from gateway.limits import Limits, RateLimiter
 from gateway.microcache import MicroCache
 from gateway.partner_api import api as partner_api
 from gateway.partner_api.keys import PartnerKeys
-from gateway.portal import activities, admins, audit, needs, organizations, public, residents, sign_in
+from gateway.portal import activities, admins, audit, needs, organizations, public, residents, sign_in, wishes
 from gateway.portal.accounts import Accounts
 from gateway.portal.web import (
     LANG_COOKIE,
@@ -95,12 +95,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             activities.router,
             organizations.router,
             needs.router,
+            wishes.router,
             admins.router,
             audit.router,
         ],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC],
         middleware=[SecurityHeaders],
+        body_limits={prefix: settings.max_photo_bytes + 64 * 1024 for prefix in ("/api/v1/wishes/", "/org/wishes/")},
         idempotent=("/api/v1/", by_api_key),
     )
     app.add_exception_handler(SignInFirst, sign_in_first)

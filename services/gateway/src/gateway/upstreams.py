@@ -87,7 +87,7 @@ class Upstream:
         *,
         params: Params | None = None,
         json: Any = None,
-        content: bytes | None = None,
+        content: bytes | aiohttp.FormData | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Answer:
         """The service's answer, its refusals included; 502 when it does not answer or fails. The

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from contract.bodies.needs import ClaimCreate, ClaimDone, NeedCreate, NeedEdit
+from contract.bodies.needs import ClaimCreate, ClaimDone, NeedCreate, NeedEdit, WishClaimCreate
 from contract.bodies.resources import BookingCreate, RequestCreate, ResourceCreate, ResourceEdit, SeriesCreate
 
 Service = Literal["needs", "resources", "matching"]
@@ -171,6 +171,58 @@ PASSAGES = (
         READ,
         "A venue's calendar, as JSON or as an iCalendar feed.",
         words={"calendar": ("calendar", "calendar.ics")},
+    ),
+    Passage(
+        "list_wishes",
+        "GET",
+        "/wishes",
+        "needs",
+        READ,
+        "The wish wall: residents' open micro-wishes (`status=open`, of an area's subtree with "
+        "`area_code`), without the resident's name; or the wishes the organisation claimed.",
+    ),
+    Passage("get_wish", "GET", "/wishes/{wish_id}", "needs", READ, "One micro-wish, open or the organisation's."),
+    Passage(
+        "claim_wish",
+        "POST",
+        "/wishes/{wish_id}/claim",
+        "needs",
+        NEEDS,
+        "Takes an open micro-wish on for the organisation (or one of its members); 409 when another holds it.",
+        WishClaimCreate,
+    ),
+    Passage(
+        "release_wish",
+        "POST",
+        "/wishes/{wish_id}/release",
+        "needs",
+        NEEDS,
+        "Lets a claimed micro-wish go back to the wall.",
+    ),
+    Passage(
+        "prove_wish",
+        "POST",
+        "/wishes/{wish_id}/proof",
+        "needs",
+        NEEDS,
+        "The photo (multipart field `photo`: JPEG, PNG or WebP, up to 5 MiB) that shows the wish "
+        "fulfilled; the resident or their community then confirms it.",
+    ),
+    Passage(
+        "list_thank_you_letters",
+        "GET",
+        "/thank-you-letters",
+        "needs",
+        READ,
+        "The confirmed wishes the organisation fulfilled, each with its thank-you letter (感谢信).",
+    ),
+    Passage(
+        "thank_you_letter",
+        "GET",
+        "/wishes/{wish_id}/thank-you",
+        "needs",
+        READ,
+        "The thank-you letter for a confirmed wish the organisation fulfilled, as a page to print.",
     ),
     Passage(
         "list_bookings",

@@ -124,6 +124,11 @@ class Accounts:
             return _account(found)
         return await self.create(account, password)
 
+    async def resident(self, username: str) -> Account | None:
+        """The resident's account of that username; None when there is no such resident."""
+        found = await self.accounts.find_one({"username": username, "role": Role.RESIDENT.value})
+        return None if found is None else _account(found)
+
     async def check(self, username: str, password: str) -> Account | None:
         """The account when the password is its own, else None (the same for an unknown name)."""
         found = await self.accounts.find_one({"username": username})

@@ -33,9 +33,10 @@ async def dashboard(
     if not covers(own, code):
         raise PortalRefusal(403, "forbidden")
     cached = component(request, service.Cached)
-    figures, below = await asyncio.gather(
+    figures, below, wishes = await asyncio.gather(
         service.figures_of(component(request, Upstreams), cached, code),
         cached.get(f"admin:{code}", lambda: _below(up, code)),
+        up.get(up.needs, "/wishes", {"area_code": code, "limit": 50}),
     )
     unmatched = sorted(
         ((c, n["open"]) for c, n in figures["by_category"].items() if n.get("open")), key=lambda p: -p[1]
@@ -47,6 +48,7 @@ async def dashboard(
         figures=figures,
         trail=[node for node in below["trail"] if covers(own, node["code"])],
         unmatched=unmatched,
+        wishes=[w for w in wishes["items"] if w["status"] in ("open", "claimed", "done")],
         **{k: v for k, v in below.items() if k != "trail"},
     )
 

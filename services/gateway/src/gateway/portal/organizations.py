@@ -54,7 +54,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
     """Everything of the organisation at a glance, with proposals that arrive while it is open."""
     organization_id = visitor.account.organization_id
     assert organization_id is not None
-    organization, needs, claimed, activities, resources, bookings, proposals = await asyncio.gather(
+    organization, needs, claimed, activities, resources, bookings, proposals, letters = await asyncio.gather(
         organization_of(up, visitor),
         up.get(up.needs, "/needs", {"organization_id": organization_id, "limit": 50}),
         up.get(up.needs, "/needs", {"claimed_by": organization_id, "limit": 50}),
@@ -62,6 +62,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         up.get(up.resources, "/resources", {"organization_id": organization_id, "limit": 50}),
         up.get(up.resources, "/bookings", {"limit": 100}),
         _proposals(up, organization_id),
+        up.get(up.needs, "/thank-you-letters", {"limit": 20}),
     )
     approvals = [
         b for b in bookings["items"] if b["status"] == "requested" and b["venue_organization_id"] == organization_id
@@ -78,6 +79,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         bookings=bookings["items"],
         approvals=approvals,
         proposals=proposals,
+        letters=letters["items"],
     )
 
 

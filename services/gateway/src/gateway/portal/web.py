@@ -204,12 +204,12 @@ class Services:
         """The visitor's `X-Actor` token; None for a visitor not signed in."""
         return None if self.visitor is None else sign(self.visitor.account.actor, self._secret)
 
-    def _headers(self) -> dict[str, str]:
+    def headers(self) -> dict[str, str]:
         return {"X-Actor": self.actor} if self.actor else {}
 
     async def get(self, upstream: Upstream, path: str, params: dict[str, Any] | None = None) -> Any:
         """The service's answer; a refusal is shown as the page's message."""
-        response = await upstream.call("GET", path, params=_present(params or {}), headers=self._headers())
+        response = await upstream.call("GET", path, params=_present(params or {}), headers=self.headers())
         if response.status_code >= 400:
             raise PortalRefusal(response.status_code, _message(response))
         return response.json()
@@ -226,7 +226,7 @@ class Services:
         it) made of the form's `fields`; the answer, refusals included, for the page to show.
         Fields that do not make a valid body are refused here as the service would refuse them."""
         if body is None:
-            return await upstream.call(method, path, json={}, headers=self._headers())
+            return await upstream.call(method, path, json={}, headers=self.headers())
         try:
             sent = body.model_validate({k: v for k, v in (fields or {}).items() if v is not None})
         except ValidationError as exc:
@@ -234,7 +234,7 @@ class Services:
             return Answer(refused.status_code, bytes(refused.body), {"content-type": "application/json"})
         content = sent.model_dump_json(exclude_unset=True).encode()
         return await upstream.call(
-            method, path, content=content, headers={**self._headers(), "Content-Type": "application/json"}
+            method, path, content=content, headers={**self.headers(), "Content-Type": "application/json"}
         )
 
     async def make(

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from contract.events.needs import WishStatus
 from contract.taxonomy import Category
-from needs.wishes.models import Proof
+from needs.wishes.models import Proof, Wish
 
 
 class WishOut(BaseModel):
@@ -24,3 +24,12 @@ class WishOut(BaseModel):
     confirmed_at: datetime | None
     created_at: datetime
     version: int
+
+
+def shown(wish: Wish, knows_the_resident: bool) -> WishOut:
+    """The wish as its viewer sees it: the resident's name only to them and their area's
+    administrators, to anyone else its first character (王阿姨 → 王**)."""
+    out = WishOut.model_validate(wish, from_attributes=True)
+    if not knows_the_resident:
+        out.resident_name = wish.resident_name[:1] + "*" * (len(wish.resident_name) - 1)
+    return out

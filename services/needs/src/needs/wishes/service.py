@@ -67,15 +67,27 @@ class Wishes:
             raise NotFound(f"no wish {wish_id!r}")
         return wish
 
-    async def page(self, actor: Actor, *, status: WishStatus | None, after: str | None, limit: int) -> list[Wish]:
+    async def page(
+        self,
+        actor: Actor,
+        *,
+        status: WishStatus | None,
+        area_code: str | None = None,
+        after: str | None,
+        limit: int,
+    ) -> list[Wish]:
         """A resident's own wishes; an administrator's subtree; an organisation's open wishes
-        to claim and the ones it claimed."""
+        to claim (the wish wall) and the ones it claimed; of one area's subtree if asked."""
         where: dict[str, Any] = {"status": status.value} if status else {}
         if actor.kind is ActorKind.RESIDENT:
             where["resident_id"] = actor.resident_id
         elif actor.kind is ActorKind.ORGANIZATION and status is not WishStatus.OPEN:
             where["claimer_organization_id"] = actor.organization_id
-        return await self.repo.page_kept(lambda w: may_see(w, actor), after=after, limit=limit, where=where)
+
+        def keep(wish: Wish) -> bool:
+            return may_see(wish, actor) and (area_code is None or covers(area_code, wish.area_code))
+
+        return await self.repo.page_kept(keep, after=after, limit=limit, where=where)
 
     async def claim(self, wish_id: str, cmd: WishClaimCreate, actor: Actor) -> Wish:
         organization_id = require_organization(actor)
@@ -167,9 +179,17 @@ class Wishes:
 
     @staticmethod
     def _require_resident_side(wish: Wish, actor: Actor) -> None:
-        own = actor.kind is ActorKind.RESIDENT and actor.resident_id == wish.resident_id
-        if not (own or actor.administers(wish.area_code)):
+        if not knows_the_resident(wish, actor):
             raise Forbidden("the resident, or an administrator of their area, does this")
+
+
+def knows_the_resident(wish: Wish, actor: Actor | None) -> bool:
+    """The resident themself and the administrators of their area see who wished; organisations
+    see the wish without the resident's name (the wall is public to them)."""
+    if actor is None:
+        return False
+    own = actor.kind is ActorKind.RESIDENT and actor.resident_id == wish.resident_id
+    return own or actor.administers(wish.area_code)
 
 
 def may_see(wish: Wish, actor: Actor | None) -> bool:
