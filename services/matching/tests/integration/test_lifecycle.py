@@ -1,5 +1,6 @@
 """Matching follows a need's lifecycle, on the real Kafka and FerretDB with the five services
-running: a need whose claim is let go is proposed again. Each test keeps to a street of its own."""
+running: a need whose claim is let go is proposed again, a cancelled need's open proposals are
+withdrawn. Each test keeps to a street of its own."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from devkit.testing import PlatformApi, TestStack, eventually, organization
+from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization
 
 pytestmark = pytest.mark.stack
 
@@ -54,3 +55,36 @@ async def test_a_need_fully_claimed_then_released_is_proposed_again(stack: TestS
     again = await proposal_between(api, need_id, late)
     assert again["status"] == "proposed" and again["quantity"] == 1
     assert await index_holds(api, need_id)
+
+
+async def test_cancelling_a_need_withdraws_its_open_proposals(stack: TestStack, http: httpx.AsyncClient) -> None:
+    api = PlatformApi(stack, http)
+    street = "350104062"
+    poster = await api.register_organization("某社区党委", street + "001", kind="party_committee")
+    helper = await api.register_organization("某学校党支部", street + "002")
+    need_id = await api.post_need(poster, "tutoring", street + "001", quantity=2)
+    resource_id = await api.share_resource(helper, "tutoring", street + "002", capacity=5, kind="service")
+    proposal = await proposal_between(api, need_id, resource_id)
+
+    async def open_ones(org_id: str) -> set[str]:
+        listed = await http.get(
+            stack.url("matching") + "/proposals",
+            params={"status": ["proposed", "accepted"]},
+            headers=acting(organization(org_id)),
+        )
+        assert listed.status_code == 200, listed.text
+        return {p["id"] for p in listed.json()["items"]}
+
+    assert proposal["id"] in await open_ones(helper)
+
+    await api.post("needs", f"/needs/{need_id}/cancel", {}, 200, actor=organization(poster))
+
+    async def withdrawn() -> dict[str, Any]:
+        seen: dict[str, Any] = await api.get("matching", f"/proposals/{proposal['id']}", actor=PLATFORM)
+        assert seen["status"] == "withdrawn", seen["status"]
+        return seen
+
+    ended = await eventually(withdrawn, within=30)
+    assert ended["reason"] == "the need was cancelled"
+    assert proposal["id"] not in await open_ones(helper) | await open_ones(poster)
+    await api.post("matching", f"/proposals/{proposal['id']}/accept", {}, 409, actor=organization(helper))
