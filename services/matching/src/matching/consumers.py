@@ -19,6 +19,7 @@ def index_handlers(projection: IndexProjection) -> Handlers:
             (needs.NeedUpdated, needs.NeedCancelled, needs.NeedExpired, needs.NeedFulfilled), projection.on_need_changed
         )
         .on((needs.ClaimCompleted, needs.ClaimReleased), projection.on_claim_ended)
+        .on(needs.EvaluationGiven, projection.on_evaluation)
         .on(
             (resources.ResourcePublished, resources.ResourceUpdated, resources.ResourceWithdrawn),
             projection.on_resource,

@@ -1,15 +1,21 @@
-"""Matching follows a need's lifecycle, on the real Kafka and FerretDB with the five services
-running: a need whose claim is let go is proposed again, a cancelled need's open proposals are
-withdrawn. Each test keeps to a street of its own."""
+"""Matching follows a need's lifecycle and its suppliers' record, on the real Kafka and FerretDB
+with the five services running: a need whose claim is let go is proposed again, a cancelled
+need's open proposals are withdrawn, and the reliability a proposal explains itself with learns
+from ratings and completed claims. Each test keeps to a street of its own."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
 import pytest
 
-from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization
+from contract.events import NEEDS_TOPIC
+from contract.events.needs import EvaluationData, EvaluationGiven, RatedKind
+from contract.ids import new_id
+from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization, send_raw
+from runtime.kafka import encode
 
 pytestmark = pytest.mark.stack
 
@@ -26,6 +32,28 @@ async def proposal_between(api: PlatformApi, need_id: str, resource_id: str) -> 
 async def index_holds(api: PlatformApi, need_id: str) -> bool:
     state = await api.get("matching", "/index", need_id=[need_id])
     return need_id in state["holds"]
+
+
+async def reliability_shown(api: PlatformApi, poster: str, area_code: str, resource_id: str) -> float:
+    """The reliability term of the proposal the supply item gets for a need posted now."""
+    need_id = await api.post_need(poster, "tutoring", area_code, quantity=1)
+    proposal = await proposal_between(api, need_id, resource_id)
+    value: float = next(r["value"] for r in proposal["reasons"] if r["name"] == "reliability")
+    return value
+
+
+async def reliability_becomes(
+    api: PlatformApi, poster: str, area_code: str, resource_id: str, expected: float, *, tries: int = 6
+) -> None:
+    """A need posted now is proposed the supply item with this reliability (a need is posted
+    again while the events that change it may still be on their way)."""
+    seen: list[float] = []
+    for _ in range(tries):
+        seen.append(await reliability_shown(api, poster, area_code, resource_id))
+        if seen[-1] == pytest.approx(expected, abs=1e-4):
+            return
+        await asyncio.sleep(1)
+    raise AssertionError(f"the reliability shown was {seen}, not {expected}")
 
 
 async def test_a_need_fully_claimed_then_released_is_proposed_again(stack: TestStack, http: httpx.AsyncClient) -> None:
@@ -88,3 +116,37 @@ async def test_cancelling_a_need_withdraws_its_open_proposals(stack: TestStack, 
     assert ended["reason"] == "the need was cancelled"
     assert proposal["id"] not in await open_ones(helper) | await open_ones(poster)
     await api.post("matching", f"/proposals/{proposal['id']}/accept", {}, 409, actor=organization(helper))
+
+
+async def test_ratings_and_completed_claims_change_the_reliability_a_proposal_shows(
+    stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    api = PlatformApi(stack, http)
+    street = "350104063"
+    poster = await api.register_organization("某社区党委", street + "001", kind="party_committee")
+    helper = await api.register_organization("某学校党支部", street + "002")
+    resource_id = await api.share_resource(helper, "tutoring", street + "002", capacity=99, kind="service")
+    assert await reliability_shown(api, poster, street + "001", resource_id) == 0.5  # nothing known yet
+
+    ratings = [
+        EvaluationGiven(
+            source="/services/needs",
+            subject=evaluation_id,
+            data=EvaluationData(
+                evaluation_id=evaluation_id,
+                subject=RatedKind.CLAIM,
+                subject_id=new_id(),
+                organization_id=helper,
+                area_code=street + "001",
+                stars=5,
+            ),
+        )
+        for evaluation_id in (new_id(), new_id())
+    ]
+    await send_raw(stack.kafka, stack.topic(NEEDS_TOPIC), [encode(e) for e in ratings])
+    await reliability_becomes(api, poster, street + "001", resource_id, (0 + 2 + 1) / (0 + 0 + 2 + 2))
+
+    done = await api.post_need(poster, "legal_aid", street + "001", quantity=1)  # nobody near to propose
+    claim = await api.post("needs", f"/needs/{done}/claims", {"quantity": 1}, actor=organization(helper))
+    await api.post("needs", f"/needs/{done}/claims/{claim['id']}/complete", {}, 200, actor=organization(poster))
+    await reliability_becomes(api, poster, street + "001", resource_id, (1 + 2 + 1) / (1 + 0 + 2 + 2))

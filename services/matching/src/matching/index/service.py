@@ -1,6 +1,7 @@
 """The index kept from events: open needs and supply as they are posted, changed, booked and
-taken, in the districts this instance matches. Once it has caught up with the topics, a new
-need or supply item is proposed at once, and so is a need whose claims were let go."""
+taken, in the districts this instance matches, and what suppliers' claims and ratings say of
+them. Once it has caught up with the topics, a new need or supply item is proposed at once, and
+so is a need whose claims were let go."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import fields
 from contract.events.needs import (
     ClaimCompleted,
     ClaimReleased,
+    EvaluationGiven,
     NeedCancelled,
     NeedExpired,
     NeedFulfilled,
@@ -104,6 +106,11 @@ class IndexProjection:
             self.index.suppliers.record(data.organization_id, completed=1)
         elif event.data.reason == "released":
             self.index.suppliers.record(data.organization_id, released=1)
+
+    async def on_evaluation(self, event: EvaluationGiven) -> None:
+        """A rating of help an organisation gave: part of its record as a supplier, whatever it
+        helped with (a claim, a wish, a service request, a booking)."""
+        self.index.suppliers.rate(event.data.organization_id, event.data.stars)
 
     async def on_resource(self, event: ResourcePublished | ResourceUpdated | ResourceWithdrawn) -> None:
         data = event.data
