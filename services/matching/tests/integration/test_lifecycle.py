@@ -1,11 +1,12 @@
 """Matching follows a need's lifecycle and its suppliers' record, on the real Kafka and FerretDB
 with the five services running: a need whose claim is let go is proposed again, a cancelled
 need's open proposals are withdrawn, and the reliability a proposal explains itself with learns
-from ratings and completed claims. Each test keeps to a street of its own."""
+from ratings, completed claims and the imported history. Each test keeps to a street of its own."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from contract.events import NEEDS_TOPIC
 from contract.events.needs import EvaluationData, EvaluationGiven, RatedKind
 from contract.ids import new_id
 from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization, send_raw
+from runtime.actors import Actor, ActorKind
 from runtime.kafka import encode
 
 pytestmark = pytest.mark.stack
@@ -150,3 +152,37 @@ async def test_ratings_and_completed_claims_change_the_reliability_a_proposal_sh
     claim = await api.post("needs", f"/needs/{done}/claims", {"quantity": 1}, actor=organization(helper))
     await api.post("needs", f"/needs/{done}/claims/{claim['id']}/complete", {}, 200, actor=organization(poster))
     await reliability_becomes(api, poster, street + "001", resource_id, (1 + 2 + 1) / (1 + 0 + 2 + 2))
+
+
+async def test_the_imported_history_changes_the_reliability_a_proposal_shows(
+    stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    api = PlatformApi(stack, http)
+    street = "350104064"
+    poster = await api.register_organization("某社区党委", street + "001", kind="party_committee")
+    helper = await api.register_organization("某学校党支部", street + "002")
+    resource_id = await api.share_resource(helper, "tutoring", street + "002", capacity=99, kind="service")
+    assert await reliability_shown(api, poster, street + "001", resource_id) == 0.5
+
+    posted = datetime.now(UTC) - timedelta(days=400)
+    made, completed = posted + timedelta(days=1), posted + timedelta(days=2)
+    past = {
+        "id": new_id(),
+        "organization_id": poster,
+        "title": "暑期辅导",
+        "category": "tutoring",
+        "area_code": street + "001",
+        "quantity": 2,
+        "posted_at": posted.isoformat(),
+        "fulfilled_at": (posted + timedelta(days=3)).isoformat(),
+        "claims": [{"organization_id": helper, "made_at": made.isoformat(), "completed_at": completed.isoformat()}] * 2,
+    }
+    admin = Actor(kind=ActorKind.AREA_ADMIN, area_code=street)
+    answer = await api.post("needs", "/needs/history", {"needs": [past]}, 200, actor=admin)
+    assert answer == {"imported": 1, "already_there": 0}
+    await reliability_becomes(api, poster, street + "001", resource_id, (2 + 1) / (2 + 0 + 2))
+
+    again = await api.post("needs", "/needs/history", {"needs": [past]}, 200, actor=admin)
+    assert again == {"imported": 0, "already_there": 1}
+    await asyncio.sleep(2)  # were its claims announced again, matching would have counted them by now
+    assert await reliability_shown(api, poster, street + "001", resource_id) == 0.75
