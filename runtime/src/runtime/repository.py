@@ -134,24 +134,25 @@ class MongoRepository(Generic[A]):
 
     async def insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], *, group: str) -> int:
         """Inserts new aggregates with their events, as one outbox group; those already stored
-        (a resumed import) are left as they are."""
+        (a resumed import) are left as they are, and their events are not published again."""
         if not any(events for _, events in aggregates):
-            return await self._insert_many(aggregates, None)
+            return len(await self._insert_many(aggregates, None))
         assert self.relay is not None and self.relay.groups is not None, "bulk inserts with events need a relay"
         await open_group(self.relay.groups, group, self.collection.name)
         inserted = await self._insert_many(aggregates, group)
-        await self.relay.publish_group(group, [event for _, events in aggregates for event in events])
-        return inserted
+        await self.relay.publish_group(group, [event for at in inserted for event in aggregates[at][1]])
+        return len(inserted)
 
-    async def _insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], group: str | None) -> int:
+    async def _insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], group: str | None) -> list[int]:
+        """The positions of the aggregates inserted, those stored already left out."""
         if not aggregates:
-            return 0
+            return []
         documents = [with_events(self._document(a) | {"_id": a.id}, e, group=group) for a, e in aggregates]
         stored_already = await insert_new(self.collection, documents)
-        for at, (aggregate, _) in enumerate(aggregates):
-            if at not in stored_already:  # what is stored already may have changed since: it stays as it is
-                self.read_model(aggregate)
-        return len(aggregates) - len(stored_already)
+        inserted = [at for at in range(len(aggregates)) if at not in stored_already]
+        for at in inserted:  # what is stored already may have changed since: it stays as it is
+            self.read_model(aggregates[at][0])
+        return inserted
 
     async def all(self) -> AsyncIterator[A]:
         """Every aggregate, for rebuilding a read model at start; a stored document that is no

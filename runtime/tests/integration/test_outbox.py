@@ -104,6 +104,7 @@ class TestGroups:
         try:
             rows = [(Thing(id=f"t{i}", name=str(i)), [_event(f"t{i}", f"bulk {i}")]) for i in range(3)]
             assert await repo.insert_many(rows, group="g1") == 3
+            assert await repo.insert_many(rows, group="g2") == 0  # stored already: nothing published again
             # a writer that died after writing one document of its group, long ago
             await open_group(db["outbox_groups"], "stuck", "things")
             await db["outbox_groups"].update_one(
@@ -116,7 +117,7 @@ class TestGroups:
             assert await relay.relay_once() == 1
             assert await relay.relay_once() == 0
             groups = {g["_id"]: g["pending"] for g in await db["outbox_groups"].find().to_list()}
-            assert groups == {"g1": False, "stuck": False}
+            assert groups == {"g1": False, "g2": False, "stuck": False}
         finally:
             await mongo.drop_database(settings.database)
 

@@ -54,6 +54,7 @@ Event = Annotated[
     | matching.MatchAccepted
     | matching.MatchDeclined
     | matching.MatchExpired
+    | matching.MatchWithdrawn
     | matching.MatchConfirmed
     | matching.MatchFailed,
     Field(discriminator="type"),

@@ -77,6 +77,14 @@ class MatchExpired(Envelope):
     data: MatchDecisionData
 
 
+class MatchWithdrawn(Envelope):
+    """Emitted when a proposal still waiting for an answer is taken back because its need was
+    cancelled, expired or fulfilled (`reason` says which)."""
+
+    type: Literal["match.withdrawn"] = "match.withdrawn"
+    data: MatchDecisionData
+
+
 class MatchConfirmed(Envelope):
     """Emitted when both halves of an accepted proposal are done: the claim on the need, and the
     booking or service request of the supply."""

@@ -1,10 +1,12 @@
 """The events matching reacts to: those that keep its index current (read by the index's feed
-from the topics' beginning at every start), and those of the saga (read once, in its group)."""
+from the topics' beginning at every start), and those of the saga and of needs ending (read
+once, in its group)."""
 
 from __future__ import annotations
 
 from contract.events import needs, resources
 from matching.index.service import IndexProjection
+from matching.proposals.service import Proposals
 from matching.saga.service import Saga
 from runtime.handlers import Handlers
 
@@ -17,6 +19,7 @@ def index_handlers(projection: IndexProjection) -> Handlers:
             (needs.NeedUpdated, needs.NeedCancelled, needs.NeedExpired, needs.NeedFulfilled), projection.on_need_changed
         )
         .on((needs.ClaimCompleted, needs.ClaimReleased), projection.on_claim_ended)
+        .on(needs.EvaluationGiven, projection.on_evaluation)
         .on(
             (resources.ResourcePublished, resources.ResourceUpdated, resources.ResourceWithdrawn),
             projection.on_resource,
@@ -24,6 +27,10 @@ def index_handlers(projection: IndexProjection) -> Handlers:
         .on((resources.BookingRequested, resources.BookingConfirmed, resources.BookingCancelled), projection.on_booking)
         .on((resources.ServiceRequestAccepted, resources.ServiceRequestCancelled), projection.on_request)
     )
+
+
+def proposal_handlers(proposals: Proposals) -> Handlers:
+    return Handlers().on((needs.NeedCancelled, needs.NeedExpired, needs.NeedFulfilled), proposals.on_need_ended)
 
 
 def saga_handlers(saga: Saga) -> Handlers:

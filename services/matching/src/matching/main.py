@@ -106,7 +106,11 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     # the index, rebuilt from the needs and resources topics at every start (nothing of it is stored)
     feed = event_reader(settings, consumers.index_handlers(projection), Reading.REPLAY, on_caught_up=projection.go_live)
     app.state.components.add(parts.proposals, view, projection, feed, organizations)
-    saga = consumers.saga_handlers(parts.saga).including(known_organizations.handlers(organizations))
+    saga = (
+        consumers.saga_handlers(parts.saga)
+        .including(consumers.proposal_handlers(parts.proposals))
+        .including(known_organizations.handlers(organizations))
+    )
     try:
         async with background(
             relay.run(),

@@ -99,6 +99,21 @@ class TestScore:
         index.suppliers.record("flaky", released=8)
         assert [s.id for s, _ in index.best_for_need(need(), 3)] == ["a", "b", "c"]
 
+    def test_reliability_counts_ratings_as_outcomes_as_good_as_their_stars(self) -> None:
+        index = index_of(need(), supply())
+
+        def shown() -> float:
+            return next(r.value for r in index.reasons(need(), supply()) if r.name == "reliability")
+
+        assert shown() == 0.5  # nothing known: an even 1 in 2
+        index.suppliers.rate("helper", 5)
+        index.suppliers.rate("helper", 3)
+        assert shown() == pytest.approx((1 + 0.5 + 1) / (2 + 2), abs=1e-4)
+        index.suppliers.record("helper", completed=2, released=1)
+        assert shown() == pytest.approx((2 + 1.5 + 1) / (2 + 1 + 2 + 2), abs=1e-4)
+        index.suppliers.rate("helper", 1)
+        assert shown() == pytest.approx((2 + 1.5 + 1) / (2 + 1 + 3 + 2), abs=1e-4)
+
     def test_new_supply_finds_the_open_needs_it_serves_best(self) -> None:
         index = index_of(need("close"), need("far", lat=LAT + 4 * KM), need("other", category="legal_aid"))
         item = supply(north_km=0)

@@ -92,7 +92,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     relay = outbox_relay(infra, stored)
     read_models = ReadModels()
     needs = MongoNeedRepository(
-        db["needs"], db["announcements"], on_events=relay.wake, read_model=read_models.needs.put
+        db["needs"], db["announcements"], on_events=relay.wake, relay=relay, read_model=read_models.needs.put
     )
     activities = MongoActivityRepository(db["activities"], on_events=relay.wake, read_model=read_models.activities.put)
     loaded = {"needs": await needs.load(), "activities": await activities.load()}

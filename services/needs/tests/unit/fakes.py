@@ -65,9 +65,10 @@ class FakeRepository(Generic[A]):
             yield aggregate
 
     async def insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], *, group: str) -> int:
-        fresh = [aggregate for aggregate, _ in aggregates if aggregate.id not in self.saved]
-        for aggregate in fresh:
+        fresh = [(aggregate, events) for aggregate, events in aggregates if aggregate.id not in self.saved]
+        for aggregate, events in fresh:
             self.saved[aggregate.id] = aggregate
+            self.events += events
             self.read_model(aggregate)
         return len(fresh)
 

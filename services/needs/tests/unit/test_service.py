@@ -10,7 +10,7 @@ import pytest
 from contract.bodies.needs import ClaimCreate, ClaimDone, NeedCreate, NeedEdit
 from contract.errors import Conflict, Forbidden, NotFound
 from contract.events.matching import MatchAccepted, MatchAcceptedData
-from contract.events.needs import NeedStatus
+from contract.events.needs import ClaimCompleted, NeedStatus
 from contract.taxonomy import Category
 from needs.needs.models import ClaimStatus, Need
 from needs.needs.schemas import HistoryImport, PastNeed
@@ -279,7 +279,10 @@ async def test_the_history_counts_in_its_own_months_and_imports_once(needs: Need
         "2025-03": {"posted": 1, "claims": 3, "fulfilled": 1},
         "2025-07": {"posted": 1, "claims": 2, "fulfilled": 1},
     }
-    assert repo.events == []  # the past announces nothing
+    # each past claim is announced completed, when it was, once: the second import announces nothing
+    assert repo.types() == ["claim.completed"] * 5
+    assert {e.data.organization_id for e in repo.events if isinstance(e, ClaimCompleted)} == {HELPER}
+    assert {e.time for e in repo.events} == {c.completed_at for n in history.needs for c in n.claims}
 
 
 async def test_only_an_administrator_of_the_area_imports_its_history(needs: Needs) -> None:

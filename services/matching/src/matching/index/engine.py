@@ -34,7 +34,7 @@ WEIGHTS = {
     "neighbourhood": 0.15,  # 1 same community, 0.6 same street, 0.3 same district (近邻合伙人)
     "urgency": 0.15,
     "age": 0.10,  # a need waiting 14 days or more counts fully
-    "reliability": 0.15,  # the supplier's completed claims against its released ones
+    "reliability": 0.15,  # the supplier's completed claims against its released ones, and its ratings
     "fairness": 0.10,  # 1 for a supplier not proposed today, 0 at `max_per_day`
 }
 AGE_DAYS = 14.0
@@ -93,13 +93,16 @@ class Supply:
 
 class Suppliers:
     """What matching learns of supplying organisations, by number: their record (completed and
-    released claims) and how often they were proposed today, as arrays for scoring blocks."""
+    released claims, and the stars those who received their help gave them) and how often they
+    were proposed today, as arrays for scoring blocks."""
 
     def __init__(self, max_per_day: int) -> None:
         self.max_per_day = max_per_day
         self.numbers: dict[str, int] = {}
         self.completed = np.zeros(1024, dtype=np.int64)
         self.released = np.zeros(1024, dtype=np.int64)
+        self.ratings = np.zeros(1024, dtype=np.int64)
+        self.praise = np.zeros(1024, dtype=np.float64)  # the ratings' stars, each 1 to 5 counted as 0 to 1
         self.proposed = np.zeros(1024, dtype=np.int64)  # today's
         self.day = now().date()
 
@@ -108,16 +111,21 @@ class Suppliers:
         if found is None:
             found = self.numbers[organization_id] = len(self.numbers)
             if found == len(self.proposed):
-                grow = np.zeros(len(self.proposed), dtype=np.int64)
-                self.completed, self.released, self.proposed = (
-                    np.concatenate([a, grow]) for a in (self.completed, self.released, self.proposed)
+                self.completed, self.released, self.ratings, self.praise, self.proposed = (
+                    np.concatenate([a, np.zeros_like(a)])
+                    for a in (self.completed, self.released, self.ratings, self.praise, self.proposed)
                 )
         return found
 
     def reliability(self, numbers: NDArray[np.int64]) -> NDArray[np.float64]:
-        """Completed claims over completed and released ones, starting from an even 1 in 2."""
+        """The share of a supplier's record that went well, starting from an even 1 in 2: a
+        completed claim counts as one good outcome and a released one as one bad outcome; a
+        rating is one outcome too, as good as its stars (5 stars a good one, 1 star a bad one,
+        3 stars half of each). That is (completed + Σ(stars − 1)/4 + 1) / (completed +
+        released + ratings + 2)."""
         done, dropped = self.completed[numbers], self.released[numbers]
-        result: NDArray[np.float64] = (done + 1) / (done + dropped + 2)
+        rated, praise = self.ratings[numbers], self.praise[numbers]
+        result: NDArray[np.float64] = (done + praise + 1) / (done + dropped + rated + 2)
         return result
 
     def fairness(self, numbers: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -132,6 +140,12 @@ class Suppliers:
         self.proposed[number] += proposed
         self.completed[number] += completed
         self.released[number] += released
+
+    def rate(self, organization_id: str, stars: int) -> None:
+        """One rating of help the organisation gave, 1 to 5 stars."""
+        number = self.number(organization_id)
+        self.ratings[number] += 1
+        self.praise[number] += (stars - 1) / 4
 
     def _roll(self) -> None:
         if (today := now().date()) != self.day:

@@ -1,6 +1,7 @@
 """The index kept from events: open needs and supply as they are posted, changed, booked and
-taken, in the districts this instance matches. Once it has caught up with the topics, a new
-need or supply item is proposed at once."""
+taken, in the districts this instance matches, and what suppliers' claims and ratings say of
+them. Once it has caught up with the topics, a new need or supply item is proposed at once, and
+so is a need whose claims were let go."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from dataclasses import fields
 from contract.events.needs import (
     ClaimCompleted,
     ClaimReleased,
+    EvaluationGiven,
     NeedCancelled,
     NeedExpired,
     NeedFulfilled,
     NeedPosted,
     NeedPostedData,
+    NeedStatus,
     NeedUpdated,
 )
 from contract.events.resources import (
@@ -38,6 +41,7 @@ Propose = Callable[[Iterable[tuple[Need, Supply, float]]], Awaitable[int]]
 # category's value, the time posted, the radius when none is given).
 NEED_FIELDS = {f.name for f in fields(Need)} & set(NeedPostedData.model_fields) - {"category"}
 SUPPLY_FIELDS = {f.name for f in fields(Supply)} & set(ResourceData.model_fields) - {"category"}
+CLAIMABLE = frozenset({NeedStatus.OPEN, NeedStatus.PARTLY_CLAIMED})
 
 
 class IndexProjection:
@@ -51,6 +55,7 @@ class IndexProjection:
         self.per_need = per_need
         self.per_supply = per_supply
         self.live = False  # set once the index has caught up with the topics: then new facts are proposed
+        self.claimed: dict[str, Need] = {}  # fully claimed needs, out of the index until a claim is let go
 
     def go_live(self) -> None:
         """The index has caught up with the topics: from now on, new facts are proposed."""
@@ -68,13 +73,31 @@ class IndexProjection:
             await self.propose((need, supply, score) for supply, score in self.index.best_for_need(need, self.per_need))
 
     async def on_need_changed(self, event: NeedUpdated | NeedCancelled | NeedExpired | NeedFulfilled) -> None:
+        """A need claimable again after its claims were let go is back in the index, and proposed
+        if live; a fully claimed one waits out of the index, as it may be again; one cancelled,
+        expired, in progress or done leaves for good."""
         data = event.data
-        need = self.index.needs.get(data.need_id)
-        if event.type != "need.updated" or data.status not in ("open", "partly_claimed"):
+        if event.type == "need.updated" and data.status in CLAIMABLE:
+            await self._claimable(data.need_id, data.quantity, data.claimed)
+        elif event.type == "need.updated" and data.status is NeedStatus.FULLY_CLAIMED:
+            need = self.index.needs.get(data.need_id) or self.claimed.get(data.need_id)
             self.index.drop_need(data.need_id)
-        elif need is not None:
-            need.quantity, need.claimed = data.quantity, data.claimed
-            self.index.put_need(need)
+            if need is not None:
+                need.quantity, need.claimed = data.quantity, data.claimed
+                self.claimed[data.need_id] = need
+        else:
+            self.index.drop_need(data.need_id)
+            self.claimed.pop(data.need_id, None)
+
+    async def _claimable(self, need_id: str, quantity: int, claimed: int) -> None:
+        back = self.claimed.pop(need_id, None)
+        need = back or self.index.needs.get(need_id)
+        if need is None:
+            return  # not this instance's, or with no point to match from
+        need.quantity, need.claimed = quantity, claimed
+        self.index.put_need(need)
+        if back is not None and self.live and need.id in self.index.needs:
+            await self.propose((need, supply, score) for supply, score in self.index.best_for_need(need, self.per_need))
 
     async def on_claim_ended(self, event: ClaimCompleted | ClaimReleased) -> None:
         """A supplier's record: claims it completed, and those it let go itself."""
@@ -83,6 +106,11 @@ class IndexProjection:
             self.index.suppliers.record(data.organization_id, completed=1)
         elif event.data.reason == "released":
             self.index.suppliers.record(data.organization_id, released=1)
+
+    async def on_evaluation(self, event: EvaluationGiven) -> None:
+        """A rating of help an organisation gave: part of its record as a supplier, whatever it
+        helped with (a claim, a wish, a service request, a booking)."""
+        self.index.suppliers.rate(event.data.organization_id, event.data.stars)
 
     async def on_resource(self, event: ResourcePublished | ResourceUpdated | ResourceWithdrawn) -> None:
         data = event.data

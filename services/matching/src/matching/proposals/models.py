@@ -1,6 +1,6 @@
 """Matching's proposals and their lifecycle: proposed, accepted by both sides (the saga runs:
 a claim on the need, a booking or request of the supply), then confirmed or failed; or
-declined, or expired unanswered."""
+declined, or expired unanswered, or withdrawn when the need ends first."""
 
 from __future__ import annotations
 
@@ -34,10 +34,19 @@ class ProposalStatus(StrEnum):
     FAILED = "failed"  # one was refused; the other undone
     DECLINED = "declined"
     EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"  # its need was cancelled, expired or fulfilled before both sides accepted
 
 
 OPEN = frozenset({ProposalStatus.PROPOSED})
-ENDED = frozenset({ProposalStatus.CONFIRMED, ProposalStatus.FAILED, ProposalStatus.DECLINED, ProposalStatus.EXPIRED})
+ENDED = frozenset(
+    {
+        ProposalStatus.CONFIRMED,
+        ProposalStatus.FAILED,
+        ProposalStatus.DECLINED,
+        ProposalStatus.EXPIRED,
+        ProposalStatus.WITHDRAWN,
+    }
+)
 
 
 class Proposal(Versioned):

@@ -1,6 +1,7 @@
 """Proposals' use cases: proposing the index's pairs (a new need's or supply item's best, the
-city-wide rematch's), the two sides' decisions, expiring those nobody answered in time, and the
-change of one proposal that these and the saga's decisions are made through."""
+city-wide rematch's), the two sides' decisions, expiring those nobody answered in time,
+withdrawing those of a need that ended, and the change of one proposal that these and the
+saga's decisions are made through."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from contract.events.matching import (
     MatchFailed,
     MatchProposed,
     MatchProposedData,
+    MatchWithdrawn,
 )
+from contract.events.needs import NeedCancelled, NeedExpired, NeedFulfilled
 from matching.index.assign import Assignment, Problem, solve
 from matching.index.engine import Index, Need, Supply
 from matching.index.share import Share
@@ -34,7 +37,12 @@ from runtime.pacing import Pacer, paced, settle
 
 SOURCE = "/services/matching"
 log = logging.getLogger(__name__)
-Decision = type[MatchDeclined | MatchExpired | MatchConfirmed | MatchFailed]
+Decision = type[MatchDeclined | MatchExpired | MatchWithdrawn | MatchConfirmed | MatchFailed]
+WHY_WITHDRAWN = {
+    "need.cancelled": "the need was cancelled",
+    "need.expired": "the need expired",
+    "need.fulfilled": "the need was fulfilled",
+}
 
 
 def decision(event_type: Decision, proposal: Proposal) -> Envelope:
@@ -204,6 +212,23 @@ class Proposals:
         for pair in due:
             await self.change_if_known(pair, decide)
         return expired
+
+    async def on_need_ended(self, event: NeedCancelled | NeedExpired | NeedFulfilled) -> None:
+        """A need cancelled, expired or fulfilled: its proposals still waiting for an answer are
+        withdrawn, so neither side is asked about help no longer wanted. Accepted ones are left
+        to the saga: their claim is refused on the ended need, and the proposal fails, undoing
+        the booking or request made for it."""
+        reason = WHY_WITHDRAWN[event.type]
+
+        def decide(p: Proposal) -> list[Envelope]:
+            if p.status not in OPEN:
+                return []  # answered meanwhile
+            p.end(ProposalStatus.WITHDRAWN, reason)
+            return [decision(MatchWithdrawn, p)]
+
+        for proposal in await self.repo.matching(need_id=event.data.need_id):
+            if proposal.status in OPEN:
+                await self.change_if_known(proposal.id, decide)
 
     # --- changing one proposal ----------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Where needs are kept, with the refusals announced for accepted matches that made no claim."""
+"""Where needs are kept (an imported history in bulk, through the relay's outbox groups), with
+the refusals announced for accepted matches that made no claim."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contract.events import Envelope
 from needs.needs.models import Need
 from runtime.mongo import Document
+from runtime.outbox import OutboxRelay
 from runtime.repository import Announcements, MongoRepository
 
 
@@ -42,7 +44,8 @@ class MongoNeedRepository(MongoRepository[Need]):
         announcements: AsyncCollection[Document],
         on_events: Callable[[], None],
         *,
+        relay: OutboxRelay,
         read_model: Callable[[Need], None],
     ) -> None:
-        super().__init__(collection, on_events, read_model=read_model)
+        super().__init__(collection, on_events, relay=relay, read_model=read_model)
         self.announce = Announcements(announcements, on_events).announce  # a refusal changes no need

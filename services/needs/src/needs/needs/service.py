@@ -209,9 +209,10 @@ class Needs:
 
     async def import_history(self, cmd: HistoryImport, actor: Actor) -> dict[str, int]:
         """Needs fulfilled before the platform kept them, with their completed claims, so the
-        statistics count the past too. An administrator imports their own area's. The past
-        changes nothing other services follow, so no events are announced; a need stored
-        already (a second import) is left as it is."""
+        statistics count the past too. An administrator imports their own area's. Each claim
+        is announced as completed (at the time it was), so those who follow suppliers' records
+        count the past as well; a need stored already (a second import) is left as it is, and
+        its claims are not announced again."""
         outside = next((n.area_code for n in cmd.needs if not actor.administers(n.area_code)), None)
         if outside is not None:
             raise Forbidden("an administrator imports the history of their own area", area_code=outside)
@@ -220,7 +221,9 @@ class Needs:
         ):
             await self.organizations.require(organization_id)
         needs = [past_need(n) for n in cmd.needs]
-        imported = await self.repo.insert_many([(need, []) for need in needs], group="history")
+        imported = await self.repo.insert_many(
+            [(need, completions(need)) for need in needs], group=f"history-{new_id()}"
+        )
         return {"imported": imported, "already_there": len(needs) - imported}
 
     async def sweep(self, moment: datetime | None = None) -> int:
@@ -312,6 +315,15 @@ class Needs:
 
 def claim_data(need: Need, claim: Claim) -> ClaimData:
     return data_of(ClaimData, claim, claim_id=claim.id, need_id=need.id, need_organization_id=need.organization_id)
+
+
+def completions(need: Need) -> list[Envelope]:
+    """A `claim.completed` of each completed claim of an imported need, dated when it was completed."""
+    return [
+        ClaimCompleted(source=SOURCE, subject=need.id, time=claim.completed_at, data=claim_data(need, claim))
+        for claim in need.claims
+        if claim.completed_at is not None
+    ]
 
 
 def past_need(past: PastNeed) -> Need:
