@@ -25,10 +25,11 @@ from contract.events.resources import (
 )
 from contract.ids import entity_id, new_id
 from contract.opening_hours import LOCAL
+from contract.periods import period_of
 from resources.requests.models import ServiceRequest, today
 from resources.requests.repository import RequestRepository
 from resources.requests.schemas import RequestAction
-from resources.resources.models import Resource, period_of
+from resources.resources.models import Resource
 from resources.resources.service import SOURCE, Resources
 from resources.resources.service import announce as announce_resource
 from runtime.actors import Actor, require_organization
