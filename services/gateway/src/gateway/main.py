@@ -13,7 +13,7 @@ from gateway.limits import Limits, RateLimiter
 from gateway.microcache import MicroCache
 from gateway.partner_api import api as partner_api
 from gateway.partner_api.keys import PartnerKeys
-from gateway.portal import activities, admins, audit, organizations, public, residents, sign_in
+from gateway.portal import activities, admins, audit, organizations, public, residents, service_requests, sign_in
 from gateway.portal.accounts import Accounts
 from gateway.portal.web import (
     LANG_COOKIE,
@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             residents.router,
             activities.router,
             organizations.router,
+            service_requests.router,
             admins.router,
             audit.router,
         ],

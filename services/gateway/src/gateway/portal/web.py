@@ -299,7 +299,7 @@ def _message(response: Answer) -> str:
         return REFUSALS[code]
     if code == "invalid_request":
         return f"refused_invalid|{message}"
-    if code == "conflict":
+    if code in ("conflict", "invalid_transition"):
         named = next((detail for detail in CONFLICTS if detail in error), None)
         if named is not None:
             return f"{CONFLICTS[named]}|{error[named]}"
