@@ -125,8 +125,14 @@ class SeriesCreate(BookingCreate):
 
 
 class RequestCreate(BaseModel):
+    """A request of a service or lendable, for the acting organisation or resident."""
+
     model_config = ConfigDict(extra="forbid")
 
+    organization_id: ID | None = Field(default=None, description="the acting organisation's, if given")
+    resident_name: str | None = Field(
+        default=None, min_length=1, max_length=50, description="a resident's name, for the provider"
+    )
     wanted_on: Day = Field(description="the day the service is wanted: its capacity period is the one this falls in")
     quantity: int = Field(default=1, ge=1, le=100_000)
     need_id: ID | None = None

@@ -13,7 +13,18 @@ from gateway.limits import Limits, RateLimiter
 from gateway.microcache import MicroCache
 from gateway.partner_api import api as partner_api
 from gateway.partner_api.keys import PartnerKeys
-from gateway.portal import activities, admins, audit, needs, organizations, public, residents, sign_in, wishes
+from gateway.portal import (
+    activities,
+    admins,
+    audit,
+    needs,
+    organizations,
+    public,
+    residents,
+    service_requests,
+    sign_in,
+    wishes,
+)
 from gateway.portal.accounts import Accounts
 from gateway.portal.web import (
     LANG_COOKIE,
@@ -96,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             organizations.router,
             needs.router,
             wishes.router,
+            service_requests.router,
             admins.router,
             audit.router,
         ],

@@ -1,5 +1,5 @@
 """The portal's own logic, without the stack: where a link may send the visitor, a venue's week
-of half hours, who each role acts as, and the words every page uses."""
+of half hours, a service's periods to come, who each role acts as, and the words every page uses."""
 
 from __future__ import annotations
 
@@ -16,17 +16,19 @@ from fastapi import FastAPI, Request
 from contract.bodies.needs import ClaimCreate, NeedCreate
 from contract.errors import Conflict, DomainError
 from contract.events.needs import ActivityStatus, NeedStatus, WishStatus
-from contract.events.resources import BookingStatus, ResourceStatus
+from contract.events.resources import BookingStatus, RequestStatus, ResourceStatus
 from contract.taxonomy import Category
 from gateway.config import Settings as GatewaySettings
 from gateway.portal.accounts import Account, Role
 from gateway.portal.i18n import REASONS, STATUSES, WORDS, reason_label, status_label, translate, weekdays
 from gateway.portal.public import week_grid
+from gateway.portal.service_requests import periods_left
 from gateway.portal.web import CST, Services, refusal_of, safe_next, said
 from gateway.upstreams import Answer, Upstreams
 from matching.index.engine import WEIGHTS
 from needs.activities.models import Activity, SignUp
 from resources.bookings.slots import Taken
+from resources.requests.models import ServiceRequest
 from runtime.actors import ActorKind
 from runtime.app import Components
 from runtime.http import error_response
@@ -99,6 +101,20 @@ class TestWhoEachRoleActsAs:
         assert (actor.kind, actor.organization_id) == (ActorKind.ORGANIZATION, ORG)
 
 
+class TestAServicesPeriods:
+    def test_show_what_is_left_of_each_from_the_day_on(self) -> None:
+        service = {"capacity_period": "week", "capacity": 4, "used": {"2026-W50": 3}}
+        periods = periods_left(service, date(2026, 12, 9))  # a Wednesday of week 50
+        assert [(p["period"], p["days"], p["left"]) for p in periods] == [
+            ("2026-W50", "12-09 – 12-13", 1),
+            ("2026-W51", "12-14 – 12-20", 4),
+            ("2026-W52", "12-21 – 12-27", 4),
+            ("2026-W53", "12-28 – 01-03", 4),
+        ]
+        monthly = periods_left({**service, "capacity_period": "month", "used": {}}, date(2026, 12, 31))
+        assert [p["days"] for p in monthly] == ["2026-12", "2027-01", "2027-02", "2027-03"]
+
+
 class TestTheWords:
     def test_every_word_a_template_asks_for_is_there_in_both_languages(self) -> None:
         asked = {key for page in TEMPLATES.glob("*.html") for key in re.findall(r"t\('([a-z_]+)'\)", page.read_text())}
@@ -106,7 +122,8 @@ class TestTheWords:
         assert all(zh and en and zh != en for zh, en in WORDS.values())
 
     def test_every_status_the_services_answer_has_its_words(self) -> None:
-        answered = {s.value for enum in (NeedStatus, WishStatus, BookingStatus, ResourceStatus) for s in enum}
+        statuses = (NeedStatus, WishStatus, BookingStatus, ResourceStatus, RequestStatus)
+        answered = {s.value for enum in statuses for s in enum}
         assert answered <= set(STATUSES), answered - set(STATUSES)
         assert (status_label("fully_claimed", "zh"), status_label("fully_claimed", "en")) == ("已认领", "claimed")
 
@@ -171,6 +188,20 @@ class TestAServicesRefusal:
             raise Taken.at(ORG, datetime.now(CST))
 
         assert shown(taken) == "所选时段已被预约,请另选时间"
+
+    def test_of_a_service_request(self) -> None:
+        request = ServiceRequest(
+            id="c" * 32,
+            resource_id="d" * 32,
+            provider_organization_id=ORG,
+            resident_id="r1",
+            wanted_on=date(2026, 12, 9),
+            period="2026-12",
+            quantity=1,
+            status=RequestStatus.COMPLETED,
+        )
+        assert shown(lambda: request.decide(RequestStatus.CANCELLED)) == "当前状态为「已完成」,无法办理"
+        assert shown(lambda: request.decide(RequestStatus.CANCELLED), "en") == "Not possible while it is completed"
 
     def test_one_the_portal_has_no_words_for_is_shown_as_the_service_says_it(self) -> None:
         def over() -> None:

@@ -11,10 +11,11 @@ from contract.bodies.resources import SeriesCreate
 from contract.errors import Conflict, Unprocessable
 from contract.events.resources import BookingStatus, CapacityPeriod, ResourceKind, ResourceStatus
 from contract.opening_hours import LOCAL, OpeningPeriod
+from contract.periods import period_of
 from contract.taxonomy import Category
 from resources.bookings.models import Booking
 from resources.bookings.rules import check_time, repeat, slot_starts, widen
-from resources.resources.models import SHARED, Resource, period_of
+from resources.resources.models import SHARED, Resource
 from resources.view import Near, SupplyView, distance_km
 
 

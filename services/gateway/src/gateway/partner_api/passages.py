@@ -130,7 +130,8 @@ PASSAGES = (
         "/resources/{resource_id}/requests",
         "resources",
         RESOURCES,
-        "Requests another organisation's service or lendable for a day.",
+        "Requests another organisation's service or lendable for a day, for the key's organisation; "
+        "409 when less is left in that period.",
         RequestCreate,
         201,
     ),
@@ -250,12 +251,22 @@ PASSAGES = (
         "The organisation's service requests, made and received.",
     ),
     Passage(
+        "get_service_request",
+        "GET",
+        "/service-requests/{request_id}",
+        "resources",
+        READ,
+        "One service request the organisation made or received.",
+    ),
+    Passage(
         "act_on_service_request",
         "POST",
         "/service-requests/{request_id}/{action}",
         "resources",
         RESOURCES,
-        "The provider accepts or declines; the requester cancels.",
-        words={"action": ("accept", "decline", "cancel")},
+        "The provider accepts or declines a request, then completes an accepted one (the service "
+        "given, the lendable back); the requester cancels. 409 names the request's status and the "
+        "moves it allows.",
+        words={"action": ("accept", "decline", "cancel", "complete")},
     ),
 )

@@ -1,7 +1,8 @@
-"""The portal for people of an organisation: its dashboard (needs, claims, activities, resources, bookings,
-approvals waiting, match proposals with their reasons, live), posting a need, sharing a venue
-or a service, claiming a need, deciding proposals and bookings. Members see and claim; the
-organisation's administrators also post, share and decide."""
+"""The portal for people of an organisation: its dashboard (needs, claims, activities,
+resources, bookings, approvals waiting, service requests made and received, match proposals with
+their reasons, live), posting a need, sharing a venue or a service, claiming a need, deciding
+proposals and bookings. Members see and claim; the organisation's administrators also post,
+share and decide."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from contract.bodies.needs import NeedCreate
 from contract.bodies.resources import ResourceCreate
 from gateway import service
+from gateway.portal.service_requests import requests_of
 from gateway.portal.web import (
     ItemId,
     OrgAdminIn,
@@ -54,13 +56,14 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
     """Everything of the organisation at a glance, with proposals that arrive while it is open."""
     organization_id = visitor.account.organization_id
     assert organization_id is not None
-    organization, needs, claimed, activities, resources, bookings, proposals, letters = await asyncio.gather(
+    organization, needs, claimed, activities, resources, bookings, requests, proposals, letters = await asyncio.gather(
         organization_of(up, visitor),
         up.get(up.needs, "/needs", {"organization_id": organization_id, "limit": 50}),
         up.get(up.needs, "/needs", {"claimed_by": organization_id, "limit": 50}),
         up.get(up.needs, "/activities", {"mine": "true", "limit": 50}),
         up.get(up.resources, "/resources", {"organization_id": organization_id, "limit": 50}),
         up.get(up.resources, "/bookings", {"limit": 100}),
+        requests_of(up),
         _proposals(up, organization_id),
         up.get(up.needs, "/thank-you-letters", {"limit": 20}),
     )
@@ -78,6 +81,8 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         resources=resources["items"],
         bookings=bookings["items"],
         approvals=approvals,
+        received=[r for r in requests if r["provider_organization_id"] == organization_id],
+        requested=[r for r in requests if r["organization_id"] == organization_id],
         proposals=proposals,
         letters=letters["items"],
     )

@@ -1,5 +1,5 @@
 """The portal's pages anyone may see: the figures of the city and of every node below it,
-browsing needs, venues and services, a page per item; the language switch, the portal's own
+browsing needs, venues, services and lendables, a page per item; the language switch, the portal's own
 files and the front-end packages."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from contract.opening_hours import OpeningPeriod, open_between
 from contract.schemas import Day
 from gateway import service
 from gateway.portal.i18n import categories
+from gateway.portal.service_requests import periods_left
 from gateway.portal.web import (
     CST,
     LANG_COOKIE,
@@ -161,6 +162,7 @@ async def need_page(need_id: ItemId, request: Request, visitor: Visitor, up: Ser
 
 @router.get("/venues", response_class=HTMLResponse)
 @router.get("/services", response_class=HTMLResponse)
+@router.get("/lendables", response_class=HTMLResponse)
 async def browse_resources(
     request: Request,
     visitor: Visitor,
@@ -169,7 +171,7 @@ async def browse_resources(
     free_from: str | None = None,
     free_to: str | None = None,
 ) -> HTMLResponse:
-    """Venues (free between two times, when asked) or services, by category, area and name."""
+    """Venues (free between two times, when asked), services or lendables, by category, area and name."""
     kind = request.url.path.strip("/")
     free = _free_between(free_from, free_to) if kind == "venues" else (None, None)
     page = await up.get(up.resources, "/resources", browsing.asked(kind=kind[:-1], free_from=free[0], free_to=free[1]))
@@ -192,10 +194,13 @@ def _free_between(start: str | None, end: str | None) -> tuple[str | None, str |
 async def resource_page(
     resource_id: ItemId, request: Request, visitor: Visitor, up: ServicesDep, week: Day | None = None
 ) -> HTMLResponse:
-    """A venue, lendable or service; a venue's week on a calendar of half hours, to book from."""
+    """A venue, lendable or service; a venue's week on a calendar of half hours, to book from; a
+    service's or lendable's capacity left in the periods to come, to request it from."""
     resource = await up.get(up.resources, f"/resources/{resource_id}")
     owner = await up.organizations.find(f"/organizations/{resource['organization_id']}")
-    grid = None
+    grid, periods, today = None, None, datetime.now(CST).date()
+    if resource["capacity_period"] is not None:
+        periods = periods_left(resource, today)
     if resource["kind"] == "venue":
         first = week or datetime.now(CST).date()
         first -= timedelta(days=first.weekday())
@@ -206,7 +211,9 @@ async def resource_page(
             {"from": start.isoformat(), "to": (start + timedelta(days=7)).isoformat()},
         )
         grid = week_grid(resource, first, taken)
-    return render(request, "resource.html", visitor, resource=resource, owner=owner, grid=grid)
+    return render(
+        request, "resource.html", visitor, resource=resource, owner=owner, grid=grid, periods=periods, today=today
+    )
 
 
 def week_grid(venue: dict[str, Any], monday: date, taken: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
-"""The portal for residents: their micro-wishes (post, follow, confirm done) and venue bookings.
-Booking a venue from its calendar is for anyone signed in: a resident for themself, a person of
-an organisation for it."""
+"""The portal for residents: their micro-wishes (post, follow, confirm done), venue bookings and
+requests of services and lendables. Booking a venue from its calendar is for anyone signed in:
+a resident for themself, a person of an organisation for it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from contract.bodies.needs import WishCreate
 from contract.bodies.resources import BookingCreate
+from gateway.portal.service_requests import requests_of
 from gateway.portal.web import CST, ItemId, Posted, ResidentIn, ServicesDep, SignedIn, back_to, refusal_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -20,11 +21,13 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/me", response_class=HTMLResponse)
 async def mine(request: Request, visitor: ResidentIn, up: ServicesDep) -> HTMLResponse:
-    """The resident's micro-wishes with their progress, the activities they signed up for, their bookings."""
-    wishes, activities, bookings = await asyncio.gather(
+    """The resident's micro-wishes with their progress, the activities they signed up for, their
+    bookings and their requests of services and lendables."""
+    wishes, activities, bookings, requests = await asyncio.gather(
         up.get(up.needs, "/wishes", {"limit": 50}),
         up.get(up.needs, "/activities", {"mine": "true", "limit": 50}),
         up.get(up.resources, "/bookings", {"limit": 50}),
+        requests_of(up),
     )
     return render(
         request,
@@ -33,6 +36,7 @@ async def mine(request: Request, visitor: ResidentIn, up: ServicesDep) -> HTMLRe
         wishes=wishes["items"],
         activities=activities["items"],
         bookings=bookings["items"],
+        requests=requests,
     )
 
 

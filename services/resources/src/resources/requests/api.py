@@ -1,4 +1,5 @@
-"""The HTTP routes of service requests: request a service or lendable, accept, decline, cancel."""
+"""The HTTP routes of service requests: request a service or lendable, accept, decline, cancel,
+complete."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ RequestsDep = Annotated[ServiceRequests, Depends(provided(ServiceRequests))]
 async def request_service(
     resource_id: str, body: RequestCreate, requests: RequestsDep, actor: ActiveActor
 ) -> ServiceRequest:
-    """Requests a service or lendable for a day (and, optionally, a need); the provider decides."""
+    """Requests a service or lendable for a day (and, optionally, a need), for the acting
+    organisation or a resident for themself; the provider decides."""
     return await requests.request(resource_id, body, actor)
 
 
@@ -32,7 +34,7 @@ async def request_service(
 async def list_requests(
     requests: RequestsDep, actor: ActorDep, cursor: Cursor = None, limit: Limit = 50
 ) -> dict[str, object]:
-    """The acting organisation's requests, made and received, in id order."""
+    """The acting organisation's requests, made and received, or the acting resident's, in id order."""
     return page_of(await requests.mine(actor, after=cursor, limit=limit), limit)
 
 
@@ -46,5 +48,7 @@ async def act_on_request(
     request_id: str, action: RequestAction, requests: RequestsDep, actor: ActiveActor
 ) -> ServiceRequest:
     """The provider `accept`s (taking from that period's capacity; 409 when it is used up) or
-    `decline`s; the requester `cancel`s (an accepted request gives its capacity back)."""
+    `decline`s, then reports an accepted request done, `complete` (the service given, the
+    lendable back); the requester `cancel`s (an accepted request gives its capacity back). A move
+    the lifecycle does not allow answers 409 with the current status and the allowed ones."""
     return await requests.act(request_id, action, actor)

@@ -14,7 +14,9 @@ class RequestOut(BaseModel):
     id: str
     resource_id: str
     provider_organization_id: str
-    organization_id: str
+    organization_id: str | None
+    resident_id: str | None
+    resident_name: str | None
     need_id: str | None
     wanted_on: date
     period: str
@@ -25,6 +27,7 @@ class RequestOut(BaseModel):
     reason: str | None
     created_at: datetime
     decided_at: datetime | None
+    completed_at: datetime | None
     version: int
 
 
@@ -32,3 +35,4 @@ class RequestAction(StrEnum):
     ACCEPT = "accept"
     DECLINE = "decline"
     CANCEL = "cancel"
+    COMPLETE = "complete"

@@ -1,7 +1,8 @@
-"""Requesting services and lendables: an organisation asks, for a need or on its own; the
-provider accepts (taking from the period's capacity) or declines; the requester may cancel,
-which gives an accepted request's capacity back. An accepted match with a service is a request
-accepted at once."""
+"""Requesting services and lendables: an organisation asks, for a need or on its own, or a
+resident for themself; the provider accepts (taking from the period's capacity) or declines,
+and reports an accepted request done (the service given, the lendable back); the requester may
+cancel, which gives an accepted request's capacity back. An accepted match with a service is a
+request accepted at once."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from contract.events.resources import (
     ResourceUpdated,
     ServiceRequestAccepted,
     ServiceRequestCancelled,
+    ServiceRequestCompleted,
     ServiceRequestData,
     ServiceRequestDeclined,
     ServiceRequestMade,
@@ -25,13 +27,14 @@ from contract.events.resources import (
 )
 from contract.ids import entity_id, new_id
 from contract.opening_hours import LOCAL
+from contract.periods import period_of
 from resources.requests.models import ServiceRequest, today
 from resources.requests.repository import RequestRepository
 from resources.requests.schemas import RequestAction
-from resources.resources.models import Resource, period_of
+from resources.resources.models import Resource
 from resources.resources.service import SOURCE, Resources
 from resources.resources.service import announce as announce_resource
-from runtime.actors import Actor, require_organization
+from runtime.actors import Actor, ActorKind, acting_as
 from runtime.known_organizations import OrganizationLookup
 from runtime.repository import Announcements
 
@@ -40,11 +43,13 @@ EVENT_OF = {
     RequestStatus.ACCEPTED: ServiceRequestAccepted,
     RequestStatus.DECLINED: ServiceRequestDeclined,
     RequestStatus.CANCELLED: ServiceRequestCancelled,
+    RequestStatus.COMPLETED: ServiceRequestCompleted,
 }
 DECISIONS = {
     RequestAction.ACCEPT: RequestStatus.ACCEPTED,
     RequestAction.DECLINE: RequestStatus.DECLINED,
     RequestAction.CANCEL: RequestStatus.CANCELLED,
+    RequestAction.COMPLETE: RequestStatus.COMPLETED,
 }
 
 
@@ -70,15 +75,14 @@ class ServiceRequests:
         self.organizations = organizations
 
     async def request(self, resource_id: str, cmd: RequestCreate, actor: Actor) -> ServiceRequest:
-        """Requests a service or lendable for the acting organisation."""
-        organization_id = require_organization(actor)
-        await self.organizations.require_active(organization_id)
+        """Requests a service or lendable for the acting organisation, or a resident for themself."""
+        organization_id, resident_id = await self._requester(actor, cmd)
         resource = await self.resources.get(resource_id, actor)
         if resource.kind is ResourceKind.VENUE:
             raise Unprocessable("a venue is booked by time: book it instead", kind="venue")
         if resource.status is not ResourceStatus.PUBLISHED:
             raise Conflict(f"the {resource.kind.value} is {resource.status.value}: it takes no requests")
-        if resource.organization_id == organization_id:
+        if organization_id is not None and resource.organization_id == organization_id:
             raise Forbidden("an organisation does not request its own service")
         if cmd.wanted_on < today():
             raise Unprocessable("the day wanted has passed", wanted_on=cmd.wanted_on.isoformat())
@@ -92,6 +96,8 @@ class ServiceRequests:
             resource_id=resource.id,
             provider_organization_id=resource.organization_id,
             organization_id=organization_id,
+            resident_id=resident_id,
+            resident_name=cmd.resident_name,
             need_id=cmd.need_id,
             wanted_on=cmd.wanted_on,
             period=period,
@@ -101,6 +107,23 @@ class ServiceRequests:
         await self.repo.add(request, [announce(request)])
         return request
 
+    async def _requester(self, actor: Actor, cmd: RequestCreate) -> tuple[str | None, str | None]:
+        """Who asks: (an organisation that may act, None), or (None, a resident), who gives their
+        name for the provider to know whom to serve; an organisation is known by its own."""
+        if actor.kind is ActorKind.RESIDENT and actor.resident_id is not None:
+            if cmd.organization_id is not None:
+                raise Forbidden("a resident requests for themself", organization_id=cmd.organization_id)
+            if cmd.resident_name is None:
+                raise Unprocessable("a resident gives their name, for the provider", field="resident_name")
+            return None, actor.resident_id
+        if actor.kind is not ActorKind.ORGANIZATION:
+            raise Forbidden("an organisation or a resident requests a service", actor=actor.kind.value)
+        if cmd.resident_name is not None:
+            raise Unprocessable("resident_name is a resident's: an organisation is known by its own")
+        organization_id = acting_as(actor, cmd.organization_id, "an organisation requests for itself only")
+        await self.organizations.require_active(organization_id)
+        return organization_id, None
+
     async def get(self, request_id: str, actor: Actor) -> ServiceRequest:
         request = await self.repo.get(request_id)
         if request is None or not may_see(request, actor):
@@ -108,35 +131,50 @@ class ServiceRequests:
         return request
 
     async def mine(self, actor: Actor, *, after: str | None, limit: int) -> list[ServiceRequest]:
-        """The acting organisation's requests, made and received."""
-        organization_id = require_organization(actor)
-        where = {"$or": [{"organization_id": organization_id}, {"provider_organization_id": organization_id}]}
+        """The acting organisation's requests, made and received, or the acting resident's."""
+        if actor.kind is ActorKind.RESIDENT and actor.resident_id is not None:
+            where: dict[str, object] = {"resident_id": actor.resident_id}
+        elif actor.kind is ActorKind.ORGANIZATION and actor.organization_id is not None:
+            party = actor.organization_id
+            where = {"$or": [{"organization_id": party}, {"provider_organization_id": party}]}
+        else:
+            raise Forbidden("service requests are an organisation's or a resident's", actor=actor.kind.value)
         return await self.repo.page(after=after, limit=limit, where=where)
 
     async def act(self, request_id: str, action: RequestAction, actor: Actor) -> ServiceRequest:
-        """The provider accepts or declines; the requester cancels. Accepting takes the period's
-        capacity first (for this request: taking again is a no-op), then records the decision;
-        declining and cancelling record it, then give back whatever the request took. So a
-        process that dies in between leaves a request whose next decision completes it."""
+        """The provider accepts, declines or completes; the requester cancels. A move the
+        lifecycle does not allow is a 409 naming the status and the moves it allows.
+
+        Accepting takes the period's capacity first (for this request: taking again is a no-op),
+        then records the decision; declining and cancelling record it, then give back whatever
+        the request took. So a process that dies in between leaves a request whose next decision
+        completes it. Completing keeps what was taken: the service was given, or the lendable
+        lent, in that period; a period's capacity is counted afresh in the next one."""
         request = await self.get(request_id, actor)
         to = DECISIONS[action]
-        provider = actor.is_organization(request.provider_organization_id)
-        if action is RequestAction.CANCEL and not actor.is_organization(request.organization_id):
-            raise Forbidden("the requester cancels its request")
-        if action is not RequestAction.CANCEL and not provider:
+        if action is RequestAction.CANCEL:
+            if not is_requester(request, actor):
+                raise Forbidden("the requester cancels its request")
+        elif not actor.is_organization(request.provider_organization_id):
             raise Forbidden(f"only the provider may {action.value} a request")
-        if request.status is not RequestStatus.REQUESTED and to is not RequestStatus.CANCELLED:
-            raise Conflict(f"the request is {request.status.value} already", status=request.status.value)
+        request.check_move(to)
         if to is RequestStatus.ACCEPTED:
             await self._take(request)
             try:
                 return await self._change(request_id, lambda r: self._decide(r, to))
             except DomainError:
-                await self._give_back(request)
+                if not await self._holds(request_id):
+                    await self._give_back(request)
                 raise
         decided = await self._change(request_id, lambda r: self._decide(r, to))
-        await self._give_back(request)
+        if to is not RequestStatus.COMPLETED:
+            await self._give_back(request)
         return decided
+
+    async def _holds(self, request_id: str) -> bool:
+        """Whether the stored request holds its capacity (accepted meanwhile, or completed since)."""
+        stored = await self.repo.get(request_id)
+        return stored is not None and stored.status in (RequestStatus.ACCEPTED, RequestStatus.COMPLETED)
 
     @staticmethod
     def _decide(request: ServiceRequest, to: RequestStatus) -> list[Envelope]:
@@ -213,5 +251,12 @@ class ServiceRequests:
         await self.repo.add(request, [announce(request)])
 
 
+def is_requester(request: ServiceRequest, actor: Actor) -> bool:
+    if request.organization_id is not None:
+        return actor.is_organization(request.organization_id)
+    return actor.kind is ActorKind.RESIDENT and actor.resident_id == request.resident_id
+
+
 def may_see(request: ServiceRequest, actor: Actor) -> bool:
-    return actor.is_organization(request.organization_id) or actor.is_organization(request.provider_organization_id)
+    """A request is its requester's and its provider's."""
+    return is_requester(request, actor) or actor.is_organization(request.provider_organization_id)

@@ -4,7 +4,7 @@ do what lives in the use cases."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from pydantic import Field, computed_field
 
@@ -27,16 +27,6 @@ TRANSITIONS: dict[ResourceStatus, frozenset[ResourceStatus]] = {
     R.PAUSED: frozenset({R.PUBLISHED, R.WITHDRAWN}),
     R.WITHDRAWN: frozenset(),
 }
-
-
-def period_of(period: CapacityPeriod, day: date) -> str:
-    """The key of the capacity period `day` falls in: 2026-12-07, 2026-W49 or 2026-12."""
-    if period is CapacityPeriod.DAY:
-        return day.isoformat()
-    if period is CapacityPeriod.WEEK:
-        year, week, _ = day.isocalendar()
-        return f"{year}-W{week:02d}"
-    return day.strftime("%Y-%m")
 
 
 class InvalidTransition(Conflict):
