@@ -1,7 +1,8 @@
 """Each lifecycle walked to its end in a real browser (Chromium, driven by Playwright), every
 step by the person who takes it and through the portal only: a need posted, claimed, started,
 completed, fulfilled, confirmed and rated; a resident's wish claimed on the wish wall, proved,
-confirmed, thanked and rated. The partner API's side of the same is `test_partner_needs`."""
+confirmed, thanked and rated; a rating answered by the organisation rated and its comment hidden
+by the area's administrator. The partner API's side of the same is `test_partner_needs`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
-from devkit.testing import PORTAL_PASSWORD, PlatformApi, TestStack, organization
+from devkit.testing import PORTAL_PASSWORD, PlatformApi, TestStack, eventually, organization
 from gateway.portal.accounts import Account, Role
 
 pytestmark = pytest.mark.stack
@@ -63,6 +64,23 @@ async def move(page: Page, selector: str, status: str, where: str = "#need-statu
     await page.locator(selector).click()
     await expect(page.locator(".refused")).to_have_count(0)
     await expect(page.locator(where)).to_have_attribute("data-status", status)
+
+
+async def rate(page: Page, subject: str, *, stars: int, comment: str) -> None:
+    """Rates, from the page's "to rate" list, the help received for `subject` (kind:id); the
+    rating waits there once the services have heard the help was done."""
+    card = page.locator(f"#to-rate [data-subject='{subject}']")
+    for _ in range(20):
+        if await card.count():
+            break
+        await page.wait_for_timeout(500)
+        await page.reload()
+    await card.locator("select[name=stars]").select_option(str(stars))
+    await card.locator("input[name=comment]").fill(comment)
+    await card.locator("input[value=on_time]").check()
+    await card.locator("button[data-move=rate]").click()
+    await expect(page.locator(".refused")).to_have_count(0)
+    await expect(page.locator(f"[data-subject='{subject}']")).to_have_count(0)
 
 
 async def csrf(page: Page) -> str:
@@ -120,6 +138,7 @@ class TestANeed:
         await move(doctor, "form[action$='/claim'] button", "partly_claimed")
         claim = doctor.locator("[data-claim]")
         await expect(claim).to_have_attribute("data-status", "live")
+        claim_id = await claim.get_attribute("data-claim")
         await doctor.goto("/org")
         await expect(doctor.locator("[data-claim]")).to_contain_text("开始服务")  # what to do next
         await doctor.goto(need_url)
@@ -139,6 +158,12 @@ class TestANeed:
         await expect(street.locator("#need-status")).to_have_text("已确认")
 
         assert await figure(street, community, "claims_completed") == served_before + 40
+
+        await secretary.goto("/org")  # the poster rates the help it received
+        await rate(secretary, f"claim:{claim_id}", stars=4, comment="很专业,准时到场")
+        await secretary.goto(f"/organizations/{helper}")
+        await expect(secretary.locator("#ratings")).to_have_attribute("data-average", "4.0")
+        await expect(secretary.locator("#ratings")).to_contain_text("很专业,准时到场")
 
     async def test_refuses_a_move_its_state_does_not_allow_in_the_visitors_language(
         self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Accounts, signed_in: SignedIn
@@ -221,10 +246,14 @@ class TestAWish:
         await expect(wish.locator("[data-status]")).to_have_attribute("data-status", "confirmed")
         await snap(resident, screenshots, "wish-confirmed")
 
+        await rate(resident, f"wish:{wish_id}", stars=5, comment="谢谢小伙子们")
+
         await member.goto("/org")
         await member.locator(f"#letters [data-letter='{wish_id}']").click()
         await expect(member.locator("body")).to_contain_text("南街青年志愿服务队党支部")
         await expect(member.locator("body")).to_contain_text("想要一台收音机")
+        await member.goto(f"/organizations/{volunteers}")
+        await expect(member.locator("#ratings")).to_contain_text("谢谢小伙子们")
 
     async def test_a_community_worker_posts_one_for_a_resident_and_confirms_it_for_them(
         self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Accounts, signed_in: SignedIn
@@ -263,3 +292,49 @@ class TestAWish:
         assert (await api.get("needs", f"/wishes/{wish_id}", actor=organization(helpers)))["status"] == "confirmed"
         await helper.goto("/org")
         await expect(helper.locator(f"#letters [data-letter='{wish_id}']")).to_be_visible()
+
+
+class TestARating:
+    async def test_is_answered_by_the_organisation_rated_and_its_comment_hidden_by_the_areas_administrator(
+        self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Accounts, signed_in: SignedIn
+    ) -> None:
+        api = PlatformApi(stack, http)
+        community = new_community()
+        poster = await api.register_organization("中街社区党委", community)
+        helper = await api.register_organization("中街家政党支部", community)
+        need_id = await api.post_need(poster, "cleaning", community, quantity=1)
+        claim = await api.post("needs", f"/needs/{need_id}/claims", {"quantity": 1}, actor=organization(helper))
+        for move in ("start", "complete"):
+            await api.post(
+                "needs", f"/needs/{need_id}/claims/{claim['id']}/{move}", {}, 200, actor=organization(poster)
+            )
+
+        async def waiting() -> str:
+            found = await api.get("needs", "/evaluations/waiting", actor=organization(poster))
+            assert found, "no rating waits yet"
+            return str(found[0]["id"])
+
+        rating = await eventually(waiting, within=30)
+        given = {"stars": 2, "comment": "态度很差,乱说话"}
+        await api.post("needs", f"/evaluations/{rating}/give", given, 200, actor=organization(poster))
+        await portal_accounts(
+            Account(username="zhong-zhuren", name="钟主任", role=Role.ORG_ADMIN, organization_id=helper),
+            Account(username="zhong-guanli", name="钟管理员", role=Role.AREA_ADMIN, area_code=community[:9]),
+        )
+
+        rated = await signed_in("zhong-zhuren")
+        await rated.goto(f"/organizations/{helper}")
+        card = rated.locator(f"[data-rating='{rating}']")
+        await card.locator("input[name=text]").fill("已批评教育当事人,欢迎再监督")
+        await card.locator("button[data-move=answer]").click()
+        await expect(card).to_contain_text("已批评教育当事人")
+        await expect(card.locator("button[data-move=answer]")).to_have_count(0)  # once
+
+        admin = await signed_in("zhong-guanli")
+        await admin.goto(f"/organizations/{helper}")
+        card = admin.locator(f"[data-rating='{rating}']")
+        await card.locator("input[name=reason]").fill("人身攻击")
+        await card.locator("button[data-move=hide]").click()
+        await expect(card).not_to_contain_text("乱说话")
+        await expect(card).to_contain_text("★★☆☆☆")  # the stars still count
+        await expect(admin.locator("#ratings")).to_have_attribute("data-average", "2.0")

@@ -1,7 +1,7 @@
 """Services and lendables in the city portal, in a real browser against the whole stack: a
 resident requests an organisation's service on a phone, the organisation's administrator
-accepts it and marks it done, the resident sees it done; lendables have a list of their own.
-Screenshots of the pages passed through go to artifacts/screenshots."""
+accepts it and marks it done, the resident sees it done and rates it; lendables have a list of
+their own. Screenshots of the pages passed through go to artifacts/screenshots."""
 
 from __future__ import annotations
 
@@ -122,6 +122,20 @@ async def test_a_resident_requests_a_service_the_provider_accepts_and_marks_it_d
     await expect(done.locator("button[name=cancel]")).to_have_count(0)
     await resident.click("a.lang")
     await expect(done.locator("[data-status]")).to_have_text("done")
+
+    to_rate = resident.locator(f"#to-rate [data-subject='service_request:{request_id}']")
+    for _ in range(20):  # it waits there once the needs service has heard the request was done
+        if await to_rate.count():
+            break
+        await resident.wait_for_timeout(500)
+        await resident.reload()
+    await to_rate.locator("select[name=stars]").select_option("5")
+    await to_rate.locator("input[name=comment]").fill("Gentle and on time")
+    await to_rate.locator("button[data-move=rate]").click()
+    await expect(to_rate).to_have_count(0)
+    await resident.goto(f"/organizations/{provider}")
+    await expect(resident.locator("#ratings")).to_have_attribute("data-average", "5.0")
+    await expect(resident.locator("#ratings")).to_contain_text("Gentle and on time")
 
 
 async def test_the_lendables_page_lists_an_organisations_lendable(

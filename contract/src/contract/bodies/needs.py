@@ -1,9 +1,10 @@
 """What is sent to post, edit and claim a need, post and claim a micro-wish, post an activity
-and sign up for one."""
+and sign up for one, and rate help received."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -125,3 +126,30 @@ class ActivityCreate(Posting):
 class SignUpCreate(Strict):
     name: str = Field(min_length=1, max_length=50, description="the resident's name, for the organiser")
     people: int = Field(default=1, ge=1, le=10, description="the resident and those they bring")
+
+
+class EvaluationTag(StrEnum):
+    ON_TIME = "on_time"
+    AS_DESCRIBED = "as_described"
+    FRIENDLY = "friendly"
+    PROFESSIONAL = "professional"
+
+
+class EvaluationCreate(Strict):
+    """A rating (评价) of help received, by the side that received it."""
+
+    stars: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=500)
+    tags: list[EvaluationTag] = Field(default_factory=list, max_length=4)
+
+
+class EvaluationAnswer(Strict):
+    """The rated organisation's one answer to a rating."""
+
+    text: str = Field(min_length=1, max_length=500)
+
+
+class EvaluationHide(Strict):
+    """Why an administrator hides a rating's comment (the stars still count)."""
+
+    reason: str = Field(min_length=1, max_length=200)

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from contract.events.matching import MatchAccepted, MatchFailed
+from contract.events.needs import ClaimCompleted, WishConfirmed
+from contract.events.resources import BookingCancelled, BookingConfirmed, ServiceRequestCompleted
+from needs.evaluations.service import Evaluations
 from needs.needs.service import Needs
 from runtime import known_organizations
 from runtime.handlers import Handlers
 from runtime.known_organizations import KnownOrganizations
 
 
-def handlers(*, organizations: KnownOrganizations, needs: Needs) -> Handlers:
+def handlers(*, organizations: KnownOrganizations, needs: Needs, evaluations: Evaluations) -> Handlers:
     return (
         known_organizations.handlers(organizations, members=True)
         .on(MatchAccepted, needs.on_match_accepted)
         .on(MatchFailed, needs.on_match_failed)
+        # help done, here and in the resources service: a rating waits for its receiver
+        .on(ClaimCompleted, evaluations.on_claim_completed)
+        .on(WishConfirmed, evaluations.on_wish_confirmed)
+        .on(ServiceRequestCompleted, evaluations.on_request_completed)
+        .on(BookingConfirmed, evaluations.on_booking_confirmed)
+        .on(BookingCancelled, evaluations.on_booking_cancelled)
     )

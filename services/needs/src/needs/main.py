@@ -6,16 +6,20 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from fastapi import FastAPI
 
-from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC
+from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from needs import consumers
 from needs.activities import api as activities_api
 from needs.activities.repository import ActivityRepository, MongoActivityRepository
 from needs.activities.service import Activities
 from needs.activities.view import ActivitiesView
 from needs.config import Settings
+from needs.evaluations import api as evaluations_api
+from needs.evaluations.repository import EvaluationRepository, MongoEvaluationRepository
+from needs.evaluations.service import Evaluations
 from needs.needs import api as needs_api
 from needs.needs.repository import MongoNeedRepository, NeedRepository
 from needs.needs.service import Needs
@@ -31,7 +35,13 @@ from runtime.outbox import ensure_outbox_index
 log = logging.getLogger(__name__)
 
 
-ROUTERS = [needs_api.router, wishes_api.router, activities_api.router, known_organizations.router]
+ROUTERS = [
+    needs_api.router,
+    wishes_api.router,
+    activities_api.router,
+    evaluations_api.router,
+    known_organizations.router,
+]
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class Ports:
     wishes: WishRepository
     proofs: ProofRepository
     activities: ActivityRepository
+    evaluations: EvaluationRepository
     organizations: OrganizationLookup
 
 
@@ -62,10 +73,11 @@ class Parts:
     needs: Needs
     wishes: Wishes
     activities: Activities
+    evaluations: Evaluations
     read_models: ReadModels
 
     def all(self) -> tuple[object, ...]:
-        return self.needs, self.wishes, self.activities, self.read_models.needs, self.read_models.activities
+        return self.needs, self.wishes, self.activities, self.evaluations, *vars(self.read_models).values()
 
 
 def build(ports: Ports, read_models: ReadModels, settings: Settings) -> Parts:
@@ -74,6 +86,13 @@ def build(ports: Ports, read_models: ReadModels, settings: Settings) -> Parts:
         needs=Needs(ports.needs, ports.organizations, read_models.needs),
         wishes=Wishes(ports.wishes, ports.proofs, ports.organizations, settings.max_proof_bytes),
         activities=Activities(ports.activities, ports.organizations, read_models.activities),
+        evaluations=Evaluations(
+            ports.evaluations,
+            read_models.needs,
+            ports.wishes,
+            ports.organizations,
+            timedelta(days=settings.rating_days),
+        ),
         read_models=read_models,
     )
 
@@ -83,12 +102,14 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     """The parts on MongoDB and Kafka: the repositories (each keeping its read model, loaded
     first), the event consumer, the outbox relay and the sweep."""
     db = infra.db
-    stored = [db["needs"], db["wishes"], db["activities"], db["announcements"]]
+    stored = [db["needs"], db["wishes"], db["activities"], db["evaluations"], db["announcements"]]
     for collection in stored:
         await ensure_outbox_index(collection)
     await db["needs"].create_index("organization_id")
     for key in ("resident_id", "claimer_organization_id", "status"):
         await db["wishes"].create_index(key)
+    for key in ("organization_id", "rater.organization_id", "rater.resident_id"):
+        await db["evaluations"].create_index(key)
     relay = outbox_relay(infra, stored)
     read_models = ReadModels()
     needs = MongoNeedRepository(
@@ -99,10 +120,12 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     log.info("read models loaded", extra={"fields": loaded})
     organizations = KnownOrganizations(db)
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
-    ports = Ports(needs, wishes, ProofStore(db["proofs"]), activities, organizations)
+    evaluations = MongoEvaluationRepository(db["evaluations"], on_events=relay.wake)
+    ports = Ports(needs, wishes, ProofStore(db["proofs"]), activities, evaluations, organizations)
     parts = build(ports, read_models, settings)
     app.state.components.add(*parts.all(), organizations)
-    consumer = event_consumer(infra, consumers.handlers(organizations=organizations, needs=parts.needs))
+    handlers = consumers.handlers(organizations=organizations, needs=parts.needs, evaluations=parts.evaluations)
+    consumer = event_consumer(infra, handlers)
     async with background(relay.run(), consumer.run(), sweeping(parts.needs.sweep, settings.sweep_seconds)):
         yield
 
@@ -114,7 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Needs",
         routers=ROUTERS,
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC],
+        topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC, RESOURCES_TOPIC],
         body_limits={"/wishes/": settings.max_proof_bytes + 64 * 1024},
         # claims and sign-ups are conditional updates: one writer on FerretDB (runtime.lease)
         lease="needs",

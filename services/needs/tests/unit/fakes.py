@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from contract.aggregates import Versioned
-from contract.errors import Forbidden, InvalidReference, NotFound
+from contract.errors import Conflict, Forbidden, InvalidReference, NotFound
 from contract.events import Envelope
 from needs.needs.models import Need
 from needs.wishes.models import Photo, Proof
@@ -33,6 +33,8 @@ class FakeRepository(Generic[A]):
         self.read_model = read_model
 
     async def add(self, aggregate: A, events: Sequence[Envelope]) -> None:
+        if aggregate.id in self.saved:
+            raise Conflict(f"{aggregate.id!r} exists already", id=aggregate.id)
         self.saved[aggregate.id] = aggregate.model_copy(deep=True)
         self.events += events
         self.read_model(aggregate)
@@ -42,14 +44,19 @@ class FakeRepository(Generic[A]):
         return found.model_copy(deep=True) if found else None
 
     async def change(
-        self, aggregate_id: str, decide: Callable[[A], Sequence[Envelope]], *, cached: A | None = None
+        self,
+        aggregate_id: str,
+        decide: Callable[[A], Sequence[Envelope]],
+        *,
+        cached: A | None = None,
+        quiet: bool = False,
     ) -> tuple[A, list[Envelope]]:
         current = self.saved.get(aggregate_id)
         if current is None:
             raise NotFound(f"no such aggregate {aggregate_id!r}")
         changed = current.model_copy(deep=True, update={"version": current.version + 1})
         events = list(decide(changed))
-        if not events:
+        if not events and not quiet:
             self.read_model(current)
             return current, events
         self.saved[aggregate_id] = changed
@@ -59,6 +66,14 @@ class FakeRepository(Generic[A]):
 
     async def page(self, *, after: str | None, limit: int, where: Mapping[str, Any] | None = None) -> list[A]:
         return list(self.saved.values())[:limit]
+
+    async def page_kept(
+        self, keep: Callable[[A], bool], *, after: str | None, limit: int, where: Mapping[str, Any] | None = None
+    ) -> list[A]:
+        """As the repository's, `where` left to `keep` (the tests' `keep`s say all that matters)."""
+        return [
+            a for a in sorted(self.saved.values(), key=lambda a: a.id) if keep(a) and (after is None or a.id > after)
+        ][:limit]
 
     async def all(self) -> AsyncIterator[A]:
         for aggregate in self.saved.values():

@@ -31,7 +31,8 @@ async def http(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The service's routes on the parts its composition root builds, here of fakes."""
     read_models = ReadModels(needs=view)
-    ports = Ports(repo, FakeRepository(), FakeProofs(), FakeRepository(read_models.activities.put), organizations)
+    activities = FakeRepository(read_models.activities.put)
+    ports = Ports(repo, FakeRepository(), FakeProofs(), activities, FakeRepository(), organizations)
     app = routes_app(SETTINGS, title="Needs", routers=ROUTERS)
     app.state.components.add(*build(ports, read_models, SETTINGS).all())
     app.state.components.add_as(KnownOrganizations, organizations)

@@ -11,7 +11,15 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from contract.bodies.needs import ClaimCreate, ClaimDone, NeedCreate, NeedEdit, WishClaimCreate
+from contract.bodies.needs import (
+    ClaimCreate,
+    ClaimDone,
+    EvaluationAnswer,
+    EvaluationCreate,
+    NeedCreate,
+    NeedEdit,
+    WishClaimCreate,
+)
 from contract.bodies.resources import BookingCreate, RequestCreate, ResourceCreate, ResourceEdit, SeriesCreate
 
 Service = Literal["needs", "resources", "matching"]
@@ -224,6 +232,51 @@ PASSAGES = (
         "needs",
         READ,
         "The thank-you letter for a confirmed wish the organisation fulfilled, as a page to print.",
+    ),
+    Passage(
+        "ratings_to_give",
+        "GET",
+        "/evaluations/waiting",
+        "needs",
+        READ,
+        "Help the organisation received and may still rate (评价): completed claims of its needs, "
+        "its service requests done, its bookings ended; the soonest to close first.",
+    ),
+    Passage(
+        "list_ratings",
+        "GET",
+        "/evaluations",
+        "needs",
+        READ,
+        "An organisation's ratings (`organization_id`): stars, tags, comments unless hidden, answers.",
+    ),
+    Passage(
+        "rating_summary",
+        "GET",
+        "/evaluations/summary",
+        "needs",
+        READ,
+        "How many ratings an organisation has, their average and how many of each star.",
+    ),
+    Passage("get_rating", "GET", "/evaluations/{evaluation_id}", "needs", READ, "One rating."),
+    Passage(
+        "give_rating",
+        "POST",
+        "/evaluations/{evaluation_id}/give",
+        "needs",
+        NEEDS,
+        "Rates help the organisation received, 1 to 5 stars with a comment and tags, once, within "
+        "14 days of its end; `evaluation.given` follows.",
+        EvaluationCreate,
+    ),
+    Passage(
+        "answer_rating",
+        "POST",
+        "/evaluations/{evaluation_id}/answer",
+        "needs",
+        NEEDS,
+        "The organisation rated answers a rating, once.",
+        EvaluationAnswer,
     ),
     Passage(
         "list_bookings",

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from contract.areas import covers
 from gateway import service
+from gateway.portal.ratings import to_rate
 from gateway.portal.web import AreaAdminIn, PortalRefusal, ServicesDep, render
 from gateway.upstreams import Upstreams
 from runtime.app import component
@@ -33,10 +34,11 @@ async def dashboard(
     if not covers(own, code):
         raise PortalRefusal(403, "forbidden")
     cached = component(request, service.Cached)
-    figures, below, wishes = await asyncio.gather(
+    figures, below, wishes, waiting = await asyncio.gather(
         service.figures_of(component(request, Upstreams), cached, code),
         cached.get(f"admin:{code}", lambda: _below(up, code)),
         up.get(up.needs, "/wishes", {"area_code": code, "limit": 50}),
+        to_rate(up),
     )
     unmatched = sorted(
         ((c, n["open"]) for c, n in figures["by_category"].items() if n.get("open")), key=lambda p: -p[1]
@@ -49,6 +51,7 @@ async def dashboard(
         trail=[node for node in below["trail"] if covers(own, node["code"])],
         unmatched=unmatched,
         wishes=[w for w in wishes["items"] if w["status"] in ("open", "claimed", "done")],
+        to_rate=waiting,
         **{k: v for k, v in below.items() if k != "trail"},
     )
 

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from contract.bodies.needs import NeedCreate
 from contract.bodies.resources import ResourceCreate
 from gateway import service
+from gateway.portal.ratings import to_rate
 from gateway.portal.service_requests import requests_of
 from gateway.portal.web import (
     ItemId,
@@ -56,7 +57,18 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
     """Everything of the organisation at a glance, with proposals that arrive while it is open."""
     organization_id = visitor.account.organization_id
     assert organization_id is not None
-    organization, needs, claimed, activities, resources, bookings, requests, proposals, letters = await asyncio.gather(
+    (
+        organization,
+        needs,
+        claimed,
+        activities,
+        resources,
+        bookings,
+        requests,
+        proposals,
+        letters,
+        waiting,
+    ) = await asyncio.gather(
         organization_of(up, visitor),
         up.get(up.needs, "/needs", {"organization_id": organization_id, "limit": 50}),
         up.get(up.needs, "/needs", {"claimed_by": organization_id, "limit": 50}),
@@ -66,6 +78,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         requests_of(up),
         _proposals(up, organization_id),
         up.get(up.needs, "/thank-you-letters", {"limit": 20}),
+        to_rate(up),
     )
     approvals = [
         b for b in bookings["items"] if b["status"] == "requested" and b["venue_organization_id"] == organization_id
@@ -85,6 +98,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         requested=[r for r in requests if r["organization_id"] == organization_id],
         proposals=proposals,
         letters=letters["items"],
+        to_rate=waiting,
     )
 
 

@@ -145,7 +145,7 @@ def render(
     notice = request.cookies.get(NOTICE_COOKIE)
     html = templates.get_template(template).render(
         notice=said(unquote(notice), lang) if notice else None,
-        notice_refused=bool(notice) and unquote(notice or "") != "saved",  # shown as a refusal, not a success
+        notice_refused=bool(notice) and is_refusal(unquote(notice or "")),
         request=request,
         path=request.url.path,
         lang=lang,
@@ -341,6 +341,12 @@ def made_or_form_again(
         error = said(error, language(request))
         return render(request, template, visitor, error=error, values=values, status_code=response.status_code)
     return back_to(f"{page}/{response.json()['id']}", "saved")
+
+
+def is_refusal(message: str) -> bool:
+    """Whether a form's message says it was not done (shown as a refusal, not as a success)."""
+    key = message.partition("|")[0]
+    return key.startswith("refused") or key in ("forbidden", "not_found", "bad_form")
 
 
 def refusal_of(response: Answer) -> str | None:

@@ -1,0 +1,33 @@
+"""Where ratings are kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from contract.events import Envelope
+from needs.evaluations.models import Evaluation
+from runtime.repository import MongoRepository
+
+
+class EvaluationRepository(Protocol):
+    async def add(self, evaluation: Evaluation, events: Sequence[Envelope]) -> None: ...
+
+    async def get(self, evaluation_id: str) -> Evaluation | None: ...
+
+    async def change(
+        self, evaluation_id: str, decide: Callable[[Evaluation], Sequence[Envelope]], *, quiet: bool = False
+    ) -> tuple[Evaluation, list[Envelope]]: ...
+
+    async def page_kept(
+        self,
+        keep: Callable[[Evaluation], bool],
+        *,
+        after: str | None,
+        limit: int,
+        where: Mapping[str, Any] | None = None,
+    ) -> list[Evaluation]: ...
+
+
+class MongoEvaluationRepository(MongoRepository[Evaluation]):
+    model = Evaluation
