@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import httpx
@@ -247,6 +248,26 @@ class TestRoles:
         assert (await browser_like.get("/admin", params={"area": "350100"})).status_code == 403
         assert (await browser_like.get("/me")).status_code == 403
         assert (await browser_like.get("/org")).status_code == 403
+
+    async def test_a_claim_starting_within_a_day_is_reminded_at_the_top_of_the_claimers_dashboard(
+        self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Make, browser_like: httpx.AsyncClient
+    ) -> None:
+        api = PlatformApi(stack, http)
+        community = "350102011001"
+        poster = await api.register_organization("某社区居委会党支部", community)
+        helper = await api.register_organization("某医院志愿队", community)
+        starts = (datetime.now(UTC) + timedelta(hours=5)).isoformat()
+        body = {"title": "明早陪诊", "category": "medical", "area_code": community, "quantity": 1, "starts_at": starts}
+        need = await api.post("needs", "/needs", body, actor=organization(poster))
+        await api.post("needs", f"/needs/{need['id']}/claims", {"quantity": 1}, actor=organization(helper))
+        username = name()
+        await portal_accounts(Account(username=username, name="队长", role=Role.ORG_ADMIN, organization_id=helper))
+        await sign_in(browser_like, username)
+
+        page = (await browser_like.get("/org")).text
+        reminders = page.index('id="reminders"')
+        assert reminders < page.index('id="proposals"')  # at the top
+        assert f'href="/needs/{need["id"]}">明早陪诊' in page[reminders:]
 
     async def test_a_member_sees_the_dashboard_but_only_an_administrator_decides(
         self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Make, browser_like: httpx.AsyncClient

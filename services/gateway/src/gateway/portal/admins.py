@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from contract.areas import covers
 from gateway import service
+from gateway.portal import reminders
 from gateway.portal.ratings import to_rate
 from gateway.portal.web import AreaAdminIn, PortalRefusal, ServicesDep, render
 from gateway.upstreams import Upstreams
@@ -52,6 +53,7 @@ async def dashboard(
         unmatched=unmatched,
         wishes=[w for w in wishes["items"] if w["status"] in ("open", "claimed", "done")],
         to_rate=waiting,
+        reminders=reminders.for_area(wishes["items"]),
         **{k: v for k, v in below.items() if k != "trail"},
     )
 

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from contract.bodies.needs import NeedCreate
 from contract.bodies.resources import ResourceCreate
 from gateway import service
+from gateway.portal import reminders
 from gateway.portal.ratings import to_rate
 from gateway.portal.service_requests import requests_of
 from gateway.portal.web import (
@@ -99,6 +100,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         proposals=proposals,
         letters=letters["items"],
         to_rate=waiting,
+        reminders=reminders.for_organization(organization_id, claimed["items"], approvals),
     )
 
 

@@ -60,14 +60,15 @@ function liveProposals() {
   if (!box || !window.EventSource) return;
   const events = new EventSource(box.dataset.live);
   events.addEventListener("open", () => { document.getElementById("live").hidden = false; });
-  const reload = async () => {
+  const reload = async (event) => {
     const answer = await fetch(box.dataset.part, { credentials: "same-origin" });
     if (answer.ok) {
       box.innerHTML = await answer.text();
-      document.getElementById("new-proposal").hidden = false;
+      if (event.type === "match.proposed") document.getElementById("new-proposal").hidden = false;
     }
   };
-  ["match.proposed", "match.accepted", "match.confirmed", "match.declined", "match.failed"].forEach((type) => events.addEventListener(type, reload));
+  ["match.proposed", "match.accepted", "match.confirmed", "match.declined", "match.failed", "match.expired", "match.withdrawn"]
+    .forEach((type) => events.addEventListener(type, reload));
 }
 
 document.addEventListener("DOMContentLoaded", () => { drawCharts(); pickSlots(); liveProposals(); });
