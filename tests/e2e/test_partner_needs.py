@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
 
-from devkit.testing import PlatformApi, TestStack
+from devkit.testing import PlatformApi, TestStack, eventually
 
 pytestmark = pytest.mark.stack
 
@@ -90,6 +91,28 @@ async def test_partners_carry_a_claim_to_its_end_and_the_need_to_its_confirmatio
     assert (await http.post(f"{url}/{need['id']}/fulfil", headers=poster)).json()["status"] == "fulfilled"
     assert (await http.post(f"{url}/{need['id']}/confirm", headers=poster)).json()["status"] == "confirmed"
     assert (await http.post(f"{url}/{need['id']}/teleport", headers=poster)).status_code == 422
+
+    ratings = stack.url("gateway") + "/api/v1/evaluations"
+
+    async def waiting() -> dict[str, Any]:
+        found: list[dict[str, Any]] = (await http.get(f"{ratings}/waiting", headers=poster)).json()
+        assert [(r["subject"], r["subject_id"]) for r in found] == [("claim", claim["id"])]
+        return found[0]
+
+    rating = await eventually(waiting, within=30)
+    assert (await http.get(f"{ratings}/waiting", headers=helper)).json() == []  # the helper received nothing
+    rate = f"{ratings}/{rating['id']}"
+    assert (await http.post(f"{rate}/give", json={"stars": 5}, headers=helper)).status_code == 403
+    assert (await http.post(f"{rate}/give", json={"stars": 6}, headers=poster)).status_code == 422
+    given = await http.post(f"{rate}/give", json={"stars": 5, "tags": ["on_time"]}, headers=poster)
+    assert given.status_code == 200 and given.json()["stars"] == 5, given.text
+    again = await http.post(f"{rate}/give", json={"stars": 1}, headers=poster)
+    assert again.status_code == 409 and again.json()["error"]["status"] == "given"
+    assert (await http.post(f"{rate}/answer", json={"text": "谢谢"}, headers=poster)).status_code == 403
+    assert (await http.post(f"{rate}/answer", json={"text": "谢谢信任"}, headers=helper)).status_code == 200
+    helper_id = completed["claims"][0]["organization_id"]
+    summary = (await http.get(f"{ratings}/summary", params={"organization_id": helper_id}, headers=poster)).json()
+    assert (summary["count"], summary["average"]) == (1, 5.0)
 
 
 async def test_the_moves_of_a_need_are_refused_to_a_key_without_the_scope_and_to_other_organisations(
