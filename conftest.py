@@ -9,9 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from pymongo import AsyncMongoClient
 
+from devkit.browser import DESKTOP, PHONE, NewPage
 from devkit.testing import PORTAL_PASSWORD, TestStack, ensure_infra
 from gateway.config import Settings as GatewaySettings
 from gateway.portal.accounts import Account
@@ -82,6 +83,33 @@ async def browser() -> AsyncIterator[Browser]:
         chromium = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         await chromium.close()
+
+
+@pytest.fixture
+async def new_page(browser: Browser, stack: TestStack) -> AsyncIterator[NewPage]:
+    """Pages on the stack's gateway, `width` pixels wide (`devkit.browser.PHONE` is a phone's,
+    touch included), each in a browser profile of its own (its own cookies); a script error on
+    any of them fails the test."""
+    contexts: list[BrowserContext] = []
+    errors: list[str] = []
+
+    async def make(width: int = DESKTOP) -> Page:
+        phone = width == PHONE
+        context = await browser.new_context(
+            base_url=stack.url("gateway"),
+            viewport={"width": width, "height": 844 if phone else 900},
+            is_mobile=phone,
+            has_touch=phone,
+        )
+        contexts.append(context)
+        page = await context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        return page
+
+    yield make
+    for context in contexts:
+        await context.close()
+    assert not errors, f"scripts failed: {errors}"
 
 
 @pytest.fixture(scope="session")

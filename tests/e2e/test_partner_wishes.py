@@ -65,6 +65,7 @@ async def test_two_partners_claim_one_wish_at_once_and_the_holder_carries_it_to_
     assert [w["id"] for w in letters["items"]] == [wish["id"]]
     letter = await http.get(f"{url}/{wish['id']}/thank-you", headers=keys[holder])
     assert letter.status_code == 200 and "想要一副老花镜" in letter.text
+    assert "林**" in letter.text and "林奶奶" not in letter.text  # the organisation does not learn who she is
     assert (await http.get(f"{url}/{wish['id']}/thank-you", headers=keys[other])).status_code == 404
     stored = await http.get(stack.url("needs") + f"/wishes/{wish['id']}", headers=acting(worker))
     assert stored.json()["claimer_organization_id"] == holder

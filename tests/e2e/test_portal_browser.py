@@ -5,17 +5,18 @@ it passes through (artifacts/screenshots)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Page, expect
 
 from contract.opening_hours import LOCAL
-from devkit.testing import PORTAL_PASSWORD, PlatformApi, TestStack, eventually, organization, point_of
+from devkit.browser import NewPage, sign_in, snap
+from devkit.testing import PlatformApi, TestStack, eventually, organization, point_of
 from gateway.portal.accounts import Account, Role
 
 pytestmark = pytest.mark.stack
@@ -23,44 +24,9 @@ pytestmark = pytest.mark.stack
 Accounts = Callable[..., Awaitable[list[Account]]]
 
 
-NewPage = Callable[[], Awaitable[Page]]
-
-
-@pytest.fixture
-async def new_page(browser: Browser, stack: TestStack) -> AsyncIterator[NewPage]:
-    """Pages on the stack's gateway, desktop-sized, each in a browser profile of its own (its own
-    cookies); a script error on any of them fails the test."""
-    contexts: list[BrowserContext] = []
-    errors: list[str] = []
-
-    async def make() -> Page:
-        context = await browser.new_context(base_url=stack.url("gateway"), viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = await context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        return page
-
-    yield make
-    for context in contexts:
-        await context.close()
-    assert not errors, f"scripts failed: {errors}"
-
-
 @pytest.fixture
 async def page(new_page: NewPage) -> Page:
     return await new_page()
-
-
-async def sign_in(page: Page, username: str) -> None:
-    await page.goto("/login")
-    await page.fill("input[name=username]", username)
-    await page.fill("input[name=password]", PORTAL_PASSWORD)
-    await page.click("form[action='/login'] button[type=submit]")
-    await expect(page.locator("header .who")).to_be_visible()
-
-
-async def snap(page: Page, folder: Path, name: str) -> None:
-    await page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def next_monday() -> date:

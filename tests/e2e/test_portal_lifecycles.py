@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Locator, Page, expect
 
-from devkit.testing import PORTAL_PASSWORD, PlatformApi, TestStack, eventually, organization
+from devkit.browser import PHONE, NewPage, sign_in, snap
+from devkit.testing import PlatformApi, TestStack, eventually, organization
 from gateway.portal.accounts import Account, Role
 
 pytestmark = pytest.mark.stack
@@ -33,30 +34,15 @@ SignedIn = Callable[[str], Awaitable[Page]]
 
 
 @pytest.fixture
-async def signed_in(browser: Browser, stack: TestStack) -> AsyncIterator[SignedIn]:
-    """A page signed in as one account, each in a browser profile of its own, phone-sized (the
-    portal's people mostly are on phones); a script error on any of them fails the test."""
-    contexts: list[BrowserContext] = []
-    errors: list[str] = []
+def signed_in(new_page: NewPage) -> SignedIn:
+    """A phone's page signed in as one account (the portal's people mostly are on phones)."""
 
     async def make(username: str) -> Page:
-        context = await browser.new_context(
-            base_url=stack.url("gateway"), viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-        )
-        contexts.append(context)
-        page = await context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        await page.goto("/login")
-        await page.fill("input[name=username]", username)
-        await page.fill("input[name=password]", PORTAL_PASSWORD)
-        await page.click("form[action='/login'] button[type=submit]")
-        await expect(page.locator("header .who")).to_be_visible()
+        page = await new_page(PHONE)
+        await sign_in(page, username)
         return page
 
-    yield make
-    for context in contexts:
-        await context.close()
-    assert not errors, f"scripts failed: {errors}"
+    return make
 
 
 async def move(page: Page, selector: str, status: str, where: str = "#need-status") -> None:
@@ -88,10 +74,6 @@ async def csrf(page: Page) -> str:
     token = await page.locator("input[name=csrf]").first.get_attribute("value")
     assert token
     return token
-
-
-async def snap(page: Page, folder: Path, name: str) -> None:
-    await page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 async def figure(page: Page, area_code: str, key: str) -> int:
@@ -201,6 +183,15 @@ def photo() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
+async def prove(wish: Locator) -> None:
+    """The holder of a wish uploads the photo of it done, from the wish's card on the wall page."""
+    await wish.locator("input[name=photo]").set_input_files(
+        {"name": "done.png", "mimeType": "image/png", "buffer": photo()}
+    )
+    await wish.locator("button[data-move=prove]").click()
+    await expect(wish).to_have_attribute("data-status", "done")
+
+
 class TestAWish:
     async def test_is_claimed_on_the_wall_proved_confirmed_and_thanked_each_by_its_own_people(
         self,
@@ -233,11 +224,7 @@ class TestAWish:
         await card.locator("button[data-move=claim]").click()
         ours = member.locator(f"#ours [data-wish='{wish_id}']")
         await expect(ours).to_have_attribute("data-status", "claimed")
-        await ours.locator("input[name=photo]").set_input_files(
-            {"name": "radio.png", "mimeType": "image/png", "buffer": photo()}
-        )
-        await ours.locator("button[data-move=prove]").click()
-        await expect(ours).to_have_attribute("data-status", "done")
+        await prove(ours)
 
         await resident.goto("/me")
         await expect(wish.locator("img.proof")).to_be_visible()
@@ -280,11 +267,7 @@ class TestAWish:
         await helper.goto("/wishes")
         await helper.locator(f"#wall [data-wish='{wish_id}'] button[data-move=claim]").click()
         ours = helper.locator(f"#ours [data-wish='{wish_id}']")
-        await ours.locator("input[name=photo]").set_input_files(
-            {"name": "lamp.png", "mimeType": "image/png", "buffer": photo()}
-        )
-        await ours.locator("button[data-move=prove]").click()
-        await expect(ours).to_have_attribute("data-status", "done")
+        await prove(ours)
 
         await worker.goto("/admin")
         await posted.locator("button[data-move=confirm]").click()

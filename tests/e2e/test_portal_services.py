@@ -5,56 +5,22 @@ their own. Screenshots of the pages passed through go to artifacts/screenshots."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Page, expect
 
 from contract.opening_hours import LOCAL
-from devkit.testing import PORTAL_PASSWORD, PlatformApi, TestStack
+from devkit.browser import DESKTOP, PHONE, NewPage, sign_in, snap
+from devkit.testing import PlatformApi, TestStack
 from gateway.portal.accounts import Account, Role
 
 pytestmark = pytest.mark.stack
 
 Accounts = Callable[..., Awaitable[list[Account]]]
-NewPage = Callable[[int], Awaitable[Page]]
-PHONE, DESKTOP = 390, 1280
-
-
-@pytest.fixture
-async def new_page(browser: Browser, stack: TestStack) -> AsyncIterator[NewPage]:
-    """Pages on the stack's gateway, `width` pixels wide, each in a browser profile of its own
-    (its own cookies); a script error on any of them fails the test."""
-    contexts: list[BrowserContext] = []
-    errors: list[str] = []
-
-    async def make(width: int) -> Page:
-        viewport = {"width": width, "height": 844 if width == PHONE else 900}
-        context = await browser.new_context(base_url=stack.url("gateway"), viewport=viewport)  # type: ignore[arg-type]
-        contexts.append(context)
-        page = await context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        return page
-
-    yield make
-    for context in contexts:
-        await context.close()
-    assert not errors, f"scripts failed: {errors}"
-
-
-async def sign_in(page: Page, username: str) -> None:
-    await page.goto("/login")
-    await page.fill("input[name=username]", username)
-    await page.fill("input[name=password]", PORTAL_PASSWORD)
-    await page.click("form[action='/login'] button[type=submit]")
-    await expect(page.locator("header .who")).to_be_visible()
-
-
-async def snap(page: Page, folder: Path, name: str) -> None:
-    await page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 async def fits(page: Page) -> None:

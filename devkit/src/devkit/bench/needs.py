@@ -120,6 +120,7 @@ async def main(
                 assert status == 200, answer
                 print(f"  history: {min(i + 500, needs):,}/{needs:,}", flush=True)
             history_s = time.perf_counter() - started
+            history_claims = sum(len(n["claims"]) for n in history)  # each announced claim.completed
 
             post_ms: list[float] = []
             posted: list[tuple[str, str, int]] = []  # need id, poster, quantity
@@ -164,7 +165,8 @@ async def main(
             rss = rss_mb(service.process.pid)
 
             granted_n, refused_n = len(granted), answers[409]
-            expected = len(posted) + 2 * granted_n  # need.posted; claim.made and need.updated per claim
+            # need.posted; claim.made and need.updated per claim; the history's claim.completed
+            expected = len(posted) + 2 * granted_n + history_claims
             print(f"[bench] counting {expected:,} events on Kafka (the relay drains meanwhile) ...", flush=True)
             seen = await events_on_kafka(kafka, f"{run}.{NEEDS_TOPIC}", expected)
 
@@ -180,6 +182,7 @@ async def main(
             ("claim.made", f"{c}/") for c in granted[:granted_n]
         ]
         lost = sum(1 for key in wanted if seen[key] == 0)
+        lost += history_claims - sum(1 for kind, _ in seen if kind == "claim.completed")
         duplicated = sum(n - 1 for n in seen.values() if n > 1)
         units = sum(q for _, _, q in posted)
         return {

@@ -285,3 +285,8 @@ class TestRoles:
         decided = await browser_like.post(f"/org/proposals/{'c' * 32}/accept", data={"csrf": token})
         posted = await browser_like.post("/org/needs", data={"csrf": token, "title": "x", "category": "legal_aid"})
         assert decided.status_code == posted.status_code == 403
+        need_id = await PlatformApi(stack, http).post_need(organization_id, "legal_aid", "350102010001")
+        cancelled = await browser_like.post(f"/needs/{need_id}/cancel", data={"csrf": token})
+        completed = await browser_like.post(f"/needs/{need_id}/claims/{'c' * 32}/complete", data={"csrf": token})
+        assert cancelled.status_code == completed.status_code == 403
+        assert (await PlatformApi(stack, http).get("needs", f"/needs/{need_id}"))["status"] == "open"

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from contract.aggregates import Versioned
 from contract.errors import Conflict, Forbidden, InvalidReference, NotFound
 from contract.events import Envelope
+from needs.evaluations.models import Evaluation
 from needs.needs.models import Need
 from needs.wishes.models import Photo, Proof
 from runtime.actors import Actor, ActorKind
@@ -98,6 +99,12 @@ class FakeNeeds(FakeRepository[Need]):
     @property
     def needs(self) -> dict[str, Need]:
         return self.saved
+
+
+class FakeEvaluations(FakeRepository[Evaluation]):
+    async def latest(self, organization_id: str, *, limit: int) -> list[Evaluation]:
+        given = [e for e in self.saved.values() if e.organization_id == organization_id and e.given_at is not None]
+        return sorted(given, key=lambda e: e.given_at or e.opens_at, reverse=True)[:limit]
 
 
 class FakeProofs:

@@ -16,7 +16,18 @@ from runtime.actors import Actor, sign
 from runtime.app import routes_app
 from runtime.known_organizations import KnownOrganizations
 
-from .fakes import AREA, HELPER, POSTER, SUSPENDED, FakeKnownOrganizations, FakeNeeds, FakeProofs, FakeRepository, org
+from .fakes import (
+    AREA,
+    HELPER,
+    POSTER,
+    SUSPENDED,
+    FakeEvaluations,
+    FakeKnownOrganizations,
+    FakeNeeds,
+    FakeProofs,
+    FakeRepository,
+    org,
+)
 
 SETTINGS = Settings()
 
@@ -32,7 +43,7 @@ async def http(
     """The service's routes on the parts its composition root builds, here of fakes."""
     read_models = ReadModels(needs=view)
     activities = FakeRepository(read_models.activities.put)
-    ports = Ports(repo, FakeRepository(), FakeProofs(), activities, FakeRepository(), organizations)
+    ports = Ports(repo, FakeRepository(), FakeProofs(), activities, FakeEvaluations(), organizations)
     app = routes_app(SETTINGS, title="Needs", routers=ROUTERS)
     app.state.components.add(*build(ports, read_models, SETTINGS).all())
     app.state.components.add_as(KnownOrganizations, organizations)

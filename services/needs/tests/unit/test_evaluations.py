@@ -13,14 +13,14 @@ from contract.errors import Conflict, Forbidden, NotFound
 from contract.events.needs import ClaimCompleted, RatedKind, WishConfirmed, WishData, WishStatus
 from contract.events.resources import BookingCancelled, BookingConfirmed, BookingData, BookingStatus
 from needs.common import SOURCE
-from needs.evaluations.models import Evaluation, EvaluationStatus
+from needs.evaluations.models import EvaluationStatus
 from needs.evaluations.service import Evaluations, evaluation_id
 from needs.needs.service import Needs
 from needs.needs.view import NeedsView
 from needs.wishes.models import Wish, WishClaim
 from runtime.actors import Actor, ActorKind
 
-from .fakes import AREA, HELPER, POSTER, FakeKnownOrganizations, FakeNeeds, FakeRepository, org
+from .fakes import AREA, HELPER, POSTER, FakeEvaluations, FakeKnownOrganizations, FakeNeeds, FakeRepository, org
 from .test_service import _cmd
 
 RESIDENT = Actor(kind=ActorKind.RESIDENT, resident_id="9" * 32, area_code=AREA)
@@ -28,8 +28,8 @@ WORKER = Actor(kind=ActorKind.AREA_ADMIN, area_code=AREA)
 
 
 @pytest.fixture
-def ratings() -> FakeRepository[Evaluation]:
-    return FakeRepository()
+def ratings() -> FakeEvaluations:
+    return FakeEvaluations()
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def wishes() -> FakeRepository[Wish]:
 
 @pytest.fixture
 def evaluations(
-    ratings: FakeRepository[Evaluation],
+    ratings: FakeEvaluations,
     view: NeedsView,
     wishes: FakeRepository[Wish],
     organizations: FakeKnownOrganizations,
@@ -60,7 +60,7 @@ async def completed(needs: Needs, repo: FakeNeeds, evaluations: Evaluations) -> 
 
 
 async def test_the_poster_rates_a_completed_claim_once_and_matching_is_told(
-    needs: Needs, repo: FakeNeeds, evaluations: Evaluations, ratings: FakeRepository[Evaluation]
+    needs: Needs, repo: FakeNeeds, evaluations: Evaluations, ratings: FakeEvaluations
 ) -> None:
     rating = await completed(needs, repo, evaluations)
     assert [e.id for e in await evaluations.waiting_for(org(POSTER), limit=10)] == [rating]
@@ -78,10 +78,11 @@ async def test_the_poster_rates_a_completed_claim_once_and_matching_is_told(
     assert [(e.type, e.data.stars) for e in ratings.events] == [("evaluation.given", 4)]  # type: ignore[attr-defined]
     assert await evaluations.waiting_for(org(POSTER), limit=10) == []
     assert (await evaluations.summary(HELPER))["average"] == 4.0
+    assert [e.comment for e in await evaluations.recent(HELPER, limit=5)] == ["准时"]
 
 
 async def test_after_the_window_a_rating_is_refused_and_history_makes_none(
-    needs: Needs, repo: FakeNeeds, evaluations: Evaluations, ratings: FakeRepository[Evaluation]
+    needs: Needs, repo: FakeNeeds, evaluations: Evaluations, ratings: FakeEvaluations
 ) -> None:
     rating = await completed(needs, repo, evaluations)
     ratings.saved[rating].closes_at = datetime.now(UTC) - timedelta(seconds=1)
@@ -164,6 +165,7 @@ async def test_a_booking_is_rated_once_it_has_ended_and_not_once_cancelled(evalu
     rating = evaluation_id(RatedKind.BOOKING, data.booking_id)
     with pytest.raises(Conflict, match="not ended"):
         await evaluations.give(rating, EvaluationCreate(stars=5), org(POSTER))
+    assert await evaluations.waiting_for(org(POSTER), limit=5) == []  # not to rate before it ends
     cancelled = data.model_copy(update={"status": BookingStatus.CANCELLED})
     await evaluations.on_booking_cancelled(
         BookingCancelled(source="resources", subject=data.booking_id, data=cancelled)

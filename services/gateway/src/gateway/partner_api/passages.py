@@ -188,7 +188,7 @@ PASSAGES = (
         "needs",
         READ,
         "The wish wall: residents' open micro-wishes (`status=open`, of an area's subtree with "
-        "`area_code`), without the resident's name; or the wishes the organisation claimed.",
+        "`area_code`), the resident's name masked (王**); or the wishes the organisation claimed.",
     ),
     Passage("get_wish", "GET", "/wishes/{wish_id}", "needs", READ, "One micro-wish, open or the organisation's."),
     Passage(

@@ -2,8 +2,9 @@
 people claim a need; the claimer starts or releases its claim; the posting organisation edits,
 publishes, starts, fulfils or cancels its need and completes each claim with the person-times
 it served; the posting organisation or an administrator of its area confirms it. The services
-decide who may: a move the visitor may not make, or the need's state does not allow, comes
-back with the service's reason in the visitor's language."""
+decide which organisation, member or area may; the portal also keeps the decisions to the
+organisations' administrators, as for proposals and bookings. A move the need's state does not
+allow comes back with the service's reason in the visitor's language."""
 
 from __future__ import annotations
 
@@ -13,7 +14,18 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
 from contract.bodies.needs import ClaimCreate, ClaimDone, NeedEdit
-from gateway.portal.web import ItemId, OrgAdminIn, OrgPersonIn, Posted, ServicesDep, SignedIn, local_time, number
+from gateway.portal.accounts import Role
+from gateway.portal.web import (
+    ItemId,
+    OrgAdminIn,
+    OrgPersonIn,
+    PortalRefusal,
+    Posted,
+    ServicesDep,
+    SignedIn,
+    local_time,
+    number,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,8 +46,10 @@ async def act_on_claim(
     form: Posted,
     up: ServicesDep,
 ) -> RedirectResponse:
-    """The claimer starts or releases its claim; the poster completes it with the person-times
-    served (the claim's quantity when the field is left empty)."""
+    """The claimer starts or releases its claim; the poster's administrator completes it with the
+    person-times served (the claim's quantity when the field is left empty)."""
+    if action == "complete" and visitor.account.role is not Role.ORG_ADMIN:
+        raise PortalRefusal(403, "forbidden")
     served = str(form.get("served", "")).strip()
     body, fields = (ClaimDone, {"served": served}) if action == "complete" and served else (None, None)
     path = f"/needs/{need_id}/claims/{claim_id}/{action}"
@@ -63,5 +77,9 @@ async def act_on_need(
     form: Posted,
     up: ServicesDep,
 ) -> RedirectResponse:
-    """Publishes a draft, starts the work, reports it fulfilled, confirms it or cancels it."""
+    """Publishes a draft, starts the work, reports it fulfilled, confirms it or cancels it: the
+    organisation's administrators; an administrator of the need's area also confirms it."""
+    deciders = (Role.ORG_ADMIN, Role.AREA_ADMIN) if action == "confirm" else (Role.ORG_ADMIN,)
+    if visitor.account.role not in deciders:
+        raise PortalRefusal(403, "forbidden")
     return await up.act(up.needs, f"/needs/{need_id}/{action}", f"/needs/{need_id}")

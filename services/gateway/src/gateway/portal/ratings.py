@@ -12,10 +12,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from contract.bodies.needs import EvaluationAnswer, EvaluationCreate, EvaluationHide
+from gateway.portal.accounts import Role
 from gateway.portal.web import (
     AreaAdminIn,
     ItemId,
     OrgAdminIn,
+    PortalRefusal,
     Posted,
     ServicesDep,
     SignedIn,
@@ -35,6 +37,11 @@ async def to_rate(up: ServicesDep) -> list[Any]:
 
 @router.post("/ratings/{evaluation_id}/give")
 async def give(evaluation_id: ItemId, visitor: SignedIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """A resident rates help they received; an organisation's administrators the help it
+    received; an area's administrators a wish they posted for a resident (the service checks
+    it is theirs to rate)."""
+    if visitor.account.role is Role.MEMBER:
+        raise PortalRefusal(403, "forbidden")
     fields = {
         "stars": str(form.get("stars", "")),
         "comment": str(form.get("comment", "")).strip(),
@@ -46,6 +53,7 @@ async def give(evaluation_id: ItemId, visitor: SignedIn, form: Posted, up: Servi
 
 @router.post("/ratings/{evaluation_id}/answer")
 async def answer(evaluation_id: ItemId, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """The rated organisation's administrators answer a rating, once."""
     back = f"/organizations/{visitor.account.organization_id}"
     fields = {"text": str(form.get("text", "")).strip()}
     return await up.act(up.needs, f"/evaluations/{evaluation_id}/answer", back, EvaluationAnswer, fields)
@@ -53,6 +61,7 @@ async def answer(evaluation_id: ItemId, visitor: OrgAdminIn, form: Posted, up: S
 
 @router.post("/ratings/{evaluation_id}/hide")
 async def hide(evaluation_id: ItemId, visitor: AreaAdminIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """An administrator of the rated organisation's area hides a comment (the service checks the area)."""
     rating = await up.get(up.needs, f"/evaluations/{evaluation_id}")
     fields = {"reason": str(form.get("reason", "")).strip()}
     back = f"/organizations/{rating['organization_id']}"
@@ -67,7 +76,6 @@ async def organization_page(
     organization, summary, ratings = await asyncio.gather(
         up.get(up.organizations, f"/organizations/{organization_id}"),
         up.get(up.needs, "/evaluations/summary", {"organization_id": organization_id}),
-        up.get(up.needs, "/evaluations", {"organization_id": organization_id, "limit": 20}),
+        up.get(up.needs, "/evaluations/recent", {"organization_id": organization_id, "limit": 20}),
     )
-    recent = sorted(ratings["items"], key=lambda r: r["given_at"] or "", reverse=True)
-    return render(request, "organization.html", visitor, organization=organization, summary=summary, ratings=recent)
+    return render(request, "organization.html", visitor, organization=organization, summary=summary, ratings=ratings)

@@ -43,7 +43,7 @@ def for_organization(
         for booking in approvals
         if (made := _at(booking.get("created_at"))) is not None and now - made > WAITING_LONG
     ]
-    return sorted(found, key=lambda r: r.when)
+    return sorted(found, key=lambda r: datetime.fromisoformat(r.when))
 
 
 def for_area(wishes: list[dict[str, Any]], now: datetime | None = None) -> list[Reminder]:

@@ -62,6 +62,7 @@ def _local(moment: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 templates.filters["local"] = _local
+templates.filters["moment"] = lambda text: datetime.fromisoformat(text) if text else None  # to compare two times
 
 
 class PortalRefusal(Exception):

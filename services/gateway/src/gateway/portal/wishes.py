@@ -14,6 +14,7 @@ import aiohttp
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from contract.areas import covers
 from contract.bodies.needs import WishClaimCreate, WishCreate
 from contract.ids import new_id
 from gateway.portal.accounts import Accounts
@@ -53,6 +54,7 @@ async def claim(wish_id: ItemId, visitor: OrgPersonIn, form: Posted, up: Service
 
 @router.post("/org/wishes/{wish_id}/release")
 async def release(wish_id: ItemId, visitor: OrgPersonIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """Lets the wish the visitor's organisation holds go back to the wall (the service checks it holds it)."""
     return await up.act(up.needs, f"/wishes/{wish_id}/release", "/wishes")
 
 
@@ -95,12 +97,13 @@ async def post_for_a_resident(request: Request, visitor: AreaAdminIn, form: Post
     account (the wish then belongs to a resident the community knows by name only)."""
     username = str(form.get("username", "")).strip()
     account = await component(request, Accounts).resident(username) if username else None
-    if username and account is None:
-        return back_to("/admin", "refused_no_such_resident")
+    own = visitor.account.area_code or ""
+    if username and (account is None or not covers(own, account.area_code or "")):
+        return back_to("/admin", "refused_no_such_resident")  # no resident of the worker's area by that name
     fields = {
         "resident_id": account.id if account else new_id(),
-        "resident_name": str(form.get("resident_name", "")).strip(),
-        "area_code": str(form.get("area_code", "")).strip() or visitor.account.area_code,
+        "resident_name": account.name if account else str(form.get("resident_name", "")).strip(),
+        "area_code": account.area_code if account else str(form.get("area_code", "")).strip() or own,
         "title": str(form.get("title", "")).strip(),
         "description": str(form.get("description", "")),
         "category": str(form.get("category", "")),

@@ -28,6 +28,14 @@ async def waiting(evaluations: EvaluationsDep, actor: ActorDep, limit: Limit = 5
     return [shown(e) for e in await evaluations.waiting_for(actor, limit=limit)]
 
 
+@router.get("/evaluations/recent", response_model=list[EvaluationOut])
+async def recent(
+    evaluations: EvaluationsDep, organization_id: OrganizationQuery, limit: Limit = 20
+) -> list[EvaluationOut]:
+    """An organisation's latest ratings, the newest first; public."""
+    return [shown(e) for e in await evaluations.recent(organization_id, limit=limit)]
+
+
 @router.get("/evaluations", response_model=Page[EvaluationOut])
 async def of_organization(
     evaluations: EvaluationsDep, organization_id: OrganizationQuery, cursor: Cursor = None, limit: Limit = 50

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from contract.events import Envelope
-from needs.evaluations.models import Evaluation
+from needs.evaluations.models import Evaluation, EvaluationStatus
 from runtime.repository import MongoRepository
 
 
@@ -28,6 +28,15 @@ class EvaluationRepository(Protocol):
         where: Mapping[str, Any] | None = None,
     ) -> list[Evaluation]: ...
 
+    async def latest(self, organization_id: str, *, limit: int) -> list[Evaluation]:
+        """The organisation's given ratings, the newest first."""
+        ...
+
 
 class MongoEvaluationRepository(MongoRepository[Evaluation]):
     model = Evaluation
+
+    async def latest(self, organization_id: str, *, limit: int) -> list[Evaluation]:
+        where = {"organization_id": organization_id, "status": EvaluationStatus.GIVEN.value}
+        cursor = self.collection.find(where).sort("given_at", -1).limit(limit)
+        return [self._load(document) async for document in cursor]

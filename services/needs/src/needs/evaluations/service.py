@@ -166,10 +166,13 @@ class Evaluations:
         return await self._change(evaluation_id, actor, decide, quiet=True)
 
     async def waiting_for(self, actor: Actor, *, limit: int) -> list[Evaluation]:
-        """The ratings the actor may still give, those closing first first."""
+        """The ratings the actor may give now (the help has ended, the window is open), those
+        closing first first."""
         moment = now()
         found = await self.repo.page_kept(
-            lambda e: e.status is EvaluationStatus.WAITING and e.rater.is_(actor) and e.closes_at > moment,
+            lambda e: (
+                e.status is EvaluationStatus.WAITING and e.rater.is_(actor) and e.opens_at <= moment < e.closes_at
+            ),
             after=None,
             limit=1000,
             where={"status": EvaluationStatus.WAITING.value, **_rater_of(actor)},
@@ -184,6 +187,10 @@ class Evaluations:
             limit=limit,
             where=where,
         )
+
+    async def recent(self, organization_id: str, *, limit: int) -> list[Evaluation]:
+        """An organisation's latest ratings, the newest first."""
+        return await self.repo.latest(organization_id, limit=limit)
 
     async def summary(self, organization_id: str) -> dict[str, object]:
         """How an organisation's help was rated: how many ratings, their average, how many of each star."""

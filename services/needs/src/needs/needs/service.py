@@ -91,14 +91,14 @@ class Needs:
             self._require_owner(need, actor)
             if need.status not in (NeedStatus.DRAFT, NeedStatus.OPEN, NeedStatus.PARTLY_CLAIMED):
                 raise Conflict(f"a need that is {need.status.value} can no longer be edited", status=need.status.value)
-            changes = cmd.model_dump(exclude_unset=True)
+            changes = {k: v for k, v in cmd.model_dump(exclude_unset=True).items() if getattr(need, k) != v}
             if changes.get("quantity", need.quantity) < need.claimed:
                 raise Conflict(
                     f"{need.claimed} are claimed already: the quantity cannot go below", claimed=need.claimed
                 )
             for name, value in changes.items():
                 setattr(need, name, value)
-            if any(c.status in ACTIVE for c in need.claims):
+            if changes and any(c.status in ACTIVE for c in need.claims):
                 need.edited_at = now()  # the claimers' pages say it changed since they claimed
             if need.status is not NeedStatus.DRAFT:
                 need.settle()

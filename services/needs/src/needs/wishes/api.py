@@ -44,8 +44,8 @@ async def list_wishes(
     limit: Limit = 50,
 ) -> dict[str, object]:
     """A resident's own wishes; an administrator's area; an organisation's claimed ones, or
-    (`status=open`) the wish wall: open ones to claim, of an area's subtree if asked, each
-    without the resident's name."""
+    (`status=open`) the wish wall: open ones to claim, of an area's subtree if asked, the
+    resident's name masked (王**)."""
     found = await wishes.page(actor, status=status, area_code=area_code, after=cursor, limit=limit)
     return page_of([_as_seen(w, actor) for w in found], limit)
 

@@ -26,7 +26,7 @@ h1 {{ text-align: center; color: #c00; letter-spacing: .5em; }}
 <h1>感谢信</h1>
 <p>{escape(organization_name)}：</p>
 <p>&emsp;&emsp;贵单位认领的微心愿“{escape(wish.title)}”（{escape(label(wish.category))}）已经完成，
-并于{date}经确认。{escape(wish.resident_name)}和社区全体居民向贵单位及参与的同志致以诚挚的感谢！</p>
+并于{date}经确认。{escape(thanks.resident_name)}和社区全体居民向贵单位及参与的同志致以诚挚的感谢！</p>
 <p>&emsp;&emsp;此致<br>敬礼！</p>
 <p class="sign">社区（{escape(wish.area_code)}）<br>{date}</p>
 <p style="font-size: small; color: #666">编号 {escape(wish.id)}</p>

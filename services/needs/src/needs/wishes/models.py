@@ -75,8 +75,14 @@ def photo_type(content: bytes) -> str | None:
 
 @dataclass(frozen=True)
 class Thanks:
-    """What a thank-you letter says: the confirmed wish, and the name of the organisation that
-    fulfilled it."""
+    """What a thank-you letter says: the confirmed wish, the name of the organisation that
+    fulfilled it, and the resident's name as its reader may see it."""
 
     wish: Wish
     organization_name: str
+    resident_name: str
+
+
+def masked(name: str) -> str:
+    """A resident's name as those who may not know them see it: its first character (王阿姨 → 王**)."""
+    return name[:1] + "*" * (len(name) - 1)

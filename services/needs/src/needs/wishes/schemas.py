@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from contract.events.needs import WishStatus
 from contract.taxonomy import Category
-from needs.wishes.models import Proof, Wish
+from needs.wishes.models import Proof, Wish, masked
 
 
 class WishOut(BaseModel):
@@ -28,8 +28,8 @@ class WishOut(BaseModel):
 
 def shown(wish: Wish, knows_the_resident: bool) -> WishOut:
     """The wish as its viewer sees it: the resident's name only to them and their area's
-    administrators, to anyone else its first character (王阿姨 → 王**)."""
+    administrators, `masked` to anyone else."""
     out = WishOut.model_validate(wish, from_attributes=True)
     if not knows_the_resident:
-        out.resident_name = wish.resident_name[:1] + "*" * (len(wish.resident_name) - 1)
+        out.resident_name = masked(wish.resident_name)
     return out

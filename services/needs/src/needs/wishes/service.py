@@ -23,7 +23,7 @@ from contract.events.needs import (
 )
 from contract.ids import new_id
 from needs.common import SOURCE, now
-from needs.wishes.models import Photo, Thanks, Wish, WishClaim, photo_type
+from needs.wishes.models import Photo, Thanks, Wish, WishClaim, masked, photo_type
 from needs.wishes.repository import ProofRepository, WishRepository
 from runtime.actors import Actor, ActorKind, require_organization
 from runtime.known_organizations import OrganizationLookup
@@ -164,7 +164,8 @@ class Wishes:
         if wish.status is not WishStatus.CONFIRMED or wish.claimer_organization_id is None:
             raise Conflict("a thank-you letter follows the wish's confirmation", status=wish.status.value)
         organization = await self.organizations.require(wish.claimer_organization_id)
-        return Thanks(wish, organization["name"])
+        resident = wish.resident_name if knows_the_resident(wish, actor) else masked(wish.resident_name)
+        return Thanks(wish, organization["name"], resident)
 
     async def _change(self, wish_id: str, decide: Callable[[Wish], Sequence[Envelope]]) -> Wish:
         wish, _ = await self.repo.change(wish_id, decide)
