@@ -20,8 +20,8 @@ from runtime.actors import ALGORITHM, Actor, ActorKind
 pytestmark = pytest.mark.stack
 
 WRITES = {"post", "put", "patch", "delete"}
-# Reads anyone may make: the hierarchy, organisations' public profiles, what is shared and
-# asked for (each filtered by who may see it), figures, and the probes.
+# Reads anyone may make: the hierarchy, organisations' public profiles and ratings, what is
+# shared and asked for (each filtered by who may see it), figures, and the probes.
 PUBLIC_READS = {
     "organizations": {
         "/areas/{code}",
@@ -41,6 +41,10 @@ PUBLIC_READS = {
         "/activities/{activity_id}",
         "/known-organizations",
         "/known-organizations/{organization_id}",
+        "/evaluations",  # an organisation's ratings, as its public page shows them (who rated, never)
+        "/evaluations/recent",
+        "/evaluations/summary",
+        "/evaluations/{evaluation_id}",  # a given one; one still waiting only to its two sides
     },
     "resources": {
         "/resources",

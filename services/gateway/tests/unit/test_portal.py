@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from fastapi import FastAPI, Request
 
-from contract.bodies.needs import ClaimCreate, NeedCreate
+from contract.bodies.needs import ClaimCreate, EvaluationTag, NeedCreate
 from contract.errors import Conflict, DomainError
-from contract.events.needs import ActivityStatus, NeedStatus, WishStatus
+from contract.events.needs import ActivityStatus, NeedStatus, RatedKind, WishStatus
 from contract.events.resources import BookingStatus, RequestStatus, ResourceStatus
 from contract.taxonomy import Category
 from gateway.config import Settings as GatewaySettings
@@ -27,6 +27,9 @@ from gateway.portal.web import CST, Services, refusal_of, safe_next, said
 from gateway.upstreams import Answer, Upstreams
 from matching.index.engine import WEIGHTS
 from needs.activities.models import Activity, SignUp
+from needs.evaluations.models import Evaluation, Rater
+from needs.needs.models import ClaimStatus
+from needs.needs.service import NeedAction
 from resources.bookings.slots import Taken
 from resources.requests.models import ServiceRequest
 from runtime.actors import ActorKind
@@ -121,6 +124,17 @@ class TestTheWords:
         assert asked and asked <= set(WORDS), asked - set(WORDS)
         assert all(zh and en and zh != en for zh, en in WORDS.values())
 
+    def test_the_words_a_template_makes_of_a_value_are_there_too(self) -> None:
+        made = (
+            [f"need_{move}" for move in get_args(NeedAction)]
+            + [f"tag_{tag.value}" for tag in EvaluationTag]
+            + [f"subject_{kind.value}" for kind in RatedKind]
+            + ["remind_claim_starts", "remind_booking_waits", "remind_wish_unclaimed"]
+        )
+        assert set(made) <= set(WORDS), set(made) - set(WORDS)
+        claims = {f"claim_{status.value}" for status in ClaimStatus}
+        assert claims <= set(STATUSES), claims - set(STATUSES)
+
     def test_every_status_the_services_answer_has_its_words(self) -> None:
         statuses = (NeedStatus, WishStatus, BookingStatus, ResourceStatus, RequestStatus)
         answered = {s.value for enum in statuses for s in enum}
@@ -202,6 +216,27 @@ class TestAServicesRefusal:
         )
         assert shown(lambda: request.decide(RequestStatus.CANCELLED)) == "当前状态为「已完成」,无法办理"
         assert shown(lambda: request.decide(RequestStatus.CANCELLED), "en") == "Not possible while it is completed"
+
+    def test_of_a_rating(self) -> None:
+        ended = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+        rating = Evaluation(
+            id="e" * 32,
+            subject=RatedKind.CLAIM,
+            subject_id="f" * 32,
+            about="a" * 32,
+            organization_id=ORG,
+            area_code="350102001001",
+            rater=Rater(organization_id="b" * 32),
+            opens_at=ended,
+            closes_at=ended + timedelta(days=14),
+        )
+        late = ended + timedelta(days=15)
+        assert shown(lambda: rating.give(5, "", [], late)) == "评价期限已过(2026-12-15 18:00)"
+        assert shown(lambda: rating.give(5, "", [], ended - timedelta(hours=1)), "en") == (
+            "It has not ended yet (2026-12-01 18:00): rate it afterwards"
+        )
+        rating.give(5, "", [], ended)
+        assert shown(lambda: rating.give(4, "", [], ended)) == "当前状态为「已评价」,无法办理"
 
     def test_one_the_portal_has_no_words_for_is_shown_as_the_service_says_it(self) -> None:
         def over() -> None:

@@ -289,6 +289,8 @@ CONFLICTS = {
     "deadline": "refused_deadline_passed",
     "field": "refused_code_taken",
     "status": "refused_status",
+    "opens_at": "refused_not_ended",
+    "closes_at": "refused_rating_closed",
 }
 
 
@@ -404,4 +406,8 @@ def said(message: str, lang: str) -> str:
     key, _, named = message.partition("|")
     if key not in WORDS:
         return message
-    return translate(key, lang).replace("{arg}", status_label(named, lang))
+    try:  # a time it names, in the visitor's time
+        shown = _local(datetime.fromisoformat(named))
+    except ValueError:
+        shown = status_label(named, lang)
+    return translate(key, lang).replace("{arg}", shown)
