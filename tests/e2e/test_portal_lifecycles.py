@@ -1,6 +1,6 @@
 """Each lifecycle walked to its end in a real browser (Chromium, driven by Playwright), every
-step by the person who takes it and through the portal only: a need posted, claimed, started,
-completed, fulfilled, confirmed and rated; a resident's wish claimed on the wish wall, proved,
+step by the person who takes it and through the portal only: a need drafted, published,
+claimed, started, completed, fulfilled, confirmed and rated; a resident's wish claimed on the wish wall, proved,
 confirmed, thanked and rated; a rating answered by the organisation rated and its comment hidden
 by the area's administrator. The partner API's side of the same is `test_partner_needs`."""
 
@@ -106,9 +106,11 @@ class TestANeed:
         await secretary.fill("input[name=title]", "重阳节义诊")
         await secretary.select_option("select[name=category]", "medical")
         await secretary.fill("input[name=quantity]", "3")
+        await secretary.check("input[name=draft]")
         await secretary.click("form[action='/org/needs'] button[type=submit]")
-        await expect(secretary.locator("#need-status")).to_have_attribute("data-status", "open")
+        await expect(secretary.locator("#need-status")).to_have_attribute("data-status", "draft")
         need_url = secretary.url.split("?")[0]
+        await move(secretary, "button[data-move=publish]", "open")
 
         await secretary.locator("#edit-need summary, details summary").first.click()
         await secretary.fill("#edit-need textarea[name=description]", "带血压计,上午九点到")

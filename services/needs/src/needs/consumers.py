@@ -17,10 +17,11 @@ def handlers(*, organizations: KnownOrganizations, needs: Needs, evaluations: Ev
         known_organizations.handlers(organizations, members=True)
         .on(MatchAccepted, needs.on_match_accepted)
         .on(MatchFailed, needs.on_match_failed)
-        # help done, here and in the resources service: a rating waits for its receiver
-        .on(ClaimCompleted, evaluations.on_claim_completed)
-        .on(WishConfirmed, evaluations.on_wish_confirmed)
-        .on(ServiceRequestCompleted, evaluations.on_request_completed)
-        .on(BookingConfirmed, evaluations.on_booking_confirmed)
-        .on(BookingCancelled, evaluations.on_booking_cancelled)
+        # help done, here and in the resources service: a rating waits for its receiver (its id is
+        # the completed thing's, so the same event told twice makes nothing more)
+        .on(ClaimCompleted, evaluations.on_claim_completed, idempotent=True)
+        .on(WishConfirmed, evaluations.on_wish_confirmed, idempotent=True)
+        .on(ServiceRequestCompleted, evaluations.on_request_completed, idempotent=True)
+        .on(BookingConfirmed, evaluations.on_booking_confirmed, idempotent=True)
+        .on(BookingCancelled, evaluations.on_booking_cancelled, idempotent=True)
     )

@@ -195,6 +195,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "audit_action": ("操作", "What"),
     "audit_route": ("接口", "Route"),
     "edit": ("编辑", "Edit"),
+    "keep_as_draft": ("先存为草稿,稍后发布", "Keep it as a draft, to publish later"),
     "save": ("保存", "Save"),
     "need_publish": ("发布", "Publish"),
     "need_start": ("开始实施", "Start the work"),

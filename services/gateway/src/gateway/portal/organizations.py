@@ -149,9 +149,10 @@ async def need_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
 @router.post("/org/needs", response_model=None)
 async def post_need(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
     """Posts a need in the organisation's place: matching proposes supply for it at once."""
-    values = form_values(form, "title", "description", "category", "quantity", "starts_at", "ends_at")
+    values = form_values(form, "title", "description", "category", "quantity", "starts_at", "ends_at", "draft")
     body = {
         **values,
+        "draft": form.get("draft") == "on",
         **await placed_at(up, visitor),
         "quantity": number(values["quantity"], 1),
         "starts_at": local_time(values["starts_at"]),

@@ -1,5 +1,5 @@
 """The portal's micro-wishes (微心愿) past their posting: the wish wall, where an organisation's
-people see residents' open wishes (without their names) and claim one for their organisation;
+people see residents' open wishes (their names masked) and claim one for their organisation;
 the claimer's photo of the wish done; the resident, or the community worker who posted it for
 them (亲情代办), seeing the photo and confirming; the thank-you letter (感谢信) to the claimer's
 organisation. Posting for a resident is the area administrator's form here; a resident posts
