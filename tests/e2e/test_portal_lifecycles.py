@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.async_api import Locator, Page, expect
 
-from devkit.browser import PHONE, NewPage, sign_in, snap
+from devkit.browser import PHONE, NewPage, fits, sign_in, snap
 from devkit.testing import PlatformApi, TestStack, eventually, organization
 from gateway.portal.accounts import Account, Role
 
@@ -125,6 +125,7 @@ class TestANeed:
         claim_id = await claim.get_attribute("data-claim")
         await doctor.goto("/org")
         await expect(doctor.locator("[data-claim]")).to_contain_text("开始服务")  # what to do next
+        await fits(doctor)
         await doctor.goto(need_url)
         await move(doctor, "[data-claim] button[data-move=start]", "started", "[data-claim]")
 
@@ -133,6 +134,7 @@ class TestANeed:
         await secretary.fill("[data-claim] input[name=served]", "40")
         await move(secretary, "[data-claim] button[data-move=complete]", "completed", "[data-claim]")
         await expect(secretary.locator("[data-claim]")).to_contain_text("40")
+        await fits(secretary)  # the need's page with its claims, on a phone
         await move(secretary, "button[data-move=fulfil]", "fulfilled")
         await snap(secretary, screenshots, "need-fulfilled")
 
@@ -148,6 +150,7 @@ class TestANeed:
         await secretary.goto(f"/organizations/{helper}")
         await expect(secretary.locator("#ratings")).to_have_attribute("data-average", "4.0")
         await expect(secretary.locator("#ratings")).to_contain_text("很专业,准时到场")
+        await fits(secretary)
 
     async def test_refuses_a_move_its_state_does_not_allow_in_the_visitors_language(
         self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Accounts, signed_in: SignedIn
@@ -223,6 +226,7 @@ class TestAWish:
         card = member.locator(f"#wall [data-wish='{wish_id}']")
         await expect(card).to_contain_text("南**")  # the wall does not name the resident
         await expect(card).not_to_contain_text("南阿姨")
+        await fits(member)
         await card.locator("button[data-move=claim]").click()
         ours = member.locator(f"#ours [data-wish='{wish_id}']")
         await expect(ours).to_have_attribute("data-status", "claimed")

@@ -11,23 +11,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from contract.opening_hours import LOCAL
-from devkit.browser import DESKTOP, PHONE, NewPage, sign_in, snap
+from devkit.browser import DESKTOP, PHONE, NewPage, fits, sign_in, snap
 from devkit.testing import PlatformApi, TestStack
 from gateway.portal.accounts import Account, Role
 
 pytestmark = pytest.mark.stack
 
 Accounts = Callable[..., Awaitable[list[Account]]]
-
-
-async def fits(page: Page) -> None:
-    """Nothing on the page is wider than the screen: it reads without scrolling sideways."""
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    screen = page.viewport_size
-    assert screen is not None and width <= screen["width"], f"{page.url} is {width}px wide"
 
 
 async def test_a_resident_requests_a_service_the_provider_accepts_and_marks_it_done(

@@ -25,3 +25,10 @@ async def sign_in(page: Page, username: str) -> None:
 
 async def snap(page: Page, folder: Path, name: str) -> None:
     await page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+async def fits(page: Page) -> None:
+    """Nothing on the page is wider than the screen: it reads without scrolling sideways."""
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    screen = page.viewport_size
+    assert screen is not None and width <= screen["width"], f"{page.url} is {width}px wide"
