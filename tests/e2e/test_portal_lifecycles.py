@@ -142,6 +142,10 @@ class TestANeed:
         await street.goto(need_url)
         await move(street, "button[data-move=confirm]", "confirmed")
         await expect(street.locator("#need-status")).to_have_text("已确认")
+        await street.click("a.lang")  # the same page in English
+        await expect(street.locator("#need-status")).to_have_text("confirmed")
+        await expect(street.locator("#claims")).to_contain_text("completed")
+        await expect(street.locator("#claims")).to_contain_text("Person-times served: 40")
 
         assert await figure(street, community, "claims_completed") == served_before + 40
 
