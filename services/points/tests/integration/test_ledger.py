@@ -4,6 +4,8 @@ postings; the rules changed by a city's administrator only; accounts read by the
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,10 +15,29 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from contract.events import NEEDS_TOPIC, Envelope
-from contract.events.needs import ClaimCompleted, ClaimData, NeedPosted, NeedPostedData
+from contract.events import NEEDS_TOPIC, POINTS_TOPIC, RESOURCES_TOPIC, Envelope
+from contract.events.needs import (
+    ClaimCompleted,
+    ClaimData,
+    NeedPosted,
+    NeedPostedData,
+    WishConfirmed,
+    WishData,
+    WishStatus,
+)
+from contract.events.resources import RequestStatus, ServiceRequestCompleted, ServiceRequestData
 from contract.taxonomy import Category
-from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization, send_raw, wait_consumed
+from devkit.testing import (
+    PLATFORM,
+    PlatformApi,
+    TestStack,
+    acting,
+    eventually,
+    organization,
+    read_topic,
+    send_raw,
+    wait_consumed,
+)
 from runtime.actors import Actor, ActorKind
 from runtime.kafka import encode
 from runtime.mongo import Document
@@ -69,9 +90,9 @@ def claim_completed(
     return ClaimCompleted(source="needs", subject=claim_id, data=data)
 
 
-async def deliver(stack: TestStack, *events: Envelope) -> None:
-    """Publishes the events on the needs' topic and waits until the points service consumed them."""
-    sent = await send_raw(stack.kafka, stack.topic(NEEDS_TOPIC), [encode(e) for e in events])
+async def deliver(stack: TestStack, *events: Envelope, topic: str = NEEDS_TOPIC) -> None:
+    """Publishes the events on `topic` and waits until the points service consumed them."""
+    sent = await send_raw(stack.kafka, stack.topic(topic), [encode(e) for e in events])
     await wait_consumed(stack.kafka, stack.group("points"), sent)
 
 
@@ -140,6 +161,57 @@ async def test_every_running_balance_equals_the_sum_of_its_postings(
     for account in {account for account, _ in recount}:
         balance = await api.get("points", f"/accounts/{account}/balance", actor=PLATFORM)
         assert (balance["points"], balance["minutes"]) == (recount[account, "points"], recount[account, "minutes"])
+
+
+async def test_a_confirmed_wish_and_a_completed_service_request_earn_their_organisations_announced(
+    api: PlatformApi, stack: TestStack
+) -> None:
+    rules = await api.get("points", "/rules")
+    helper, provider = new_id(), new_id()
+    wish_id, request_id = new_id(), new_id()
+    wish = WishData(
+        wish_id=wish_id, area_code=COMMUNITY, status=WishStatus.CONFIRMED, claimer_organization_id=helper, version=4
+    )
+    confirmed = WishConfirmed(source="needs", subject=wish_id, data=wish)
+    request = ServiceRequestData(
+        request_id=request_id,
+        resource_id=new_id(),
+        provider_organization_id=provider,
+        organization_id=new_id(),
+        period="2026-12",
+        quantity=1,
+        status=RequestStatus.COMPLETED,
+    )
+    completed = ServiceRequestCompleted(source="resources", subject=request_id, data=request)
+    await deliver(stack, confirmed)
+    await deliver(stack, completed, topic=RESOURCES_TOPIC)
+
+    for owner, points in ((helper, rules["points_per_wish"]), (provider, rules["points_per_service_request"])):
+        balance = await api.get("points", f"/accounts/organization:{owner}/balance", actor=organization(owner))
+        assert (balance["points"], balance["minutes"]) == (points, 0)
+
+    def announced(records: list[Any]) -> list[dict[str, Any]]:
+        events = [json.loads(r.value) for r in records]
+        return [e for e in events if e["data"]["cause_event_id"] in (confirmed.id, completed.id)]
+
+    records = await read_topic(stack.kafka, stack.topic(POINTS_TOPIC), until=lambda got: len(announced(got)) == 2)
+    assert sorted((e["type"], e["data"]["to_account"]) for e in announced(records)) == sorted(
+        [("points.posted", f"organization:{helper}"), ("points.posted", f"organization:{provider}")]
+    )
+
+
+async def test_a_restarted_service_answers_the_same_balances_loaded_from_the_movements(
+    api: PlatformApi, stack: TestStack
+) -> None:
+    claimer, need_id = new_id(), new_id()
+    await deliver(stack, claim_completed(need_id, new_id(), claimer, 2))
+    account = f"organization:{claimer}"
+    before = [await api.get("points", f"/accounts/{name}/balance", actor=PLATFORM) for name in (account, "city")]
+
+    await asyncio.to_thread(stack.services["points"].restart)
+
+    after = [await api.get("points", f"/accounts/{name}/balance", actor=PLATFORM) for name in (account, "city")]
+    assert after == before and before[0]["points"] > 0
 
 
 async def test_the_rules_are_changed_by_a_city_administrator_only_and_validated_first(
