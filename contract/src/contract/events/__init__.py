@@ -8,7 +8,7 @@ from typing import Annotated, get_args
 
 from pydantic import Field, TypeAdapter
 
-from contract.events import matching, needs, organizations, resources
+from contract.events import matching, needs, organizations, points, resources
 from contract.events.base import Data, Envelope, construct, data_of, new_event_id
 
 Event = Annotated[
@@ -56,7 +56,9 @@ Event = Annotated[
     | matching.MatchExpired
     | matching.MatchWithdrawn
     | matching.MatchConfirmed
-    | matching.MatchFailed,
+    | matching.MatchFailed
+    | points.PointsPosted
+    | points.HoursPosted,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -67,6 +69,7 @@ ORGANIZATIONS_TOPIC = "organizations.events"
 NEEDS_TOPIC = "needs.events"
 RESOURCES_TOPIC = "resources.events"
 MATCHING_TOPIC = "matching.events"
+POINTS_TOPIC = "points.events"
 
 
 _TOPIC_OF_AGGREGATE = {
@@ -81,6 +84,8 @@ _TOPIC_OF_AGGREGATE = {
     "booking": RESOURCES_TOPIC,
     "service_request": RESOURCES_TOPIC,
     "match": MATCHING_TOPIC,
+    "points": POINTS_TOPIC,
+    "hours": POINTS_TOPIC,
 }
 
 
@@ -100,6 +105,7 @@ __all__ = [
     "MATCHING_TOPIC",
     "NEEDS_TOPIC",
     "ORGANIZATIONS_TOPIC",
+    "POINTS_TOPIC",
     "RESOURCES_TOPIC",
     "Data",
     "Envelope",

@@ -1,0 +1,3 @@
+from points.main import run
+
+run()

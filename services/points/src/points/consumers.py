@@ -1,0 +1,19 @@
+"""The events the points service earns from. Each handler is idempotent: a movement's id is
+derived from the event it came from, and a need remembered is the same need again."""
+
+from __future__ import annotations
+
+from contract.events.needs import ClaimCompleted, NeedPosted, WishConfirmed
+from contract.events.resources import ServiceRequestCompleted
+from points.earning.service import Earning
+from runtime.handlers import Handlers
+
+
+def handlers(earning: Earning) -> Handlers:
+    return (
+        Handlers()
+        .on(NeedPosted, earning.on_need_posted, idempotent=True)
+        .on(ClaimCompleted, earning.on_claim_completed, idempotent=True)
+        .on(WishConfirmed, earning.on_wish_confirmed, idempotent=True)
+        .on(ServiceRequestCompleted, earning.on_request_completed, idempotent=True)
+    )

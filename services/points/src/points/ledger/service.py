@@ -1,0 +1,85 @@
+"""The ledger's use cases: posting a movement once, and reading an account's balance and
+postings (by the account's owner and the platform's and a city's administrators only) and the
+organisations' leaderboard (public)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from contract.errors import Forbidden, NotFound
+from contract.events.points import Unit
+from points.ledger.models import CITY, Movement, is_account, movement_id
+from points.ledger.repository import MovementRepository
+from points.ledger.view import Balances
+from runtime.actors import Actor, ActorKind
+
+CITY_TIME = timezone(timedelta(hours=8))  # the day a daily cap counts is the city's
+
+
+def day_of(at: datetime) -> str:
+    return at.astimezone(CITY_TIME).date().isoformat()
+
+
+class Ledger:
+    def __init__(self, movements: MovementRepository, balances: Balances) -> None:
+        self.movements = movements
+        self.balances = balances
+
+    async def issue(
+        self,
+        to_account: str,
+        unit: Unit,
+        amount: int,
+        *,
+        cause_id: str,
+        cause_type: str,
+        at: datetime,
+        rule_version: int,
+    ) -> Movement | None:
+        """Moves `amount` from the city's issuing account to `to_account`, once per cause, unit
+        and receiver; None when there is nothing to move or it was moved already."""
+        if amount <= 0:
+            return None
+        movement = Movement(
+            id=movement_id(cause_id, unit, to_account),
+            from_account=CITY,
+            to_account=to_account,
+            unit=unit,
+            amount=amount,
+            cause_event_id=cause_id,
+            cause_type=cause_type,
+            rule_version=rule_version,
+            at=at,
+            day=day_of(at),
+        )
+        return movement if await self.movements.insert(movement) else None
+
+    def balance(self, account: str, actor: Actor) -> dict[str, object]:
+        _may_read(account, actor)
+        return {"account": account, **{unit.value: self.balances.balance(account, unit) for unit in Unit}}
+
+    async def postings(self, account: str, actor: Actor, *, before: str | None, limit: int) -> list[Movement]:
+        _may_read(account, actor)
+        return await self.movements.of_account(account, before=before, limit=limit)
+
+    def leaderboard(self, unit: Unit, limit: int) -> list[dict[str, object]]:
+        """The organisations holding the most of `unit`: organisations only, never a person."""
+        leaders = self.balances.leaders(unit, "organization:", limit)
+        return [{"organization_id": name.split(":", 1)[1], unit.value: amount} for name, amount in leaders]
+
+
+def _may_read(account: str, actor: Actor) -> None:
+    """An account is read by its owner (the organisation, the member, the resident) and by the
+    platform's and a city's administrators; Forbidden for anyone else."""
+    if not is_account(account):
+        raise NotFound(f"no account {account!r}")
+    if actor.kind is ActorKind.PLATFORM or actor.runs_a_city:
+        return
+    kind, _, owner = account.partition(":")
+    owns = {
+        "organization": actor.is_organization(owner),
+        "member": actor.member_id is not None and actor.member_id == owner,
+        "resident": actor.kind is ActorKind.RESIDENT and actor.resident_id == owner,
+    }
+    if not owns.get(kind, False):
+        raise Forbidden("an account is read by its owner and the city's administrators only", account=account)
