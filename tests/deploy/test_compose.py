@@ -34,8 +34,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "points": PointsSettings,
     "gateway": GatewaySettings,
 }
-# the services the gateway calls: not yet points, whose portal pages and partner API come later (issue 16)
-UPSTREAMS = set(SETTINGS) - {"gateway", "points"}
+UPSTREAMS = set(SETTINGS) - {"gateway"}  # the services the gateway calls
 
 
 def make_secret() -> str:

@@ -149,6 +149,16 @@ class TestANeed:
 
         assert await figure(street, community, "claims_completed") == served_before + 40
 
+        await doctor.goto("/org")  # the claimer's points and hours: 40 person-times, within the day's cap
+        points = doctor.locator("#points")
+        for _ in range(20):  # once the points service has heard the claim was completed
+            if await points.get_attribute("data-points") not in (None, "0"):
+                break
+            await doctor.wait_for_timeout(500)
+            await doctor.reload()
+        await expect(points).to_have_attribute("data-points", "200")  # 400 earned, capped at 200 a day
+        await expect(points).to_have_attribute("data-minutes", "2400")  # 40 person-times of 60 minutes
+
         await secretary.goto("/org")  # the poster rates the help it received
         await rate(secretary, f"claim:{claim_id}", stars=4, comment="很专业,准时到场")
         await secretary.goto(f"/organizations/{helper}")

@@ -57,6 +57,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             "needs": settings.needs_url,
             "resources": settings.resources_url,
             "matching": settings.matching_url,
+            "points": settings.points_url,
         }
         timeout = settings.upstream_timeout_seconds
         sessions = {n: await stack.enter_async_context(upstream_session(u, timeout)) for n, u in urls.items()}

@@ -149,3 +149,4 @@ class Upstreams:
     needs: Upstream
     resources: Upstream
     matching: Upstream
+    points: Upstream

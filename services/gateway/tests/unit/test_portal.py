@@ -15,8 +15,8 @@ from fastapi import FastAPI, Request
 
 from contract.bodies.needs import ClaimCreate, EvaluationTag, NeedCreate
 from contract.errors import Conflict, DomainError
-from contract.events.needs import ActivityStatus, NeedStatus, RatedKind, WishStatus
-from contract.events.resources import BookingStatus, RequestStatus, ResourceStatus
+from contract.events.needs import ActivityStatus, ClaimCompleted, NeedStatus, RatedKind, WishConfirmed, WishStatus
+from contract.events.resources import BookingStatus, RequestStatus, ResourceStatus, ServiceRequestCompleted
 from contract.taxonomy import Category
 from gateway.config import Settings as GatewaySettings
 from gateway.portal.accounts import Account, Role
@@ -118,6 +118,9 @@ class TestAServicesPeriods:
         assert [p["days"] for p in monthly] == ["2026-12", "2027-01", "2027-02", "2027-03"]
 
 
+EARNING = (ClaimCompleted, WishConfirmed, ServiceRequestCompleted)  # the causes of points and hours
+
+
 class TestTheWords:
     def test_every_word_a_template_asks_for_is_there_in_both_languages(self) -> None:
         asked = {key for page in TEMPLATES.glob("*.html") for key in re.findall(r"t\('([a-z_]+)'\)", page.read_text())}
@@ -130,6 +133,7 @@ class TestTheWords:
             + [f"tag_{tag.value}" for tag in EvaluationTag]
             + [f"subject_{kind.value}" for kind in RatedKind]
             + ["remind_claim_starts", "remind_booking_waits", "remind_wish_unclaimed"]
+            + [f"cause_{cause.model_fields['type'].default.replace('.', '_')}" for cause in EARNING]
         )
         assert set(made) <= set(WORDS), set(made) - set(WORDS)
         claims = {f"claim_{status.value}" for status in ClaimStatus}
@@ -264,7 +268,7 @@ class TestWhatAFormSends:
     def services(self) -> tuple[Services, Recording]:
         app, service = FastAPI(), Recording()
         app.state.settings, app.state.components = GatewaySettings(), Components()
-        app.state.components.add(Upstreams(service, service, service, service))  # type: ignore[arg-type]
+        app.state.components.add(Upstreams(service, service, service, service, service))  # type: ignore[arg-type]
         return Services(Request({"type": "http", "app": app, "headers": []}), None), service
 
     async def test_a_form_that_makes_no_valid_body_is_refused_here(self) -> None:

@@ -16,6 +16,7 @@ from contract.bodies.needs import NeedCreate
 from contract.bodies.resources import ResourceCreate
 from gateway import service
 from gateway.portal import reminders
+from gateway.portal.points import points_of
 from gateway.portal.ratings import to_rate
 from gateway.portal.service_requests import requests_of
 from gateway.portal.web import (
@@ -69,6 +70,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         proposals,
         letters,
         waiting,
+        points,
     ) = await asyncio.gather(
         organization_of(up, visitor),
         up.get(up.needs, "/needs", {"organization_id": organization_id, "limit": 50}),
@@ -80,6 +82,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         _proposals(up, organization_id),
         up.get(up.needs, "/thank-you-letters", {"limit": 20}),
         to_rate(up),
+        points_of(up, f"organization:{organization_id}"),
     )
     approvals = [
         b for b in bookings["items"] if b["status"] == "requested" and b["venue_organization_id"] == organization_id
@@ -100,6 +103,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         proposals=proposals,
         letters=letters["items"],
         to_rate=waiting,
+        points=points,
         reminders=reminders.for_organization(organization_id, claimed["items"], approvals),
     )
 

@@ -197,6 +197,7 @@ class Services:
         self.needs = up.needs
         self.resources = up.resources
         self.matching = up.matching
+        self.points = up.points
         self.visitor = visitor
         self._secret: str = request.app.state.settings.actor_secret
 
