@@ -67,6 +67,7 @@ BROKEN = {
     "needs": ("needs", {"title": None, "status": "open"}, "/needs"),
     "resources": ("resources", {"kind": "venue", "name": None}, "/resources"),
     "matching": ("proposals", {"status": "proposed", "score": "high"}, "/proposals"),
+    "points": ("movements", {"unit": "points", "amount": "many"}, "/leaderboard"),
 }
 
 

@@ -23,6 +23,7 @@ UNREADABLE = Counter(
 )
 
 A = TypeVar("A", bound=Aggregate)
+T = TypeVar("T")
 CHANGE_ATTEMPTS = 5
 _HIDDEN = {"outbox": 0, "outbox_pending": 0, "outbox_group": 0, "group_events": 0}  # the outbox's, not the model's
 
@@ -209,14 +210,7 @@ class MongoRepository(Generic[A]):
         return loaded
 
     def _readable(self, document: Document) -> A | None:
-        try:
-            return self._load(document)
-        except ValidationError as exc:
-            UNREADABLE.labels(self.collection.name).inc()
-            errors = [{"field": ".".join(map(str, e["loc"])), "reason": e["msg"]} for e in exc.errors()[:3]]
-            fields = {"collection": self.collection.name, "id": str(document.get("_id")), "errors": errors}
-            log.error("a stored document is no valid aggregate: skipped", extra={"fields": fields})
-            return None
+        return readable(self.collection.name, document, self._load)
 
     def _fields(self, aggregate: A) -> Document:
         """The aggregate's fields to store, once they are known to make a valid aggregate again: a
@@ -224,6 +218,20 @@ class MongoRepository(Generic[A]):
         anything is written, not at the next read."""
         type(aggregate).model_validate(aggregate.model_dump())
         return self._document(aggregate)
+
+
+def readable(collection: str, document: Document, load: Callable[[Document], T]) -> T | None:
+    """What `load` reads from a stored document, or None for one that is no valid aggregate:
+    logged and counted (`stored_documents_unreadable_total`), so that one bad document never
+    keeps a service from starting or answering."""
+    try:
+        return load(document)
+    except ValidationError as exc:
+        UNREADABLE.labels(collection).inc()
+        errors = [{"field": ".".join(map(str, e["loc"])), "reason": e["msg"]} for e in exc.errors()[:3]]
+        fields = {"collection": collection, "id": str(document.get("_id")), "errors": errors}
+        log.error("a stored document is no valid aggregate: skipped", extra={"fields": fields})
+        return None
 
 
 def _nothing(_aggregate: Any) -> None:

@@ -13,6 +13,7 @@ from contract.events.points import HoursPosted, PointsPosted, Unit
 from points.ledger.models import Movement
 from runtime.mongo import Document
 from runtime.outbox import with_events
+from runtime.repository import readable
 
 SOURCE = "points"
 
@@ -42,11 +43,12 @@ class MongoMovementRepository:
         await self.collection.create_index([("postings.account", 1), ("at", -1), ("_id", -1)])
 
     async def load(self) -> int:
-        """Gives the read model every stored movement (at start); how many there were."""
+        """Gives the read model every stored movement (at start), a bad one skipped; how many it took."""
         loaded = 0
         async for document in self.collection.find({}, {"outbox": 0, "outbox_pending": 0}):
-            self.read_model(_movement(document))
-            loaded += 1
+            if (movement := readable(self.collection.name, document, _movement)) is not None:
+                self.read_model(movement)
+                loaded += 1
         return loaded
 
     async def insert(self, movement: Movement) -> bool:
@@ -70,7 +72,8 @@ class MongoMovementRepository:
                 at = last["at"]
                 where["$or"] = [{"at": {"$lt": at}}, {"at": at, "_id": {"$lt": before}}]
         cursor = self.collection.find(where, {"outbox": 0}).sort([("at", -1), ("_id", -1)]).limit(limit)
-        return [_movement(document) async for document in cursor]
+        found = [readable(self.collection.name, document, _movement) async for document in cursor]
+        return [movement for movement in found if movement is not None]
 
 
 def _movement(document: Document) -> Movement:
