@@ -106,6 +106,9 @@ class FakeEvaluations(FakeRepository[Evaluation]):
         given = [e for e in self.saved.values() if e.organization_id == organization_id and e.given_at is not None]
         return sorted(given, key=lambda e: e.given_at or e.opens_at, reverse=True)[:limit]
 
+    async def stars(self, organization_id: str) -> list[int]:
+        return [e.stars for e in self.saved.values() if e.organization_id == organization_id and e.stars is not None]
+
 
 class FakeProofs:
     """Keeps proof photos by their digest."""

@@ -38,15 +38,6 @@ class ProposalStatus(StrEnum):
 
 
 OPEN = frozenset({ProposalStatus.PROPOSED})
-ENDED = frozenset(
-    {
-        ProposalStatus.CONFIRMED,
-        ProposalStatus.FAILED,
-        ProposalStatus.DECLINED,
-        ProposalStatus.EXPIRED,
-        ProposalStatus.WITHDRAWN,
-    }
-)
 
 
 class Proposal(Versioned):

@@ -32,6 +32,10 @@ class EvaluationRepository(Protocol):
         """The organisation's given ratings, the newest first."""
         ...
 
+    async def stars(self, organization_id: str) -> list[int]:
+        """The stars of each of the organisation's given ratings."""
+        ...
+
 
 class MongoEvaluationRepository(MongoRepository[Evaluation]):
     model = Evaluation
@@ -40,3 +44,7 @@ class MongoEvaluationRepository(MongoRepository[Evaluation]):
         where = {"organization_id": organization_id, "status": EvaluationStatus.GIVEN.value}
         cursor = self.collection.find(where).sort("given_at", -1).limit(limit)
         return [self._load(document) async for document in cursor]
+
+    async def stars(self, organization_id: str) -> list[int]:
+        where = {"organization_id": organization_id, "status": EvaluationStatus.GIVEN.value}
+        return [int(document["stars"]) async for document in self.collection.find(where, {"stars": 1})]

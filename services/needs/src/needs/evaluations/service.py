@@ -194,7 +194,7 @@ class Evaluations:
 
     async def summary(self, organization_id: str) -> dict[str, object]:
         """How an organisation's help was rated: how many ratings, their average, how many of each star."""
-        stars = [e.stars or 0 for e in await self.of_organization(organization_id, after=None, limit=100_000)]
+        stars = await self.repo.stars(organization_id)
         return {
             "organization_id": organization_id,
             "count": len(stars),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from contract.events.points import Unit
-from points.ledger.models import CITY, Movement
+from points.ledger.models import Movement
 
 
 class Balances:
@@ -27,9 +27,6 @@ class Balances:
     def earned_on(self, account: str, day: str) -> int:
         """The points `account` received on `day`."""
         return self._earned.get((account, day), 0)
-
-    def accounts(self) -> set[str]:
-        return {name for name, _ in self._balance} - {CITY}
 
     def leaders(self, unit: Unit, prefix: str, limit: int) -> list[tuple[str, int]]:
         """The accounts whose name begins with `prefix` holding the most of `unit`, the most first."""
