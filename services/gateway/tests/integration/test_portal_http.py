@@ -290,3 +290,52 @@ class TestRoles:
         completed = await browser_like.post(f"/needs/{need_id}/claims/{'c' * 32}/complete", data={"csrf": token})
         assert cancelled.status_code == completed.status_code == 403
         assert (await PlatformApi(stack, http).get("needs", f"/needs/{need_id}"))["status"] == "open"
+
+
+ANY = "a" * 32
+# The forms that carry a need, a wish, a service request and a rating to their end, by who may
+# post them; everyone else is refused before any service is asked.
+ORGANISATIONS = [
+    f"/needs/{ANY}/claims/{ANY}/start",
+    f"/wishes/{ANY}/claim",
+    f"/org/wishes/{ANY}/release",
+    f"/org/wishes/{ANY}/proof",
+]
+ORGANISATIONS_ADMINISTRATORS = [
+    f"/needs/{ANY}/edit",
+    f"/needs/{ANY}/cancel",
+    f"/needs/{ANY}/claims/{ANY}/complete",
+    f"/org/service-requests/{ANY}/accept",
+    f"/ratings/{ANY}/answer",
+]
+AREAS_ADMINISTRATORS = ["/admin/wishes", f"/admin/wishes/{ANY}/confirm", f"/ratings/{ANY}/hide"]
+ANYONE_SIGNED_IN = [f"/ratings/{ANY}/give", f"/resources/{ANY}/request", f"/service-requests/{ANY}/cancel"]
+
+
+class TestTheLoopsForms:
+    @pytest.mark.parametrize(
+        "path", ORGANISATIONS + ORGANISATIONS_ADMINISTRATORS + AREAS_ADMINISTRATORS + ANYONE_SIGNED_IN
+    )
+    async def test_a_visitor_not_signed_in_is_sent_to_sign_in(self, browser_like: httpx.AsyncClient, path: str) -> None:
+        answer = await browser_like.post(path, data={"csrf": "x"})
+        assert (answer.status_code, answer.headers["location"].split("?")[0]) == (303, "/login")
+
+    async def test_each_role_is_refused_the_moves_that_are_not_its_own(
+        self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Make, browser_like: httpx.AsyncClient
+    ) -> None:
+        organization_id = await PlatformApi(stack, http).register_organization("某志愿队党支部", "350102012001")
+        resident, member = name(), name()
+        await portal_accounts(
+            Account(username=resident, name="居民乙", role=Role.RESIDENT, area_code="350102012001"),
+            Account(username=member, name="党员乙", role=Role.MEMBER, organization_id=organization_id),
+        )
+        refused = {
+            resident: ORGANISATIONS + ORGANISATIONS_ADMINISTRATORS + AREAS_ADMINISTRATORS,
+            member: ORGANISATIONS_ADMINISTRATORS + AREAS_ADMINISTRATORS + [f"/ratings/{ANY}/give"],
+        }
+        for username, paths in refused.items():
+            browser_like.cookies.clear()
+            await sign_in(browser_like, username)
+            token = csrf_of(await browser_like.get("/needs"))
+            answers = {path: (await browser_like.post(path, data={"csrf": token})).status_code for path in paths}
+            assert set(answers.values()) == {403}, answers
