@@ -57,7 +57,12 @@ PUBLIC_READS = {
         "/known-organizations/{organization_id}",
     },
     "matching": {"/index"},
-    "points": {"/leaderboard", "/rules"},  # organisations' standing only, and the rules in force
+    "points": {  # organisations' standing only, the rules in force, and what the registry told it
+        "/leaderboard",
+        "/rules",
+        "/known-organizations",
+        "/known-organizations/{organization_id}",
+    },
     "gateway": {"/api/v1/stats"},
 }
 PROBES = {"/healthz", "/readyz"}

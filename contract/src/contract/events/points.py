@@ -16,8 +16,10 @@ class Unit(StrEnum):
 
 class MovementData(Data):
     """A movement: `amount` taken from `from_account` and given to `to_account` (accounts are
-    `city`, `organization:{id}`, `member:{id}` or `resident:{id}`), because of the event
-    `cause_event_id` of type `cause_type`, under the earning rules' version `rule_version`."""
+    `city`, `organization:{id}`, `member:{id}`, `resident:{id}`, `shop:{id}` or `area:{code}`),
+    because of the event `cause_event_id` of type `cause_type`, under the earning rules' version
+    `rule_version`; for work done, where (`area_code`), through which organisation
+    (`organization_id`) and on what (`about`: the need's or activity's title)."""
 
     movement_id: str
     from_account: str
@@ -28,6 +30,9 @@ class MovementData(Data):
     cause_type: str
     rule_version: int
     at: datetime
+    area_code: str | None = None
+    organization_id: str | None = None
+    about: str | None = None
 
 
 class PointsPosted(Envelope):

@@ -6,12 +6,14 @@ from __future__ import annotations
 from contract.events.needs import ClaimCompleted, NeedPosted, WishConfirmed
 from contract.events.resources import ServiceRequestCompleted
 from points.earning.service import Earning
+from runtime import known_organizations
 from runtime.handlers import Handlers
+from runtime.known_organizations import KnownOrganizations
 
 
-def handlers(earning: Earning) -> Handlers:
+def handlers(earning: Earning, organizations: KnownOrganizations) -> Handlers:
     return (
-        Handlers()
+        known_organizations.handlers(organizations, members=True)
         .on(NeedPosted, earning.on_need_posted, idempotent=True)
         .on(ClaimCompleted, earning.on_claim_completed, idempotent=True)
         .on(WishConfirmed, earning.on_wish_confirmed, idempotent=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
-from contract.events import NEEDS_TOPIC, POINTS_TOPIC, RESOURCES_TOPIC
+from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, POINTS_TOPIC, RESOURCES_TOPIC
 from points import consumers
 from points.config import Settings
 from points.earning.needs import MongoNeedRepository
@@ -21,12 +21,14 @@ from points.ledger.view import Balances
 from points.rules import api as rules_api
 from points.rules.repository import MongoRuleRepository, RuleRepository
 from points.rules.service import Rules
+from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
+from runtime.known_organizations import KnownOrganizations
 from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [ledger_api.router, rules_api.router]
+ROUTERS = [ledger_api.router, rules_api.router, known_organizations.router]
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,9 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     parts = build(Ports(movements, MongoRuleRepository(db["rules"]), MongoNeedRepository(db["needs"])), balances)
     rules = await parts.rules.load()
     log.info("ledger loaded", extra={"fields": {"movements": loaded, "rules_version": rules.version}})
-    app.state.components.add(*parts.all())
-    consumer = event_consumer(infra, consumers.handlers(parts.earning))
+    organizations = KnownOrganizations(db)  # their areas and members, from the registry's events
+    app.state.components.add(*parts.all(), organizations)
+    consumer = event_consumer(infra, consumers.handlers(parts.earning, organizations))
     async with background(relay.run(), consumer.run()):
         yield
 
@@ -85,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Points",
         routers=ROUTERS,
         wire=wire,
-        topics=[POINTS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC],
+        topics=[POINTS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, ORGANIZATIONS_TOPIC],
         # the running balances and the daily cap are kept in memory: one writer (runtime.lease)
         lease="points",
     )

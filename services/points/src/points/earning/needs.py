@@ -1,4 +1,4 @@
-"""What the points service remembers of each need (its category and time window), from
+"""What the points service remembers of each need (its category, title, area and time window), from
 `need.posted`, to weigh a completed claim on it."""
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from runtime.mongo import Document
 class KnownNeed(BaseModel):
     id: str
     category: Category
+    title: str | None = None
+    area_code: str | None = None
     starts_at: datetime | None = None
     ends_at: datetime | None = None
 

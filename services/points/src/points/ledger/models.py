@@ -11,12 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from contract.events.points import MovementData, Unit
 
 CITY = "city"  # the issuing account: it gives what is earned, so it alone goes below zero
-ACCOUNT_PATTERN = r"^(city|(organization|member|resident):[0-9a-zA-Z_-]{1,64})$"
+ACCOUNT_PATTERN = r"^(city|(organization|member|resident|shop|area):[0-9a-zA-Z_-]{1,64})$"
 _ACCOUNT = re.compile(ACCOUNT_PATTERN)
 
 
 def account(kind: str, owner_id: str) -> str:
-    """The account of an organisation, member or resident: `organization:{id}`."""
+    """The account of an organisation, member, resident, shop or area: `organization:{id}`."""
     return f"{kind}:{owner_id}"
 
 
@@ -40,8 +40,19 @@ class Posting(BaseModel):
     amount: int
 
 
+class Where(BaseModel):
+    """What a movement for work done was for: where, through which organisation, on what."""
+
+    model_config = ConfigDict(frozen=True)
+
+    area_code: str | None = None
+    organization_id: str | None = None
+    about: str | None = None
+
+
 class Movement(BaseModel):
-    """`amount` (> 0) of `unit` from one account to another, because of an event, under a rule version."""
+    """`amount` (> 0) of `unit` from one account to another, because of an event, under a rule
+    version; for work done, where it was done, through which organisation and on what."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -55,6 +66,9 @@ class Movement(BaseModel):
     rule_version: int
     at: datetime
     day: str  # the city's calendar day it counts in, for the daily cap
+    area_code: str | None = None
+    organization_id: str | None = None
+    about: str | None = None
 
     @property
     def postings(self) -> tuple[Posting, Posting]:
@@ -69,4 +83,5 @@ class Movement(BaseModel):
             cause_type=self.cause_type,
             rule_version=self.rule_version,
             at=self.at,
+            **self.model_dump(include={"area_code", "organization_id", "about"}),
         )

@@ -4,11 +4,13 @@ organisations' leaderboard (public)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
-from contract.errors import Forbidden, NotFound
+from contract.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contract.events.points import Unit
-from points.ledger.models import CITY, Movement, is_account, movement_id
+from points.ledger.models import CITY, Movement, Where, is_account, movement_id
 from points.ledger.repository import MovementRepository
 from points.ledger.view import Balances
 from runtime.actors import Actor, ActorKind
@@ -20,10 +22,17 @@ def day_of(at: datetime) -> str:
     return at.astimezone(CITY_TIME).date().isoformat()
 
 
+class InsufficientBalance(Conflict):
+    code = "insufficient_balance"
+
+
 class Ledger:
     def __init__(self, movements: MovementRepository, balances: Balances) -> None:
         self.movements = movements
         self.balances = balances
+        # a debit checks the balance, then stores: one at a time per account paying, so two
+        # at once never both spend the same points
+        self._paying: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def issue(
         self,
@@ -35,24 +44,42 @@ class Ledger:
         cause_type: str,
         at: datetime,
         rule_version: int,
+        where: Where | None = None,
     ) -> Movement | None:
         """Moves `amount` from the city's issuing account to `to_account`, once per cause, unit
         and receiver; None when there is nothing to move or it was moved already."""
         if amount <= 0:
             return None
-        movement = Movement(
-            id=movement_id(cause_id, unit, to_account),
-            from_account=CITY,
-            to_account=to_account,
-            unit=unit,
-            amount=amount,
-            cause_event_id=cause_id,
-            cause_type=cause_type,
-            rule_version=rule_version,
-            at=at,
-            day=day_of(at),
-        )
+        movement = _movement(CITY, to_account, unit, amount, cause_id, cause_type, at, rule_version, where)
         return movement if await self.movements.insert(movement) else None
+
+    async def move(
+        self,
+        from_account: str,
+        to_account: str,
+        unit: Unit,
+        amount: int,
+        *,
+        cause_id: str,
+        cause_type: str,
+        at: datetime,
+        rule_version: int = 0,
+        overdraft: int = 0,
+        where: Where | None = None,
+    ) -> Movement | None:
+        """Moves `amount` between two accounts, once per cause, unit and receiver, never taking
+        `from_account` below `-overdraft` (Conflict `insufficient_balance`); None when it was moved
+        already. The city's issuing account alone has no floor."""
+        if amount <= 0:
+            raise Unprocessable("an amount moved is at least 1", field="amount")
+        movement = _movement(from_account, to_account, unit, amount, cause_id, cause_type, at, rule_version, where)
+        if from_account == CITY:
+            return movement if await self.movements.insert(movement) else None
+        async with self._paying[from_account]:
+            held = self.balances.balance(from_account, unit)
+            if held - amount < -overdraft:
+                raise InsufficientBalance(f"{from_account} holds {held} {unit.value}, not {amount}", balance=held)
+            return movement if await self.movements.insert(movement) else None
 
     def balance(self, account: str, actor: Actor) -> dict[str, object]:
         _may_read(account, actor)
@@ -66,6 +93,32 @@ class Ledger:
         """The organisations holding the most of `unit`: organisations only, never a person."""
         leaders = self.balances.leaders(unit, "organization:", limit)
         return [{"organization_id": name.split(":", 1)[1], unit.value: amount} for name, amount in leaders]
+
+
+def _movement(
+    from_account: str,
+    to_account: str,
+    unit: Unit,
+    amount: int,
+    cause_id: str,
+    cause_type: str,
+    at: datetime,
+    rule_version: int,
+    where: Where | None,
+) -> Movement:
+    return Movement(
+        id=movement_id(cause_id, unit, to_account),
+        from_account=from_account,
+        to_account=to_account,
+        unit=unit,
+        amount=amount,
+        cause_event_id=cause_id,
+        cause_type=cause_type,
+        rule_version=rule_version,
+        at=at,
+        day=day_of(at),
+        **(where.model_dump() if where else {}),
+    )
 
 
 def _may_read(account: str, actor: Actor) -> None:
