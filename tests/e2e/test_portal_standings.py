@@ -124,9 +124,10 @@ async def test_a_city_administrator_changes_the_rules_a_value_out_of_range_refus
     api = PlatformApi(stack, http)
     before = await api.get("points", "/rules")
     suffix = uuid4().hex[:6]
+    await api.ensure_area(f"{DISTRICT}001001")  # the street administrator's street, known to the registry
     await portal_accounts(
         Account(username=f"city-{suffix}", name="市管理员", role=Role.AREA_ADMIN, area_code="350100"),
-        Account(username=f"street-{suffix}", name="街道管理员", role=Role.AREA_ADMIN, area_code="350127001"),
+        Account(username=f"street-{suffix}", name="街道管理员", role=Role.AREA_ADMIN, area_code=f"{DISTRICT}001"),
     )
     try:
         admin = await new_page(PHONE)

@@ -14,13 +14,17 @@ organisation (a time bank's hours among them); spending in a shop and its refund
 
 Members are kept per (area prefix, period, unit) for the prefixes of a community (city: its
 first four digits, district, street, community, and "" for everywhere), so a board is one
-counter's largest entries; a board is ranked again only when its counter changed since."""
+counter's largest entries. A board is ranked again only when what it ranks changed since, and a
+big one (a city's, more than `BIG` entries) at most once every `FRESH_SECONDS`: ranking 200,000
+members takes tens of milliseconds, which a board asked for while postings stream in would
+otherwise pay at every ask."""
 
 from __future__ import annotations
 
 import heapq
+import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -31,6 +35,7 @@ from points.ledger.models import CITY, Movement
 EVERYWHERE = ""
 ALL_TIME = "all"
 KEPT = 200  # a board ranks at most this many
+BIG, FRESH_SECONDS = 10_000, 1.0
 
 
 def prefixes(area_code: str) -> tuple[str, ...]:
@@ -72,13 +77,23 @@ def attendance(cause_type: str) -> bool:
 Ranked = list[tuple[str, int]]
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A board as it was last ranked: what it had seen, when, and the ranking."""
+
+    seen: object
+    at: float
+    ranked: Ranked
+
+
 class Standings:
     def __init__(self) -> None:
         self._members: defaultdict[tuple[str, str, Unit], Counter[str]] = defaultdict(Counter)
         self._organizations: defaultdict[tuple[str, Unit], Counter[str]] = defaultdict(Counter)
-        self._changed: Counter[tuple[str, str, Unit]] = Counter()
-        self._ranked: dict[tuple[str, str, Unit], tuple[int, Ranked]] = {}
+        self._changed: Counter[tuple[str, ...]] = Counter()  # a board's key -> changes counted
+        self._ranked: dict[tuple[str, ...], Kept] = {}
         self._area_of: dict[str, str] = {}  # organisation -> where it is registered
+        self._placements = 0  # how often an organisation was placed or moved
         self._in_area: defaultdict[str, set[str]] = defaultdict(set)  # prefix -> organisations
         self._years: dict[tuple[str, str], Year] = {}  # (member, year) -> their year
         self._through: defaultdict[tuple[str, str], set[str]] = defaultdict(set)  # (organisation, year) -> members
@@ -92,6 +107,7 @@ class Standings:
             for prefix in prefixes(before):
                 self._in_area[prefix].discard(organization_id)
         self._area_of[organization_id] = area_code
+        self._placements += 1
         for prefix in prefixes(area_code):
             self._in_area[prefix].add(organization_id)
 
@@ -104,6 +120,7 @@ class Standings:
         if kind == "organization":
             for period in periods(movement.day):
                 self._organizations[period, unit][owner] += amount
+                self._changed[period, unit] += 1
         elif kind == "member":
             area = movement.area_code or self._area_of.get(movement.organization_id or "")
             for prefix in prefixes(area) if area else (EVERYWHERE,):
@@ -128,19 +145,30 @@ class Standings:
 
     def members(self, area: str, period: str, unit: Unit, limit: int) -> Ranked:
         """The members who received the most of `unit` for work in `area` (a key of `area_key`) in `period`."""
-        key = (area, period, unit)
-        version = self._changed[key]
-        kept = self._ranked.get(key)
-        if kept is None or kept[0] != version:
-            kept = version, _largest(self._members.get(key, Counter()).items(), KEPT)
-            self._ranked[key] = kept
-        return kept[1][:limit]
+        counted = self._members.get((area, period, unit), Counter())
+        seen = self._changed[area, period, unit]
+        return self._kept(("member", area, period, unit), seen, len(counted), lambda: _largest(counted.items()))[:limit]
 
     def organizations(self, area: str, period: str, unit: Unit, limit: int) -> Ranked:
         """The organisations registered in `area` that received the most of `unit` in `period`."""
         totals = self._organizations.get((period, unit), Counter())
-        held = ((o, totals[o]) for o in self._in_area.get(area, ()) if totals.get(o))
-        return _largest(held, limit)
+        there = self._in_area.get(area, set())
+        seen = (self._changed[period, unit], self._placements)
+
+        def rank() -> Ranked:
+            return _largest((o, totals[o]) for o in there if totals.get(o))
+
+        return self._kept(("organization", area, period, unit), seen, len(there), rank)[:limit]
+
+    def _kept(self, key: tuple[str, ...], seen: object, size: int, rank: Callable[[], Ranked]) -> Ranked:
+        """The board of `key` as last ranked, unless it changed since (for a big one: and that
+        was more than `FRESH_SECONDS` ago)."""
+        kept, now = self._ranked.get(key), time.monotonic()
+        if kept is not None and (kept.seen == seen or (size > BIG and now - kept.at < FRESH_SECONDS)):
+            return kept.ranked
+        ranked = rank()
+        self._ranked[key] = Kept(seen, now, ranked)
+        return ranked
 
     def area_of(self, organization_id: str) -> str | None:
         return self._area_of.get(organization_id)
@@ -156,6 +184,6 @@ class Standings:
         return set().union(*(self._through.get((o, year), set()) for o in organization_ids))
 
 
-def _largest(items: Iterable[tuple[str, int]], limit: int) -> Ranked:
-    """The `limit` largest amounts, the largest first (equal amounts by name)."""
-    return sorted(heapq.nlargest(limit, items, key=itemgetter(1)), key=lambda one: (-one[1], one[0]))
+def _largest(items: Iterable[tuple[str, int]]) -> Ranked:
+    """The `KEPT` largest amounts, the largest first (equal amounts by name)."""
+    return sorted(heapq.nlargest(KEPT, items, key=itemgetter(1)), key=lambda one: (-one[1], one[0]))
