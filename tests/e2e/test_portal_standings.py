@@ -88,6 +88,9 @@ async def test_a_communitys_leaderboard_and_its_assessment_on_a_phone(
     await expect(stranger.locator("#leaderboard")).to_have_attribute("data-period", "year")
     await expect(stranger.locator(f"#leaderboard tr[data-id='{branch}']")).to_be_visible()
     await snap(stranger, screenshots, "leaderboards-phone")
+    await stranger.goto("/lang/en?next=/leaderboards")
+    await expect(stranger.locator("h1")).to_have_text("Leaderboards")
+    await expect(stranger.locator("[data-pick=kind-organization]")).to_have_text("Organisations")
 
     secretary = await new_page(PHONE)
     await sign_in(secretary, f"wang-{community}")

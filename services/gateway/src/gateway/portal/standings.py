@@ -27,7 +27,7 @@ from runtime.actors import Actor, ActorKind, sign
 router = APIRouter(include_in_schema=False)
 
 Node = Annotated[str | None, Query(pattern=r"^([0-9]{6}|[0-9]{9}|[0-9]{12})$")]
-LEVELS = ("district", "street", "community")
+LEVELS = ("city", "district", "street", "community")
 NAMES_AT_ONCE = 8  # the registry is asked for this many names at a time
 COLUMNS = ("name", "member_code", "points", "service_hours_hm", "claims_done", "activities_attended")
 
