@@ -101,6 +101,7 @@ async def test_a_communitys_leaderboard_and_its_assessment_on_a_phone(
     await secretary.goto("/assessment")
     await expect(secretary.locator(f"#assessment tr[data-member='{member}']")).to_contain_text("王小明")
     await fits(secretary)
+    await snap(secretary, screenshots, "assessment-phone")
     download = await secretary.request.get("/assessment.xlsx")
     assert download.ok, await download.text()
     sheet = load_workbook(BytesIO(await download.body())).active

@@ -5,6 +5,7 @@ it is not for."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -151,6 +152,23 @@ class TestLeaderboards:
         assert organizations == [{"rank": 1, "organization_id": helper, "points": 4 * each}]
         assert await board(api, area_code=next_door, period="month", kind="organization") == []
         assert all(set(row) == {"rank", "member_id", "points"} for row in everything)  # no name, no organisation
+
+    async def test_are_the_same_after_a_restart_loaded_from_the_movements_and_the_organisations(
+        self, api: PlatformApi, stack: TestStack
+    ) -> None:
+        community = f"{new_street()}001"
+        branch, member, poster = new_id(), new_id(), new_id()
+        await deliver(stack, registered(branch, community), topic=ORGANIZATIONS_TOPIC)
+        need = need_in(community, poster)
+        await deliver(stack, need)
+        await deliver(stack, done(need, branch, 2, member_id=member), done(need, branch, 1))
+        asked = [{"area_code": community[:9], "kind": kind, "period": "year"} for kind in ("member", "organization")]
+        before = [await board(api, **one) for one in asked]
+        assert [len(rows) for rows in before] == [1, 1]
+
+        await asyncio.to_thread(stack.services["points"].restart)
+
+        assert [await board(api, **one) for one in asked] == before
 
     async def test_a_period_written_wrong_is_refused_naming_it(self, http: httpx.AsyncClient, stack: TestStack) -> None:
         url = stack.url("points") + "/leaderboard"
