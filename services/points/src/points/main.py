@@ -11,10 +11,15 @@ from fastapi import FastAPI
 
 from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, POINTS_TOPIC, RESOURCES_TOPIC
 from points import consumers
+from points.boards import api as boards_api
+from points.boards.organizations import PlacedOrganizations
+from points.boards.service import Boards, Memberships
+from points.boards.view import Standings
 from points.config import Settings
 from points.earning.needs import MongoNeedRepository
 from points.earning.service import Earning, NeedRepository
 from points.ledger import api as ledger_api
+from points.ledger.models import Movement
 from points.ledger.repository import MongoMovementRepository, MovementRepository
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
@@ -28,7 +33,7 @@ from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [ledger_api.router, rules_api.router, known_organizations.router]
+ROUTERS = [ledger_api.router, rules_api.router, boards_api.router, known_organizations.router]
 
 
 @dataclass(frozen=True)
@@ -38,44 +43,58 @@ class Ports:
     movements: MovementRepository
     rules: RuleRepository
     needs: NeedRepository
+    memberships: Memberships
 
 
 @dataclass(frozen=True)
 class Parts:
-    """The use cases on their ports, and the running balances they answer from."""
+    """The use cases on their ports, and the running balances and standings they answer from."""
 
     ledger: Ledger
     rules: Rules
     earning: Earning
     balances: Balances
+    boards: Boards
 
     def all(self) -> tuple[object, ...]:
-        return self.ledger, self.rules, self.earning, self.balances
+        return self.ledger, self.rules, self.earning, self.balances, self.boards
 
 
-def build(ports: Ports, balances: Balances) -> Parts:
+def build(ports: Ports, balances: Balances, standings: Standings) -> Parts:
     """The service's parts, made of its ports: nothing here connects to anything."""
     ledger = Ledger(ports.movements, balances)
     rules = Rules(ports.rules)
-    return Parts(ledger=ledger, rules=rules, earning=Earning(ledger, rules, ports.needs), balances=balances)
+    earning = Earning(ledger, rules, ports.needs)
+    boards = Boards(standings, ports.memberships)
+    return Parts(ledger=ledger, rules=rules, earning=earning, balances=balances, boards=boards)
 
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
-    """The parts on MongoDB and Kafka: the balances loaded from every movement, the rules
-    (seeded at the first start), then the consumer and the outbox relay."""
+    """The parts on MongoDB and Kafka: the organisations placed and the balances and standings
+    loaded from every movement, the rules (seeded at the first start), then the consumer and the
+    outbox relay."""
     db = infra.db
     await ensure_outbox_index(db["movements"])
     relay = outbox_relay(infra, [db["movements"]])
-    balances = Balances()
-    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=balances.put)
+    balances, standings = Balances(), Standings()
+    organizations = PlacedOrganizations(db, standings)  # their areas and members, from the registry's events
+    placed = await organizations.load()  # first: a member's movement naming no place counts where its organisation is
+
+    def counted(movement: Movement) -> None:
+        balances.put(movement)
+        standings.put(movement)
+
+    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=counted)
     await movements.ensure_indexes()
     loaded = await movements.load()
-    parts = build(Ports(movements, MongoRuleRepository(db["rules"]), MongoNeedRepository(db["needs"])), balances)
+    ports = Ports(movements, MongoRuleRepository(db["rules"]), MongoNeedRepository(db["needs"]), organizations)
+    parts = build(ports, balances, standings)
     rules = await parts.rules.load()
-    log.info("ledger loaded", extra={"fields": {"movements": loaded, "rules_version": rules.version}})
-    organizations = KnownOrganizations(db)  # their areas and members, from the registry's events
-    app.state.components.add(*parts.all(), organizations)
+    fields = {"movements": loaded, "organizations": placed, "rules_version": rules.version}
+    log.info("ledger loaded", extra={"fields": fields})
+    app.state.components.add(*parts.all())
+    app.state.components.add_as(KnownOrganizations, organizations)
     consumer = event_consumer(infra, consumers.handlers(parts.earning, organizations))
     async with background(relay.run(), consumer.run()):
         yield
