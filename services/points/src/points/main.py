@@ -18,6 +18,9 @@ from points.ledger import api as ledger_api
 from points.ledger.repository import MongoMovementRepository, MovementRepository
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
+from points.registrations import api as registrations_api
+from points.registrations.repository import MongoCredits, MongoMemberships, MongoRegistrationRepository
+from points.registrations.service import Registrations
 from points.rules import api as rules_api
 from points.rules.repository import MongoRuleRepository, RuleRepository
 from points.rules.service import Rules
@@ -28,7 +31,7 @@ from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [ledger_api.router, rules_api.router, known_organizations.router]
+ROUTERS = [ledger_api.router, rules_api.router, registrations_api.router, known_organizations.router]
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,8 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     (seeded at the first start), then the consumer and the outbox relay."""
     db = infra.db
     await ensure_outbox_index(db["movements"])
-    relay = outbox_relay(infra, [db["movements"]])
+    await ensure_outbox_index(db["registrations"])
+    relay = outbox_relay(infra, [db["movements"], db["registrations"]])
     balances = Balances()
     movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=balances.put)
     await movements.ensure_indexes()
@@ -75,7 +79,10 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     rules = await parts.rules.load()
     log.info("ledger loaded", extra={"fields": {"movements": loaded, "rules_version": rules.version}})
     organizations = KnownOrganizations(db)  # their areas and members, from the registry's events
-    app.state.components.add(*parts.all(), organizations)
+    registration_store = MongoRegistrationRepository(db["registrations"], on_events=relay.wake)
+    await registration_store.ensure_indexes()
+    registrations = Registrations(registration_store, MongoMemberships(db), MongoCredits(db["movements"]))
+    app.state.components.add(*parts.all(), organizations, registrations)
     consumer = event_consumer(infra, consumers.handlers(parts.earning, organizations))
     async with background(relay.run(), consumer.run()):
         yield
