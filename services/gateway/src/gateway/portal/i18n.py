@@ -240,6 +240,42 @@ WORDS: dict[str, tuple[str, str]] = {
     "mark_returned": ("标记已归还", "Mark returned"),
     "done": ("已完成", "done"),
     "returned": ("已归还", "returned"),
+    # 双报到: a member's registration in the community where they live
+    "registration": ("双报到", "Community registration"),
+    "registration_intro": (
+        "在职党员向居住地社区报到,社区审核通过后,您将优先看到本社区的需求、心愿和活动,在社区服务的时长每月报送所在党组织。",
+        "Register in the community where you live: once its administrator accepts, you see its needs, "
+        "wishes and activities first, and the hours you serve there are reported to your Party "
+        "organisation each month.",
+    ),
+    "registered_in": ("已报到社区", "Registered in"),
+    "since": ("自", "since"),
+    "registration_pending": ("待社区审核", "Waiting for the community"),
+    "home_community_code": ("居住地社区编码(12位)", "Your community's code (12 digits)"),
+    "declare_registration": ("向社区报到", "Register"),
+    "declare_move": ("搬家了,向新社区报到", "Moved: register in another community"),
+    "registration_history": ("报到记录", "Registrations"),
+    "registration_accepted": ("已通过", "accepted"),
+    "registration_declined": ("未通过", "declined"),
+    "registration_withdrawn": ("已撤回", "withdrawn"),
+    "registration_ended": ("已结束", "ended"),
+    "registrations_waiting": ("党员报到审核", "Registrations to decide"),
+    "registrations_waiting_intro": (
+        "以下在职党员申请到本社区报到,请核实后通过或拒绝。",
+        "These working Party members ask to register in your communities: accept or decline.",
+    ),
+    "registration_report": ("双报到月度报表", "Monthly registration report"),
+    "month": ("月份", "Month"),
+    "download_xlsx": ("下载 Excel", "Download XLSX"),
+    "total_hours": ("服务总时长", "Hours served in all"),
+    "home_community": ("我报到的社区", "My home community"),
+    "home_mark": ("报到社区", "home"),
+    "service_done": ("服务内容", "Service"),
+    "times": ("次数", "Times"),
+    "hours_to_minute": ("时长(时:分)", "Hours (h:mm)"),
+    "total": ("合计", "Total"),
+    "wish": ("心愿", "Wish"),
+    "activity": ("活动", "Activity"),
 }
 
 
