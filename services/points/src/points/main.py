@@ -24,6 +24,9 @@ from points.registrations.service import Registrations
 from points.rules import api as rules_api
 from points.rules.repository import MongoRuleRepository, RuleRepository
 from points.rules.service import Rules
+from points.timebank import api as timebank_api
+from points.timebank.repository import MongoTimebankRepository
+from points.timebank.service import Timebank
 from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
 from runtime.known_organizations import KnownOrganizations
@@ -31,7 +34,13 @@ from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [ledger_api.router, rules_api.router, registrations_api.router, known_organizations.router]
+ROUTERS = [
+    ledger_api.router,
+    rules_api.router,
+    registrations_api.router,
+    timebank_api.router,
+    known_organizations.router,
+]
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,10 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     registration_store = MongoRegistrationRepository(db["registrations"], on_events=relay.wake)
     await registration_store.ensure_indexes()
     registrations = Registrations(registration_store, MongoMemberships(db), MongoCredits(db["movements"]))
-    app.state.components.add(*parts.all(), organizations, registrations)
+    timebank_store = MongoTimebankRepository(db)
+    await timebank_store.ensure_indexes()
+    timebank = Timebank(parts.ledger, timebank_store)
+    app.state.components.add(*parts.all(), organizations, registrations, timebank)
     consumer = event_consumer(infra, consumers.handlers(parts.earning, organizations))
     async with background(relay.run(), consumer.run()):
         yield

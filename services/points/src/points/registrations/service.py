@@ -15,6 +15,7 @@ from contract.ids import new_id
 from points.registrations.models import Registration, Status, is_community
 from points.registrations.report import MemberHours, Month, Report, hours_of, hours_text
 from points.registrations.repository import Credits, Memberships, RegistrationRepository
+from points.timebank.models import NOT_WORK
 from runtime.actors import Actor, ActorKind
 
 SOURCE = "points"
@@ -137,7 +138,11 @@ class Registrations:
             if period is None:
                 continue
             credited = await self.credits.credited(f"member:{registration.member_id}", Unit.MINUTES, *period)
-            there = [m for m in credited if (m.area_code or "").startswith(registration.community_code)]
+            there = [
+                m
+                for m in credited
+                if (m.area_code or "").startswith(registration.community_code) and m.cause_type not in NOT_WORK
+            ]
             rows.append(hours_of(registration, there))
         minutes = sum(row.minutes for row in rows)
         return Report(
