@@ -25,6 +25,7 @@ from gateway.portal import (
     residents,
     service_requests,
     sign_in,
+    timebank,
     wishes,
 )
 from gateway.portal.accounts import Accounts
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             needs.router,
             wishes.router,
             registrations.router,
+            timebank.router,
             ratings.router,
             service_requests.router,
             admins.router,

@@ -276,6 +276,52 @@ WORDS: dict[str, tuple[str, str]] = {
     "total": ("合计", "Total"),
     "wish": ("心愿", "Wish"),
     "activity": ("活动", "Activity"),
+    # the time bank (时间银行)
+    "timebank": ("时间银行", "Time bank"),
+    "timebank_intro": (
+        "用服务时长互助:发出求助时,所付时长立即冻结;有人接单并完成后,确认即转给服务者;完成前取消则退回。",
+        "Help paid in hours: the minutes you offer are held as soon as you ask; once someone served and "
+        "you confirm, they go to them; cancel before that and they come back.",
+    ),
+    "timebank_no_member_id": (
+        "您的账号尚未关联党员身份,暂不能使用时间银行。",
+        "Your account is not linked to a member yet: the time bank is not open to it.",
+    ),
+    "my_hours": ("我的时长(时:分)", "My hours (h:mm)"),
+    "my_timebank_account": ("我的时间账户", "My time account"),
+    "ask_service": ("发出求助", "Ask for a service"),
+    "ask_what": ("需要什么服务", "What do you need"),
+    "ask_when": ("时间", "When"),
+    "ask_minutes": ("时长(分钟)", "Minutes"),
+    "ask_submit": ("发出并冻结时长", "Ask and hold the minutes"),
+    "asks_open": ("待接单的求助", "Asks waiting"),
+    "ask_take": ("我来服务", "I'll do it"),
+    "my_asks": ("我的求助与接单", "My asks and takes"),
+    "ask_open": ("待接单", "waiting"),
+    "ask_taken": ("已接单", "taken"),
+    "ask_done": ("已完成", "done"),
+    "ask_cancelled": ("已取消", "cancelled"),
+    "asked_by_me": ("我发出的", "asked by me"),
+    "taken_by": ("接单人", "taken by"),
+    "taken_by_me": ("我接的单", "taken by me"),
+    "ask_confirm": ("确认完成", "Confirm done"),
+    "ask_cancel": ("取消并退回", "Cancel and refund"),
+    "grant_minutes": ("发放时长", "Grant minutes"),
+    "grant_intro": (
+        "为无法自己挣得时长的居民(如高龄、独居老人)发放时长,须写明理由。",
+        "Give minutes to people who cannot earn them (the elderly, say), with the reason.",
+    ),
+    "grant_kind": ("对象类型", "Who"),
+    "resident": ("居民", "Resident"),
+    "grant_person": ("时间账户编号", "Their time account number"),
+    "grant_reason": ("理由", "Reason"),
+    "grant_submit": ("发放", "Grant"),
+    "grants_made": ("发放记录", "Grants made"),
+    "overdraft": ("允许透支", "Allowed overdraft"),
+    "overdraft_intro": (
+        "本社区居民求助时,时长最多可透支到负多少分钟(默认 0,不可透支)。",
+        "How many minutes below zero this community's people may go to ask (0, none, unless set).",
+    ),
 }
 
 
