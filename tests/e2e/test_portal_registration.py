@@ -1,7 +1,8 @@
 """双报到 walked in a real browser on phones, each step by its own person: a working Party member
 declares the community where they live, the community's administrator accepts, the member sees
-that community's needs first and marked, serves one, and their organisation's administrator reads
-the month's report of the hours served there and downloads it as XLSX with the same rows."""
+that community's needs first and marked (on their dashboard and in the city's list), serves one,
+and their organisation's administrator reads the month's report of the hours served there and
+downloads it as XLSX with the same rows."""
 
 from __future__ import annotations
 
@@ -77,6 +78,10 @@ async def test_a_member_registers_at_home_is_accepted_serves_and_is_reported_to_
     await expect(home).to_have_attribute("data-community", HOME)
     await expect(home.locator(f"[data-need='{need_id}'] .tag.home")).to_be_visible()
     await snap(member, screenshots, "registration-member-home")
+    await member.goto("/needs")  # the needs of the whole city: the member's community's first, marked
+    first = member.locator("ul.results [data-need]").first
+    await expect(first).to_have_attribute("data-need", need_id)
+    await expect(first).to_have_attribute("data-home", "true")
 
     async def claimed() -> dict[str, Any]:  # the needs service hears of the member from the registry
         response = await http.post(

@@ -60,6 +60,20 @@ def home_first(items: list[dict[str, Any]], community: str | None) -> list[dict[
     return [i for i in marked if i["home"]] + [i for i in marked if not i["home"]]
 
 
+async def home_page_first(up: ServicesDep, page: dict[str, Any], path: str, asked: dict[str, Any]) -> dict[str, Any]:
+    """A list's first page for a registered member browsing no area of their own choosing: their
+    community's items (of the same query) first, marked, then the rest; any other page as it is."""
+    if asked.get("cursor") or asked.get("area_code"):
+        return page
+    community = await home_community(up)
+    if community is None:
+        return page
+    home = await up.get(up.needs, path, {**asked, "area_code": community, "limit": 10})
+    ids = {item["id"] for item in home["items"]}
+    rest = [item for item in page["items"] if item["id"] not in ids]
+    return {**page, "items": home_first(home["items"] + rest, community)}
+
+
 async def of_home_community(up: ServicesDep, community: str | None) -> dict[str, Any] | None:
     """The open needs, open wishes and activities of the member's community, for their dashboard."""
     if community is None:
