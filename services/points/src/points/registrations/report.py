@@ -75,8 +75,8 @@ def hours_of(registration: Registration, credited: list[Movement]) -> MemberHour
         by_about[movement.about or "—"].append(movement.amount)
     services = [
         Service(about=about, times=len(amounts), minutes=sum(amounts), hours=hours_text(sum(amounts)))
-        for about, amounts in sorted(by_about.items())
-    ]
+        for about, amounts in sorted(by_about.items(), key=lambda one: (-sum(one[1]), one[0]))
+    ]  # the most time first
     minutes = sum(s.minutes for s in services)
     return MemberHours(
         member_id=registration.member_id,
