@@ -20,6 +20,7 @@ from points.timebank.repository import TimebankRepository
 from runtime.actors import Actor, ActorKind
 
 EARLIEST = timedelta(hours=1)  # an ask may be for a moment just past (asked on the spot), no earlier
+LATEST = timedelta(days=366)
 
 
 def person_of(actor: Actor) -> str:
@@ -48,8 +49,8 @@ class Timebank:
         once (Conflict `insufficient_balance` when they, and the community's overdraft, cannot)."""
         asker = person_of(actor)
         area = _community(body.area_code or (actor.area_code if actor.kind is ActorKind.RESIDENT else None))
-        if body.when < at - EARLIEST:
-            raise Unprocessable("an ask is for a time to come", field="when")
+        if not at - EARLIEST <= body.when <= at + LATEST:
+            raise Unprocessable("an ask is for a time to come, within a year", field="when")
         ask = Ask(
             id=new_id(),
             asker=asker,
