@@ -69,7 +69,8 @@ class Ledger:
     ) -> Movement | None:
         """Moves `amount` between two accounts, once per cause, unit and receiver, never taking
         `from_account` below `-overdraft` (Conflict `insufficient_balance`); None when it was moved
-        already. The city's issuing account alone has no floor."""
+        already (a move delivered again is not refused for the balance it already took). The
+        city's issuing account alone has no floor."""
         if amount <= 0:
             raise Unprocessable("an amount moved is at least 1", field="amount")
         movement = _movement(from_account, to_account, unit, amount, cause_id, cause_type, at, rule_version, where)
@@ -77,7 +78,7 @@ class Ledger:
             return movement if await self.movements.insert(movement) else None
         async with self._paying[from_account]:
             held = self.balances.balance(from_account, unit)
-            if held - amount < -overdraft:
+            if held - amount < -overdraft and not await self.movements.exists(movement.id):
                 raise InsufficientBalance(f"{from_account} holds {held} {unit.value}, not {amount}", balance=held)
             return movement if await self.movements.insert(movement) else None
 
