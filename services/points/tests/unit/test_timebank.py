@@ -36,6 +36,9 @@ class FakeMovements:
         self.balances.put(movement)
         return True
 
+    async def exists(self, movement_id: str) -> bool:
+        return movement_id in self.stored
+
     async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
         return [m for m in self.stored.values() if account in (m.from_account, m.to_account)][:limit]
 
