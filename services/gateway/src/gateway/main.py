@@ -21,11 +21,13 @@ from gateway.portal import (
     organizations,
     public,
     ratings,
+    registrations,
     residents,
     rules,
     service_requests,
     sign_in,
     standings,
+    timebank,
     wishes,
 )
 from gateway.portal.accounts import Accounts
@@ -111,6 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             organizations.router,
             needs.router,
             wishes.router,
+            registrations.router,
+            timebank.router,
             ratings.router,
             service_requests.router,
             admins.router,

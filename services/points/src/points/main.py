@@ -23,9 +23,15 @@ from points.ledger.models import Movement
 from points.ledger.repository import MongoMovementRepository, MovementRepository
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
+from points.registrations import api as registrations_api
+from points.registrations.repository import MongoCredits, MongoMemberships, MongoRegistrationRepository
+from points.registrations.service import Registrations
 from points.rules import api as rules_api
 from points.rules.repository import MongoRuleRepository, RuleRepository
 from points.rules.service import Rules
+from points.timebank import api as timebank_api
+from points.timebank.repository import MongoTimebankRepository
+from points.timebank.service import Timebank
 from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
 from runtime.known_organizations import KnownOrganizations
@@ -33,7 +39,14 @@ from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [ledger_api.router, rules_api.router, boards_api.router, known_organizations.router]
+ROUTERS = [
+    ledger_api.router,
+    rules_api.router,
+    boards_api.router,
+    registrations_api.router,
+    timebank_api.router,
+    known_organizations.router,
+]
 
 
 @dataclass(frozen=True)
@@ -76,7 +89,8 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     outbox relay."""
     db = infra.db
     await ensure_outbox_index(db["movements"])
-    relay = outbox_relay(infra, [db["movements"]])
+    await ensure_outbox_index(db["registrations"])
+    relay = outbox_relay(infra, [db["movements"], db["registrations"]])
     balances, standings = Balances(), Standings()
     organizations = PlacedOrganizations(db, standings)  # their areas and members, from the registry's events
     placed = await organizations.load()  # first: a member's movement naming no place counts where its organisation is
@@ -93,7 +107,13 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     rules = await parts.rules.load()
     fields = {"movements": loaded, "organizations": placed, "rules_version": rules.version}
     log.info("ledger loaded", extra={"fields": fields})
-    app.state.components.add(*parts.all())
+    registration_store = MongoRegistrationRepository(db["registrations"], on_events=relay.wake)
+    await registration_store.ensure_indexes()
+    registrations = Registrations(registration_store, MongoMemberships(db), MongoCredits(db["movements"]))
+    timebank_store = MongoTimebankRepository(db)
+    await timebank_store.ensure_indexes()
+    timebank = Timebank(parts.ledger, timebank_store)
+    app.state.components.add(*parts.all(), registrations, timebank)
     app.state.components.add_as(KnownOrganizations, organizations)
     consumer = event_consumer(infra, consumers.handlers(parts.earning, organizations))
     async with background(relay.run(), consumer.run()):
