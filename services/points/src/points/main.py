@@ -11,6 +11,10 @@ from fastapi import FastAPI
 
 from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, POINTS_TOPIC, RESOURCES_TOPIC
 from points import consumers
+from points.attendance import api as attendance_api
+from points.attendance.earning import AttendanceEarning
+from points.attendance.repository import AttendanceRepository, AttendedRepository, MongoAttendedRepository
+from points.attendance.service import Attendances
 from points.config import Settings
 from points.earning.needs import MongoNeedRepository
 from points.earning.service import Earning, NeedRepository
@@ -28,7 +32,7 @@ from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [ledger_api.router, rules_api.router, known_organizations.router]
+ROUTERS = [ledger_api.router, rules_api.router, attendance_api.router, known_organizations.router]
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,9 @@ class Ports:
     movements: MovementRepository
     rules: RuleRepository
     needs: NeedRepository
+    attended: AttendedRepository
+    attendances: AttendanceRepository
+    checkin_key: bytes
 
 
 @dataclass(frozen=True)
@@ -48,35 +55,60 @@ class Parts:
     rules: Rules
     earning: Earning
     balances: Balances
+    attendances: Attendances
+    attendance_earning: AttendanceEarning
 
     def all(self) -> tuple[object, ...]:
-        return self.ledger, self.rules, self.earning, self.balances
+        return self.ledger, self.rules, self.earning, self.balances, self.attendances, self.attendance_earning
 
 
 def build(ports: Ports, balances: Balances) -> Parts:
     """The service's parts, made of its ports: nothing here connects to anything."""
     ledger = Ledger(ports.movements, balances)
     rules = Rules(ports.rules)
-    return Parts(ledger=ledger, rules=rules, earning=Earning(ledger, rules, ports.needs), balances=balances)
+    attendances = Attendances(ports.attended, ports.attendances, ports.needs, ports.checkin_key)
+    return Parts(
+        ledger=ledger,
+        rules=rules,
+        earning=Earning(ledger, rules, ports.needs),
+        balances=balances,
+        attendances=attendances,
+        attendance_earning=AttendanceEarning(ledger, rules, attendances, ports.attendances),
+    )
 
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     """The parts on MongoDB and Kafka: the balances loaded from every movement, the rules
-    (seeded at the first start), then the consumer and the outbox relay."""
-    db = infra.db
+    (seeded at the first start), then the consumer and the outbox relay (of the movements and
+    the attendances)."""
+    db, settings = infra.db, infra.settings
+    assert isinstance(settings, Settings)
     await ensure_outbox_index(db["movements"])
-    relay = outbox_relay(infra, [db["movements"]])
+    await ensure_outbox_index(db["attendances"])
+    relay = outbox_relay(infra, [db["movements"], db["attendances"]])
     balances = Balances()
     movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=balances.put)
     await movements.ensure_indexes()
     loaded = await movements.load()
-    parts = build(Ports(movements, MongoRuleRepository(db["rules"]), MongoNeedRepository(db["needs"])), balances)
+    attendances = AttendanceRepository(db["attendances"], on_events=relay.wake)
+    await attendances.ensure_indexes()
+    ports = Ports(
+        movements,
+        MongoRuleRepository(db["rules"]),
+        MongoNeedRepository(db["needs"]),
+        MongoAttendedRepository(db["attended"]),
+        attendances,
+        settings.checkin_key,
+    )
+    parts = build(ports, balances)
     rules = await parts.rules.load()
     log.info("ledger loaded", extra={"fields": {"movements": loaded, "rules_version": rules.version}})
     organizations = KnownOrganizations(db)  # their areas and members, from the registry's events
     app.state.components.add(*parts.all(), organizations)
-    consumer = event_consumer(infra, consumers.handlers(parts.earning, organizations))
+    consumer = event_consumer(
+        infra, consumers.handlers(parts.earning, organizations, parts.attendances, parts.attendance_earning)
+    )
     async with background(relay.run(), consumer.run()):
         yield
 
