@@ -16,6 +16,7 @@ from contract.bodies.needs import NeedCreate
 from contract.bodies.resources import ResourceCreate
 from gateway import service
 from gateway.portal import reminders
+from gateway.portal.accounts import Session
 from gateway.portal.points import points_of
 from gateway.portal.ratings import to_rate
 from gateway.portal.service_requests import requests_of
@@ -54,6 +55,12 @@ async def _proposals(up: ServicesDep, organization_id: str) -> list[Any]:
     return views
 
 
+async def _own_points(up: ServicesDep, visitor: Session) -> dict[str, Any] | None:
+    """A member's own points and hours (attendance earns them), beside their organisation's."""
+    member_id = visitor.account.member_id
+    return None if member_id is None else await points_of(up, f"member:{member_id}")
+
+
 @router.get("/org", response_class=HTMLResponse)
 async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> HTMLResponse:
     """Everything of the organisation at a glance, with proposals that arrive while it is open."""
@@ -71,6 +78,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         letters,
         waiting,
         points,
+        my_points,
     ) = await asyncio.gather(
         organization_of(up, visitor),
         up.get(up.needs, "/needs", {"organization_id": organization_id, "limit": 50}),
@@ -83,6 +91,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         up.get(up.needs, "/thank-you-letters", {"limit": 20}),
         to_rate(up),
         points_of(up, f"organization:{organization_id}"),
+        _own_points(up, visitor),
     )
     approvals = [
         b for b in bookings["items"] if b["status"] == "requested" and b["venue_organization_id"] == organization_id
@@ -104,6 +113,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         letters=letters["items"],
         to_rate=waiting,
         points=points,
+        my_points=my_points,
         reminders=reminders.for_organization(organization_id, claimed["items"], approvals),
     )
 
