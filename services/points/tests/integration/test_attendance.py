@@ -148,7 +148,8 @@ async def test_a_member_checks_in_and_out_and_earns_once_however_often_the_check
 
     records = await read_topic(stack.kafka, stack.topic(POINTS_TOPIC), until=lambda got: len(check_outs(got)) == 1)
     (check_out,) = check_outs(records)
-    again = await send_raw(stack.kafka, check_out.topic, [(check_out.key, check_out.value, check_out.headers)] * 2)
+    twice = [(check_out.key, check_out.value, list(check_out.headers))] * 2
+    again = await send_raw(stack.kafka, check_out.topic, twice)
     await wait_consumed(stack.kafka, stack.group("points"), again)
 
     assert await balance(api, account) == expected

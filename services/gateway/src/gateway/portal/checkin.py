@@ -119,11 +119,11 @@ async def scanned(request: Request, visitor: SignedIn, up: ServicesDep, c: CodeP
             "checkin.html",
             visitor,
             done=None,
-            reason=reason,
+            refused_reason=reason,
             message=message,
             status_code=response.status_code,
         )
-    return render(request, "checkin.html", visitor, done=response.json(), reason=None, message=None)
+    return render(request, "checkin.html", visitor, done=response.json(), refused_reason=None, message=None)
 
 
 def _reason(answer: dict[str, Any]) -> str | None:
