@@ -16,8 +16,20 @@ import httpx
 import pytest
 
 from contract.events import NEEDS_TOPIC, POINTS_TOPIC, Envelope
-from contract.events.needs import ActivityCancelled, ActivityData, ActivityPosted, ActivityStatus
+from contract.events.needs import (
+    ActivityCancelled,
+    ActivityData,
+    ActivityPosted,
+    ActivityStatus,
+    ClaimData,
+    ClaimMade,
+    ClaimReleased,
+    ClaimReleasedData,
+    NeedPosted,
+    NeedPostedData,
+)
 from contract.events.points import AttendedKind, CheckinDirection
+from contract.taxonomy import Category
 from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, organization, read_topic, send_raw, wait_consumed
 from points.attendance import codes
 from points.config import Settings
@@ -261,3 +273,48 @@ async def test_a_correction_is_kept_with_its_reason_and_moves_only_the_differenc
     await settled(api, account, (0, 0))
     (record,) = await checkins.attendance()
     assert record["absent"] and [c["reason"] for c in record["corrections"]] == [fixed["reason"], absent["reason"]]
+
+
+async def test_a_claims_work_on_site_is_checked_into_by_the_claimers_members_only(
+    api: PlatformApi, stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    rules = await api.get("points", "/rules")
+    poster, claimer, need_id, claim_id = new_id(), new_id(), new_id(), new_id()
+    starts = datetime.now(UTC) + timedelta(minutes=20)
+    need = NeedPostedData(
+        need_id=need_id,
+        organization_id=poster,
+        title="社区核酸采样志愿者",
+        category=Category.VOLUNTEERING,
+        area_code=COMMUNITY,
+        quantity=5,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+    )
+    claim = ClaimData(
+        claim_id=claim_id, need_id=need_id, need_organization_id=poster, organization_id=claimer, quantity=2
+    )
+    await deliver(
+        stack,
+        NeedPosted(source="needs", subject=need_id, data=need),
+        ClaimMade(source="needs", subject=claim_id, data=claim),
+    )
+    base = f"{stack.url('points')}/attendance/claim/{claim_id}"
+    code = await http.get(f"{base}/code", headers=acting(organization(poster)))  # the poster shows it on site
+    assert code.status_code == 200 and code.json()["title"] == "社区核酸采样志愿者"
+    ours = organization(claimer, member_id=new_id())
+    theirs = organization(new_id(), member_id=new_id())
+    scan = f"{stack.url('points')}/checkins"
+    refused_stranger = await http.post(scan, json={"code": code.json()["code"]}, headers=acting(theirs))
+    assert refused_stranger.status_code == 403
+    assert (await http.post(scan, json={"code": code.json()["code"]}, headers=acting(ours))).status_code == 200
+    out = await http.get(f"{base}/code", params={"direction": "out"}, headers=acting(organization(claimer)))
+    assert (await http.post(scan, json={"code": out.json()["code"]}, headers=acting(ours))).status_code == 200
+    await settled(api, f"member:{ours.member_id}", (rules["points_per_attendance"], 0))
+    movement = (await api.get("points", f"/accounts/member:{ours.member_id}/postings", actor=PLATFORM))["items"][0]
+    assert movement["cause_type"] == "checkin.recorded"
+
+    released = ClaimReleasedData(**claim.model_dump(), reason="released")
+    await deliver(stack, ClaimReleased(source="needs", subject=claim_id, data=released))
+    again = await http.get(f"{base}/code", headers=acting(organization(claimer)))
+    refused(await http.post(scan, json={"code": again.json()["code"]}, headers=acting(ours)), 409, "cancelled")
