@@ -2,7 +2,8 @@
 and opens its check-in page, which shows a QR code of this minute's code; a member who is not
 signed in opens the URL the QR code carries (as a phone's camera would), is sent to sign in and
 back, and is checked in; then out with the check-out QR code; the same code again is refused
-saying why; the member's page shows the points the attendance earned."""
+saying why; the member's page shows the points the attendance earned; the organiser corrects
+the attendance with a reason, and the member's page shows the difference earned."""
 
 from __future__ import annotations
 
@@ -108,5 +109,22 @@ async def test_a_member_scans_the_organisers_qr_code_to_check_in_and_out_and_ear
     await expect(mine).to_contain_text("活动签到签退")
 
     await organiser.goto(f"/org/attendance/activity/{activity_id}")
-    await expect(organiser.locator("#attendance [data-person]")).to_have_count(1)
+    card = organiser.locator("#attendance [data-person]")
+    await expect(card).to_have_count(1)
     await fits(organiser)
+    await card.locator("summary").click()  # the member forgot to check out: the organiser corrects it
+    await card.locator("input[name=checked_in_at]").fill(local(starts))
+    await card.locator("input[name=checked_out_at]").fill(local(starts + timedelta(minutes=90)))
+    await card.locator("input[name=reason]").fill("按签到表补录签退时间")
+    await card.locator("button[type=submit]").click()
+    await expect(organiser.locator(".refused")).to_have_count(0)
+    await expect(card.locator(".correction")).to_contain_text("按签到表补录签退时间")
+
+    whole = rules["points_per_attendance"] + rules["points_per_attended_hour"] * 90 // 60
+    for _ in range(50):  # the correction earns the difference
+        await member.goto("/org")
+        if await mine.get_attribute("data-points") == str(whole):
+            break
+        await member.wait_for_timeout(300)
+    await expect(mine).to_have_attribute("data-points", str(whole))
+    await expect(mine).to_have_attribute("data-minutes", "90")
