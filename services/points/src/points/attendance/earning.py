@@ -10,18 +10,29 @@ event (posted again, the ledger refuses them as the same)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
 from contract.events import Envelope
-from contract.events.points import CheckinDirection, CheckinRecorded, Unit
-from points.attendance.models import Attendance, Settlement, attended_minutes
-from points.attendance.repository import AttendanceRepository
-from points.attendance.service import Attendances
+from contract.events.points import AttendedKind, CheckinDirection, CheckinRecorded, Unit
+from points.attendance.models import Attendance, Attended, Settlement, attended_minutes
 from points.ledger.models import CITY, Where
 from points.ledger.service import Ledger, day_of
 from points.rules.service import Rules
 
 
+class AttendedLookup(Protocol):
+    async def get(self, kind: AttendedKind, attended_id: str) -> Attended: ...
+
+
+class AttendanceChanges(Protocol):
+    async def change(
+        self, aggregate_id: str, decide: Callable[[Attendance], Sequence[Envelope]], *, quiet: bool = False
+    ) -> tuple[Attendance, list[Envelope]]: ...
+
+
 class AttendanceEarning:
-    def __init__(self, ledger: Ledger, rules: Rules, attendances: Attendances, records: AttendanceRepository) -> None:
+    def __init__(self, ledger: Ledger, rules: Rules, attendances: AttendedLookup, records: AttendanceChanges) -> None:
         self.ledger = ledger
         self.rules = rules
         self.attendances = attendances
