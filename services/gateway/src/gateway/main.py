@@ -23,8 +23,10 @@ from gateway.portal import (
     public,
     ratings,
     residents,
+    rules,
     service_requests,
     sign_in,
+    standings,
     wishes,
 )
 from gateway.portal.accounts import Accounts
@@ -115,6 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             service_requests.router,
             admins.router,
             audit.router,
+            standings.router,
+            rules.router,
         ],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC],

@@ -15,10 +15,15 @@ from points.attendance import api as attendance_api
 from points.attendance.earning import AttendanceEarning
 from points.attendance.repository import AttendanceRepository, AttendedRepository, MongoAttendedRepository
 from points.attendance.service import Attendances
+from points.boards import api as boards_api
+from points.boards.organizations import PlacedOrganizations
+from points.boards.service import Boards, Memberships
+from points.boards.view import Standings
 from points.config import Settings
 from points.earning.needs import MongoNeedRepository
 from points.earning.service import Earning, NeedRepository
 from points.ledger import api as ledger_api
+from points.ledger.models import Movement
 from points.ledger.repository import MongoMovementRepository, MovementRepository
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
@@ -32,7 +37,7 @@ from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [ledger_api.router, rules_api.router, attendance_api.router, known_organizations.router]
+ROUTERS = [ledger_api.router, rules_api.router, boards_api.router, attendance_api.router, known_organizations.router]
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class Ports:
     movements: MovementRepository
     rules: RuleRepository
     needs: NeedRepository
+    memberships: Memberships
     attended: AttendedRepository
     attendances: AttendanceRepository
     checkin_key: bytes
@@ -49,29 +55,34 @@ class Ports:
 
 @dataclass(frozen=True)
 class Parts:
-    """The use cases on their ports, and the running balances they answer from."""
+    """The use cases on their ports, and the running balances and standings they answer from."""
 
     ledger: Ledger
     rules: Rules
     earning: Earning
     balances: Balances
+    boards: Boards
     attendances: Attendances
     attendance_earning: AttendanceEarning
 
     def all(self) -> tuple[object, ...]:
-        return self.ledger, self.rules, self.earning, self.balances, self.attendances, self.attendance_earning
+        parts = self.ledger, self.rules, self.earning, self.balances, self.boards
+        return (*parts, self.attendances, self.attendance_earning)
 
 
-def build(ports: Ports, balances: Balances) -> Parts:
+def build(ports: Ports, balances: Balances, standings: Standings) -> Parts:
     """The service's parts, made of its ports: nothing here connects to anything."""
     ledger = Ledger(ports.movements, balances)
     rules = Rules(ports.rules)
+    earning = Earning(ledger, rules, ports.needs)
+    boards = Boards(standings, ports.memberships)
     attendances = Attendances(ports.attended, ports.attendances, ports.needs, ports.checkin_key)
     return Parts(
         ledger=ledger,
         rules=rules,
-        earning=Earning(ledger, rules, ports.needs),
+        earning=earning,
         balances=balances,
+        boards=boards,
         attendances=attendances,
         attendance_earning=AttendanceEarning(ledger, rules, attendances, ports.attendances),
     )
@@ -79,16 +90,23 @@ def build(ports: Ports, balances: Balances) -> Parts:
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
-    """The parts on MongoDB and Kafka: the balances loaded from every movement, the rules
-    (seeded at the first start), then the consumer and the outbox relay (of the movements and
-    the attendances)."""
+    """The parts on MongoDB and Kafka: the organisations placed and the balances and standings
+    loaded from every movement, the rules (seeded at the first start), then the consumer and the
+    outbox relay (of the movements and the attendances)."""
     db, settings = infra.db, infra.settings
     assert isinstance(settings, Settings)
     await ensure_outbox_index(db["movements"])
     await ensure_outbox_index(db["attendances"])
     relay = outbox_relay(infra, [db["movements"], db["attendances"]])
-    balances = Balances()
-    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=balances.put)
+    balances, standings = Balances(), Standings()
+    organizations = PlacedOrganizations(db, standings)  # their areas and members, from the registry's events
+    placed = await organizations.load()  # first: a member's movement naming no place counts where its organisation is
+
+    def counted(movement: Movement) -> None:
+        balances.put(movement)
+        standings.put(movement)
+
+    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=counted)
     await movements.ensure_indexes()
     loaded = await movements.load()
     attendances = AttendanceRepository(db["attendances"], on_events=relay.wake)
@@ -97,15 +115,17 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
         movements,
         MongoRuleRepository(db["rules"]),
         MongoNeedRepository(db["needs"]),
+        organizations,
         MongoAttendedRepository(db["attended"]),
         attendances,
         settings.checkin_key,
     )
-    parts = build(ports, balances)
+    parts = build(ports, balances, standings)
     rules = await parts.rules.load()
-    log.info("ledger loaded", extra={"fields": {"movements": loaded, "rules_version": rules.version}})
-    organizations = KnownOrganizations(db)  # their areas and members, from the registry's events
-    app.state.components.add(*parts.all(), organizations)
+    fields = {"movements": loaded, "organizations": placed, "rules_version": rules.version}
+    log.info("ledger loaded", extra={"fields": fields})
+    app.state.components.add(*parts.all())
+    app.state.components.add_as(KnownOrganizations, organizations)
     consumer = event_consumer(
         infra, consumers.handlers(parts.earning, organizations, parts.attendances, parts.attendance_earning)
     )
