@@ -59,7 +59,8 @@ Event = Annotated[
     | matching.MatchFailed
     | points.PointsPosted
     | points.HoursPosted
-    | points.RegistrationAccepted,
+    | points.RegistrationAccepted
+    | points.CheckinRecorded,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -88,6 +89,7 @@ _TOPIC_OF_AGGREGATE = {
     "points": POINTS_TOPIC,
     "hours": POINTS_TOPIC,
     "registration": POINTS_TOPIC,
+    "checkin": POINTS_TOPIC,
 }
 
 

@@ -11,6 +11,10 @@ from fastapi import FastAPI
 
 from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, POINTS_TOPIC, RESOURCES_TOPIC
 from points import consumers
+from points.attendance import api as attendance_api
+from points.attendance.earning import AttendanceEarning
+from points.attendance.repository import AttendanceRepository, AttendedRepository, MongoAttendedRepository
+from points.attendance.service import Attendances
 from points.boards import api as boards_api
 from points.boards.organizations import PlacedOrganizations
 from points.boards.service import Boards, Memberships
@@ -45,6 +49,7 @@ ROUTERS = [
     boards_api.router,
     registrations_api.router,
     timebank_api.router,
+    attendance_api.router,
     known_organizations.router,
 ]
 
@@ -57,6 +62,9 @@ class Ports:
     rules: RuleRepository
     needs: NeedRepository
     memberships: Memberships
+    attended: AttendedRepository
+    attendances: AttendanceRepository
+    checkin_key: bytes
 
 
 @dataclass(frozen=True)
@@ -68,9 +76,12 @@ class Parts:
     earning: Earning
     balances: Balances
     boards: Boards
+    attendances: Attendances
+    attendance_earning: AttendanceEarning
 
     def all(self) -> tuple[object, ...]:
-        return self.ledger, self.rules, self.earning, self.balances, self.boards
+        parts = self.ledger, self.rules, self.earning, self.balances, self.boards
+        return (*parts, self.attendances, self.attendance_earning)
 
 
 def build(ports: Ports, balances: Balances, standings: Standings) -> Parts:
@@ -79,18 +90,28 @@ def build(ports: Ports, balances: Balances, standings: Standings) -> Parts:
     rules = Rules(ports.rules)
     earning = Earning(ledger, rules, ports.needs)
     boards = Boards(standings, ports.memberships)
-    return Parts(ledger=ledger, rules=rules, earning=earning, balances=balances, boards=boards)
+    attendances = Attendances(ports.attended, ports.attendances, ports.needs, ports.checkin_key)
+    return Parts(
+        ledger=ledger,
+        rules=rules,
+        earning=earning,
+        balances=balances,
+        boards=boards,
+        attendances=attendances,
+        attendance_earning=AttendanceEarning(ledger, rules, attendances, ports.attendances),
+    )
 
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     """The parts on MongoDB and Kafka: the organisations placed and the balances and standings
     loaded from every movement, the rules (seeded at the first start), then the consumer and the
-    outbox relay."""
-    db = infra.db
-    await ensure_outbox_index(db["movements"])
-    await ensure_outbox_index(db["registrations"])
-    relay = outbox_relay(infra, [db["movements"], db["registrations"]])
+    outbox relay (of the movements and the attendances)."""
+    db, settings = infra.db, infra.settings
+    assert isinstance(settings, Settings)
+    for stored in ("movements", "registrations", "attendances"):
+        await ensure_outbox_index(db[stored])
+    relay = outbox_relay(infra, [db["movements"], db["registrations"], db["attendances"]])
     balances, standings = Balances(), Standings()
     organizations = PlacedOrganizations(db, standings)  # their areas and members, from the registry's events
     placed = await organizations.load()  # first: a member's movement naming no place counts where its organisation is
@@ -102,7 +123,17 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=counted)
     await movements.ensure_indexes()
     loaded = await movements.load()
-    ports = Ports(movements, MongoRuleRepository(db["rules"]), MongoNeedRepository(db["needs"]), organizations)
+    attendances = AttendanceRepository(db["attendances"], on_events=relay.wake)
+    await attendances.ensure_indexes()
+    ports = Ports(
+        movements,
+        MongoRuleRepository(db["rules"]),
+        MongoNeedRepository(db["needs"]),
+        organizations,
+        MongoAttendedRepository(db["attended"]),
+        attendances,
+        settings.checkin_key,
+    )
     parts = build(ports, balances, standings)
     rules = await parts.rules.load()
     fields = {"movements": loaded, "organizations": placed, "rules_version": rules.version}
@@ -115,7 +146,9 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     timebank = Timebank(parts.ledger, timebank_store)
     app.state.components.add(*parts.all(), registrations, timebank)
     app.state.components.add_as(KnownOrganizations, organizations)
-    consumer = event_consumer(infra, consumers.handlers(parts.earning, organizations))
+    consumer = event_consumer(
+        infra, consumers.handlers(parts.earning, organizations, parts.attendances, parts.attendance_earning)
+    )
     async with background(relay.run(), consumer.run()):
         yield
 

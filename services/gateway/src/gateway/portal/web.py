@@ -394,7 +394,10 @@ class SecurityHeaders(HttpMiddleware):
 
 
 async def sign_in_first(request: Request, exc: Exception) -> Response:
-    return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
+    """To the sign-in page, and back to the page asked for with its query (a scanned check-in
+    code is in it) once signed in."""
+    asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse("/login?next=" + quote(asked), status_code=303)
 
 
 async def portal_refusal(request: Request, exc: Exception) -> Response:
