@@ -12,23 +12,28 @@ from fastapi import FastAPI
 from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, POINTS_TOPIC, RESOURCES_TOPIC
 from points import consumers
 from points.config import Settings
+from points.consents import api as consents_api
+from points.consents.repository import ConsentRepository, MongoConsentRepository
+from points.consents.service import Consents
 from points.earning.needs import MongoNeedRepository
 from points.earning.service import Earning, NeedRepository
 from points.ledger import api as ledger_api
 from points.ledger.repository import MongoMovementRepository, MovementRepository
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
+from points.records import api as records_api
+from points.records.service import Records
 from points.rules import api as rules_api
 from points.rules.repository import MongoRuleRepository, RuleRepository
 from points.rules.service import Rules
 from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
-from runtime.known_organizations import KnownOrganizations
+from runtime.known_organizations import KnownOrganizations, OrganizationLookup
 from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [ledger_api.router, rules_api.router, known_organizations.router]
+ROUTERS = [ledger_api.router, rules_api.router, records_api.router, consents_api.router, known_organizations.router]
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Ports:
     movements: MovementRepository
     rules: RuleRepository
     needs: NeedRepository
+    consents: ConsentRepository
+    organizations: OrganizationLookup
 
 
 @dataclass(frozen=True)
@@ -48,16 +55,25 @@ class Parts:
     rules: Rules
     earning: Earning
     balances: Balances
+    records: Records
+    consents: Consents
 
     def all(self) -> tuple[object, ...]:
-        return self.ledger, self.rules, self.earning, self.balances
+        return self.ledger, self.rules, self.earning, self.balances, self.records, self.consents
 
 
-def build(ports: Ports, balances: Balances) -> Parts:
+def build(ports: Ports, balances: Balances, certificate_secret: bytes) -> Parts:
     """The service's parts, made of its ports: nothing here connects to anything."""
     ledger = Ledger(ports.movements, balances)
     rules = Rules(ports.rules)
-    return Parts(ledger=ledger, rules=rules, earning=Earning(ledger, rules, ports.needs), balances=balances)
+    return Parts(
+        ledger=ledger,
+        rules=rules,
+        earning=Earning(ledger, rules, ports.needs),
+        balances=balances,
+        records=Records(ports.movements, ports.organizations, certificate_secret),
+        consents=Consents(ports.consents, ports.organizations),
+    )
 
 
 @asynccontextmanager
@@ -71,10 +87,19 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=balances.put)
     await movements.ensure_indexes()
     loaded = await movements.load()
-    parts = build(Ports(movements, MongoRuleRepository(db["rules"]), MongoNeedRepository(db["needs"])), balances)
+    organizations = KnownOrganizations(db)  # their areas and members, from the registry's events
+    ports = Ports(
+        movements,
+        MongoRuleRepository(db["rules"]),
+        MongoNeedRepository(db["needs"]),
+        MongoConsentRepository(db["consents"]),
+        organizations,
+    )
+    settings = infra.settings
+    assert isinstance(settings, Settings)
+    parts = build(ports, balances, settings.certificate_secret.get_secret_value().encode())
     rules = await parts.rules.load()
     log.info("ledger loaded", extra={"fields": {"movements": loaded, "rules_version": rules.version}})
-    organizations = KnownOrganizations(db)  # their areas and members, from the registry's events
     app.state.components.add(*parts.all(), organizations)
     consumer = event_consumer(infra, consumers.handlers(parts.earning, organizations))
     async with background(relay.run(), consumer.run()):
