@@ -20,7 +20,7 @@ from contract.events import NEEDS_TOPIC
 from contract.events.needs import ClaimCompleted, ClaimData, NeedPosted, NeedPostedData
 from contract.taxonomy import Category
 from devkit.browser import PHONE, NewPage, fits, sign_in, snap
-from devkit.testing import PlatformApi, TestStack, eventually, send_raw, wait_consumed
+from devkit.testing import PLATFORM, PlatformApi, TestStack, eventually, send_raw, wait_consumed
 from gateway.portal.accounts import Account, Role
 from runtime.kafka import encode
 
@@ -29,10 +29,10 @@ pytestmark = pytest.mark.stack
 COMMUNITY = f"350125{uuid4().int % 900 + 100:03d}001"
 
 
-async def served(stack: TestStack, helper: str, member: str, title: str) -> None:
+async def served(stack: TestStack, helper: str, member: str, title: str, times: int = 1) -> None:
     """The needs service's news: a need of 1 h 30 min posted in the community, and the member's
-    claim on it, through `helper`, completed."""
-    need_id, claim_id = uuid4().hex, uuid4().hex
+    claims on it (`times`), through `helper`, completed."""
+    need_id = uuid4().hex
     starts = datetime.now(UTC) - timedelta(hours=3)
     need = NeedPostedData(
         need_id=need_id,
@@ -44,21 +44,25 @@ async def served(stack: TestStack, helper: str, member: str, title: str) -> None
         starts_at=starts,
         ends_at=starts + timedelta(minutes=90),
     )
-    claim = ClaimData(
-        claim_id=claim_id,
-        need_id=need_id,
-        need_organization_id=need.organization_id,
-        organization_id=helper,
-        member_id=member,
-        quantity=1,
-        served=1,
-    )
-    events = [
-        NeedPosted(source="needs", subject=need_id, data=need),
-        ClaimCompleted(source="needs", subject=claim_id, data=claim),
+    claims = [
+        ClaimData(
+            claim_id=uuid4().hex,
+            need_id=need_id,
+            need_organization_id=need.organization_id,
+            organization_id=helper,
+            member_id=member,
+            quantity=1,
+            served=1,
+        )
+        for _ in range(times)
     ]
-    sent = await send_raw(stack.kafka, stack.topic(NEEDS_TOPIC), [encode(e) for e in events])
-    await wait_consumed(stack.kafka, stack.group("points"), sent)
+    # the need first: its claims, keyed by their own ids, may come on another partition
+    for events in (
+        [NeedPosted(source="needs", subject=need_id, data=need)],
+        [ClaimCompleted(source="needs", subject=c.claim_id, data=c) for c in claims],
+    ):
+        sent = await send_raw(stack.kafka, stack.topic(NEEDS_TOPIC), [encode(e) for e in events])
+        await wait_consumed(stack.kafka, stack.group("points"), sent)
 
 
 async def check_fits(page: Page) -> None:
@@ -166,3 +170,35 @@ async def test_a_member_sees_their_hours_prints_their_certificate_and_anyone_ver
         assert refused is not None and refused.status == 422, bad
         await expect(anyone.locator("#verified")).to_have_attribute("data-valid", "false")
         await expect(anyone.locator("[role=alert]")).to_contain_text("此验证码无效")
+
+
+async def test_a_persons_history_comes_a_page_at_a_time_every_posting_once(
+    stack: TestStack,
+    http: httpx.AsyncClient,
+    portal_accounts: Callable[..., Awaitable[list[Account]]],
+    new_page: NewPage,
+) -> None:
+    api = PlatformApi(stack, http)
+    helper = await api.register_organization("翻页志愿服务队", COMMUNITY)
+    member, username = uuid4().hex, f"fan-{uuid4().hex[:8]}"
+    await portal_accounts(
+        Account(username=username, name="范翻页", role=Role.MEMBER, organization_id=helper, member_id=member)
+    )
+    await served(stack, helper, member, "社区巡逻", times=21)  # 21 minutes postings, and points up to the cap
+    page = await new_page(PHONE)
+    await sign_in(page, username)
+    await page.goto("/me/points")
+    await expect(page.locator("#my-balance")).to_have_attribute("data-minutes", str(21 * 90))
+    shown: list[str] = []
+    pages = 0
+    while True:
+        pages += 1
+        ids = await page.locator(".posting").evaluate_all("items => items.map(i => i.dataset.id)")
+        assert len(ids) <= 20
+        shown += ids
+        if not await page.locator("#older").count():
+            break
+        await page.goto(await page.locator("#older").get_attribute("href") or "")
+    posted = await api.get("points", f"/accounts/member:{member}/postings", actor=PLATFORM, limit=200)
+    assert pages >= 2 and len(shown) == len(set(shown))  # each once
+    assert shown == [p["id"] for p in posted["items"]]  # all of them, the newest first
