@@ -133,6 +133,10 @@ async def test_a_member_sees_their_hours_prints_their_certificate_and_anyone_ver
     await expect(record).to_contain_text("陈志愿")
     await check_fits(page)
     await snap(page, screenshots, "volunteer-record-phone")
+    await page.goto("/lang/en?next=/me/record")  # and in English
+    await expect(page.locator("h1")).to_have_text("Volunteer service record")
+    await expect(record.locator("tr[data-service]")).to_contain_text("陪老人散步")
+    await check_fits(page)
 
     # the certificate, printed
     await page.locator("#to-certificate").click()

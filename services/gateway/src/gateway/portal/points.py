@@ -35,9 +35,10 @@ def person_account(visitor: Session) -> str:
     raise PortalRefusal(403, "no_person_account")
 
 
-async def names_of(up: ServicesDep, items: list[dict[str, Any]]) -> dict[str, str]:
+async def names_of(up: ServicesDep, items: list[dict[str, Any]], lang: str = "zh") -> dict[str, str]:
     """The names of the organisations and areas `items` name (`organization_id`, `area_code`),
-    as the points service and the registry know them; one that cannot be found stays unnamed."""
+    as the points service and the registry know them (an area's in English when asked and
+    known); one that cannot be found stays unnamed."""
     wanted = {("org", i["organization_id"]) for i in items if i.get("organization_id")} | {
         ("area", i["area_code"]) for i in items if i.get("area_code")
     }
@@ -46,7 +47,8 @@ async def names_of(up: ServicesDep, items: list[dict[str, Any]]) -> dict[str, st
         try:
             if kind == "org":
                 return key, (await up.get(up.points, f"/known-organizations/{key}"))["name"]
-            return key, (await up.get(up.organizations, f"/areas/{key}"))["name"]
+            area = await up.get(up.organizations, f"/areas/{key}")
+            return key, (lang == "en" and area.get("name_en")) or area["name"]
         except (PortalRefusal, UpstreamError, KeyError):
             return key, None
 

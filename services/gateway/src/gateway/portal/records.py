@@ -24,6 +24,7 @@ from gateway.portal.web import (
     Posted,
     ServicesDep,
     Visitor,
+    language,
     refusal_of,
     render,
 )
@@ -68,7 +69,7 @@ async def my_points(
         balance=balance,
         postings=postings["items"],
         next_cursor=postings.get("next_cursor"),
-        names=await names_of(up, postings["items"]),
+        names=await names_of(up, postings["items"], language(request)),
         consents=consents,
         partner=partner or "",
         found=found,
@@ -99,7 +100,7 @@ async def my_record(
     and the organisation that recorded it, and the totals; with a link to its certificate."""
     period = _period(since, until)
     record = await up.get(up.points, f"/accounts/{person_account(visitor)}/record", period)
-    names = await names_of(up, record["services"])
+    names = await names_of(up, record["services"], language(request))
     return render(request, "record.html", visitor, record=record, names=names, period=period)
 
 
@@ -118,7 +119,7 @@ async def my_certificate(
     certificate: dict[str, Any] = response.json()
     url = str(request.url_for("verify_page", code=certificate["code"]))
     qr = segno.make(url, error="m").svg_data_uri(scale=3, border=2)
-    names = await names_of(up, certificate["record"]["services"])
+    names = await names_of(up, certificate["record"]["services"], language(request))
     return render(request, "certificate.html", visitor, certificate=certificate, url=url, qr=qr, names=names)
 
 
