@@ -57,8 +57,8 @@ PUBLIC_READS = {
         "/known-organizations/{organization_id}",
     },
     "matching": {"/index"},
-    "points": {  # organisations' standing only, the rules in force, what the registry told it, and
-        # what a volunteer certificate's code certifies (the code is meant to be shown)
+    "points": {  # the standings (a member by id only), the rules in force, what the registry told it,
+        # and what a volunteer certificate's code certifies (the code is meant to be shown)
         "/leaderboard",
         "/rules",
         "/certificates/{code}",

@@ -47,3 +47,22 @@ class HoursPosted(Envelope):
 
     type: Literal["hours.posted"] = "hours.posted"
     data: MovementData
+
+
+class RegistrationAcceptedData(Data):
+    """A working Party member's registration (双报到) in the community where they live
+    (`community_code`), accepted by that community's administrator at `accepted_at`; the
+    registration it ends when the member moved (`ended_registration_id`), if any."""
+
+    registration_id: str
+    member_id: str
+    community_code: str
+    accepted_at: datetime
+    ended_registration_id: str | None = None
+
+
+class RegistrationAccepted(Envelope):
+    """Emitted when a community's administrator accepted a member's registration in it (双报到)."""
+
+    type: Literal["registration.accepted"] = "registration.accepted"
+    data: RegistrationAcceptedData

@@ -11,6 +11,10 @@ from fastapi import FastAPI
 
 from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, POINTS_TOPIC, RESOURCES_TOPIC
 from points import consumers
+from points.boards import api as boards_api
+from points.boards.organizations import PlacedOrganizations
+from points.boards.service import Boards, Memberships
+from points.boards.view import Standings
 from points.config import Settings
 from points.consents import api as consents_api
 from points.consents.repository import ConsentRepository, MongoConsentRepository
@@ -18,14 +22,21 @@ from points.consents.service import Consents
 from points.earning.needs import MongoNeedRepository
 from points.earning.service import Earning, NeedRepository
 from points.ledger import api as ledger_api
+from points.ledger.models import Movement
 from points.ledger.repository import MongoMovementRepository, MovementRepository
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
 from points.records import api as records_api
 from points.records.service import Records
+from points.registrations import api as registrations_api
+from points.registrations.repository import MongoCredits, MongoMemberships, MongoRegistrationRepository
+from points.registrations.service import Registrations
 from points.rules import api as rules_api
 from points.rules.repository import MongoRuleRepository, RuleRepository
 from points.rules.service import Rules
+from points.timebank import api as timebank_api
+from points.timebank.repository import MongoTimebankRepository
+from points.timebank.service import Timebank
 from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
 from runtime.known_organizations import KnownOrganizations, OrganizationLookup
@@ -33,7 +44,16 @@ from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [ledger_api.router, rules_api.router, records_api.router, consents_api.router, known_organizations.router]
+ROUTERS = [
+    ledger_api.router,
+    rules_api.router,
+    boards_api.router,
+    registrations_api.router,
+    timebank_api.router,
+    records_api.router,
+    consents_api.router,
+    known_organizations.router,
+]
 
 
 @dataclass(frozen=True)
@@ -43,64 +63,88 @@ class Ports:
     movements: MovementRepository
     rules: RuleRepository
     needs: NeedRepository
+    memberships: Memberships
     consents: ConsentRepository
     organizations: OrganizationLookup
 
 
 @dataclass(frozen=True)
 class Parts:
-    """The use cases on their ports, and the running balances they answer from."""
+    """The use cases on their ports, and the running balances and standings they answer from."""
 
     ledger: Ledger
     rules: Rules
     earning: Earning
     balances: Balances
+    boards: Boards
     records: Records
     consents: Consents
 
     def all(self) -> tuple[object, ...]:
-        return self.ledger, self.rules, self.earning, self.balances, self.records, self.consents
+        return self.ledger, self.rules, self.earning, self.balances, self.boards, self.records, self.consents
 
 
-def build(ports: Ports, balances: Balances, certificate_secret: bytes) -> Parts:
+def build(ports: Ports, balances: Balances, standings: Standings, certificate_secret: bytes) -> Parts:
     """The service's parts, made of its ports: nothing here connects to anything."""
     ledger = Ledger(ports.movements, balances)
     rules = Rules(ports.rules)
+    earning = Earning(ledger, rules, ports.needs)
+    boards = Boards(standings, ports.memberships)
+    records = Records(ports.movements, ports.organizations, certificate_secret)
+    consents = Consents(ports.consents, ports.organizations)
     return Parts(
         ledger=ledger,
         rules=rules,
-        earning=Earning(ledger, rules, ports.needs),
+        earning=earning,
         balances=balances,
-        records=Records(ports.movements, ports.organizations, certificate_secret),
-        consents=Consents(ports.consents, ports.organizations),
+        boards=boards,
+        records=records,
+        consents=consents,
     )
 
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
-    """The parts on MongoDB and Kafka: the balances loaded from every movement, the rules
-    (seeded at the first start), then the consumer and the outbox relay."""
+    """The parts on MongoDB and Kafka: the organisations placed and the balances and standings
+    loaded from every movement, the rules (seeded at the first start), then the consumer and the
+    outbox relay."""
     db = infra.db
     await ensure_outbox_index(db["movements"])
-    relay = outbox_relay(infra, [db["movements"]])
-    balances = Balances()
-    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=balances.put)
+    await ensure_outbox_index(db["registrations"])
+    relay = outbox_relay(infra, [db["movements"], db["registrations"]])
+    balances, standings = Balances(), Standings()
+    organizations = PlacedOrganizations(db, standings)  # their areas and members, from the registry's events
+    placed = await organizations.load()  # first: a member's movement naming no place counts where its organisation is
+
+    def counted(movement: Movement) -> None:
+        balances.put(movement)
+        standings.put(movement)
+
+    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=counted)
     await movements.ensure_indexes()
     loaded = await movements.load()
-    organizations = KnownOrganizations(db)  # their areas and members, from the registry's events
     ports = Ports(
         movements,
         MongoRuleRepository(db["rules"]),
         MongoNeedRepository(db["needs"]),
+        organizations,
         MongoConsentRepository(db["consents"]),
         organizations,
     )
     settings = infra.settings
     assert isinstance(settings, Settings)
-    parts = build(ports, balances, settings.certificate_secret.get_secret_value().encode())
+    parts = build(ports, balances, standings, settings.certificate_secret.get_secret_value().encode())
     rules = await parts.rules.load()
-    log.info("ledger loaded", extra={"fields": {"movements": loaded, "rules_version": rules.version}})
-    app.state.components.add(*parts.all(), organizations)
+    fields = {"movements": loaded, "organizations": placed, "rules_version": rules.version}
+    log.info("ledger loaded", extra={"fields": fields})
+    registration_store = MongoRegistrationRepository(db["registrations"], on_events=relay.wake)
+    await registration_store.ensure_indexes()
+    registrations = Registrations(registration_store, MongoMemberships(db), MongoCredits(db["movements"]))
+    timebank_store = MongoTimebankRepository(db)
+    await timebank_store.ensure_indexes()
+    timebank = Timebank(parts.ledger, timebank_store)
+    app.state.components.add(*parts.all(), registrations, timebank)
+    app.state.components.add_as(KnownOrganizations, organizations)
     consumer = event_consumer(infra, consumers.handlers(parts.earning, organizations))
     async with background(relay.run(), consumer.run()):
         yield

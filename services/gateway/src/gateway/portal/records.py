@@ -17,9 +17,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from gateway.portal.points import names_of, person_account
 from gateway.portal.web import (
     CST,
+    AccountHolderIn,
     ItemId,
     PageCursor,
-    PersonIn,
     PortalRefusal,
     Posted,
     ServicesDep,
@@ -44,7 +44,7 @@ def _period(since: date | None, until: date | None) -> dict[str, str]:
 @router.get("/me/points", response_class=HTMLResponse)
 async def my_points(
     request: Request,
-    visitor: PersonIn,
+    visitor: AccountHolderIn,
     up: ServicesDep,
     cursor: PageCursor = None,
     partner: Annotated[str | None, Query(max_length=100)] = None,
@@ -77,7 +77,9 @@ async def my_points(
 
 
 @router.post("/me/points/consents/{organization_id}")
-async def give_consent(organization_id: ItemId, visitor: PersonIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+async def give_consent(
+    organization_id: ItemId, visitor: AccountHolderIn, form: Posted, up: ServicesDep
+) -> RedirectResponse:
     """Lets the organisation read the person's balance through the partner API."""
     account = person_account(visitor)
     return await up.act(up.points, f"/accounts/{account}/consents/{organization_id}", "/me/points", method="PUT")
@@ -85,7 +87,7 @@ async def give_consent(organization_id: ItemId, visitor: PersonIn, form: Posted,
 
 @router.post("/me/points/consents/{organization_id}/withdraw")
 async def withdraw_consent(
-    organization_id: ItemId, visitor: PersonIn, form: Posted, up: ServicesDep
+    organization_id: ItemId, visitor: AccountHolderIn, form: Posted, up: ServicesDep
 ) -> RedirectResponse:
     """Takes the organisation's leave back."""
     account = person_account(visitor)
@@ -94,7 +96,7 @@ async def withdraw_consent(
 
 @router.get("/me/record", response_class=HTMLResponse)
 async def my_record(
-    request: Request, visitor: PersonIn, up: ServicesDep, since: Day = None, until: Day = None
+    request: Request, visitor: AccountHolderIn, up: ServicesDep, since: Day = None, until: Day = None
 ) -> HTMLResponse:
     """The person's volunteer record of a period: each service with what, where, when, how long
     and the organisation that recorded it, and the totals; with a link to its certificate."""
@@ -106,7 +108,7 @@ async def my_record(
 
 @router.get("/me/record/certificate", response_class=HTMLResponse)
 async def my_certificate(
-    request: Request, visitor: PersonIn, up: ServicesDep, since: Day = None, until: Day = None
+    request: Request, visitor: AccountHolderIn, up: ServicesDep, since: Day = None, until: Day = None
 ) -> HTMLResponse:
     """The printable certificate of the period's record, in the person's name, with its
     verification code and the QR of the public page that checks it."""

@@ -24,6 +24,8 @@ class MovementRepository(Protocol):
         """Stores a movement with its event; False when one with its id is stored already."""
         ...
 
+    async def exists(self, movement_id: str) -> bool: ...
+
     async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
         """The movements touching `account`, the newest first, older than the movement `before`."""
         ...
@@ -68,6 +70,9 @@ class MongoMovementRepository:
         self.read_model(movement)
         self.on_events()
         return True
+
+    async def exists(self, movement_id: str) -> bool:
+        return await self.collection.find_one({"_id": movement_id}, {"_id": 1}) is not None
 
     async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
         where: dict[str, Any] = {"postings.account": account}
