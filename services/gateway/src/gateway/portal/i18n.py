@@ -458,7 +458,10 @@ CAUSES = {
     "redemption.ordered": ("积分兑换", "a redemption"),
     "redemption.expired": ("兑换过期退回", "a redemption expired: returned"),
     "redemption.cancelled": ("兑换取消退回", "a redemption cancelled: returned"),
-    "hours.granted": ("社区赠送时长", "hours granted by the community"),
+    "timebank.granted": ("社区赠送时长", "hours granted by the community"),
+    "timebank.held": ("时间银行求助预付", "held for a time bank ask"),
+    "timebank.served": ("时间银行服务", "a time bank ask served"),
+    "timebank.returned": ("时间银行退回", "returned from a time bank ask"),
 }
 WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 

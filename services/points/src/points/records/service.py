@@ -2,9 +2,9 @@
 city issued it for work done through an organisation (each such movement is one service); a
 certificate of that period, signed; and the check of a certificate's code, by anyone.
 
-Minutes that are not work done (granted, spent or moved between people) are no service, and a
-service no organisation recorded is none the Ministry's rules count: only movements from the
-city's issuing account naming an organisation are taken."""
+Minutes that are not work done (granted by a community, held for or returned from a time bank
+ask) are no service, and a service no organisation recorded is none the Ministry's rules count:
+only movements of work from the city's issuing account naming an organisation are taken."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from points.ledger.models import CITY
 from points.ledger.repository import MovementRepository
 from points.ledger.service import CITY_TIME, may_read
 from points.records.models import Certified, ServiceEntry, ServiceRecord, sign, verify
+from points.timebank.models import NOT_WORK
 from runtime.actors import Actor
 from runtime.known_organizations import OrganizationLookup
 
@@ -42,7 +43,7 @@ class Records:
         start = datetime.combine(since, time(), CITY_TIME)
         end = datetime.combine(until + timedelta(days=1), time(), CITY_TIME)
         received = await self.movements.received(account, Unit.MINUTES, since=start, until=end)
-        work = [m for m in received if m.from_account == CITY and m.organization_id is not None]
+        work = [m for m in received if m.from_account == CITY and m.organization_id and m.cause_type not in NOT_WORK]
         names = {o: await self._name(o) for o in {m.organization_id for m in work if m.organization_id}}
         services = [
             ServiceEntry(
