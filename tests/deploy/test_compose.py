@@ -76,6 +76,7 @@ SECRETS = {
     "ADMIN_TOKEN": make_secret(),
     "PERSONAL_DATA_KEYS": f"k1:{new_key()}",
     "PERSONAL_DATA_DIGEST_KEY": make_secret(),
+    "CERTIFICATE_SECRET": make_secret(),
 }
 
 
@@ -188,6 +189,8 @@ class TestSecrets:
         if isinstance(settings, OrganizationsSettings):
             assert settings.admin_token.get_secret_value() == SECRETS["ADMIN_TOKEN"]
             assert settings.personal_data_keys.get_secret_value() == SECRETS["PERSONAL_DATA_KEYS"]
+        if isinstance(settings, PointsSettings):
+            assert settings.certificate_secret.get_secret_value() == SECRETS["CERTIFICATE_SECRET"]
 
     @pytest.mark.parametrize(
         "secrets",

@@ -57,9 +57,11 @@ PUBLIC_READS = {
         "/known-organizations/{organization_id}",
     },
     "matching": {"/index"},
-    "points": {  # the standings (a member by id only), the rules in force, and what the registry told it
+    "points": {  # the standings (a member by id only), the rules in force, what the registry told it,
+        # and what a volunteer certificate's code certifies (the code is meant to be shown)
         "/leaderboard",
         "/rules",
+        "/certificates/{code}",
         "/known-organizations",
         "/known-organizations/{organization_id}",
     },

@@ -20,6 +20,9 @@ from points.boards.organizations import PlacedOrganizations
 from points.boards.service import Boards, Memberships
 from points.boards.view import Standings
 from points.config import Settings
+from points.consents import api as consents_api
+from points.consents.repository import ConsentRepository, MongoConsentRepository
+from points.consents.service import Consents
 from points.earning.needs import MongoNeedRepository
 from points.earning.service import Earning, NeedRepository
 from points.ledger import api as ledger_api
@@ -27,6 +30,8 @@ from points.ledger.models import Movement
 from points.ledger.repository import MongoMovementRepository, MovementRepository
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
+from points.records import api as records_api
+from points.records.service import Records
 from points.registrations import api as registrations_api
 from points.registrations.repository import MongoCredits, MongoMemberships, MongoRegistrationRepository
 from points.registrations.service import Registrations
@@ -38,7 +43,7 @@ from points.timebank.repository import MongoTimebankRepository
 from points.timebank.service import Timebank
 from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
-from runtime.known_organizations import KnownOrganizations
+from runtime.known_organizations import KnownOrganizations, OrganizationLookup
 from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
@@ -50,6 +55,8 @@ ROUTERS = [
     registrations_api.router,
     timebank_api.router,
     attendance_api.router,
+    records_api.router,
+    consents_api.router,
     known_organizations.router,
 ]
 
@@ -64,7 +71,10 @@ class Ports:
     memberships: Memberships
     attended: AttendedRepository
     attendances: AttendanceRepository
+    consents: ConsentRepository
+    organizations: OrganizationLookup
     checkin_key: bytes
+    certificate_key: bytes
 
 
 @dataclass(frozen=True)
@@ -79,9 +89,12 @@ class Parts:
     attendances: Attendances
     attendance_earning: AttendanceEarning
 
+    records: Records
+    consents: Consents
+
     def all(self) -> tuple[object, ...]:
         parts = self.ledger, self.rules, self.earning, self.balances, self.boards
-        return (*parts, self.attendances, self.attendance_earning)
+        return (*parts, self.attendances, self.attendance_earning, self.records, self.consents)
 
 
 def build(ports: Ports, balances: Balances, standings: Standings) -> Parts:
@@ -91,6 +104,8 @@ def build(ports: Ports, balances: Balances, standings: Standings) -> Parts:
     earning = Earning(ledger, rules, ports.needs)
     boards = Boards(standings, ports.memberships)
     attendances = Attendances(ports.attended, ports.attendances, ports.needs, ports.checkin_key)
+    records = Records(ports.movements, ports.organizations, ports.certificate_key)
+    consents = Consents(ports.consents, ports.organizations)
     return Parts(
         ledger=ledger,
         rules=rules,
@@ -99,6 +114,8 @@ def build(ports: Ports, balances: Balances, standings: Standings) -> Parts:
         boards=boards,
         attendances=attendances,
         attendance_earning=AttendanceEarning(ledger, rules, attendances, ports.attendances),
+        records=records,
+        consents=consents,
     )
 
 
@@ -132,7 +149,10 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
         organizations,
         MongoAttendedRepository(db["attended"]),
         attendances,
+        MongoConsentRepository(db["consents"]),
+        organizations,
         settings.checkin_key,
+        settings.certificate_key,
     )
     parts = build(ports, balances, standings)
     rules = await parts.rules.load()

@@ -1,6 +1,6 @@
 """The partner API's routes under /api/v1: the proposals of the key's organisation with their
 needs and supply, the passages to the services made from their table (`partner_api.passages`),
-and the city's figures."""
+the city's figures, and a person's points balance with the person's consent."""
 
 from __future__ import annotations
 
@@ -106,3 +106,17 @@ async def statistics(request: Request, up: UpstreamsDep, area_code: AreaCode = N
     code = area_code or request.app.state.settings.city_code
     figures = await service.figures_of(up, component(request, service.Cached), code)
     return Response(json.dumps(figures, ensure_ascii=False).encode(), media_type="application/json")
+
+
+@api.get("/people/{kind}/{person_id}/balance")
+async def person_balance(
+    kind: Literal["member", "resident"], person_id: IdPath, request: Request, up: UpstreamsDep, partner: Partner
+) -> Response:
+    """A person's points and service minutes (`{"account", "points", "minutes"}`), when the person
+    gave the key's organisation leave to read them (in the portal: my points → leave to read my
+    balance; withdrawn the same way): 403 without it. The balance alone, never the postings.
+    Scope `read`."""
+    actor = acting_for(partner, request, "read")
+    answer = await up.points.call("GET", f"/accounts/{kind}:{person_id}/balance", headers={"X-Actor": actor})
+    media_type = answer.headers.get("content-type", "application/json")
+    return Response(answer.content, status_code=answer.status_code, media_type=media_type)

@@ -86,7 +86,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "cause_wish_confirmed": ("微心愿确认完成", "a wish confirmed"),
     "cause_service_request_completed": ("服务申请完成", "a service request done"),
     "cause_checkin_recorded": ("活动签到签退", "attendance checked out"),
-    "my_points": ("我的积分与服务时长", "My points and service hours"),
     "checkin": ("扫码签到", "Check-in"),
     "checkin_qr": ("签到二维码", "Check-in QR code"),
     "checkin_in": ("签到", "Check in"),
@@ -114,6 +113,65 @@ WORDS: dict[str, tuple[str, str]] = {
     "reason": ("原因", "Reason"),
     "corrected": ("已更正", "corrected"),
     "correct_attendance": ("更正签到", "Correct attendance"),
+    "my_points": ("我的积分", "My points"),
+    "hours": ("服务时长", "service hours"),
+    "hours_hm": ("时长(时:分)", "hours (h:mm)"),
+    "history": ("积分与时长明细", "History"),
+    "cause": ("来源", "Cause"),
+    "where": ("地点", "Where"),
+    "through": ("组织", "Organisation"),
+    "what": ("内容", "What"),
+    "when": ("时间", "When"),
+    "older": ("更早的记录", "Older"),
+    "nothing_yet": ("暂无记录", "Nothing yet"),
+    "no_person_account": ("此账号没有个人积分账户", "This account has no personal points account"),
+    "consents": ("授权查询积分", "Leave to read my balance"),
+    "consents_explained": (
+        "您授权的合作单位可通过开放接口查询您的积分与时长余额(不含明细),可随时撤回。",
+        "Partners you give leave may read your points and hours balance (not its history) through the "
+        "partner API; withdraw it at any time.",
+    ),
+    "my_account_id": ("我的积分账户", "My points account"),
+    "granted_at": ("授权时间", "granted"),
+    "withdraw_consent": ("撤回授权", "Withdraw"),
+    "find_partner": ("查找合作单位", "Find a partner organisation"),
+    "grant": ("授权查询", "Give leave"),
+    "none_found": ("未找到", "None found"),
+    "volunteer_record": ("志愿服务记录", "Volunteer service record"),
+    "record_rules": (
+        "按民政部志愿服务记录的相关规定记载:志愿者姓名、服务内容、地点、时间、时长及记录组织。",
+        "Kept as the Ministry of Civil Affairs' rules for volunteer service records ask: the volunteer's "
+        "name, the service, place, time, hours and the organisation that recorded it.",
+    ),
+    "volunteer": ("志愿者", "Volunteer"),
+    "period": ("期间", "Period"),
+    "from_day": ("自", "From"),
+    "to_day": ("至", "To"),
+    "show": ("查看", "Show"),
+    "service_count": ("服务次数", "services"),
+    "record_total_hours": ("累计服务时长", "total service hours"),
+    "recorded_by": ("记录组织", "Recorded by"),
+    "organizations_count": ("记录组织数", "organisations"),
+    "print_certificate": ("打印志愿服务证明", "Print the certificate"),
+    "certificate": ("志愿服务记录证明", "Certificate of volunteer service"),
+    "certificate_says": (
+        "兹证明以下志愿者在上述期间参加志愿服务,服务记录如下。",
+        "This certifies that the volunteer below served in the period shown, as recorded here.",
+    ),
+    "issued_on": ("出具日期", "Issued on"),
+    "issuer": ("出具平台", "Issued by"),
+    "verification_code": ("验证码", "Verification code"),
+    "verify_at": ("扫码或访问以下网址核验", "Scan or visit to verify"),
+    "print": ("打印", "Print"),
+    "verify_title": ("志愿服务证明核验", "Verify a volunteer certificate"),
+    "certificate_valid": (
+        "此证明有效,由本平台出具,内容未被改动。",
+        "This certificate is valid: issued by this platform and unchanged.",
+    ),
+    "certificate_invalid": (
+        "此验证码无效:本平台未出具此证明,或证明内容已被改动。",
+        "This verification code is not valid: no such certificate was issued here, or it was changed.",
+    ),
     "reminders": ("待办提醒", "Reminders"),
     "remind_claim_starts": ("认领的服务一天内开始,尚未开始", "A claim starts within a day and is not started"),
     "remind_booking_waits": ("场地预约等待审核已超过一天", "A booking has waited over a day for approval"),
@@ -418,6 +476,21 @@ REASONS: dict[str, tuple[str, str]] = {
     "reliability": ("履约", "reliability"),
     "fairness": ("机会均衡", "fairness"),
 }
+CAUSES = {
+    "claim.completed": ("认领服务完成", "a claim completed"),
+    "wish.confirmed": ("微心愿确认完成", "a wish confirmed"),
+    "service_request.completed": ("服务申请完成", "a service request done"),
+    "checkin.recorded": ("活动签到签退", "attendance"),
+    "attendance.recorded": ("活动签到签退", "attendance"),
+    "attendance.corrected": ("考勤更正", "attendance corrected"),
+    "redemption.ordered": ("积分兑换", "a redemption"),
+    "redemption.expired": ("兑换过期退回", "a redemption expired: returned"),
+    "redemption.cancelled": ("兑换取消退回", "a redemption cancelled: returned"),
+    "timebank.granted": ("社区赠送时长", "hours granted by the community"),
+    "timebank.held": ("时间银行求助预付", "held for a time bank ask"),
+    "timebank.served": ("时间银行服务", "a time bank ask served"),
+    "timebank.returned": ("时间银行退回", "returned from a time bank ask"),
+}
 WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 
@@ -436,6 +509,11 @@ def status_label(status: str, lang: str) -> str:
 
 def reason_label(reason: str, lang: str) -> str:
     return _in(lang, REASONS.get(reason, (reason, reason)))
+
+
+def cause_label(cause_type: str, lang: str) -> str:
+    """A posting's cause (the type of the event it came from) in words; an unknown one as it is."""
+    return _in(lang, CAUSES.get(cause_type, (cause_type, cause_type)))
 
 
 def weekdays(days: list[int], lang: str) -> str:

@@ -32,6 +32,7 @@ from gateway.portal.i18n import (
     WORDS,
     categories,
     category_label,
+    cause_label,
     reason_label,
     status_label,
     translate,
@@ -62,6 +63,7 @@ def _local(moment: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 templates.filters["local"] = _local
+templates.filters["hm"] = lambda minutes: f"{'-' if minutes < 0 else ''}{abs(minutes) // 60}:{abs(minutes) % 60:02d}"
 templates.filters["moment"] = lambda text: datetime.fromisoformat(text) if text else None  # to compare two times
 
 
@@ -122,6 +124,8 @@ MemberIn = Annotated[Session, Depends(_signed_in(Role.MEMBER))]
 PersonIn = Annotated[Session, Depends(_signed_in(Role.RESIDENT, Role.MEMBER))]  # one with minutes of their own
 OrgAdminIn = Annotated[Session, Depends(_signed_in(Role.ORG_ADMIN))]
 AreaAdminIn = Annotated[Session, Depends(_signed_in(Role.AREA_ADMIN))]
+# a person with an account in the ledger: a resident, or a member (an organisation's administrator too, as a member)
+AccountHolderIn = Annotated[Session, Depends(_signed_in(Role.RESIDENT, Role.MEMBER, Role.ORG_ADMIN))]
 
 
 def _expected_csrf(request: Request, visitor: Session | None) -> str:
@@ -156,6 +160,7 @@ def render(
         label=lambda category: category_label(category, lang),
         state=lambda status: status_label(status, lang),
         reason=lambda name: reason_label(name, lang),
+        cause=lambda cause_type: cause_label(cause_type, lang),
         weekdays=lambda days: weekdays(days, lang),
         categories=categories(lang),
         visitor=visitor,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from contract.events.points import Unit
+from points.consents.api import ConsentsDep
 from points.ledger.models import Movement
 from points.ledger.service import Ledger
 from runtime.actors import ActorDep
@@ -31,6 +32,12 @@ class PostingOut(BaseModel):
     cause_type: str
     rule_version: int
     at: datetime
+    area_code: str | None = None  # for work done: where, through which organisation, on what
+    organization_id: str | None = None
+    about: str | None = None
+
+
+SHOWN = {"cause_event_id", "cause_type", "rule_version", "at", "area_code", "organization_id", "about"}
 
 
 def _seen_from(account: str, movement: Movement) -> PostingOut:
@@ -40,15 +47,16 @@ def _seen_from(account: str, movement: Movement) -> PostingOut:
         amount=movement.amount if received else -movement.amount,
         unit=movement.unit,
         counterpart=movement.from_account if received else movement.to_account,
-        **movement.model_dump(include={"cause_event_id", "cause_type", "rule_version", "at"}),
+        **movement.model_dump(include=SHOWN),
     )
 
 
 @router.get("/accounts/{account}/balance")
-async def balance(account: str, ledger: LedgerDep, actor: ActorDep) -> dict[str, object]:
+async def balance(account: str, ledger: LedgerDep, consents: ConsentsDep, actor: ActorDep) -> dict[str, object]:
     """An account's points and minutes: for its owner (the organisation, the member, the
-    resident) and the platform's and a city's administrators; 403 for anyone else."""
-    return ledger.balance(account, actor)
+    resident), the platform's and a city's administrators, and an organisation the person
+    consented to show it to (`PUT /accounts/{account}/consents/{organization_id}`); 403 for anyone else."""
+    return ledger.balance(account, actor, consented=await consents.allows(account, actor))
 
 
 @router.get("/accounts/{account}/postings", response_model=Page[PostingOut])

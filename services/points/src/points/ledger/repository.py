@@ -4,6 +4,7 @@ event posts once), its event in the document's outbox, its postings listed for r
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -27,6 +28,10 @@ class MovementRepository(Protocol):
 
     async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
         """The movements touching `account`, the newest first, older than the movement `before`."""
+        ...
+
+    async def received(self, account: str, unit: Unit, *, since: datetime, until: datetime) -> list[Movement]:
+        """The movements of `unit` given to `account` at or after `since` and before `until`, the oldest first."""
         ...
 
 
@@ -77,6 +82,14 @@ class MongoMovementRepository:
                 at = last["at"]
                 where["$or"] = [{"at": {"$lt": at}}, {"at": at, "_id": {"$lt": before}}]
         cursor = self.collection.find(where, {"outbox": 0}).sort([("at", -1), ("_id", -1)]).limit(limit)
+        found = [readable(self.collection.name, document, _movement) async for document in cursor]
+        return [movement for movement in found if movement is not None]
+
+    async def received(self, account: str, unit: Unit, *, since: datetime, until: datetime) -> list[Movement]:
+        where = {"postings.account": account, "to_account": account, "unit": unit.value}
+        cursor = self.collection.find({**where, "at": {"$gte": since, "$lt": until}}, {"outbox": 0}).sort(
+            [("at", 1), ("_id", 1)]
+        )
         found = [readable(self.collection.name, document, _movement) async for document in cursor]
         return [movement for movement in found if movement is not None]
 

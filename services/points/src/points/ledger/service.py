@@ -81,12 +81,17 @@ class Ledger:
                 raise InsufficientBalance(f"{from_account} holds {held} {unit.value}, not {amount}", balance=held)
             return movement if await self.movements.insert(movement) else None
 
-    def balance(self, account: str, actor: Actor) -> dict[str, object]:
-        _may_read(account, actor)
+    def balance(self, account: str, actor: Actor, *, consented: bool = False) -> dict[str, object]:
+        """An account's points and minutes: for whoever may read the account, and for an
+        organisation the account's owner consented to show its balance to (`consented`)."""
+        if not consented:
+            may_read(account, actor)
+        elif not is_account(account):
+            raise NotFound(f"no account {account!r}")
         return {"account": account, **{unit.value: self.balances.balance(account, unit) for unit in Unit}}
 
     async def postings(self, account: str, actor: Actor, *, before: str | None, limit: int) -> list[Movement]:
-        _may_read(account, actor)
+        may_read(account, actor)
         return await self.movements.of_account(account, before=before, limit=limit)
 
 
@@ -116,7 +121,7 @@ def _movement(
     )
 
 
-def _may_read(account: str, actor: Actor) -> None:
+def may_read(account: str, actor: Actor) -> None:
     """An account is read by its owner (the organisation, the member, the resident) and by the
     platform's and a city's administrators; Forbidden for anyone else."""
     if not is_account(account):

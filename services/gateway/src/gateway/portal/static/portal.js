@@ -71,4 +71,8 @@ function liveProposals() {
     .forEach((type) => events.addEventListener(type, reload));
 }
 
-document.addEventListener("DOMContentLoaded", () => { drawCharts(); pickSlots(); liveProposals(); });
+function printButtons() {
+  document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
+}
+
+document.addEventListener("DOMContentLoaded", () => { drawCharts(); pickSlots(); liveProposals(); printButtons(); });
