@@ -58,7 +58,11 @@ Event = Annotated[
     | matching.MatchConfirmed
     | matching.MatchFailed
     | points.PointsPosted
-    | points.HoursPosted,
+    | points.HoursPosted
+    | points.RedemptionOrdered
+    | points.RedemptionPickedUp
+    | points.RedemptionExpired
+    | points.RedemptionCancelled,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -86,6 +90,7 @@ _TOPIC_OF_AGGREGATE = {
     "match": MATCHING_TOPIC,
     "points": POINTS_TOPIC,
     "hours": POINTS_TOPIC,
+    "redemption": POINTS_TOPIC,
 }
 
 
