@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
@@ -21,14 +22,17 @@ from points.ledger.view import Balances
 from points.rules import api as rules_api
 from points.rules.repository import MongoRuleRepository, RuleRepository
 from points.rules.service import Rules
+from points.shop import api as shop_api
+from points.shop.repository import MongoItemRepository, MongoOrderRepository
+from points.shop.service import Shop
 from runtime import known_organizations
-from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
+from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
 from runtime.known_organizations import KnownOrganizations
 from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [ledger_api.router, rules_api.router, known_organizations.router]
+ROUTERS = [ledger_api.router, rules_api.router, shop_api.router, known_organizations.router]
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,8 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     (seeded at the first start), then the consumer and the outbox relay."""
     db = infra.db
     await ensure_outbox_index(db["movements"])
-    relay = outbox_relay(infra, [db["movements"]])
+    await ensure_outbox_index(db["orders"])
+    relay = outbox_relay(infra, [db["movements"], db["orders"]])
     balances = Balances()
     movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=balances.put)
     await movements.ensure_indexes()
@@ -75,10 +80,28 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     rules = await parts.rules.load()
     log.info("ledger loaded", extra={"fields": {"movements": loaded, "rules_version": rules.version}})
     organizations = KnownOrganizations(db)  # their areas and members, from the registry's events
-    app.state.components.add(*parts.all(), organizations)
+    shop = await _shop(infra, parts.ledger, organizations, relay.wake)
+    app.state.components.add(*parts.all(), organizations, shop)
     consumer = event_consumer(infra, consumers.handlers(parts.earning, organizations))
-    async with background(relay.run(), consumer.run()):
+    settings = infra.settings
+    assert isinstance(settings, Settings)
+    async with background(relay.run(), consumer.run(), sweeping(shop.sweep, settings.sweep_seconds)):
         yield
+
+
+async def _shop(infra: Infra, ledger: Ledger, organizations: KnownOrganizations, wake: Callable[[], None]) -> Shop:
+    """The points shop on its collections, what a crash left half done finished before any request."""
+    items = MongoItemRepository(infra.db["shop_items"], lambda: None)  # items carry no events
+    orders = MongoOrderRepository(infra.db["orders"], wake)
+    await items.ensure_indexes()
+    await orders.ensure_indexes()
+    settings = infra.settings
+    assert isinstance(settings, Settings)
+    shop = Shop(items, orders, ledger, organizations, pickup_days=settings.pickup_days)
+    finished = await shop.reconcile(pending_before=datetime.now(UTC))
+    if finished:
+        log.warning("shop orders left half done were finished", extra={"fields": {"orders": finished}})
+    return shop
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
