@@ -60,6 +60,8 @@ PUBLIC_READS = {
     "points": {  # organisations' standing only, the rules in force, and what the registry told it
         "/leaderboard",
         "/rules",
+        "/shop/areas/{area_code}/items",  # an area's shelf: what is on offer, by whom, for how many points
+        "/shop/items/{item_id}",
         "/known-organizations",
         "/known-organizations/{organization_id}",
     },

@@ -23,6 +23,7 @@ from gateway.portal import (
     ratings,
     residents,
     service_requests,
+    shop,
     sign_in,
     wishes,
 )
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             organizations.router,
             needs.router,
             wishes.router,
+            shop.router,
             ratings.router,
             service_requests.router,
             admins.router,
