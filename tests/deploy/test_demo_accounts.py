@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 from contract.ids import entity_id
-from devkit.synthetic import generate_city
+from devkit.synthetic import generate_city, shop_items
 from gateway.portal.accounts import Role
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
-from demo import demo_people  # a script's module, beside the stack
+from demo import demo_people, demo_shop  # a script's module, beside the stack
 
 
 def test_every_role_has_an_account_at_its_own_level_of_one_community() -> None:
@@ -28,3 +28,13 @@ def test_every_role_has_an_account_at_its_own_level_of_one_community() -> None:
     assert organization.area_code.startswith(community)
     assert (people["org"].role, people["member"].role) == (Role.ORG_ADMIN, Role.MEMBER)
     assert people["member"].organization_id == people["org"].organization_id
+
+
+def test_the_demo_member_is_one_of_the_organisations_members_and_its_community_has_a_stocked_shop() -> None:
+    city = generate_city(0.01)
+    people = {a.username: a for a in demo_people(city)}
+    shop = demo_shop(city)
+    members = {entity_id("member", m.code) for m in city.members if m.organization_codes.split(";")[0] == shop.code}
+    assert people["member"].member_id in members
+    items = shop_items(shop.area_code[:12])
+    assert items and all(i["stock"] > 0 and i["area_code"] == people["community"].area_code for i in items)
