@@ -35,10 +35,14 @@ def member(member_id: str) -> Actor:
     return organization(new_id(), member_id=member_id)
 
 
-async def funded(stack: TestStack, count: int, served: int = 1) -> list[str]:
-    """`count` new members with `served` × 10 points each."""
+async def funded(stack: TestStack, orgs: tuple[str, str], count: int, served: int = 1) -> list[str]:
+    """`count` new members of the first organisation with `served` × 10 points each, earned on a
+    need of the second."""
     members = [new_id() for _ in range(count)]
-    await fund(stack.kafka, stack.topic(NEEDS_TOPIC), stack.group("points"), members, served)
+    claimer, poster = orgs
+    await fund(
+        stack.kafka, stack.topic(NEEDS_TOPIC), stack.group("points"), members, served, claimer=claimer, poster=poster
+    )
     return members
 
 
@@ -57,10 +61,16 @@ async def shop(api: PlatformApi) -> str:
     return await api.register_organization("社区积分超市", COMMUNITY, kind="shop")
 
 
+@pytest.fixture
+async def orgs(api: PlatformApi, shop: str) -> tuple[str, str]:
+    """The organisation whose members earn the points, and the one they served."""
+    return await api.register_organization("社区党支部", COMMUNITY), shop
+
+
 async def test_500_concurrent_redemptions_of_a_stock_of_50_make_exactly_50_orders(
-    api: PlatformApi, stack: TestStack, shop: str
+    api: PlatformApi, stack: TestStack, shop: str, orgs: tuple[str, str]
 ) -> None:
-    members = await funded(stack, 500)
+    members = await funded(stack, orgs, 500)
     item = await shelved(api, shop, price=10, stock=50)
     url = f"{stack.url('points')}/shop/items/{item['id']}/orders"
     limits = httpx.Limits(max_connections=500)
@@ -77,9 +87,9 @@ async def test_500_concurrent_redemptions_of_a_stock_of_50_make_exactly_50_order
 
 
 async def test_a_person_with_points_for_one_item_redeeming_two_at_once_gets_exactly_one(
-    api: PlatformApi, stack: TestStack, shop: str
+    api: PlatformApi, stack: TestStack, shop: str, orgs: tuple[str, str]
 ) -> None:
-    (buyer,) = await funded(stack, 1)
+    (buyer,) = await funded(stack, orgs, 1)
     item = await shelved(api, shop, price=10, stock=10)
     url = f"{stack.url('points')}/shop/items/{item['id']}/orders"
     async with httpx.AsyncClient(timeout=30) as client:
@@ -93,9 +103,9 @@ async def test_a_person_with_points_for_one_item_redeeming_two_at_once_gets_exac
 
 
 async def test_the_shop_hands_an_order_over_once_against_its_code(
-    api: PlatformApi, http: httpx.AsyncClient, stack: TestStack, shop: str
+    api: PlatformApi, http: httpx.AsyncClient, stack: TestStack, shop: str, orgs: tuple[str, str]
 ) -> None:
-    (buyer,) = await funded(stack, 1, served=2)
+    (buyer,) = await funded(stack, orgs, 1, served=2)
     item = await shelved(api, shop, price=15, stock=3)
     order = await api.post("points", f"/shop/items/{item['id']}/orders", {}, actor=member(buyer))
     assert len(order["code"]) == 8 and order["status"] == "ordered"
@@ -115,9 +125,9 @@ async def test_the_shop_hands_an_order_over_once_against_its_code(
 
 
 async def test_a_cancelled_order_gives_back_its_points_and_its_stock_announced(
-    api: PlatformApi, http: httpx.AsyncClient, stack: TestStack, shop: str
+    api: PlatformApi, http: httpx.AsyncClient, stack: TestStack, shop: str, orgs: tuple[str, str]
 ) -> None:
-    (buyer,) = await funded(stack, 1)
+    (buyer,) = await funded(stack, orgs, 1)
     item = await shelved(api, shop, price=10, stock=1)
     order = await api.post("points", f"/shop/items/{item['id']}/orders", {}, actor=member(buyer))
     stranger = f"{stack.url('points')}/shop/orders/{order['id']}/cancel"
@@ -151,9 +161,9 @@ async def test_an_area_shows_its_shelf_and_those_above_it_on_offer_only(api: Pla
 
 
 async def test_orders_left_half_done_are_finished_at_start_and_overdue_ones_expire(
-    api: PlatformApi, stack: TestStack, shop: str, mongo: AsyncMongoClient[Document]
+    api: PlatformApi, stack: TestStack, shop: str, orgs: tuple[str, str], mongo: AsyncMongoClient[Document]
 ) -> None:
-    (buyer,) = await funded(stack, 1, served=3)
+    (buyer,) = await funded(stack, orgs, 1, served=3)
     item = await shelved(api, shop, price=10, stock=5)
     kept = await api.post("points", f"/shop/items/{item['id']}/orders", {}, actor=member(buyer))
     # a crash after the stock was taken, before the points moved: left pending, its token on the item

@@ -98,7 +98,8 @@ async def shelf(request: Request, visitor: OrgAdminIn, up: ServicesDep) -> HTMLR
         up.get(up.points, f"/shop/organizations/{organization_id}/orders", {"status": "ordered", "limit": 100}),
         _area_of(up, visitor.account),
     )
-    return render(request, "shop_org.html", visitor, items=items, orders=orders, area=area or "")
+    shelf = (area or "")[:12]  # a community's shelf, where its people look, even for one of a building
+    return render(request, "shop_org.html", visitor, items=items, orders=orders, area=shelf)
 
 
 @router.post("/org/shop/items")

@@ -79,6 +79,9 @@ class Shop:
         self.organizations = organizations
         self.pickup = timedelta(days=pickup_days)
         self.clock = clock
+        # orders a request of this process is taking through their steps: `reconcile` leaves them
+        # alone however long they take (one writer process: runtime.lease)
+        self._running: set[str] = set()
 
     # the shelves
 
@@ -162,6 +165,15 @@ class Shop:
             ordered_at=moment,
             expires_at=moment + self.pickup,
         )
+        self._running.add(order.id)
+        try:
+            return await self._order(order, item)
+        finally:
+            self._running.discard(order.id)
+
+    async def _order(self, order: Order, item: Item) -> Order:
+        """The steps of a redemption, the order's first: stored, stock taken, paid, ordered."""
+        buyer, moment = order.buyer_account, order.ordered_at
         while not await self.orders.insert(order):  # its code is taken: another one
             order = order.model_copy(update={"code": pickup_code()})
         if not await self.items.take(item.id, order.id):
@@ -259,8 +271,12 @@ class Shop:
             order.status, order.closed_at, order.returning = status, moment, True
             return [CLOSED[status](source=SOURCE, subject=order.id, data=order.data())]
 
-        closed, _ = await self.orders.change(order_id, decide)
-        return await self._return(closed)
+        self._running.add(order_id)
+        try:
+            closed, _ = await self.orders.change(order_id, decide)
+            return await self._return(closed)
+        finally:
+            self._running.discard(order_id)
 
     async def _return(self, order: Order) -> Order:
         """The points back to the person, the stock back to the item, each once, then the order
@@ -293,6 +309,8 @@ class Shop:
         gets its points and stock back. How many it finished."""
         finished = 0
         for order in await self.orders.unsettled(pending_before):
+            if order.id in self._running:
+                continue
             if order.status is RedemptionStatus.PENDING:
                 if await self.ledger.moved(order.id, Unit.POINTS, order.shop_account):
                     if await self.items.holds(order.item_id, _back(order.id)):
