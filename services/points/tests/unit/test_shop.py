@@ -106,7 +106,9 @@ class FakeOrders:
     async def get(self, aggregate_id: str) -> Order | None:
         return self.orders.get(aggregate_id)
 
-    async def change(self, aggregate_id: str, decide: Callable[[Order], Any], *, quiet: bool = False) -> Any:
+    async def change(
+        self, aggregate_id: str, decide: Callable[[Order], Any], *, cached: Order | None = None, quiet: bool = False
+    ) -> Any:
         if aggregate_id not in self.orders:
             raise NotFound(aggregate_id)
         order = self.orders[aggregate_id].model_copy(deep=True)

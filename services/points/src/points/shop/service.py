@@ -204,7 +204,7 @@ class Shop:
             stored.status = RedemptionStatus.ORDERED
             return [RedemptionOrdered(source=SOURCE, subject=stored.id, data=stored.data())]
 
-        ordered, _ = await self.orders.change(order.id, decide)
+        ordered, _ = await self.orders.change(order.id, decide, cached=order)  # as just stored, unless changed since
         return ordered
 
     async def _undo(self, order: Order) -> None:
