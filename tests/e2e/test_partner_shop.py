@@ -29,7 +29,8 @@ async def test_a_merchant_key_shelves_sees_its_orders_and_confirms_a_pickup_once
     stranger = await api.issue_key(other, ["read", "shop:write"])
     base = stack.url("gateway") + "/api/v1"
     buyer = new_id()
-    await fund(stack.kafka, stack.topic(NEEDS_TOPIC), stack.group("points"), [buyer], served=2)
+    needs, group = stack.topic(NEEDS_TOPIC), stack.group("points")
+    await fund(stack.kafka, needs, group, [buyer], served=2, claimer=other, poster=merchant)
 
     item = {"kind": "goods", "name": "洗衣液", "area_code": AREA, "price": 12, "stock": 5}
     assert (await http.post(f"{base}/shop/items", json=item, headers=reads_only)).status_code == 403

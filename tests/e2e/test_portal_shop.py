@@ -39,7 +39,8 @@ async def test_an_item_is_shelved_redeemed_and_handed_over_by_its_code(
     merchant = await api.register_organization("幸福里积分超市", COMMUNITY, kind="shop")
     branch = await api.register_organization("幸福里社区党支部", COMMUNITY)
     buyer = new_id()
-    await fund(stack.kafka, stack.topic(NEEDS_TOPIC), stack.group("points"), [buyer], served=2)  # 20 points
+    needs, group = stack.topic(NEEDS_TOPIC), stack.group("points")
+    await fund(stack.kafka, needs, group, [buyer], served=2, claimer=branch, poster=merchant)  # 20 points
     await portal_accounts(
         Account(username="shop-keeper", name="店长", role=Role.ORG_ADMIN, organization_id=merchant),
         Account(username="shop-buyer", name="李党员", role=Role.MEMBER, organization_id=branch, member_id=buyer),

@@ -8,7 +8,8 @@ for one order, nor given back twice."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -79,26 +80,73 @@ class MongoItemRepository(MongoRepository[Item]):
         await self.collection.create_index([("area_code", 1), ("status", 1)])
         await self.collection.create_index([("organization_id", 1)])
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # per item, what redemptions asked for while an update of it ran: made in the next one
+        self._takes: dict[str, dict[str, asyncio.Future[bool]]] = {}
+        self._settles: dict[str, dict[str, asyncio.Future[bool]]] = {}
+
     async def take(self, item_id: str, token: str) -> bool:
-        async with document_lock(self.collection, item_id):  # FerretDB: one conditional update at a time
-            on_shelf = ItemStatus.ON_SHELF.value
+        """Takes are made in batches: the updates of one item are one at a time (FerretDB), so the
+        takes asked for while one runs are made together in the next, one update for them all."""
+        return await self._batched(self._takes, item_id, token, self._take_all)
+
+    async def settle(self, item_id: str, *tokens: str) -> None:
+        await asyncio.gather(*(self._batched(self._settles, item_id, t, self._settle_all) for t in tokens))
+
+    async def _batched(
+        self,
+        waiting: dict[str, dict[str, asyncio.Future[bool]]],
+        item_id: str,
+        token: str,
+        make: Callable[[str, list[str]], Awaitable[set[str]]],
+    ) -> bool:
+        """Adds `token` to the item's batch; whoever holds the item's lock next makes the whole
+        batch (`make` answers the tokens it was done for) and tells every waiter."""
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        waiting.setdefault(item_id, {})[token] = answer
+        async with document_lock(self.collection, item_id):  # FerretDB: one update of a document at a time
+            if not answer.done():
+                batch = waiting.pop(item_id)
+                try:
+                    done = await make(item_id, list(batch))
+                except BaseException as exc:  # the others' requests fail too; their orders stay pending
+                    failed = exc if isinstance(exc, Exception) else RuntimeError("the update was interrupted")
+                    for future in batch.values():
+                        if future is not answer:
+                            future.set_exception(failed)
+                    raise
+                else:
+                    for name, future in batch.items():
+                        future.set_result(name in done)
+        return answer.result()
+
+    async def _take_all(self, item_id: str, tokens: list[str]) -> set[str]:
+        """One of the stock for each token, as many as are left, in one conditional update."""
+        on_shelf = ItemStatus.ON_SHELF.value
+        found = await self.collection.find_one({"_id": item_id}, {"stock": 1, "status": 1, "in_flight": 1})
+        if found is None or found.get("status") != on_shelf:
+            return set()
+        held = set(found.get("in_flight", []))
+        fresh = [t for t in tokens if t not in held][: max(0, int(found["stock"]))]
+        if fresh:
             taken = await self.collection.update_one(
-                {"_id": item_id, "stock": {"$gte": 1}, "status": on_shelf, "in_flight": {"$ne": token}},
-                {"$inc": {"stock": -1, "version": 1}, "$push": {"in_flight": token}},
+                {"_id": item_id, "stock": {"$gte": len(fresh)}, "status": on_shelf, "in_flight": {"$nin": fresh}},
+                {"$inc": {"stock": -len(fresh), "version": 1}, "$push": {"in_flight": {"$each": fresh}}},
             )
-        return taken.modified_count == 1
+            if taken.modified_count != 1:  # changed by another process meanwhile: none taken
+                fresh = []
+        return held.intersection(tokens) | set(fresh)
+
+    async def _settle_all(self, item_id: str, tokens: list[str]) -> set[str]:
+        await self.collection.update_one({"_id": item_id}, {"$pullAll": {"in_flight": tokens}, "$inc": {"version": 1}})
+        return set(tokens)
 
     async def give_back(self, item_id: str, token: str) -> None:
         async with document_lock(self.collection, item_id):
             await self.collection.update_one(
                 {"_id": item_id, "in_flight": {"$ne": token}},
                 {"$inc": {"stock": 1, "version": 1}, "$push": {"in_flight": token}},
-            )
-
-    async def settle(self, item_id: str, *tokens: str) -> None:
-        async with document_lock(self.collection, item_id):
-            await self.collection.update_one(
-                {"_id": item_id}, {"$pullAll": {"in_flight": list(tokens)}, "$inc": {"version": 1}}
             )
 
     async def holds(self, item_id: str, token: str) -> bool:
