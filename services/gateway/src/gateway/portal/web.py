@@ -280,7 +280,12 @@ def _present(params: dict[str, Any]) -> dict[str, Any]:
 
 # A service's refusal in words of the portal's own: by its error code and, for a conflict, the
 # detail it names. Anything else is shown as the service says it (`refused`).
-REFUSALS = {"slot_taken": "refused_slot_taken", "forbidden": "forbidden", "not_found": "not_found"}
+REFUSALS = {
+    "slot_taken": "refused_slot_taken",
+    "forbidden": "forbidden",
+    "not_found": "not_found",
+    "insufficient_balance": "refused_not_enough_points",
+}
 CONFLICTS = {
     "remaining": "refused_only_left",
     "left": "refused_only_left",
