@@ -15,7 +15,7 @@ from contract.events import NEEDS_TOPIC
 from contract.ids import new_id
 from devkit.browser import PHONE, NewPage, fits, sign_in
 from devkit.points import fund
-from devkit.testing import PlatformApi, TestStack
+from devkit.testing import PORTAL_PASSWORD, PlatformApi, TestStack
 from gateway.portal.accounts import Account, Role
 
 pytestmark = pytest.mark.stack
@@ -74,8 +74,12 @@ async def test_an_item_is_shelved_redeemed_and_handed_over_by_its_code(
 
     await keeper.goto("/org/shop")
     await expect(keeper.locator("#to-hand-over")).to_contain_text("爱心大米")
-    await keeper.goto(f"/org/shop/pickup?code={code}")  # what the QR opens
-    await expect(keeper.locator("#order")).to_have_attribute("data-status", "ordered")
+    scanned = await new_page(PHONE)  # the QR opened on a phone not signed in yet: sign in, then the order
+    await scanned.goto(f"/org/shop/pickup?code={code}")
+    await scanned.fill("input[name=username]", "shop-keeper")
+    await scanned.fill("input[name=password]", PORTAL_PASSWORD)
+    await scanned.click("form[action='/login'] button[type=submit]")
+    await expect(scanned.locator("#order")).to_have_attribute("data-status", "ordered")
     await keeper.goto("/org/shop")
     await keeper.fill("#pickup input[name=code]", code)
     await keeper.click("#pickup button[type=submit]")

@@ -397,7 +397,9 @@ class SecurityHeaders(HttpMiddleware):
 
 
 async def sign_in_first(request: Request, exc: Exception) -> Response:
-    return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
+    """To sign in, then back to the page asked for, its query too (a pickup code's QR opens one)."""
+    asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse("/login?next=" + quote(asked, safe="/"), status_code=303)
 
 
 async def portal_refusal(request: Request, exc: Exception) -> Response:
