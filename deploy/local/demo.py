@@ -204,10 +204,10 @@ def demo_shop(city: City) -> OrganizationRow:
 def demo_people(city: City) -> list[Account]:
     """Portal accounts for trying each role: administrators from the city down to the community of
     the first organisation that is in one, that organisation's administrator and member (one of
-    its members, so the points they earn and spend are their own), and a resident of the community."""
+    its members in the registry, so the points they earn and spend are their own), and a resident
+    of the community."""
     org = demo_shop(city)
     community = org.area_code[:12]
-    member = next((m for m in city.members if m.organization_codes.split(";")[0] == org.code), None)
     organization_id = entity_id("organization", org.code)
     admins = [
         ("city", "市级管理员", city.areas[0].code),
@@ -223,10 +223,17 @@ def demo_people(city: City) -> list[Account]:
             name=f"{org.name}党员",
             role=Role.MEMBER,
             organization_id=organization_id,
-            member_id=entity_id("member", member.code) if member else None,
+            member_id=_member_of(city, org.code),
         ),
         Account(username="resident", name="王阿姨", role=Role.RESIDENT, area_code=community),
     ]
+
+
+def _member_of(city: City, organization_code: str) -> str | None:
+    """The registry's id of a member whose own organisation is this one (the demo member is one
+    of them, so 双报到 and the time bank know who they are), or None when it has none."""
+    found = next((m for m in city.members if m.organization_codes.split(";")[0] == organization_code), None)
+    return entity_id("member", found.code) if found else None
 
 
 def share(loader: Loader, spec: SupplySpec, owner: Actor) -> Callable[[], Awaitable[Any]]:

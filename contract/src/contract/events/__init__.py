@@ -59,6 +59,7 @@ Event = Annotated[
     | matching.MatchFailed
     | points.PointsPosted
     | points.HoursPosted
+    | points.RegistrationAccepted
     | points.RedemptionOrdered
     | points.RedemptionPickedUp
     | points.RedemptionExpired
@@ -90,6 +91,7 @@ _TOPIC_OF_AGGREGATE = {
     "match": MATCHING_TOPIC,
     "points": POINTS_TOPIC,
     "hours": POINTS_TOPIC,
+    "registration": POINTS_TOPIC,
     "redemption": POINTS_TOPIC,
 }
 

@@ -49,6 +49,25 @@ class HoursPosted(Envelope):
     data: MovementData
 
 
+class RegistrationAcceptedData(Data):
+    """A working Party member's registration (双报到) in the community where they live
+    (`community_code`), accepted by that community's administrator at `accepted_at`; the
+    registration it ends when the member moved (`ended_registration_id`), if any."""
+
+    registration_id: str
+    member_id: str
+    community_code: str
+    accepted_at: datetime
+    ended_registration_id: str | None = None
+
+
+class RegistrationAccepted(Envelope):
+    """Emitted when a community's administrator accepted a member's registration in it (双报到)."""
+
+    type: Literal["registration.accepted"] = "registration.accepted"
+    data: RegistrationAcceptedData
+
+
 class RedemptionStatus(StrEnum):
     PENDING = "pending"  # being ordered: its stock and its points are being taken
     ORDERED = "ordered"  # paid for, waiting to be picked up with its code

@@ -12,19 +12,30 @@ from fastapi import FastAPI
 
 from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, POINTS_TOPIC, RESOURCES_TOPIC
 from points import consumers
+from points.boards import api as boards_api
+from points.boards.organizations import PlacedOrganizations
+from points.boards.service import Boards, Memberships
+from points.boards.view import Standings
 from points.config import Settings
 from points.earning.needs import MongoNeedRepository
 from points.earning.service import Earning, NeedRepository
 from points.ledger import api as ledger_api
+from points.ledger.models import Movement
 from points.ledger.repository import MongoMovementRepository, MovementRepository
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
+from points.registrations import api as registrations_api
+from points.registrations.repository import MongoCredits, MongoMemberships, MongoRegistrationRepository
+from points.registrations.service import Registrations
 from points.rules import api as rules_api
 from points.rules.repository import MongoRuleRepository, RuleRepository
 from points.rules.service import Rules
 from points.shop import api as shop_api
 from points.shop.repository import MongoItemRepository, MongoOrderRepository
 from points.shop.service import Shop
+from points.timebank import api as timebank_api
+from points.timebank.repository import MongoTimebankRepository
+from points.timebank.service import Timebank
 from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
 from runtime.known_organizations import KnownOrganizations
@@ -32,7 +43,15 @@ from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [ledger_api.router, rules_api.router, shop_api.router, known_organizations.router]
+ROUTERS = [
+    ledger_api.router,
+    rules_api.router,
+    boards_api.router,
+    registrations_api.router,
+    timebank_api.router,
+    shop_api.router,
+    known_organizations.router,
+]
 
 
 @dataclass(frozen=True)
@@ -42,46 +61,67 @@ class Ports:
     movements: MovementRepository
     rules: RuleRepository
     needs: NeedRepository
+    memberships: Memberships
 
 
 @dataclass(frozen=True)
 class Parts:
-    """The use cases on their ports, and the running balances they answer from."""
+    """The use cases on their ports, and the running balances and standings they answer from."""
 
     ledger: Ledger
     rules: Rules
     earning: Earning
     balances: Balances
+    boards: Boards
 
     def all(self) -> tuple[object, ...]:
-        return self.ledger, self.rules, self.earning, self.balances
+        return self.ledger, self.rules, self.earning, self.balances, self.boards
 
 
-def build(ports: Ports, balances: Balances) -> Parts:
+def build(ports: Ports, balances: Balances, standings: Standings) -> Parts:
     """The service's parts, made of its ports: nothing here connects to anything."""
     ledger = Ledger(ports.movements, balances)
     rules = Rules(ports.rules)
-    return Parts(ledger=ledger, rules=rules, earning=Earning(ledger, rules, ports.needs), balances=balances)
+    earning = Earning(ledger, rules, ports.needs)
+    boards = Boards(standings, ports.memberships)
+    return Parts(ledger=ledger, rules=rules, earning=earning, balances=balances, boards=boards)
 
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
-    """The parts on MongoDB and Kafka: the balances loaded from every movement, the rules
-    (seeded at the first start), then the consumer and the outbox relay."""
+    """The parts on MongoDB and Kafka: the organisations placed and the balances and standings
+    loaded from every movement, the rules (seeded at the first start), then the consumer and the
+    outbox relay."""
     db = infra.db
     await ensure_outbox_index(db["movements"])
+    await ensure_outbox_index(db["registrations"])
     await ensure_outbox_index(db["orders"])
-    relay = outbox_relay(infra, [db["movements"], db["orders"]])
-    balances = Balances()
-    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=balances.put)
+    relay = outbox_relay(infra, [db["movements"], db["registrations"], db["orders"]])
+    balances, standings = Balances(), Standings()
+    organizations = PlacedOrganizations(db, standings)  # their areas and members, from the registry's events
+    placed = await organizations.load()  # first: a member's movement naming no place counts where its organisation is
+
+    def counted(movement: Movement) -> None:
+        balances.put(movement)
+        standings.put(movement)
+
+    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=counted)
     await movements.ensure_indexes()
     loaded = await movements.load()
-    parts = build(Ports(movements, MongoRuleRepository(db["rules"]), MongoNeedRepository(db["needs"])), balances)
+    ports = Ports(movements, MongoRuleRepository(db["rules"]), MongoNeedRepository(db["needs"]), organizations)
+    parts = build(ports, balances, standings)
     rules = await parts.rules.load()
-    log.info("ledger loaded", extra={"fields": {"movements": loaded, "rules_version": rules.version}})
-    organizations = KnownOrganizations(db)  # their areas and members, from the registry's events
+    fields = {"movements": loaded, "organizations": placed, "rules_version": rules.version}
+    log.info("ledger loaded", extra={"fields": fields})
+    registration_store = MongoRegistrationRepository(db["registrations"], on_events=relay.wake)
+    await registration_store.ensure_indexes()
+    registrations = Registrations(registration_store, MongoMemberships(db), MongoCredits(db["movements"]))
+    timebank_store = MongoTimebankRepository(db)
+    await timebank_store.ensure_indexes()
+    timebank = Timebank(parts.ledger, timebank_store)
     shop = await _shop(infra, parts.ledger, organizations, relay.wake)
-    app.state.components.add(*parts.all(), organizations, shop)
+    app.state.components.add(*parts.all(), registrations, timebank, shop)
+    app.state.components.add_as(KnownOrganizations, organizations)
     consumer = event_consumer(infra, consumers.handlers(parts.earning, organizations))
     settings = infra.settings
     assert isinstance(settings, Settings)

@@ -18,6 +18,7 @@ from gateway import service
 from gateway.portal import reminders
 from gateway.portal.points import points_of
 from gateway.portal.ratings import to_rate
+from gateway.portal.registrations import home_community, of_home_community
 from gateway.portal.service_requests import requests_of
 from gateway.portal.web import (
     ItemId,
@@ -54,6 +55,11 @@ async def _proposals(up: ServicesDep, organization_id: str) -> list[Any]:
     return views
 
 
+async def _home(up: ServicesDep) -> dict[str, Any] | None:
+    """What the member's registered community (双报到) has for them, shown first."""
+    return await of_home_community(up, await home_community(up))
+
+
 @router.get("/org", response_class=HTMLResponse)
 async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> HTMLResponse:
     """Everything of the organisation at a glance, with proposals that arrive while it is open."""
@@ -71,6 +77,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         letters,
         waiting,
         points,
+        home,
     ) = await asyncio.gather(
         organization_of(up, visitor),
         up.get(up.needs, "/needs", {"organization_id": organization_id, "limit": 50}),
@@ -83,6 +90,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         up.get(up.needs, "/thank-you-letters", {"limit": 20}),
         to_rate(up),
         points_of(up, f"organization:{organization_id}"),
+        _home(up),
     )
     approvals = [
         b for b in bookings["items"] if b["status"] == "requested" and b["venue_organization_id"] == organization_id
@@ -104,6 +112,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         letters=letters["items"],
         to_rate=waiting,
         points=points,
+        home=home,
         reminders=reminders.for_organization(organization_id, claimed["items"], approvals),
     )
 

@@ -118,6 +118,8 @@ def _signed_in(*roles: Role) -> Callable[[Session | None], Awaitable[Session]]:
 SignedIn = Annotated[Session, Depends(_signed_in())]
 ResidentIn = Annotated[Session, Depends(_signed_in(Role.RESIDENT))]
 OrgPersonIn = Annotated[Session, Depends(_signed_in(Role.MEMBER, Role.ORG_ADMIN))]
+MemberIn = Annotated[Session, Depends(_signed_in(Role.MEMBER))]
+PersonIn = Annotated[Session, Depends(_signed_in(Role.RESIDENT, Role.MEMBER))]  # one with minutes of their own
 OrgAdminIn = Annotated[Session, Depends(_signed_in(Role.ORG_ADMIN))]
 AreaAdminIn = Annotated[Session, Depends(_signed_in(Role.AREA_ADMIN))]
 

@@ -1,6 +1,5 @@
 """The ledger's use cases: posting a movement once, and reading an account's balance and
-postings (by the account's owner and the platform's and a city's administrators only) and the
-organisations' leaderboard (public)."""
+postings (by the account's owner and the platform's and a city's administrators only)."""
 
 from __future__ import annotations
 
@@ -94,11 +93,6 @@ class Ledger:
     async def postings(self, account: str, actor: Actor, *, before: str | None, limit: int) -> list[Movement]:
         _may_read(account, actor)
         return await self.movements.of_account(account, before=before, limit=limit)
-
-    def leaderboard(self, unit: Unit, limit: int) -> list[dict[str, object]]:
-        """The organisations holding the most of `unit`: organisations only, never a person."""
-        leaders = self.balances.leaders(unit, "organization:", limit)
-        return [{"organization_id": name.split(":", 1)[1], unit.value: amount} for name, amount in leaders]
 
 
 def _movement(

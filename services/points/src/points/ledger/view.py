@@ -27,8 +27,3 @@ class Balances:
     def earned_on(self, account: str, day: str) -> int:
         """The points `account` received on `day`."""
         return self._earned.get((account, day), 0)
-
-    def leaders(self, unit: Unit, prefix: str, limit: int) -> list[tuple[str, int]]:
-        """The accounts whose name begins with `prefix` holding the most of `unit`, the most first."""
-        held = [(name, amount) for (name, u), amount in self._balance.items() if u is unit and name.startswith(prefix)]
-        return sorted(held, key=lambda one: (-one[1], one[0]))[:limit]
