@@ -4,7 +4,7 @@ UV := deploy/local/uv
 DEMO ?= 0.01
 STACK := python3 deploy/local/stack.py
 
-.PHONY: up down wipe status test lint format sync browser compose-cli contracts bench bench-registry bench-needs bench-resources bench-matching bench-gateway
+.PHONY: up down wipe status test lint format sync browser compose-cli contracts bench bench-registry bench-needs bench-resources bench-matching bench-gateway bench-redemptions
 
 up: sync           ## install, start Kafka, FerretDB and the six services, load the demo, print the URLs
 	$(STACK) up --services --demo $(DEMO)
@@ -49,7 +49,7 @@ compose-cli:       ## Debian's docker-compose, which renders docker-compose.yml 
 contracts:         ## rewrite the event schema snapshots after a deliberate contract change
 	$(UV) run python -m contract.snapshots --write
 
-bench: bench-registry bench-needs bench-resources bench-matching bench-gateway  ## every benchmark; each prints a table, then one JSON line
+bench: bench-registry bench-needs bench-resources bench-matching bench-gateway bench-redemptions  ## every benchmark; each prints a table, then one JSON line
 
 bench-registry:    ## import the whole synthetic city through the registry, time its queries
 	$(STACK) up
@@ -70,3 +70,7 @@ bench-matching:    ## the engine against greedy and the exact optimum at 0.25x, 
 bench-gateway: sync  ## the first page and the statistics API under 200 clients (after `make up DEMO=1`: the whole city)
 	$(STACK) up --services
 	$(UV) run python -m devkit.bench.gateway
+
+bench-redemptions: ## 2,000 people redeem one item of 1,000 in the points shop at once: orders against stock, balances
+	$(STACK) up
+	$(UV) run python -m devkit.bench.redemptions

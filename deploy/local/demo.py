@@ -35,6 +35,7 @@ from devkit.synthetic import (
     VENUES_SHARED,
     City,
     NeedSpec,
+    OrganizationRow,
     SupplySpec,
     generate_activities,
     generate_bookings,
@@ -42,6 +43,7 @@ from devkit.synthetic import (
     generate_history,
     generate_needs,
     generate_supply,
+    shop_items,
     write_csv,
 )
 from gateway.config import Settings as GatewaySettings
@@ -168,6 +170,11 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
             "activities",
             [post_activity(loader, spec, actor_of[spec.organization_code]) for spec in activities],
         )
+        shop = demo_shop(city)
+        shelved = await in_steps(
+            "the demo community's points shop",
+            [shelve(loader, item, actor_of[shop.code]) for item in shop_items(shop.area_code[:12])],
+        )
         history = generate_history(city, count, end=now, seed=seed + 1)
         batches = [history[i : i + 500] for i in range(0, len(history), 500)]
         await in_steps(
@@ -183,16 +190,23 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
         "bookings": sum(b["imported"] for b in booked),
         "open needs": len(open_needs),
         "activities": len(activities),
+        "items in the points shop": len(shelved),
         "fulfilled needs": len(history),
         "completed claims": sum(len(need["claims"]) for need in history),
     }
 
 
+def demo_shop(city: City) -> OrganizationRow:
+    """The organisation of the demo's accounts: the first that is in a community, not a district's."""
+    return next(o for o in city.organizations if len(o.area_code) >= 12)
+
+
 def demo_people(city: City) -> list[Account]:
     """Portal accounts for trying each role: administrators from the city down to the community of
     the first organisation that is in one, that organisation's administrator and member (one of
-    its members in the registry), and a resident of the community."""
-    org = next(o for o in city.organizations if len(o.area_code) >= 12)  # one of a community, not a district's
+    its members in the registry, so the points they earn and spend are their own), and a resident
+    of the community."""
+    org = demo_shop(city)
     community = org.area_code[:12]
     organization_id = entity_id("organization", org.code)
     admins = [
@@ -238,6 +252,10 @@ def post_activity(loader: Loader, spec: NeedSpec, host: Actor) -> Callable[[], A
     return lambda: loader.post("needs", "/activities", spec.body, host)
 
 
+def shelve(loader: Loader, item: dict[str, Any], owner: Actor) -> Callable[[], Awaitable[Any]]:
+    return lambda: loader.post("points", "/shop/items", item, owner)
+
+
 def import_history(loader: Loader, needs: list[dict[str, Any]], admin: Actor) -> Callable[[], Awaitable[Any]]:
     return lambda: loader.post("needs", "/needs/history", {"needs": needs}, admin)
 
@@ -247,10 +265,10 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=0.01, help="share of the full city (default 0.01)")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--concurrency", type=int, default=16)
-    for name, port in (("organizations", 8001), ("needs", 8002), ("resources", 8003)):
+    for name, port in (("organizations", 8001), ("needs", 8002), ("resources", 8003), ("points", 8005)):
         parser.add_argument(f"--{name}-url", default=f"http://127.0.0.1:{port}")
     args = parser.parse_args()
-    urls = {name: getattr(args, f"{name}_url") for name in ("organizations", "needs", "resources")}
+    urls = {name: getattr(args, f"{name}_url") for name in ("organizations", "needs", "resources", "points")}
     print(f"[demo] loading {args.scale:g} of the synthetic city (seed {args.seed}) ...", flush=True)
     city = generate_city(args.scale)
     counts = asyncio.run(load(city, args.scale, urls, args.seed, args.concurrency))

@@ -40,6 +40,7 @@ SMALL = {
         "--e2e-seconds",
         "2",
     ],  # end to end: the city's supply
+    "devkit.bench.redemptions": ["--redemptions", "120", "--stock", "30", "--concurrency", "60"],
 }
 WITHIN_S = 60
 
@@ -72,6 +73,9 @@ def test_a_service_benchmark_runs_to_its_json_line(module: str, infra: tuple[str
     result = run_bench(module, SMALL[module], {"KAFKA_BOOTSTRAP_SERVERS": kafka, "MONGO_URL": mongo})
     if module == "devkit.bench.matching":
         assert result["e2e_proposed"] == result["e2e_needs"]  # the service's half: every need proposed
+    if module == "devkit.bench.redemptions":  # the shop's guarantees hold at any size
+        assert (result["orders"], result["oversold"], result["negative_balances"]) == (30, 0, 0)
+        assert result["stock_left"] == 0 and result["stock_recounted"] is True
 
 
 async def test_the_gateway_benchmark_runs_to_its_json_line(

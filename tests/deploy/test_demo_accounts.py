@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 from contract.ids import entity_id
-from devkit.synthetic import generate_city
+from devkit.synthetic import generate_city, shop_items
 from gateway.portal.accounts import Role
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
-from demo import demo_people  # a script's module, beside the stack
+from demo import demo_people, demo_shop  # a script's module, beside the stack
 
 
 def test_every_role_has_an_account_at_its_own_level_of_one_community() -> None:
@@ -30,3 +30,12 @@ def test_every_role_has_an_account_at_its_own_level_of_one_community() -> None:
     assert people["member"].organization_id == people["org"].organization_id
     own = [m for m in city.members if m.organization_codes.split(";")[0] == organization.code]
     assert people["member"].member_id in {entity_id("member", m.code) for m in own}  # the registry knows them
+
+
+def test_the_demo_community_has_a_stocked_shop_of_the_demo_organisation() -> None:
+    city = generate_city(0.01)
+    people = {a.username: a for a in demo_people(city)}
+    shop = demo_shop(city)
+    assert entity_id("organization", shop.code) == people["org"].organization_id
+    items = shop_items(shop.area_code[:12])
+    assert items and all(i["stock"] > 0 and i["area_code"] == people["community"].area_code for i in items)

@@ -22,7 +22,7 @@ from devkit.testing import PlatformApi, TestStack, acting, organization
 pytestmark = pytest.mark.stack
 
 ENDLESS = {"/api/v1/events/stream"}  # a server-sent stream answers for as long as it is read
-SCOPES = ["read", "needs:write", "resources:write", "matches:decide"]
+SCOPES = ["read", "needs:write", "resources:write", "matches:decide", "shop:write"]
 EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 SPELLINGS = ["Application/JSON", "application/x+json"]
 EDGES = ["9999-12-31T23:30:00-14:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59Z", "9999-12-31"]
@@ -127,7 +127,7 @@ async def test_the_partner_api_answers_no_5xx(stack: TestStack, http: httpx.Asyn
     no_server_error(stack.url("gateway"), key)
 
 
-@pytest.mark.parametrize("service", ["organizations", "needs", "resources", "matching"])
+@pytest.mark.parametrize("service", ["organizations", "needs", "resources", "matching", "points"])
 def test_a_services_api_answers_no_5xx(service: str, stack: TestStack, fuzzer: str) -> None:
     admin = {"X-Admin-Token": "development-admin-token"}  # the registry's operations, as the gateway calls them
     no_server_error(stack.url(service), acting(organization(fuzzer)) | admin)

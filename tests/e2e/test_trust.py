@@ -62,6 +62,8 @@ PUBLIC_READS = {
         "/leaderboard",
         "/rules",
         "/certificates/{code}",
+        "/shop/areas/{area_code}/items",  # an area's shelf: what is on offer, by whom, for how many points
+        "/shop/items/{item_id}",
         "/known-organizations",
         "/known-organizations/{organization_id}",
     },

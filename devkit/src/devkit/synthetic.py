@@ -14,7 +14,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass, fields
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -603,3 +603,30 @@ def generate_bookings(
             }
         )
     return rows
+
+
+# A community's points shop (积分超市): what its shelf holds in the demo, kept small.
+SHOP_SHELF = (
+    ("goods", "爱心大米 5 斤", "社区党群服务中心一楼领取", 120, 20),
+    ("goods", "食用油 1.8 升", "", 100, 15),
+    ("goods", "洗衣液", "", 60, 30),
+    ("service", "上门理发一次", "约好时间后上门", 80, 10),
+    ("venue_time", "活动室使用 2 小时", "工作日 9:00-17:00", 150, 8),
+)
+
+
+def shop_items(area_code: str) -> list[dict[str, Any]]:
+    """The bodies of the items a community's shop shelves (`POST /shop/items`), valid for a year."""
+    until = (datetime.now(UTC) + timedelta(days=365)).replace(microsecond=0).isoformat()
+    return [
+        {
+            "kind": kind,
+            "name": name,
+            "description": description,
+            "area_code": area_code,
+            "price": price,
+            "stock": stock,
+            "valid_until": until,
+        }
+        for kind, name, description, price, stock in SHOP_SHELF
+    ]

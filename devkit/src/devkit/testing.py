@@ -97,8 +97,8 @@ class ServiceProcess:
             assert self.process is not None
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log_tail()}")
-            try:
-                if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
+            try:  # the probe itself may take 4 s (MongoDB and Kafka, 2 s each): a broker of thousands of topics
+                if httpx.get(self.url + "/readyz", timeout=5).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

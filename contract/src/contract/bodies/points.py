@@ -1,18 +1,20 @@
 """What is sent to the points service: a member's registration (双报到) in the community where
-they live, the time bank's asks and grants, a scanned code to check in or out, and an
-attendance's correction."""
+they live, the time bank's asks and grants, a scanned code to check in or out, an
+attendance's correction, and the points shop's items and pickups."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contract.events.points import CheckinDirection
-from contract.schemas import Moment
+from contract.schemas import AREA_CODE, Moment, Patch
 
 PERSON_PATTERN = r"^(member|resident):[0-9a-zA-Z_-]{1,64}$"
+PICKUP_CODE = r"^[0-9]{8}$"
 
 
 class Strict(BaseModel):
@@ -92,3 +94,45 @@ class AttendanceCorrection(Strict):
         if self.checked_out_at is not None and self.checked_out_at <= self.checked_in_at:
             raise ValueError("checked_out_at must be after checked_in_at")
         return self
+
+
+class ItemKind(StrEnum):
+    GOODS = "goods"
+    SERVICE = "service"
+    VENUE_TIME = "venue_time"
+
+
+class ItemCreate(Strict):
+    """An item an organisation offers on the shelf of an area (`area_code`, where it is picked
+    up), for `price` points each, `stock` of them, between `valid_from` and `valid_until`."""
+
+    kind: ItemKind
+    name: str = Field(min_length=1, max_length=100, examples=["大米 5 斤"])
+    description: str = Field(default="", max_length=2000)
+    area_code: str = AREA_CODE
+    price: int = Field(ge=1, le=1_000_000)
+    stock: int = Field(ge=0, le=100_000)
+    valid_from: Moment | None = None
+    valid_until: Moment | None = None
+
+    @model_validator(mode="after")
+    def _valid_period(self) -> Self:
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValueError("valid_until must come after valid_from")
+        return self
+
+
+class ItemEdit(Patch):
+    """The fields to change; those left out stay as they are."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    description: str | None = Field(default=None, max_length=2000)
+    price: int | None = Field(default=None, ge=1, le=1_000_000)
+    stock: int | None = Field(default=None, ge=0, le=100_000)
+    valid_until: Moment | None = None
+
+
+class PickupConfirm(Strict):
+    """The pickup code the person shows (typed, or read from its QR)."""
+
+    code: str = Field(pattern=PICKUP_CODE, examples=["40718263"])

@@ -60,7 +60,11 @@ Event = Annotated[
     | points.PointsPosted
     | points.HoursPosted
     | points.RegistrationAccepted
-    | points.CheckinRecorded,
+    | points.CheckinRecorded
+    | points.RedemptionOrdered
+    | points.RedemptionPickedUp
+    | points.RedemptionExpired
+    | points.RedemptionCancelled,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -90,6 +94,7 @@ _TOPIC_OF_AGGREGATE = {
     "hours": POINTS_TOPIC,
     "registration": POINTS_TOPIC,
     "checkin": POINTS_TOPIC,
+    "redemption": POINTS_TOPIC,
 }
 
 

@@ -104,3 +104,56 @@ class CheckinRecorded(Envelope):
 
     type: Literal["checkin.recorded"] = "checkin.recorded"
     data: CheckinData
+
+
+class RedemptionStatus(StrEnum):
+    PENDING = "pending"  # being ordered: its stock and its points are being taken
+    ORDERED = "ordered"  # paid for, waiting to be picked up with its code
+    PICKED_UP = "picked_up"
+    EXPIRED = "expired"  # not picked up in time: its points and its stock came back
+    CANCELLED = "cancelled"  # by the person, before pickup: its points and its stock came back
+
+
+class RedemptionData(Data):
+    """An order of the points shop: one `item_id` (named `item_name`) of the shop of
+    `organization_id`, on the shelf of `area_code`, bought by `buyer_account` (`member:{id}` or
+    `resident:{id}`) for `price` points, to be picked up by `expires_at`."""
+
+    order_id: str
+    item_id: str
+    item_name: str
+    organization_id: str
+    area_code: str
+    buyer_account: str
+    price: int
+    status: RedemptionStatus
+    ordered_at: datetime
+    expires_at: datetime
+
+
+class RedemptionOrdered(Envelope):
+    """Emitted when a person redeemed points for an item: its stock and their points were taken."""
+
+    type: Literal["redemption.ordered"] = "redemption.ordered"
+    data: RedemptionData
+
+
+class RedemptionPickedUp(Envelope):
+    """Emitted when the shop handed an order over, confirming its pickup code."""
+
+    type: Literal["redemption.picked_up"] = "redemption.picked_up"
+    data: RedemptionData
+
+
+class RedemptionExpired(Envelope):
+    """Emitted when an order was not picked up in time: its points go back to the person."""
+
+    type: Literal["redemption.expired"] = "redemption.expired"
+    data: RedemptionData
+
+
+class RedemptionCancelled(Envelope):
+    """Emitted when a person cancelled an order before its pickup: its points go back to them."""
+
+    type: Literal["redemption.cancelled"] = "redemption.cancelled"
+    data: RedemptionData

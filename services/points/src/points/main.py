@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
@@ -38,11 +39,14 @@ from points.registrations.service import Registrations
 from points.rules import api as rules_api
 from points.rules.repository import MongoRuleRepository, RuleRepository
 from points.rules.service import Rules
+from points.shop import api as shop_api
+from points.shop.repository import MongoItemRepository, MongoOrderRepository
+from points.shop.service import Shop
 from points.timebank import api as timebank_api
 from points.timebank.repository import MongoTimebankRepository
 from points.timebank.service import Timebank
 from runtime import known_organizations
-from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
+from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
 from runtime.known_organizations import KnownOrganizations, OrganizationLookup
 from runtime.outbox import ensure_outbox_index
 
@@ -57,6 +61,7 @@ ROUTERS = [
     attendance_api.router,
     records_api.router,
     consents_api.router,
+    shop_api.router,
     known_organizations.router,
 ]
 
@@ -123,12 +128,13 @@ def build(ports: Ports, balances: Balances, standings: Standings) -> Parts:
 async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     """The parts on MongoDB and Kafka: the organisations placed and the balances and standings
     loaded from every movement, the rules (seeded at the first start), then the consumer and the
-    outbox relay (of the movements and the attendances)."""
+    outbox relay (of the movements, the registrations, the attendances and the shop's orders)."""
     db, settings = infra.db, infra.settings
     assert isinstance(settings, Settings)
-    for stored in ("movements", "registrations", "attendances"):
-        await ensure_outbox_index(db[stored])
-    relay = outbox_relay(infra, [db["movements"], db["registrations"], db["attendances"]])
+    stored = [db["movements"], db["registrations"], db["attendances"], db["orders"]]
+    for collection in stored:
+        await ensure_outbox_index(collection)
+    relay = outbox_relay(infra, stored)
     balances, standings = Balances(), Standings()
     organizations = PlacedOrganizations(db, standings)  # their areas and members, from the registry's events
     placed = await organizations.load()  # first: a member's movement naming no place counts where its organisation is
@@ -164,13 +170,29 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     timebank_store = MongoTimebankRepository(db)
     await timebank_store.ensure_indexes()
     timebank = Timebank(parts.ledger, timebank_store)
-    app.state.components.add(*parts.all(), registrations, timebank)
+    shop = await _shop(infra, parts.ledger, organizations, relay.wake)
+    app.state.components.add(*parts.all(), registrations, timebank, shop)
     app.state.components.add_as(KnownOrganizations, organizations)
     consumer = event_consumer(
         infra, consumers.handlers(parts.earning, organizations, parts.attendances, parts.attendance_earning)
     )
-    async with background(relay.run(), consumer.run()):
+    async with background(relay.run(), consumer.run(), sweeping(shop.sweep, settings.sweep_seconds)):
         yield
+
+
+async def _shop(infra: Infra, ledger: Ledger, organizations: KnownOrganizations, wake: Callable[[], None]) -> Shop:
+    """The points shop on its collections, what a crash left half done finished before any request."""
+    items = MongoItemRepository(infra.db["shop_items"], lambda: None)  # items carry no events
+    orders = MongoOrderRepository(infra.db["orders"], wake)
+    await items.ensure_indexes()
+    await orders.ensure_indexes()
+    settings = infra.settings
+    assert isinstance(settings, Settings)
+    shop = Shop(items, orders, ledger, organizations, pickup_days=settings.pickup_days)
+    finished = await shop.reconcile(pending_before=datetime.now(UTC))
+    if finished:
+        log.warning("shop orders left half done were finished", extra={"fields": {"orders": finished}})
+    return shop
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

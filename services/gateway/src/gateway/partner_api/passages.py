@@ -20,9 +20,10 @@ from contract.bodies.needs import (
     NeedEdit,
     WishClaimCreate,
 )
+from contract.bodies.points import ItemCreate, PickupConfirm
 from contract.bodies.resources import BookingCreate, RequestCreate, ResourceCreate, ResourceEdit, SeriesCreate
 
-Service = Literal["needs", "resources", "matching"]
+Service = Literal["needs", "resources", "matching", "points"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Passage:
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-READ, NEEDS, RESOURCES = "read", "needs:write", "resources:write"
+READ, NEEDS, RESOURCES, SHOP = "read", "needs:write", "resources:write", "shop:write"
 
 PASSAGES = (
     Passage(
@@ -321,5 +322,42 @@ PASSAGES = (
         "given, the lendable back); the requester cancels. 409 names the request's status and the "
         "moves it allows.",
         words={"action": ("accept", "decline", "cancel", "complete")},
+    ),
+    Passage(
+        "list_shop_items",
+        "GET",
+        "/shop/organizations/{organization_id}/items",
+        "points",
+        READ,
+        "The items of the key's organisation's points shop (积分超市), withdrawn ones too.",
+    ),
+    Passage(
+        "shelve_item",
+        "POST",
+        "/shop/items",
+        "points",
+        SHOP,
+        "Puts an item on the shelf of an area's points shop, for a price in points, with a stock.",
+        ItemCreate,
+        201,
+    ),
+    Passage(
+        "list_shop_orders",
+        "GET",
+        "/shop/organizations/{organization_id}/orders",
+        "points",
+        READ,
+        "The orders of the key's organisation's points shop (`?status=ordered`: those to hand "
+        "over), the newest first; their pickup codes are the buyers' to show.",
+    ),
+    Passage(
+        "confirm_pickup",
+        "POST",
+        "/shop/pickups",
+        "points",
+        SHOP,
+        "Hands an order over against the pickup code its buyer shows (typed, or read from its QR); "
+        "404 when no order of the shop has that code, 409 when it was picked up, cancelled or expired.",
+        PickupConfirm,
     ),
 )

@@ -287,7 +287,12 @@ def _present(params: dict[str, Any]) -> dict[str, Any]:
 
 # A service's refusal in words of the portal's own: by its error code and, for a conflict, the
 # detail it names. Anything else is shown as the service says it (`refused`).
-REFUSALS = {"slot_taken": "refused_slot_taken", "forbidden": "forbidden", "not_found": "not_found"}
+REFUSALS = {
+    "slot_taken": "refused_slot_taken",
+    "forbidden": "forbidden",
+    "not_found": "not_found",
+    "insufficient_balance": "refused_not_enough_points",
+}
 CONFLICTS = {
     "remaining": "refused_only_left",
     "left": "refused_only_left",
@@ -399,10 +404,10 @@ class SecurityHeaders(HttpMiddleware):
 
 
 async def sign_in_first(request: Request, exc: Exception) -> Response:
-    """To the sign-in page, and back to the page asked for with its query (a scanned check-in
-    code is in it) once signed in."""
+    """To the sign-in page, and back to the page asked for with its query once signed in (a
+    scanned check-in code or a pickup code's QR is in it)."""
     asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse("/login?next=" + quote(asked), status_code=303)
+    return RedirectResponse("/login?next=" + quote(asked, safe="/"), status_code=303)
 
 
 async def portal_refusal(request: Request, exc: Exception) -> Response:

@@ -19,6 +19,7 @@ class Scope(StrEnum):
     NEEDS_WRITE = "needs:write"
     RESOURCES_WRITE = "resources:write"
     MATCHES_DECIDE = "matches:decide"
+    SHOP_WRITE = "shop:write"  # a merchant's points shop: its shelf and the pickups of its orders
     KEYS_MANAGE = "keys:manage"
 
 

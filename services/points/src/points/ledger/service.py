@@ -81,6 +81,11 @@ class Ledger:
                 raise InsufficientBalance(f"{from_account} holds {held} {unit.value}, not {amount}", balance=held)
             return movement if await self.movements.insert(movement) else None
 
+    async def moved(self, cause_id: str, unit: Unit, to_account: str) -> bool:
+        """Whether the movement of `unit` to `to_account` for that cause was made (a use case
+        that moves in several steps asks, after a crash, how far it got)."""
+        return await self.movements.exists(movement_id(cause_id, unit, to_account))
+
     def balance(self, account: str, actor: Actor, *, consented: bool = False) -> dict[str, object]:
         """An account's points and minutes: for whoever may read the account, and for an
         organisation the account's owner consented to show its balance to (`consented`)."""
