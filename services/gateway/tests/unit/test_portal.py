@@ -249,14 +249,14 @@ class TestAServicesRefusal:
         assert shown(over) == "未能办理:the booking is over; it cannot be cancelled"
         assert said(refusal_of(Answer(502, b"Bad Gateway", {})) or "", "zh") == "未能办理:HTTP 502"
 
-    def test_points_short_of_a_price_are_said_in_the_portals_words_not_the_ledgers(self) -> None:
+    def test_a_balance_short_of_a_price_is_said_in_the_portals_words_with_what_it_holds(self) -> None:
         class InsufficientBalance(Conflict):  # as the points service's ledger raises it
             code = "insufficient_balance"
 
         def short() -> None:
             raise InsufficientBalance("member:b holds 5 points, not 15", balance=5)
 
-        assert shown(short) == "积分不足,无法兑换"
+        assert shown(short) == "余额不足,无法办理:当前余额 5"
 
 
 class Recording:

@@ -83,7 +83,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "points": ("积分", "points"),
     "service_hours": ("服务时长(小时)", "service hours"),
     "points_shop": ("积分超市", "Points shop"),
-    "refused_not_enough_points": ("积分不足,无法兑换", "Not enough points for this"),
+    "refused_not_enough": ("余额不足,无法办理:当前余额 {arg}", "Not enough for this: the balance is {arg}"),
     "our_shop": ("本组织积分超市", "Our shop"),
     "my_orders": ("我的兑换", "My orders"),
     "redeem": ("兑换", "Redeem"),

@@ -291,7 +291,6 @@ REFUSALS = {
     "slot_taken": "refused_slot_taken",
     "forbidden": "forbidden",
     "not_found": "not_found",
-    "insufficient_balance": "refused_not_enough_points",
 }
 CONFLICTS = {
     "remaining": "refused_only_left",
@@ -304,6 +303,7 @@ CONFLICTS = {
     "status": "refused_status",
     "opens_at": "refused_not_ended",
     "closes_at": "refused_rating_closed",
+    "balance": "refused_not_enough",  # the ledger's: points or minutes short of what is asked
 }
 
 
@@ -318,7 +318,7 @@ def _message(response: Answer) -> str:
         return REFUSALS[code]
     if code == "invalid_request":
         return f"refused_invalid|{message}"
-    if code in ("conflict", "invalid_transition"):
+    if code in ("conflict", "invalid_transition", "insufficient_balance"):
         named = next((detail for detail in CONFLICTS if detail in error), None)
         if named is not None:
             return f"{CONFLICTS[named]}|{error[named]}"
