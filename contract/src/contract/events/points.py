@@ -33,6 +33,7 @@ class MovementData(Data):
     area_code: str | None = None
     organization_id: str | None = None
     about: str | None = None
+    work_id: str | None = None  # what the work was on, as `activity:{id}` or `claim:{id}`
 
 
 class PointsPosted(Envelope):

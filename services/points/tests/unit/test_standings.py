@@ -1,5 +1,6 @@
 """The standings kept in memory: what counts as work done, where a member counts, an
-organisation's move, attendance counted once per cause, and the assessment's hours."""
+organisation's move, attendance counted once however often corrected, points taken back, and
+the assessment's hours."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def movement(
     area_code: str | None = COMMUNITY,
     organization_id: str | None = "o1",
     from_account: str = CITY,
+    work_id: str | None = None,
 ) -> Movement:
     return Movement(
         id=f"{cause}|{unit.value}|{to}",
@@ -39,6 +41,7 @@ def movement(
         day=day_of(AT),
         area_code=area_code,
         organization_id=organization_id,
+        work_id=work_id,
     )
 
 
@@ -81,6 +84,17 @@ def test_a_members_year_counts_each_claim_and_attendance_once_whatever_its_units
     assert (year.points, year.minutes, len(year.claims), len(year.attended)) == (15, 150, 1, 2)
     assert standings.worked_through({"o1"}, "2026") == {"m1"}
     assert hours(150) == "2:30" and hours(5) == "0:05"
+
+
+def test_a_corrected_attendance_counts_once_and_what_is_taken_back_comes_off() -> None:
+    standings = Standings()
+    checked_out = {"cause_type": "checkin.recorded", "work_id": "activity:a1"}
+    standings.put(movement("member:m1", 20, cause="out", **checked_out))
+    standings.put(movement("member:m1", 10, cause="corrected", **checked_out))
+    standings.put(movement(CITY, 25, cause="absent", from_account="member:m1", **checked_out))
+    year = standings.year("m1", "2026")
+    assert (year.points, len(year.attended)) == (5, 1)
+    assert standings.members(COMMUNITY, "2026", Unit.POINTS, 10) == [("m1", 5)]
 
 
 def test_a_board_is_ranked_again_once_it_changed() -> None:

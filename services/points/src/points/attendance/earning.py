@@ -54,7 +54,12 @@ class AttendanceEarning:
 
         record, _ = await self.records.change(data.attendance_id, settle, quiet=True)
         settled = record.settled[event.id]
-        where = Where(area_code=attended.area_code, organization_id=attended.organization_id, about=attended.title)
+        where = Where(
+            area_code=attended.area_code,
+            organization_id=attended.organization_id,
+            about=attended.title,
+            work_id=f"{data.kind.value}:{data.attended_id}",
+        )
         for unit, amount in ((Unit.POINTS, settled.points), (Unit.MINUTES, settled.minutes)):
             if amount > 0:
                 await self.ledger.issue(

@@ -67,7 +67,7 @@ class Year:
     points: int = 0
     minutes: int = 0
     claims: set[str] = field(default_factory=set)  # the causes' event ids
-    attended: set[str] = field(default_factory=set)
+    attended: set[str] = field(default_factory=set)  # what was attended (`activity:{id}`)
 
 
 def attendance(cause_type: str) -> bool:
@@ -112,34 +112,37 @@ class Standings:
             self._in_area[prefix].add(organization_id)
 
     def put(self, movement: Movement) -> None:
-        """Counts a movement stored (at start, or just inserted), when it was for work done."""
+        """Counts a movement stored (at start, or just inserted), when it was for work done: to
+        whoever received it, and off a member it was taken back from (an attendance corrected)."""
         if not for_work(movement):
             return
         kind, _, owner = movement.to_account.partition(":")
-        unit, amount = movement.unit, movement.amount
         if kind == "organization":
             for period in periods(movement.day):
-                self._organizations[period, unit][owner] += amount
-                self._changed[period, unit] += 1
+                self._organizations[period, movement.unit][owner] += movement.amount
+                self._changed[period, movement.unit] += 1
         elif kind == "member":
-            area = movement.area_code or self._area_of.get(movement.organization_id or "")
-            for prefix in prefixes(area) if area else (EVERYWHERE,):
-                for period in periods(movement.day):
-                    self._members[prefix, period, unit][owner] += amount
-                    self._changed[prefix, period, unit] += 1
-            self._count_year(owner, movement)
+            self._count_member(owner, movement, movement.amount)
+        elif movement.to_account == CITY and movement.from_account.startswith("member:"):
+            self._count_member(movement.from_account.partition(":")[2], movement, -movement.amount)
 
-    def _count_year(self, member: str, movement: Movement) -> None:
+    def _count_member(self, member: str, movement: Movement, amount: int) -> None:
+        unit = movement.unit
+        area = movement.area_code or self._area_of.get(movement.organization_id or "")
+        for prefix in prefixes(area) if area else (EVERYWHERE,):
+            for period in periods(movement.day):
+                self._members[prefix, period, unit][member] += amount
+                self._changed[prefix, period, unit] += 1
         year_of = movement.day[:4]
         year = self._years.setdefault((member, year_of), Year())
-        if movement.unit is Unit.POINTS:
-            year.points += movement.amount
+        if unit is Unit.POINTS:
+            year.points += amount
         else:
-            year.minutes += movement.amount
-        if movement.cause_type == "claim.completed":
+            year.minutes += amount
+        if amount > 0 and movement.cause_type == "claim.completed":
             year.claims.add(movement.cause_event_id)
-        elif attendance(movement.cause_type):
-            year.attended.add(movement.cause_event_id)
+        elif amount > 0 and attendance(movement.cause_type):
+            year.attended.add(movement.work_id or movement.cause_event_id)  # one attendance, however corrected
         if movement.organization_id:
             self._through[movement.organization_id, year_of].add(member)
 

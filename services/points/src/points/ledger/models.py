@@ -49,6 +49,7 @@ class Where(BaseModel):
     area_code: str | None = None
     organization_id: str | None = None
     about: str | None = None
+    work_id: str | None = None  # what the work was on, as `activity:{id}`: one attendance, however often corrected
 
 
 class Movement(BaseModel):
@@ -70,6 +71,7 @@ class Movement(BaseModel):
     area_code: str | None = None
     organization_id: str | None = None
     about: str | None = None
+    work_id: str | None = None
 
     @property
     def postings(self) -> tuple[Posting, Posting]:
@@ -84,5 +86,5 @@ class Movement(BaseModel):
             cause_type=self.cause_type,
             rule_version=self.rule_version,
             at=self.at,
-            **self.model_dump(include={"area_code", "organization_id", "about"}),
+            **self.model_dump(include={"area_code", "organization_id", "about", "work_id"}),
         )
