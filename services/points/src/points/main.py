@@ -61,14 +61,14 @@ def build(ports: Ports, balances: Balances) -> Parts:
 
 
 @asynccontextmanager
-async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
+async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
     """The parts on MongoDB and Kafka: the balances loaded from every movement, the rules
     (seeded at the first start), then the consumer and the outbox relay."""
     db = infra.db
     await ensure_outbox_index(db["movements"])
     relay = outbox_relay(infra, [db["movements"]])
     balances = Balances()
-    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=balances.put)
+    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=balances.put, relay=relay)
     await movements.ensure_indexes()
     loaded = await movements.load()
     parts = build(Ports(movements, MongoRuleRepository(db["rules"]), MongoNeedRepository(db["needs"])), balances)
@@ -76,7 +76,8 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     log.info("ledger loaded", extra={"fields": {"movements": loaded, "rules_version": rules.version}})
     organizations = KnownOrganizations(db)  # their areas and members, from the registry's events
     app.state.components.add(*parts.all(), organizations)
-    consumer = event_consumer(infra, consumers.handlers(parts.earning, organizations))
+    handlers = consumers.handlers(parts.earning, organizations, batched=settings.batch_events)
+    consumer = event_consumer(infra, handlers)
     async with background(relay.run(), consumer.run()):
         yield
 
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="Points",
         routers=ROUTERS,
-        wire=wire,
+        wire=lambda app, infra: wire(app, infra, settings),
         topics=[POINTS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, ORGANIZATIONS_TOPIC],
         # the running balances and the daily cap are kept in memory: one writer (runtime.lease)
         lease="points",

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from pydantic import BaseModel
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contract.taxonomy import Category
-from runtime.mongo import Document
+from runtime.mongo import Document, insert_new
 
 
 class KnownNeed(BaseModel):
@@ -36,4 +37,19 @@ class MongoNeedRepository:
 
     async def get(self, need_id: str) -> KnownNeed | None:
         found = await self.collection.find_one({"_id": need_id})
-        return None if found is None else KnownNeed.model_validate({**found, "id": found["_id"]})
+        return None if found is None else _need(found)
+
+    async def remember_many(self, needs: Sequence[KnownNeed]) -> None:
+        """One unordered insert: a need remembered already is the same need (`need.posted` comes once
+        for each, again only when redelivered), so it is left as it is."""
+        if needs:
+            await insert_new(self.collection, [{"_id": n.id, **n.model_dump(exclude={"id"})} for n in needs])
+
+    async def get_many(self, need_ids: Collection[str]) -> dict[str, KnownNeed]:
+        if not need_ids:
+            return {}
+        return {d["_id"]: _need(d) async for d in self.collection.find({"_id": {"$in": list(need_ids)}})}
+
+
+def _need(document: Document) -> KnownNeed:
+    return KnownNeed.model_validate({**document, "id": document["_id"]})
