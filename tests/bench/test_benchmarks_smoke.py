@@ -32,6 +32,7 @@ SMALL = {
         *("--scale", "0.005", "--organizations", "20", "--searches", "20", "--baseline-searches", "2"),
         *("--bookings", "60", "--concurrency", "8", "--steady-rate", "10", "--steady-seconds", "1"),
     ],
+    "devkit.bench.points": ["--scale", "0.01", "--needs", "100", "--baseline-needs", "10", "--reads", "20"],
     "devkit.bench.matching": [
         "--scales",
         "0.02",
@@ -72,6 +73,8 @@ def test_a_service_benchmark_runs_to_its_json_line(module: str, infra: tuple[str
     result = run_bench(module, SMALL[module], {"KAFKA_BOOTSTRAP_SERVERS": kafka, "MONGO_URL": mongo})
     if module == "devkit.bench.matching":
         assert result["e2e_proposed"] == result["e2e_needs"]  # the service's half: every need proposed
+    if module == "devkit.bench.points":  # every completed claim earned once, every balance recounted
+        assert result["movements"] == 2 * result["claims_completed"] and result["mismatched_balances"] == 0
 
 
 async def test_the_gateway_benchmark_runs_to_its_json_line(

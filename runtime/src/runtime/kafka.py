@@ -30,6 +30,7 @@ from runtime.pacing import Pacer
 log = logging.getLogger(__name__)
 
 Headers = list[tuple[str, bytes]]
+READ, BATCHED_READ = 200, 1000  # records a read takes at most: each handled alone, or in runs
 Handler = Callable[[Any], Awaitable[None]]
 
 EVENTS_CONSUMED = Counter("events_consumed_total", "Events handled successfully", ["type"])
@@ -182,6 +183,8 @@ class EventReader:
         self.on_caught_up = on_caught_up
         self.events = 0  # handled, or passed to a handler that failed
         self.caught_up_in_s: float | None = None
+        # a read's records at most: more for a `Batched` handler, whose runs are then longer
+        self.max_records = BATCHED_READ if any(isinstance(h, Batched) for h in handlers.values()) else READ
 
     async def run(self) -> None:
         """Reads until cancelled."""
@@ -194,7 +197,7 @@ class EventReader:
             pacer = Pacer()
             while True:
                 # each read parses its records at once, between two of the pacer's turns: a small read
-                batches = await self.consumer.getmany(timeout_ms=500, max_records=200)
+                batches = await self.consumer.getmany(timeout_ms=500, max_records=self.max_records)
                 for tp, records in batches.items():
                     await self._read_all(records, pacer)
                     if not await self.done(tp, records[-1].offset + 1):
@@ -236,6 +239,7 @@ class EventReader:
             if isinstance(handler, Batched):
                 run_handler = handler
                 run.append((record, event))
+                await pacer.pace()
                 continue
             sent_id = dict(record.headers or ()).get("correlation_id")
             token = correlation_id.set(sent_id.decode() if sent_id else None)  # what the handlers cause carries it on

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 from contract.events import Envelope
@@ -48,7 +49,7 @@ class Earned:
     cause: Envelope
     where: Where
 
-    @property
+    @cached_property
     def movement_id(self) -> str:
         return movement_id(self.cause.id, self.unit, self.to)
 

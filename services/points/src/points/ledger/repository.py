@@ -50,6 +50,9 @@ class MongoMovementRepository:
         self.on_events = on_events
         self.read_model = read_model
         self.relay = relay  # publishes the events of `insert_many` (an outbox group)
+        # the ids of the movements stored (this process is their one writer: runtime.lease), so
+        # `stored` needs no query: FerretDB answers `{"_id": {"$in": [...]}}` by scanning the collection
+        self._ids: set[bytes] = set()
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("postings.account", 1), ("at", -1), ("_id", -1)])
@@ -61,13 +64,16 @@ class MongoMovementRepository:
             if (movement := readable(self.collection.name, document, _movement)) is not None:
                 self.read_model(movement)
                 loaded += 1
+            self._ids.add(_key(document["_id"]))
         return loaded
 
     async def insert(self, movement: Movement) -> bool:
         try:
             await self.collection.insert_one(with_events(_document(movement), [_posted(movement)]))
         except DuplicateKeyError:
+            self._ids.add(_key(movement.id))
             return False
+        self._ids.add(_key(movement.id))
         self.read_model(movement)
         self.on_events()
         return True
@@ -84,15 +90,14 @@ class MongoMovementRepository:
         documents = [with_events(_document(m), [e], group=group) for m, e in zip(movements, events, strict=True)]
         taken = await insert_new(self.collection, documents)
         inserted = [at for at in range(len(movements)) if at not in taken]
+        self._ids.update(_key(m.id) for m in movements)
         for at in inserted:
             self.read_model(movements[at])
         await self.relay.publish_group(group, [events[at] for at in inserted])
         return [movements[at] for at in inserted]
 
     async def stored(self, ids: Collection[str]) -> set[str]:
-        if not ids:
-            return set()
-        return {document["_id"] async for document in self.collection.find({"_id": {"$in": list(ids)}}, {"_id": 1})}
+        return {movement_id for movement_id in ids if _key(movement_id) in self._ids}
 
     async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
         where: dict[str, Any] = {"postings.account": account}
@@ -104,6 +109,14 @@ class MongoMovementRepository:
         cursor = self.collection.find(where, _HIDDEN).sort([("at", -1), ("_id", -1)]).limit(limit)
         found = [readable(self.collection.name, document, _movement) async for document in cursor]
         return [movement for movement in found if movement is not None]
+
+
+def _key(movement_id: object) -> bytes:
+    """A movement id as kept in memory: its 16 bytes, not its 32 hex digits."""
+    try:
+        return bytes.fromhex(str(movement_id))
+    except ValueError:
+        return str(movement_id).encode()
 
 
 def _posted(movement: Movement) -> PointsPosted | HoursPosted:
