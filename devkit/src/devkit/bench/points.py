@@ -338,7 +338,7 @@ def report(result: dict[str, Any]) -> None:
 def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--needs", type=int, default=NEEDS_POSTED, help="fulfilled needs of the history")
-    parser.add_argument("--baseline-needs", type=int, default=1_000, help="needs the one-at-a-time baseline takes")
+    parser.add_argument("--baseline-needs", type=int, default=500, help="needs the one-at-a-time baseline takes")
     parser.add_argument("--reads", type=int, default=1_000, help="balances and leaderboards read after the history")
     parser.add_argument("--concurrency", type=int, default=16, help="balances read at once in the recount")
     parser.add_argument("--scale", type=float, default=1.0, help="share of the city whose organisations claim")
