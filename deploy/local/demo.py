@@ -208,8 +208,8 @@ def with_members(history: list[dict[str, Any]], city: City) -> list[dict[str, An
 
 def demo_people(city: City) -> list[Account]:
     """Portal accounts for trying each role: administrators from the city down to the community of
-    the first organisation that is in one, that organisation's administrator and member, and a
-    resident of the community."""
+    the first organisation that is in one, that organisation's administrator and member (one of
+    its members in the registry), and a resident of the community."""
     org = next(o for o in city.organizations if len(o.area_code) >= 12)  # one of a community, not a district's
     community = org.area_code[:12]
     organization_id = entity_id("organization", org.code)
@@ -222,9 +222,22 @@ def demo_people(city: City) -> list[Account]:
     return [
         *(Account(username=u, name=n, role=Role.AREA_ADMIN, area_code=code) for u, n, code in admins),
         Account(username="org", name=f"{org.name}管理员", role=Role.ORG_ADMIN, organization_id=organization_id),
-        Account(username="member", name=f"{org.name}党员", role=Role.MEMBER, organization_id=organization_id),
+        Account(
+            username="member",
+            name=f"{org.name}党员",
+            role=Role.MEMBER,
+            organization_id=organization_id,
+            member_id=_member_of(city, org.code),
+        ),
         Account(username="resident", name="王阿姨", role=Role.RESIDENT, area_code=community),
     ]
+
+
+def _member_of(city: City, organization_code: str) -> str | None:
+    """The registry's id of a member whose own organisation is this one (the demo member is one
+    of them, so 双报到 and the time bank know who they are), or None when it has none."""
+    found = next((m for m in city.members if m.organization_codes.split(";")[0] == organization_code), None)
+    return entity_id("member", found.code) if found else None
 
 
 def share(loader: Loader, spec: SupplySpec, owner: Actor) -> Callable[[], Awaitable[Any]]:

@@ -30,6 +30,8 @@ def test_every_role_has_an_account_at_its_own_level_of_one_community() -> None:
     assert organization.area_code.startswith(community)
     assert (people["org"].role, people["member"].role) == (Role.ORG_ADMIN, Role.MEMBER)
     assert people["member"].organization_id == people["org"].organization_id
+    own = [m for m in city.members if m.organization_codes.split(";")[0] == organization.code]
+    assert people["member"].member_id in {entity_id("member", m.code) for m in own}  # the registry knows them
 
 
 def test_the_demos_history_credits_members_of_the_claiming_organisations_too() -> None:

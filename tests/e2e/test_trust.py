@@ -57,7 +57,7 @@ PUBLIC_READS = {
         "/known-organizations/{organization_id}",
     },
     "matching": {"/index"},
-    "points": {  # organisations' standing only, the rules in force, and what the registry told it
+    "points": {  # the standings (a member by id only), the rules in force, and what the registry told it
         "/leaderboard",
         "/rules",
         "/known-organizations",

@@ -58,7 +58,9 @@ Event = Annotated[
     | matching.MatchConfirmed
     | matching.MatchFailed
     | points.PointsPosted
-    | points.HoursPosted,
+    | points.HoursPosted
+    | points.RegistrationAccepted
+    | points.CheckinRecorded,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -86,6 +88,8 @@ _TOPIC_OF_AGGREGATE = {
     "match": MATCHING_TOPIC,
     "points": POINTS_TOPIC,
     "hours": POINTS_TOPIC,
+    "registration": POINTS_TOPIC,
+    "checkin": POINTS_TOPIC,
 }
 
 

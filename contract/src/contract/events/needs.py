@@ -228,6 +228,8 @@ class ActivityData(Data):
     organization_id: str
     area_code: str
     starts_at: datetime
+    ends_at: datetime | None = None  # optional: events stored before it was added lack it
+    title: str | None = None
     status: ActivityStatus
     places: int
     taken: int

@@ -238,8 +238,9 @@ async def run_one(
 
 
 async def leaderboard(own: OwnService) -> list[dict[str, Any]]:
+    """The city's organisations board, its first three."""
     async with aiohttp.ClientSession(own.url) as http:
-        board: list[dict[str, Any]] = await get(http, "/leaderboard?limit=3")
+        board: list[dict[str, Any]] = (await get(http, "/leaderboard?limit=3"))["items"]
         return board
 
 

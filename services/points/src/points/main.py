@@ -11,16 +11,31 @@ from fastapi import FastAPI
 
 from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, POINTS_TOPIC, RESOURCES_TOPIC
 from points import consumers
+from points.attendance import api as attendance_api
+from points.attendance.earning import AttendanceEarning
+from points.attendance.repository import AttendanceRepository, AttendedRepository, MongoAttendedRepository
+from points.attendance.service import Attendances
+from points.boards import api as boards_api
+from points.boards.organizations import PlacedOrganizations
+from points.boards.service import Boards, Memberships
+from points.boards.view import Standings
 from points.config import Settings
 from points.earning.needs import MongoNeedRepository
 from points.earning.service import Earning, NeedRepository
 from points.ledger import api as ledger_api
+from points.ledger.models import Movement
 from points.ledger.repository import MongoMovementRepository, MovementRepository
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
+from points.registrations import api as registrations_api
+from points.registrations.repository import MongoCredits, MongoMemberships, MongoRegistrationRepository
+from points.registrations.service import Registrations
 from points.rules import api as rules_api
 from points.rules.repository import MongoRuleRepository, RuleRepository
 from points.rules.service import Rules
+from points.timebank import api as timebank_api
+from points.timebank.repository import MongoTimebankRepository
+from points.timebank.service import Timebank
 from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve
 from runtime.known_organizations import KnownOrganizations
@@ -28,7 +43,15 @@ from runtime.outbox import ensure_outbox_index
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [ledger_api.router, rules_api.router, known_organizations.router]
+ROUTERS = [
+    ledger_api.router,
+    rules_api.router,
+    boards_api.router,
+    registrations_api.router,
+    timebank_api.router,
+    attendance_api.router,
+    known_organizations.router,
+]
 
 
 @dataclass(frozen=True)
@@ -38,45 +61,94 @@ class Ports:
     movements: MovementRepository
     rules: RuleRepository
     needs: NeedRepository
+    memberships: Memberships
+    attended: AttendedRepository
+    attendances: AttendanceRepository
+    checkin_key: bytes
 
 
 @dataclass(frozen=True)
 class Parts:
-    """The use cases on their ports, and the running balances they answer from."""
+    """The use cases on their ports, and the running balances and standings they answer from."""
 
     ledger: Ledger
     rules: Rules
     earning: Earning
     balances: Balances
+    boards: Boards
+    attendances: Attendances
+    attendance_earning: AttendanceEarning
 
     def all(self) -> tuple[object, ...]:
-        return self.ledger, self.rules, self.earning, self.balances
+        parts = self.ledger, self.rules, self.earning, self.balances, self.boards
+        return (*parts, self.attendances, self.attendance_earning)
 
 
-def build(ports: Ports, balances: Balances) -> Parts:
+def build(ports: Ports, balances: Balances, standings: Standings) -> Parts:
     """The service's parts, made of its ports: nothing here connects to anything."""
     ledger = Ledger(ports.movements, balances)
     rules = Rules(ports.rules)
-    return Parts(ledger=ledger, rules=rules, earning=Earning(ledger, rules, ports.needs), balances=balances)
+    earning = Earning(ledger, rules, ports.needs)
+    boards = Boards(standings, ports.memberships)
+    attendances = Attendances(ports.attended, ports.attendances, ports.needs, ports.checkin_key)
+    return Parts(
+        ledger=ledger,
+        rules=rules,
+        earning=earning,
+        balances=balances,
+        boards=boards,
+        attendances=attendances,
+        attendance_earning=AttendanceEarning(ledger, rules, attendances, ports.attendances),
+    )
 
 
 @asynccontextmanager
-async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
-    """The parts on MongoDB and Kafka: the balances loaded from every movement, the rules
-    (seeded at the first start), then the consumer and the outbox relay."""
-    db = infra.db
-    await ensure_outbox_index(db["movements"])
-    relay = outbox_relay(infra, [db["movements"]])
-    balances = Balances()
-    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=balances.put, relay=relay)
+async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
+    """The parts on MongoDB and Kafka: the organisations placed and the balances and standings
+    loaded from every movement, the rules (seeded at the first start), then the consumer and the
+    outbox relay (of the movements and the attendances)."""
+    db, settings = infra.db, infra.settings
+    assert isinstance(settings, Settings)
+    for stored in ("movements", "registrations", "attendances"):
+        await ensure_outbox_index(db[stored])
+    relay = outbox_relay(infra, [db["movements"], db["registrations"], db["attendances"]])
+    balances, standings = Balances(), Standings()
+    organizations = PlacedOrganizations(db, standings)  # their areas and members, from the registry's events
+    placed = await organizations.load()  # first: a member's movement naming no place counts where its organisation is
+
+    def counted(movement: Movement) -> None:
+        balances.put(movement)
+        standings.put(movement)
+
+    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=counted, relay=relay)
     await movements.ensure_indexes()
     loaded = await movements.load()
-    parts = build(Ports(movements, MongoRuleRepository(db["rules"]), MongoNeedRepository(db["needs"])), balances)
+    attendances = AttendanceRepository(db["attendances"], on_events=relay.wake)
+    await attendances.ensure_indexes()
+    ports = Ports(
+        movements,
+        MongoRuleRepository(db["rules"]),
+        MongoNeedRepository(db["needs"]),
+        organizations,
+        MongoAttendedRepository(db["attended"]),
+        attendances,
+        settings.checkin_key,
+    )
+    parts = build(ports, balances, standings)
     rules = await parts.rules.load()
-    log.info("ledger loaded", extra={"fields": {"movements": loaded, "rules_version": rules.version}})
-    organizations = KnownOrganizations(db)  # their areas and members, from the registry's events
-    app.state.components.add(*parts.all(), organizations)
-    handlers = consumers.handlers(parts.earning, organizations, batched=settings.batch_events)
+    fields = {"movements": loaded, "organizations": placed, "rules_version": rules.version}
+    log.info("ledger loaded", extra={"fields": fields})
+    registration_store = MongoRegistrationRepository(db["registrations"], on_events=relay.wake)
+    await registration_store.ensure_indexes()
+    registrations = Registrations(registration_store, MongoMemberships(db), MongoCredits(db["movements"]))
+    timebank_store = MongoTimebankRepository(db)
+    await timebank_store.ensure_indexes()
+    timebank = Timebank(parts.ledger, timebank_store)
+    app.state.components.add(*parts.all(), registrations, timebank)
+    app.state.components.add_as(KnownOrganizations, organizations)
+    handlers = consumers.handlers(
+        parts.earning, organizations, parts.attendances, parts.attendance_earning, batched=settings.batch_events
+    )
     consumer = event_consumer(infra, handlers)
     async with background(relay.run(), consumer.run()):
         yield
@@ -88,7 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="Points",
         routers=ROUTERS,
-        wire=lambda app, infra: wire(app, infra, settings),
+        wire=wire,
         topics=[POINTS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, ORGANIZATIONS_TOPIC],
         # the running balances and the daily cap are kept in memory: one writer (runtime.lease)
         lease="points",

@@ -13,10 +13,12 @@ from contract.events.needs import ClaimCompleted, ClaimData, NeedPosted, NeedPos
 from contract.events.points import Unit
 from contract.taxonomy import Category
 from points.earning.needs import KnownNeed
+from points.earning.service import Earning
 from points.ledger.models import Movement
+from points.ledger.service import Ledger
 from points.ledger.view import Balances
-from points.main import Parts, Ports, build
 from points.rules.models import RuleSet
+from points.rules.service import Rules
 
 RULES = RuleSet(version=1, made_at=datetime(2026, 1, 1, tzinfo=UTC), made_by="seed", daily_cap=200)
 MORNING = datetime(2026, 6, 1, 2, tzinfo=UTC)  # 10:00 in the city
@@ -39,6 +41,9 @@ class FakeMovements:
 
     async def stored(self, ids: Collection[str]) -> set[str]:
         return set(ids) & self.by_id.keys()
+
+    async def exists(self, movement_id: str) -> bool:
+        return movement_id in self.by_id
 
     async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
         return [m for m in self.by_id.values() if account in (m.from_account, m.to_account)][:limit]
@@ -70,12 +75,20 @@ class FakeRules:
         return False
 
 
+class Parts:
+    """The earning use cases on fakes of their ports, and the running balances."""
+
+    def __init__(self) -> None:
+        self.balances = Balances()
+        self.movements = FakeMovements(self.balances)
+        self.rules = Rules(FakeRules())
+        self.earning = Earning(Ledger(self.movements, self.balances), self.rules, FakeNeeds())
+
+
 async def service() -> tuple[Parts, FakeMovements]:
-    balances = Balances()
-    movements = FakeMovements(balances)
-    parts = build(Ports(movements, FakeRules(), FakeNeeds()), balances)
+    parts = Parts()
     await parts.rules.load()
-    return parts, movements
+    return parts, parts.movements
 
 
 def need_posted(need_id: str, poster: str) -> NeedPosted:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from contract.bodies.needs import ActivityCreate, SignUpCreate
 from gateway.portal.organizations import organization_of
+from gateway.portal.registrations import home_page_first
 from gateway.portal.web import (
     AreaFilter,
     ItemId,
@@ -39,9 +40,12 @@ async def browse(
     area_code: AreaFilter = None,
     cursor: PageCursor = None,
 ) -> HTMLResponse:
-    """Activities still to come, of an area when asked, soonest first."""
-    page = await up.get(up.needs, "/activities", {"area_code": area_code, "cursor": cursor, "limit": 50})
+    """Activities still to come, of an area when asked, soonest first; a registered member's
+    community's first (双报到)."""
+    asked = {"area_code": area_code, "cursor": cursor, "limit": 50}
+    page = await up.get(up.needs, "/activities", asked)
     page["items"].sort(key=lambda a: a["starts_at"])
+    page = await home_page_first(up, page, "/activities", asked)
     return render(request, "activities.html", visitor, page=page, filters={"area_code": area_code or ""})
 
 

@@ -16,8 +16,10 @@ from contract.bodies.needs import NeedCreate
 from contract.bodies.resources import ResourceCreate
 from gateway import service
 from gateway.portal import reminders
+from gateway.portal.accounts import Session
 from gateway.portal.points import points_of
 from gateway.portal.ratings import to_rate
+from gateway.portal.registrations import home_community, of_home_community
 from gateway.portal.service_requests import requests_of
 from gateway.portal.web import (
     ItemId,
@@ -54,6 +56,17 @@ async def _proposals(up: ServicesDep, organization_id: str) -> list[Any]:
     return views
 
 
+async def _home(up: ServicesDep) -> dict[str, Any] | None:
+    """What the member's registered community (双报到) has for them, shown first."""
+    return await of_home_community(up, await home_community(up))
+
+
+async def _own_points(up: ServicesDep, visitor: Session) -> dict[str, Any] | None:
+    """A member's own points and hours (attendance earns them), beside their organisation's."""
+    member_id = visitor.account.member_id
+    return None if member_id is None else await points_of(up, f"member:{member_id}")
+
+
 @router.get("/org", response_class=HTMLResponse)
 async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> HTMLResponse:
     """Everything of the organisation at a glance, with proposals that arrive while it is open."""
@@ -71,6 +84,8 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         letters,
         waiting,
         points,
+        home,
+        my_points,
     ) = await asyncio.gather(
         organization_of(up, visitor),
         up.get(up.needs, "/needs", {"organization_id": organization_id, "limit": 50}),
@@ -83,6 +98,8 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         up.get(up.needs, "/thank-you-letters", {"limit": 20}),
         to_rate(up),
         points_of(up, f"organization:{organization_id}"),
+        _home(up),
+        _own_points(up, visitor),
     )
     approvals = [
         b for b in bookings["items"] if b["status"] == "requested" and b["venue_organization_id"] == organization_id
@@ -104,6 +121,8 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         letters=letters["items"],
         to_rate=waiting,
         points=points,
+        home=home,
+        my_points=my_points,
         reminders=reminders.for_organization(organization_id, claimed["items"], approvals),
     )
 

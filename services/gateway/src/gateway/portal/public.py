@@ -19,6 +19,7 @@ from contract.opening_hours import OpeningPeriod, open_between
 from contract.schemas import Day
 from gateway import service
 from gateway.portal.i18n import categories
+from gateway.portal.registrations import home_page_first
 from gateway.portal.service_requests import periods_left
 from gateway.portal.web import (
     CST,
@@ -143,10 +144,11 @@ def _day_range(day: date | None) -> tuple[str, str] | tuple[None, None]:
 async def browse_needs(
     request: Request, visitor: Visitor, up: ServicesDep, browsing: BrowsingDep, day: Day | None = None
 ) -> HTMLResponse:
-    """Needs open for claims, by category, area, the day they start and part of the title."""
+    """Needs open for claims, by category, area, the day they start and part of the title; a
+    registered member's community's first (双报到)."""
     starts_from, starts_to = _day_range(day)
     asked = browsing.asked(starts_from=starts_from, starts_to=starts_to, status=["open", "partly_claimed"])
-    page = await up.get(up.needs, "/needs", asked)
+    page = await home_page_first(up, await up.get(up.needs, "/needs", asked), "/needs", asked)
     return render(request, "needs.html", visitor, page=page, filters=browsing.shown(day=day or ""))
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from contract.bodies.needs import WishCreate
 from contract.bodies.resources import BookingCreate
+from gateway.portal.points import points_of
 from gateway.portal.ratings import to_rate
 from gateway.portal.service_requests import requests_of
 from gateway.portal.web import CST, ItemId, Posted, ResidentIn, ServicesDep, SignedIn, back_to, refusal_of, render
@@ -23,13 +24,14 @@ router = APIRouter(include_in_schema=False)
 @router.get("/me", response_class=HTMLResponse)
 async def mine(request: Request, visitor: ResidentIn, up: ServicesDep) -> HTMLResponse:
     """The resident's micro-wishes with their progress, the activities they signed up for, their
-    bookings and their requests of services and lendables."""
-    wishes, activities, bookings, requests, waiting = await asyncio.gather(
+    bookings and their requests of services and lendables, and their points and hours."""
+    wishes, activities, bookings, requests, waiting, points = await asyncio.gather(
         up.get(up.needs, "/wishes", {"limit": 50}),
         up.get(up.needs, "/activities", {"mine": "true", "limit": 50}),
         up.get(up.resources, "/bookings", {"limit": 50}),
         requests_of(up),
         to_rate(up),
+        points_of(up, f"resident:{visitor.account.id}"),  # attendance at activities earns them
     )
     return render(
         request,
@@ -40,6 +42,7 @@ async def mine(request: Request, visitor: ResidentIn, up: ServicesDep) -> HTMLRe
         bookings=bookings["items"],
         requests=requests,
         to_rate=waiting,
+        my_points=points,
     )
 
 

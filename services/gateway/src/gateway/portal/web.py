@@ -118,6 +118,8 @@ def _signed_in(*roles: Role) -> Callable[[Session | None], Awaitable[Session]]:
 SignedIn = Annotated[Session, Depends(_signed_in())]
 ResidentIn = Annotated[Session, Depends(_signed_in(Role.RESIDENT))]
 OrgPersonIn = Annotated[Session, Depends(_signed_in(Role.MEMBER, Role.ORG_ADMIN))]
+MemberIn = Annotated[Session, Depends(_signed_in(Role.MEMBER))]
+PersonIn = Annotated[Session, Depends(_signed_in(Role.RESIDENT, Role.MEMBER))]  # one with minutes of their own
 OrgAdminIn = Annotated[Session, Depends(_signed_in(Role.ORG_ADMIN))]
 AreaAdminIn = Annotated[Session, Depends(_signed_in(Role.AREA_ADMIN))]
 
@@ -392,7 +394,10 @@ class SecurityHeaders(HttpMiddleware):
 
 
 async def sign_in_first(request: Request, exc: Exception) -> Response:
-    return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
+    """To the sign-in page, and back to the page asked for with its query (a scanned check-in
+    code is in it) once signed in."""
+    asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse("/login?next=" + quote(asked), status_code=303)
 
 
 async def portal_refusal(request: Request, exc: Exception) -> Response:

@@ -18,6 +18,7 @@ from contract.areas import covers
 from contract.bodies.needs import WishClaimCreate, WishCreate
 from contract.ids import new_id
 from gateway.portal.accounts import Accounts
+from gateway.portal.registrations import home_community, home_first
 from gateway.portal.web import (
     AreaAdminIn,
     AreaFilter,
@@ -37,13 +38,16 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/wishes", response_class=HTMLResponse)
 async def wall(request: Request, visitor: OrgPersonIn, up: ServicesDep, area: AreaFilter = None) -> HTMLResponse:
-    """The wish wall: open wishes to claim (of an area's subtree when one is chosen), and the
-    wishes the visitor's organisation holds, with what to do next."""
-    wall, ours = await asyncio.gather(
+    """The wish wall: open wishes to claim (of an area's subtree when one is chosen), those of
+    the member's registered community first, and the wishes the visitor's organisation holds,
+    with what to do next."""
+    wall, ours, home = await asyncio.gather(
         up.get(up.needs, "/wishes", {"status": "open", "area_code": area, "limit": 50}),
         up.get(up.needs, "/wishes", {"limit": 50}),
+        home_community(up),
     )
-    return render(request, "wishes.html", visitor, wall=wall["items"], ours=ours["items"], area=area or "")
+    shown = home_first(wall["items"], home)
+    return render(request, "wishes.html", visitor, wall=shown, ours=ours["items"], area=area or "")
 
 
 @router.post("/wishes/{wish_id}/claim")

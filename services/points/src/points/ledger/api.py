@@ -1,11 +1,11 @@
-"""The ledger's routes: an account's balance and postings, and the organisations' leaderboard."""
+"""The ledger's routes: an account's balance and postings."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from contract.events.points import Unit
@@ -59,16 +59,3 @@ async def postings(
     same callers as its balance."""
     found = await ledger.postings(account, actor, before=cursor, limit=limit)
     return page_of([_seen_from(account, m) for m in found], limit)
-
-
-@router.get("/leaderboard")
-async def leaderboard(
-    ledger: LedgerDep,
-    unit: Unit = Unit.POINTS,
-    kind: Annotated[Literal["organization"], Query(description="organisations only: no person is ranked publicly")] = (
-        "organization"
-    ),
-    limit: Limit = 20,
-) -> list[dict[str, object]]:
-    """The organisations holding the most points (or minutes), the most first; public."""
-    return ledger.leaderboard(unit, limit)

@@ -11,12 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from contract.events.points import MovementData, Unit
 
 CITY = "city"  # the issuing account: it gives what is earned, so it alone goes below zero
-ACCOUNT_PATTERN = r"^(city|(organization|member|resident|shop|area):[0-9a-zA-Z_-]{1,64})$"
+ACCOUNT_PATTERN = r"^(city|(organization|member|resident|shop|area|timebank):[0-9a-zA-Z_-]{1,64})$"
 _ACCOUNT = re.compile(ACCOUNT_PATTERN)
 
 
 def account(kind: str, owner_id: str) -> str:
-    """The account of an organisation, member, resident, shop or area: `organization:{id}`."""
+    """The account of an organisation, member, resident, shop or area (`organization:{id}`), or
+    of a time bank ask holding the minutes it offers (`timebank:{ask id}`)."""
     return f"{kind}:{owner_id}"
 
 

@@ -33,6 +33,8 @@ class MovementRepository(Protocol):
         """Which of the movement ids are stored already."""
         ...
 
+    async def exists(self, movement_id: str) -> bool: ...
+
     async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
         """The movements touching `account`, the newest first, older than the movement `before`."""
         ...
@@ -98,6 +100,9 @@ class MongoMovementRepository:
 
     async def stored(self, ids: Collection[str]) -> set[str]:
         return {movement_id for movement_id in ids if _key(movement_id) in self._ids}
+
+    async def exists(self, movement_id: str) -> bool:
+        return await self.collection.find_one({"_id": movement_id}, {"_id": 1}) is not None
 
     async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
         where: dict[str, Any] = {"postings.account": account}

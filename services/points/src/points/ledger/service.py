@@ -1,6 +1,5 @@
 """The ledger's use cases: posting a movement once, and reading an account's balance and
-postings (by the account's owner and the platform's and a city's administrators only) and the
-organisations' leaderboard (public)."""
+postings (by the account's owner and the platform's and a city's administrators only)."""
 
 from __future__ import annotations
 
@@ -79,7 +78,8 @@ class Ledger:
     ) -> Movement | None:
         """Moves `amount` between two accounts, once per cause, unit and receiver, never taking
         `from_account` below `-overdraft` (Conflict `insufficient_balance`); None when it was moved
-        already. The city's issuing account alone has no floor."""
+        already (a move delivered again is not refused for the balance it already took). The
+        city's issuing account alone has no floor."""
         if amount <= 0:
             raise Unprocessable("an amount moved is at least 1", field="amount")
         movement = _movement(from_account, to_account, unit, amount, cause_id, cause_type, at, rule_version, where)
@@ -87,7 +87,7 @@ class Ledger:
             return movement if await self.movements.insert(movement) else None
         async with self._paying[from_account]:
             held = self.balances.balance(from_account, unit)
-            if held - amount < -overdraft:
+            if held - amount < -overdraft and not await self.movements.exists(movement.id):
                 raise InsufficientBalance(f"{from_account} holds {held} {unit.value}, not {amount}", balance=held)
             return movement if await self.movements.insert(movement) else None
 
@@ -98,11 +98,6 @@ class Ledger:
     async def postings(self, account: str, actor: Actor, *, before: str | None, limit: int) -> list[Movement]:
         _may_read(account, actor)
         return await self.movements.of_account(account, before=before, limit=limit)
-
-    def leaderboard(self, unit: Unit, limit: int) -> list[dict[str, object]]:
-        """The organisations holding the most of `unit`: organisations only, never a person."""
-        leaders = self.balances.leaders(unit, "organization:", limit)
-        return [{"organization_id": name.split(":", 1)[1], unit.value: amount} for name, amount in leaders]
 
 
 def issuing(

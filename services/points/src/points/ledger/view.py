@@ -3,7 +3,6 @@ each day (for the daily cap), kept in memory from the stored movements and each 
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 
 from contract.events.points import Unit
@@ -28,8 +27,3 @@ class Balances:
     def earned_on(self, account: str, day: str) -> int:
         """The points `account` received on `day`."""
         return self._earned.get((account, day), 0)
-
-    def leaders(self, unit: Unit, prefix: str, limit: int) -> list[tuple[str, int]]:
-        """The accounts whose name begins with `prefix` holding the most of `unit`, the most first."""
-        held = ((name, amount) for (name, u), amount in self._balance.items() if u is unit and name.startswith(prefix))
-        return heapq.nsmallest(limit, held, key=lambda one: (-one[1], one[0]))

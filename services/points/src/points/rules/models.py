@@ -1,5 +1,5 @@
-"""The earning rules: what a completed claim, a confirmed micro-wish and a completed service
-request earn, as data a city administrator changes (each change a new version)."""
+"""The earning rules: what a completed claim, a confirmed micro-wish, a completed service
+request and an attendance earn, as data a city administrator changes (each change a new version)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,12 @@ class RuleTerms(BaseModel):
         default_factory=dict, description="points of a claim on a need of the category, times this (0 to 10)"
     )
     daily_cap: int = Field(200, ge=0, le=1_000_000, description="points an account may earn a day, at most")
+    points_per_attendance: int = Field(
+        5, ge=0, le=10_000, description="for an attendance checked in and out (an activity, a claim's work on site)"
+    )
+    points_per_attended_hour: int = Field(
+        10, ge=0, le=10_000, description="for each hour attended, from check-in to check-out (pro rata)"
+    )
 
     def multiplier(self, category: Category | None) -> float:
         return self.category_multipliers.get(category, 1.0) if category is not None else 1.0
@@ -43,6 +49,11 @@ class RuleTerms(BaseModel):
             return self.minutes_per_person_time * served
         starts, ends = window
         return max(0, int((ends - starts).total_seconds() // 60)) * served
+
+    def attendance_points(self, minutes: int) -> int:
+        """Points for one attendance of `minutes`, checked in and out: the attendance's own,
+        and the hours' pro rata, rounded down."""
+        return self.points_per_attendance + math.floor(self.points_per_attended_hour * minutes / 60)
 
     def capped(self, points: int, earned_today: int) -> int:
         """What of `points` an account that earned `earned_today` already may still receive today."""

@@ -1,0 +1,41 @@
+"""The registry's organisations as the standings need them: where each is registered (kept in
+memory, so an organisation's board is a join in memory) and who belongs to which (read from the
+memberships the service keeps, for an assessment)."""
+
+from __future__ import annotations
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from contract.events.organizations import OrganizationRegistered, OrganizationUpdated
+from points.boards.view import Standings
+from runtime.known_organizations import KnownOrganizations
+from runtime.mongo import Document
+
+
+class PlacedOrganizations(KnownOrganizations):
+    """The organisations the service knows, each also placed in the standings."""
+
+    def __init__(self, db: AsyncDatabase[Document], standings: Standings) -> None:
+        super().__init__(db)
+        self.standings = standings
+
+    async def load(self) -> int:
+        """Places every organisation the service was told of (at start); how many."""
+        placed = 0
+        async for found in self.collection.find({"area_code": {"$type": "string"}}, {"area_code": 1}):
+            self.standings.place(found["_id"], found["area_code"])
+            placed += 1
+        return placed
+
+    async def on_registered(self, event: OrganizationRegistered) -> None:
+        await super().on_registered(event)
+        self.standings.place(event.data.organization_id, event.data.area_code)
+
+    async def on_updated(self, event: OrganizationUpdated) -> None:
+        await super().on_updated(event)
+        self.standings.place(event.data.organization_id, event.data.area_code)
+
+    async def members_of(self, organization_ids: set[str] | None) -> dict[str, list[str]]:
+        """The members of any of those organisations (of every one: None), each with all their organisations."""
+        where = {} if organization_ids is None else {"organization_ids": {"$in": sorted(organization_ids)}}
+        return {found["_id"]: list(found.get("organization_ids", [])) async for found in self.memberships.find(where)}

@@ -1,0 +1,91 @@
+"""The standings kept in memory: what counts as work done, where a member counts, an
+organisation's move, attendance counted once per cause, and the assessment's hours."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from contract.events.points import Unit
+from points.boards.service import hours
+from points.boards.view import ALL_TIME, EVERYWHERE, Standings
+from points.ledger.models import CITY, Movement
+from points.ledger.service import day_of
+
+COMMUNITY = "350102001001"
+AT = datetime(2026, 12, 5, 2, tzinfo=UTC)
+
+
+def movement(
+    to: str,
+    amount: int,
+    *,
+    unit: Unit = Unit.POINTS,
+    cause: str = "e1",
+    cause_type: str = "claim.completed",
+    area_code: str | None = COMMUNITY,
+    organization_id: str | None = "o1",
+    from_account: str = CITY,
+) -> Movement:
+    return Movement(
+        id=f"{cause}|{unit.value}|{to}",
+        from_account=from_account,
+        to_account=to,
+        unit=unit,
+        amount=amount,
+        cause_event_id=cause,
+        cause_type=cause_type,
+        rule_version=1,
+        at=AT,
+        day=day_of(AT),
+        area_code=area_code,
+        organization_id=organization_id,
+    )
+
+
+def test_a_member_counts_where_the_work_was_done_at_every_level_and_period() -> None:
+    standings = Standings()
+    standings.put(movement("member:m1", 30))
+    for area in (COMMUNITY, COMMUNITY[:9], COMMUNITY[:6], COMMUNITY[:4], EVERYWHERE):
+        for period in ("2026-12", "2026", ALL_TIME):
+            assert standings.members(area, period, Unit.POINTS, 10) == [("m1", 30)]
+    assert standings.members("350102001002", "2026-12", Unit.POINTS, 10) == []
+    assert standings.members(COMMUNITY, "2026-11", Unit.POINTS, 10) == []
+
+
+def test_a_member_without_a_place_counts_where_the_organisation_is_and_spending_counts_nowhere() -> None:
+    standings = Standings()
+    standings.place("o1", "350102002003")
+    standings.put(movement("member:m1", 10, area_code=None))
+    standings.put(movement("member:m2", 99, from_account="shop:s1", cause="r1", area_code=None, organization_id=None))
+    assert standings.members("350102002003", "2026", Unit.POINTS, 10) == [("m1", 10)]
+    assert standings.members(EVERYWHERE, "2026", Unit.POINTS, 10) == [("m1", 10)]
+
+
+def test_an_organisation_counts_where_it_is_registered_now() -> None:
+    standings = Standings()
+    standings.place("o1", COMMUNITY)
+    standings.put(movement("organization:o1", 20, area_code="350103001001"))
+    assert standings.organizations(COMMUNITY, "2026-12", Unit.POINTS, 10) == [("o1", 20)]
+    standings.place("o1", "350103001001")
+    assert standings.organizations(COMMUNITY, "2026-12", Unit.POINTS, 10) == []
+    assert standings.organizations("350103", "2026-12", Unit.POINTS, 10) == [("o1", 20)]
+
+
+def test_a_members_year_counts_each_claim_and_attendance_once_whatever_its_units() -> None:
+    standings = Standings()
+    standings.put(movement("member:m1", 10, cause="c1"))
+    standings.put(movement("member:m1", 90, unit=Unit.MINUTES, cause="c1"))
+    standings.put(movement("member:m1", 5, cause="a1", cause_type="attendance.recorded"))
+    standings.put(movement("member:m1", 60, unit=Unit.MINUTES, cause="a2", cause_type="checkin.completed"))
+    year = standings.year("m1", "2026")
+    assert (year.points, year.minutes, len(year.claims), len(year.attended)) == (15, 150, 1, 2)
+    assert standings.worked_through({"o1"}, "2026") == {"m1"}
+    assert hours(150) == "2:30" and hours(5) == "0:05"
+
+
+def test_a_board_is_ranked_again_once_it_changed() -> None:
+    standings = Standings()
+    standings.put(movement("member:m1", 10, cause="c1"))
+    assert standings.members(COMMUNITY, "2026", Unit.POINTS, 10) == [("m1", 10)]
+    standings.put(movement("member:m2", 20, cause="c2"))
+    assert standings.members(COMMUNITY, "2026", Unit.POINTS, 10) == [("m2", 20), ("m1", 10)]
