@@ -3,17 +3,18 @@
     make bench-points                          # 20,006 needs, ~113,000 completed claims
     python -m devkit.bench.points --needs 2000 --baseline-needs 200
 
-Starts its own points service (a fresh database, its own topics) on the running local stack and
-puts the city's history on its needs topic as the needs service sends it: each need's
-`need.posted`, then its claims' `claim.completed`, keyed by the need (`history_events`).
-Attendance at activities (check-in to check-out) joins the history in `attendance_events`.
-Timed from the first event sent to the service's consumer group committing the last one: each
-completed claim is two movements (points and minutes), each movement two postings. The baseline,
-in the same run: a service of its own taking the events one at a time (`BATCH_EVENTS=false`,
-each its own reads and insert) on the first `--baseline-needs` needs. While the history is
-earned, and after, an account's balance and the organisations' leaderboard are read over HTTP
-(p99). Last, every balance is recounted from the stored postings and compared with the
-service's answer for it. Prints progress, a table, then one JSON line.
+Starts its own points service (a fresh database, its own topics) on the running local stack,
+announces the city's organisations to it as the registry does (the boards rank organisations
+where they are registered), then puts the city's history on its needs topic as the needs
+service sends it: each need's `need.posted`, then its claims' `claim.completed`, keyed by the
+need (`history_events`). Attendance at activities (check-in to check-out) joins the history in
+`attendance_events`. Timed from the first event sent to the service's consumer group committing
+the last one: each completed claim is two movements (points and minutes), each movement two
+postings. The baseline, in the same run: a service of its own taking the events one at a time
+(`BATCH_EVENTS=false`, each its own reads and insert) on the first `--baseline-needs` needs.
+While the history is earned, and after, an account's balance and the organisations' leaderboard
+are read over HTTP (p99). Last, every balance is recounted from the stored postings and
+compared with the service's answer for it. Prints progress, a table, then one JSON line.
 """
 
 from __future__ import annotations
@@ -33,11 +34,11 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
-from contract.events import NEEDS_TOPIC, Envelope
+from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, Envelope
 from contract.events.needs import ClaimCompleted, ClaimData, NeedPosted, NeedPostedData
 from contract.ids import entity_id
 from contract.taxonomy import Category
-from devkit.benchmarking import OwnService, own_service, percentile, print_table, rss_mb, timed
+from devkit.benchmarking import OwnService, announce, own_service, percentile, print_table, rss_mb, timed
 from devkit.synthetic import NEEDS_POSTED, City, generate_city, generate_history
 from runtime.actors import Actor, ActorKind, sign
 from runtime.config import DEVELOPMENT_ACTOR_SECRET
@@ -201,10 +202,12 @@ async def idle_reads(own: OwnService, accounts: list[str], count: int) -> tuple[
 
 
 async def run_one(
-    events: Sequence[tuple[str, Envelope]], *, batched: bool, reads: int, concurrency: int
+    city: City, events: Sequence[tuple[str, Envelope]], *, batched: bool, reads: int, concurrency: int
 ) -> dict[str, Any]:
     own = own_service("points", batch_events=str(batched).lower())
     try:
+        # the registry's events first: the boards rank organisations where they are registered
+        await announce(own.kafka, own.topic(ORGANIZATIONS_TOPIC), city)
         mode = "a run at a time" if batched else "one at a time (baseline)"
         print(f"[bench] {mode}: {len(events):,} events to the points service on Kafka ...", flush=True)
         earned = await earn(own, events, reads=batched)
@@ -251,8 +254,8 @@ async def main(needs: int, baseline_needs: int, reads: int, concurrency: int, sc
     events = [(NEEDS_TOPIC, e) for e in history_events(history)] + attendance_events(city)
     claims = sum(1 for _, e in events if isinstance(e, ClaimCompleted))
     baseline_events = [(NEEDS_TOPIC, e) for e in history_events(history[:baseline_needs])]
-    baseline = await run_one(baseline_events, batched=False, reads=0, concurrency=concurrency)
-    batched = await run_one(events, batched=True, reads=reads, concurrency=concurrency)
+    baseline = await run_one(city, baseline_events, batched=False, reads=0, concurrency=concurrency)
+    batched = await run_one(city, events, batched=True, reads=reads, concurrency=concurrency)
     busy_balance, busy_board = batched["busy_balance_ms"], batched["busy_board_ms"]
     idle_balance, idle_board = batched["idle_balance_ms"], batched["idle_board_ms"]
     return {
