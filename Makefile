@@ -4,7 +4,7 @@ UV := deploy/local/uv
 DEMO ?= 0.01
 STACK := python3 deploy/local/stack.py
 
-.PHONY: up down wipe status test lint format sync browser compose-cli contracts bench bench-registry bench-needs bench-resources bench-matching bench-gateway bench-redemptions
+.PHONY: up down wipe status test lint format sync browser compose-cli contracts bench bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions
 
 up: sync           ## install, start Kafka, FerretDB and the six services, load the demo, print the URLs
 	$(STACK) up --services --demo $(DEMO)
@@ -49,7 +49,7 @@ compose-cli:       ## Debian's docker-compose, which renders docker-compose.yml 
 contracts:         ## rewrite the event schema snapshots after a deliberate contract change
 	$(UV) run python -m contract.snapshots --write
 
-bench: bench-registry bench-needs bench-resources bench-matching bench-gateway bench-redemptions  ## every benchmark; each prints a table, then one JSON line
+bench: bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions  ## every benchmark; each prints a table, then one JSON line
 
 bench-registry:    ## import the whole synthetic city through the registry, time its queries
 	$(STACK) up
@@ -66,6 +66,10 @@ bench-resources:   ## share 11,387 venues and services, import 100,000 bookings,
 bench-matching:    ## the engine against greedy and the exact optimum at 0.25x, 1x, 4x; end to end over Kafka
 	$(STACK) up
 	$(UV) run python -m devkit.bench.matching
+
+bench-points:      ## the city's history (20,006 needs, ~113,000 completed claims) earned through Kafka; reads; a recount
+	$(STACK) up
+	$(UV) run python -m devkit.bench.points
 
 bench-gateway: sync  ## the first page and the statistics API under 200 clients (after `make up DEMO=1`: the whole city)
 	$(STACK) up --services

@@ -175,7 +175,7 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
             "the demo community's points shop",
             [shelve(loader, item, actor_of[shop.code]) for item in shop_items(shop.area_code[:12])],
         )
-        history = generate_history(city, count, end=now, seed=seed + 1)
+        history = with_members(generate_history(city, count, end=now, seed=seed + 1), city)
         batches = [history[i : i + 500] for i in range(0, len(history), 500)]
         await in_steps(
             "fulfilled needs of the past two years",
@@ -199,6 +199,24 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
 def demo_shop(city: City) -> OrganizationRow:
     """The organisation of the demo's accounts: the first that is in a community, not a district's."""
     return next(o for o in city.organizations if len(o.area_code) >= 12)
+
+
+def with_members(history: list[dict[str, Any]], city: City) -> list[dict[str, Any]]:
+    """The history with every other claim of each organisation served by one of its members, in
+    turn (the points service then credits that member, through the organisation): members earn
+    points and hours from the demo's past, as organisations do from the rest."""
+    members: dict[str, list[str]] = {}
+    for member in city.members:
+        own = member.organization_codes.split(";")[0]
+        members.setdefault(entity_id("organization", own), []).append(entity_id("member", member.code))
+    claims_of: dict[str, int] = {}
+    for need in history:
+        for claim in need["claims"]:
+            served = claims_of[claim["organization_id"]] = claims_of.get(claim["organization_id"], 0) + 1
+            theirs = members.get(claim["organization_id"])
+            if theirs and served % 2 == 0:
+                claim["member_id"] = theirs[(served // 2 - 1) % len(theirs)]
+    return history
 
 
 def demo_people(city: City) -> list[Account]:

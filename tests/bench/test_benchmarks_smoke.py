@@ -32,6 +32,7 @@ SMALL = {
         *("--scale", "0.005", "--organizations", "20", "--searches", "20", "--baseline-searches", "2"),
         *("--bookings", "60", "--concurrency", "8", "--steady-rate", "10", "--steady-seconds", "1"),
     ],
+    "devkit.bench.points": ["--scale", "0.01", "--needs", "100", "--baseline-needs", "10", "--reads", "20"],
     "devkit.bench.matching": [
         "--scales",
         "0.02",
@@ -76,6 +77,8 @@ def test_a_service_benchmark_runs_to_its_json_line(module: str, infra: tuple[str
     if module == "devkit.bench.redemptions":  # the shop's guarantees hold at any size
         assert (result["orders"], result["oversold"], result["negative_balances"]) == (30, 0, 0)
         assert result["stock_left"] == 0 and result["stock_recounted"] is True
+    if module == "devkit.bench.points":  # every completed claim earned once, every balance recounted
+        assert result["movements"] == 2 * result["claims_completed"] and result["mismatched_balances"] == 0
 
 
 async def test_the_gateway_benchmark_runs_to_its_json_line(

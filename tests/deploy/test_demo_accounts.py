@@ -1,16 +1,18 @@
-"""The demo's portal accounts: one for every role, each at the level of the hierarchy it names."""
+"""The demo's portal accounts: one for every role, each at the level of the hierarchy it names; and
+its history, credited to members as well as organisations."""
 
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from contract.ids import entity_id
-from devkit.synthetic import generate_city, shop_items
+from devkit.synthetic import generate_city, generate_history, shop_items
 from gateway.portal.accounts import Role
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
-from demo import demo_people, demo_shop  # a script's module, beside the stack
+from demo import demo_people, demo_shop, with_members  # a script's module, beside the stack
 
 
 def test_every_role_has_an_account_at_its_own_level_of_one_community() -> None:
@@ -39,3 +41,17 @@ def test_the_demo_community_has_a_stocked_shop_of_the_demo_organisation() -> Non
     assert entity_id("organization", shop.code) == people["org"].organization_id
     items = shop_items(shop.area_code[:12])
     assert items and all(i["stock"] > 0 and i["area_code"] == people["community"].area_code for i in items)
+
+
+def test_the_demos_history_credits_members_of_the_claiming_organisations_too() -> None:
+    city = generate_city(0.01)
+    history = with_members(generate_history(city, 200, end=datetime(2026, 12, 1, tzinfo=UTC), seed=2025), city)
+    claims = [claim for need in history for claim in need["claims"]]
+    named = [claim for claim in claims if "member_id" in claim]
+    own = {
+        entity_id("member", m.code): entity_id("organization", m.organization_codes.split(";")[0]) for m in city.members
+    }
+
+    assert 0.4 * len(claims) < len(named) < 0.5 * len(claims)  # every other one, where the claimer has members
+    assert all(own[claim["member_id"]] == claim["organization_id"] for claim in named)
+    assert len({claim["organization_id"] for claim in claims if "member_id" not in claim}) > 100  # organisations too

@@ -102,6 +102,9 @@ def until_known(url: str, expected: int) -> None:
         time.sleep(1)
 
 
+READY_WITHIN_S = 180  # a service starting on two cores other work shares may take minutes
+
+
 @dataclass(frozen=True)
 class OwnService:
     """A service a benchmark started on the running local stack, with a database and topics of
@@ -141,5 +144,9 @@ def own_service(name: str, **settings: str) -> OwnService:
     }
     process = ServiceProcess(name, port, env, Path(tempfile.mkdtemp(prefix=f"{name}-bench-")) / f"{name}.log")
     process.start()
-    process.wait_ready()
+    try:
+        process.wait_ready(timeout=READY_WITHIN_S)
+    except Exception:
+        process.stop()  # not left running when it did not come up in time
+        raise
     return OwnService(process, run, kafka, mongo)

@@ -3,11 +3,11 @@ so the type checker holds every handler against the events it is given."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, overload
 
 from contract.events import Envelope
-from runtime.kafka import Handler, Idempotent
+from runtime.kafka import Batched, Handler, Idempotent
 
 A = TypeVar("A", bound=Envelope)
 B = TypeVar("B", bound=Envelope)
@@ -55,6 +55,16 @@ class Handlers(Mapping[str, Handler]):
         events it handled."""
         for event_class in events if isinstance(events, tuple) else (events,):
             self._add(event_class.model_fields["type"].default, Idempotent(handler) if idempotent else handler)
+        return self
+
+    def batched(
+        self, events: tuple[type[Envelope], ...], handler: Callable[[Sequence[Any]], Awaitable[None]]
+    ) -> Handlers:
+        """Hands `handler` each run of consecutive events of `events` on a partition at once, in
+        order (`runtime.kafka.Batched`); it must be idempotent, like `on(..., idempotent=True)`."""
+        batched = Batched(handler)
+        for event_class in events:
+            self._add(event_class.model_fields["type"].default, batched)
         return self
 
     def including(self, other: Mapping[str, Handler]) -> Handlers:

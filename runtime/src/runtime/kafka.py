@@ -30,6 +30,7 @@ from runtime.pacing import Pacer
 log = logging.getLogger(__name__)
 
 Headers = list[tuple[str, bytes]]
+READ, BATCHED_READ = 200, 1000  # records a read takes at most: each handled alone, or in runs
 Handler = Callable[[Any], Awaitable[None]]
 
 EVENTS_CONSUMED = Counter("events_consumed_total", "Events handled successfully", ["type"])
@@ -115,6 +116,19 @@ class Idempotent:
         await self.handler(event)
 
 
+@dataclass(frozen=True)
+class Batched:
+    """A handler of several events at once: each run of consecutive records of its types on a
+    partition (other types between them passed over) is handed to it as one list, in order, so
+    it can read and write for the whole run in a few round trips. Like `Idempotent`, its effect
+    is the same however often it runs; called with one event, it is given a list of one."""
+
+    handler: Callable[[Sequence[Any]], Awaitable[None]]
+
+    async def __call__(self, event: Any) -> None:
+        await self.handler([event])
+
+
 class ProcessedEvents(Protocol):
     """Remembers which event ids a consumer group has handled, so a redelivery is skipped."""
 
@@ -169,6 +183,8 @@ class EventReader:
         self.on_caught_up = on_caught_up
         self.events = 0  # handled, or passed to a handler that failed
         self.caught_up_in_s: float | None = None
+        # a read's records at most: more for a `Batched` handler, whose runs are then longer
+        self.max_records = BATCHED_READ if any(isinstance(h, Batched) for h in handlers.values()) else READ
 
     async def run(self) -> None:
         """Reads until cancelled."""
@@ -181,11 +197,9 @@ class EventReader:
             pacer = Pacer()
             while True:
                 # each read parses its records at once, between two of the pacer's turns: a small read
-                batches = await self.consumer.getmany(timeout_ms=500, max_records=200)
+                batches = await self.consumer.getmany(timeout_ms=500, max_records=self.max_records)
                 for tp, records in batches.items():
-                    for record in records:
-                        await self._read(record)
-                        await pacer.pace()
+                    await self._read_all(records, pacer)
                     if not await self.done(tp, records[-1].offset + 1):
                         break  # the batch's other partitions may be another member's now
                     if tp in behind and records[-1].offset + 1 >= ends[tp]:
@@ -210,27 +224,59 @@ class EventReader:
         log.info("read the topics up to where they ended at start", extra={"fields": fields})
         self.on_caught_up()
 
-    async def _read(self, record: ConsumerRecord[bytes, bytes]) -> None:
-        sent_id = dict(record.headers or ()).get("correlation_id")
-        token = correlation_id.set(sent_id.decode() if sent_id else None)  # what the handlers cause carries it on
-        try:
+    async def _read_all(self, records: Sequence[ConsumerRecord[bytes, bytes]], pacer: Pacer) -> None:
+        """A partition's records in order: each to its handler, the runs of a `Batched` one at once."""
+        run: list[tuple[ConsumerRecord[bytes, bytes], Event]] = []
+        run_handler: Batched | None = None
+        for record in records:
+            parsed = await self._parse(record)
+            if parsed is None:
+                continue
+            event, handler = parsed
+            if run_handler is not None and handler is not run_handler:
+                await self.handle_run(run, run_handler)
+                run, run_handler = [], None
+            if isinstance(handler, Batched):
+                run_handler = handler
+                run.append((record, event))
+                await pacer.pace()
+                continue
+            sent_id = dict(record.headers or ()).get("correlation_id")
+            token = correlation_id.set(sent_id.decode() if sent_id else None)  # what the handlers cause carries it on
             try:
-                event = parse_event(record.value or b"")
-            except ValidationError as exc:
-                await self.unreadable(record, f"not an event of the contract: {_short(exc)}")
-                return
-            handler = self.handlers.get(event.type)
-            if handler is not None:
-                self.events += 1
                 await self.handle(record, handler, event)
-        finally:
-            correlation_id.reset(token)
+            finally:
+                correlation_id.reset(token)
+            await pacer.pace()
+        if run_handler is not None:
+            await self.handle_run(run, run_handler)
+
+    async def _parse(self, record: ConsumerRecord[bytes, bytes]) -> tuple[Event, Handler] | None:
+        """The record's event and its handler; None when it is no event of the contract (passed
+        to `unreadable`) or no handler takes its type."""
+        try:
+            event = parse_event(record.value or b"")
+        except ValidationError as exc:
+            await self.unreadable(record, f"not an event of the contract: {_short(exc)}")
+            return None
+        handler = self.handlers.get(event.type)
+        if handler is None:
+            return None
+        self.events += 1
+        return event, handler
 
     async def handle(self, record: ConsumerRecord[bytes, bytes], handler: Handler, event: Event) -> None:
         try:
             await handler(event)
         except Exception:
             log.exception("handler failed", extra={"fields": {"event_id": event.id, "type": event.type}})
+
+    async def handle_run(self, run: Sequence[tuple[ConsumerRecord[bytes, bytes], Event]], handler: Batched) -> None:
+        """A run of records for a `Batched` handler, handed over at once."""
+        try:
+            await handler.handler([event for _, event in run])
+        except Exception:
+            log.exception("handler failed", extra={"fields": {"events": len(run), "first": run[0][1].id}})
 
     async def unreadable(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
         """A record that is no event of the contract."""
@@ -264,7 +310,7 @@ class EventConsumer(EventReader):
         self.backoff_seconds = backoff_seconds
 
     async def handle(self, record: ConsumerRecord[bytes, bytes], handler: Handler, event: Event) -> None:
-        tracked = not isinstance(handler, Idempotent)
+        tracked = not isinstance(handler, (Idempotent, Batched))
         if tracked and await self.processed.seen(event.id):
             return
         error = await self._attempt(handler, event)
@@ -274,6 +320,19 @@ class EventConsumer(EventReader):
         if tracked:
             await self.processed.remember(event.id)
         EVENTS_CONSUMED.labels(event.type).inc()
+
+    async def handle_run(self, run: Sequence[tuple[ConsumerRecord[bytes, bytes], Event]], handler: Batched) -> None:
+        """Hands the run over at once; should that fail, each of its events again, alone, with
+        the retries and the dead-letter topic of any event (a batched handler is idempotent)."""
+        try:
+            await handler.handler([event for _, event in run])
+        except Exception:
+            log.warning("a run of events failed; handling them one by one", exc_info=True)
+            for record, event in run:
+                await self.handle(record, handler, event)
+            return
+        for _, event in run:
+            EVENTS_CONSUMED.labels(event.type).inc()
 
     async def unreadable(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
         await self.dead_letter(record, error)

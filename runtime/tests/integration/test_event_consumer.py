@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import Sequence
 
 import pytest
 from aiokafka.structs import RecordMetadata
@@ -14,7 +15,16 @@ from contract.events.needs import NeedPosted, NeedPostedData
 from contract.taxonomy import Category
 from devkit.testing import read_topic, send_raw, wait_consumed
 from runtime.config import ServiceSettings
-from runtime.kafka import EventConsumer, Handler, Idempotent, create_consumer, create_producer, encode, ensure_topics
+from runtime.kafka import (
+    Batched,
+    EventConsumer,
+    Handler,
+    Idempotent,
+    create_consumer,
+    create_producer,
+    encode,
+    ensure_topics,
+)
 from runtime.mongo import Document, MongoProcessedEvents
 
 pytestmark = pytest.mark.stack
@@ -125,3 +135,32 @@ class TestRedelivery:
         assert handled == [event.id] * runs
         assert await processed.count_documents({}) == remembered
         await mongo.drop_database(settings.database)
+
+
+class TestBatchedHandlers:
+    async def test_a_partitions_run_comes_at_once_and_a_failing_run_again_one_by_one_its_poison_dead_lettered(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    ) -> None:
+        topic = settings.topic("needs.events")
+        await ensure_topics(settings, [topic])
+        first, failing, middle, last = (_need_posted(t) for t in ("first", "always fails", "middle", "last"))
+        records = [encode(first), encode(failing), (b"k", b"{not json", []), encode(middle), encode(last)]
+        # one key puts them all on one partition, in this order, before the consumer starts
+        sent = await send_raw(settings.kafka_bootstrap_servers, topic, [(b"k", v, h) for _, v, h in records])
+        calls: list[list[str]] = []
+        handled: list[str] = []
+
+        async def handle(events: Sequence[NeedPosted]) -> None:
+            titles = [e.data.title for e in events]
+            calls.append(titles)
+            if "always fails" in titles:
+                raise RuntimeError("the handler always fails on this one")
+            handled.extend(titles)
+
+        await consume(settings, mongo, topic, Batched(handle), until_past=sent)
+
+        assert handled == ["first", "middle", "last"]
+        assert max(len(call) for call in calls) > 1  # handed over as a run, not one by one
+        assert calls.count(["always fails"]) == 3  # alone, with the retries of any event
+        dead = await read_topic(settings.kafka_bootstrap_servers, topic + ".dlq", until=lambda rs: len(rs) >= 2)
+        assert sorted(r.value for r in dead) == sorted([records[1][1], b"{not json"])

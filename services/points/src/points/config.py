@@ -15,6 +15,7 @@ class Settings(ServiceSettings):
     http_port: int = 8005
     sweep_seconds: float = 30.0  # how often shop orders not picked up in time are expired
     pickup_days: int = 7  # how long a shop order waits to be picked up before its points come back
+    batch_events: bool = Field(default=True, description="earn from a run of events at once; false: one at a time")
     checkin_secret: str = Field(
         default="",
         description="signs the check-in codes organisers show as QR codes; empty: derived from ACTOR_SECRET",

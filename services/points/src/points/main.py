@@ -143,7 +143,7 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
         balances.put(movement)
         standings.put(movement)
 
-    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=counted)
+    movements = MongoMovementRepository(db["movements"], on_events=relay.wake, read_model=counted, relay=relay)
     await movements.ensure_indexes()
     loaded = await movements.load()
     attendances = AttendanceRepository(db["attendances"], on_events=relay.wake)
@@ -173,9 +173,10 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     shop = await _shop(infra, parts.ledger, organizations, relay.wake)
     app.state.components.add(*parts.all(), registrations, timebank, shop)
     app.state.components.add_as(KnownOrganizations, organizations)
-    consumer = event_consumer(
-        infra, consumers.handlers(parts.earning, organizations, parts.attendances, parts.attendance_earning)
+    handlers = consumers.handlers(
+        parts.earning, organizations, parts.attendances, parts.attendance_earning, batched=settings.batch_events
     )
+    consumer = event_consumer(infra, handlers)
     async with background(relay.run(), consumer.run(), sweeping(shop.sweep, settings.sweep_seconds)):
         yield
 

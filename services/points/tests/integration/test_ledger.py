@@ -140,6 +140,25 @@ async def test_the_daily_cap_holds_and_ones_own_need_earns_nothing(api: Platform
     assert len(points) == 3  # the fourth found nothing left of the day's cap
 
 
+async def test_a_run_of_claims_on_one_partition_posts_a_redelivered_one_once_within_the_cap(
+    api: PlatformApi, stack: TestStack
+) -> None:
+    rules = await api.get("points", "/rules")
+    poster, claimer, need_id = new_id(), new_id(), new_id()
+    each = rules["daily_cap"] // 3 + 1
+    served = -(-each // rules["points_per_person_time"])
+    # keyed by their need, as the needs service's history sends them: one partition, read as one run
+    claims = [
+        claim_completed(need_id, poster, claimer, served).model_copy(update={"subject": need_id}) for _ in range(4)
+    ]
+    await deliver(stack, need_posted(need_id, poster, hours=2), claims[0], claims[1], claims[0], claims[2], claims[3])
+
+    balance = await api.get("points", f"/accounts/organization:{claimer}/balance", actor=organization(claimer))
+    assert (balance["points"], balance["minutes"]) == (rules["daily_cap"], 120 * served * 4)
+    posted = await postings(api, f"organization:{claimer}")
+    assert len([p for p in posted if p["unit"] == "points"]) == 3 and len(posted) == 3 + 4
+
+
 async def test_every_running_balance_equals_the_sum_of_its_postings(
     api: PlatformApi, stack: TestStack, mongo: AsyncMongoClient[Document]
 ) -> None:

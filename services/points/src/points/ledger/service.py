@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta, timezone
 
 from contract.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -52,6 +53,15 @@ class Ledger:
         movement = _movement(CITY, to_account, unit, amount, cause_id, cause_type, at, rule_version, where)
         return movement if await self.movements.insert(movement) else None
 
+    async def issue_many(self, movements: Sequence[Movement]) -> list[Movement]:
+        """Stores issuing movements (made by `issuing`) at once; those stored already are skipped.
+        Answers those stored now."""
+        return await self.movements.insert_many(movements)
+
+    async def stored(self, movement_ids: Collection[str]) -> set[str]:
+        """Which of the movements are stored already: a redelivered event's."""
+        return await self.movements.stored(movement_ids)
+
     async def move(
         self,
         from_account: str,
@@ -98,6 +108,21 @@ class Ledger:
     async def postings(self, account: str, actor: Actor, *, before: str | None, limit: int) -> list[Movement]:
         may_read(account, actor)
         return await self.movements.of_account(account, before=before, limit=limit)
+
+
+def issuing(
+    to_account: str,
+    unit: Unit,
+    amount: int,
+    *,
+    cause_id: str,
+    cause_type: str,
+    at: datetime,
+    rule_version: int,
+    where: Where | None = None,
+) -> Movement:
+    """The movement `Ledger.issue` would store: `amount` (> 0) from the city's issuing account."""
+    return _movement(CITY, to_account, unit, amount, cause_id, cause_type, at, rule_version, where)
 
 
 def _movement(

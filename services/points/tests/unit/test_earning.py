@@ -1,0 +1,167 @@
+"""Earning from a run of events at once (`Earning.on_events`, as the consumer hands them over)
+against earning from them one at a time, on fakes of the service's ports: a redelivered event
+posts nothing twice, and the daily cap counts what the run itself gives."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from contract.events import Envelope
+from contract.events.needs import ClaimCompleted, ClaimData, NeedPosted, NeedPostedData
+from contract.events.points import Unit
+from contract.taxonomy import Category
+from points.earning.needs import KnownNeed
+from points.earning.service import Earning
+from points.ledger.models import Movement
+from points.ledger.service import Ledger
+from points.ledger.view import Balances
+from points.rules.models import RuleSet
+from points.rules.service import Rules
+
+RULES = RuleSet(version=1, made_at=datetime(2026, 1, 1, tzinfo=UTC), made_by="seed", daily_cap=200)
+MORNING = datetime(2026, 6, 1, 2, tzinfo=UTC)  # 10:00 in the city
+
+
+class FakeMovements:
+    def __init__(self, balances: Balances) -> None:
+        self.by_id: dict[str, Movement] = {}
+        self.balances = balances
+
+    async def insert(self, movement: Movement) -> bool:
+        return bool(await self.insert_many([movement]))
+
+    async def insert_many(self, movements: Sequence[Movement]) -> list[Movement]:
+        new = [m for m in movements if m.id not in self.by_id]
+        for movement in new:
+            self.by_id[movement.id] = movement
+            self.balances.put(movement)
+        return new
+
+    async def stored(self, ids: Collection[str]) -> set[str]:
+        return set(ids) & self.by_id.keys()
+
+    async def exists(self, movement_id: str) -> bool:
+        return movement_id in self.by_id
+
+    async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
+        return [m for m in self.by_id.values() if account in (m.from_account, m.to_account)][:limit]
+
+
+class FakeNeeds:
+    def __init__(self) -> None:
+        self.by_id: dict[str, KnownNeed] = {}
+
+    async def remember(self, need: KnownNeed) -> None:
+        self.by_id[need.id] = need
+
+    async def get(self, need_id: str) -> KnownNeed | None:
+        return self.by_id.get(need_id)
+
+    async def remember_many(self, needs: Sequence[KnownNeed]) -> None:
+        for need in needs:
+            self.by_id.setdefault(need.id, need)
+
+    async def get_many(self, need_ids: Collection[str]) -> dict[str, KnownNeed]:
+        return {i: self.by_id[i] for i in need_ids if i in self.by_id}
+
+
+class FakeRules:
+    async def latest(self) -> RuleSet | None:
+        return RULES
+
+    async def add(self, rules: RuleSet) -> bool:
+        return False
+
+
+class Parts:
+    """The earning use cases on fakes of their ports, and the running balances."""
+
+    def __init__(self) -> None:
+        self.balances = Balances()
+        self.movements = FakeMovements(self.balances)
+        self.rules = Rules(FakeRules())
+        self.earning = Earning(Ledger(self.movements, self.balances), self.rules, FakeNeeds())
+
+
+async def service() -> tuple[Parts, FakeMovements]:
+    parts = Parts()
+    await parts.rules.load()
+    return parts, parts.movements
+
+
+def need_posted(need_id: str, poster: str) -> NeedPosted:
+    starts = MORNING + timedelta(days=1)
+    data = NeedPostedData(
+        need_id=need_id,
+        organization_id=poster,
+        title="助老",
+        category=Category.VOLUNTEERING,
+        area_code="350121990001",
+        quantity=10,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )
+    return NeedPosted(source="needs", subject=need_id, data=data)
+
+
+def completed(need_id: str, poster: str, member: str, served: int, at: datetime = MORNING) -> ClaimCompleted:
+    claim_id = uuid4().hex
+    data = ClaimData(
+        claim_id=claim_id,
+        need_id=need_id,
+        need_organization_id=poster,
+        organization_id="helpers",
+        member_id=member,
+        quantity=served,
+        served=served,
+    )
+    return ClaimCompleted(source="needs", subject=need_id, time=at, data=data)
+
+
+def history() -> tuple[list[Envelope], str]:
+    """A need and five claims of one member on one day, 80 points each (the cap is 200), the
+    second delivered twice; then one on the next day."""
+    need_id, poster, member = uuid4().hex, "poster", uuid4().hex
+    first, second, third, fourth = (completed(need_id, poster, member, 8) for _ in range(4))
+    next_day = completed(need_id, poster, member, 8, at=MORNING + timedelta(days=1))
+    return [need_posted(need_id, poster), first, second, second, third, fourth, next_day], f"member:{member}"
+
+
+class TestARunOfEvents:
+    async def test_a_redelivered_event_posts_once_and_the_cap_counts_what_the_run_gives(self) -> None:
+        parts, movements = await service()
+        events, member = history()
+
+        await parts.earning.on_events(events)
+
+        points = sorted(m.amount for m in movements.by_id.values() if m.to_account == member and m.unit is Unit.POINTS)
+        assert points == [40, 80, 80, 80]  # 80 and 80, 40 to the cap, none for the fourth; 80 the next day
+        assert parts.balances.balance(member, Unit.POINTS) == 200 + 80
+        assert parts.balances.balance(member, Unit.MINUTES) == 5 * 8 * 120  # each claim's, once; never capped
+
+    async def test_the_run_delivered_again_posts_nothing(self) -> None:
+        parts, movements = await service()
+        events, member = history()
+        await parts.earning.on_events(events)
+        stored = dict(movements.by_id)
+
+        await parts.earning.on_events(events)
+        await parts.earning.on_events(list(reversed(events)))
+
+        assert movements.by_id == stored
+        assert parts.balances.balance(member, Unit.POINTS) == 280
+
+    async def test_one_at_a_time_earns_what_the_run_earns(self) -> None:
+        events, _ = history()
+        at_once, by_run = await service()
+        await at_once.earning.on_events(events)
+        one_by_one, by_event = await service()
+        for event in events:
+            if isinstance(event, NeedPosted):
+                await one_by_one.earning.on_need_posted(event)
+            elif isinstance(event, ClaimCompleted):
+                await one_by_one.earning.on_claim_completed(event)
+
+        assert by_event.by_id == by_run.by_id
