@@ -13,34 +13,16 @@ from contract.events import Envelope
 from contract.events.points import AttendedKind, CheckinDirection, CheckinRecorded, Unit
 from points.attendance.earning import AttendanceEarning
 from points.attendance.models import Attendance, Attended
-from points.ledger.models import Movement
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
 from points.rules.models import RuleSet
 from points.rules.service import Rules
 
+from .fakes import FakeMovements
+
 AT = datetime(2026, 12, 5, 9, tzinfo=UTC)
 ACTIVITY = "0123456789abcdef0123456789abcdef"
 PERSON = "member:m1"
-
-
-class Movements:
-    def __init__(self, balances: Balances) -> None:
-        self.stored: dict[str, Movement] = {}
-        self.balances = balances
-
-    async def insert(self, movement: Movement) -> bool:
-        if movement.id in self.stored:
-            return False
-        self.stored[movement.id] = movement
-        self.balances.put(movement)
-        return True
-
-    async def exists(self, movement_id: str) -> bool:
-        return movement_id in self.stored
-
-    async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
-        return []
 
 
 class OneRuleSet:
@@ -79,7 +61,7 @@ class Records:
 @pytest.fixture
 def parts() -> tuple[AttendanceEarning, Ledger, Records]:
     balances = Balances()
-    ledger = Ledger(Movements(balances), balances)
+    ledger = Ledger(FakeMovements(balances), balances)
     rules = Rules(
         OneRuleSet(
             RuleSet(

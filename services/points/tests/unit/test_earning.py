@@ -14,57 +14,33 @@ from contract.events.points import Unit
 from contract.taxonomy import Category
 from points.earning.needs import KnownNeed
 from points.earning.service import Earning
-from points.ledger.models import Movement
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
 from points.rules.models import RuleSet
 from points.rules.service import Rules
 
+from .fakes import FakeMovements
+
 RULES = RuleSet(version=1, made_at=datetime(2026, 1, 1, tzinfo=UTC), made_by="seed", daily_cap=200)
 MORNING = datetime(2026, 6, 1, 2, tzinfo=UTC)  # 10:00 in the city
 
 
-class FakeMovements:
-    def __init__(self, balances: Balances) -> None:
-        self.by_id: dict[str, Movement] = {}
-        self.balances = balances
-
-    async def insert(self, movement: Movement) -> bool:
-        return bool(await self.insert_many([movement]))
-
-    async def insert_many(self, movements: Sequence[Movement]) -> list[Movement]:
-        new = [m for m in movements if m.id not in self.by_id]
-        for movement in new:
-            self.by_id[movement.id] = movement
-            self.balances.put(movement)
-        return new
-
-    async def stored(self, ids: Collection[str]) -> set[str]:
-        return set(ids) & self.by_id.keys()
-
-    async def exists(self, movement_id: str) -> bool:
-        return movement_id in self.by_id
-
-    async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
-        return [m for m in self.by_id.values() if account in (m.from_account, m.to_account)][:limit]
-
-
 class FakeNeeds:
     def __init__(self) -> None:
-        self.by_id: dict[str, KnownNeed] = {}
+        self.stored_by_id: dict[str, KnownNeed] = {}
 
     async def remember(self, need: KnownNeed) -> None:
-        self.by_id[need.id] = need
+        self.stored_by_id[need.id] = need
 
     async def get(self, need_id: str) -> KnownNeed | None:
-        return self.by_id.get(need_id)
+        return self.stored_by_id.get(need_id)
 
     async def remember_many(self, needs: Sequence[KnownNeed]) -> None:
         for need in needs:
-            self.by_id.setdefault(need.id, need)
+            self.stored_by_id.setdefault(need.id, need)
 
     async def get_many(self, need_ids: Collection[str]) -> dict[str, KnownNeed]:
-        return {i: self.by_id[i] for i in need_ids if i in self.by_id}
+        return {i: self.stored_by_id[i] for i in need_ids if i in self.stored_by_id}
 
 
 class FakeRules:
@@ -136,7 +112,9 @@ class TestARunOfEvents:
 
         await parts.earning.on_events(events)
 
-        points = sorted(m.amount for m in movements.by_id.values() if m.to_account == member and m.unit is Unit.POINTS)
+        points = sorted(
+            m.amount for m in movements.stored_by_id.values() if m.to_account == member and m.unit is Unit.POINTS
+        )
         assert points == [40, 80, 80, 80]  # 80 and 80, 40 to the cap, none for the fourth; 80 the next day
         assert parts.balances.balance(member, Unit.POINTS) == 200 + 80
         assert parts.balances.balance(member, Unit.MINUTES) == 5 * 8 * 120  # each claim's, once; never capped
@@ -145,12 +123,12 @@ class TestARunOfEvents:
         parts, movements = await service()
         events, member = history()
         await parts.earning.on_events(events)
-        stored = dict(movements.by_id)
+        stored = dict(movements.stored_by_id)
 
         await parts.earning.on_events(events)
         await parts.earning.on_events(list(reversed(events)))
 
-        assert movements.by_id == stored
+        assert movements.stored_by_id == stored
         assert parts.balances.balance(member, Unit.POINTS) == 280
 
     async def test_one_at_a_time_earns_what_the_run_earns(self) -> None:
@@ -164,4 +142,4 @@ class TestARunOfEvents:
             elif isinstance(event, ClaimCompleted):
                 await one_by_one.earning.on_claim_completed(event)
 
-        assert by_event.by_id == by_run.by_id
+        assert by_event.stored_by_id == by_run.stored_by_id

@@ -15,33 +15,15 @@ from points.ledger.models import CITY, Movement
 from points.ledger.service import InsufficientBalance, Ledger
 from points.ledger.view import Balances
 
+from .fakes import FakeMovements
+
 AT = datetime(2026, 12, 5, 9, tzinfo=UTC)
-
-
-class SlowMovements:
-    def __init__(self, balances: Balances) -> None:
-        self.stored: dict[str, Movement] = {}
-        self.balances = balances
-
-    async def insert(self, movement: Movement) -> bool:
-        await asyncio.sleep(0.01)  # the database's round trip, during which others run
-        if movement.id in self.stored:
-            return False
-        self.stored[movement.id] = movement
-        self.balances.put(movement)
-        return True
-
-    async def exists(self, movement_id: str) -> bool:
-        return movement_id in self.stored
-
-    async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
-        return []
 
 
 @pytest.fixture
 def ledger() -> Ledger:
     balances = Balances()
-    return Ledger(SlowMovements(balances), balances)
+    return Ledger(FakeMovements(balances, delay=0.01), balances)
 
 
 async def pay(ledger: Ledger, cause: str, amount: int = 60, overdraft: int = 0) -> Movement | None:

@@ -13,35 +13,17 @@ from contract.bodies.points import ItemKind
 from contract.errors import Conflict, NotFound
 from contract.events import Envelope
 from contract.events.points import RedemptionStatus, Unit
-from points.ledger.models import Movement
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
 from points.shop.models import Item, Order
 from points.shop.service import Shop
 from runtime.actors import Actor, ActorKind
 
+from .fakes import FakeMovements
+
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 BUYER = "member:" + "b" * 32
 SHOP_ORG = "c" * 32
-
-
-class FakeMovements:
-    def __init__(self, balances: Balances) -> None:
-        self.stored: dict[str, Movement] = {}
-        self.balances = balances
-
-    async def insert(self, movement: Movement) -> bool:
-        if movement.id in self.stored:
-            return False
-        self.stored[movement.id] = movement
-        self.balances.put(movement)
-        return True
-
-    async def exists(self, movement_id: str) -> bool:
-        return movement_id in self.stored
-
-    async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
-        return []
 
 
 class FakeItems:

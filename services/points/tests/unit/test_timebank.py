@@ -11,36 +11,17 @@ import pytest
 from contract.bodies.points import AskCreate, GrantCreate
 from contract.errors import Conflict, Forbidden, Unprocessable
 from contract.events.points import Unit
-from points.ledger.models import Movement
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
 from points.timebank.models import Ask, AskStatus, Grant
 from points.timebank.service import Timebank
 from runtime.actors import Actor, ActorKind
 
+from .fakes import FakeMovements
+
 COMMUNITY = "350121990001"
 NOW = datetime(2026, 12, 5, 10, tzinfo=UTC)
 ADMIN = Actor(kind=ActorKind.AREA_ADMIN, area_code=COMMUNITY)
-
-
-class FakeMovements:
-    def __init__(self, balances: Balances) -> None:
-        self.stored: dict[str, Movement] = {}
-        self.balances = balances
-
-    async def insert(self, movement: Movement) -> bool:
-        await asyncio.sleep(0)  # a write takes a turn of the loop, as the database's does
-        if movement.id in self.stored:
-            return False
-        self.stored[movement.id] = movement
-        self.balances.put(movement)
-        return True
-
-    async def exists(self, movement_id: str) -> bool:
-        return movement_id in self.stored
-
-    async def of_account(self, account: str, *, before: str | None, limit: int) -> list[Movement]:
-        return [m for m in self.stored.values() if account in (m.from_account, m.to_account)][:limit]
 
 
 class FakeStore:

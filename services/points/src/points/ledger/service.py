@@ -50,7 +50,16 @@ class Ledger:
         and receiver; None when there is nothing to move or it was moved already."""
         if amount <= 0:
             return None
-        movement = _movement(CITY, to_account, unit, amount, cause_id, cause_type, at, rule_version, where)
+        movement = issuing(
+            to_account,
+            unit,
+            amount,
+            cause_id=cause_id,
+            cause_type=cause_type,
+            at=at,
+            rule_version=rule_version,
+            where=where,
+        )
         return movement if await self.movements.insert(movement) else None
 
     async def issue_many(self, movements: Sequence[Movement]) -> list[Movement]:
