@@ -204,11 +204,15 @@ def demo_shop(city: City) -> OrganizationRow:
 def with_members(history: list[dict[str, Any]], city: City) -> list[dict[str, Any]]:
     """The history with every other claim of each organisation served by one of its members, in
     turn (the points service then credits that member, through the organisation): members earn
-    points and hours from the demo's past, as organisations do from the rest."""
+    points and hours from the demo's past, as organisations do from the rest. The demo
+    organisation's are all served by the demo member, who then has points to spend in the shop."""
     members: dict[str, list[str]] = {}
     for member in city.members:
         own = member.organization_codes.split(";")[0]
         members.setdefault(entity_id("organization", own), []).append(entity_id("member", member.code))
+    shop = demo_shop(city)
+    if (demo_member := _member_of(city, shop.code)) is not None:
+        members[entity_id("organization", shop.code)] = [demo_member]
     claims_of: dict[str, int] = {}
     for need in history:
         for claim in need["claims"]:

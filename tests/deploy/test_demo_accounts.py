@@ -55,3 +55,7 @@ def test_the_demos_history_credits_members_of_the_claiming_organisations_too() -
     assert 0.4 * len(claims) < len(named) < 0.5 * len(claims)  # every other one, where the claimer has members
     assert all(own[claim["member_id"]] == claim["organization_id"] for claim in named)
     assert len({claim["organization_id"] for claim in claims if "member_id" not in claim}) > 100  # organisations too
+    demo = next(a for a in demo_people(city) if a.username == "member")
+    demo_claims = [c for c in claims if c.get("member_id") == demo.member_id]
+    cheapest = min(item["price"] for item in shop_items("350102001001"))
+    assert demo.member_id and 10 * len(demo_claims) >= 2 * cheapest  # the demo member can redeem in the shop
