@@ -34,7 +34,7 @@ from points.ledger.view import Balances
 from points.records import api as records_api
 from points.records.service import Records
 from points.registrations import api as registrations_api
-from points.registrations.repository import MongoCredits, MongoMemberships, MongoRegistrationRepository
+from points.registrations.repository import MongoCredits, MongoRegistrationRepository
 from points.registrations.service import Registrations
 from points.rules import api as rules_api
 from points.rules.repository import MongoRuleRepository, RuleRepository
@@ -166,7 +166,7 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     log.info("ledger loaded", extra={"fields": fields})
     registration_store = MongoRegistrationRepository(db["registrations"], on_events=relay.wake)
     await registration_store.ensure_indexes()
-    registrations = Registrations(registration_store, MongoMemberships(db), MongoCredits(db["movements"]))
+    registrations = Registrations(registration_store, organizations, MongoCredits(db["movements"]))
     timebank_store = MongoTimebankRepository(db)
     await timebank_store.ensure_indexes()
     timebank = Timebank(parts.ledger, timebank_store)

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.asynchronous.database import AsyncDatabase
 
 from contract.events import Envelope
 from contract.events.points import Unit
@@ -42,8 +41,8 @@ class RegistrationRepository(Protocol):
 
 
 class Memberships(Protocol):
-    async def members_of(self, organization_id: str) -> list[str]:
-        """The ids of the organisation's members, as the registry announced them."""
+    async def members_of(self, organization_ids: set[str] | None) -> dict[str, list[str]]:
+        """The members of these organisations (as the registry announced them), each with theirs."""
         ...
 
 
@@ -96,16 +95,6 @@ class MongoRegistrationRepository:
     async def _read(self, cursor: Any) -> list[Registration]:
         found = [readable(self.collection.name, document, _registration) async for document in cursor]
         return [registration for registration in found if registration is not None]
-
-
-class MongoMemberships:
-    """The memberships the service keeps from the registry's `member.*` events."""
-
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
-        self.collection = db["known_memberships"]
-
-    async def members_of(self, organization_id: str) -> list[str]:
-        return [str(d["_id"]) async for d in self.collection.find({"organization_ids": organization_id}, {"_id": 1})]
 
 
 class MongoCredits:

@@ -131,7 +131,7 @@ class Registrations:
         ):
             raise Forbidden("the report is for the organisation's administrators", organization_id=organization_id)
         start, end = month.bounds()
-        members = await self.memberships.members_of(organization_id)
+        members = list(await self.memberships.members_of({organization_id}))
         rows: list[MemberHours] = []
         for registration in sorted(await self.registrations.of_members(members), key=lambda r: (r.name, r.id)):
             period = registration.counts_between(start, end)
