@@ -5,16 +5,17 @@
 
 Starts its own points service (a fresh database, its own topics) on the running local stack,
 announces the city's organisations to it as the registry does (the boards rank organisations
-where they are registered), then puts the city's history on its needs topic as the needs
-service sends it: each need's `need.posted`, then its claims' `claim.completed`, keyed by the
-need (`history_events`). Attendance at activities (check-in to check-out) joins the history in
-`attendance_events`. Timed from the first event sent to the service's consumer group committing
-the last one: each completed claim is two movements (points and minutes), each movement two
-postings. The baseline, in the same run: a service of its own taking the events one at a time
-(`BATCH_EVENTS=false`, each its own reads and insert) on the first `--baseline-needs` needs.
-While the history is earned, and after, an account's balance and the organisations' leaderboard
-are read over HTTP (p99). Last, every balance is recounted from the stored postings and
-compared with the service's answer for it. Prints progress, a table, then one JSON line.
+where they are registered) and waits until it knows them all, then puts the city's history on
+its needs topic as the needs service sends it: each need's `need.posted`, then its claims'
+`claim.completed`, keyed by the need (`history_events`). Attendance at activities (check-in to
+check-out) joins the history in `attendance_events`. Timed from the first event sent to the
+service's consumer group committing the last one: each completed claim is two movements (points
+and minutes), each movement two postings. The baseline, in the same run: a service of its own
+taking the events one at a time (`BATCH_EVENTS=false`, each its own reads and insert) on the
+first `--baseline-needs` needs. While the history is earned, and after, an account's balance and
+the organisations' leaderboard are read over HTTP (p99). Last, every balance is recounted from
+the stored postings and compared with the service's answer for it. Prints progress, a table,
+then one JSON line.
 """
 
 from __future__ import annotations
@@ -38,7 +39,16 @@ from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, Envelope
 from contract.events.needs import ClaimCompleted, ClaimData, NeedPosted, NeedPostedData
 from contract.ids import entity_id
 from contract.taxonomy import Category
-from devkit.benchmarking import OwnService, announce, own_service, percentile, print_table, rss_mb, timed
+from devkit.benchmarking import (
+    OwnService,
+    announce,
+    own_service,
+    percentile,
+    print_table,
+    rss_mb,
+    timed,
+    until_known,
+)
 from devkit.synthetic import NEEDS_POSTED, City, generate_city, generate_history
 from runtime.actors import Actor, ActorKind, sign
 from runtime.config import DEVELOPMENT_ACTOR_SECRET
@@ -208,6 +218,7 @@ async def run_one(
     try:
         # the registry's events first: the boards rank organisations where they are registered
         await announce(own.kafka, own.topic(ORGANIZATIONS_TOPIC), city)
+        until_known(own.url, len(city.organizations))  # known before the history, as in the city
         mode = "a run at a time" if batched else "one at a time (baseline)"
         print(f"[bench] {mode}: {len(events):,} events to the points service on Kafka ...", flush=True)
         earned = await earn(own, events, reads=batched)

@@ -37,6 +37,9 @@ class FakeItems:
     async def get(self, aggregate_id: str) -> Item | None:
         return self.items.get(aggregate_id)
 
+    async def offered(self, item_id: str) -> Item | None:
+        return self.items.get(item_id)
+
     async def change(self, aggregate_id: str, decide: Callable[[Item], Any], *, quiet: bool = False) -> Any:
         item = self.items[aggregate_id].model_copy(deep=True)
         events = decide(item)

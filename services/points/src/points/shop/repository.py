@@ -28,6 +28,11 @@ class ItemRepository(Protocol):
 
     async def get(self, aggregate_id: str) -> Item | None: ...
 
+    async def offered(self, item_id: str) -> Item | None:
+        """The item as a redemption checks it before asking for one of its stock: possibly as
+        this process last wrote or read it (the take itself is conditional)."""
+        ...
+
     async def change(self, aggregate_id: str, decide: Any, *, quiet: bool = False) -> tuple[Item, list[Envelope]]: ...
 
     async def take(self, item_id: str, token: str) -> bool:
@@ -82,9 +87,25 @@ class MongoItemRepository(MongoRepository[Item]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # per item, what redemptions asked for while an update of it ran: made in the next one
+        # per item, what redemptions asked for since its last update began: made in the next one
         self._takes: dict[str, dict[str, asyncio.Future[bool]]] = {}
         self._settles: dict[str, dict[str, asyncio.Future[bool]]] = {}
+        self._making: set[asyncio.Task[None]] = set()
+        # Items as this process last stored, read or took from them. The process is the items'
+        # one writer (the service's writer lease), so nothing else changes them meanwhile.
+        self._offered: dict[str, Item] = {}
+        self.read_model = self._remember  # told of every item this repository writes
+
+    def _remember(self, item: Item) -> None:
+        self._offered[item.id] = item
+
+    async def offered(self, item_id: str) -> Item | None:
+        """Read from the database once, then kept: a redemption's check costs no query, and once
+        the stock is out, neither does its refusal."""
+        item = self._offered.get(item_id)
+        if item is None and (item := await self.get(item_id)) is not None:
+            self._offered[item_id] = item
+        return item
 
     async def take(self, item_id: str, token: str) -> bool:
         """Takes are made in batches: the updates of one item are one at a time (FerretDB), so the
@@ -101,25 +122,40 @@ class MongoItemRepository(MongoRepository[Item]):
         token: str,
         make: Callable[[str, list[str]], Awaitable[set[str]]],
     ) -> bool:
-        """Adds `token` to the item's batch; whoever holds the item's lock next makes the whole
-        batch (`make` answers the tokens it was done for) and tells every waiter."""
-        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        waiting.setdefault(item_id, {})[token] = answer
+        """Adds `token` to the item's next batch and waits for its answer. The first token of a
+        batch starts the task that makes the batch once the item's lock is free (`_make`); the
+        others join it meanwhile and wait for their answer only, not for the lock: a thousand
+        waiters queued on the lock would each have to take it in turn to learn they are done."""
+        batch = waiting.get(item_id)
+        if batch is None:
+            batch = waiting[item_id] = {}
+            task = asyncio.create_task(self._make(waiting, item_id, make))
+            self._making.add(task)
+            task.add_done_callback(self._making.discard)
+        answer = batch.setdefault(token, asyncio.get_running_loop().create_future())
+        return await asyncio.shield(answer)  # a request given up on does not cancel the others' answer
+
+    async def _make(
+        self,
+        waiting: dict[str, dict[str, asyncio.Future[bool]]],
+        item_id: str,
+        make: Callable[[str, list[str]], Awaitable[set[str]]],
+    ) -> None:
+        """Makes the item's waiting batch under its lock and answers each of its tokens: whether
+        it was done, or the error that stopped the update (those orders stay pending)."""
         async with document_lock(self.collection, item_id):  # FerretDB: one update of a document at a time
-            if not answer.done():
-                batch = waiting.pop(item_id)
-                try:
-                    done = await make(item_id, list(batch))
-                except BaseException as exc:  # the others' requests fail too; their orders stay pending
-                    failed = exc if isinstance(exc, Exception) else RuntimeError("the update was interrupted")
-                    for future in batch.values():
-                        if future is not answer:
-                            future.set_exception(failed)
+            batch = waiting.pop(item_id)
+            try:
+                done = await make(item_id, list(batch))
+            except BaseException as exc:
+                failed = exc if isinstance(exc, Exception) else RuntimeError("the update was interrupted")
+                for future in batch.values():
+                    future.set_exception(failed)
+                if not isinstance(exc, Exception):
                     raise
-                else:
-                    for name, future in batch.items():
-                        future.set_result(name in done)
-        return answer.result()
+            else:
+                for token, future in batch.items():
+                    future.set_result(token in done)
 
     async def _take_all(self, item_id: str, tokens: list[str]) -> set[str]:
         """One of the stock for each token, as many as are left, in one conditional update."""
@@ -136,7 +172,14 @@ class MongoItemRepository(MongoRepository[Item]):
             )
             if taken.modified_count != 1:  # changed by another process meanwhile: none taken
                 fresh = []
+        self._stock_is(item_id, int(found["stock"]) - len(fresh))
         return held.intersection(tokens) | set(fresh)
+
+    def _stock_is(self, item_id: str, stock: int | None) -> None:
+        """The stock kept for the item (None: unknown, read again when next offered)."""
+        kept = self._offered.pop(item_id, None)
+        if kept is not None and stock is not None:
+            self._offered[item_id] = kept.model_copy(update={"stock": stock})
 
     async def _settle_all(self, item_id: str, tokens: list[str]) -> set[str]:
         await self.collection.update_one({"_id": item_id}, {"$pullAll": {"in_flight": tokens}, "$inc": {"version": 1}})
@@ -148,6 +191,7 @@ class MongoItemRepository(MongoRepository[Item]):
                 {"_id": item_id, "in_flight": {"$ne": token}},
                 {"$inc": {"stock": 1, "version": 1}, "$push": {"in_flight": token}},
             )
+            self._stock_is(item_id, None)
 
     async def holds(self, item_id: str, token: str) -> bool:
         return await self.collection.find_one({"_id": item_id, "in_flight": token}, {"_id": 1}) is not None

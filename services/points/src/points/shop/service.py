@@ -144,7 +144,9 @@ class Shop:
         """A person orders one of an item with their own points: 409 when none is left
         (`left`) or their points do not reach its price (`insufficient_balance`)."""
         buyer = buyer_of(actor)
-        item = await self.item(item_id)
+        item = await self.items.offered(item_id)
+        if item is None:
+            raise NotFound(f"no item {item_id!r}")
         moment = self.clock()
         if not item.on_offer(moment):
             raise Conflict("the item is not on offer now", status=item.status.value)
