@@ -41,7 +41,7 @@ SMALL = {
         "--e2e-seconds",
         "2",
     ],  # end to end: the city's supply
-    "devkit.bench.redemptions": ["--redemptions", "120", "--stock", "30", "--concurrency", "60"],
+    "devkit.bench.redemptions": ["--redemptions", "120", "--stock", "30", "--concurrency", "60", "--baseline", "10"],
 }
 WITHIN_S = 60
 

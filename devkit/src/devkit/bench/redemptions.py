@@ -8,7 +8,9 @@ announces a shop's organisation to it on Kafka, gives every person the points of
 (completed claims announced on Kafka, as the needs service announces them), shelves one item,
 then every person redeems it at once (`--concurrency` requests in flight). Afterwards it
 counts the orders made against the stock, reads the stock left and every person's balance:
-never more orders than the stock, no balance below zero. Prints a table, then one JSON line.
+never more orders than the stock, no balance below zero. The baseline, in the same run and on
+the same service: `--baseline` people redeeming one at a time, half of them served. Prints a
+table, then one JSON line.
 """
 
 from __future__ import annotations
@@ -102,10 +104,16 @@ async def measure(
 def report(result: dict[str, Any]) -> None:
     rows = [
         (
+            "baseline: one at a time",
+            f"{result['baseline_redemptions']:,} people, 1 in flight",
+            f"{result['baseline_redemptions_per_s']:,}/s",
+            "",
+        ),
+        (
             "redeem one item, all at once",
             f"{result['redemptions']:,} people, {result['concurrency']} in flight",
             f"{result['redemptions_per_s']:,}/s",
-            "(goal ≥ 300/s)",
+            f"{result['speedup']}x the baseline (goal ≥ 300/s)",
         ),
         (
             "orders against the stock",
@@ -126,19 +134,24 @@ def report(result: dict[str, Any]) -> None:
     print(json.dumps(result))
 
 
-async def main(redemptions: int, stock: int, concurrency: int) -> dict[str, Any]:
+async def main(redemptions: int, stock: int, concurrency: int, baseline: int) -> dict[str, Any]:
     service = own_service("points")
     try:
+        at = {"topic_prefix": f"{service.run}."}
+        alone = await measure(
+            service.url, service.kafka, **at, redemptions=baseline, stock=baseline // 2, concurrency=1
+        )
         result = await measure(
-            service.url,
-            service.kafka,
-            topic_prefix=f"{service.run}.",
-            redemptions=redemptions,
-            stock=stock,
-            concurrency=concurrency,
+            service.url, service.kafka, **at, redemptions=redemptions, stock=stock, concurrency=concurrency
         )
         assert service.process.process is not None
-        return {**result, "rss_mb": rss_mb(service.process.process.pid)}
+        return {
+            **result,
+            "baseline_redemptions": baseline,
+            "baseline_redemptions_per_s": alone["redemptions_per_s"],
+            "speedup": round(result["redemptions_per_s"] / max(1, alone["redemptions_per_s"]), 1),
+            "rss_mb": rss_mb(service.process.process.pid),
+        }
     finally:
         service.process.stop()
 
@@ -148,8 +161,9 @@ def cli() -> None:
     parser.add_argument("--redemptions", type=int, default=2_000, help="people redeeming at once, one each")
     parser.add_argument("--stock", type=int, default=1_000)
     parser.add_argument("--concurrency", type=int, default=500, help="requests in flight")
+    parser.add_argument("--baseline", type=int, default=200, help="people redeeming one at a time first")
     args = parser.parse_args()
-    report(asyncio.run(main(args.redemptions, args.stock, args.concurrency)))
+    report(asyncio.run(main(args.redemptions, args.stock, args.concurrency, args.baseline)))
 
 
 if __name__ == "__main__":
