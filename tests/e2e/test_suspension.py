@@ -27,6 +27,8 @@ async def test_a_suspended_or_dissolved_organisation_neither_posts_claims_shares
     other = await api.register_organization(f"停用测试社区{status}", AREA)
     need = await api.post_need(other, "legal_aid", AREA)
     venue = await api.share_resource(other, "venue", AREA)
+    shelved = {"kind": "goods", "name": "大米", "area_code": AREA, "price": 10, "stock": 5}
+    item = (await api.post("points", "/shop/items", shelved, actor=organization(other)))["id"]
     key = await api.issue_key(org, ["read", "needs:write"])
     gateway = stack.url("gateway") + "/api/v1/needs"
     assert (await http.get(gateway, headers=key)).status_code == 200
@@ -44,6 +46,8 @@ async def test_a_suspended_or_dissolved_organisation_neither_posts_claims_shares
             f"/venues/{venue}/bookings",
             {"starts_at": "2030-06-01T10:00:00+08:00", "ends_at": "2030-06-01T11:00:00+08:00"},
         ),
+        ("points", "/shop/items", shelved),
+        ("points", f"/shop/items/{item}/orders", {}),
     ]
 
     async def every_write_refused() -> None:

@@ -325,13 +325,13 @@ class PlatformApi:
 
     async def register_organization(self, name: str, area_code: str, kind: str = "branch", **extra: Any) -> str:
         """Registers an organisation (in a community made for it if need be) and waits until
-        needs and resources know it."""
+        needs, resources and points know it."""
         await self.ensure_area(area_code)
         body = {"name": name, "kind": kind, "area_code": area_code, **extra}
         org_id: str = (await self.post("organizations", "/organizations", body, actor=PLATFORM))["id"]
 
         async def known_everywhere() -> None:
-            for service in ("needs", "resources"):
+            for service in ("needs", "resources", "points"):
                 found = await self.http.get(self.stack.url(service) + f"/known-organizations/{org_id}")
                 assert found.status_code == 200, f"{service} does not know {org_id} yet"
 

@@ -1,14 +1,18 @@
 """The registry's organisations as the standings need them: where each is registered (kept in
 memory, so an organisation's board is a join in memory) and who belongs to which (read from the
-memberships the service keeps, for an assessment)."""
+memberships the service keeps, for an assessment). Whether one may act is kept in memory too:
+the points service runs as one process (its balances are in memory), whose consumer is the one
+writer of what it knows of organisations, so the status it last wrote is the stored one, and a
+write's check of its caller costs no query."""
 
 from __future__ import annotations
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from contract.errors import Forbidden, InvalidReference
 from contract.events.organizations import OrganizationRegistered, OrganizationUpdated
 from points.boards.view import Standings
-from runtime.known_organizations import KnownOrganizations
+from runtime.known_organizations import ACTIVE, KnownOrganizations
 from runtime.mongo import Document
 
 
@@ -18,22 +22,35 @@ class PlacedOrganizations(KnownOrganizations):
     def __init__(self, db: AsyncDatabase[Document], standings: Standings) -> None:
         super().__init__(db)
         self.standings = standings
+        self._status: dict[str, str] = {}  # organisation -> its status
 
     async def load(self) -> int:
         """Places every organisation the service was told of (at start); how many."""
         placed = 0
-        async for found in self.collection.find({"area_code": {"$type": "string"}}, {"area_code": 1}):
-            self.standings.place(found["_id"], found["area_code"])
-            placed += 1
+        async for found in self.collection.find({}, {"area_code": 1, "status": 1}):
+            self._status[found["_id"]] = found.get("status", ACTIVE)
+            if isinstance(found.get("area_code"), str):
+                self.standings.place(found["_id"], found["area_code"])
+                placed += 1
         return placed
 
     async def on_registered(self, event: OrganizationRegistered) -> None:
         await super().on_registered(event)
+        self._status.setdefault(event.data.organization_id, ACTIVE)
         self.standings.place(event.data.organization_id, event.data.area_code)
 
     async def on_updated(self, event: OrganizationUpdated) -> None:
         await super().on_updated(event)
+        self._status[event.data.organization_id] = event.data.status.value
         self.standings.place(event.data.organization_id, event.data.area_code)
+
+    async def require_active(self, organization_id: str) -> Document:
+        status = self._status.get(organization_id)
+        if status is None:
+            raise InvalidReference(f"unknown organization {organization_id!r}", field="organization_id")
+        if status != ACTIVE:
+            raise Forbidden(f"the organization is {status}: it may not act on the platform", status=status)
+        return await self.require(organization_id)
 
     async def members_of(self, organization_ids: set[str] | None) -> dict[str, list[str]]:
         """The members of any of those organisations (of every one: None), each with all their organisations."""
