@@ -73,14 +73,14 @@ def verify(token: str, secret: str) -> Actor:
         raise Unauthorized("the X-Actor token names no actor this platform knows") from None
 
 
-def _optional_actor(request: Request, x_actor: Annotated[str | None, Header()] = None) -> Actor | None:
+async def _optional_actor(request: Request, x_actor: Annotated[str | None, Header()] = None) -> Actor | None:
     if x_actor is None:
         return None
     secret: str = request.app.state.settings.actor_secret
     return verify(x_actor, secret)
 
 
-def _required_actor(actor: Annotated[Actor | None, Depends(_optional_actor)]) -> Actor:
+async def _required_actor(actor: Annotated[Actor | None, Depends(_optional_actor)]) -> Actor:
     if actor is None:
         raise Unauthorized("this needs to know who is acting: send an X-Actor token (the gateway signs one)")
     return actor

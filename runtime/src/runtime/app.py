@@ -14,7 +14,7 @@ import asyncio
 import logging
 import os
 import signal
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -242,11 +242,11 @@ def component(request: Request, kind: type[T]) -> T:
     return components.get(kind)
 
 
-def provided(kind: type[T]) -> Callable[[Request], T]:
+def provided(kind: type[T]) -> Callable[[Request], Awaitable[T]]:
     """A dependency answering the component of class `kind` the composition root made:
     `Annotated[Needs, Depends(provided(Needs))]`."""
 
-    def dependency(request: Request) -> T:
+    async def dependency(request: Request) -> T:  # async: run inline, not in a worker thread
         return component(request, kind)
 
     return dependency

@@ -60,7 +60,7 @@ class AuditTrail:
 When = Moment | None
 
 
-def _reader(request: Request, actor: MaybeActor, x_admin_token: Annotated[str | None, Header()] = None) -> None:
+async def _reader(request: Request, actor: MaybeActor, x_admin_token: Annotated[str | None, Header()] = None) -> None:
     """Only the platform's operators (the platform actor, or the registry's admin token) and the
     city's administrators read the audit log."""
     token = getattr(request.app.state.settings, "admin_token", None)

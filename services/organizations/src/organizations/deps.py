@@ -119,7 +119,7 @@ async def _caller(
     return Caller(key=await keys.verify(plain.strip()))
 
 
-def _known_caller(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
+async def _known_caller(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
     if caller.anonymous:
         raise Unauthorized(NOBODY)
     return caller

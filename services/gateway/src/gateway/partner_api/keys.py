@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -76,11 +76,11 @@ def acting_for(partner: PartnerIdentity, request: Request, scope: str | None = N
     return sign(actor, request.app.state.settings.actor_secret)
 
 
-def scoped(scope: str) -> Callable[[Request, PartnerIdentity], str]:
+def scoped(scope: str) -> Callable[[Request, PartnerIdentity], Awaitable[str]]:
     """A dependency answering the `X-Actor` token of the key's organisation, when the key holds
     `scope` (Forbidden otherwise): checked before anything else of the request is looked at."""
 
-    def dependency(request: Request, partner: Partner) -> str:
+    async def dependency(request: Request, partner: Partner) -> str:
         return acting_for(partner, request, scope)
 
     return dependency

@@ -49,7 +49,7 @@ async def book_series(
     return {"series_id": series_id, "booked": booked, "refused": len(occurrences) - booked, "occurrences": occurrences}
 
 
-def _window(
+async def _window(
     start: Annotated[Moment | None, Query(alias="from")] = None,
     end: Annotated[Moment | None, Query(alias="to")] = None,
 ) -> tuple[datetime, datetime]:
