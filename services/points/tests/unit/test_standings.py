@@ -4,9 +4,13 @@ the assessment's hours."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
+import pytest
+
 from contract.events.points import Unit
+from points.boards import view
 from points.boards.service import hours
 from points.boards.view import ALL_TIME, EVERYWHERE, Standings
 from points.ledger.models import CITY, Movement
@@ -103,3 +107,18 @@ def test_a_board_is_ranked_again_once_it_changed() -> None:
     assert standings.members(COMMUNITY, "2026", Unit.POINTS, 10) == [("m1", 10)]
     standings.put(movement("member:m2", 20, cause="c2"))
     assert standings.members(COMMUNITY, "2026", Unit.POINTS, 10) == [("m2", 20), ("m1", 10)]
+
+
+async def test_a_big_board_that_changed_is_answered_as_last_ranked_and_ranked_again_just_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(view, "FRESH_SECONDS", 0.0)
+    standings = Standings()
+    for i in range(view.BIG + 1):
+        standings.put(movement(f"member:m{i}", 1, cause=f"c{i}"))
+    assert standings.members(COMMUNITY, "2026", Unit.POINTS, 1) == [("m0", 1)]
+    standings.put(movement("member:m7", 50, cause="later"))
+
+    assert standings.members(COMMUNITY, "2026", Unit.POINTS, 1) == [("m0", 1)]  # no ask waits for the ranking
+    await asyncio.sleep(0)  # the loop's next turn ranks it again
+    assert standings.members(COMMUNITY, "2026", Unit.POINTS, 1) == [("m7", 51)]

@@ -15,12 +15,13 @@ organisation (a time bank's hours among them); spending in a shop and its refund
 Members are kept per (area prefix, period, unit) for the prefixes of a community (city: its
 first four digits, district, street, community, and "" for everywhere), so a board is one
 counter's largest entries. A board is ranked again only when what it ranks changed since, and a
-big one (a city's, more than `BIG` entries) at most once every `FRESH_SECONDS`: ranking 200,000
-members takes tens of milliseconds, which a board asked for while postings stream in would
-otherwise pay at every ask."""
+big one (a city's, more than `BIG` entries) at most once every `FRESH_SECONDS`, just after it
+was asked for, while that ask is answered as it was last ranked: ranking 200,000 members takes
+tens of milliseconds, which a board asked for while postings stream in would otherwise pay."""
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import time
 from collections import Counter, defaultdict
@@ -92,6 +93,7 @@ class Standings:
         self._organizations: defaultdict[tuple[str, Unit], Counter[str]] = defaultdict(Counter)
         self._changed: Counter[tuple[str, ...]] = Counter()  # a board's key -> changes counted
         self._ranked: dict[tuple[str, ...], Kept] = {}
+        self._ranking: set[tuple[str, ...]] = set()  # big boards to be ranked again soon
         self._area_of: dict[str, str] = {}  # organisation -> where it is registered
         self._placements = 0  # how often an organisation was placed or moved
         self._in_area: defaultdict[str, set[str]] = defaultdict(set)  # prefix -> organisations
@@ -164,13 +166,23 @@ class Standings:
         return self._kept(("organization", area, period, unit), seen, len(there), rank)[:limit]
 
     def _kept(self, key: tuple[str, ...], seen: object, size: int, rank: Callable[[], Ranked]) -> Ranked:
-        """The board of `key` as last ranked, unless it changed since (for a big one: and that
-        was more than `FRESH_SECONDS` ago)."""
-        kept, now = self._ranked.get(key), time.monotonic()
-        if kept is not None and (kept.seen == seen or (size > BIG and now - kept.at < FRESH_SECONDS)):
+        """The board of `key` as last ranked, unless it changed since. A big one that changed is
+        answered as last ranked, and ranked again once the loop has answered (if it was ranked
+        more than `FRESH_SECONDS` ago)."""
+        kept = self._ranked.get(key)
+        if kept is not None and kept.seen == seen:
             return kept.ranked
+        if kept is not None and size > BIG:
+            if time.monotonic() - kept.at >= FRESH_SECONDS and key not in self._ranking:
+                self._ranking.add(key)
+                asyncio.get_running_loop().call_soon(self._rank, key, seen, rank)
+            return kept.ranked
+        return self._rank(key, seen, rank)
+
+    def _rank(self, key: tuple[str, ...], seen: object, rank: Callable[[], Ranked]) -> Ranked:
+        self._ranking.discard(key)
         ranked = rank()
-        self._ranked[key] = Kept(seen, now, ranked)
+        self._ranked[key] = Kept(seen, time.monotonic(), ranked)
         return ranked
 
     def area_of(self, organization_id: str) -> str | None:
