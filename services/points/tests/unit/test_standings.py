@@ -122,3 +122,15 @@ async def test_a_big_board_that_changed_is_answered_as_last_ranked_and_ranked_ag
     assert standings.members(COMMUNITY, "2026", Unit.POINTS, 1) == [("m0", 1)]  # no ask waits for the ranking
     await asyncio.sleep(0)  # the loop's next turn ranks it again
     assert standings.members(COMMUNITY, "2026", Unit.POINTS, 1) == [("m7", 51)]
+
+
+def test_a_time_banks_minutes_count_as_work_only_when_served() -> None:
+    standings = Standings()
+    served = movement("member:m1", 60, unit=Unit.MINUTES, cause="a1", cause_type="timebank.served")
+    returned = movement("member:m2", 60, unit=Unit.MINUTES, cause="a2", cause_type="timebank.returned")
+    granted = movement("member:m3", 90, unit=Unit.MINUTES, cause="g1", cause_type="timebank.granted")
+    for one in (served, returned, granted):
+        standings.put(one)
+
+    assert standings.members(COMMUNITY, "2026", Unit.MINUTES, 10) == [("m1", 60)]
+    assert (standings.year("m2", "2026").minutes, standings.year("m3", "2026").minutes) == (0, 0)

@@ -3,7 +3,8 @@ so that a leaderboard of any area and period, or a member's year, is answered wi
 
 What counts is what an account received for work done: a movement from the city's issuing
 account (what the earning rules give), or one naming where the work was done or through which
-organisation (a time bank's hours among them); spending in a shop and its refunds do not.
+organisation (a time bank's hours served among them); spending in a shop and its refunds do
+not, nor a time bank's minutes held for an ask, returned when it is cancelled, or granted.
 
 - A member counts in the area where the work was done (the movement's `area_code`), or, when it
   names none, in the area of the organisation it was done through (as far as the registry had
@@ -32,6 +33,7 @@ from operator import itemgetter
 from contract.areas import is_city
 from contract.events.points import Unit
 from points.ledger.models import CITY, Movement
+from points.timebank.models import NOT_WORK
 
 EVERYWHERE = ""
 ALL_TIME = "all"
@@ -58,6 +60,9 @@ def periods(day: str) -> tuple[str, str, str]:
 
 
 def for_work(movement: Movement) -> bool:
+    """Given for work done: not a time bank's minutes held, returned or granted."""
+    if movement.cause_type in NOT_WORK:
+        return False
     return movement.from_account == CITY or movement.area_code is not None or movement.organization_id is not None
 
 
