@@ -170,6 +170,8 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     timebank_store = MongoTimebankRepository(db)
     await timebank_store.ensure_indexes()
     timebank = Timebank(parts.ledger, timebank_store)
+    if finished := await timebank.reconcile(holding_before=datetime.now(UTC)):
+        log.warning("time bank asks left half done were finished", extra={"fields": {"asks": finished}})
     shop = await _shop(infra, parts.ledger, organizations, relay.wake)
     app.state.components.add(*parts.all(), registrations, timebank, shop)
     app.state.components.add_as(KnownOrganizations, organizations)
@@ -177,7 +179,8 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
         parts.earning, organizations, parts.attendances, parts.attendance_earning, batched=settings.batch_events
     )
     consumer = event_consumer(infra, handlers)
-    async with background(relay.run(), consumer.run(), sweeping(shop.sweep, settings.sweep_seconds)):
+    sweeps = sweeping(shop.sweep, settings.sweep_seconds), sweeping(timebank.sweep, settings.sweep_seconds)
+    async with background(relay.run(), consumer.run(), *sweeps):
         yield
 
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from contract.bodies.points import AskCreate, GrantCreate
-from contract.errors import Conflict, Forbidden, Unprocessable
+from contract.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contract.events.points import Unit
 from points.ledger.service import Ledger
 from points.ledger.view import Balances
-from points.timebank.models import Ask, AskStatus, Grant
+from points.timebank.models import HELD, Ask, AskStatus, Grant
 from points.timebank.service import Timebank
 from runtime.actors import Actor, ActorKind
 
@@ -26,27 +26,35 @@ ADMIN = Actor(kind=ActorKind.AREA_ADMIN, area_code=COMMUNITY)
 
 class FakeStore:
     def __init__(self) -> None:
-        self.asks: dict[str, Ask] = {}
+        self.stored: dict[str, Ask] = {}
         self.given: list[Grant] = []
         self.overdrafts: dict[str, int] = {}
 
     async def insert_ask(self, ask: Ask) -> None:
-        self.asks[ask.id] = ask
+        self.stored[ask.id] = ask
 
     async def save_ask(self, ask: Ask, *, was: AskStatus) -> bool:
-        if self.asks[ask.id].status is not was:
+        if self.stored[ask.id].status is not was:
             return False
-        self.asks[ask.id] = ask
+        self.stored[ask.id] = ask
         return True
 
     async def ask(self, ask_id: str) -> Ask | None:
-        return self.asks.get(ask_id)
+        return self.stored.get(ask_id)
+
+    async def forget_ask(self, ask_id: str) -> None:
+        if self.stored[ask_id].status is AskStatus.HOLDING:
+            del self.stored[ask_id]
+
+    async def holding(self, before: datetime) -> list[Ask]:
+        return [a for a in self.stored.values() if a.status is AskStatus.HOLDING and a.asked_at < before]
 
     async def asks(self, *, status: AskStatus | None, area_prefix: str | None, limit: int) -> list[Ask]:
-        return [a for a in self.asks.values() if status in (None, a.status)][:limit]
+        return [a for a in self.stored.values() if status in (None, a.status)][:limit]
 
     async def asks_of(self, account: str, limit: int) -> list[Ask]:
-        return [a for a in self.asks.values() if account in (a.asker, a.taker)][:limit]
+        mine = [a for a in self.stored.values() if account in (a.asker, a.taker) and a.status is not AskStatus.HOLDING]
+        return mine[:limit]
 
     async def insert_grant(self, grant: Grant) -> None:
         self.given.append(grant)
@@ -134,3 +142,47 @@ class TestAnAsk:
             await bank.confirm(resident("helper"), made.id, NOW)
         with pytest.raises(Forbidden):
             await bank.ask(Actor(kind=ActorKind.ORGANIZATION, organization_id="o1"), asking(5), NOW)
+
+
+class TestAnAskACrashStopped:
+    """A crash between an ask's steps leaves it holding: at the next start or sweep, one whose
+    minutes were held opens, one whose were not is forgotten, and the minutes move once."""
+
+    async def stopped(self, bank: Timebank, *, held: bool) -> Ask:
+        await granted(bank, "elder", 60)
+        ask = Ask(
+            id="a" * 32,
+            asker="resident:elder",
+            name="王阿姨",
+            what="陪同就医",
+            when=NOW + timedelta(days=1),
+            minutes=45,
+            area_code=COMMUNITY,
+            status=AskStatus.HOLDING,
+            asked_at=NOW,
+        )
+        await bank.store.insert_ask(ask)
+        if held:  # the crash came after the minutes moved, before the ask opened
+            await bank.ledger.move(ask.asker, ask.hold, Unit.MINUTES, 45, cause_id=ask.id, cause_type=HELD, at=NOW)
+        return ask
+
+    async def test_opens_when_its_minutes_were_held(self, bank: Timebank) -> None:
+        ask = await self.stopped(bank, held=True)
+        assert await bank.open_asks(resident("helper"), COMMUNITY, 10) == []
+        with pytest.raises(NotFound):
+            await bank.take(resident("helper"), ask.id, "小李", NOW)
+
+        assert await bank.reconcile(holding_before=NOW + timedelta(minutes=5)) == 1
+        assert [a.id for a in await bank.open_asks(resident("helper"), COMMUNITY, 10)] == [ask.id]
+        assert (minutes(bank, "resident:elder"), minutes(bank, ask.hold)) == (15, 45)
+        assert await bank.reconcile(holding_before=NOW + timedelta(minutes=5)) == 0
+
+    async def test_is_forgotten_when_its_minutes_were_not(self, bank: Timebank) -> None:
+        ask = await self.stopped(bank, held=False)
+        assert await bank.reconcile(holding_before=NOW + timedelta(minutes=5)) == 1
+        assert await bank.store.ask(ask.id) is None and minutes(bank, "resident:elder") == 60
+
+    async def test_one_a_request_is_still_making_is_left_alone(self, bank: Timebank) -> None:
+        ask = await self.stopped(bank, held=True)
+        bank._running.add(ask.id)
+        assert await bank.reconcile(holding_before=NOW + timedelta(minutes=5)) == 0

@@ -16,6 +16,7 @@ NOT_WORK = frozenset({HELD, RETURNED, GRANTED})
 
 
 class AskStatus(StrEnum):
+    HOLDING = "holding"  # stored, its minutes being held: shown to nobody until they are
     OPEN = "open"  # its minutes held, waiting for someone to take it
     TAKEN = "taken"
     DONE = "done"  # confirmed by the asker: the minutes went to whoever served

@@ -3,6 +3,7 @@ document each. The minutes themselves are only ever in the ledger."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -21,6 +22,14 @@ class TimebankRepository(Protocol):
         ...
 
     async def ask(self, ask_id: str) -> Ask | None: ...
+
+    async def forget_ask(self, ask_id: str) -> None:
+        """An ask whose minutes could not be held, removed while it is still holding."""
+        ...
+
+    async def holding(self, before: datetime) -> list[Ask]:
+        """Asks left holding since before `before`: a crash stopped them between their steps."""
+        ...
 
     async def asks(self, *, status: AskStatus | None, area_prefix: str | None, limit: int) -> list[Ask]:
         """Asks, the latest first, of a status and of communities beginning with `area_prefix`."""
@@ -65,6 +74,12 @@ class MongoTimebankRepository:
         found = await self.asks_collection.find_one({"_id": ask_id})
         return None if found is None else readable(self.asks_collection.name, found, _ask)
 
+    async def forget_ask(self, ask_id: str) -> None:
+        await self.asks_collection.delete_one({"_id": ask_id, "status": AskStatus.HOLDING.value})
+
+    async def holding(self, before: datetime) -> list[Ask]:
+        return await self._asks({"status": AskStatus.HOLDING.value, "asked_at": {"$lt": before}}, 1000)
+
     async def asks(self, *, status: AskStatus | None, area_prefix: str | None, limit: int) -> list[Ask]:
         where: dict[str, Any] = {}
         if status is not None:
@@ -74,7 +89,8 @@ class MongoTimebankRepository:
         return await self._asks(where, limit)
 
     async def asks_of(self, account: str, limit: int) -> list[Ask]:
-        return await self._asks({"$or": [{"asker": account}, {"taker": account}]}, limit)
+        where = {"$or": [{"asker": account}, {"taker": account}], "status": {"$ne": AskStatus.HOLDING.value}}
+        return await self._asks(where, limit)
 
     async def _asks(self, where: dict[str, Any], limit: int) -> list[Ask]:
         cursor = self.asks_collection.find(where).sort([("asked_at", -1), ("_id", -1)]).limit(limit)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from contract.bodies.points import AskCreate, GrantCreate
-from contract.errors import Conflict, Forbidden, NotFound, Unprocessable
+from contract.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 from contract.events.points import Unit
 from contract.ids import new_id
 from points.ledger.models import CITY, Where
@@ -21,6 +21,7 @@ from runtime.actors import Actor, ActorKind
 
 EARLIEST = timedelta(hours=1)  # an ask may be for a moment just past (asked on the spot), no earlier
 LATEST = timedelta(days=366)
+STALE = timedelta(minutes=1)  # an ask holding longer than this was stopped by a crash
 
 
 def person_of(actor: Actor) -> str:
@@ -43,6 +44,7 @@ class Timebank:
         self.ledger = ledger
         self.store = store
         self._asks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._running: set[str] = set()  # asks a request of this process is still making
 
     async def ask(self, actor: Actor, body: AskCreate, at: datetime) -> Ask:
         """A resident or member asks for a service: its minutes are held from their account at
@@ -59,15 +61,44 @@ class Timebank:
             when=body.when,
             minutes=body.minutes,
             area_code=area,
-            status=AskStatus.OPEN,
+            status=AskStatus.HOLDING,
             asked_at=at,
         )
         overdraft = await self.store.overdraft(area)
-        await self._move(asker, ask.hold, ask, HELD, at, overdraft=overdraft)
-        await self.store.insert_ask(
-            ask
-        )  # a crash before this leaves minutes held in an ask's account: visible, returnable
-        return ask
+        self._running.add(ask.id)
+        try:
+            await self.store.insert_ask(ask)  # first: a crash after it leaves a record to finish or forget
+            try:
+                await self._move(asker, ask.hold, ask, HELD, at, overdraft=overdraft)
+            except DomainError:
+                await self.store.forget_ask(ask.id)
+                raise
+            return await self._opened(ask)
+        finally:
+            self._running.discard(ask.id)
+
+    async def _opened(self, ask: Ask) -> Ask:
+        opened = ask.model_copy(update={"status": AskStatus.OPEN})
+        await self._save(opened, was=AskStatus.HOLDING)
+        return opened
+
+    async def sweep(self) -> int:
+        """Finishes asks left holding for more than `STALE` (run on a schedule)."""
+        return await self.reconcile(holding_before=datetime.now(UTC) - STALE)
+
+    async def reconcile(self, *, holding_before: datetime) -> int:
+        """Finishes the asks a crash stopped between their steps: one whose minutes were held
+        opens, one whose were not is forgotten. How many it finished."""
+        finished = 0
+        for ask in await self.store.holding(holding_before):
+            if ask.id in self._running:
+                continue
+            if await self.ledger.moved(ask.id, Unit.MINUTES, ask.hold):
+                await self._opened(ask)
+            else:
+                await self.store.forget_ask(ask.id)
+            finished += 1
+        return finished
 
     async def take(self, actor: Actor, ask_id: str, name: str, at: datetime) -> Ask:
         """Another resident or member takes an open ask: they will serve it."""
@@ -158,7 +189,7 @@ class Timebank:
 
     async def _get(self, ask_id: str) -> Ask:
         ask = await self.store.ask(ask_id)
-        if ask is None:
+        if ask is None or ask.status is AskStatus.HOLDING:
             raise NotFound(f"no ask {ask_id!r}")
         return ask
 
