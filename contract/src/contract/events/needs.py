@@ -178,6 +178,7 @@ class WishData(Data):
     area_code: str
     status: WishStatus
     claimer_organization_id: str | None = None
+    resident_id: str | None = None  # whose wish it is (told when it is claimed and done)
     version: int
 
 
