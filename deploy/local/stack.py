@@ -2,7 +2,7 @@
 
     python3 deploy/local/stack.py install   # fetch and build what is missing (cached)
     python3 deploy/local/stack.py up        # install, then start Kafka and FerretDB (idempotent)
-    python3 deploy/local/stack.py services  # start the six services (idempotent)
+    python3 deploy/local/stack.py services  # start the seven services (idempotent)
     python3 deploy/local/stack.py down      # stop everything this stack started, services too
     python3 deploy/local/stack.py wipe      # down, then delete the stored data
     python3 deploy/local/stack.py status
@@ -403,12 +403,20 @@ def start_ferretdb() -> None:
     )
 
 
-SERVICES = {"organizations": 8001, "needs": 8002, "resources": 8003, "matching": 8004, "points": 8005, "gateway": 8000}
+SERVICES = {
+    "organizations": 8001,
+    "needs": 8002,
+    "resources": 8003,
+    "matching": 8004,
+    "points": 8005,
+    "notifications": 8006,
+    "gateway": 8000,
+}
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
 def start_services() -> None:
-    """The six services, each `python -m <service>` in the project's virtualenv."""
+    """The seven services, each `python -m <service>` in the project's virtualenv."""
     if not VENV_PYTHON.exists():
         raise StackError("no .venv yet: run `uv sync` (make up does) before starting the services")
     for name, port in SERVICES.items():
@@ -492,7 +500,7 @@ def status() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["install", "up", "services", "down", "wipe", "status"])
-    parser.add_argument("--services", action="store_true", help="with up: start the six services too")
+    parser.add_argument("--services", action="store_true", help="with up: start the seven services too")
     parser.add_argument("--demo", metavar="SCALE", help="with up: load that share of the synthetic city")
     args = parser.parse_args()
     started = time.monotonic()

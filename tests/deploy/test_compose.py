@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from gateway.config import Settings as GatewaySettings
 from matching.config import Settings as MatchingSettings
 from needs.config import Settings as NeedsSettings
+from notifications.config import Settings as NotificationsSettings
 from organizations.config import Settings as OrganizationsSettings
 from organizations.personal_data import DEVELOPMENT_KEYS, new_key
 from points.config import Settings as PointsSettings
@@ -32,6 +33,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "resources": ResourcesSettings,
     "matching": MatchingSettings,
     "points": PointsSettings,
+    "notifications": NotificationsSettings,
     "gateway": GatewaySettings,
 }
 UPSTREAMS = set(SETTINGS) - {"gateway"}  # the services the gateway calls

@@ -2,7 +2,7 @@
 
 One `TestStack` per test session: it makes sure Kafka and a MongoDB-compatible server are up
 (the servers named by `KAFKA_BOOTSTRAP_SERVERS` and `MONGO_URL` when set, else the local stack
-of `deploy/local/stack.py`, started when it is not running), then runs the six services as
+of `deploy/local/stack.py`, started when it is not running), then runs the seven services as
 real processes with the session's own topic prefix and database names.
 """
 
@@ -34,7 +34,7 @@ from runtime.actors import Actor, ActorKind, sign
 from runtime.config import DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN
 
 ROOT = Path(__file__).resolve().parents[3]
-SERVICES = ("organizations", "needs", "resources", "matching", "points", "gateway")
+SERVICES = ("organizations", "needs", "resources", "matching", "points", "notifications", "gateway")
 PORTAL_PASSWORD = "portal-tests-2026"  # of every portal account the tests make
 T = TypeVar("T")
 
@@ -130,7 +130,7 @@ class ServiceProcess:
 
 @dataclass
 class TestStack:
-    """Kafka, MongoDB and the six services, isolated by a per-session prefix."""
+    """Kafka, MongoDB and the seven services, isolated by a per-session prefix."""
 
     __test__ = False  # not a test class, whatever pytest thinks of the name
 

@@ -16,6 +16,7 @@ class Settings(ServiceSettings):
     resources_url: str = "http://127.0.0.1:8003"
     matching_url: str = "http://127.0.0.1:8004"
     points_url: str = "http://127.0.0.1:8005"
+    notifications_url: str = "http://127.0.0.1:8006"
     upstream_timeout_seconds: float = 5.0
     rate_limit_per_minute: int = 600  # requests a partner's key may make a minute, on average
     rate_limit_burst: int = 100  # and at once, after a quiet spell
@@ -35,7 +36,14 @@ class Settings(ServiceSettings):
     def own_services(self) -> list[tuple[str, int]]:
         """The platform's own (host, port)s, by address: the services' and the gateway's."""
         found = [(self.http_host, self.http_port)]
-        services = (self.organizations_url, self.needs_url, self.resources_url, self.matching_url, self.points_url)
+        services = (
+            self.organizations_url,
+            self.needs_url,
+            self.resources_url,
+            self.matching_url,
+            self.points_url,
+            self.notifications_url,
+        )
         for url in services:
             parts = urlsplit(url)
             port = parts.port or (443 if parts.scheme == "https" else 80)

@@ -18,6 +18,7 @@ from gateway.portal import (
     admins,
     audit,
     checkin,
+    inbox,
     needs,
     organizations,
     public,
@@ -65,6 +66,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             "resources": settings.resources_url,
             "matching": settings.matching_url,
             "points": settings.points_url,
+            "notifications": settings.notifications_url,
         }
         timeout = settings.upstream_timeout_seconds
         sessions = {n: await stack.enter_async_context(upstream_session(u, timeout)) for n, u in urls.items()}
@@ -121,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             shop.router,
             registrations.router,
             timebank.router,
+            inbox.router,
             ratings.router,
             service_requests.router,
             admins.router,

@@ -150,3 +150,4 @@ class Upstreams:
     resources: Upstream
     matching: Upstream
     points: Upstream
+    notifications: Upstream

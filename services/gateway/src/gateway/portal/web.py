@@ -39,7 +39,7 @@ from gateway.portal.i18n import (
     weekdays,
 )
 from gateway.upstreams import Answer, Upstream, Upstreams
-from runtime.actors import sign
+from runtime.actors import Actor, sign
 from runtime.app import component
 from runtime.http import HttpMiddleware, invalid
 from runtime.params import IdPath, IdQuery
@@ -205,6 +205,7 @@ class Services:
         self.resources = up.resources
         self.matching = up.matching
         self.points = up.points
+        self.notifications = up.notifications
         self.visitor = visitor
         self._secret: str = request.app.state.settings.actor_secret
 
@@ -213,12 +214,17 @@ class Services:
         """The visitor's `X-Actor` token; None for a visitor not signed in."""
         return None if self.visitor is None else sign(self.visitor.account.actor, self._secret)
 
-    def headers(self) -> dict[str, str]:
+    def headers(self, actor: Actor | None = None) -> dict[str, str]:
+        """The visitor's `X-Actor` header, or `actor`'s (one the visitor acts as)."""
+        if actor is not None:
+            return {"X-Actor": sign(actor, self._secret)}
         return {"X-Actor": self.actor} if self.actor else {}
 
-    async def get(self, upstream: Upstream, path: str, params: dict[str, Any] | None = None) -> Any:
-        """The service's answer; a refusal is shown as the page's message."""
-        response = await upstream.call("GET", path, params=_present(params or {}), headers=self.headers())
+    async def get(
+        self, upstream: Upstream, path: str, params: dict[str, Any] | None = None, *, actor: Actor | None = None
+    ) -> Any:
+        """The service's answer (asked as the visitor, or as `actor`); a refusal is shown as the page's message."""
+        response = await upstream.call("GET", path, params=_present(params or {}), headers=self.headers(actor))
         if response.status_code >= 400:
             raise PortalRefusal(response.status_code, _message(response))
         return response.json()

@@ -1,5 +1,6 @@
-// The portal's behaviour in the browser: charts, picking a slot on a venue's calendar, and
-// proposals that arrive live on an organisation's dashboard. Every page works without it.
+// The portal's behaviour in the browser: charts, picking a slot on a venue's calendar,
+// proposals that arrive live on an organisation's dashboard, and the messages bell's unread
+// count, asked for while the page is open. Every page works without it.
 "use strict";
 
 function drawCharts() {
@@ -71,8 +72,24 @@ function liveProposals() {
     .forEach((type) => events.addEventListener(type, reload));
 }
 
+function bell() {
+  const link = document.getElementById("bell");
+  if (!link) return;
+  const count = link.querySelector(".count");
+  const ask = async () => {
+    const answer = await fetch(link.dataset.unread, { credentials: "same-origin" }).catch(() => null);
+    if (!answer || !answer.ok) return;
+    const { unread } = await answer.json();
+    count.textContent = unread;
+    count.hidden = unread === 0;
+    link.dataset.count = unread;
+  };
+  ask();
+  window.setInterval(ask, 5000);
+}
+
 function printButtons() {
   document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
 }
 
-document.addEventListener("DOMContentLoaded", () => { drawCharts(); pickSlots(); liveProposals(); printButtons(); });
+document.addEventListener("DOMContentLoaded", () => { drawCharts(); pickSlots(); liveProposals(); bell(); printButtons(); });

@@ -1,0 +1,28 @@
+"""A message: what one person (a principal) is told of one event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # derived from the event and the recipient: an event redelivered tells no one twice
+    recipient: str  # `organization:{id}`, `member:{id}` or `resident:{id}`
+    kind: str  # the table's row kind: claim, wish, booking, service_request, proposal
+    event_type: str
+    event_id: str
+    subject: str  # what the event is about (its aggregate's id)
+    zh: str
+    en: str
+    link: str  # the portal page where to act
+    at: datetime  # when it happened
+    read_at: datetime | None = None
+
+
+class Inbox(BaseModel):
+    items: list[Message]
+    unread: int

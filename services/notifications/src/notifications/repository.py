@@ -1,0 +1,62 @@
+"""Where messages are kept: one document each, its id derived from the event and the recipient,
+so a redelivered event inserts nothing new."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from notifications.models import Message
+from runtime.mongo import Document, insert_new
+from runtime.repository import readable
+
+
+class MessageRepository(Protocol):
+    async def add(self, messages: Sequence[Message]) -> int:
+        """Stores those not stored yet; how many were new."""
+        ...
+
+    async def of(self, recipients: Sequence[str], *, unread_only: bool, limit: int) -> list[Message]: ...
+
+    async def unread(self, recipients: Sequence[str]) -> int: ...
+
+    async def mark_read(self, message_id: str, recipients: Sequence[str], at: datetime) -> Message | None:
+        """The message marked read, when it is one of the recipients'; None otherwise."""
+        ...
+
+
+class MongoMessageRepository:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.collection = db["messages"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("recipient", 1), ("at", -1)])
+        await self.collection.create_index([("recipient", 1), ("read_at", 1)])
+
+    async def add(self, messages: Sequence[Message]) -> int:
+        documents = [{"_id": m.id, **m.model_dump(mode="python", exclude={"id"})} for m in messages]
+        return len(documents) - len(await insert_new(self.collection, documents)) if documents else 0
+
+    async def of(self, recipients: Sequence[str], *, unread_only: bool, limit: int) -> list[Message]:
+        where: Document = {"recipient": {"$in": list(recipients)}}
+        if unread_only:
+            where["read_at"] = None
+        cursor = self.collection.find(where).sort([("at", -1), ("_id", -1)]).limit(limit)
+        found = [readable(self.collection.name, document, _message) async for document in cursor]
+        return [message for message in found if message is not None]
+
+    async def unread(self, recipients: Sequence[str]) -> int:
+        return await self.collection.count_documents({"recipient": {"$in": list(recipients)}, "read_at": None})
+
+    async def mark_read(self, message_id: str, recipients: Sequence[str], at: datetime) -> Message | None:
+        mine = {"_id": message_id, "recipient": {"$in": list(recipients)}}
+        await self.collection.update_one({**mine, "read_at": None}, {"$set": {"read_at": at}})
+        found = await self.collection.find_one(mine)
+        return None if found is None else readable(self.collection.name, found, _message)
+
+
+def _message(document: Document) -> Message:
+    return Message.model_validate({**document, "id": document["_id"]})

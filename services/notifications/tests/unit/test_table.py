@@ -1,0 +1,156 @@
+"""The table, row by row: who is told of an event, what, in both languages, and where they act;
+an event redelivered tells no one twice; an inbox is read by its own people only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from contract.errors import Forbidden, NotFound
+from contract.events.matching import MatchProposed, MatchProposedData
+from contract.events.needs import (
+    ClaimData,
+    ClaimMade,
+    ClaimReleased,
+    ClaimReleasedData,
+    NeedPosted,
+    NeedPostedData,
+    WishClaimed,
+    WishData,
+)
+from contract.events.resources import BookingData, BookingRequested
+from contract.taxonomy import Category
+from notifications.models import Message
+from notifications.service import Notifications, messages_of
+from notifications.table import TABLE
+from runtime.actors import Actor, ActorKind
+
+AT = datetime(2026, 12, 5, 8, tzinfo=UTC)
+POSTER, CLAIMER, VENUE_OWNER = "p" * 32, "c" * 32, "v" * 32
+
+
+def wish_claimed(resident_id: str | None = "r" * 32) -> WishClaimed:
+    data = WishData(
+        wish_id="w" * 32,
+        area_code="350102001001",
+        status="claimed",
+        claimer_organization_id=CLAIMER,
+        resident_id=resident_id,
+        version=2,
+    )
+    return WishClaimed(source="needs", subject=data.wish_id, data=data)
+
+
+def claim(quantity: int = 3) -> ClaimData:
+    return ClaimData(
+        claim_id="k" * 32, need_id="n" * 32, need_organization_id=POSTER, organization_id=CLAIMER, quantity=quantity
+    )
+
+
+class FakeMessages:
+    def __init__(self) -> None:
+        self.stored: dict[str, Message] = {}
+
+    async def add(self, messages: Sequence[Message]) -> int:
+        new = [m for m in messages if m.id not in self.stored]
+        self.stored.update({m.id: m for m in new})
+        return len(new)
+
+    async def of(self, recipients: Sequence[str], *, unread_only: bool, limit: int) -> list[Message]:
+        mine = [m for m in self.stored.values() if m.recipient in recipients and not (unread_only and m.read_at)]
+        return sorted(mine, key=lambda m: m.at, reverse=True)[:limit]
+
+    async def unread(self, recipients: Sequence[str]) -> int:
+        return sum(1 for m in self.stored.values() if m.recipient in recipients and m.read_at is None)
+
+    async def mark_read(self, message_id: str, recipients: Sequence[str], at: datetime) -> Message | None:
+        found = self.stored.get(message_id)
+        if found is None or found.recipient not in recipients:
+            return None
+        self.stored[message_id] = found.model_copy(update={"read_at": found.read_at or at})
+        return self.stored[message_id]
+
+
+def test_a_claimed_wish_tells_its_resident_in_both_languages_with_the_wish_to_look_at() -> None:
+    [message] = messages_of(wish_claimed())
+    assert message.recipient == "resident:" + "r" * 32 and message.kind == "wish"
+    assert "认领" in message.zh and "taken on" in message.en
+    assert message.link == "/me#wish-" + "w" * 32
+
+
+def test_a_claim_tells_the_poster_how_many_and_a_proposal_both_sides() -> None:
+    [made] = messages_of(ClaimMade(source="needs", subject="n" * 32, data=claim(3)))
+    assert (made.recipient, made.link) == ("organization:" + POSTER, "/needs/" + "n" * 32)
+    assert "3 人次" in made.zh and "3 person-times" in made.en
+    data = MatchProposedData(
+        proposal_id="x" * 32,
+        need_id="n" * 32,
+        need_organization_id=POSTER,
+        resource_id="s" * 32,
+        resource_organization_id=CLAIMER,
+        score=0.8,
+        reasons=[],
+    )
+    told = {m.recipient for m in messages_of(MatchProposed(source="matching", subject="x" * 32, data=data))}
+    assert told == {"organization:" + POSTER, "organization:" + CLAIMER}
+
+
+def test_a_booking_waiting_for_approval_tells_the_venues_organisation() -> None:
+    data = BookingData(
+        booking_id="b" * 32,
+        venue_id="v" * 32,
+        venue_organization_id=VENUE_OWNER,
+        organization_id=CLAIMER,
+        starts_at=AT,
+        ends_at=AT,
+        status="requested",
+    )
+    [message] = messages_of(BookingRequested(source="resources", subject="b" * 32, data=data))
+    assert message.recipient == "organization:" + VENUE_OWNER and "审批" in message.zh
+
+
+def test_no_one_is_told_of_what_they_did_themselves_or_of_a_kind_the_table_lacks() -> None:
+    cancelled = ClaimReleasedData(**claim().model_dump(), reason="need_cancelled")
+    assert messages_of(ClaimReleased(source="needs", subject="n" * 32, data=cancelled)) == []
+    assert messages_of(wish_claimed(resident_id=None)) == []
+    posted = NeedPostedData(
+        need_id="n" * 32,
+        organization_id=POSTER,
+        title="t",
+        category=Category.LEGAL_AID,
+        area_code="350102001001",
+        quantity=1,
+    )
+    assert messages_of(NeedPosted(source="needs", subject="n" * 32, data=posted)) == []
+
+
+def test_what_happened_more_than_a_week_ago_is_history_and_tells_no_one() -> None:
+    event = wish_claimed()
+    assert messages_of(event, now=event.time + timedelta(days=6)) != []
+    assert messages_of(event, now=event.time + timedelta(days=8)) == []
+
+
+def test_every_row_reads_as_a_sentence_in_both_languages() -> None:
+    for row in TABLE:
+        assert row.zh.endswith("。") and row.en.endswith("."), row.event
+        assert row.link is not None and row.kind
+
+
+async def test_an_event_delivered_twice_tells_once_and_an_inbox_is_its_own_peoples() -> None:
+    notifications = Notifications(FakeMessages())
+    event = wish_claimed()
+    await notifications.on_event(event)
+    await notifications.on_event(event)
+    resident = Actor(kind=ActorKind.RESIDENT, resident_id="r" * 32, area_code="350102001001")
+    inbox = await notifications.inbox(resident, unread_only=False, limit=10)
+    assert (len(inbox.items), inbox.unread) == (1, 1)
+
+    neighbour = Actor(kind=ActorKind.RESIDENT, resident_id="e" * 32, area_code="350102001001")
+    with pytest.raises(NotFound):
+        await notifications.read(neighbour, inbox.items[0].id, AT)
+    read = await notifications.read(resident, inbox.items[0].id, AT)
+    assert read.read_at == AT and await notifications.unread(resident) == 0
+    with pytest.raises(Forbidden):
+        await notifications.unread(Actor(kind=ActorKind.AREA_ADMIN, area_code="350102001001"))

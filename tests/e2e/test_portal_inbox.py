@@ -1,0 +1,66 @@
+"""The messages bell walked in a real browser on phones: a resident posts a micro-wish; a member
+of an organisation claims it on the wish wall; the resident, her page left open, sees the bell's
+count go up without reloading, opens her messages, and the message takes her to her wish. In
+English the same message reads in English."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import httpx
+import pytest
+from playwright.async_api import Page, expect
+
+from devkit.browser import PHONE, NewPage, fits, sign_in
+from devkit.testing import PlatformApi, TestStack
+from gateway.portal.accounts import Account, Role
+
+pytestmark = pytest.mark.stack
+
+Accounts = Callable[..., Awaitable[list[Account]]]
+COMMUNITY = "350124993001"
+
+
+async def on_phone(new_page: NewPage, username: str) -> Page:
+    page = await new_page(PHONE)
+    await sign_in(page, username)
+    return page
+
+
+async def test_a_resident_is_told_her_wish_was_claimed_and_the_message_takes_her_to_it(
+    stack: TestStack, http: httpx.AsyncClient, portal_accounts: Accounts, new_page: NewPage
+) -> None:
+    volunteers = await PlatformApi(stack, http).register_organization("东街志愿服务队党支部", COMMUNITY)
+    await portal_accounts(
+        Account(username="dong-ayi", name="东阿姨", role=Role.RESIDENT, area_code=COMMUNITY),
+        Account(username="dong-dangyuan", name="东党员", role=Role.MEMBER, organization_id=volunteers),
+    )
+    resident = await on_phone(new_page, "dong-ayi")
+    await resident.goto("/me")
+    await resident.fill("form[action='/me/wishes'] input[name=title]", "想要一副老花镜")
+    await resident.click("form[action='/me/wishes'] button[type=submit]")
+    wish = resident.locator("[data-wish]", has_text="想要一副老花镜")
+    wish_id = await wish.get_attribute("data-wish")
+    bell = resident.locator("#bell")
+    await expect(bell).to_have_attribute("data-count", "0")
+
+    member = await on_phone(new_page, "dong-dangyuan")
+    await member.goto(f"/wishes?area={COMMUNITY}")
+    await member.locator(f"#wall [data-wish='{wish_id}'] button[data-move=claim]").click()
+    await expect(member.locator(f"#ours [data-wish='{wish_id}']")).to_have_attribute("data-status", "claimed")
+
+    await expect(bell).to_have_attribute("data-count", "1", timeout=20_000)  # the page was not reloaded
+    await expect(bell.locator(".count")).to_have_text("1")
+    await bell.click()
+    message = resident.locator("#messages [data-kind=wish]")
+    await expect(message).to_contain_text("认领")
+    await expect(message).to_have_class("card unread")
+    await fits(resident)
+    await message.locator("a").click()
+    await expect(resident).to_have_url(f"{stack.url('gateway')}/me#wish-{wish_id}")
+    await expect(resident.locator(f"#wish-{wish_id}")).to_be_visible()
+    await expect(bell).to_have_attribute("data-count", "0")
+
+    await resident.goto("/lang/en?next=/inbox")
+    await expect(resident.locator("#messages [data-kind=wish]")).to_contain_text("taken on by an organisation")
+    await expect(resident.locator("#messages .unread")).to_have_count(0)
