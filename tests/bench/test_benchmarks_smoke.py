@@ -41,6 +41,7 @@ SMALL = {
         "--e2e-seconds",
         "2",
     ],  # end to end: the city's supply
+    "devkit.bench.notify": ["--events", "600", "--baseline", "100", "--reads", "20", "--scale", "0.01"],
     "devkit.bench.redemptions": ["--redemptions", "120", "--stock", "30", "--concurrency", "60", "--baseline", "10"],
 }
 WITHIN_S = 60
@@ -77,6 +78,8 @@ def test_a_service_benchmark_runs_to_its_json_line(module: str, infra: tuple[str
     if module == "devkit.bench.redemptions":  # the shop's guarantees hold at any size
         assert (result["orders"], result["oversold"], result["negative_balances"]) == (30, 0, 0)
         assert result["stock_left"] == 0 and result["stock_recounted"] is True
+    if module == "devkit.bench.notify":  # every message the table says, none twice
+        assert result["messages_stored"] == result["messages_expected"] > 0
     if module == "devkit.bench.points":  # every completed claim earned once, every balance recounted
         assert result["movements"] == 2 * result["claims_completed"] and result["mismatched_balances"] == 0
 

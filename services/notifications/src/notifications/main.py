@@ -19,14 +19,21 @@ from runtime.handlers import Handlers
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
-    """The messages on MongoDB, and the consumer of every event kind the table names."""
+    """The messages on MongoDB, and the consumer of every event kind the table names (`BATCH_EVENTS`:
+    a run of a partition's events at once)."""
     messages = MongoMessageRepository(infra.db)
     await messages.ensure_indexes()
     notifications = Notifications(messages)
     app.state.components.add(notifications)
+    settings = infra.settings
+    assert isinstance(settings, Settings)
+    kinds = tuple(row.event for row in TABLE)
     handlers = Handlers()
-    for row in TABLE:
-        handlers.on(row.event, notifications.on_event, idempotent=True)  # a message's id is the event's and recipient's
+    if settings.batch_events:  # a message's id is its event's and recipient's: a run handled again adds nothing
+        handlers.batched(kinds, notifications.on_events)
+    else:
+        for kind in kinds:
+            handlers.on(kind, notifications.on_event, idempotent=True)
     async with background(event_consumer(infra, handlers).run()):
         yield
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from contract.errors import Forbidden, NotFound
@@ -60,6 +61,11 @@ class Notifications:
     async def on_event(self, event: Envelope) -> None:
         """Tells whoever the table names; a redelivered event tells no one twice."""
         await self.messages.add(messages_of(event))
+
+    async def on_events(self, events: Sequence[Envelope]) -> None:
+        """A run of events, their messages stored in one write."""
+        now = datetime.now(UTC)
+        await self.messages.add([message for event in events for message in messages_of(event, now)])
 
     async def inbox(self, actor: Actor, *, unread_only: bool, limit: int) -> Inbox:
         """The caller's messages, the latest first, and how many are unread."""
