@@ -46,7 +46,7 @@ async def test_a_claimed_wish_tells_its_resident_once_however_often_the_event_co
         until=lambda rs: any(json.loads(r.value)["subject"] == wish["id"] and b"wish.claimed" in r.value for r in rs),
     )
     [claimed] = [r for r in records if json.loads(r.value)["subject"] == wish["id"] and b"wish.claimed" in r.value]
-    sent = await send_raw(stack.kafka, stack.topic(NEEDS_TOPIC), [(claimed.key, claimed.value, claimed.headers)])
+    sent = await send_raw(stack.kafka, stack.topic(NEEDS_TOPIC), [(claimed.key, claimed.value, list(claimed.headers))])
     await wait_consumed(stack.kafka, stack.group("notifications"), sent)
     again = (await http.get(inbox, headers=acting(resident))).json()
     assert (len(again["items"]), again["unread"]) == (1, 1)

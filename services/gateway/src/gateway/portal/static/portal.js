@@ -77,12 +77,16 @@ function bell() {
   if (!link) return;
   const count = link.querySelector(".count");
   const ask = async () => {
-    const answer = await fetch(link.dataset.unread, { credentials: "same-origin" }).catch(() => null);
-    if (!answer || !answer.ok) return;
-    const { unread } = await answer.json();
-    count.textContent = unread;
-    count.hidden = unread === 0;
-    link.dataset.count = unread;
+    try {
+      const answer = await fetch(link.dataset.unread, { credentials: "same-origin", redirect: "error" });
+      if (!answer.ok) return;
+      const { unread } = await answer.json();
+      count.textContent = unread;
+      count.hidden = unread === 0;
+      link.dataset.count = unread;
+    } catch {
+      // offline, or signed out meanwhile: the count stays as it was
+    }
   };
   ask();
   window.setInterval(ask, 5000);
