@@ -34,7 +34,7 @@ from contract.events.matching import MatchProposed, MatchProposedData
 from contract.events.needs import ClaimCompleted, ClaimData, ClaimMade, WishClaimed, WishData
 from contract.events.resources import BookingData, BookingRequested
 from contract.ids import entity_id, new_id
-from devkit.bench.points import consumed, send
+from devkit.bench.points import consumed, get, send
 from devkit.benchmarking import OwnService, own_service, percentile, print_table, rss_mb, timed
 from devkit.synthetic import generate_city
 from devkit.testing import acting, organization
@@ -133,11 +133,8 @@ async def reads(own: OwnService, readers: list[Actor], count: int) -> tuple[list
     async with aiohttp.ClientSession(own.url) as http:
         for _ in range(count):
             headers = acting(rng.choice(readers))
-            async with http.get("/inbox?limit=20", headers=headers) as answer:
-                await timed(inbox_ms, answer.read())
-                assert answer.status == 200
-            async with http.get("/inbox/unread", headers=headers) as answer:
-                await timed(unread_ms, answer.read())
+            await timed(inbox_ms, get(http, "/inbox?limit=20", headers))
+            await timed(unread_ms, get(http, "/inbox/unread", headers))
     return inbox_ms, unread_ms
 
 

@@ -19,12 +19,12 @@ class MessageRepository(Protocol):
         """Stores those not stored yet; how many were new."""
         ...
 
-    async def of(self, recipients: Sequence[str], *, unread_only: bool, limit: int) -> list[Message]: ...
+    async def of(self, recipient: str, *, unread_only: bool, limit: int) -> list[Message]: ...
 
-    async def unread(self, recipients: Sequence[str]) -> int: ...
+    async def unread(self, recipient: str) -> int: ...
 
-    async def mark_read(self, message_id: str, recipients: Sequence[str], at: datetime) -> Message | None:
-        """The message marked read, when it is one of the recipients'; None otherwise."""
+    async def mark_read(self, message_id: str, recipient: str, at: datetime) -> Message | None:
+        """The message marked read, when it is the recipient's; None otherwise."""
         ...
 
 
@@ -40,19 +40,19 @@ class MongoMessageRepository:
         documents = [{"_id": m.id, **m.model_dump(mode="python", exclude={"id"})} for m in messages]
         return len(documents) - len(await insert_new(self.collection, documents)) if documents else 0
 
-    async def of(self, recipients: Sequence[str], *, unread_only: bool, limit: int) -> list[Message]:
-        where: Document = {"recipient": {"$in": list(recipients)}}
+    async def of(self, recipient: str, *, unread_only: bool, limit: int) -> list[Message]:
+        where: Document = {"recipient": recipient}  # equality: FerretDB answers it from the index
         if unread_only:
             where["read_at"] = None
         cursor = self.collection.find(where).sort([("at", -1), ("_id", -1)]).limit(limit)
         found = [readable(self.collection.name, document, _message) async for document in cursor]
         return [message for message in found if message is not None]
 
-    async def unread(self, recipients: Sequence[str]) -> int:
-        return await self.collection.count_documents({"recipient": {"$in": list(recipients)}, "read_at": None})
+    async def unread(self, recipient: str) -> int:
+        return await self.collection.count_documents({"recipient": recipient, "read_at": None})
 
-    async def mark_read(self, message_id: str, recipients: Sequence[str], at: datetime) -> Message | None:
-        mine = {"_id": message_id, "recipient": {"$in": list(recipients)}}
+    async def mark_read(self, message_id: str, recipient: str, at: datetime) -> Message | None:
+        mine = {"_id": message_id, "recipient": recipient}
         await self.collection.update_one({**mine, "read_at": None}, {"$set": {"read_at": at}})
         found = await self.collection.find_one(mine)
         return None if found is None else readable(self.collection.name, found, _message)

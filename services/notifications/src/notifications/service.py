@@ -41,16 +41,16 @@ def _message(row: Row, event: Envelope, recipient: str) -> Message:
     )
 
 
-def principals(actor: Actor) -> list[str]:
+def reader(actor: Actor) -> str:
     """Whom the caller reads messages as: a resident and a member as themselves, an
     organisation's administrators (who act without a member) as the organisation. Forbidden
     for anyone else."""
     if actor.kind is ActorKind.RESIDENT and actor.resident_id:
-        return [f"resident:{actor.resident_id}"]
+        return f"resident:{actor.resident_id}"
     if actor.kind is ActorKind.ORGANIZATION and actor.member_id:
-        return [f"member:{actor.member_id}"]
+        return f"member:{actor.member_id}"
     if actor.kind is ActorKind.ORGANIZATION and actor.organization_id:
-        return [f"organization:{actor.organization_id}"]
+        return f"organization:{actor.organization_id}"
     raise Forbidden("an inbox is a resident's, a member's or an organisation's", actor=actor.kind.value)
 
 
@@ -69,16 +69,16 @@ class Notifications:
 
     async def inbox(self, actor: Actor, *, unread_only: bool, limit: int) -> Inbox:
         """The caller's messages, the latest first, and how many are unread."""
-        mine = principals(actor)
+        mine = reader(actor)
         items = await self.messages.of(mine, unread_only=unread_only, limit=limit)
         return Inbox(items=items, unread=await self.messages.unread(mine))
 
     async def unread(self, actor: Actor) -> int:
-        return await self.messages.unread(principals(actor))
+        return await self.messages.unread(reader(actor))
 
     async def read(self, actor: Actor, message_id: str, at: datetime) -> Message:
         """Marks one of the caller's messages read (once: reading it again changes nothing)."""
-        found = await self.messages.mark_read(message_id, principals(actor), at)
+        found = await self.messages.mark_read(message_id, reader(actor), at)
         if found is None:
             raise NotFound(f"no message {message_id!r}")
         return found

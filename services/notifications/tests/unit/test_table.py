@@ -58,16 +58,16 @@ class FakeMessages:
         self.stored.update({m.id: m for m in new})
         return len(new)
 
-    async def of(self, recipients: Sequence[str], *, unread_only: bool, limit: int) -> list[Message]:
-        mine = [m for m in self.stored.values() if m.recipient in recipients and not (unread_only and m.read_at)]
+    async def of(self, recipient: str, *, unread_only: bool, limit: int) -> list[Message]:
+        mine = [m for m in self.stored.values() if m.recipient == recipient and not (unread_only and m.read_at)]
         return sorted(mine, key=lambda m: m.at, reverse=True)[:limit]
 
-    async def unread(self, recipients: Sequence[str]) -> int:
-        return sum(1 for m in self.stored.values() if m.recipient in recipients and m.read_at is None)
+    async def unread(self, recipient: str) -> int:
+        return sum(1 for m in self.stored.values() if m.recipient == recipient and m.read_at is None)
 
-    async def mark_read(self, message_id: str, recipients: Sequence[str], at: datetime) -> Message | None:
+    async def mark_read(self, message_id: str, recipient: str, at: datetime) -> Message | None:
         found = self.stored.get(message_id)
-        if found is None or found.recipient not in recipients:
+        if found is None or found.recipient != recipient:
             return None
         self.stored[message_id] = found.model_copy(update={"read_at": found.read_at or at})
         return self.stored[message_id]
