@@ -33,8 +33,8 @@ class MongoMessageRepository:
         self.collection = db["messages"]
 
     async def ensure_indexes(self) -> None:
-        await self.collection.create_index([("recipient", 1), ("at", -1)])
-        await self.collection.create_index([("recipient", 1), ("read_at", 1)])
+        await self.collection.create_index("recipient")  # FerretDB answers equality from one-field indexes
+        await self.collection.create_index([("recipient", 1), ("at", -1)])  # MongoDB: the latest first, sorted
 
     async def add(self, messages: Sequence[Message]) -> int:
         documents = [{"_id": m.id, **m.model_dump(mode="python", exclude={"id"})} for m in messages]
