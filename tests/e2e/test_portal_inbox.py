@@ -49,7 +49,7 @@ async def test_a_resident_is_told_her_wish_was_claimed_and_the_message_takes_her
     await member.locator(f"#wall [data-wish='{wish_id}'] button[data-move=claim]").click()
     await expect(member.locator(f"#ours [data-wish='{wish_id}']")).to_have_attribute("data-status", "claimed")
 
-    await expect(bell).to_have_attribute("data-count", "1", timeout=20_000)  # the page was not reloaded
+    await expect(bell).to_have_attribute("data-count", "1", timeout=40_000)  # the page was not reloaded
     await expect(bell.locator(".count")).to_have_text("1")
     await bell.click()
     message = resident.locator("#messages [data-kind=wish]")

@@ -89,7 +89,8 @@ function bell() {
     }
   };
   ask();
-  window.setInterval(ask, 5000);
+  window.setInterval(() => { if (document.visibilityState === "visible") ask(); }, 15000);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") ask(); });
 }
 
 function printButtons() {
