@@ -165,6 +165,7 @@ class TestStack:
             "TOPIC_PREFIX": self.prefix + ".",
             "OUTBOX_POLL_SECONDS": "0.2",
             "SWEEP_SECONDS": "0.5",
+            "REMIND_AFTER_HOURS": "0.002",  # notifications: a booking waiting 7 s for approval is reminded of
             # a service killed by a test is replaced this soon (its writer lease expires)
             "LEASE_SECONDS": "10",
             "CACHE_SECONDS": "0.5",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,6 +22,22 @@ class Message(BaseModel):
     link: str  # the portal page where to act
     at: datetime  # when it happened
     read_at: datetime | None = None
+
+
+class Pending(BaseModel):
+    """A reminder set by an event, waiting until it falls due or what it reminds of is done."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # derived from the event that set it
+    set_by: str  # that event's type
+    subject: str  # what it is about: the booking, the request, the wish
+    due_at: datetime
+    recipients: list[str]
+    zh: str
+    en: str
+    link: str
+    status: Literal["pending", "done", "sent"] = "pending"
 
 
 class Inbox(BaseModel):

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from notifications.models import Message
+from notifications.models import Message, Pending
 from runtime.mongo import Document, insert_new
 from runtime.repository import readable
 
@@ -26,6 +26,45 @@ class MessageRepository(Protocol):
     async def mark_read(self, message_id: str, recipient: str, at: datetime) -> Message | None:
         """The message marked read, when it is the recipient's; None otherwise."""
         ...
+
+
+class ReminderRepository(Protocol):
+    async def add(self, reminders: Sequence[Pending]) -> None:
+        """Stores those not stored yet (a redelivered event sets nothing twice)."""
+        ...
+
+    async def cancel(self, subject: str, set_by: Sequence[str]) -> None:
+        """The subject's pending reminders set by those kinds of event: done, never told."""
+        ...
+
+    async def due(self, moment: datetime, *, limit: int) -> list[Pending]: ...
+
+    async def sent(self, reminder_id: str) -> None: ...
+
+
+class MongoReminderRepository:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.collection = db["reminders"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index("subject")  # one-field indexes: FerretDB answers equality from them
+        await self.collection.create_index("status")
+
+    async def add(self, reminders: Sequence[Pending]) -> None:
+        if reminders:
+            await insert_new(self.collection, [{"_id": r.id, **r.model_dump(exclude={"id"})} for r in reminders])
+
+    async def cancel(self, subject: str, set_by: Sequence[str]) -> None:
+        where = {"subject": subject, "status": "pending", "set_by": {"$in": list(set_by)}}
+        await self.collection.update_many(where, {"$set": {"status": "done"}})
+
+    async def due(self, moment: datetime, *, limit: int) -> list[Pending]:
+        cursor = self.collection.find({"status": "pending", "due_at": {"$lte": moment}}).limit(limit)
+        found = [readable(self.collection.name, d, _pending) async for d in cursor]
+        return [reminder for reminder in found if reminder is not None]
+
+    async def sent(self, reminder_id: str) -> None:
+        await self.collection.update_one({"_id": reminder_id, "status": "pending"}, {"$set": {"status": "sent"}})
 
 
 class MongoMessageRepository:
@@ -56,6 +95,10 @@ class MongoMessageRepository:
         await self.collection.update_one({**mine, "read_at": None}, {"$set": {"read_at": at}})
         found = await self.collection.find_one(mine)
         return None if found is None else readable(self.collection.name, found, _message)
+
+
+def _pending(document: Document) -> Pending:
+    return Pending.model_validate({**document, "id": document["_id"]})
 
 
 def _message(document: Document) -> Message:

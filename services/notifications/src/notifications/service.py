@@ -1,4 +1,5 @@
-"""Deciding who is told of an event (`table.TABLE`), and each person's inbox."""
+"""Deciding who is told of an event (`table.TABLE`) and which reminders it sets or cancels
+(`table.REMINDERS`), telling reminders that fall due, and each person's inbox."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from contract.errors import Forbidden, NotFound
 from contract.events import Envelope
 from contract.ids import entity_id
-from notifications.models import Inbox, Message
-from notifications.repository import MessageRepository
-from notifications.table import BY_TYPE, Row
+from notifications.models import Inbox, Message, Pending
+from notifications.repository import MessageRepository, ReminderRepository
+from notifications.table import BY_TYPE, CANCELS, SETS, Reminder, Row, type_of
 from runtime.actors import Actor, ActorKind
 
 NEWS = timedelta(days=7)  # an event older than this is history (an import, a first start): no one is told
@@ -20,9 +21,50 @@ def messages_of(event: Envelope, now: datetime | None = None) -> list[Message]:
     """What the table says the event tells, one message per recipient: none for a kind it
     lacks, nor for an event that happened more than `NEWS` ago."""
     row = BY_TYPE.get(event.type)
-    if row is None or event.time < (now or datetime.now(UTC)) - NEWS:
+    if row is None or not _recent(event, now):
         return []
     return [_message(row, event, recipient) for recipient in dict.fromkeys(row.recipients(event))]
+
+
+def _recent(event: Envelope, now: datetime | None) -> bool:
+    return event.time >= (now or datetime.now(UTC)) - NEWS
+
+
+def reminder_of(event: Envelope, after: timedelta, now: datetime | None = None) -> Pending | None:
+    """The reminder the event sets, due `after` it: none for a kind that sets none, an event
+    with no one to remind, or one from history."""
+    reminder = SETS.get(event.type)
+    if reminder is None or not _recent(event, now) or not (recipients := reminder.recipients(event)):
+        return None
+    return Pending(
+        id=entity_id("reminder", event.id),
+        set_by=event.type,
+        subject=event.subject,
+        due_at=event.time + after,
+        recipients=list(dict.fromkeys(recipients)),
+        zh=reminder.zh,
+        en=reminder.en,
+        link=reminder.link(event),
+    )
+
+
+def told(reminder: Pending) -> list[Message]:
+    """The messages of a reminder fallen due, one per recipient (their ids its and theirs)."""
+    return [
+        Message(
+            id=entity_id("message", f"{reminder.id}/{recipient}"),
+            recipient=recipient,
+            kind=Reminder.kind,
+            event_type=reminder.set_by,
+            event_id=reminder.id,
+            subject=reminder.subject,
+            zh=reminder.zh,
+            en=reminder.en,
+            link=reminder.link,
+            at=reminder.due_at,
+        )
+        for recipient in reminder.recipients
+    ]
 
 
 def _message(row: Row, event: Envelope, recipient: str) -> Message:
@@ -55,17 +97,39 @@ def reader(actor: Actor) -> str:
 
 
 class Notifications:
-    def __init__(self, messages: MessageRepository) -> None:
+    def __init__(self, messages: MessageRepository, reminders: ReminderRepository, *, remind_after: timedelta) -> None:
         self.messages = messages
+        self.reminders = reminders
+        self.remind_after = remind_after
 
     async def on_event(self, event: Envelope) -> None:
-        """Tells whoever the table names; a redelivered event tells no one twice."""
-        await self.messages.add(messages_of(event))
+        """Tells whoever the table names, and sets or cancels reminders; a redelivered event
+        tells no one twice and sets nothing twice."""
+        await self.on_events([event])
 
     async def on_events(self, events: Sequence[Envelope]) -> None:
-        """A run of events, their messages stored in one write."""
+        """A run of events, in order: their messages stored in one write, the reminders they set
+        in as few as the cancellations among them allow."""
         now = datetime.now(UTC)
         await self.messages.add([message for event in events for message in messages_of(event, now)])
+        setting: list[Pending] = []
+        for event in events:
+            if (pending := reminder_of(event, self.remind_after, now)) is not None:
+                setting.append(pending)
+            if (cancelled := CANCELS.get(event.type)) is not None:
+                await self.reminders.add(setting)  # set before, so that this cancels them too
+                setting = []
+                await self.reminders.cancel(event.subject, [type_of(r.event) for r in cancelled])
+        await self.reminders.add(setting)
+
+    async def sweep(self, moment: datetime | None = None) -> int:
+        """Tells the reminders fallen due (run on a schedule; a crash between telling and marking
+        tells again next time, the same messages, so once); how many."""
+        due = await self.reminders.due(moment or datetime.now(UTC), limit=500)
+        for reminder in due:
+            await self.messages.add(told(reminder))
+            await self.reminders.sent(reminder.id)
+        return len(due)
 
     async def inbox(self, actor: Actor, *, unread_only: bool, limit: int) -> Inbox:
         """The caller's messages, the latest first, and how many are unread."""

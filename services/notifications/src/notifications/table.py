@@ -12,12 +12,21 @@ from typing import Any
 
 from contract.events import Envelope
 from contract.events.matching import MatchProposed
-from contract.events.needs import ClaimCompleted, ClaimMade, ClaimReleased, WishClaimed, WishCompleted, WishConfirmed
+from contract.events.needs import (
+    ClaimCompleted,
+    ClaimMade,
+    ClaimReleased,
+    WishCancelled,
+    WishClaimed,
+    WishCompleted,
+    WishConfirmed,
+)
 from contract.events.resources import (
     BookingCancelled,
     BookingConfirmed,
     BookingRequested,
     ServiceRequestAccepted,
+    ServiceRequestCancelled,
     ServiceRequestDeclined,
     ServiceRequestMade,
 )
@@ -175,3 +184,66 @@ def _rows() -> tuple[Row, ...]:
 
 TABLE: tuple[Row, ...] = _rows()
 BY_TYPE: dict[str, Row] = {row.event.model_fields["type"].default: row for row in TABLE}
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder set by an event of kind `event`, cancelled by one of `done` on the same subject."""
+
+    event: type[Envelope]
+    done: tuple[type[Envelope], ...]
+    recipients: Callable[[Any], list[str]]
+    zh: str
+    en: str
+    link: Callable[[Any], str]
+
+    kind = "reminder"
+
+
+REMINDERS: tuple[Reminder, ...] = (
+    Reminder(
+        BookingRequested,
+        (BookingConfirmed, BookingCancelled),
+        lambda e: organization(e.data.venue_organization_id),
+        "提醒：您的场地有一项预约等待审批已久，请尽快处理。",
+        "Reminder: a booking of your venue has waited long for your approval.",
+        lambda e: "/org#approvals",
+    ),
+    Reminder(
+        ServiceRequestMade,
+        (ServiceRequestAccepted, ServiceRequestDeclined, ServiceRequestCancelled),
+        lambda e: organization(e.data.provider_organization_id),
+        "提醒：您的服务有一项申请等待处理已久。",
+        "Reminder: a request for your service has waited long for your answer.",
+        lambda e: "/org#requests",
+    ),
+    Reminder(
+        WishCompleted,
+        (WishConfirmed, WishCancelled),
+        lambda e: [f"resident:{e.data.resident_id}"] if e.data.resident_id else [],
+        "提醒：您的微心愿已完成，请查看照片并确认。",
+        "Reminder: your wish was fulfilled: please look at the photo and confirm.",
+        lambda e: f"/me#wish-{e.data.wish_id}",
+    ),
+)
+
+
+def type_of(event: type[Envelope]) -> str:
+    return str(event.model_fields["type"].default)
+
+
+def _cancelled_by() -> dict[str, list[Reminder]]:
+    found: dict[str, list[Reminder]] = {}
+    for reminder in REMINDERS:
+        for done in reminder.done:
+            found.setdefault(type_of(done), []).append(reminder)
+    return found
+
+
+SETS: dict[str, Reminder] = {type_of(r.event): r for r in REMINDERS}
+CANCELS: dict[str, list[Reminder]] = _cancelled_by()
+FOLLOWED: tuple[type[Envelope], ...] = tuple(  # every event kind the service reads
+    dict.fromkeys(
+        [*(row.event for row in TABLE), *(r.event for r in REMINDERS), *(d for r in REMINDERS for d in r.done)]
+    )
+)

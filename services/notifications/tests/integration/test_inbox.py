@@ -1,10 +1,13 @@
 """The notifications service on the real Kafka and FerretDB: a wish claimed through the needs
 service tells its resident, and no one else; the same event delivered again tells no one twice;
-a message is marked read by its own reader only."""
+a message is marked read by its own reader only; a booking left waiting for approval reminds the
+venue's organisation once, and one approved in time does not (the test stack reminds after 7 s)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -55,3 +58,34 @@ async def test_a_claimed_wish_tells_its_resident_once_however_often_the_event_co
     assert (await http.post(read, headers=acting(neighbour))).status_code == 404
     assert (await http.post(read, headers=acting(resident))).json()["read_at"] is not None
     assert (await http.get(inbox + "/unread", headers=acting(resident))).json() == {"unread": 0}
+
+
+async def test_a_booking_left_waiting_for_approval_reminds_its_venue_and_one_approved_in_time_does_not(
+    stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    api = PlatformApi(stack, http)
+    owner = await api.register_organization("提醒测试场地单位", COMMUNITY)
+    booker = organization(await api.register_organization("提醒测试预约支部", COMMUNITY))
+    venue = await api.share_resource(owner, "venue", COMMUNITY, needs_approval=True)
+    day = datetime.now(UTC).replace(hour=2, minute=0, second=0, microsecond=0) + timedelta(days=3)
+
+    def slot(hours: int) -> dict[str, str]:
+        start = day + timedelta(hours=hours)
+        return {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat()}
+
+    waiting = await api.post("resources", f"/venues/{venue}/bookings", slot(0), actor=booker)
+    approved = await api.post("resources", f"/venues/{venue}/bookings", slot(2), actor=booker)
+    await api.post("resources", f"/bookings/{approved['id']}/approve", {}, 200, actor=organization(owner))
+    inbox = stack.url("notifications") + "/inbox"
+
+    async def reminded() -> list[dict[str, object]]:
+        items = (await http.get(inbox, headers=acting(organization(owner)))).json()["items"]
+        found = [m for m in items if m["kind"] == "reminder"]
+        assert found, items
+        return found
+
+    [reminder] = await eventually(reminded, within=40)
+    assert reminder["subject"] == waiting["id"] and reminder["link"] == "/org#approvals"
+    assert "审批" in str(reminder["zh"])
+    await asyncio.sleep(3)  # the approved one fell due as well by now, and several sweeps ran
+    assert [m["subject"] for m in await reminded()] == [waiting["id"]]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from contract.errors import Forbidden, NotFound
+from contract.events import Envelope
 from contract.events.matching import MatchProposed, MatchProposedData
 from contract.events.needs import (
     ClaimData,
@@ -20,14 +21,15 @@ from contract.events.needs import (
     WishClaimed,
     WishData,
 )
-from contract.events.resources import BookingData, BookingRequested
+from contract.events.resources import BookingConfirmed, BookingData, BookingRequested
 from contract.taxonomy import Category
-from notifications.models import Message
-from notifications.service import Notifications, messages_of
+from notifications.models import Message, Pending
+from notifications.service import Notifications, messages_of, told
 from notifications.table import TABLE
 from runtime.actors import Actor, ActorKind
 
 AT = datetime(2026, 12, 5, 8, tzinfo=UTC)
+DAY = timedelta(days=1)
 POSTER, CLAIMER, VENUE_OWNER = "p" * 32, "c" * 32, "v" * 32
 
 
@@ -47,6 +49,26 @@ def claim(quantity: int = 3) -> ClaimData:
     return ClaimData(
         claim_id="k" * 32, need_id="n" * 32, need_organization_id=POSTER, organization_id=CLAIMER, quantity=quantity
     )
+
+
+class FakeReminders:
+    def __init__(self) -> None:
+        self.stored: dict[str, Pending] = {}
+
+    async def add(self, reminders: Sequence[Pending]) -> None:
+        for reminder in reminders:
+            self.stored.setdefault(reminder.id, reminder)
+
+    async def cancel(self, subject: str, set_by: Sequence[str]) -> None:
+        for r in list(self.stored.values()):
+            if r.subject == subject and r.set_by in set_by and r.status == "pending":
+                self.stored[r.id] = r.model_copy(update={"status": "done"})
+
+    async def due(self, moment: datetime, *, limit: int) -> list[Pending]:
+        return [r for r in self.stored.values() if r.status == "pending" and r.due_at <= moment][:limit]
+
+    async def sent(self, reminder_id: str) -> None:
+        self.stored[reminder_id] = self.stored[reminder_id].model_copy(update={"status": "sent"})
 
 
 class FakeMessages:
@@ -139,7 +161,7 @@ def test_every_row_reads_as_a_sentence_in_both_languages() -> None:
 
 
 async def test_an_event_delivered_twice_tells_once_and_an_inbox_is_its_own_peoples() -> None:
-    notifications = Notifications(FakeMessages())
+    notifications = Notifications(FakeMessages(), FakeReminders(), remind_after=DAY)
     event = wish_claimed()
     await notifications.on_event(event)
     await notifications.on_event(event)
@@ -154,3 +176,54 @@ async def test_an_event_delivered_twice_tells_once_and_an_inbox_is_its_own_peopl
     assert read.read_at == AT and await notifications.unread(resident) == 0
     with pytest.raises(Forbidden):
         await notifications.unread(Actor(kind=ActorKind.AREA_ADMIN, area_code="350102001001"))
+
+
+def booking(event: type[BookingRequested | BookingConfirmed], booking_id: str = "b" * 32) -> Envelope:
+    data = BookingData(
+        booking_id=booking_id,
+        venue_id="v" * 32,
+        venue_organization_id=VENUE_OWNER,
+        organization_id=CLAIMER,
+        starts_at=AT,
+        ends_at=AT,
+        status="requested" if event is BookingRequested else "confirmed",
+    )
+    return event(source="resources", subject=booking_id, data=data)
+
+
+class TestAReminder:
+    async def test_falls_due_a_while_after_what_set_it_and_is_told_once(self) -> None:
+        messages, reminders = FakeMessages(), FakeReminders()
+        notifications = Notifications(messages, reminders, remind_after=DAY)
+        requested = booking(BookingRequested)
+        await notifications.on_events([requested, requested])  # delivered twice
+        assert await notifications.sweep(requested.time + DAY / 2) == 0
+
+        assert await notifications.sweep(requested.time + DAY) == 1
+        assert await notifications.sweep(requested.time + 2 * DAY) == 0
+        told = [m for m in messages.stored.values() if m.kind == "reminder"]
+        assert [(m.recipient, m.link) for m in told] == [("organization:" + VENUE_OWNER, "/org#approvals")]
+        assert "提醒" in told[0].zh and told[0].en.startswith("Reminder")
+
+    async def test_is_cancelled_by_the_action_it_reminds_of_even_in_the_same_run(self) -> None:
+        messages, reminders = FakeMessages(), FakeReminders()
+        notifications = Notifications(messages, reminders, remind_after=DAY)
+        first, second = booking(BookingRequested), booking(BookingRequested, booking_id="d" * 32)
+        await notifications.on_events([first, booking(BookingConfirmed)])
+        await notifications.on_event(second)
+        await notifications.on_event(booking(BookingConfirmed, booking_id="d" * 32))
+
+        assert await notifications.sweep(first.time + 2 * DAY) == 0
+        assert [m for m in messages.stored.values() if m.kind == "reminder"] == []
+        assert {r.status for r in reminders.stored.values()} == {"done"}
+
+    async def test_a_crash_between_telling_and_marking_tells_again_the_same_messages(self) -> None:
+        messages, reminders = FakeMessages(), FakeReminders()
+        notifications = Notifications(messages, reminders, remind_after=DAY)
+        requested = booking(BookingRequested)
+        await notifications.on_event(requested)
+        [pending] = reminders.stored.values()
+        await messages.add(told(pending))  # told, then the process stopped before marking it sent
+
+        assert await notifications.sweep(requested.time + DAY) == 1
+        assert len([m for m in messages.stored.values() if m.kind == "reminder"]) == 1
