@@ -9,9 +9,9 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
-from devkit.browser import PHONE, NewPage, fits, sign_in
+from devkit.browser import NewPage, fits, on_phone
 from devkit.testing import PlatformApi, TestStack
 from gateway.portal.accounts import Account, Role
 
@@ -19,12 +19,6 @@ pytestmark = pytest.mark.stack
 
 Accounts = Callable[..., Awaitable[list[Account]]]
 COMMUNITY = "350124993001"
-
-
-async def on_phone(new_page: NewPage, username: str) -> Page:
-    page = await new_page(PHONE)
-    await sign_in(page, username)
-    return page
 
 
 async def test_a_resident_is_told_her_wish_was_claimed_and_the_message_takes_her_to_it(

@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 from openpyxl import load_workbook
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
-from devkit.browser import PHONE, NewPage, fits, sign_in, snap
+from devkit.browser import NewPage, fits, on_phone, snap
 from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization
 from gateway.portal.accounts import Account, Role
 
@@ -27,12 +27,6 @@ pytestmark = pytest.mark.stack
 Accounts = Callable[..., Awaitable[list[Account]]]
 HOME = "350124990001"  # where the member lives
 WORKPLACE = "350124991001"  # where their Party branch is
-
-
-async def on_phone(new_page: NewPage, username: str) -> Page:
-    page = await new_page(PHONE)
-    await sign_in(page, username)
-    return page
 
 
 async def test_a_member_registers_at_home_is_accepted_serves_and_is_reported_to_their_branch(

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from devkit.browser import PHONE, NewPage, fits, sign_in
+from devkit.browser import NewPage, fits, on_phone
 from devkit.testing import PlatformApi, TestStack
 from gateway.portal.accounts import Account, Role
 from gateway.portal.web import CST
@@ -21,12 +21,6 @@ pytestmark = pytest.mark.stack
 
 Accounts = Callable[..., Awaitable[list[Account]]]
 COMMUNITY = "350124992001"
-
-
-async def on_phone(new_page: NewPage, username: str) -> Page:
-    page = await new_page(PHONE)
-    await sign_in(page, username)
-    return page
 
 
 async def held(page: Page) -> str | None:

@@ -23,6 +23,13 @@ async def sign_in(page: Page, username: str) -> None:
     await expect(page.locator("header .who")).to_be_visible()
 
 
+async def on_phone(new_page: NewPage, username: str) -> Page:
+    """A phone-wide page of its own, signed in as `username`."""
+    page = await new_page(PHONE)
+    await sign_in(page, username)
+    return page
+
+
 async def snap(page: Page, folder: Path, name: str) -> None:
     await page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
