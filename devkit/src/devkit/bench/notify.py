@@ -142,7 +142,11 @@ async def run_one(events: Sequence[tuple[str, Envelope]], *, batched: bool) -> t
     own = own_service("notifications", batch_events=str(batched).lower())
     mode = "a run at a time" if batched else "one at a time (baseline)"
     print(f"[bench] {mode}: {len(events):,} events to the notifications service on Kafka ...", flush=True)
-    return own, await decide(own, events)
+    try:
+        return own, await decide(own, events)
+    except BaseException:
+        own.process.stop()  # not left running when the run failed
+        raise
 
 
 async def main(count: int, baseline: int, read_count: int, scale: float) -> dict[str, Any]:

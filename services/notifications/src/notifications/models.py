@@ -13,7 +13,7 @@ class Message(BaseModel):
 
     id: str  # derived from the event and the recipient: an event redelivered tells no one twice
     recipient: str  # `organization:{id}`, `member:{id}` or `resident:{id}`
-    kind: str  # the table's row kind: claim, wish, booking, service_request, proposal
+    kind: str  # the table's row kind (claim, wish, booking, service_request, proposal), or reminder
     event_type: str
     event_id: str
     subject: str  # what the event is about (its aggregate's id)
@@ -37,7 +37,7 @@ class Pending(BaseModel):
     zh: str
     en: str
     link: str
-    status: Literal["pending", "done", "sent"] = "pending"
+    status: Literal["pending", "telling", "done", "sent"] = "pending"
 
 
 class Inbox(BaseModel):

@@ -37,7 +37,13 @@ class ReminderRepository(Protocol):
         """The subject's pending reminders set by those kinds of event: done, never told."""
         ...
 
-    async def due(self, moment: datetime, *, limit: int) -> list[Pending]: ...
+    async def due(self, moment: datetime, *, limit: int) -> list[Pending]:
+        """Those due by `moment` and not told: pending, or being told when a crash came."""
+        ...
+
+    async def telling(self, reminder_id: str) -> bool:
+        """Marks a pending reminder as being told; False when it is no longer pending (done meanwhile)."""
+        ...
 
     async def sent(self, reminder_id: str) -> None: ...
 
@@ -59,12 +65,19 @@ class MongoReminderRepository:
         await self.collection.update_many(where, {"$set": {"status": "done"}})
 
     async def due(self, moment: datetime, *, limit: int) -> list[Pending]:
-        cursor = self.collection.find({"status": "pending", "due_at": {"$lte": moment}}).limit(limit)
+        where = {"status": {"$in": ["pending", "telling"]}, "due_at": {"$lte": moment}}
+        cursor = self.collection.find(where).limit(limit)
         found = [readable(self.collection.name, d, _pending) async for d in cursor]
         return [reminder for reminder in found if reminder is not None]
 
+    async def telling(self, reminder_id: str) -> bool:
+        done = await self.collection.update_one(
+            {"_id": reminder_id, "status": "pending"}, {"$set": {"status": "telling"}}
+        )
+        return done.modified_count == 1
+
     async def sent(self, reminder_id: str) -> None:
-        await self.collection.update_one({"_id": reminder_id, "status": "pending"}, {"$set": {"status": "sent"}})
+        await self.collection.update_one({"_id": reminder_id, "status": "telling"}, {"$set": {"status": "sent"}})
 
 
 class MongoMessageRepository:

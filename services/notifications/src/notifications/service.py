@@ -31,16 +31,18 @@ def _recent(event: Envelope, now: datetime | None) -> bool:
 
 
 def reminder_of(event: Envelope, after: timedelta, now: datetime | None = None) -> Pending | None:
-    """The reminder the event sets, due `after` it: none for a kind that sets none, an event
-    with no one to remind, or one from history."""
+    """The reminder the event sets, due `after` it (or after now, when the service learns of it
+    late: what done it may still be on its way): none for a kind that sets none, an event with
+    no one to remind, or one from history."""
     reminder = SETS.get(event.type)
+    now = now or datetime.now(UTC)
     if reminder is None or not _recent(event, now) or not (recipients := reminder.recipients(event)):
         return None
     return Pending(
         id=entity_id("reminder", event.id),
         set_by=event.type,
         subject=event.subject,
-        due_at=event.time + after,
+        due_at=max(event.time, now) + after,
         recipients=list(dict.fromkeys(recipients)),
         zh=reminder.zh,
         en=reminder.en,
@@ -123,13 +125,17 @@ class Notifications:
         await self.reminders.add(setting)
 
     async def sweep(self, moment: datetime | None = None) -> int:
-        """Tells the reminders fallen due (run on a schedule; a crash between telling and marking
-        tells again next time, the same messages, so once); how many."""
-        due = await self.reminders.due(moment or datetime.now(UTC), limit=500)
-        for reminder in due:
+        """Tells the reminders fallen due, each marked as being told first (one done meanwhile is
+        not told); a crash while telling tells it again next time, the same messages, so once.
+        Run on a schedule; how many it told."""
+        count = 0
+        for reminder in await self.reminders.due(moment or datetime.now(UTC), limit=500):
+            if reminder.status == "pending" and not await self.reminders.telling(reminder.id):
+                continue
             await self.messages.add(told(reminder))
             await self.reminders.sent(reminder.id)
-        return len(due)
+            count += 1
+        return count
 
     async def inbox(self, actor: Actor, *, unread_only: bool, limit: int) -> Inbox:
         """The caller's messages, the latest first, and how many are unread."""

@@ -16,7 +16,6 @@ from contract.events.needs import (
     ClaimCompleted,
     ClaimMade,
     ClaimReleased,
-    WishCancelled,
     WishClaimed,
     WishCompleted,
     WishConfirmed,
@@ -32,6 +31,10 @@ from contract.events.resources import (
 )
 
 
+def type_of(event: type[Envelope]) -> str:
+    return str(event.model_fields["type"].default)
+
+
 def organization(organization_id: str | None) -> list[str]:
     return [f"organization:{organization_id}"] if organization_id else []
 
@@ -40,6 +43,11 @@ def booker(event: BookingConfirmed | BookingCancelled | ServiceRequestAccepted |
     """Whoever booked or requested: an organisation, or a resident."""
     resident = event.data.resident_id
     return [f"resident:{resident}"] if resident else organization(event.data.organization_id)
+
+
+def ended_for_booker(event: BookingCancelled) -> list[str]:
+    """The booker, unless they cancelled it themselves."""
+    return [] if event.data.reason == "cancelled" else booker(event)
 
 
 def claimer(event: ClaimCompleted | ClaimReleased) -> list[str]:
@@ -119,8 +127,8 @@ def _rows() -> tuple[Row, ...]:
             WishConfirmed,
             "wish",
             lambda e: organization(e.data.claimer_organization_id),
-            "居民已确认您认领的微心愿完成，感谢信已生成。",
-            "The resident confirmed the wish you took on: a thank-you letter is ready.",
+            "您认领的微心愿已确认完成，感谢信已生成。",
+            "The wish you took on was confirmed fulfilled: a thank-you letter is ready.",
             lambda e: "/org",
         ),
         Row(
@@ -142,7 +150,7 @@ def _rows() -> tuple[Row, ...]:
         Row(
             BookingCancelled,
             "booking",
-            booker,
+            ended_for_booker,
             "您的场地预约已取消或未获批准。",
             "Your venue booking was cancelled or not approved.",
             lambda e: f"/resources/{e.data.venue_id}",
@@ -183,7 +191,7 @@ def _rows() -> tuple[Row, ...]:
 
 
 TABLE: tuple[Row, ...] = _rows()
-BY_TYPE: dict[str, Row] = {row.event.model_fields["type"].default: row for row in TABLE}
+BY_TYPE: dict[str, Row] = {type_of(row.event): row for row in TABLE}
 
 
 @dataclass(frozen=True)
@@ -219,17 +227,13 @@ REMINDERS: tuple[Reminder, ...] = (
     ),
     Reminder(
         WishCompleted,
-        (WishConfirmed, WishCancelled),
+        (WishConfirmed,),
         lambda e: [f"resident:{e.data.resident_id}"] if e.data.resident_id else [],
         "提醒：您的微心愿已完成，请查看照片并确认。",
         "Reminder: your wish was fulfilled: please look at the photo and confirm.",
         lambda e: f"/me#wish-{e.data.wish_id}",
     ),
 )
-
-
-def type_of(event: type[Envelope]) -> str:
-    return str(event.model_fields["type"].default)
 
 
 def _cancelled_by() -> dict[str, list[Reminder]]:

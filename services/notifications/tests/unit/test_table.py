@@ -21,15 +21,15 @@ from contract.events.needs import (
     WishClaimed,
     WishData,
 )
-from contract.events.resources import BookingConfirmed, BookingData, BookingRequested
+from contract.events.resources import BookingCancelled, BookingConfirmed, BookingData, BookingRequested
 from contract.taxonomy import Category
 from notifications.models import Message, Pending
-from notifications.service import Notifications, messages_of, told
+from notifications.service import Notifications, messages_of, reminder_of, told
 from notifications.table import TABLE
 from runtime.actors import Actor, ActorKind
 
 AT = datetime(2026, 12, 5, 8, tzinfo=UTC)
-DAY = timedelta(days=1)
+DAY, MINUTE = timedelta(days=1), timedelta(minutes=1)
 POSTER, CLAIMER, VENUE_OWNER = "p" * 32, "c" * 32, "v" * 32
 
 
@@ -65,10 +65,17 @@ class FakeReminders:
                 self.stored[r.id] = r.model_copy(update={"status": "done"})
 
     async def due(self, moment: datetime, *, limit: int) -> list[Pending]:
-        return [r for r in self.stored.values() if r.status == "pending" and r.due_at <= moment][:limit]
+        return [r for r in self.stored.values() if r.status in ("pending", "telling") and r.due_at <= moment][:limit]
+
+    async def telling(self, reminder_id: str) -> bool:
+        if self.stored[reminder_id].status != "pending":
+            return False
+        self.stored[reminder_id] = self.stored[reminder_id].model_copy(update={"status": "telling"})
+        return True
 
     async def sent(self, reminder_id: str) -> None:
-        self.stored[reminder_id] = self.stored[reminder_id].model_copy(update={"status": "sent"})
+        if self.stored[reminder_id].status == "telling":
+            self.stored[reminder_id] = self.stored[reminder_id].model_copy(update={"status": "sent"})
 
 
 class FakeMessages:
@@ -136,6 +143,14 @@ def test_a_booking_waiting_for_approval_tells_the_venues_organisation() -> None:
 def test_no_one_is_told_of_what_they_did_themselves_or_of_a_kind_the_table_lacks() -> None:
     cancelled = ClaimReleasedData(**claim().model_dump(), reason="need_cancelled")
     assert messages_of(ClaimReleased(source="needs", subject="n" * 32, data=cancelled)) == []
+    own = BookingData.model_validate(
+        {**booking(BookingRequested).data.model_dump(), "status": "cancelled", "reason": "cancelled"}
+    )
+    assert messages_of(BookingCancelled(source="resources", subject="b" * 32, data=own)) == []
+    declined = BookingData.model_validate({**own.model_dump(), "reason": "declined"})
+    assert [m.recipient for m in messages_of(BookingCancelled(source="resources", subject="b", data=declined))] == [
+        "organization:" + CLAIMER
+    ]
     assert messages_of(wish_claimed(resident_id=None)) == []
     posted = NeedPostedData(
         need_id="n" * 32,
@@ -199,7 +214,7 @@ class TestAReminder:
         await notifications.on_events([requested, requested])  # delivered twice
         assert await notifications.sweep(requested.time + DAY / 2) == 0
 
-        assert await notifications.sweep(requested.time + DAY) == 1
+        assert await notifications.sweep(requested.time + DAY + MINUTE) == 1
         assert await notifications.sweep(requested.time + 2 * DAY) == 0
         told = [m for m in messages.stored.values() if m.kind == "reminder"]
         assert [(m.recipient, m.link) for m in told] == [("organization:" + VENUE_OWNER, "/org#approvals")]
@@ -225,5 +240,28 @@ class TestAReminder:
         [pending] = reminders.stored.values()
         await messages.add(told(pending))  # told, then the process stopped before marking it sent
 
-        assert await notifications.sweep(requested.time + DAY) == 1
+        assert await notifications.sweep(requested.time + DAY + MINUTE) == 1
         assert len([m for m in messages.stored.values() if m.kind == "reminder"]) == 1
+
+    async def test_one_done_while_a_sweep_was_reading_it_is_not_told(self) -> None:
+        messages, reminders = FakeMessages(), FakeReminders()
+        notifications = Notifications(messages, reminders, remind_after=DAY)
+        requested = booking(BookingRequested)
+        await notifications.on_event(requested)
+        read_by_the_sweep = list(reminders.stored.values())
+        await notifications.on_event(booking(BookingConfirmed))  # done meanwhile
+
+        async def as_read(moment: datetime, *, limit: int) -> list[Pending]:
+            return read_by_the_sweep
+
+        reminders.due = as_read  # type: ignore[method-assign]
+        assert await notifications.sweep(requested.time + 2 * DAY) == 0
+        assert [m for m in messages.stored.values() if m.kind == "reminder"] == []
+
+    def test_set_by_an_event_learnt_of_late_falls_due_a_while_after_it_was_learnt(self) -> None:
+        requested = booking(BookingRequested)
+        late = requested.time + 2 * DAY  # the service was behind: what answered it may be on its way
+        pending = reminder_of(requested, DAY, now=late)
+        assert pending is not None and pending.due_at == late + DAY
+        on_time = reminder_of(requested, DAY, now=requested.time)
+        assert on_time is not None and on_time.due_at == requested.time + DAY

@@ -151,8 +151,9 @@ class Accounts:
         await self.sessions.insert_one({"_id": _digest(token), **session.model_dump()})
         return token, session
 
-    async def session(self, token: str) -> Session | None:
-        """The live session of a cookie's token, renewed when half its life has gone."""
+    async def session(self, token: str, *, renew: bool = True) -> Session | None:
+        """The live session of a cookie's token, renewed when half its life has gone (unless
+        `renew` is false: a page asking in the background is no sign the person is there)."""
         found = await self.sessions.find_one({"_id": _digest(token)})
         if found is None:
             return None
@@ -160,7 +161,7 @@ class Accounts:
         moment = datetime.now(UTC)
         if session.expires_at <= moment:
             return None
-        if session.expires_at - moment < self.lifetime / 2:
+        if renew and session.expires_at - moment < self.lifetime / 2:
             session.expires_at = self._expiry()
             await self.sessions.update_one({"_id": found["_id"]}, {"$set": {"expires_at": session.expires_at}})
         return session

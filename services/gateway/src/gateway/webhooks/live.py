@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 
 from contract.events import Envelope
-from gateway.webhooks.service import organizations_of
+from gateway.webhooks.service import for_partners, organizations_of
 
 
 class LiveEvents:
@@ -37,6 +37,6 @@ class LiveEvents:
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
-                yield f"id: {event.id}\nevent: {event.type}\ndata: {event.model_dump_json()}\n\n"
+                yield f"id: {event.id}\nevent: {event.type}\ndata: {for_partners(event)}\n\n"
         finally:
             self.listeners[organization_id].discard(queue)

@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
+import json
 import logging
 import secrets
 import time
@@ -55,6 +56,22 @@ SUBSCRIPTIONS_KEPT = 5.0  # seconds another gateway process may take to see a ne
 def sign(secret: str, timestamp: int, body: bytes) -> str:
     digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={digest}"
+
+
+# what partners are not shown of an event, by the kind of thing it is about: a wish's resident
+# is masked for organisations (the wish wall names them by surname only)
+PRIVATE = {"wish": frozenset({"resident_id"})}
+
+
+def for_partners(event: Envelope) -> str:
+    """The event as partners receive it (webhooks and the live stream): without what
+    organisations may not see of it."""
+    hidden = PRIVATE.get(event.type.split(".", 1)[0])
+    if not hidden:
+        return event.model_dump_json()
+    shown = event.model_dump(mode="json")
+    shown["data"] = {k: v for k, v in shown["data"].items() if k not in hidden}
+    return json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
 
 
 def organizations_of(event: Envelope) -> set[str]:
@@ -126,7 +143,7 @@ class Webhooks:
                 "_id": f"{subscription['_id']}:{event.id}",
                 "subscription_id": subscription["_id"],
                 "event_type": event.type,
-                "body": event.model_dump_json().encode(),
+                "body": for_partners(event).encode(),
                 "attempts": 0,
                 "state": "pending",
                 "next_at": datetime.now(UTC),

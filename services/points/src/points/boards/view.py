@@ -39,6 +39,7 @@ EVERYWHERE = ""
 ALL_TIME = "all"
 KEPT = 200  # a board ranks at most this many
 BIG, FRESH_SECONDS = 10_000, 1.0
+OLD_SECONDS = 10.0  # a big board last ranked longer ago than this is ranked again before it is answered
 
 
 def prefixes(area_code: str) -> tuple[str, ...]:
@@ -173,11 +174,12 @@ class Standings:
     def _kept(self, key: tuple[str, ...], seen: object, size: int, rank: Callable[[], Ranked]) -> Ranked:
         """The board of `key` as last ranked, unless it changed since. A big one that changed is
         answered as last ranked, and ranked again once the loop has answered (if it was ranked
-        more than `FRESH_SECONDS` ago)."""
+        more than `FRESH_SECONDS` ago), unless that was more than `OLD_SECONDS` ago (a board
+        seldom asked for): then it is ranked before it is answered."""
         kept = self._ranked.get(key)
         if kept is not None and kept.seen == seen:
             return kept.ranked
-        if kept is not None and size > BIG:
+        if kept is not None and size > BIG and time.monotonic() - kept.at < OLD_SECONDS:
             if time.monotonic() - kept.at >= FRESH_SECONDS and key not in self._ranking:
                 self._ranking.add(key)
                 asyncio.get_running_loop().call_soon(self._rank, key, seen, rank)

@@ -91,8 +91,8 @@ class MongoItemRepository(MongoRepository[Item]):
         self._takes: dict[str, dict[str, asyncio.Future[bool]]] = {}
         self._settles: dict[str, dict[str, asyncio.Future[bool]]] = {}
         self._making: set[asyncio.Task[None]] = set()
-        # Items as this process last stored, read or took from them. The process is the items'
-        # one writer (the service's writer lease), so nothing else changes them meanwhile.
+        # Items as this process last stored, read or took from them. The points service runs as
+        # one process (its balances are in memory too), so nothing else changes them meanwhile.
         self._offered: dict[str, Item] = {}
         self.read_model = self._remember  # told of every item this repository writes
 
