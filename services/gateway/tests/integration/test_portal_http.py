@@ -142,6 +142,16 @@ class TestSessions:
         assert await short.session(token) is None
         assert await short.sweep() >= 1
 
+        # a page asking in the background (the bell) does not keep a session alive; a visit does
+        longer = Accounts(mongo[stack.database("gateway")], session_minutes=0.03)  # 1.8 s
+        asked, _ = await longer.open_session(account)
+        visited, _ = await longer.open_session(account)
+        for _ in range(4):
+            await asyncio.sleep(0.6)
+            await longer.session(asked, renew=False)
+            await longer.session(visited)
+        assert await longer.session(asked) is None and await longer.session(visited) is not None
+
         await sign_in(browser_like, account.username)
         page = await browser_like.get("/admin")  # not theirs: refused, but signed in
         assert page.status_code == 403
