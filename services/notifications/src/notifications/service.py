@@ -31,9 +31,9 @@ def _recent(event: Envelope, now: datetime | None) -> bool:
 
 
 def reminder_of(event: Envelope, after: timedelta, now: datetime | None = None) -> Pending | None:
-    """The reminder the event sets, due `after` it (or after now, when the service learns of it
-    late: what done it may still be on its way): none for a kind that sets none, an event with
-    no one to remind, or one from history."""
+    """The reminder the event sets, due `after` it (after now, when the service learns of it
+    late: the answer may be on its way too): none for a kind that sets none, an event with no
+    one to remind, or one from history."""
     reminder = SETS.get(event.type)
     now = now or datetime.now(UTC)
     if reminder is None or not _recent(event, now) or not (recipients := reminder.recipients(event)):
