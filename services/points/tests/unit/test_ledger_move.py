@@ -12,7 +12,7 @@ import pytest
 from contract.errors import Unprocessable
 from contract.events.points import Unit
 from points.ledger.models import CITY, Movement
-from points.ledger.service import InsufficientBalance, Ledger
+from points.ledger.service import InsufficientBalance, Ledger, issuing
 from points.ledger.view import Balances
 
 from .fakes import FakeMovements
@@ -33,7 +33,9 @@ async def pay(ledger: Ledger, cause: str, amount: int = 60, overdraft: int = 0) 
 
 
 async def test_two_payments_at_once_from_points_for_one_pay_once(ledger: Ledger) -> None:
-    await ledger.issue("member:m1", Unit.POINTS, 100, cause_id="earned", cause_type="test", at=AT, rule_version=1)
+    await ledger.issue(
+        issuing("member:m1", Unit.POINTS, 100, cause_id="earned", cause_type="test", at=AT, rule_version=1)
+    )
 
     results = await asyncio.gather(pay(ledger, "order-1"), pay(ledger, "order-2"), return_exceptions=True)
 

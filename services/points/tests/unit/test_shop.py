@@ -13,7 +13,7 @@ from contract.bodies.points import ItemKind
 from contract.errors import Conflict, NotFound
 from contract.events import Envelope
 from contract.events.points import RedemptionStatus, Unit
-from points.ledger.service import Ledger
+from points.ledger.service import Ledger, issuing
 from points.ledger.view import Balances
 from points.shop.models import Item, Order
 from points.shop.service import Shop
@@ -155,7 +155,7 @@ async def stocked(items: FakeItems, ledger: Ledger, *, stock: int = 3, points: i
         created_at=NOW,
     )
     await items.add(item, [])
-    await ledger.issue(BUYER, Unit.POINTS, points, cause_id="gift", cause_type="test", at=NOW, rule_version=1)
+    await ledger.issue(issuing(BUYER, Unit.POINTS, points, cause_id="gift", cause_type="test", at=NOW, rule_version=1))
     return item
 
 

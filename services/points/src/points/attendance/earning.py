@@ -17,7 +17,7 @@ from contract.events import Envelope
 from contract.events.points import AttendedKind, CheckinDirection, CheckinRecorded, Unit
 from points.attendance.models import Attendance, Attended, Settlement, attended_minutes
 from points.ledger.models import CITY, Where
-from points.ledger.service import Ledger, day_of
+from points.ledger.service import Ledger, day_of, issuing
 from points.rules.service import Rules
 
 
@@ -63,14 +63,16 @@ class AttendanceEarning:
         for unit, amount in ((Unit.POINTS, settled.points), (Unit.MINUTES, settled.minutes)):
             if amount > 0:
                 await self.ledger.issue(
-                    data.person,
-                    unit,
-                    amount,
-                    cause_id=event.id,
-                    cause_type=event.type,
-                    at=event.time,
-                    rule_version=rules.version,
-                    where=where,
+                    issuing(
+                        data.person,
+                        unit,
+                        amount,
+                        cause_id=event.id,
+                        cause_type=event.type,
+                        at=event.time,
+                        rule_version=rules.version,
+                        where=where,
+                    )
                 )
             elif amount < 0:  # taken back, as far as it was decided it could be
                 await self.ledger.move(

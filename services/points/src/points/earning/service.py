@@ -145,16 +145,8 @@ class Earning:
         amount = earned.amount
         if earned.unit is Unit.POINTS:
             amount = rules.capped(amount, self.ledger.balances.earned_on(earned.to, day_of(earned.cause.time)))
-        await self.ledger.issue(
-            earned.to,
-            earned.unit,
-            amount,
-            cause_id=earned.cause.id,
-            cause_type=earned.cause.type,
-            at=earned.cause.time,
-            rule_version=rules.version,
-            where=earned.where,
-        )
+        if amount > 0:
+            await self.ledger.issue(_movement(earned, amount, rules.version))
 
 
 def _known(event: NeedPosted) -> KnownNeed:

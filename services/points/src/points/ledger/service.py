@@ -34,32 +34,9 @@ class Ledger:
         # at once never both spend the same points
         self._paying: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    async def issue(
-        self,
-        to_account: str,
-        unit: Unit,
-        amount: int,
-        *,
-        cause_id: str,
-        cause_type: str,
-        at: datetime,
-        rule_version: int,
-        where: Where | None = None,
-    ) -> Movement | None:
-        """Moves `amount` from the city's issuing account to `to_account`, once per cause, unit
-        and receiver; None when there is nothing to move or it was moved already."""
-        if amount <= 0:
-            return None
-        movement = issuing(
-            to_account,
-            unit,
-            amount,
-            cause_id=cause_id,
-            cause_type=cause_type,
-            at=at,
-            rule_version=rule_version,
-            where=where,
-        )
+    async def issue(self, movement: Movement) -> Movement | None:
+        """Stores an issuing movement (made by `issuing`), once per cause, unit and receiver;
+        None when it was moved already."""
         return movement if await self.movements.insert(movement) else None
 
     async def issue_many(self, movements: Sequence[Movement]) -> list[Movement]:
