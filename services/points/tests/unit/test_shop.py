@@ -178,13 +178,19 @@ def points(ledger: Ledger, account: str = BUYER) -> int:
     return ledger.balances.balance(account, Unit.POINTS)
 
 
+async def stopped_after_taking(items: FakeItems, orders: FakeOrders, ledger: Ledger) -> tuple[Item, Order]:
+    """An order stored pending and its stock taken, as a crash would leave it before the payment."""
+    item = await stocked(items, ledger)
+    order = pending(item)
+    await orders.insert(order)
+    await items.take(item.id, order.id)
+    return item, order
+
+
 class TestReconcile:
     async def test_an_order_stopped_after_its_stock_was_taken_gives_it_back_once(self, parts: Any) -> None:
         shop, items, orders, ledger = parts
-        item = await stocked(items, ledger)
-        order = pending(item)
-        await orders.insert(order)
-        await items.take(item.id, order.id)
+        item, order = await stopped_after_taking(items, orders, ledger)
 
         assert await shop.reconcile(pending_before=NOW) == 1
         assert await shop.reconcile(pending_before=NOW) == 0
@@ -193,10 +199,7 @@ class TestReconcile:
 
     async def test_an_order_stopped_after_it_was_paid_is_ordered_with_its_stock_kept(self, parts: Any) -> None:
         shop, items, orders, ledger = parts
-        item = await stocked(items, ledger)
-        order = pending(item)
-        await orders.insert(order)
-        await items.take(item.id, order.id)
+        item, order = await stopped_after_taking(items, orders, ledger)
         await ledger.move(BUYER, order.shop_account, Unit.POINTS, 10, cause_id=order.id, cause_type="t", at=NOW)
 
         await shop.reconcile(pending_before=NOW)
@@ -220,10 +223,7 @@ class TestReconcile:
 
     async def test_an_order_a_request_is_still_taking_through_is_left_alone(self, parts: Any) -> None:
         shop, items, orders, ledger = parts
-        item = await stocked(items, ledger)
-        order = pending(item)
-        await orders.insert(order)
-        await items.take(item.id, order.id)
+        item, order = await stopped_after_taking(items, orders, ledger)
         shop._running.add(order.id)
 
         assert await shop.reconcile(pending_before=NOW) == 0
