@@ -1,7 +1,8 @@
 """The messages bell walked in a real browser on phones: a resident posts a micro-wish; a member
 of an organisation claims it on the wish wall; the resident, her page left open, sees the bell's
 count go up without reloading, opens her messages, and the message takes her to her wish. In
-English the same message reads in English."""
+English the same message reads in English. And an organisation's administrator, its dashboard
+open, is told of a claim another organisation made on its need, and opens the need."""
 
 from __future__ import annotations
 
@@ -58,3 +59,35 @@ async def test_a_resident_is_told_her_wish_was_claimed_and_the_message_takes_her
     await resident.goto("/lang/en?next=/inbox")
     await expect(resident.locator("#messages [data-kind=wish]")).to_contain_text("taken on by an organisation")
     await expect(resident.locator("#messages .unread")).to_have_count(0)
+
+
+async def test_an_organisations_administrator_is_told_of_a_claim_on_its_need_and_opens_the_need(
+    stack: TestStack, http: httpx.AsyncClient, portal_accounts: Accounts, new_page: NewPage
+) -> None:
+    api = PlatformApi(stack, http)
+    poster = await api.register_organization("东街社区党委", COMMUNITY)
+    helpers = await api.register_organization("东街青年志愿队", COMMUNITY)
+    need_id = await api.post_need(poster, "elderly_care", COMMUNITY, quantity=3)
+    await portal_accounts(
+        Account(username="dong-shuji", name="东书记", role=Role.ORG_ADMIN, organization_id=poster),
+        Account(username="dong-duizhang", name="东队长", role=Role.ORG_ADMIN, organization_id=helpers),
+    )
+    secretary = await on_phone(new_page, "dong-shuji")
+    await secretary.goto("/org")
+    bell = secretary.locator("#bell")
+    await expect(bell).to_have_attribute("data-count", "0")
+
+    leader = await on_phone(new_page, "dong-duizhang")
+    await leader.goto(f"/needs/{need_id}")
+    await leader.fill(f"form[action='/needs/{need_id}/claim'] input[name=quantity]", "2")
+    await leader.click(f"form[action='/needs/{need_id}/claim'] button[type=submit]")
+    await expect(leader.locator(".refused")).to_have_count(0)
+
+    await expect(bell).to_have_attribute("data-count", "1", timeout=40_000)
+    await leader.goto("/inbox")  # the claim is decided by now: its claimer is not told of it
+    await expect(leader.locator("#messages [data-kind=claim]")).to_have_count(0)
+    await bell.click()
+    message = secretary.locator("#messages [data-kind=claim]")
+    await expect(message).to_contain_text("2 人次")
+    await message.locator("a").click()
+    await expect(secretary).to_have_url(f"{stack.url('gateway')}/needs/{need_id}")

@@ -160,6 +160,15 @@ class TestSessions:
         again = await browser_like.get("/org")
         assert (again.status_code, again.headers["location"]) == (303, "/login?next=/org")
 
+    async def test_a_stranger_has_no_inbox_and_the_bell_tells_them_of_nothing(
+        self, browser_like: httpx.AsyncClient
+    ) -> None:
+        for path in ("/inbox", "/inbox/" + "a" * 32):
+            answer = await browser_like.get(path)
+            assert (answer.status_code, answer.headers["location"]) == (303, f"/login?next={path}")
+        browser_like.cookies.set("pbs_session", "a-token-nobody-was-given")
+        assert (await browser_like.get("/inbox/unread.json")).json() == {"unread": 0}
+
 
 class TestForms:
     async def test_a_form_without_the_sessions_token_is_refused_and_changes_nothing(
