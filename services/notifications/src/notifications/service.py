@@ -11,7 +11,7 @@ from contract.events import Envelope
 from contract.ids import entity_id
 from notifications.models import Inbox, Message, Pending
 from notifications.repository import MessageRepository, ReminderRepository
-from notifications.table import BY_TYPE, CANCELS, SETS, Reminder, Row, type_of
+from notifications.table import BY_TYPE, CANCELS, SETS, Reminder, type_of
 from runtime.actors import Actor, ActorKind
 
 NEWS = timedelta(days=7)  # an event older than this is history (an import, a first start): no one is told
@@ -23,7 +23,23 @@ def messages_of(event: Envelope, now: datetime | None = None) -> list[Message]:
     row = BY_TYPE.get(event.type)
     if row is None or not _recent(event, now):
         return []
-    return [_message(row, event, recipient) for recipient in dict.fromkeys(row.recipients(event))]
+    fields = event.model_dump()["data"]  # every event the table names carries data
+    zh, en, link = row.zh.format(**fields), row.en.format(**fields), row.link(event)
+    return [
+        Message(
+            id=entity_id("message", f"{event.id}/{recipient}"),
+            recipient=recipient,
+            kind=row.kind,
+            event_type=event.type,
+            event_id=event.id,
+            subject=event.subject,
+            zh=zh,
+            en=en,
+            link=link,
+            at=event.time,
+        )
+        for recipient in dict.fromkeys(row.recipients(event))
+    ]
 
 
 def _recent(event: Envelope, now: datetime | None) -> bool:
@@ -67,22 +83,6 @@ def told(reminder: Pending) -> list[Message]:
         )
         for recipient in reminder.recipients
     ]
-
-
-def _message(row: Row, event: Envelope, recipient: str) -> Message:
-    fields = event.model_dump()["data"]  # every event the table names carries data
-    return Message(
-        id=entity_id("message", f"{event.id}/{recipient}"),
-        recipient=recipient,
-        kind=row.kind,
-        event_type=event.type,
-        event_id=event.id,
-        subject=event.subject,
-        zh=row.zh.format(**fields),
-        en=row.en.format(**fields),
-        link=row.link(event),
-        at=event.time,
-    )
 
 
 def reader(actor: Actor) -> str:
