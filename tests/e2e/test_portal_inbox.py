@@ -27,10 +27,10 @@ async def test_a_resident_is_told_her_wish_was_claimed_and_the_message_takes_her
 ) -> None:
     volunteers = await PlatformApi(stack, http).register_organization("东街志愿服务队党支部", COMMUNITY)
     await portal_accounts(
-        Account(username="dong-ayi", name="东阿姨", role=Role.RESIDENT, area_code=COMMUNITY),
-        Account(username="dong-dangyuan", name="东党员", role=Role.MEMBER, organization_id=volunteers),
+        Account(username="dongjie-ayi", name="东阿姨", role=Role.RESIDENT, area_code=COMMUNITY),
+        Account(username="dongjie-dangyuan", name="东党员", role=Role.MEMBER, organization_id=volunteers),
     )
-    resident = await on_phone(new_page, "dong-ayi")
+    resident = await on_phone(new_page, "dongjie-ayi")
     await resident.goto("/me")
     await resident.fill("form[action='/me/wishes'] input[name=title]", "想要一副老花镜")
     await resident.click("form[action='/me/wishes'] button[type=submit]")
@@ -39,7 +39,7 @@ async def test_a_resident_is_told_her_wish_was_claimed_and_the_message_takes_her
     bell = resident.locator("#bell")
     await expect(bell).to_have_attribute("data-count", "0")
 
-    member = await on_phone(new_page, "dong-dangyuan")
+    member = await on_phone(new_page, "dongjie-dangyuan")
     await member.goto(f"/wishes?area={COMMUNITY}")
     await member.locator(f"#wall [data-wish='{wish_id}'] button[data-move=claim]").click()
     await expect(member.locator(f"#ours [data-wish='{wish_id}']")).to_have_attribute("data-status", "claimed")
@@ -69,15 +69,15 @@ async def test_an_organisations_administrator_is_told_of_a_claim_on_its_need_and
     helpers = await api.register_organization("东街青年志愿队", COMMUNITY)
     need_id = await api.post_need(poster, "elderly_care", COMMUNITY, quantity=3)
     await portal_accounts(
-        Account(username="dong-shuji", name="东书记", role=Role.ORG_ADMIN, organization_id=poster),
-        Account(username="dong-duizhang", name="东队长", role=Role.ORG_ADMIN, organization_id=helpers),
+        Account(username="dongjie-shuji", name="东书记", role=Role.ORG_ADMIN, organization_id=poster),
+        Account(username="dongjie-duizhang", name="东队长", role=Role.ORG_ADMIN, organization_id=helpers),
     )
-    secretary = await on_phone(new_page, "dong-shuji")
+    secretary = await on_phone(new_page, "dongjie-shuji")
     await secretary.goto("/org")
     bell = secretary.locator("#bell")
     await expect(bell).to_have_attribute("data-count", "0")
 
-    leader = await on_phone(new_page, "dong-duizhang")
+    leader = await on_phone(new_page, "dongjie-duizhang")
     await leader.goto(f"/needs/{need_id}")
     await leader.fill(f"form[action='/needs/{need_id}/claim'] input[name=quantity]", "2")
     await leader.click(f"form[action='/needs/{need_id}/claim'] button[type=submit]")
