@@ -40,6 +40,10 @@ FERRETDB_BIN = LOCAL / "bin" / "ferretdb"
 # see docs/storage.md) or "sqlite" (no server of its own, one writer at a time).
 FERRETDB_HANDLER = os.environ.get("FERRETDB_HANDLER", "postgresql")
 KAFKA_CLUSTER_ID = "cGFydHktYnVpbGRpbmc"  # any fixed 22-character base64 id
+# The mail catcher: every mail (and, through it, every SMS) the notifications service sends
+# locally, readable at its API (`/api/v1/messages`, `/view/{id}.html`); SMTP_URL sends elsewhere.
+MAILPIT_BIN = LOCAL / "bin" / "mailpit"
+MAILPIT_SMTP_PORT, MAILPIT_HTTP_PORT = 1025, 8025
 
 
 class StackError(RuntimeError):
@@ -116,6 +120,24 @@ def install_ferretdb() -> None:
         cwd=build,
         what="building FerretDB",
     )
+    shutil.rmtree(build, ignore_errors=True)
+
+
+def install_mailpit() -> None:
+    """Builds the Mailpit mail catcher from the Go module proxy at the version pinned in
+    mailpit/go.mod (its API and message views; its single-page app is built by npm, not here)."""
+    if MAILPIT_BIN.exists():
+        return
+    log("building the Mailpit mail catcher from the Go module proxy (about a minute) ...")
+    build = LOCAL / "build" / "mailpit"
+    shutil.rmtree(build, ignore_errors=True)
+    build.mkdir(parents=True)
+    for name in ("go.mod", "go.sum"):
+        shutil.copy(HERE / "mailpit" / name, build / name)
+    run(["go", "mod", "vendor"], cwd=build, what="fetching Mailpit")
+    MAILPIT_BIN.parent.mkdir(parents=True, exist_ok=True)
+    build_cmd = ["go", "build", "-mod=vendor", "-o", str(MAILPIT_BIN), "github.com/axllent/mailpit"]
+    run(build_cmd, cwd=build, what="building Mailpit")
     shutil.rmtree(build, ignore_errors=True)
 
 
@@ -244,6 +266,7 @@ def _alive(pid: int) -> bool:
 KAFKA = Process("kafka", KAFKA_PORT, ready_line="Kafka Server started")
 FERRETDB = Process("ferretdb", FERRETDB_PORT)
 POSTGRES = Process("postgres", POSTGRES_PORT, stop_signal=signal.SIGINT)  # SIGINT: fast shutdown
+MAILPIT = Process("mailpit", MAILPIT_SMTP_PORT)
 
 
 def start_kafka() -> None:
@@ -403,6 +426,20 @@ def start_ferretdb() -> None:
     )
 
 
+def start_mailpit() -> None:
+    MAILPIT.start(
+        [
+            str(MAILPIT_BIN),
+            f"--smtp=127.0.0.1:{MAILPIT_SMTP_PORT}",
+            f"--listen=127.0.0.1:{MAILPIT_HTTP_PORT}",
+            "--max=0",  # keep every mail: a benchmark counts them
+            "--smtp-auth-accept-any",
+            "--smtp-auth-allow-insecure",
+            "--quiet",
+        ]
+    )
+
+
 SERVICES = {
     "organizations": 8001,
     "needs": 8002,
@@ -434,6 +471,9 @@ def print_urls(elapsed: float, *, with_services: bool) -> None:
     kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{KAFKA_PORT}")
     mongo = "MONGO_URL" if external("MONGO_URL") else f"mongodb://127.0.0.1:{FERRETDB_PORT}"
     lines = [f"Kafka            {kafka}", f"MongoDB          {mongo}"]
+    if not external("SMTP_URL"):
+        catcher = f"http://127.0.0.1:{MAILPIT_HTTP_PORT}/api/v1/messages (SMTP {MAILPIT_SMTP_PORT})"
+        lines.append(f"Mail catcher     {catcher}")
     if with_services:
         lines += [
             f"City portal      http://127.0.0.1:{SERVICES['gateway']}/",
@@ -457,6 +497,8 @@ def install() -> None:
         install_ferretdb()
         if FERRETDB_HANDLER == "postgresql":
             install_postgres()
+    if not external("SMTP_URL"):
+        install_mailpit()
 
 
 def up() -> None:
@@ -469,13 +511,17 @@ def up() -> None:
         log("using MongoDB at MONGO_URL")
     else:
         start_ferretdb()
+    if external("SMTP_URL"):
+        log("sending mail through SMTP_URL")
+    else:
+        start_mailpit()
 
 
 def down() -> None:
     """Stops every process with a pid file here: the services first, then the storage and Kafka."""
-    infra = {KAFKA.name, FERRETDB.name, POSTGRES.name}
+    infra = {KAFKA.name, FERRETDB.name, POSTGRES.name, MAILPIT.name}
     others = [Process(p.stem, 0) for p in RUN.glob("*.pid") if p.stem not in infra] if RUN.exists() else []
-    for proc in [*others, FERRETDB, POSTGRES, KAFKA]:
+    for proc in [*others, MAILPIT, FERRETDB, POSTGRES, KAFKA]:
         proc.stop()
 
 

@@ -79,6 +79,7 @@ SECRETS = {
     "PERSONAL_DATA_KEYS": f"k1:{new_key()}",
     "PERSONAL_DATA_DIGEST_KEY": make_secret(),
     "CERTIFICATE_SECRET": make_secret(),
+    "LINK_SECRET": make_secret(),
 }
 
 

@@ -166,6 +166,9 @@ class TestStack:
             "OUTBOX_POLL_SECONDS": "0.2",
             "SWEEP_SECONDS": "0.5",
             "REMIND_AFTER_HOURS": "0.002",  # notifications: a booking waiting 7 s for approval is reminded of
+            "SEND_SECONDS": "0.5",  # notifications: mails and SMS due are looked for this often
+            "RETRY_SECONDS": "0.5",
+            "PORTAL_URL": f"http://127.0.0.1:{ports['gateway']}",  # the links in mails
             # a service killed by a test is replaced this soon (its writer lease expires)
             "LEASE_SECONDS": "10",
             "CACHE_SECONDS": "0.5",
@@ -382,3 +385,15 @@ class PlatformApi:
             return items
 
         return await eventually(probe)
+
+
+MAIL_CATCHER = os.environ.get("MAIL_CATCHER_URL", "http://127.0.0.1:8025")  # the local stack's Mailpit
+
+
+async def mails_to(http: httpx.AsyncClient, address: str) -> list[dict[str, Any]]:
+    """The mails the catcher received for `address`, the latest first, each whole (Subject,
+    Text, HTML, headers as Mailpit's API gives them)."""
+    found = await http.get(f"{MAIL_CATCHER}/api/v1/search", params={"query": f'to:"{address}"'})
+    found.raise_for_status()
+    whole = [await http.get(f"{MAIL_CATCHER}/api/v1/message/{m['ID']}") for m in found.json()["messages"]]
+    return [answer.json() for answer in whole]

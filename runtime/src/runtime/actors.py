@@ -51,6 +51,19 @@ class Actor(BaseModel):
     def is_organization(self, organization_id: str) -> bool:
         return self.kind is ActorKind.ORGANIZATION and self.organization_id == organization_id
 
+    @property
+    def person(self) -> str | None:
+        """Who this is as messages name their recipients: a resident and a member as themselves,
+        an organisation's administrators (who act without a member) as the organisation; None
+        for an area's administrator or the platform."""
+        if self.kind is ActorKind.RESIDENT and self.resident_id:
+            return f"resident:{self.resident_id}"
+        if self.kind is ActorKind.ORGANIZATION and self.member_id:
+            return f"member:{self.member_id}"
+        if self.kind is ActorKind.ORGANIZATION and self.organization_id:
+            return f"organization:{self.organization_id}"
+        return None
+
 
 def sign(actor: Actor, secret: str, *, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> str:
     """The `X-Actor` token for `actor`, valid for `ttl_seconds`."""

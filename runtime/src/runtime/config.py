@@ -9,8 +9,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_ACTOR_SECRET = "development-actor-secret-not-for-production"
 DEVELOPMENT_ADMIN_TOKEN = "development-admin-token"
+DEVELOPMENT_LINK_SECRET = "development-link-secret-not-for-production"
 # Secrets anyone who reads this repository knows: refused outside development and tests.
-PUBLIC_SECRETS = frozenset({DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN})
+PUBLIC_SECRETS = frozenset({DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_LINK_SECRET})
 MIN_SECRET_LENGTH = 32
 MAKE_A_SECRET = 'python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
 

@@ -8,7 +8,7 @@ from typing import Annotated, get_args
 
 from pydantic import Field, TypeAdapter
 
-from contract.events import matching, needs, organizations, points, resources
+from contract.events import matching, needs, notifications, organizations, points, resources
 from contract.events.base import Data, Envelope, construct, data_of, new_event_id
 
 Event = Annotated[
@@ -64,7 +64,8 @@ Event = Annotated[
     | points.RedemptionOrdered
     | points.RedemptionPickedUp
     | points.RedemptionExpired
-    | points.RedemptionCancelled,
+    | points.RedemptionCancelled
+    | notifications.MessageStored,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -76,6 +77,7 @@ NEEDS_TOPIC = "needs.events"
 RESOURCES_TOPIC = "resources.events"
 MATCHING_TOPIC = "matching.events"
 POINTS_TOPIC = "points.events"
+NOTIFICATIONS_TOPIC = "notifications.events"
 
 
 _TOPIC_OF_AGGREGATE = {
@@ -95,6 +97,7 @@ _TOPIC_OF_AGGREGATE = {
     "registration": POINTS_TOPIC,
     "checkin": POINTS_TOPIC,
     "redemption": POINTS_TOPIC,
+    "message": NOTIFICATIONS_TOPIC,
 }
 
 
@@ -113,6 +116,7 @@ __all__ = [
     "EVENT_TYPES",
     "MATCHING_TOPIC",
     "NEEDS_TOPIC",
+    "NOTIFICATIONS_TOPIC",
     "ORGANIZATIONS_TOPIC",
     "POINTS_TOPIC",
     "RESOURCES_TOPIC",

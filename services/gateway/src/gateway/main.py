@@ -7,7 +7,15 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 
-from contract.events import EVENT_TYPES, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
+from contract.events import (
+    EVENT_TYPES,
+    MATCHING_TOPIC,
+    NEEDS_TOPIC,
+    NOTIFICATIONS_TOPIC,
+    ORGANIZATIONS_TOPIC,
+    RESOURCES_TOPIC,
+    topic_of,
+)
 from gateway.config import Settings
 from gateway.limits import Limits, RateLimiter
 from gateway.microcache import MicroCache
@@ -35,6 +43,7 @@ from gateway.portal import (
     wishes,
 )
 from gateway.portal.accounts import Accounts
+from gateway.portal.inbox import Bells
 from gateway.portal.web import (
     LANG_COOKIE,
     NOTICE_COOKIE,
@@ -90,15 +99,20 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         destinations = Destinations(networks(settings.webhook_allowed_networks), settings.own_services())
         partners = await stack.enter_async_context(partner_session(destinations, settings.webhook_timeout_seconds))
         webhooks = Webhooks(infra.db, partners, destinations)
-        every_event = dict.fromkeys(EVENT_TYPES, Idempotent(webhooks.on_event))
-        live = LiveEvents()
-        app.state.components.add(webhooks, live)
+        partners_events = [t for t in EVENT_TYPES if topic_of(t) != NOTIFICATIONS_TOPIC]  # messages are people's
+        every_event = dict.fromkeys(partners_events, Idempotent(webhooks.on_event))
+        live, bells = LiveEvents(), Bells()
+        app.state.components.add(webhooks, live, bells)
         async with background(
             sweeping(accounts.sweep, 3600),
             sweeping(webhooks.sweep, 3600),
             event_consumer(infra, every_event).run(),
             webhooks.deliver_forever(),
-            event_reader(settings, dict.fromkeys(EVENT_TYPES, live.on_event), Reading.TAIL).run(),
+            event_reader(
+                settings,
+                {**dict.fromkeys(partners_events, live.on_event), "message.stored": bells.on_event},
+                Reading.TAIL,
+            ).run(),
         ):
             yield
 
@@ -132,7 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             rules.router,
         ],
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC],
+        topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC, NOTIFICATIONS_TOPIC],
         middleware=[SecurityHeaders],
         body_limits={prefix: settings.max_photo_bytes + 64 * 1024 for prefix in ("/api/v1/wishes/", "/org/wishes/")},
         idempotent=("/api/v1/", by_api_key),

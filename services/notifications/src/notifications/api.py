@@ -1,5 +1,6 @@
 """The inbox's routes: a resident, a member or an organisation's people read what they were told
-and mark it read; no one reads another's."""
+and mark it read, and say how else they want to be told; no one reads or changes another's. The
+portal (the platform actor) turns a mail's kind off for whoever opened the mail's signed link."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from notifications.models import Inbox, Message
+from notifications.preferences import Preferences
 from notifications.service import Notifications
 from runtime.actors import ActorDep
 from runtime.app import provided
@@ -40,3 +43,27 @@ async def unread(notifications: NotificationsDep, actor: ActorDep) -> dict[str, 
 async def read(message_id: IdPath, notifications: NotificationsDep, actor: ActorDep) -> Message:
     """Marks one of the caller's messages read; 404 for one that is not theirs."""
     return await notifications.read(actor, message_id, datetime.now(UTC))
+
+
+@router.get("/preferences", response_model=Preferences)
+async def preferences(notifications: NotificationsDep, actor: ActorDep) -> Preferences:
+    """How the caller wants to be told besides the inbox: mail, SMS, quiet hours, digest."""
+    return await notifications.preferences_of(actor)
+
+
+@router.put("/preferences", response_model=Preferences)
+async def prefer(body: Preferences, notifications: NotificationsDep, actor: ActorDep) -> Preferences:
+    """Sets how the caller wants to be told, from their next message on."""
+    return await notifications.prefer(actor, body)
+
+
+class Unsubscribe(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=10, max_length=600)
+
+
+@router.post("/unsubscribe")
+async def unsubscribe(body: Unsubscribe, notifications: NotificationsDep, actor: ActorDep) -> dict[str, str]:
+    """Turns off the kind of mail a mail's link names (the platform, for whoever opened it)."""
+    return await notifications.unsubscribe(actor, body.token)

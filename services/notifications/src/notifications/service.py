@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from contract.errors import Forbidden, NotFound
 from contract.events import Envelope
 from contract.ids import entity_id
-from notifications.models import Inbox, Message, Pending
+from notifications.models import Channel, Inbox, Message, Pending
+from notifications.preferences import Links, PreferenceRepository, Preferences, addressed
 from notifications.repository import MessageRepository, ReminderRepository
 from notifications.table import BY_TYPE, CANCELS, SETS, Reminder, type_of
 from runtime.actors import Actor, ActorKind
@@ -89,31 +90,57 @@ def reader(actor: Actor) -> str:
     """Whom the caller reads messages as: a resident and a member as themselves, an
     organisation's administrators (who act without a member) as the organisation. Forbidden
     for anyone else."""
-    if actor.kind is ActorKind.RESIDENT and actor.resident_id:
-        return f"resident:{actor.resident_id}"
-    if actor.kind is ActorKind.ORGANIZATION and actor.member_id:
-        return f"member:{actor.member_id}"
-    if actor.kind is ActorKind.ORGANIZATION and actor.organization_id:
-        return f"organization:{actor.organization_id}"
+    if (person := actor.person) is not None:
+        return person
     raise Forbidden("an inbox is a resident's, a member's or an organisation's", actor=actor.kind.value)
 
 
+async def _nobody(messages: Sequence[Message]) -> None:
+    pass
+
+
 class Notifications:
-    def __init__(self, messages: MessageRepository, reminders: ReminderRepository, *, remind_after: timedelta) -> None:
+    def __init__(
+        self,
+        messages: MessageRepository,
+        reminders: ReminderRepository,
+        preferences: PreferenceRepository,
+        links: Links,
+        *,
+        remind_after: timedelta,
+        channels: Sequence[Channel] = (),
+        wake: Callable[[], None] = lambda: None,
+        announce: Callable[[Sequence[Message]], Awaitable[None]] = _nobody,
+    ) -> None:
         self.messages = messages
         self.reminders = reminders
+        self.preferences = preferences
+        self.links = links
         self.remind_after = remind_after
+        self.channels = channels  # those the platform sends by besides the inbox
+        self.wake = wake  # the sender, when a mail or an SMS is due now
+        self.announce = announce  # messages newly stored, to the pages their people have open
 
-    async def on_event(self, event: Envelope) -> None:
+    async def _store(self, messages: list[Message], now: datetime) -> None:
+        """Stores the messages with the mails and SMS their recipients asked for."""
+        if self.channels and messages:
+            wanted = await self.preferences.of(m.recipient for m in messages)
+            messages = [addressed(m, wanted.get(m.recipient), self.channels, now) for m in messages]
+        new = await self.messages.add(messages)
+        if any(m.due_at is not None and m.due_at <= now for m in new):
+            self.wake()
+        await self.announce(new)
+
+    async def on_event(self, event: Envelope, now: datetime | None = None) -> None:
         """Tells whoever the table names, and sets or cancels reminders; a redelivered event
         tells no one twice and sets nothing twice."""
-        await self.on_events([event])
+        await self.on_events([event], now)
 
-    async def on_events(self, events: Sequence[Envelope]) -> None:
+    async def on_events(self, events: Sequence[Envelope], now: datetime | None = None) -> None:
         """A run of events, in order: their messages stored in one write, the reminders they set
         in as few as the cancellations among them allow."""
-        now = datetime.now(UTC)
-        await self.messages.add([message for event in events for message in messages_of(event, now)])
+        now = now or datetime.now(UTC)
+        await self._store([message for event in events for message in messages_of(event, now)], now)
         setting: list[Pending] = []
         for event in events:
             if (pending := reminder_of(event, self.remind_after, now)) is not None:
@@ -128,11 +155,11 @@ class Notifications:
         """Tells the reminders fallen due, each marked as being told first (one done meanwhile is
         not told); a crash while telling tells it again next time, the same messages, so once.
         Run on a schedule; how many it told."""
-        count = 0
-        for reminder in await self.reminders.due(moment or datetime.now(UTC), limit=500):
+        count, now = 0, moment or datetime.now(UTC)
+        for reminder in await self.reminders.due(now, limit=500):
             if reminder.status == "pending" and not await self.reminders.telling(reminder.id):
                 continue
-            await self.messages.add(told(reminder))
+            await self._store(told(reminder), now)
             await self.reminders.sent(reminder.id)
             count += 1
         return count
@@ -152,3 +179,25 @@ class Notifications:
         if found is None:
             raise NotFound(f"no message {message_id!r}")
         return found
+
+    async def preferences_of(self, actor: Actor) -> Preferences:
+        """How the caller wants to be told (the defaults until they say)."""
+        return await self.preferences.get(reader(actor)) or Preferences()
+
+    async def prefer(self, actor: Actor, preferences: Preferences) -> Preferences:
+        """Sets how the caller wants to be told, from their next message on."""
+        await self.preferences.put(reader(actor), preferences)
+        return preferences
+
+    async def unsubscribe(self, actor: Actor, token: str) -> dict[str, str]:
+        """Turns off the kind and channel a mail's signed link names, for the person it was sent
+        to; the platform calls it for whoever opened the link (the token is their proof)."""
+        if actor.kind is not ActorKind.PLATFORM:
+            raise Forbidden(
+                "only the portal turns a mail's kind off, for whoever holds its link", actor=actor.kind.value
+            )
+        principal, kind, channel = self.links.read(token)
+        current = await self.preferences.get(principal) or Preferences()
+        if (entry := f"{kind}/{channel}") not in current.off:
+            await self.preferences.put(principal, current.model_copy(update={"off": sorted([*current.off, entry])}))
+        return {"kind": kind, "channel": channel}

@@ -251,3 +251,13 @@ FOLLOWED: tuple[type[Envelope], ...] = tuple(  # every event kind the service re
         [*(row.event for row in TABLE), *(r.event for r in REMINDERS), *(d for r in REMINDERS for d in r.done)]
     )
 )
+KINDS: tuple[str, ...] = (*dict.fromkeys(row.kind for row in TABLE), Reminder.kind)  # what a person turns on or off
+# What each kind is called where a person turns it on or off (the portal's preferences, a mail's footer).
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "claim": ("需求认领", "claims on needs"),
+    "wish": ("微心愿", "wishes"),
+    "booking": ("场地预约", "venue bookings"),
+    "service_request": ("服务申请", "service requests"),
+    "proposal": ("对接推荐", "proposed matches"),
+    "reminder": ("提醒", "reminders"),
+}

@@ -3,7 +3,6 @@ an event redelivered tells no one twice; an inbox is read by its own people only
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,10 +22,12 @@ from contract.events.needs import (
 )
 from contract.events.resources import BookingCancelled, BookingConfirmed, BookingData, BookingRequested
 from contract.taxonomy import Category
-from notifications.models import Message, Pending
-from notifications.service import Notifications, messages_of, reminder_of, told
+from notifications.models import Pending
+from notifications.service import messages_of, reminder_of, told
 from notifications.table import TABLE
 from runtime.actors import Actor, ActorKind
+
+from .fakes import FakeMessages, FakeReminders, notifying
 
 AT = datetime(2026, 12, 5, 8, tzinfo=UTC)
 DAY, MINUTE = timedelta(days=1), timedelta(minutes=1)
@@ -49,57 +50,6 @@ def claim(quantity: int = 3) -> ClaimData:
     return ClaimData(
         claim_id="k" * 32, need_id="n" * 32, need_organization_id=POSTER, organization_id=CLAIMER, quantity=quantity
     )
-
-
-class FakeReminders:
-    def __init__(self) -> None:
-        self.stored: dict[str, Pending] = {}
-
-    async def add(self, reminders: Sequence[Pending]) -> None:
-        for reminder in reminders:
-            self.stored.setdefault(reminder.id, reminder)
-
-    async def cancel(self, subject: str, set_by: Sequence[str]) -> None:
-        for r in list(self.stored.values()):
-            if r.subject == subject and r.set_by in set_by and r.status == "pending":
-                self.stored[r.id] = r.model_copy(update={"status": "done"})
-
-    async def due(self, moment: datetime, *, limit: int) -> list[Pending]:
-        return [r for r in self.stored.values() if r.status in ("pending", "telling") and r.due_at <= moment][:limit]
-
-    async def telling(self, reminder_id: str) -> bool:
-        if self.stored[reminder_id].status != "pending":
-            return False
-        self.stored[reminder_id] = self.stored[reminder_id].model_copy(update={"status": "telling"})
-        return True
-
-    async def sent(self, reminder_id: str) -> None:
-        if self.stored[reminder_id].status == "telling":
-            self.stored[reminder_id] = self.stored[reminder_id].model_copy(update={"status": "sent"})
-
-
-class FakeMessages:
-    def __init__(self) -> None:
-        self.stored: dict[str, Message] = {}
-
-    async def add(self, messages: Sequence[Message]) -> int:
-        new = [m for m in messages if m.id not in self.stored]
-        self.stored.update({m.id: m for m in new})
-        return len(new)
-
-    async def of(self, recipient: str, *, unread_only: bool, limit: int) -> list[Message]:
-        mine = [m for m in self.stored.values() if m.recipient == recipient and not (unread_only and m.read_at)]
-        return sorted(mine, key=lambda m: m.at, reverse=True)[:limit]
-
-    async def unread(self, recipient: str) -> int:
-        return sum(1 for m in self.stored.values() if m.recipient == recipient and m.read_at is None)
-
-    async def mark_read(self, message_id: str, recipient: str, at: datetime) -> Message | None:
-        found = self.stored.get(message_id)
-        if found is None or found.recipient != recipient:
-            return None
-        self.stored[message_id] = found.model_copy(update={"read_at": found.read_at or at})
-        return self.stored[message_id]
 
 
 def test_a_claimed_wish_tells_its_resident_in_both_languages_with_the_wish_to_look_at() -> None:
@@ -176,7 +126,7 @@ def test_every_row_reads_as_a_sentence_in_both_languages() -> None:
 
 
 async def test_an_event_delivered_twice_tells_once_and_an_inbox_is_its_own_peoples() -> None:
-    notifications = Notifications(FakeMessages(), FakeReminders(), remind_after=DAY)
+    notifications = notifying(FakeMessages(), FakeReminders())
     event = wish_claimed()
     await notifications.on_event(event)
     await notifications.on_event(event)
@@ -209,7 +159,7 @@ def booking(event: type[BookingRequested | BookingConfirmed], booking_id: str = 
 class TestAReminder:
     async def test_falls_due_a_while_after_what_set_it_and_is_told_once(self) -> None:
         messages, reminders = FakeMessages(), FakeReminders()
-        notifications = Notifications(messages, reminders, remind_after=DAY)
+        notifications = notifying(messages, reminders)
         requested = booking(BookingRequested)
         await notifications.on_events([requested, requested])  # delivered twice
         assert await notifications.sweep(requested.time + DAY / 2) == 0
@@ -222,7 +172,7 @@ class TestAReminder:
 
     async def test_is_cancelled_by_the_action_it_reminds_of_even_in_the_same_run(self) -> None:
         messages, reminders = FakeMessages(), FakeReminders()
-        notifications = Notifications(messages, reminders, remind_after=DAY)
+        notifications = notifying(messages, reminders)
         first, second = booking(BookingRequested), booking(BookingRequested, booking_id="d" * 32)
         await notifications.on_events([first, booking(BookingConfirmed)])
         await notifications.on_event(second)
@@ -234,7 +184,7 @@ class TestAReminder:
 
     async def test_a_crash_between_telling_and_marking_tells_again_the_same_messages(self) -> None:
         messages, reminders = FakeMessages(), FakeReminders()
-        notifications = Notifications(messages, reminders, remind_after=DAY)
+        notifications = notifying(messages, reminders)
         requested = booking(BookingRequested)
         await notifications.on_event(requested)
         [pending] = reminders.stored.values()
@@ -245,7 +195,7 @@ class TestAReminder:
 
     async def test_one_done_while_a_sweep_was_reading_it_is_not_told(self) -> None:
         messages, reminders = FakeMessages(), FakeReminders()
-        notifications = Notifications(messages, reminders, remind_after=DAY)
+        notifications = notifying(messages, reminders)
         requested = booking(BookingRequested)
         await notifications.on_event(requested)
         read_by_the_sweep = list(reminders.stored.values())

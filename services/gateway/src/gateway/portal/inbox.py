@@ -1,22 +1,73 @@
 """The inbox in the portal: what the notifications service told the visitor (a resident, a
 member, or an organisation's administrator for the organisation), the bell's unread count that
-every page asks for while it is in view (without renewing the session: a page left open does
-not keep it alive), and a message opened: marked read, then its page."""
+every page asks for when it opens, comes back in view or hears of a new message (without
+renewing the session: a page left open does not keep it alive), a message opened: marked read,
+then its page; how else the visitor wants to be told; and a mail's link turning its kind off."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
+from contract.events import Envelope
 from gateway.portal.accounts import Accounts, Role, Session
-from gateway.portal.web import SESSION_COOKIE, ItemId, ServicesDep, SignedIn, render
+from gateway.portal.web import (
+    SESSION_COOKIE,
+    ItemId,
+    Posted,
+    ServicesDep,
+    SignedIn,
+    Visitor,
+    back_to,
+    refusal_of,
+    render,
+)
 from gateway.upstreams import Upstreams
 from runtime.actors import Actor, ActorKind, sign
-from runtime.app import component
+from runtime.app import component, provided
 
 router = APIRouter(include_in_schema=False)
+Token = Annotated[str, Query(min_length=10, max_length=600, pattern=r"^[A-Za-z0-9_\-.]+$")]
+
+
+class Bells:
+    """Tells the pages a person has open that a message was stored for them, as server-sent
+    events. Every gateway process reads every `message.stored` (the topic's tail), so whichever
+    process a page reaches hears of it; nothing is kept for a page not open."""
+
+    def __init__(self) -> None:
+        self.listeners: defaultdict[str, set[asyncio.Queue[str]]] = defaultdict(set)
+
+    async def on_event(self, event: Envelope) -> None:
+        recipient = str(event.model_dump()["data"]["recipient"])
+        for queue in self.listeners.get(recipient, ()):
+            with contextlib.suppress(asyncio.QueueFull):  # the page asks for the count anyway
+                queue.put_nowait(event.id)
+
+    async def stream(self, person: str, keep_alive: float = 15.0) -> AsyncIterator[str]:
+        queue: asyncio.Queue[str] = asyncio.Queue(maxsize=100)
+        self.listeners[person].add(queue)
+        try:
+            yield ": connected\n\n"
+            while True:
+                try:
+                    event_id = await asyncio.wait_for(queue.get(), keep_alive)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                yield f"id: {event_id}\nevent: message\ndata: {{}}\n\n"
+        finally:
+            self.listeners[person].discard(queue)
+            if not self.listeners[person]:
+                del self.listeners[person]
 
 
 def reader(visitor: Session) -> Actor | None:
@@ -56,6 +107,68 @@ async def unread(request: Request) -> dict[str, int]:
     headers = {"X-Actor": sign(actor, request.app.state.settings.actor_secret)}
     answer = await component(request, Upstreams).notifications.call("GET", "/inbox/unread", headers=headers)
     return {"unread": int(answer.json()["unread"])} if answer.status_code == 200 else {"unread": 0}
+
+
+@router.get("/inbox/live")
+async def live(visitor: SignedIn, bells: Annotated[Bells, Depends(provided(Bells))]) -> StreamingResponse:
+    """A `message` event each time a message is stored for the visitor: the bell asks for the count."""
+    actor = reader(visitor)
+    person = actor.person if actor else None
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    stream = bells.stream(person) if person else _nothing()
+    return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
+
+
+async def _nothing() -> AsyncIterator[str]:
+    yield ": no inbox\n\n"
+
+
+KINDS = ("claim", "wish", "booking", "service_request", "proposal", "reminder")  # the notifications table's
+CHANNELS = ("email", "sms")
+
+
+@router.get("/inbox/settings", response_class=HTMLResponse)
+async def settings_page(request: Request, visitor: SignedIn, up: ServicesDep) -> HTMLResponse:
+    """How the visitor wants to be told besides the inbox: mail, SMS, quiet hours, a digest."""
+    actor = reader(visitor)
+    found = await up.get(up.notifications, "/preferences", actor=actor) if actor else None
+    return render(request, "inbox_settings.html", visitor, preferences=found, kinds=KINDS, channels=CHANNELS)
+
+
+@router.post("/inbox/settings")
+async def save_settings(visitor: SignedIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    actor = reader(visitor)
+    if actor is None:
+        return back_to("/inbox/settings", "forbidden")
+    body = {
+        "email": str(form.get("email") or "").strip() or None,
+        "phone": str(form.get("phone") or "").strip() or None,
+        "off": [f"{k}/{c}" for k in KINDS for c in CHANNELS if form.get(f"on:{k}/{c}") is None],
+        "digest": form.get("digest") is not None,
+        **{f: form.get(f) for f in ("digest_at", "quiet_from", "quiet_to") if form.get(f)},
+    }
+    headers = {**up.headers(actor), "Content-Type": "application/json"}
+    answer = await up.notifications.call("PUT", "/preferences", content=json.dumps(body).encode(), headers=headers)
+    return back_to("/inbox/settings", refusal_of(answer) or "saved")
+
+
+@router.get("/unsubscribe", response_class=HTMLResponse)
+async def unsubscribe_page(request: Request, visitor: Visitor, t: Token) -> HTMLResponse:
+    """A mail's link: asks to confirm (a link opened by a mail scanner changes nothing)."""
+    return render(request, "unsubscribe.html", visitor, token=t, done=None)
+
+
+@router.post("/unsubscribe", response_class=HTMLResponse)
+async def unsubscribe(request: Request, visitor: Visitor, t: Token) -> HTMLResponse:
+    """Turns the mail's kind off for whoever it was sent to: the signed link is their proof, so
+    neither a session nor a form token is asked for (a mail client's one-click POST, RFC 8058)."""
+    settings = request.app.state.settings
+    headers = {"X-Actor": sign(Actor(kind=ActorKind.PLATFORM), settings.actor_secret)}
+    answer = await component(request, Upstreams).notifications.call(
+        "POST", "/unsubscribe", json={"token": t}, headers=headers
+    )
+    done = answer.json() if answer.status_code == 200 else None
+    return render(request, "unsubscribe.html", visitor, token=t, done=done, status_code=200 if done else 403)
 
 
 @router.get("/inbox/{message_id}")

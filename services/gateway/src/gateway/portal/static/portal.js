@@ -89,7 +89,11 @@ function bell() {
     }
   };
   ask();
-  window.setInterval(() => { if (document.visibilityState === "visible") ask(); }, 15000);
+  if (window.EventSource && link.dataset.live) {
+    // a new message is announced at once; the count is asked for when one is
+    new EventSource(link.dataset.live).addEventListener("message", ask);
+  }
+  window.setInterval(() => { if (document.visibilityState === "visible") ask(); }, 60000);
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") ask(); });
 }
 

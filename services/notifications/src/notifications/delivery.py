@@ -1,0 +1,129 @@
+"""Sending what is stored: every message is in the inbox once it is stored, its mails and SMS
+(`Message.deliveries`) are stored with it, pending, and sent from there. A send that fails is
+tried again after pauses that double (`RETRY_SECONDS`, then twice that...) and after
+`DELIVERY_ATTEMPTS` tries is marked failed with its reason, which the person sees in their inbox
+and operations count on `/metrics`. A message is taken for sending for a while (`HOLD`) by a
+conditional update, so two processes never send it at once; a crash between the send and the
+record of it sends it again once the hold lapses (a mail carries the same Message-ID), a crash
+before the send only delays it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+
+from prometheus_client import Counter
+
+from notifications.models import Channel, Delivery, Message
+from notifications.preferences import Links
+from notifications.repository import MessageRepository
+from notifications.senders import Letter, Mailer, NotSent, Sms, sms_text
+
+log = logging.getLogger(__name__)
+
+HOLD = timedelta(minutes=2)  # a message taken for sending is not taken again before this
+SENT = Counter("notifications_deliveries_total", "Mails and SMS tried, by outcome", ["channel", "outcome"])
+
+
+class Postman:
+    def __init__(
+        self,
+        messages: MessageRepository,
+        links: Links,
+        *,
+        mailer: Mailer | None,
+        sms: Sms | None,
+        portal_url: str,
+        retry: timedelta,
+        attempts: int,
+    ) -> None:
+        self.messages, self.links = messages, links
+        self.mailer, self.sms = mailer, sms
+        self.portal_url, self.retry, self.attempts = portal_url, retry, attempts
+        self._wake = asyncio.Event()
+
+    @property
+    def channels(self) -> tuple[Channel, ...]:
+        """The channels the platform can send by, as configured."""
+        found: list[Channel] = ["email"] if self.mailer is not None else []
+        return (*found, "sms") if self.sms is not None else tuple(found)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, every: float) -> None:
+        """Sends what falls due, when woken (a message stored to send now) or every `every` seconds."""
+        while True:
+            try:
+                while await self.send_due() > 0:
+                    pass
+            except Exception:
+                log.exception("sending failed; the next round tries again")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), every)
+
+    async def send_due(self, now: datetime | None = None, limit: int = 200) -> int:
+        """Sends the deliveries due by `now` (a day's digest to one address in one mail); how many
+        messages it handled."""
+        now = now or datetime.now(UTC)
+        due = await self.messages.due(now, limit=limit)
+        taken = [m for m in due if await self.messages.take(m.id, now, now + HOLD)]
+        digests: defaultdict[str, list[Message]] = defaultdict(list)
+        for message in taken:
+            for d in message.deliveries:
+                if d.status == "pending" and d.digest and d.next_at <= now:
+                    digests[d.to].append(message)
+        digest_failures = {to: await self._mail(to, found) for to, found in digests.items()}
+        for message in taken:
+            deliveries = []
+            for d in message.deliveries:
+                if d.status != "pending" or d.next_at > now:
+                    deliveries.append(d)
+                    continue
+                failure = digest_failures[d.to] if d.digest else await self._send(message, d)
+                deliveries.append(self._after(d, failure, now))
+            await self.messages.delivered(message.id, deliveries)
+        return len(taken)
+
+    async def _send(self, message: Message, delivery: Delivery) -> str | None:
+        if delivery.channel == "email":
+            return await self._mail(delivery.to, [message])
+        if self.sms is None:
+            return "SMS is not configured"
+        try:
+            await self.sms.send(delivery.to, sms_text(message, self.portal_url))
+        except NotSent as exc:
+            return str(exc)
+        return None
+
+    async def _mail(self, to: str, messages: list[Message]) -> str | None:
+        """Mails the messages to `to`; the reason when it failed."""
+        if self.mailer is None:
+            return "mail is not configured"
+        off = {m.kind: self._unsubscribe(m) for m in messages}
+        try:
+            await self.mailer.send(Letter(to, messages, self.portal_url, off))
+        except NotSent as exc:
+            return str(exc)
+        return None
+
+    def _unsubscribe(self, message: Message) -> str:
+        token = self.links.token(message.recipient, message.kind, "email")
+        return f"{self.portal_url.rstrip('/')}/unsubscribe?t={token}"
+
+    def _after(self, delivery: Delivery, failure: str | None, now: datetime) -> Delivery:
+        tried = delivery.attempts + 1
+        if failure is None:
+            SENT.labels(delivery.channel, "sent").inc()
+            return delivery.model_copy(update={"status": "sent", "attempts": tried, "sent_at": now, "reason": None})
+        if tried >= self.attempts:
+            SENT.labels(delivery.channel, "failed").inc()
+            log.warning("delivery failed", extra={"fields": {"channel": delivery.channel, "reason": failure}})
+            return delivery.model_copy(update={"status": "failed", "attempts": tried, "reason": failure})
+        SENT.labels(delivery.channel, "retried").inc()
+        pause = self.retry * 2 ** (tried - 1)
+        return delivery.model_copy(update={"attempts": tried, "next_at": now + pause, "reason": failure})

@@ -1,0 +1,149 @@
+"""How each person wants to be told, beyond the inbox they always have: a mail address and a
+mobile number, per kind of message whether by mail and by SMS, quiet hours when no SMS is sent
+(held until they end), and a daily digest in place of a mail each. Also the signed links a mail
+carries to turn its kind off without signing in."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pymongo.asynchronous.database import AsyncDatabase
+
+from contract.errors import Forbidden
+from notifications.models import Channel, Delivery, Message
+from notifications.table import KINDS
+from runtime.mongo import Document
+from runtime.repository import readable
+
+CST = ZoneInfo("Asia/Shanghai")  # the city's clock: quiet hours and the digest hour are read on it
+CHANNELS: tuple[Channel, ...] = ("email", "sms")
+EMAIL = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+MOBILE = r"^1[3-9][0-9]{9}$"  # a mainland mobile number
+
+
+class Preferences(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    email: str | None = Field(default=None, max_length=254, pattern=EMAIL)
+    phone: str | None = Field(default=None, pattern=MOBILE)
+    off: list[str] = Field(default=[], max_length=len(KINDS) * len(CHANNELS))  # "kind/channel" turned off
+    quiet_from: time = time(22, 0)  # no SMS from then ...
+    quiet_to: time = time(8, 0)  # ... until then (China Standard Time)
+    digest: bool = False  # mails once a day at `digest_at`, together, in place of one each
+    digest_at: time = time(18, 0)
+
+    @field_validator("off")
+    @classmethod
+    def _known(cls, off: list[str]) -> list[str]:
+        for entry in off:
+            kind, _, channel = entry.partition("/")
+            if kind not in KINDS or channel not in CHANNELS:
+                raise ValueError(f"{entry!r} is not kind/channel: kinds {', '.join(KINDS)}; channels email, sms")
+        return sorted(set(off))
+
+    def address(self, kind: str, channel: Channel) -> str | None:
+        """Where a message of this kind goes by this channel; None when it does not."""
+        if f"{kind}/{channel}" in self.off:
+            return None
+        return self.email if channel == "email" else self.phone
+
+    def quiet_until(self, moment: datetime) -> datetime | None:
+        """When the quiet hours around `moment` end; None when it is not in them."""
+        local = moment.astimezone(CST)
+        now, start, end = local.time(), self.quiet_from, self.quiet_to
+        quiet = start <= now < end if start <= end else (now >= start or now < end)
+        if not quiet:
+            return None
+        ends = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+        return ends if ends > local else ends + timedelta(days=1)
+
+    def next_digest(self, moment: datetime) -> datetime:
+        local = moment.astimezone(CST)
+        at = local.replace(hour=self.digest_at.hour, minute=self.digest_at.minute, second=0, microsecond=0)
+        return at if at > local else at + timedelta(days=1)
+
+
+def addressed(message: Message, preferences: Preferences | None, channels: Iterable[Channel], now: datetime) -> Message:
+    """The message with its deliveries by each of `channels` (those the platform can send) the
+    person has an address for and has not turned off: a mail now or at the digest hour, an SMS
+    now or when the quiet hours end."""
+    if preferences is None:
+        return message
+    deliveries = []
+    for channel in channels:
+        if (to := preferences.address(message.kind, channel)) is None:
+            continue
+        if channel == "email":
+            at = preferences.next_digest(now) if preferences.digest else now
+            deliveries.append(Delivery(channel=channel, to=to, next_at=at, digest=preferences.digest))
+        else:
+            deliveries.append(Delivery(channel=channel, to=to, next_at=preferences.quiet_until(now) or now))
+    return message.model_copy(update={"deliveries": deliveries}) if deliveries else message
+
+
+class PreferenceRepository(Protocol):
+    async def get(self, principal: str) -> Preferences | None: ...
+
+    async def of(self, principals: Iterable[str]) -> dict[str, Preferences]:
+        """Those of the principals who set any."""
+        ...
+
+    async def put(self, principal: str, preferences: Preferences) -> None: ...
+
+
+class MongoPreferenceRepository:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.collection = db["preferences"]
+
+    async def get(self, principal: str) -> Preferences | None:
+        found = await self.collection.find_one({"_id": principal})
+        return None if found is None else readable(self.collection.name, found, _preferences)
+
+    async def of(self, principals: Iterable[str]) -> dict[str, Preferences]:
+        wanted = list(set(principals))
+        if not wanted:
+            return {}
+        found: dict[str, Preferences] = {}
+        async for document in self.collection.find({"_id": {"$in": wanted}}):
+            if (preferences := readable(self.collection.name, document, _preferences)) is not None:
+                found[document["_id"]] = preferences
+        return found
+
+    async def put(self, principal: str, preferences: Preferences) -> None:
+        document = preferences.model_dump(mode="json")
+        await self.collection.replace_one({"_id": principal}, document, upsert=True)
+
+
+def _preferences(document: Document) -> Preferences:
+    return Preferences.model_validate({k: v for k, v in document.items() if k != "_id"})
+
+
+class Links:
+    """Signed links that turn one kind of message off by one channel for one person, opened
+    from a mail without signing in (RFC 8058's one-click unsubscribe posts the same token)."""
+
+    def __init__(self, secret: str) -> None:
+        self.key = hashlib.sha256(b"unsubscribe:" + secret.encode()).digest()
+
+    def token(self, principal: str, kind: str, channel: Channel) -> str:
+        body = base64.urlsafe_b64encode(json.dumps([principal, kind, channel]).encode()).rstrip(b"=")
+        return f"{body.decode()}.{self._sign(body)}"
+
+    def read(self, token: str) -> tuple[str, str, Channel]:
+        """The principal, kind and channel a token names; Forbidden for one this service did not sign."""
+        body, _, signature = token.partition(".")
+        if not hmac.compare_digest(signature, self._sign(body.encode())):
+            raise Forbidden("this link was not made by the platform", field="token")
+        principal, kind, channel = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        return principal, kind, channel
+
+    def _sign(self, body: bytes) -> str:
+        return base64.urlsafe_b64encode(hmac.new(self.key, body, hashlib.sha256).digest()[:18]).decode()
