@@ -80,6 +80,7 @@ def test_a_service_benchmark_runs_to_its_json_line(module: str, infra: tuple[str
         assert result["stock_left"] == 0 and result["stock_recounted"] is True
     if module == "devkit.bench.notify":  # every message the table says, none twice
         assert result["messages_stored"] == result["messages_expected"] > 0
+        assert result["mails_caught"] == result["mails_expected"] > 0
     if module == "devkit.bench.points":  # every completed claim earned once, every balance recounted
         assert result["movements"] == 2 * result["claims_completed"] and result["mismatched_balances"] == 0
 

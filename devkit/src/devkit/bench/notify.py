@@ -10,8 +10,9 @@ venue bookings waiting for approval and matches proposed (`day_of_events`). Time
 event sent to the service's consumer group committing the last one. The baseline, in the same
 run: a service of its own taking the events one at a time (`BATCH_EVENTS=false`, an insert per
 event) on the first `--baseline` of them. Afterwards the messages stored are counted against
-what the table says the events tell, and inboxes and unread counts are read over HTTP, one at a
-time (p99). Prints progress, a table, then one JSON line.
+what the table says the events tell, the mails the local stack's catcher (Mailpit) received for
+the `MAILED` organisations that gave an address against their messages, and inboxes and unread
+counts are read over HTTP, one at a time (p99). Prints progress, a table, then one JSON line.
 """
 
 from __future__ import annotations
@@ -37,10 +38,12 @@ from contract.ids import entity_id, new_id
 from devkit.bench.points import consumed, get, send
 from devkit.benchmarking import OwnService, own_service, percentile, print_table, rss_mb, timed
 from devkit.synthetic import generate_city
-from devkit.testing import acting, organization
+from devkit.testing import MAIL_CATCHER, acting, organization
 from notifications.service import messages_of
 from runtime.actors import Actor, ActorKind
 from runtime.kafka import encode
+
+MAILED = 100  # organisations that gave a mail address: their messages are mailed too
 
 
 def day_of_events(organizations: Sequence[str], count: int, seed: int = 5) -> list[tuple[str, Envelope]]:
@@ -138,12 +141,43 @@ async def reads(own: OwnService, readers: list[Actor], count: int) -> tuple[list
     return inbox_ms, unread_ms
 
 
-async def run_one(events: Sequence[tuple[str, Envelope]], *, batched: bool) -> tuple[OwnService, float]:
-    own = own_service("notifications", batch_events=str(batched).lower())
+async def ask_for_mail(own: OwnService, organizations: Sequence[str]) -> str:
+    """The organisations give addresses of the run's own mail domain; that domain."""
+    domain = f"{own.run}.example.cn"
+    async with aiohttp.ClientSession(own.url) as http:
+        for i, organization_id in enumerate(organizations):
+            said = {"email": f"o{i}@{domain}"}
+            async with http.put("/preferences", json=said, headers=acting(organization(organization_id))) as answer:
+                assert answer.status == 200, await answer.text()
+    return domain
+
+
+async def caught(domain: str, expected: int, within: float = 300) -> tuple[int, float]:
+    """How many mails to `domain` the local stack's catcher holds once it holds `expected` (or
+    `within` seconds passed), and how long after now that was."""
+    started = last_print = time.perf_counter()
+    async with aiohttp.ClientSession() as http:
+        while True:
+            async with http.get(f"{MAIL_CATCHER}/api/v1/search", params={"query": domain, "limit": "1"}) as answer:
+                count = int((await answer.json())["messages_count"])
+            waited = time.perf_counter() - started
+            if count >= expected or waited > within:
+                return count, waited
+            if time.perf_counter() - last_print >= 5:
+                last_print = time.perf_counter()
+                print(f"  mails caught: {count:,}/{expected:,}", flush=True)
+            await asyncio.sleep(0.5)
+
+
+async def run_one(
+    events: Sequence[tuple[str, Envelope]], *, batched: bool, mailed: Sequence[str] = ()
+) -> tuple[OwnService, float, str]:
+    own = own_service("notifications", batch_events=str(batched).lower(), sms="off")
     mode = "a run at a time" if batched else "one at a time (baseline)"
     print(f"[bench] {mode}: {len(events):,} events to the notifications service on Kafka ...", flush=True)
     try:
-        return own, await decide(own, events)
+        domain = await ask_for_mail(own, mailed)
+        return own, await decide(own, events), domain
     except BaseException:
         own.process.stop()  # not left running when the run failed
         raise
@@ -154,14 +188,19 @@ async def main(count: int, baseline: int, read_count: int, scale: float) -> dict
     organizations = [entity_id("organization", org.code) for org in city.organizations]
     events = day_of_events(organizations, count)
     expected = sum(len(messages_of(event)) for _, event in events)
-    alone, alone_s = await run_one(events[:baseline], batched=False)
+    mailed = organizations[:MAILED]
+    principals = {f"organization:{o}" for o in mailed}
+    mails = sum(1 for _, event in events for m in messages_of(event) if m.recipient in principals)
+    alone, alone_s, _ = await run_one(events[:baseline], batched=False)
     try:
         alone.process.stop()
     finally:
         await AsyncMongoClient(alone.mongo).drop_database(alone.database)
-    own, seconds = await run_one(events, batched=True)
+    own, seconds, domain = await run_one(events, batched=True, mailed=mailed)
     try:
         found = await stored(own)
+        print(f"[bench] waiting for the {mails:,} mails of the {len(mailed):,} organisations that asked for mail ...")
+        mails_caught, mail_s = await caught(domain, mails)
         readers = [organization(o) for o in organizations[:2000]] + [
             Actor(kind=ActorKind.RESIDENT, resident_id=e.data.resident_id, area_code="350102001001")
             for _, e in events
@@ -182,6 +221,9 @@ async def main(count: int, baseline: int, read_count: int, scale: float) -> dict
         "speedup": round((count / seconds) / (baseline / alone_s), 1),
         "messages_expected": expected,
         "messages_stored": found,
+        "mails_expected": mails,
+        "mails_caught": mails_caught,
+        "mail_seconds_after": round(mail_s, 1),
         "reads": len(inbox_ms),
         "inbox_p50_ms": round(percentile(inbox_ms, 50), 1),
         "inbox_p99_ms": round(percentile(inbox_ms, 99), 1),
@@ -215,6 +257,12 @@ def report(result: dict[str, Any]) -> None:
             f"{result['reads']:,} reads, one at a time",
             f"p99 {result['inbox_p99_ms']} ms",
             f"p50 {result['inbox_p50_ms']} ms (goal p99 < 50)",
+        ),
+        (
+            f"mails to the {MAILED:,} organisations with an address",
+            f"{result['mails_expected']:,} as the table says",
+            f"{result['mails_caught']:,} caught",
+            f"all in the catcher {result['mail_seconds_after']} s after the last event (goal: the same)",
         ),
         ("read the unread count", f"{result['reads']:,} reads, one at a time", f"p99 {result['unread_p99_ms']} ms", ""),
         ("service memory", "RSS after the run", f"{result['rss_mb']} MB", ""),
