@@ -10,6 +10,7 @@ the approvals, and whose unsubscribe link turns those mails off."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
@@ -19,7 +20,9 @@ from playwright.async_api import expect
 
 from devkit.browser import NewPage, fits, on_phone
 from devkit.testing import PlatformApi, TestStack, eventually, mails_to
+from gateway.portal import inbox
 from gateway.portal.accounts import Account, Role
+from notifications import table as notifications_table
 
 pytestmark = pytest.mark.stack
 
@@ -43,6 +46,7 @@ async def test_a_resident_is_told_her_wish_was_claimed_and_the_message_takes_her
     wish_id = await wish.get_attribute("data-wish")
     bell = resident.locator("#bell")
     await expect(bell).to_have_attribute("data-count", "0")
+    await expect(bell).to_have_attribute("data-listening", "1")  # the page hears of new messages
 
     member = await on_phone(new_page, "dongjie-dangyuan")
     await member.goto(f"/wishes?area={COMMUNITY}")
@@ -82,6 +86,7 @@ async def test_an_organisations_administrator_is_told_of_a_claim_on_its_need_and
     await secretary.goto("/org")
     bell = secretary.locator("#bell")
     await expect(bell).to_have_attribute("data-count", "0")
+    await expect(bell).to_have_attribute("data-listening", "1")
 
     leader = await on_phone(new_page, "dongjie-duizhang")
     await leader.goto(f"/needs/{need_id}")
@@ -110,7 +115,7 @@ async def test_a_venues_administrator_asks_for_mail_and_a_booking_mail_opens_the
         Account(username="dongjie-zhongxin", name="东主任", role=Role.ORG_ADMIN, organization_id=centre),
         Account(username="dongjie-hechang", name="东团长", role=Role.ORG_ADMIN, organization_id=choir),
     )
-    address = f"centre-{centre[:8]}@example.cn"
+    address = f"centre-{uuid.uuid4().hex[:12]}@example.cn"  # the catcher keeps every run's mails
     director = await on_phone(new_page, "dongjie-zhongxin")
     await director.goto("/inbox")
     await director.click("#inbox-settings-link")
@@ -144,3 +149,7 @@ async def test_a_venues_administrator_asks_for_mail_and_a_booking_mail_opens_the
     await expect(director.locator("#unsubscribed")).to_contain_text("场地预约")
     await director.goto("/inbox/settings")
     await expect(director.locator("#inbox-settings input[name='on:booking/email']")).not_to_be_checked()
+
+
+def test_the_settings_page_offers_every_kind_the_notifications_table_has() -> None:
+    assert inbox.KINDS == notifications_table.KINDS

@@ -54,14 +54,16 @@ class Actor(BaseModel):
     @property
     def person(self) -> str | None:
         """Who this is as messages name their recipients: a resident and a member as themselves,
-        an organisation's administrators (who act without a member) as the organisation; None
-        for an area's administrator or the platform."""
+        an organisation's administrators (who act without a member) as the organisation, an
+        area's administrators as the area; None for the platform."""
         if self.kind is ActorKind.RESIDENT and self.resident_id:
             return f"resident:{self.resident_id}"
         if self.kind is ActorKind.ORGANIZATION and self.member_id:
             return f"member:{self.member_id}"
         if self.kind is ActorKind.ORGANIZATION and self.organization_id:
             return f"organization:{self.organization_id}"
+        if self.kind is ActorKind.AREA_ADMIN and self.area_code:
+            return f"area:{self.area_code}"
         return None
 
 

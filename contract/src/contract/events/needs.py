@@ -90,6 +90,7 @@ class NeedChangeData(Data):
     quantity: int
     claimed: int  # units held by live claims
     version: int
+    area_code: str | None = None  # where it is (whose community is told when it expires)
 
 
 class NeedUpdated(Envelope):
@@ -129,6 +130,7 @@ class ClaimData(Data):
     quantity: int
     proposal_id: str | None = None  # set when the claim comes from an accepted match
     served: int | None = None  # person-times actually served, as the poster reports on completion
+    starts_at: datetime | None = None  # when the need's work starts, when it says (the claimer is reminded)
 
 
 class ClaimMade(Envelope):

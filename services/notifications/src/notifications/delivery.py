@@ -18,13 +18,14 @@ from datetime import UTC, datetime, timedelta
 from prometheus_client import Counter
 
 from notifications.models import Channel, Delivery, Message
-from notifications.preferences import Links
+from notifications.preferences import Links, PreferenceRepository, Preferences
 from notifications.repository import MessageRepository
 from notifications.senders import Letter, Mailer, NotSent, Sms, sms_text
 
 log = logging.getLogger(__name__)
 
-HOLD = timedelta(minutes=2)  # a message taken for sending is not taken again before this
+HOLD = timedelta(minutes=15)  # a message taken for sending is not taken again before this
+ROUND = 50  # messages taken at a time: sent well within the hold, even at the SMTP timeout each
 SENT = Counter("notifications_deliveries_total", "Mails and SMS tried, by outcome", ["channel", "outcome"])
 
 
@@ -32,6 +33,7 @@ class Postman:
     def __init__(
         self,
         messages: MessageRepository,
+        preferences: PreferenceRepository,
         links: Links,
         *,
         mailer: Mailer | None,
@@ -40,7 +42,7 @@ class Postman:
         retry: timedelta,
         attempts: int,
     ) -> None:
-        self.messages, self.links = messages, links
+        self.messages, self.preferences, self.links = messages, preferences, links
         self.mailer, self.sms = mailer, sms
         self.portal_url, self.retry, self.attempts = portal_url, retry, attempts
         self._wake = asyncio.Event()
@@ -57,37 +59,56 @@ class Postman:
     async def run(self, every: float) -> None:
         """Sends what falls due, when woken (a message stored to send now) or every `every` seconds."""
         while True:
+            self._wake.clear()  # before the round: a message stored during it wakes the next
             try:
                 while await self.send_due() > 0:
                     pass
             except Exception:
                 log.exception("sending failed; the next round tries again")
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), every)
 
-    async def send_due(self, now: datetime | None = None, limit: int = 200) -> int:
+    async def send_due(self, now: datetime | None = None, limit: int = ROUND) -> int:
         """Sends the deliveries due by `now` (a day's digest to one address in one mail); how many
         messages it handled."""
         now = now or datetime.now(UTC)
         due = await self.messages.due(now, limit=limit)
         taken = [m for m in due if await self.messages.take(m.id, now, now + HOLD)]
-        digests: defaultdict[str, list[Message]] = defaultdict(list)
+        wanted = await self.preferences.of(m.recipient for m in taken)
+        now_due = {m.id: [self._as_wanted(m, d, wanted.get(m.recipient), now) for d in m.deliveries] for m in taken}
+        digests: defaultdict[tuple[str, str], list[Message]] = defaultdict(list)
         for message in taken:
-            for d in message.deliveries:
+            for d in now_due[message.id]:
                 if d.status == "pending" and d.digest and d.next_at <= now:
-                    digests[d.to].append(message)
-        digest_failures = {to: await self._mail(to, found) for to, found in digests.items()}
+                    digests[message.recipient, d.to].append(message)
+        digest_failures = {key: await self._mail(key[1], found) for key, found in digests.items()}
         for message in taken:
             deliveries = []
-            for d in message.deliveries:
+            for d in now_due[message.id]:
                 if d.status != "pending" or d.next_at > now:
                     deliveries.append(d)
                     continue
-                failure = digest_failures[d.to] if d.digest else await self._send(message, d)
+                failure = digest_failures[message.recipient, d.to] if d.digest else await self._send(message, d)
                 deliveries.append(self._after(d, failure, now))
             await self.messages.delivered(message.id, deliveries)
         return len(taken)
+
+    def _as_wanted(self, message: Message, delivery: Delivery, wanted: Preferences | None, now: datetime) -> Delivery:
+        """A delivery due now, as its person wants it now: cancelled when they turned it off or
+        took the address away, to the address they give now, an SMS held while their quiet
+        hours last (a retry, or one late after an outage, included), a mail at once when they no
+        longer want the digest."""
+        if delivery.status != "pending" or delivery.next_at > now:
+            return delivery
+        to = wanted.address(message.kind, delivery.channel) if wanted else None
+        if wanted is None or to is None:
+            return delivery.model_copy(update={"status": "cancelled", "reason": "turned off by its person"})
+        update: dict[str, object] = {"to": to}
+        if delivery.channel == "sms" and (quiet := wanted.quiet_until(now)) is not None:
+            update["next_at"] = quiet
+        if delivery.digest and not wanted.digest:
+            update["digest"] = False
+        return delivery.model_copy(update=update)
 
     async def _send(self, message: Message, delivery: Delivery) -> str | None:
         if delivery.channel == "email":

@@ -37,8 +37,10 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     await reminders.ensure_indexes()
     links = Links(settings.link_secret)
     mailer = Mailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else None
+    preferences = MongoPreferenceRepository(infra.db)
     postman = Postman(
         messages,
+        preferences,
         links,
         mailer=mailer,
         sms=_sms(settings, mailer),
@@ -49,7 +51,7 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     notifications = Notifications(
         messages,
         reminders,
-        MongoPreferenceRepository(infra.db),
+        preferences,
         links,
         remind_after=timedelta(hours=settings.remind_after_hours),
         channels=postman.channels,

@@ -18,7 +18,7 @@ class Delivery(BaseModel):
 
     channel: Channel
     to: str  # the address or the mobile number the person had set when the message was stored
-    status: Literal["pending", "sent", "failed"] = "pending"
+    status: Literal["pending", "sent", "failed", "cancelled"] = "pending"  # cancelled: turned off meanwhile
     next_at: datetime  # when to send (or try again): held for quiet hours or the day's digest
     digest: bool = False  # sent with the others due at the digest hour, in one mail
     attempts: int = 0

@@ -25,7 +25,7 @@ from runtime.repository import readable
 
 CST = ZoneInfo("Asia/Shanghai")  # the city's clock: quiet hours and the digest hour are read on it
 CHANNELS: tuple[Channel, ...] = ("email", "sms")
-EMAIL = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+EMAIL = r"^[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"  # one address, nothing else
 MOBILE = r"^1[3-9][0-9]{9}$"  # a mainland mobile number
 
 
@@ -39,6 +39,13 @@ class Preferences(BaseModel):
     quiet_to: time = time(8, 0)  # ... until then (China Standard Time)
     digest: bool = False  # mails once a day at `digest_at`, together, in place of one each
     digest_at: time = time(18, 0)
+
+    @field_validator("quiet_from", "quiet_to", "digest_at")
+    @classmethod
+    def _on_the_citys_clock(cls, at: time) -> time:
+        if at.tzinfo is not None:
+            raise ValueError("a time of day on the city's clock, like 22:00, without a zone")
+        return at.replace(second=0, microsecond=0)
 
     @field_validator("off")
     @classmethod
@@ -98,6 +105,10 @@ class PreferenceRepository(Protocol):
 
     async def put(self, principal: str, preferences: Preferences) -> None: ...
 
+    async def turn_off(self, principal: str, entry: str) -> None:
+        """Adds `kind/channel` to what the principal turned off (whatever else changes meanwhile)."""
+        ...
+
 
 class MongoPreferenceRepository:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
@@ -121,6 +132,9 @@ class MongoPreferenceRepository:
         document = preferences.model_dump(mode="json")
         await self.collection.replace_one({"_id": principal}, document, upsert=True)
 
+    async def turn_off(self, principal: str, entry: str) -> None:
+        await self.collection.update_one({"_id": principal}, {"$addToSet": {"off": entry}}, upsert=True)
+
 
 def _preferences(document: Document) -> Preferences:
     return Preferences.model_validate({k: v for k, v in document.items() if k != "_id"})
@@ -138,12 +152,17 @@ class Links:
         return f"{body.decode()}.{self._sign(body)}"
 
     def read(self, token: str) -> tuple[str, str, Channel]:
-        """The principal, kind and channel a token names; Forbidden for one this service did not sign."""
+        """The principal, kind and channel a token names; Forbidden for one this service did not
+        sign (a link does not expire: turning a kind of mail off is all it can do)."""
         body, _, signature = token.partition(".")
-        if not hmac.compare_digest(signature, self._sign(body.encode())):
-            raise Forbidden("this link was not made by the platform", field="token")
-        principal, kind, channel = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-        return principal, kind, channel
+        try:
+            if hmac.compare_digest(signature.encode(), self._sign(body.encode()).encode()):
+                principal, kind, channel = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+                if kind in KINDS and channel in CHANNELS:
+                    return str(principal), kind, channel
+        except (ValueError, TypeError):
+            pass
+        raise Forbidden("this link was not made by the platform", field="token")
 
     def _sign(self, body: bytes) -> str:
         return base64.urlsafe_b64encode(hmac.new(self.key, body, hashlib.sha256).digest()[:18]).decode()

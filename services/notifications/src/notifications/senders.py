@@ -97,12 +97,13 @@ class Mailer:
         self.domain = sender.rpartition("@")[2].rstrip(">").strip() or "localhost"
 
     async def send(self, letter: Letter) -> None:
-        await self.deliver(letter.compose(self.sender, self.domain))
+        await self.deliver(letter.compose(self.sender, self.domain), letter.to)
 
-    async def deliver(self, mail: EmailMessage) -> None:
+    async def deliver(self, mail: EmailMessage, to: str) -> None:
         try:
             await aiosmtplib.send(
                 mail,
+                recipients=[to],  # the one address, whatever the headers say
                 hostname=self.host,
                 port=self.port,
                 username=self.user,
@@ -151,6 +152,7 @@ class MailedSms:
 
     async def send(self, phone: str, text: str) -> None:
         mail = EmailMessage()
-        mail["Subject"], mail["From"], mail["To"] = f"SMS {phone}", self.mailer.sender, f"{phone}@sms.invalid"
+        to = f"{phone}@sms.invalid"
+        mail["Subject"], mail["From"], mail["To"] = f"SMS {phone}", self.mailer.sender, to
         mail.set_content(text)
-        await self.mailer.deliver(mail)
+        await self.mailer.deliver(mail, to)

@@ -21,26 +21,30 @@ NEWS = timedelta(days=7)  # an event older than this is history (an import, a fi
 def messages_of(event: Envelope, now: datetime | None = None) -> list[Message]:
     """What the table says the event tells, one message per recipient: none for a kind it
     lacks, nor for an event that happened more than `NEWS` ago."""
-    row = BY_TYPE.get(event.type)
-    if row is None or not _recent(event, now):
+    rows = BY_TYPE.get(event.type, [])
+    if not rows or not _recent(event, now):
         return []
     fields = event.model_dump()["data"]  # every event the table names carries data
-    zh, en, link = row.zh.format(**fields), row.en.format(**fields), row.link(event)
-    return [
-        Message(
-            id=entity_id("message", f"{event.id}/{recipient}"),
-            recipient=recipient,
-            kind=row.kind,
-            event_type=event.type,
-            event_id=event.id,
-            subject=event.subject,
-            zh=zh,
-            en=en,
-            link=link,
-            at=event.time,
-        )
-        for recipient in dict.fromkeys(row.recipients(event))
-    ]
+    told: dict[str, Message] = {}
+    for row in rows:
+        zh, en, link = row.zh.format(**fields), row.en.format(**fields), row.link(event)
+        for recipient in row.recipients(event):
+            told.setdefault(
+                recipient,
+                Message(
+                    id=entity_id("message", f"{event.id}/{recipient}"),
+                    recipient=recipient,
+                    kind=row.kind,
+                    event_type=event.type,
+                    event_id=event.id,
+                    subject=event.subject,
+                    zh=zh,
+                    en=en,
+                    link=link,
+                    at=event.time,
+                ),
+            )
+    return list(told.values())
 
 
 def _recent(event: Envelope, now: datetime | None) -> bool:
@@ -48,18 +52,19 @@ def _recent(event: Envelope, now: datetime | None) -> bool:
 
 
 def reminder_of(event: Envelope, after: timedelta, now: datetime | None = None) -> Pending | None:
-    """The reminder the event sets, due `after` it (after now, when the service learns of it
-    late: the answer may be on its way too): none for a kind that sets none, an event with no
-    one to remind, or one from history."""
+    """The reminder the event sets, due when its row says (most: `after` it): none for a kind
+    that sets none, an event with no one to remind or nothing to remind of, or one from history."""
     reminder = SETS.get(event.type)
     now = now or datetime.now(UTC)
     if reminder is None or not _recent(event, now) or not (recipients := reminder.recipients(event)):
         return None
+    if (due := reminder.due(event, after, now)) is None:
+        return None
     return Pending(
         id=entity_id("reminder", event.id),
         set_by=event.type,
-        subject=event.subject,
-        due_at=max(event.time, now) + after,
+        subject=reminder.about(event),
+        due_at=due,
         recipients=list(dict.fromkeys(recipients)),
         zh=reminder.zh,
         en=reminder.en,
@@ -87,12 +92,12 @@ def told(reminder: Pending) -> list[Message]:
 
 
 def reader(actor: Actor) -> str:
-    """Whom the caller reads messages as: a resident and a member as themselves, an
-    organisation's administrators (who act without a member) as the organisation. Forbidden
-    for anyone else."""
+    """Whom the caller reads messages as (`Actor.person`): a resident and a member as
+    themselves, an organisation's administrators (who act without a member) as the
+    organisation, an area's administrators as the area. Forbidden for the platform."""
     if (person := actor.person) is not None:
         return person
-    raise Forbidden("an inbox is a resident's, a member's or an organisation's", actor=actor.kind.value)
+    raise Forbidden("an inbox is a person's, an organisation's or an area's", actor=actor.kind.value)
 
 
 async def _nobody(messages: Sequence[Message]) -> None:
@@ -148,7 +153,8 @@ class Notifications:
             if (cancelled := CANCELS.get(event.type)) is not None:
                 await self.reminders.add(setting)  # set before, so that this cancels them too
                 setting = []
-                await self.reminders.cancel(event.subject, [type_of(r.event) for r in cancelled])
+                for reminder in cancelled:
+                    await self.reminders.cancel(reminder.about(event), [type_of(reminder.event)])
         await self.reminders.add(setting)
 
     async def sweep(self, moment: datetime | None = None) -> int:
@@ -197,7 +203,5 @@ class Notifications:
                 "only the portal turns a mail's kind off, for whoever holds its link", actor=actor.kind.value
             )
         principal, kind, channel = self.links.read(token)
-        current = await self.preferences.get(principal) or Preferences()
-        if (entry := f"{kind}/{channel}") not in current.off:
-            await self.preferences.put(principal, current.model_copy(update={"off": sorted([*current.off, entry])}))
+        await self.preferences.turn_off(principal, f"{kind}/{channel}")
         return {"kind": kind, "channel": channel}

@@ -1,13 +1,15 @@
-"""Who must know of what happened: one row per event kind, as a reader checks it against the
+"""Who must know of what happened: rows of event kinds, as a reader checks them against the
 events (`contract.events`). Each row names the people told (principals: `organization:{id}` is
-told to the organisation's people, `member:{id}` and `resident:{id}` to that person), the message
-in Chinese and in English, and the portal page where they act on it. An event of a kind not in
-the table tells no one."""
+told to the organisation's people, `member:{id}` and `resident:{id}` to that person, `area:{code}`
+to the administrators of that community), the message in Chinese and in English, and the portal
+page where they act on it. An event of a kind not in the table tells no one; a kind may have
+several rows, each telling other people other words."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from contract.events import Envelope
@@ -16,9 +18,15 @@ from contract.events.needs import (
     ClaimCompleted,
     ClaimMade,
     ClaimReleased,
+    NeedCancelled,
+    NeedExpired,
+    NeedFulfilled,
+    NeedPosted,
+    WishCancelled,
     WishClaimed,
     WishCompleted,
     WishConfirmed,
+    WishReleased,
 )
 from contract.events.resources import (
     BookingCancelled,
@@ -50,10 +58,15 @@ def ended_for_booker(event: BookingCancelled) -> list[str]:
     return [] if event.data.reason == "cancelled" else booker(event)
 
 
-def claimer(event: ClaimCompleted | ClaimReleased) -> list[str]:
+def claimer(event: ClaimMade | ClaimCompleted | ClaimReleased) -> list[str]:
     """The member who claimed through their organisation, else the organisation."""
     member = event.data.member_id
     return [f"member:{member}"] if member else organization(event.data.organization_id)
+
+
+def community(area_code: str | None) -> list[str]:
+    """The administrators of the community an area code is in (its first 12 digits)."""
+    return [f"area:{area_code[:12]}"] if area_code and len(area_code) >= 12 else []
 
 
 @dataclass(frozen=True)
@@ -75,12 +88,15 @@ def _rows() -> tuple[Row, ...]:
     def wish(e: WishClaimed | WishCompleted) -> str:
         return f"/me#wish-{e.data.wish_id}"
 
-    def resident(e: WishClaimed | WishCompleted) -> list[str]:
-        return [f"resident:{e.data.resident_id}"] if e.data.resident_id else []
-
     def given_back(e: ClaimReleased) -> list[str]:
         """Not when the poster's own act released it (the need cancelled or fulfilled)."""
         return organization(e.data.need_organization_id) if e.data.reason in ("released", "expired") else []
+
+    def need_withdrawn(e: ClaimReleased) -> list[str]:
+        return claimer(e) if e.data.reason == "need_cancelled" else []
+
+    def resident(e: WishClaimed | WishCompleted | WishReleased) -> list[str]:
+        return [f"resident:{e.data.resident_id}"] if e.data.resident_id else []
 
     return (
         Row(
@@ -100,6 +116,30 @@ def _rows() -> tuple[Row, ...]:
             need,
         ),
         Row(
+            ClaimReleased,
+            "claim",
+            need_withdrawn,
+            "您认领的需求已被发布单位取消，无需再前往服务。",
+            "The need you claimed was cancelled by the organisation that posted it: no need to go.",
+            need,
+        ),
+        Row(
+            NeedExpired,
+            "claim",
+            lambda e: organization(e.data.organization_id),
+            "您发布的需求已过截止时间，仍有 {quantity} 人次中的部分无人认领。",
+            "Your need reached its deadline with part of its {quantity} person-times unclaimed.",
+            lambda e: f"/needs/{e.data.need_id}",
+        ),
+        Row(
+            NeedExpired,
+            "claim",
+            lambda e: community(e.data.area_code),
+            "本社区一项需求已过截止时间仍未认领完，请协调共建单位跟进。",
+            "A need in your community reached its deadline not fully claimed: please find partners for it.",
+            lambda e: f"/needs/{e.data.need_id}",
+        ),
+        Row(
             ClaimCompleted,
             "claim",
             claimer,
@@ -114,6 +154,22 @@ def _rows() -> tuple[Row, ...]:
             "您的微心愿已被爱心单位认领，他们会尽快帮您实现。",
             "Your wish was taken on by an organisation: they will make it come true soon.",
             wish,
+        ),
+        Row(
+            WishReleased,
+            "wish",
+            resident,
+            "认领单位放弃了您的微心愿，心愿已重新开放，等待其他爱心单位认领。",
+            "The organisation gave your wish back: it is open again for others to take on.",
+            wish,
+        ),
+        Row(
+            WishCancelled,
+            "wish",
+            lambda e: organization(e.data.claimer_organization_id),
+            "您认领的微心愿已被居民撤回，无需再办理。",
+            "A wish you took on was withdrawn by its resident: nothing more to do.",
+            lambda e: "/org",
         ),
         Row(
             WishCompleted,
@@ -180,6 +236,14 @@ def _rows() -> tuple[Row, ...]:
             lambda e: f"/resources/{e.data.resource_id}",
         ),
         Row(
+            ServiceRequestCancelled,
+            "service_request",
+            lambda e: organization(e.data.provider_organization_id),
+            "一项对您服务的申请已撤回。",
+            "A request for your service was withdrawn.",
+            lambda e: "/org#requests",
+        ),
+        Row(
             MatchProposed,
             "proposal",
             lambda e: organization(e.data.need_organization_id) + organization(e.data.resource_organization_id),
@@ -191,12 +255,40 @@ def _rows() -> tuple[Row, ...]:
 
 
 TABLE: tuple[Row, ...] = _rows()
-BY_TYPE: dict[str, Row] = {type_of(row.event): row for row in TABLE}
+BY_TYPE: dict[str, list[Row]] = {}
+for _row in TABLE:
+    BY_TYPE.setdefault(type_of(_row.event), []).append(_row)
+
+DAY = timedelta(days=1)
+
+
+def waited(event: Envelope, after: timedelta, now: datetime) -> datetime | None:
+    """`after` past the event (past now, when the service learns of it late: the answer may be
+    on its way too)."""
+    return max(event.time, now) + after
+
+
+def deadline_nearing(event: NeedPosted, after: timedelta, now: datetime) -> datetime | None:
+    """Half way to the need's deadline, or a day before it when that is later; none without a
+    deadline, or when that moment has passed already."""
+    deadline = event.data.deadline
+    if deadline is None:
+        return None
+    due = max(event.time + (deadline - event.time) / 2, deadline - DAY)
+    return due if due > now else None
+
+
+def day_before_start(event: ClaimMade, after: timedelta, now: datetime) -> datetime | None:
+    """A day before the need's work starts; none when it says no start, or starts within a day
+    of the claim (the claimer knows)."""
+    starts = event.data.starts_at
+    return starts - DAY if starts is not None and starts - DAY > now else None
 
 
 @dataclass(frozen=True)
 class Reminder:
-    """A reminder set by an event of kind `event`, cancelled by one of `done` on the same subject."""
+    """A reminder set by an event of kind `event` (due when `due` says), cancelled by one of
+    `done` about the same thing (`about`: what an event is about, the subject by default)."""
 
     event: type[Envelope]
     done: tuple[type[Envelope], ...]
@@ -204,6 +296,8 @@ class Reminder:
     zh: str
     en: str
     link: Callable[[Any], str]
+    due: Callable[[Any, timedelta, datetime], datetime | None] = waited
+    about: Callable[[Any], str] = lambda e: str(e.subject)
 
     kind = "reminder"
 
@@ -232,6 +326,25 @@ REMINDERS: tuple[Reminder, ...] = (
         "提醒：您的微心愿已完成，请查看照片并确认。",
         "Reminder: your wish was fulfilled: please look at the photo and confirm.",
         lambda e: f"/me#wish-{e.data.wish_id}",
+    ),
+    Reminder(
+        NeedPosted,
+        (ClaimMade, NeedCancelled, NeedFulfilled, NeedExpired),
+        lambda e: organization(e.data.organization_id),
+        "提醒：您发布的需求临近截止时间，仍无人认领，可调整或联系共建单位。",
+        "Reminder: your need's deadline nears and no one has claimed it: adjust it or ask partners.",
+        lambda e: f"/needs/{e.data.need_id}",
+        due=deadline_nearing,
+    ),
+    Reminder(
+        ClaimMade,
+        (ClaimReleased, ClaimCompleted),
+        claimer,
+        "提醒：您认领的服务将在一天内开始，请按时前往。",
+        "Reminder: the service you claimed starts within a day: please be there on time.",
+        lambda e: f"/needs/{e.data.need_id}",
+        due=day_before_start,
+        about=lambda e: str(e.data.claim_id),
     ),
 )
 

@@ -89,3 +89,27 @@ async def test_a_booking_left_waiting_for_approval_reminds_its_venue_and_one_app
     assert "审批" in str(reminder["zh"])
     await asyncio.sleep(3)  # the approved one fell due as well by now, and several sweeps ran
     assert [m["subject"] for m in await reminded()] == [waiting["id"]]
+
+
+async def test_a_need_nearing_its_deadline_reminds_its_organisation_and_expired_tells_its_community(
+    stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    api = PlatformApi(stack, http)
+    poster = await api.register_organization("截止测试社区党委", COMMUNITY)
+    deadline = datetime.now(UTC) + timedelta(seconds=6)
+    need = await api.post_need(poster, "elderly_care", COMMUNITY, quantity=4, deadline=deadline.isoformat())
+    inbox = stack.url("notifications") + "/inbox"
+    admin = Actor(kind=ActorKind.AREA_ADMIN, area_code=COMMUNITY)
+
+    async def told(actor: Actor, count: int) -> list[dict[str, object]]:
+        items = (await http.get(inbox, headers=acting(actor))).json()["items"]
+        mine = [m for m in items if m["link"] == f"/needs/{need}"]
+        assert len(mine) == count, items
+        return mine
+
+    [expired] = await eventually(lambda: told(admin, 1), within=40)
+    assert "本社区" in str(expired["zh"]) and expired["event_type"] == "need.expired"
+    by_kind = {m["kind"]: m for m in await told(organization(poster), 2)}
+    assert "截止" in str(by_kind["reminder"]["zh"]) and "4 人次" in str(by_kind["claim"]["zh"])
+    street = Actor(kind=ActorKind.AREA_ADMIN, area_code=COMMUNITY[:9])
+    assert (await http.get(inbox, headers=acting(street))).json()["items"] == []

@@ -90,6 +90,10 @@ class FakePreferences:
     async def put(self, principal: str, preferences: Preferences) -> None:
         self.stored[principal] = preferences
 
+    async def turn_off(self, principal: str, entry: str) -> None:
+        current = self.stored.get(principal, Preferences())
+        self.stored[principal] = Preferences.model_validate({**current.model_dump(), "off": [*current.off, entry]})
+
 
 class FakeMailer:
     """Keeps the letters it is given; fails the next `failing` sends."""

@@ -3,6 +3,7 @@ held through quiet hours, gathered in a digest, and turned off from a mail's lin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from contract.errors import Forbidden
 from contract.events.resources import BookingData, BookingRequested
 from notifications.delivery import Postman
 from notifications.preferences import Preferences
+from notifications.service import Notifications
 from runtime.actors import Actor, ActorKind
 
 from .fakes import LINKS, FakeMailer, FakeMessages, FakePreferences, FakeReminders, FakeSms, notifying
@@ -35,10 +37,26 @@ def requested(at: datetime, booking_id: str = "b" * 32) -> BookingRequested:
     return BookingRequested(source="resources", subject=booking_id, data=data, time=at)
 
 
-def setup(preferences: Preferences, *, failing: int = 0) -> tuple[FakeMessages, FakeMailer, FakeSms, Postman]:
-    messages, mailer, sms = FakeMessages(), FakeMailer(failing), FakeSms()
+@dataclass
+class Setup:
+    messages: FakeMessages
+    preferences: FakePreferences
+    mailer: FakeMailer
+    sms: FakeSms
+    postman: Postman
+    notifications: Notifications
+
+
+def setup(asked: Preferences, *, failing: int = 0) -> Setup:
+    messages, preferences, mailer, sms = (
+        FakeMessages(),
+        FakePreferences(**{VENUE: asked}),
+        FakeMailer(failing),
+        FakeSms(),
+    )
     postman = Postman(
         messages,
+        preferences,
         LINKS,
         mailer=mailer,  # type: ignore[arg-type]
         sms=sms,
@@ -46,88 +64,103 @@ def setup(preferences: Preferences, *, failing: int = 0) -> tuple[FakeMessages, 
         retry=timedelta(minutes=1),
         attempts=3,
     )
-    return messages, mailer, sms, postman
+    notifications = notifying(messages, FakeReminders(), preferences, channels=postman.channels)
+    return Setup(messages, preferences, mailer, sms, postman, notifications)
 
 
 async def test_a_booking_waiting_for_approval_is_mailed_once_in_chinese_with_the_page_to_act_on() -> None:
-    messages, mailer, _, postman = setup(Preferences())
-    preferences = FakePreferences(**{VENUE: Preferences(email="venue@example.cn")})
-    notifications = notifying(messages, FakeReminders(), preferences, channels=postman.channels)
+    it = setup(Preferences(email="venue@example.cn"))
     event = requested(MORNING)
-    await notifications.on_events([event, event], MORNING)  # delivered twice
-    assert await postman.send_due(MORNING + timedelta(seconds=1)) == 1
-    assert await postman.send_due(MORNING + timedelta(hours=1)) == 0
+    await it.notifications.on_events([event, event], MORNING)  # delivered twice
+    assert await it.postman.send_due(MORNING + timedelta(seconds=1)) == 1
+    assert await it.postman.send_due(MORNING + timedelta(hours=1)) == 0
 
-    [letter] = mailer.sent
+    [letter] = it.mailer.sent
     mail = letter.compose("党建超市 <noreply@example.cn>", "example.cn")
     assert letter.to == "venue@example.cn" and "预约等待审批" in str(mail["Subject"])
     text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "https://portal.example.cn/org#approvals" in text and "waits for your approval" in text
     assert "https://portal.example.cn/unsubscribe?t=" in str(mail["List-Unsubscribe"])
     assert mail.get_body(("html",)) is not None
-    [stored] = messages.stored.values()
+    [stored] = it.messages.stored.values()
     assert [(d.channel, d.status) for d in stored.deliveries] == [("email", "sent")]
 
 
 async def test_a_failing_server_is_tried_again_after_longer_pauses_then_the_mail_is_failed_with_why() -> None:
-    messages, mailer, _, postman = setup(Preferences(), failing=5)
-    preferences = FakePreferences(**{VENUE: Preferences(email="venue@example.cn")})
-    notifications = notifying(messages, FakeReminders(), preferences, channels=postman.channels)
-    await notifications.on_event(requested(MORNING), MORNING)
+    it = setup(Preferences(email="venue@example.cn"), failing=5)
+    await it.notifications.on_event(requested(MORNING), MORNING)
     now = MORNING
     pauses = []
     for _ in range(3):
-        assert await postman.send_due(now) == 1
-        [stored] = messages.stored.values()
+        assert await it.postman.send_due(now) == 1
+        [stored] = it.messages.stored.values()
         if stored.due_at is not None:
             pauses.append(stored.due_at - now)
             now = stored.due_at
     assert pauses == [timedelta(minutes=1), timedelta(minutes=2)]
-    [delivery] = next(iter(messages.stored.values())).deliveries
+    [delivery] = next(iter(it.messages.stored.values())).deliveries
     assert (delivery.status, delivery.attempts, delivery.reason) == ("failed", 3, "SMTP: 451 try again later")
-    assert await postman.send_due(now + timedelta(days=1)) == 0 and mailer.sent == []
+    assert await it.postman.send_due(now + timedelta(days=1)) == 0 and it.mailer.sent == []
 
 
 async def test_no_sms_at_night_it_waits_for_the_morning_and_a_digest_gathers_the_days_mails() -> None:
-    asked = Preferences(email="venue@example.cn", phone="13800000000", digest=True, digest_at=time(18, 0))
-    messages, mailer, sms, postman = setup(asked)
-    notifications = notifying(messages, FakeReminders(), FakePreferences(**{VENUE: asked}), channels=postman.channels)
-    await notifications.on_events([requested(NIGHT), requested(NIGHT, booking_id="d" * 32)], NIGHT)
-    assert await postman.send_due(NIGHT + timedelta(minutes=5)) == 0 and sms.sent == []
+    it = setup(Preferences(email="venue@example.cn", phone="13800000000", digest=True, digest_at=time(18, 0)))
+    await it.notifications.on_events([requested(NIGHT), requested(NIGHT, booking_id="d" * 32)], NIGHT)
+    assert await it.postman.send_due(NIGHT + timedelta(minutes=5)) == 0 and it.sms.sent == []
 
     eight = datetime(2026, 12, 6, 0, tzinfo=UTC)  # 08:00 in the city
-    assert await postman.send_due(eight) == 2
-    assert [phone for phone, _ in sms.sent] == ["13800000000", "13800000000"] and mailer.sent == []
-    assert sms.sent[0][1].startswith("【党建超市】") and "/org#approvals" in sms.sent[0][1]
+    assert await it.postman.send_due(eight) == 2
+    assert [phone for phone, _ in it.sms.sent] == ["13800000000", "13800000000"] and it.mailer.sent == []
+    assert it.sms.sent[0][1].startswith("【党建超市】") and "/org#approvals" in it.sms.sent[0][1]
 
-    assert await postman.send_due(datetime(2026, 12, 6, 10, tzinfo=UTC)) == 2  # 18:00
-    [digest] = mailer.sent
+    assert await it.postman.send_due(datetime(2026, 12, 6, 10, tzinfo=UTC)) == 2  # 18:00
+    [digest] = it.mailer.sent
     assert len(digest.messages) == 2 and "2" in str(digest.compose("x <a@b.cn>", "b.cn")["Subject"])
 
 
+async def test_what_the_person_changed_meanwhile_holds_when_it_is_sent() -> None:
+    it = setup(Preferences(email="venue@example.cn", phone="13800000000", quiet_from=time(23), quiet_to=time(7)))
+    await it.notifications.on_event(requested(MORNING), MORNING)
+    it.preferences.stored[VENUE] = Preferences(email="new@example.cn", phone="13800000000", off=["booking/sms"])
+    assert await it.postman.send_due(MORNING) == 1
+    assert [letter.to for letter in it.mailer.sent] == ["new@example.cn"] and it.sms.sent == []
+    [stored] = it.messages.stored.values()
+    assert {(d.channel, d.status) for d in stored.deliveries} == {("email", "sent"), ("sms", "cancelled")}
+
+    late = setup(Preferences(phone="13800000000"))  # an SMS stored by day, sent late in the night
+    await late.notifications.on_event(requested(MORNING), MORNING)
+    assert await late.postman.send_due(NIGHT) == 1 and late.sms.sent == []
+    [held] = late.messages.stored.values()
+    assert held.due_at == datetime(2026, 12, 6, 0, tzinfo=UTC)  # 08:00 in the city
+
+
 async def test_a_mails_link_turns_its_kind_off_and_a_forged_one_changes_nothing() -> None:
-    messages, mailer, _, postman = setup(Preferences())
-    preferences = FakePreferences(**{VENUE: Preferences(email="venue@example.cn")})
-    notifications = notifying(messages, FakeReminders(), preferences, channels=postman.channels)
+    it = setup(Preferences(email="venue@example.cn"))
     platform = Actor(kind=ActorKind.PLATFORM)
     token = LINKS.token(VENUE, "booking", "email")
 
+    for forged in (token[:-2] + "xx", "é" * 20, "abc.def", token.replace(".", "")):
+        with pytest.raises(Forbidden):
+            await it.notifications.unsubscribe(platform, forged)
     with pytest.raises(Forbidden):
-        await notifications.unsubscribe(platform, token[:-2] + "xx")
-    with pytest.raises(Forbidden):
-        await notifications.unsubscribe(Actor(kind=ActorKind.ORGANIZATION, organization_id="c" * 32), token)
-    assert preferences.stored[VENUE].off == []
+        await it.notifications.unsubscribe(Actor(kind=ActorKind.ORGANIZATION, organization_id="c" * 32), token)
+    assert it.preferences.stored[VENUE].off == []
 
-    assert await notifications.unsubscribe(platform, token) == {"kind": "booking", "channel": "email"}
-    assert preferences.stored[VENUE].off == ["booking/email"]
-    await notifications.on_event(requested(MORNING), MORNING)
-    assert await postman.send_due(MORNING + timedelta(minutes=1)) == 0 and mailer.sent == []
+    assert await it.notifications.unsubscribe(platform, token) == {"kind": "booking", "channel": "email"}
+    assert it.preferences.stored[VENUE].off == ["booking/email"]
+    await it.notifications.on_event(requested(MORNING), MORNING)
+    assert await it.postman.send_due(MORNING + timedelta(minutes=1)) == 0 and it.mailer.sent == []
 
 
-def test_preferences_refuse_an_unknown_kind_or_a_bad_address_naming_it() -> None:
+def test_preferences_refuse_an_unknown_kind_a_bad_address_or_a_zoned_time_naming_it() -> None:
     with pytest.raises(ValidationError, match="gossip/email"):
         Preferences(off=["gossip/email"])
     with pytest.raises(ValidationError, match="email"):
         Preferences(email="not an address")
+    with pytest.raises(ValidationError, match="email"):
+        Preferences(email="me@example.cn,boss@example.cn")
     with pytest.raises(ValidationError, match="phone"):
         Preferences(phone="12345")
+    with pytest.raises(ValidationError, match="quiet_from"):
+        Preferences.model_validate({"quiet_from": "22:00+05:00"})
+    assert Preferences.model_validate({"quiet_to": "08:00:30"}).quiet_to == time(8, 0)

@@ -15,10 +15,15 @@ from contract.events.needs import (
     ClaimMade,
     ClaimReleased,
     ClaimReleasedData,
+    NeedChangeData,
+    NeedExpired,
     NeedPosted,
     NeedPostedData,
+    WishCancelled,
     WishClaimed,
     WishData,
+    WishReleased,
+    WishStatus,
 )
 from contract.events.resources import BookingCancelled, BookingConfirmed, BookingData, BookingRequested
 from contract.taxonomy import Category
@@ -91,8 +96,10 @@ def test_a_booking_waiting_for_approval_tells_the_venues_organisation() -> None:
 
 
 def test_no_one_is_told_of_what_they_did_themselves_or_of_a_kind_the_table_lacks() -> None:
-    cancelled = ClaimReleasedData(**claim().model_dump(), reason="need_cancelled")
-    assert messages_of(ClaimReleased(source="needs", subject="n" * 32, data=cancelled)) == []
+    cancelled = ClaimReleasedData(**claim().model_dump(), reason="need_cancelled")  # the poster is not told
+    assert [m.recipient for m in messages_of(ClaimReleased(source="needs", subject="n" * 32, data=cancelled))] == [
+        "organization:" + CLAIMER
+    ]
     own = BookingData.model_validate(
         {**booking(BookingRequested).data.model_dump(), "status": "cancelled", "reason": "cancelled"}
     )
@@ -140,7 +147,7 @@ async def test_an_event_delivered_twice_tells_once_and_an_inbox_is_its_own_peopl
     read = await notifications.read(resident, inbox.items[0].id, AT)
     assert read.read_at == AT and await notifications.unread(resident) == 0
     with pytest.raises(Forbidden):
-        await notifications.unread(Actor(kind=ActorKind.AREA_ADMIN, area_code="350102001001"))
+        await notifications.unread(Actor(kind=ActorKind.PLATFORM))
 
 
 def booking(event: type[BookingRequested | BookingConfirmed], booking_id: str = "b" * 32) -> Envelope:
@@ -215,3 +222,83 @@ class TestAReminder:
         assert pending is not None and pending.due_at == late + DAY
         on_time = reminder_of(requested, DAY, now=requested.time)
         assert on_time is not None and on_time.due_at == requested.time + DAY
+
+
+def test_a_need_expired_tells_its_organisation_and_its_communitys_administrators() -> None:
+    data = NeedChangeData(
+        need_id="n" * 32,
+        organization_id=POSTER,
+        status="expired",
+        quantity=5,
+        claimed=2,
+        version=3,
+        area_code="350102001001003",  # a grid of the community
+    )
+    told = {m.recipient: m for m in messages_of(NeedExpired(source="needs", subject="n" * 32, data=data))}
+    assert set(told) == {"organization:" + POSTER, "area:350102001001"}
+    assert "5 人次" in told["organization:" + POSTER].zh and "本社区" in told["area:350102001001"].zh
+    admin = Actor(kind=ActorKind.AREA_ADMIN, area_code="350102001001")
+    assert admin.person == "area:350102001001"
+
+
+def test_what_the_other_side_undoes_is_told_to_whoever_it_leaves_waiting() -> None:
+    withdrawn = ClaimReleasedData(**{**claim().model_dump(), "member_id": "m" * 32}, reason="need_cancelled")
+    [told] = messages_of(ClaimReleased(source="needs", subject="n" * 32, data=withdrawn))
+    assert told.recipient == "member:" + "m" * 32 and "取消" in told.zh
+    released = ClaimReleasedData(**claim().model_dump(), reason="released")
+    assert [m.recipient for m in messages_of(ClaimReleased(source="needs", subject="n" * 32, data=released))] == [
+        "organization:" + POSTER
+    ]
+    given_back = wish_claimed().data.model_copy(update={"status": WishStatus.OPEN, "claimer_organization_id": None})
+    [back] = messages_of(WishReleased(source="needs", subject="w" * 32, data=given_back))
+    assert back.recipient == "resident:" + "r" * 32 and "重新开放" in back.zh
+    claimed = wish_claimed().data.model_copy(update={"status": WishStatus.CANCELLED})
+    assert [m.recipient for m in messages_of(WishCancelled(source="needs", subject="w" * 32, data=claimed))] == [
+        "organization:" + CLAIMER
+    ]
+    never_claimed = claimed.model_copy(update={"claimer_organization_id": None})
+    assert messages_of(WishCancelled(source="needs", subject="w" * 32, data=never_claimed)) == []
+
+
+class TestTheLifecyclesReminders:
+    def need(self, deadline: timedelta) -> NeedPosted:
+        data = NeedPostedData(
+            need_id="n" * 32,
+            organization_id=POSTER,
+            title="t",
+            category=Category.LEGAL_AID,
+            area_code="350102001001",
+            quantity=1,
+            deadline=AT + deadline,
+        )
+        return NeedPosted(source="needs", subject="n" * 32, data=data, time=AT)
+
+    def claim_made(self, claim_id: str, starts_in: timedelta) -> ClaimMade:
+        data = claim().model_copy(update={"claim_id": claim_id, "starts_at": AT + starts_in})
+        return ClaimMade(source="needs", subject="n" * 32, data=data, time=AT)
+
+    async def test_a_need_nearing_its_deadline_unclaimed_reminds_its_organisation_unless_claimed(self) -> None:
+        assert (pending := reminder_of(self.need(10 * DAY), DAY, AT)) is not None
+        assert pending.due_at == AT + 9 * DAY and pending.recipients == ["organization:" + POSTER]
+        short = reminder_of(self.need(DAY / 2), DAY, AT)
+        assert short is not None and short.due_at == AT + DAY / 4  # half way, when a day before has passed
+
+        messages, reminders = FakeMessages(), FakeReminders()
+        notifications = notifying(messages, reminders)
+        await notifications.on_events([self.need(10 * DAY), self.claim_made("k" * 32, 20 * DAY)], AT)
+        assert await notifications.sweep(AT + 9 * DAY + MINUTE) == 0
+        assert [m for m in messages.stored.values() if m.kind == "reminder"] == []
+
+    async def test_a_claim_is_reminded_a_day_before_its_start_and_only_its_own_release_cancels_it(self) -> None:
+        messages, reminders = FakeMessages(), FakeReminders()
+        notifications = notifying(messages, reminders)
+        first, second = self.claim_made("k" * 32, 3 * DAY), self.claim_made("j" * 32, 3 * DAY)
+        soon = self.claim_made("i" * 32, DAY / 2)  # starts within the day it was claimed in: no reminder
+        await notifications.on_events([first, second, soon], AT)
+        released = ClaimReleasedData(**second.data.model_dump(), reason="released")
+        await notifications.on_event(ClaimReleased(source="needs", subject="n" * 32, data=released), AT)
+
+        assert await notifications.sweep(AT + 2 * DAY - MINUTE) == 0
+        assert await notifications.sweep(AT + 2 * DAY + MINUTE) == 1
+        [told] = [m for m in messages.stored.values() if m.kind == "reminder"]
+        assert told.recipient == "organization:" + CLAIMER and "一天内开始" in told.zh

@@ -148,7 +148,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "my_points": ("我的积分", "My points"),
     "inbox": ("消息", "Messages"),
     "inbox_empty": ("暂无消息。", "No messages yet."),
-    "inbox_none": ("社区管理员的提醒在管理页上。", "An area administrator's reminders are on the dashboard."),
+    "inbox_none": ("您的账号尚未关联党员信息，暂无消息。", "Your account is not linked to a member yet: no messages."),
     "inbox_unread": ("未读", "Unread"),
     "inbox_settings": ("通知设置", "How to tell me"),
     "inbox_settings_why": (
@@ -173,7 +173,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "kind_reminder": ("提醒", "Reminders"),
     "delivery_sent": ("已发送", "sent"),
     "delivery_pending": ("待发送", "to be sent"),
-    "delivery_failed": ("未能送达", "could not be delivered"),
+    "delivery_failed": (
+        "未能送达，请检查通知设置中的地址",
+        "could not be delivered: check the address in your settings",
+    ),
+    "delivery_cancelled": ("已取消", "not sent (turned off)"),
     "unsubscribe": ("退订邮件", "Unsubscribe"),
     "unsubscribe_ask": (
         "不再通过邮件接收这一类消息？站内消息照常保留。",

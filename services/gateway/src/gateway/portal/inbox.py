@@ -11,6 +11,7 @@ import contextlib
 import json
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -52,12 +53,12 @@ class Bells:
             with contextlib.suppress(asyncio.QueueFull):  # the page asks for the count anyway
                 queue.put_nowait(event.id)
 
-    async def stream(self, person: str, keep_alive: float = 15.0) -> AsyncIterator[str]:
+    async def stream(self, person: str, until: datetime, keep_alive: float = 15.0) -> AsyncIterator[str]:
         queue: asyncio.Queue[str] = asyncio.Queue(maxsize=100)
         self.listeners[person].add(queue)
         try:
             yield ": connected\n\n"
-            while True:
+            while datetime.now(UTC) < until:
                 try:
                     event_id = await asyncio.wait_for(queue.get(), keep_alive)
                 except TimeoutError:
@@ -77,7 +78,7 @@ def reader(visitor: Session) -> Actor | None:
     account = visitor.account
     if account.role is Role.ORG_ADMIN:
         return Actor(kind=ActorKind.ORGANIZATION, organization_id=account.organization_id)
-    if account.role is Role.RESIDENT or (account.role is Role.MEMBER and account.member_id):
+    if account.role in (Role.RESIDENT, Role.AREA_ADMIN) or (account.role is Role.MEMBER and account.member_id):
         return account.actor
     return None
 
@@ -96,11 +97,17 @@ async def inbox(request: Request, visitor: SignedIn, up: ServicesDep) -> HTMLRes
     return render(request, "inbox.html", visitor, inbox=found)
 
 
+async def _unrenewed(request: Request) -> Session | None:
+    """The visitor, without renewing their session: what a page asks by itself (the bell)
+    does not keep a session alive that its person left."""
+    token = request.cookies.get(SESSION_COOKIE)
+    return await component(request, Accounts).session(token, renew=False) if token else None
+
+
 @router.get("/inbox/unread.json")
 async def unread(request: Request) -> dict[str, int]:
     """How many messages wait unread: the bell on every page asks while the page is in view."""
-    token = request.cookies.get(SESSION_COOKIE)
-    visitor = await component(request, Accounts).session(token, renew=False) if token else None
+    visitor = await _unrenewed(request)
     actor = reader(visitor) if visitor else None
     if actor is None:
         return {"unread": 0}
@@ -110,12 +117,16 @@ async def unread(request: Request) -> dict[str, int]:
 
 
 @router.get("/inbox/live")
-async def live(visitor: SignedIn, bells: Annotated[Bells, Depends(provided(Bells))]) -> StreamingResponse:
-    """A `message` event each time a message is stored for the visitor: the bell asks for the count."""
-    actor = reader(visitor)
+async def live(request: Request, bells: Annotated[Bells, Depends(provided(Bells))]) -> StreamingResponse:
+    """A `message` event each time a message is stored for the visitor, until their session
+    would expire (the session is not renewed by it): the bell asks for the count."""
+    visitor = await _unrenewed(request)
+    actor = reader(visitor) if visitor else None
     person = actor.person if actor else None
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    stream = bells.stream(person) if person else _nothing()
+    if visitor is None or person is None:
+        return StreamingResponse(_nothing(), media_type="text/event-stream", headers=headers)
+    stream = bells.stream(person, until=visitor.expires_at)
     return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
 
 
@@ -123,7 +134,7 @@ async def _nothing() -> AsyncIterator[str]:
     yield ": no inbox\n\n"
 
 
-KINDS = ("claim", "wish", "booking", "service_request", "proposal", "reminder")  # the notifications table's
+KINDS = ("claim", "wish", "booking", "service_request", "proposal", "reminder")  # the notifications table's (a test)
 CHANNELS = ("email", "sms")
 
 
@@ -141,15 +152,20 @@ async def save_settings(visitor: SignedIn, form: Posted, up: ServicesDep) -> Red
     if actor is None:
         return back_to("/inbox/settings", "forbidden")
     body = {
-        "email": str(form.get("email") or "").strip() or None,
-        "phone": str(form.get("phone") or "").strip() or None,
+        "email": _text(form.get("email")),
+        "phone": _text(form.get("phone")),
         "off": [f"{k}/{c}" for k in KINDS for c in CHANNELS if form.get(f"on:{k}/{c}") is None],
         "digest": form.get("digest") is not None,
-        **{f: form.get(f) for f in ("digest_at", "quiet_from", "quiet_to") if form.get(f)},
+        **{f: value for f in ("digest_at", "quiet_from", "quiet_to") if (value := _text(form.get(f)))},
     }
     headers = {**up.headers(actor), "Content-Type": "application/json"}
     answer = await up.notifications.call("PUT", "/preferences", content=json.dumps(body).encode(), headers=headers)
     return back_to("/inbox/settings", refusal_of(answer) or "saved")
+
+
+def _text(value: object) -> str | None:
+    """A form's text field, trimmed; None when empty (or not text: a file)."""
+    return value.strip() or None if isinstance(value, str) else None
 
 
 @router.get("/unsubscribe", response_class=HTMLResponse)

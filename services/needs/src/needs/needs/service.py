@@ -314,7 +314,14 @@ class Needs:
 
 
 def claim_data(need: Need, claim: Claim) -> ClaimData:
-    return data_of(ClaimData, claim, claim_id=claim.id, need_id=need.id, need_organization_id=need.organization_id)
+    return data_of(
+        ClaimData,
+        claim,
+        claim_id=claim.id,
+        need_id=need.id,
+        need_organization_id=need.organization_id,
+        starts_at=need.starts_at.isoformat() if need.starts_at else None,
+    )
 
 
 def completions(need: Need) -> list[Envelope]:

@@ -91,7 +91,9 @@ function bell() {
   ask();
   if (window.EventSource && link.dataset.live) {
     // a new message is announced at once; the count is asked for when one is
-    new EventSource(link.dataset.live).addEventListener("message", ask);
+    const live = new EventSource(link.dataset.live);
+    live.addEventListener("message", ask);
+    live.addEventListener("open", () => { link.dataset.listening = "1"; });
   }
   window.setInterval(() => { if (document.visibilityState === "visible") ask(); }, 60000);
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") ask(); });
