@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,7 @@ from notifications.table import BY_TYPE, CANCELS, SETS, Reminder, type_of
 from runtime.actors import Actor, ActorKind
 
 NEWS = timedelta(days=7)  # an event older than this is history (an import, a first start): no one is told
+SWEPT_AT_ONCE = 500  # reminders told in one sweep at most
 
 
 def messages_of(event: Envelope, now: datetime | None = None) -> list[Message]:
@@ -122,6 +124,7 @@ class Notifications:
         self.preferences = preferences
         self.links = links
         self.remind_after = remind_after
+        self._swept: datetime | None = None  # every reminder due before this hour was told
         self.channels = channels  # those the platform sends by besides the inbox
         self.wake = wake  # the sender, when a mail or an SMS is due now
         self.announce = announce  # messages newly stored, to the pages their people have open
@@ -142,32 +145,42 @@ class Notifications:
         await self.on_events([event], now)
 
     async def on_events(self, events: Sequence[Envelope], now: datetime | None = None) -> None:
-        """A run of events, in order: their messages stored in one write, the reminders they set
-        in as few as the cancellations among them allow."""
+        """A run of events, in order: their messages stored in one write; the reminders they set
+        in another, less those the run itself cancels; those set by earlier runs that it cancels,
+        in one update per kind of reminder."""
         now = now or datetime.now(UTC)
         await self._store([message for event in events for message in messages_of(event, now)], now)
-        setting: list[Pending] = []
+        setting: dict[tuple[str, str], list[Pending]] = {}  # by what it is about and what set it
+        cancelling: defaultdict[str, set[str]] = defaultdict(set)  # kind of reminder -> what about
         for event in events:
             if (pending := reminder_of(event, self.remind_after, now)) is not None:
-                setting.append(pending)
-            if (cancelled := CANCELS.get(event.type)) is not None:
-                await self.reminders.add(setting)  # set before, so that this cancels them too
-                setting = []
-                for reminder in cancelled:
-                    await self.reminders.cancel(reminder.about(event), [type_of(reminder.event)])
-        await self.reminders.add(setting)
+                setting.setdefault((pending.subject, pending.set_by), []).append(pending)
+            for reminder in CANCELS.get(event.type, ()):
+                about, kind = reminder.about(event), type_of(reminder.event)
+                setting.pop((about, kind), None)  # set earlier in the run: never stored
+                cancelling[kind].add(about)
+        for kind, subjects in cancelling.items():  # before the run's own are stored: those set after a cancel stay
+            await self.reminders.cancel(sorted(subjects), kind)
+        await self.reminders.add([pending for run in setting.values() for pending in run])
 
     async def sweep(self, moment: datetime | None = None) -> int:
         """Tells the reminders fallen due, each marked as being told first (one done meanwhile is
         not told); a crash while telling tells it again next time, the same messages, so once.
-        Run on a schedule; how many it told."""
-        count, now = 0, moment or datetime.now(UTC)
-        for reminder in await self.reminders.due(now, limit=500):
+        Run on a schedule; how many it told. The store is asked for the hours from the one this
+        process last swept (a week back at first) to now's."""
+        now = moment or datetime.now(UTC)
+        since = self._swept or now - NEWS
+        due = await self.reminders.due(now, since=since, limit=SWEPT_AT_ONCE)
+        count = 0
+        for reminder in due:
             if reminder.status == "pending" and not await self.reminders.telling(reminder.id):
                 continue
             await self._store(told(reminder), now)
             await self.reminders.sent(reminder.id)
             count += 1
+        if len(due) < SWEPT_AT_ONCE:  # all told: the hours before now's are done with
+            self._swept = now
+        await self.reminders.forget(now - NEWS - timedelta(hours=1))
         return count
 
     async def inbox(self, actor: Actor, *, unread_only: bool, limit: int) -> Inbox:

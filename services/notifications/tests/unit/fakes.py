@@ -19,13 +19,21 @@ class FakeReminders:
         for reminder in reminders:
             self.stored.setdefault(reminder.id, reminder)
 
-    async def cancel(self, subject: str, set_by: Sequence[str]) -> None:
+    async def cancel(self, subjects: Sequence[str], set_by: str) -> None:
         for r in list(self.stored.values()):
-            if r.subject == subject and r.set_by in set_by and r.status == "pending":
+            if r.subject in subjects and r.set_by == set_by and r.status == "pending":
                 self.stored[r.id] = r.model_copy(update={"status": "done"})
 
-    async def due(self, moment: datetime, *, limit: int) -> list[Pending]:
-        return [r for r in self.stored.values() if r.status in ("pending", "telling") and r.due_at <= moment][:limit]
+    async def due(self, moment: datetime, *, since: datetime, limit: int) -> list[Pending]:
+        hour = since.replace(minute=0, second=0, microsecond=0)
+        due = [r for r in self.stored.values() if r.status in ("pending", "telling") and hour <= r.due_at <= moment]
+        return due[:limit]
+
+    async def forget(self, hour: datetime) -> None:
+        start = hour.replace(minute=0, second=0, microsecond=0)
+        for r in list(self.stored.values()):
+            if start <= r.due_at < start + timedelta(hours=1) and r.status in ("done", "sent"):
+                del self.stored[r.id]
 
     async def telling(self, reminder_id: str) -> bool:
         if self.stored[reminder_id].status != "pending":

@@ -208,7 +208,7 @@ class TestAReminder:
         read_by_the_sweep = list(reminders.stored.values())
         await notifications.on_event(booking(BookingConfirmed))  # done meanwhile
 
-        async def as_read(moment: datetime, *, limit: int) -> list[Pending]:
+        async def as_read(moment: datetime, *, since: datetime, limit: int) -> list[Pending]:
             return read_by_the_sweep
 
         reminders.due = as_read  # type: ignore[method-assign]
