@@ -3,9 +3,10 @@ of an organisation claims it on the wish wall; the resident, her page left open,
 count go up without reloading, opens her messages, and the message takes her to her wish. In
 English the same message reads in English. An organisation's administrator, its dashboard
 open, is told of a claim another organisation made on its need, and opens the need. And a
-venue's administrator gives a mail address in the notification settings; a booking made on the
-venue's page reaches them by mail (read from the local stack's mail catcher), whose link opens
-the approvals, and whose unsubscribe link turns those mails off."""
+venue's administrator gives a mail address in the notification settings and confirms it from
+the link mailed there; a booking made on the venue's page reaches them by mail (read from the
+local stack's mail catcher), whose link opens the approvals, and whose unsubscribe link turns
+those mails off."""
 
 from __future__ import annotations
 
@@ -125,6 +126,19 @@ async def test_a_venues_administrator_asks_for_mail_and_a_booking_mail_opens_the
     await director.click("#inbox-settings button[type=submit]")
     await expect(director.locator("[role=status]")).to_have_text("已保存")
     await expect(director.locator("#inbox-settings input[name=email]")).to_have_value(address)
+    await expect(director.locator("#email-state")).to_have_attribute("data-confirmed", "false")
+
+    async def mailed(about: str) -> dict[str, object]:
+        [mail] = [m for m in await mails_to(http, address) if about in str(m["Subject"])]
+        return mail
+
+    asked = await eventually(lambda: mailed("确认"), within=20)  # the address is confirmed from the link sent to it
+    [confirm] = re.findall(r"http://\S+/inbox/confirm\?t=[\w.\-]+", str(asked["Text"]))
+    await director.goto(confirm)
+    await director.click("#confirm-form button[type=submit]")
+    await expect(director.locator("#confirmed")).to_contain_text(address)
+    await director.goto("/inbox/settings")
+    await expect(director.locator("#email-state")).to_have_attribute("data-confirmed", "true")
 
     singer = await on_phone(new_page, "dongjie-hechang")
     day = date.today() + timedelta(days=3)
@@ -133,12 +147,7 @@ async def test_a_venues_administrator_asks_for_mail_and_a_booking_mail_opens_the
     await singer.click("#book button[type=submit]")
     await expect(singer.locator(".refused")).to_have_count(0)
 
-    async def mailed() -> dict[str, object]:
-        [mail] = await mails_to(http, address)
-        return mail
-
-    mail = await eventually(mailed, within=30)
-    assert "预约等待审批" in str(mail["Subject"])
+    mail = await eventually(lambda: mailed("预约等待审批"), within=30)
     [link] = re.findall(r"http://\S+/org#approvals", str(mail["Text"]))
     await director.goto(link)
     await expect(director.locator("#approvals [data-booking]")).to_contain_text(f"{day.isoformat()} 10:00")

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from notifications.models import Inbox, Message
-from notifications.preferences import Preferences
+from notifications.preferences import Asked, Preferences
 from notifications.service import Notifications
 from runtime.actors import ActorDep
 from runtime.app import provided
@@ -52,18 +52,26 @@ async def preferences(notifications: NotificationsDep, actor: ActorDep) -> Prefe
 
 
 @router.put("/preferences", response_model=Preferences)
-async def prefer(body: Preferences, notifications: NotificationsDep, actor: ActorDep) -> Preferences:
-    """Sets how the caller wants to be told, from their next message on."""
+async def prefer(body: Asked, notifications: NotificationsDep, actor: ActorDep) -> Preferences:
+    """Sets how the caller wants to be told, from their next message on; a new address is
+    mailed (or texted) a link its person opens to confirm it, and used from then on."""
     return await notifications.prefer(actor, body)
 
 
-class Unsubscribe(BaseModel):
+class Link(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    token: str = Field(min_length=10, max_length=600)
+    token: str = Field(min_length=10, max_length=800)
 
 
 @router.post("/unsubscribe")
-async def unsubscribe(body: Unsubscribe, notifications: NotificationsDep, actor: ActorDep) -> dict[str, str]:
+async def unsubscribe(body: Link, notifications: NotificationsDep, actor: ActorDep) -> dict[str, str]:
     """Turns off the kind of mail a mail's link names (the platform, for whoever opened it)."""
     return await notifications.unsubscribe(actor, body.token)
+
+
+@router.post("/preferences/confirm")
+async def confirm(body: Link, notifications: NotificationsDep, actor: ActorDep) -> dict[str, str]:
+    """Confirms the address a confirmation link was sent to (the platform, for whoever opened it);
+    409 when it is no longer the one set."""
+    return await notifications.confirm(actor, body.token)

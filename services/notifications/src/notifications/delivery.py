@@ -20,7 +20,7 @@ from prometheus_client import Counter
 from notifications.models import Channel, Delivery, Message
 from notifications.preferences import Links, PreferenceRepository, Preferences
 from notifications.repository import MessageRepository
-from notifications.senders import Letter, Mailer, NotSent, Sms, sms_text
+from notifications.senders import Letter, Mailer, NotSent, Sms, confirmation, sms_text
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +133,19 @@ class Postman:
         return None
 
     def _unsubscribe(self, message: Message) -> str:
-        token = self.links.token(message.recipient, message.kind, "email")
+        token = self.links.unsubscribe(message.recipient, message.kind, "email")
         return f"{self.portal_url.rstrip('/')}/unsubscribe?t={token}"
+
+    async def ask_to_confirm(self, person: str, channel: Channel, address: str) -> None:
+        """Sends the address its confirmation link (a failure is logged: saving again resends it)."""
+        link = f"{self.portal_url.rstrip('/')}/inbox/confirm?t={self.links.confirm(person, channel, address)}"
+        try:
+            if channel == "email" and self.mailer is not None:
+                await self.mailer.deliver(confirmation(address, link, self.mailer.sender), address)
+            elif channel == "sms" and self.sms is not None:
+                await self.sms.send(address, f"【党建超市】请点击链接确认接收短信通知：{link}")
+        except NotSent as exc:
+            log.warning("confirmation link not sent", extra={"fields": {"channel": channel, "reason": str(exc)}})
 
     def _after(self, delivery: Delivery, failure: str | None, now: datetime) -> Delivery:
         tried = delivery.attempts + 1

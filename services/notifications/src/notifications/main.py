@@ -56,6 +56,7 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
         remind_after=timedelta(hours=settings.remind_after_hours),
         channels=postman.channels,
         wake=postman.wake,
+        ask_to_confirm=postman.ask_to_confirm,
         announce=lambda stored: publish(infra.producer, lambda t: settings.topic(topic_of(t)), announced(stored)),
     )
     app.state.components.add(notifications)

@@ -29,7 +29,9 @@ EMAIL = r"^[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2
 MOBILE = r"^1[3-9][0-9]{9}$"  # a mainland mobile number
 
 
-class Preferences(BaseModel):
+class Asked(BaseModel):
+    """What a person says of how to tell them (`PUT /preferences`)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     email: str | None = Field(default=None, max_length=254, pattern=EMAIL)
@@ -56,10 +58,26 @@ class Preferences(BaseModel):
                 raise ValueError(f"{entry!r} is not kind/channel: kinds {', '.join(KINDS)}; channels email, sms")
         return sorted(set(off))
 
+
+class Preferences(Asked):
+    """What a person said, and which of their addresses they confirmed: nothing is sent to an
+    address until its person opens the link sent to it (`Notifications.confirm`)."""
+
+    email_confirmed: bool = False
+    phone_confirmed: bool = False
+
     def address(self, kind: str, channel: Channel) -> str | None:
         """Where a message of this kind goes by this channel; None when it does not."""
         if f"{kind}/{channel}" in self.off:
             return None
+        if channel == "email":
+            return self.email if self.email_confirmed else None
+        return self.phone if self.phone_confirmed else None
+
+    def confirmed(self, channel: Channel) -> bool:
+        return self.email_confirmed if channel == "email" else self.phone_confirmed
+
+    def at(self, channel: Channel) -> str | None:
         return self.email if channel == "email" else self.phone
 
     def quiet_until(self, moment: datetime) -> datetime | None:
@@ -141,28 +159,52 @@ def _preferences(document: Document) -> Preferences:
 
 
 class Links:
-    """Signed links that turn one kind of message off by one channel for one person, opened
-    from a mail without signing in (RFC 8058's one-click unsubscribe posts the same token)."""
+    """Signed links opened without signing in: one that turns a kind of message off by one
+    channel for one person (`off`: RFC 8058's one-click unsubscribe posts the same token), one
+    that confirms an address its person gave (`confirm`). Neither expires: turning a kind of
+    mail off, or confirming the address the link was sent to, is all they can do."""
 
     def __init__(self, secret: str) -> None:
-        self.key = hashlib.sha256(b"unsubscribe:" + secret.encode()).digest()
+        self.key = hashlib.sha256(b"links:" + secret.encode()).digest()
 
-    def token(self, principal: str, kind: str, channel: Channel) -> str:
-        body = base64.urlsafe_b64encode(json.dumps([principal, kind, channel]).encode()).rstrip(b"=")
+    def unsubscribe(self, principal: str, kind: str, channel: Channel) -> str:
+        return self._token("off", principal, kind, channel)
+
+    def confirm(self, principal: str, channel: Channel, address: str) -> str:
+        return self._token("confirm", principal, channel, address)
+
+    def read_unsubscribe(self, token: str) -> tuple[str, str, Channel]:
+        """The principal, kind and channel an unsubscribe token names; Forbidden for any other."""
+        principal, kind, channel = self._read(token, "off")
+        if kind not in KINDS or channel not in CHANNELS:
+            raise _not_ours()
+        return principal, kind, "email" if channel == "email" else "sms"
+
+    def read_confirm(self, token: str) -> tuple[str, Channel, str]:
+        """The principal, channel and address a confirmation token names; Forbidden for any other."""
+        principal, channel, address = self._read(token, "confirm")
+        if channel not in CHANNELS:
+            raise _not_ours()
+        return principal, "email" if channel == "email" else "sms", address
+
+    def _token(self, *parts: str) -> str:
+        body = base64.urlsafe_b64encode(json.dumps(parts).encode()).rstrip(b"=")
         return f"{body.decode()}.{self._sign(body)}"
 
-    def read(self, token: str) -> tuple[str, str, Channel]:
-        """The principal, kind and channel a token names; Forbidden for one this service did not
-        sign (a link does not expire: turning a kind of mail off is all it can do)."""
+    def _read(self, token: str, purpose: str) -> tuple[str, str, str]:
         body, _, signature = token.partition(".")
         try:
             if hmac.compare_digest(signature.encode(), self._sign(body.encode()).encode()):
-                principal, kind, channel = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-                if kind in KINDS and channel in CHANNELS:
-                    return str(principal), kind, channel
+                found, principal, first, second = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+                if found == purpose:
+                    return str(principal), str(first), str(second)
         except (ValueError, TypeError):
             pass
-        raise Forbidden("this link was not made by the platform", field="token")
+        raise _not_ours()
 
     def _sign(self, body: bytes) -> str:
         return base64.urlsafe_b64encode(hmac.new(self.key, body, hashlib.sha256).digest()[:18]).decode()
+
+
+def _not_ours() -> Forbidden:
+    return Forbidden("this link was not made by the platform", field="token")

@@ -81,6 +81,27 @@ class Letter:
         return sorted(self.unsubscribe.items())
 
 
+def confirmation(to: str, link: str, sender: str) -> EmailMessage:
+    """The mail asking its reader to confirm the address was given by them."""
+    mail = EmailMessage()
+    mail["Subject"] = "【党建超市】请确认您的邮箱 / Confirm your mail address"
+    mail["From"], mail["To"], mail["Date"] = sender, to, formatdate(localtime=False)
+    text = (
+        "您在党建超市填写了这个邮箱，用于接收通知。请打开下面的链接确认：\n"
+        "This address was given on the Party-building supermarket for its notices. Open the link to confirm:\n"
+        f"{link}\n\n如果不是您本人操作，请忽略本邮件。 / If it was not you, ignore this mail.\n"
+    )
+    mail.set_content(text)
+    zh, en = (html.escape(line) for line in text.splitlines()[:2])
+    button = f'<a href="{html.escape(link)}">确认邮箱 / Confirm</a>'
+    mail.add_alternative(
+        f'<!doctype html><html lang="zh-CN"><meta charset="utf-8">'
+        f"<body><p>{zh}<br>{en}</p><p>{button}</p></body></html>",
+        subtype="html",
+    )
+    return mail
+
+
 class Mailer:
     """Sends mails through the SMTP server of `url`: `smtp://host:port` (STARTTLS when the server
     offers it), `smtps://host:465` (TLS from the start), with `user:password@` when it asks."""

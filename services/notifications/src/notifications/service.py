@@ -7,11 +7,11 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from contract.errors import Forbidden, NotFound
+from contract.errors import Conflict, Forbidden, NotFound
 from contract.events import Envelope
 from contract.ids import entity_id
 from notifications.models import Channel, Inbox, Message, Pending
-from notifications.preferences import Links, PreferenceRepository, Preferences, addressed
+from notifications.preferences import CHANNELS, Asked, Links, PreferenceRepository, Preferences, addressed
 from notifications.repository import MessageRepository, ReminderRepository
 from notifications.table import BY_TYPE, CANCELS, SETS, Reminder, type_of
 from runtime.actors import Actor, ActorKind
@@ -106,6 +106,18 @@ async def _nobody(messages: Sequence[Message]) -> None:
     pass
 
 
+async def _no_link(person: str, channel: Channel, address: str) -> None:
+    pass
+
+
+def _field(channel: Channel) -> str:
+    return "email" if channel == "email" else "phone"
+
+
+def _at(asked: Asked, channel: Channel) -> str | None:
+    return asked.email if channel == "email" else asked.phone
+
+
 class Notifications:
     def __init__(
         self,
@@ -118,6 +130,7 @@ class Notifications:
         channels: Sequence[Channel] = (),
         wake: Callable[[], None] = lambda: None,
         announce: Callable[[Sequence[Message]], Awaitable[None]] = _nobody,
+        ask_to_confirm: Callable[[str, Channel, str], Awaitable[None]] = _no_link,
     ) -> None:
         self.messages = messages
         self.reminders = reminders
@@ -128,6 +141,7 @@ class Notifications:
         self.channels = channels  # those the platform sends by besides the inbox
         self.wake = wake  # the sender, when a mail or an SMS is due now
         self.announce = announce  # messages newly stored, to the pages their people have open
+        self.ask_to_confirm = ask_to_confirm  # sends the link confirming an address to it
 
     async def _store(self, messages: list[Message], now: datetime) -> None:
         """Stores the messages with the mails and SMS their recipients asked for."""
@@ -203,10 +217,33 @@ class Notifications:
         """How the caller wants to be told (the defaults until they say)."""
         return await self.preferences.get(reader(actor)) or Preferences()
 
-    async def prefer(self, actor: Actor, preferences: Preferences) -> Preferences:
-        """Sets how the caller wants to be told, from their next message on."""
-        await self.preferences.put(reader(actor), preferences)
-        return preferences
+    async def prefer(self, actor: Actor, asked: Asked) -> Preferences:
+        """Sets how the caller wants to be told, from their next message on. An address they
+        give anew is used once they open the link sent to it (one kept stays confirmed); each
+        save sends that link again to an address not confirmed yet."""
+        person = reader(actor)
+        before = await self.preferences.get(person) or Preferences()
+        kept = {
+            channel: before.confirmed(channel) and before.at(channel) == _at(asked, channel) for channel in CHANNELS
+        }
+        after = Preferences(**asked.model_dump(), email_confirmed=kept["email"], phone_confirmed=kept["sms"])
+        await self.preferences.put(person, after)
+        for channel in self.channels:
+            if (address := after.at(channel)) and not after.confirmed(channel):
+                await self.ask_to_confirm(person, channel, address)
+        return after
+
+    async def confirm(self, actor: Actor, token: str) -> dict[str, str]:
+        """Confirms the address a link was sent to, for its person, when it is still the one
+        they set; the platform calls it for whoever opened the link."""
+        if actor.kind is not ActorKind.PLATFORM:
+            raise Forbidden("only the portal confirms an address, for whoever opened its link", actor=actor.kind.value)
+        person, channel, address = self.links.read_confirm(token)
+        current = await self.preferences.get(person)
+        if current is None or current.at(channel) != address:
+            raise Conflict("this address is no longer the one set: save it again for a new link", field="token")
+        await self.preferences.put(person, current.model_copy(update={f"{_field(channel)}_confirmed": True}))
+        return {"channel": channel, "address": address}
 
     async def unsubscribe(self, actor: Actor, token: str) -> dict[str, str]:
         """Turns off the kind and channel a mail's signed link names, for the person it was sent
@@ -215,6 +252,6 @@ class Notifications:
             raise Forbidden(
                 "only the portal turns a mail's kind off, for whoever holds its link", actor=actor.kind.value
             )
-        principal, kind, channel = self.links.read(token)
+        principal, kind, channel = self.links.read_unsubscribe(token)
         await self.preferences.turn_off(principal, f"{kind}/{channel}")
         return {"kind": kind, "channel": channel}

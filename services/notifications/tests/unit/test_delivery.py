@@ -9,10 +9,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from pydantic import ValidationError
 
-from contract.errors import Forbidden
+from contract.errors import Conflict, Forbidden
 from contract.events.resources import BookingData, BookingRequested
 from notifications.delivery import Postman
-from notifications.preferences import Preferences
+from notifications.preferences import Asked, Preferences
 from notifications.service import Notifications
 from runtime.actors import Actor, ActorKind
 
@@ -47,10 +47,15 @@ class Setup:
     notifications: Notifications
 
 
+def confirmed(asked: Preferences) -> Preferences:
+    return asked.model_copy(update={"email_confirmed": True, "phone_confirmed": True})
+
+
 def setup(asked: Preferences, *, failing: int = 0) -> Setup:
+    """A postman and the service, the venue's organisation having said `asked` and confirmed its addresses."""
     messages, preferences, mailer, sms = (
         FakeMessages(),
-        FakePreferences(**{VENUE: asked}),
+        FakePreferences(**{VENUE: confirmed(asked)}),
         FakeMailer(failing),
         FakeSms(),
     )
@@ -121,7 +126,9 @@ async def test_no_sms_at_night_it_waits_for_the_morning_and_a_digest_gathers_the
 async def test_what_the_person_changed_meanwhile_holds_when_it_is_sent() -> None:
     it = setup(Preferences(email="venue@example.cn", phone="13800000000", quiet_from=time(23), quiet_to=time(7)))
     await it.notifications.on_event(requested(MORNING), MORNING)
-    it.preferences.stored[VENUE] = Preferences(email="new@example.cn", phone="13800000000", off=["booking/sms"])
+    it.preferences.stored[VENUE] = confirmed(
+        Preferences(email="new@example.cn", phone="13800000000", off=["booking/sms"])
+    )
     assert await it.postman.send_due(MORNING) == 1
     assert [letter.to for letter in it.mailer.sent] == ["new@example.cn"] and it.sms.sent == []
     [stored] = it.messages.stored.values()
@@ -137,7 +144,7 @@ async def test_what_the_person_changed_meanwhile_holds_when_it_is_sent() -> None
 async def test_a_mails_link_turns_its_kind_off_and_a_forged_one_changes_nothing() -> None:
     it = setup(Preferences(email="venue@example.cn"))
     platform = Actor(kind=ActorKind.PLATFORM)
-    token = LINKS.token(VENUE, "booking", "email")
+    token = LINKS.unsubscribe(VENUE, "booking", "email")
 
     for forged in (token[:-2] + "xx", "é" * 20, "abc.def", token.replace(".", "")):
         with pytest.raises(Forbidden):
@@ -164,3 +171,34 @@ def test_preferences_refuse_an_unknown_kind_a_bad_address_or_a_zoned_time_naming
     with pytest.raises(ValidationError, match="quiet_from"):
         Preferences.model_validate({"quiet_from": "22:00+05:00"})
     assert Preferences.model_validate({"quiet_to": "08:00:30"}).quiet_to == time(8, 0)
+
+
+async def test_an_address_is_used_once_its_person_confirms_it_from_the_link_sent_there() -> None:
+    it = setup(Preferences())
+    links: list[tuple[str, str, str]] = []
+
+    async def ask_to_confirm(person: str, channel: str, address: str) -> None:
+        links.append((person, channel, address))
+
+    it.notifications.ask_to_confirm = ask_to_confirm  # type: ignore[assignment]
+    venue = Actor(kind=ActorKind.ORGANIZATION, organization_id=OWNER)
+    said = await it.notifications.prefer(venue, Asked(email="venue@example.cn", phone="13800000000"))
+    assert (said.email_confirmed, said.phone_confirmed) == (False, False)
+    assert links == [(VENUE, "email", "venue@example.cn"), (VENUE, "sms", "13800000000")]
+    await it.notifications.on_event(requested(MORNING), MORNING)
+    assert await it.postman.send_due(MORNING) == 0  # nothing to send to addresses not confirmed
+
+    platform = Actor(kind=ActorKind.PLATFORM)
+    token = LINKS.confirm(VENUE, "email", "venue@example.cn")
+    assert await it.notifications.confirm(platform, token) == {"channel": "email", "address": "venue@example.cn"}
+    assert it.preferences.stored[VENUE].email_confirmed and not it.preferences.stored[VENUE].phone_confirmed
+    with pytest.raises(Forbidden):
+        await it.notifications.confirm(platform, LINKS.unsubscribe(VENUE, "booking", "email"))  # another link's token
+
+    again = await it.notifications.prefer(venue, Asked(email="venue@example.cn", digest=True))  # the address kept
+    assert again.email_confirmed and len(links) == 2
+    await it.notifications.prefer(venue, Asked(email="other@example.cn"))
+    with pytest.raises(Conflict):  # the link of an address no longer set
+        await it.notifications.confirm(platform, token)
+    with pytest.raises(ValidationError, match="email_confirmed"):
+        Asked.model_validate({"email": "me@example.cn", "email_confirmed": True})

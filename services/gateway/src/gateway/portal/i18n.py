@@ -179,6 +179,15 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "delivery_cancelled": ("已取消", "not sent (turned off)"),
     "unsubscribe": ("退订邮件", "Unsubscribe"),
+    "confirm_address": ("确认接收地址", "Confirm this address"),
+    "confirm_ask": ("确认用这个邮箱或手机号接收党建超市的通知？", "Receive the platform's notices at this address?"),
+    "address_confirmed": ("已确认，今后的通知会发到：", "Confirmed: notices will now reach"),
+    "confirm_bad": (
+        "此确认链接无效，或地址已更改；请在通知设置中重新保存以获取新链接。",
+        "This link is not valid, or the address changed: save it again in your settings for a new one.",
+    ),
+    "awaiting_confirmation": ("待确认：请打开发到该地址的确认链接", "not confirmed yet: open the link sent to it"),
+    "address_ok": ("已确认", "confirmed"),
     "unsubscribe_ask": (
         "不再通过邮件接收这一类消息？站内消息照常保留。",
         "Stop mails of this kind? Your inbox keeps them.",

@@ -31,7 +31,7 @@ from gateway.portal.web import (
     refusal_of,
     render,
 )
-from gateway.upstreams import Upstreams
+from gateway.upstreams import Answer, Upstreams
 from runtime.actors import Actor, ActorKind, sign
 from runtime.app import component, provided
 
@@ -168,6 +168,26 @@ def _text(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+@router.get("/inbox/confirm", response_class=HTMLResponse)
+async def confirm_page(request: Request, visitor: Visitor, t: Token) -> HTMLResponse:
+    """The link sent to an address: asks to confirm (a link opened by a mail scanner changes nothing)."""
+    return render(request, "confirm.html", visitor, token=t, done=None)
+
+
+@router.post("/inbox/confirm", response_class=HTMLResponse)
+async def confirm(request: Request, visitor: Visitor, t: Token) -> HTMLResponse:
+    """Confirms the address the link was sent to: the signed link is the proof (no session asked)."""
+    answer = await _as_platform(request, "/preferences/confirm", t)
+    done = answer.json() if answer.status_code == 200 else None
+    return render(request, "confirm.html", visitor, token=t, done=done, status_code=answer.status_code)
+
+
+async def _as_platform(request: Request, path: str, token: str) -> Answer:
+    """A signed link's token sent to the notifications service by the platform, for whoever opened it."""
+    headers = {"X-Actor": sign(Actor(kind=ActorKind.PLATFORM), request.app.state.settings.actor_secret)}
+    return await component(request, Upstreams).notifications.call("POST", path, json={"token": token}, headers=headers)
+
+
 @router.get("/unsubscribe", response_class=HTMLResponse)
 async def unsubscribe_page(request: Request, visitor: Visitor, t: Token) -> HTMLResponse:
     """A mail's link: asks to confirm (a link opened by a mail scanner changes nothing)."""
@@ -178,11 +198,7 @@ async def unsubscribe_page(request: Request, visitor: Visitor, t: Token) -> HTML
 async def unsubscribe(request: Request, visitor: Visitor, t: Token) -> HTMLResponse:
     """Turns the mail's kind off for whoever it was sent to: the signed link is their proof, so
     neither a session nor a form token is asked for (a mail client's one-click POST, RFC 8058)."""
-    settings = request.app.state.settings
-    headers = {"X-Actor": sign(Actor(kind=ActorKind.PLATFORM), settings.actor_secret)}
-    answer = await component(request, Upstreams).notifications.call(
-        "POST", "/unsubscribe", json={"token": t}, headers=headers
-    )
+    answer = await _as_platform(request, "/unsubscribe", t)
     done = answer.json() if answer.status_code == 200 else None
     return render(request, "unsubscribe.html", visitor, token=t, done=done, status_code=200 if done else 403)
 
