@@ -26,6 +26,7 @@ from contract.events.needs import (
     WishClaimed,
     WishCompleted,
     WishConfirmed,
+    WishPosted,
     WishReleased,
 )
 from contract.events.resources import (
@@ -259,7 +260,7 @@ BY_TYPE: dict[str, list[Row]] = {}
 for _row in TABLE:
     BY_TYPE.setdefault(type_of(_row.event), []).append(_row)
 
-DAY = timedelta(days=1)
+DAY, WEEK = timedelta(days=1), timedelta(days=7)
 
 
 def waited(event: Envelope, after: timedelta, now: datetime) -> datetime | None:
@@ -276,6 +277,10 @@ def deadline_nearing(event: NeedPosted, after: timedelta, now: datetime) -> date
         return None
     due = max(event.time + (deadline - event.time) / 2, deadline - DAY)
     return due if due > now else None
+
+
+def a_week_later(event: Envelope, after: timedelta, now: datetime) -> datetime | None:
+    return max(event.time, now) + WEEK
 
 
 def day_before_start(event: ClaimMade, after: timedelta, now: datetime) -> datetime | None:
@@ -326,6 +331,18 @@ REMINDERS: tuple[Reminder, ...] = (
         "提醒：您的微心愿已完成，请查看照片并确认。",
         "Reminder: your wish was fulfilled: please look at the photo and confirm.",
         lambda e: f"/me#wish-{e.data.wish_id}",
+    ),
+    *(
+        Reminder(
+            waiting,
+            (WishClaimed, WishCancelled),
+            lambda e: community(e.data.area_code),
+            "提醒：本社区一项居民微心愿已等待认领一周，请协调爱心单位认领。",
+            "Reminder: a resident's wish in your community has waited a week to be taken on: please find someone.",
+            lambda e: f"/wishes?area={e.data.area_code[:12]}",
+            due=a_week_later,
+        )
+        for waiting in (WishPosted, WishReleased)
     ),
     Reminder(
         NeedPosted,

@@ -22,6 +22,7 @@ from contract.events.needs import (
     WishCancelled,
     WishClaimed,
     WishData,
+    WishPosted,
     WishReleased,
     WishStatus,
 )
@@ -302,3 +303,21 @@ class TestTheLifecyclesReminders:
         assert await notifications.sweep(AT + 2 * DAY + MINUTE) == 1
         [told] = [m for m in messages.stored.values() if m.kind == "reminder"]
         assert told.recipient == "organization:" + CLAIMER and "一天内开始" in told.zh
+
+    async def test_a_wish_waiting_a_week_reminds_its_communitys_administrators_unless_taken_on(self) -> None:
+        messages, reminders = FakeMessages(), FakeReminders()
+        notifications = notifying(messages, reminders)
+        waiting = wish_claimed().data.model_copy(update={"status": WishStatus.OPEN, "claimer_organization_id": None})
+        other = waiting.model_copy(update={"wish_id": "x" * 32})
+        await notifications.on_events(
+            [
+                WishPosted(source="needs", subject="w" * 32, data=waiting, time=AT),
+                WishPosted(source="needs", subject="x" * 32, data=other, time=AT),
+                wish_claimed(),  # the first is taken on
+            ],
+            AT,
+        )
+        assert await notifications.sweep(AT + 6 * DAY) == 0
+        assert await notifications.sweep(AT + 7 * DAY + MINUTE) == 1
+        [told] = [m for m in messages.stored.values() if m.kind == "reminder"]
+        assert (told.recipient, told.subject) == ("area:350102001001", "x" * 32) and "一周" in told.zh
