@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,8 +98,24 @@ def install_kafka() -> None:
     staging.rename(KAFKA_LIBS)
 
 
+def go_build(name: str, package: str, binary: Path, *, vendored: Callable[[Path], None] = lambda _: None) -> None:
+    """Builds `package` from the Go module proxy at the versions pinned in `<name>/go.mod` and
+    `go.sum` here, into `binary`: fetched into a vendor folder (`vendored` may add to it), then
+    built from it."""
+    build = LOCAL / "build" / name
+    shutil.rmtree(build, ignore_errors=True)
+    build.mkdir(parents=True)
+    for pinned in ("go.mod", "go.sum"):
+        shutil.copy(HERE / name / pinned, build / pinned)
+    run(["go", "mod", "vendor"], cwd=build, what=f"fetching {name}")
+    vendored(build / "vendor")
+    binary.parent.mkdir(parents=True, exist_ok=True)
+    run(["go", "build", "-mod=vendor", "-o", str(binary), package], cwd=build, what=f"building {name}")
+    shutil.rmtree(build, ignore_errors=True)
+
+
 def install_ferretdb() -> None:
-    """Builds FerretDB from the Go module proxy at the version pinned in ferretdb/go.mod.
+    """Builds FerretDB at the version pinned in ferretdb/go.mod.
 
     FerretDB's version package refuses to start without the build/version/version.txt that
     its own build generates from git; a vendored copy is the one place we may add it.
@@ -106,39 +123,20 @@ def install_ferretdb() -> None:
     if FERRETDB_BIN.exists():
         return
     log(f"building FerretDB {FERRETDB_VERSION} from the Go module proxy (about 2 minutes) ...")
-    build = LOCAL / "build" / "ferretdb"
-    shutil.rmtree(build, ignore_errors=True)
-    build.mkdir(parents=True)
-    for name in ("go.mod", "go.sum"):
-        shutil.copy(HERE / "ferretdb" / name, build / name)
-    run(["go", "mod", "vendor"], cwd=build, what="fetching FerretDB")
-    version_dir = build / "vendor/github.com/FerretDB/FerretDB/build/version"
-    (version_dir / "version.txt").write_text(FERRETDB_VERSION + "\n")
-    FERRETDB_BIN.parent.mkdir(parents=True, exist_ok=True)
-    run(
-        ["go", "build", "-mod=vendor", "-o", str(FERRETDB_BIN), "github.com/FerretDB/FerretDB/cmd/ferretdb"],
-        cwd=build,
-        what="building FerretDB",
-    )
-    shutil.rmtree(build, ignore_errors=True)
+
+    def versioned(vendor: Path) -> None:
+        (vendor / "github.com/FerretDB/FerretDB/build/version/version.txt").write_text(FERRETDB_VERSION + "\n")
+
+    go_build("ferretdb", "github.com/FerretDB/FerretDB/cmd/ferretdb", FERRETDB_BIN, vendored=versioned)
 
 
 def install_mailpit() -> None:
-    """Builds the Mailpit mail catcher from the Go module proxy at the version pinned in
-    mailpit/go.mod (its API and message views; its single-page app is built by npm, not here)."""
+    """Builds the Mailpit mail catcher at the version pinned in mailpit/go.mod (its API and
+    message views; its single-page app is built by npm, not here)."""
     if MAILPIT_BIN.exists():
         return
     log("building the Mailpit mail catcher from the Go module proxy (about a minute) ...")
-    build = LOCAL / "build" / "mailpit"
-    shutil.rmtree(build, ignore_errors=True)
-    build.mkdir(parents=True)
-    for name in ("go.mod", "go.sum"):
-        shutil.copy(HERE / "mailpit" / name, build / name)
-    run(["go", "mod", "vendor"], cwd=build, what="fetching Mailpit")
-    MAILPIT_BIN.parent.mkdir(parents=True, exist_ok=True)
-    build_cmd = ["go", "build", "-mod=vendor", "-o", str(MAILPIT_BIN), "github.com/axllent/mailpit"]
-    run(build_cmd, cwd=build, what="building Mailpit")
-    shutil.rmtree(build, ignore_errors=True)
+    go_build("mailpit", "github.com/axllent/mailpit", MAILPIT_BIN)
 
 
 def postgres_bin() -> Path | None:

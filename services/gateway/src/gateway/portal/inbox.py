@@ -6,12 +6,9 @@ then its page; how else the visitor wants to be told; and a mail's link turning 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-from collections import defaultdict
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -31,6 +28,7 @@ from gateway.portal.web import (
     refusal_of,
     render,
 )
+from gateway.streams import Streams
 from gateway.upstreams import Answer, Upstreams
 from runtime.actors import Actor, ActorKind, sign
 from runtime.app import component, provided
@@ -45,30 +43,13 @@ class Bells:
     process a page reaches hears of it; nothing is kept for a page not open."""
 
     def __init__(self) -> None:
-        self.listeners: defaultdict[str, set[asyncio.Queue[str]]] = defaultdict(set)
+        self.streams = Streams(lambda e: f"id: {e.id}\nevent: message\ndata: {{}}\n\n", size=100)
 
     async def on_event(self, event: Envelope) -> None:
-        recipient = str(event.model_dump()["data"]["recipient"])
-        for queue in self.listeners.get(recipient, ()):
-            with contextlib.suppress(asyncio.QueueFull):  # the page asks for the count anyway
-                queue.put_nowait(event.id)
+        self.streams.tell(str(event.model_dump()["data"]["recipient"]), event)
 
-    async def stream(self, person: str, until: datetime, keep_alive: float = 15.0) -> AsyncIterator[str]:
-        queue: asyncio.Queue[str] = asyncio.Queue(maxsize=100)
-        self.listeners[person].add(queue)
-        try:
-            yield ": connected\n\n"
-            while datetime.now(UTC) < until:
-                try:
-                    event_id = await asyncio.wait_for(queue.get(), keep_alive)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                yield f"id: {event_id}\nevent: message\ndata: {{}}\n\n"
-        finally:
-            self.listeners[person].discard(queue)
-            if not self.listeners[person]:
-                del self.listeners[person]
+    def stream(self, person: str, until: datetime) -> AsyncIterator[str]:
+        return self.streams.stream(person, until=until)
 
 
 def reader(visitor: Session) -> Actor | None:
