@@ -49,6 +49,8 @@ from devkit.synthetic import (
 from gateway.config import Settings as GatewaySettings
 from gateway.portal.accounts import Account, Role
 from gateway.portal.cli import add_all
+from notifications.config import Settings as NotificationsSettings
+from notifications.preferences import Links
 from organizations.config import Settings as RegistrySettings
 from organizations.imports.client import import_file
 from runtime.actors import Actor, ActorKind, sign
@@ -56,6 +58,7 @@ from runtime.config import ServiceSettings
 
 BOOKINGS = 100_000  # bookings of the full city's venues over five months
 DEMO_PASSWORD = "pbs-demo-2026"  # of the demo's portal accounts: never in production
+DEMO_MAIL = "org@dangjian.example.cn"  # the demo organisation's, confirmed: its mails are in the catcher
 
 
 class Settings(ServiceSettings):
@@ -143,6 +146,7 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
             return {}
         await import_city(http, urls["organizations"], city)
         await until_known(http, [urls["needs"], urls["resources"]], len(city.organizations))
+        await confirmed_mail(http, urls["notifications"], entity_id("organization", demo_shop(city).code))
         orgs = [
             {"id": entity_id("organization", o.code), "name": o.name, "area_code": o.area_code[:12]}
             for o in city.organizations
@@ -194,6 +198,17 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
         "fulfilled needs": len(history),
         "completed claims": sum(len(need["claims"]) for need in history),
     }
+
+
+async def confirmed_mail(http: httpx.AsyncClient, url: str, organization_id: str) -> None:
+    """The demo organisation gives `DEMO_MAIL` for its notifications and confirms it (as the link
+    mailed to it would), so that what it is told also reaches the local stack's mail catcher."""
+    secret = Settings().actor_secret
+    own = {"X-Actor": sign(Actor(kind=ActorKind.ORGANIZATION, organization_id=organization_id), secret)}
+    (await http.put(url + "/preferences", json={"email": DEMO_MAIL}, headers=own)).raise_for_status()
+    token = Links(NotificationsSettings().link_secret).confirm(f"organization:{organization_id}", "email", DEMO_MAIL)
+    platform = {"X-Actor": sign(Actor(kind=ActorKind.PLATFORM), secret)}
+    (await http.post(url + "/preferences/confirm", json={"token": token}, headers=platform)).raise_for_status()
 
 
 def demo_shop(city: City) -> OrganizationRow:
@@ -287,10 +302,17 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=0.01, help="share of the full city (default 0.01)")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--concurrency", type=int, default=16)
-    for name, port in (("organizations", 8001), ("needs", 8002), ("resources", 8003), ("points", 8005)):
+    services = (
+        ("organizations", 8001),
+        ("needs", 8002),
+        ("resources", 8003),
+        ("points", 8005),
+        ("notifications", 8006),
+    )
+    for name, port in services:
         parser.add_argument(f"--{name}-url", default=f"http://127.0.0.1:{port}")
     args = parser.parse_args()
-    urls = {name: getattr(args, f"{name}_url") for name in ("organizations", "needs", "resources", "points")}
+    urls = {name: getattr(args, f"{name}_url") for name, _ in services}
     print(f"[demo] loading {args.scale:g} of the synthetic city (seed {args.seed}) ...", flush=True)
     city = generate_city(args.scale)
     counts = asyncio.run(load(city, args.scale, urls, args.seed, args.concurrency))

@@ -37,13 +37,14 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     await reminders.ensure_indexes()
     links = Links(settings.link_secret)
     mailer = Mailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else None
+    sms = _sms(settings, mailer)
     preferences = MongoPreferenceRepository(infra.db)
     postman = Postman(
         messages,
         preferences,
         links,
         mailer=mailer,
-        sms=_sms(settings, mailer),
+        sms=sms,
         portal_url=settings.portal_url,
         retry=timedelta(seconds=settings.retry_seconds),
         attempts=settings.delivery_attempts,
@@ -72,6 +73,8 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
         postman.run(settings.send_seconds),
     ):
         yield
+    if isinstance(sms, HttpSms):
+        await sms.client.aclose()
 
 
 def announced(messages: Sequence[Message]) -> list[kafka.Message]:
