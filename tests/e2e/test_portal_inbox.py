@@ -101,6 +101,9 @@ async def test_an_organisations_administrator_is_told_of_a_claim_on_its_need_and
     await bell.click()
     message = secretary.locator("#messages [data-kind=claim]")
     await expect(message).to_contain_text("2 人次")
+    await secretary.click("#read-all button")
+    await expect(secretary.locator("#messages .unread")).to_have_count(0)
+    await expect(bell).to_have_attribute("data-count", "0")
     await message.locator("a").click()
     await expect(secretary).to_have_url(f"{stack.url('gateway')}/needs/{need_id}")
 

@@ -39,6 +39,12 @@ async def unread(notifications: NotificationsDep, actor: ActorDep) -> dict[str, 
     return {"unread": await notifications.unread(actor)}
 
 
+@router.post("/inbox/read")
+async def read_all(notifications: NotificationsDep, actor: ActorDep) -> dict[str, int]:
+    """Marks every unread message of the caller's read; how many it marked."""
+    return {"read": await notifications.read_all(actor, datetime.now(UTC))}
+
+
 @router.post("/inbox/{message_id}/read", response_model=Message)
 async def read(message_id: IdPath, notifications: NotificationsDep, actor: ActorDep) -> Message:
     """Marks one of the caller's messages read; 404 for one that is not theirs."""

@@ -27,6 +27,10 @@ class MessageRepository(Protocol):
         """The message marked read, when it is the recipient's; None otherwise."""
         ...
 
+    async def mark_all_read(self, recipient: str, at: datetime) -> int:
+        """Every unread message of the recipient marked read; how many."""
+        ...
+
     async def due(self, moment: datetime, *, limit: int) -> list[Message]:
         """Messages with a mail or an SMS due by `moment`, the longest waiting first."""
         ...
@@ -142,6 +146,10 @@ class MongoMessageRepository:
         await self.collection.update_one({**mine, "read_at": None}, {"$set": {"read_at": at}})
         found = await self.collection.find_one(mine)
         return None if found is None else readable(self.collection.name, found, _message)
+
+    async def mark_all_read(self, recipient: str, at: datetime) -> int:
+        done = await self.collection.update_many({"recipient": recipient, "read_at": None}, {"$set": {"read_at": at}})
+        return done.modified_count
 
     async def due(self, moment: datetime, *, limit: int) -> list[Message]:
         where = {"outstanding": True, "due_at": {"$lte": moment}}

@@ -213,6 +213,10 @@ class Notifications:
             raise NotFound(f"no message {message_id!r}")
         return found
 
+    async def read_all(self, actor: Actor, at: datetime) -> int:
+        """Marks every unread message of the caller's read; how many."""
+        return await self.messages.mark_all_read(reader(actor), at)
+
     async def preferences_of(self, actor: Actor) -> Preferences:
         """How the caller wants to be told (the defaults until they say)."""
         return await self.preferences.get(reader(actor)) or Preferences()

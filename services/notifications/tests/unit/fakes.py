@@ -70,6 +70,11 @@ class FakeMessages:
         self.stored[message_id] = found.model_copy(update={"read_at": found.read_at or at})
         return self.stored[message_id]
 
+    async def mark_all_read(self, recipient: str, at: datetime) -> int:
+        unread = [m for m in self.stored.values() if m.recipient == recipient and m.read_at is None]
+        self.stored.update({m.id: m.model_copy(update={"read_at": at}) for m in unread})
+        return len(unread)
+
     async def due(self, moment: datetime, *, limit: int) -> list[Message]:
         due = [m for m in self.stored.values() if m.due_at is not None and m.due_at <= moment]
         return sorted(due, key=lambda m: m.due_at or moment)[:limit]

@@ -147,6 +147,9 @@ async def test_an_event_delivered_twice_tells_once_and_an_inbox_is_its_own_peopl
         await notifications.read(neighbour, inbox.items[0].id, AT)
     read = await notifications.read(resident, inbox.items[0].id, AT)
     assert read.read_at == AT and await notifications.unread(resident) == 0
+    await notifications.on_event(wish_claimed().model_copy(update={"id": "another-event"}))
+    assert await notifications.unread(resident) == 1
+    assert await notifications.read_all(resident, AT) == 1 and await notifications.unread(resident) == 0
     with pytest.raises(Forbidden):
         await notifications.unread(Actor(kind=ActorKind.PLATFORM))
 

@@ -151,6 +151,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "inbox_none": ("您的账号尚未关联党员信息，暂无消息。", "Your account is not linked to a member yet: no messages."),
     "inbox_unread": ("未读", "Unread"),
     "inbox_settings": ("通知设置", "How to tell me"),
+    "read_all": ("全部标为已读", "Mark all read"),
     "inbox_settings_why": (
         "站内消息总会送到；还可以用邮件和短信告诉您。",
         "Messages always reach this inbox; mail and SMS can tell you too.",

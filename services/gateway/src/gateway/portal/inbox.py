@@ -97,6 +97,16 @@ async def unread(request: Request) -> dict[str, int]:
     return {"unread": int(answer.json()["unread"])} if answer.status_code == 200 else {"unread": 0}
 
 
+@router.post("/inbox/read")
+async def read_all(visitor: SignedIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """Every message of the visitor's marked read."""
+    actor = reader(visitor)
+    if actor is None:
+        return back_to("/inbox", "forbidden")
+    answer = await up.notifications.call("POST", "/inbox/read", json={}, headers=up.headers(actor))
+    return back_to("/inbox", refusal_of(answer) or "saved")
+
+
 @router.get("/inbox/live")
 async def live(request: Request, bells: Annotated[Bells, Depends(provided(Bells))]) -> StreamingResponse:
     """A `message` event each time a message is stored for the visitor, until their session
