@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -42,7 +44,7 @@ FERRETDB_BIN = LOCAL / "bin" / "ferretdb"
 FERRETDB_HANDLER = os.environ.get("FERRETDB_HANDLER", "postgresql")
 KAFKA_CLUSTER_ID = "cGFydHktYnVpbGRpbmc"  # any fixed 22-character base64 id
 # The mail catcher: every mail (and, through it, every SMS) the notifications service sends
-# locally, readable at its API (`/api/v1/messages`, `/view/{id}.html`); SMTP_URL sends elsewhere.
+# locally, on its web page and its API (`/api/v1/messages`); SMTP_URL sends elsewhere.
 MAILPIT_BIN = LOCAL / "bin" / "mailpit"
 MAILPIT_SMTP_PORT, MAILPIT_HTTP_PORT = 1025, 8025
 
@@ -55,8 +57,8 @@ def log(message: str) -> None:
     print(f"[stack] {message}", flush=True)
 
 
-def run(cmd: list[str], *, cwd: Path, what: str) -> None:
-    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+def run(cmd: list[str], *, cwd: Path, what: str, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})})
     if result.returncode != 0:
         tail = (result.stdout + result.stderr).strip().splitlines()[-30:]
         raise StackError(f"{what} failed ({' '.join(cmd)}):\n" + "\n".join(tail))
@@ -131,12 +133,47 @@ def install_ferretdb() -> None:
 
 
 def install_mailpit() -> None:
-    """Builds the Mailpit mail catcher at the version pinned in mailpit/go.mod (its API and
-    message views; its single-page app is built by npm, not here)."""
+    """Builds the Mailpit mail catcher at the version pinned in mailpit/go.mod, with its web app
+    (`mailpit_app`)."""
     if MAILPIT_BIN.exists():
         return
-    log("building the Mailpit mail catcher from the Go module proxy (about a minute) ...")
-    go_build("mailpit", "github.com/axllent/mailpit", MAILPIT_BIN)
+    log("building the Mailpit mail catcher from the Go module proxy and npm (about a minute) ...")
+    go_build("mailpit", "github.com/axllent/mailpit", MAILPIT_BIN, vendored=mailpit_app)
+
+
+# Mailpit's web app pins packages npm here does not serve: built with these instead, and without
+# its own tests' and linters' packages.
+MAILPIT_APP_PINS = {"rapidoc": "9.3.8"}
+MAILPIT_APP_BUILD = ("esbuild", "esbuild-plugin-vue-next", "esbuild-sass-plugin", "@vue/compiler-sfc")
+
+
+def mailpit_app(vendor: Path) -> None:
+    """Builds Mailpit's web app (npm and esbuild, from the module's own source) into the vendored
+    copy, which embeds it. When it cannot be built the catcher still works without it: its API
+    and each mail's page (`/view/{ID}.html`)."""
+    mailpit = vendor / "github.com/axllent/mailpit"
+    version = re.search(r"github.com/axllent/mailpit (v\S+)", (HERE / "mailpit" / "go.mod").read_text())
+    cache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True).stdout.strip()
+    source = Path(cache) / f"github.com/axllent/mailpit@{version.group(1) if version else ''}"
+    work = LOCAL / "build" / "mailpit-app"
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        shutil.copytree(source, work)
+        for folder, _, files in os.walk(work):  # the module cache is read-only
+            for name in [".", *files]:
+                os.chmod(Path(folder) / name, 0o755 if name == "." else 0o644)
+        package = json.loads((work / "package.json").read_text())
+        package["dependencies"].update(MAILPIT_APP_PINS)
+        package["devDependencies"] = {k: v for k, v in package["devDependencies"].items() if k in MAILPIT_APP_BUILD}
+        (work / "package.json").write_text(json.dumps(package, indent=2))
+        (work / "package-lock.json").unlink(missing_ok=True)
+        run(["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=work, what="Mailpit's app packages")
+        run(["node", "esbuild.config.mjs"], cwd=work, what="building Mailpit's app", env={"MINIFY": "true"})
+        shutil.copytree(work / "server/ui/dist", mailpit / "server/ui/dist", dirs_exist_ok=True)
+    except (StackError, OSError, KeyError, json.JSONDecodeError) as exc:
+        log(f"Mailpit's web app was not built, the catcher runs without it (its API works): {exc}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def postgres_bin() -> Path | None:
@@ -470,7 +507,7 @@ def print_urls(elapsed: float, *, with_services: bool) -> None:
     mongo = "MONGO_URL" if external("MONGO_URL") else f"mongodb://127.0.0.1:{FERRETDB_PORT}"
     lines = [f"Kafka            {kafka}", f"MongoDB          {mongo}"]
     if not external("SMTP_URL"):
-        catcher = f"http://127.0.0.1:{MAILPIT_HTTP_PORT}/api/v1/messages (SMTP {MAILPIT_SMTP_PORT})"
+        catcher = f"http://127.0.0.1:{MAILPIT_HTTP_PORT}/ (every mail and SMS sent; SMTP {MAILPIT_SMTP_PORT})"
         lines.append(f"Mail catcher     {catcher}")
     if with_services:
         lines += [
