@@ -162,6 +162,14 @@ async def test_a_venues_administrator_asks_for_mail_and_a_booking_mail_opens_the
     await director.goto("/inbox/settings")
     await expect(director.locator("#inbox-settings input[name='on:booking/email']")).not_to_be_checked()
 
+    await director.goto("/lang/en?next=/inbox/settings")  # the same page in English, on the phone
+    await expect(director.locator("h1")).to_have_text("How to tell me")
+    await expect(director.locator("#email-state")).to_have_text("confirmed")
+    await fits(director)
+    await director.goto(unsubscribe)
+    await expect(director.locator("#unsubscribe-form")).to_contain_text("Stop mails of this kind?")
+    await fits(director)
+
 
 def test_the_settings_page_offers_every_kind_the_notifications_table_has() -> None:
     assert inbox.KINDS == notifications_table.KINDS
