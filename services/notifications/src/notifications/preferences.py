@@ -58,6 +58,10 @@ class Asked(BaseModel):
                 raise ValueError(f"{entry!r} is not kind/channel: kinds {', '.join(KINDS)}; channels email, sms")
         return sorted(set(off))
 
+    def at(self, channel: Channel) -> str | None:
+        """The address given for the channel."""
+        return self.email if channel == "email" else self.phone
+
 
 class Preferences(Asked):
     """What a person said, and which of their addresses they confirmed: nothing is sent to an
@@ -77,8 +81,9 @@ class Preferences(Asked):
     def confirmed(self, channel: Channel) -> bool:
         return self.email_confirmed if channel == "email" else self.phone_confirmed
 
-    def at(self, channel: Channel) -> str | None:
-        return self.email if channel == "email" else self.phone
+    def confirming(self, channel: Channel) -> Preferences:
+        """These preferences with the channel's address confirmed."""
+        return self.model_copy(update={"email_confirmed" if channel == "email" else "phone_confirmed": True})
 
     def quiet_until(self, moment: datetime) -> datetime | None:
         """When the quiet hours around `moment` end; None when it is not in them."""

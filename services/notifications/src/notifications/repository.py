@@ -79,8 +79,6 @@ class MongoReminderRepository:
         # the hour a reminder falls due in: a sweep asks for whole hours by equality, where FerretDB
         # would read every reminder to answer a range of times (half a second at 12,000 of them)
         await self.collection.create_index("due_hour")
-        async for older in self.collection.find({"due_hour": None, "status": "pending"}, {"due_at": 1}):
-            await self.collection.update_one({"_id": older["_id"]}, {"$set": {"due_hour": _hour(older["due_at"])}})
 
     async def add(self, reminders: Sequence[Pending]) -> None:
         if reminders:

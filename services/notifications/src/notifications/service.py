@@ -31,22 +31,29 @@ def messages_of(event: Envelope, now: datetime | None = None) -> list[Message]:
     for row in rows:
         zh, en, link = row.zh.format(**fields), row.en.format(**fields), row.link(event)
         for recipient in row.recipients(event):
-            told.setdefault(
-                recipient,
-                Message(
-                    id=entity_id("message", f"{event.id}/{recipient}"),
-                    recipient=recipient,
-                    kind=row.kind,
-                    event_type=event.type,
-                    event_id=event.id,
-                    subject=event.subject,
-                    zh=zh,
-                    en=en,
-                    link=link,
-                    at=event.time,
-                ),
-            )
+            if recipient not in told:
+                told[recipient] = _message(
+                    event.id, recipient, row.kind, event.type, event.subject, zh, en, link, event.time
+                )
     return list(told.values())
+
+
+def _message(
+    cause: str, recipient: str, kind: str, event_type: str, subject: str, zh: str, en: str, link: str, at: datetime
+) -> Message:
+    """What one recipient is told of one event or reminder (`cause`): its id theirs and the cause's."""
+    return Message(
+        id=entity_id("message", f"{cause}/{recipient}"),
+        recipient=recipient,
+        kind=kind,
+        event_type=event_type,
+        event_id=cause,
+        subject=subject,
+        zh=zh,
+        en=en,
+        link=link,
+        at=at,
+    )
 
 
 def _recent(event: Envelope, now: datetime | None) -> bool:
@@ -76,21 +83,8 @@ def reminder_of(event: Envelope, after: timedelta, now: datetime | None = None) 
 
 def told(reminder: Pending) -> list[Message]:
     """The messages of a reminder fallen due, one per recipient (their ids its and theirs)."""
-    return [
-        Message(
-            id=entity_id("message", f"{reminder.id}/{recipient}"),
-            recipient=recipient,
-            kind=Reminder.kind,
-            event_type=reminder.set_by,
-            event_id=reminder.id,
-            subject=reminder.subject,
-            zh=reminder.zh,
-            en=reminder.en,
-            link=reminder.link,
-            at=reminder.due_at,
-        )
-        for recipient in reminder.recipients
-    ]
+    r = reminder
+    return [_message(r.id, to, Reminder.kind, r.set_by, r.subject, r.zh, r.en, r.link, r.due_at) for to in r.recipients]
 
 
 def reader(actor: Actor) -> str:
@@ -108,14 +102,6 @@ async def _nobody(messages: Sequence[Message]) -> None:
 
 async def _no_link(person: str, channel: Channel, address: str) -> None:
     pass
-
-
-def _field(channel: Channel) -> str:
-    return "email" if channel == "email" else "phone"
-
-
-def _at(asked: Asked, channel: Channel) -> str | None:
-    return asked.email if channel == "email" else asked.phone
 
 
 class Notifications:
@@ -138,6 +124,7 @@ class Notifications:
         self.links = links
         self.remind_after = remind_after
         self._swept: datetime | None = None  # every reminder due before this hour was told
+        self._forgotten: datetime | None = None  # the hour whose week-old reminders were forgotten last
         self.channels = channels  # those the platform sends by besides the inbox
         self.wake = wake  # the sender, when a mail or an SMS is due now
         self.announce = announce  # messages newly stored, to the pages their people have open
@@ -194,7 +181,9 @@ class Notifications:
             count += 1
         if len(due) < SWEPT_AT_ONCE:  # all told: the hours before now's are done with
             self._swept = now
-        await self.reminders.forget(now - NEWS - timedelta(hours=1))
+        if (history := (now - NEWS).replace(minute=0, second=0, microsecond=0)) != self._forgotten:
+            await self.reminders.forget(history - timedelta(hours=1))  # once an hour
+            self._forgotten = history
         return count
 
     async def inbox(self, actor: Actor, *, unread_only: bool, limit: int) -> Inbox:
@@ -227,9 +216,7 @@ class Notifications:
         save sends that link again to an address not confirmed yet."""
         person = reader(actor)
         before = await self.preferences.get(person) or Preferences()
-        kept = {
-            channel: before.confirmed(channel) and before.at(channel) == _at(asked, channel) for channel in CHANNELS
-        }
+        kept = {c: before.confirmed(c) and before.at(c) == asked.at(c) for c in CHANNELS}
         after = Preferences(**asked.model_dump(), email_confirmed=kept["email"], phone_confirmed=kept["sms"])
         await self.preferences.put(person, after)
         for channel in self.channels:
@@ -246,7 +233,7 @@ class Notifications:
         current = await self.preferences.get(person)
         if current is None or current.at(channel) != address:
             raise Conflict("this address is no longer the one set: save it again for a new link", field="token")
-        await self.preferences.put(person, current.model_copy(update={f"{_field(channel)}_confirmed": True}))
+        await self.preferences.put(person, current.confirming(channel))
         return {"channel": channel, "address": address}
 
     async def unsubscribe(self, actor: Actor, token: str) -> dict[str, str]:
