@@ -163,11 +163,19 @@ class TestSessions:
     async def test_a_stranger_has_no_inbox_and_the_bell_tells_them_of_nothing(
         self, browser_like: httpx.AsyncClient
     ) -> None:
-        for path in ("/inbox", "/inbox/" + "a" * 32):
+        for path in ("/inbox", "/inbox/" + "a" * 32, "/inbox/settings"):
             answer = await browser_like.get(path)
             assert (answer.status_code, answer.headers["location"]) == (303, f"/login?next={path}")
+        for path in ("/inbox/read", "/inbox/settings"):  # sent to sign in first, nothing changed
+            answer = await browser_like.post(path, data={"email": "x@example.cn"})
+            assert (answer.status_code, answer.headers["location"]) == (303, f"/login?next={path}")
+        forged = "eyJmb3JnZWQiOiB0cnVlfQ.bm90LWEtc2lnbmF0dXJlLWF0LWFsbA"
+        for path in ("/inbox/confirm", "/unsubscribe"):  # a link's token this platform did not sign
+            assert (await browser_like.post(f"{path}?t={forged}")).status_code == 403
         browser_like.cookies.set("pbs_session", "a-token-nobody-was-given")
         assert (await browser_like.get("/inbox/unread.json")).json() == {"unread": 0}
+        async with browser_like.stream("GET", "/inbox/live") as live:  # no one's messages
+            assert [line async for line in live.aiter_lines()] == [": no inbox", ""]
 
 
 class TestForms:

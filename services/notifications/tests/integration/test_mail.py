@@ -75,6 +75,10 @@ async def test_a_booking_waiting_for_approval_is_mailed_to_the_venue_in_chinese_
     assert (await http.get(preferences, headers=acting(organization(owner)))).json()["off"] == []
     forged = await http.post(unsubscribe[:-3] + "abc")
     assert forged.status_code == 403
+    token = {"token": unsubscribe.partition("?t=")[2]}
+    for path in ("/unsubscribe", "/preferences/confirm"):  # the platform's, for whoever opened a link
+        direct = await http.post(stack.url("notifications") + path, json=token, headers=acting(booker))
+        assert direct.status_code == 403
     confirmed = await http.post(unsubscribe)
     assert confirmed.status_code == 200 and "已退订" in confirmed.text
     assert (await http.get(preferences, headers=acting(organization(owner)))).json()["off"] == ["booking/email"]

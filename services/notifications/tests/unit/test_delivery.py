@@ -194,6 +194,8 @@ async def test_an_address_is_used_once_its_person_confirms_it_from_the_link_sent
     assert it.preferences.stored[VENUE].email_confirmed and not it.preferences.stored[VENUE].phone_confirmed
     with pytest.raises(Forbidden):
         await it.notifications.confirm(platform, LINKS.unsubscribe(VENUE, "booking", "email"))  # another link's token
+    with pytest.raises(Forbidden):  # only the portal, for whoever opened the link
+        await it.notifications.confirm(venue, token)
 
     again = await it.notifications.prefer(venue, Asked(email="venue@example.cn", digest=True))  # the address kept
     assert again.email_confirmed and len(links) == 2
