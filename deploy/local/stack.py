@@ -482,13 +482,14 @@ SERVICES = {
     "matching": 8004,
     "points": 8005,
     "notifications": 8006,
+    "cobuilding": 8007,
     "gateway": 8000,
 }
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
 def start_services() -> None:
-    """The seven services, each `python -m <service>` in the project's virtualenv."""
+    """The eight services, each `python -m <service>` in the project's virtualenv."""
     if not VENV_PYTHON.exists():
         raise StackError("no .venv yet: run `uv sync` (make up does) before starting the services")
     for name, port in SERVICES.items():

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from cobuilding.config import Settings as CobuildingSettings
 from gateway.config import Settings as GatewaySettings
 from matching.config import Settings as MatchingSettings
 from needs.config import Settings as NeedsSettings
@@ -34,6 +35,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "matching": MatchingSettings,
     "points": PointsSettings,
     "notifications": NotificationsSettings,
+    "cobuilding": CobuildingSettings,
     "gateway": GatewaySettings,
 }
 UPSTREAMS = set(SETTINGS) - {"gateway"}  # the services the gateway calls

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from devkit.testing import ROOT
 
-SERVICES = ("organizations", "needs", "resources", "matching", "points", "notifications", "gateway")
+SERVICES = ("organizations", "needs", "resources", "matching", "points", "notifications", "cobuilding", "gateway")
 UV = str(ROOT / "deploy" / "local" / "uv")
 
 IMPORT_EVERYTHING = """

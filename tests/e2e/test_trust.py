@@ -68,6 +68,7 @@ PUBLIC_READS = {
         "/known-organizations/{organization_id}",
     },
     "notifications": set(),  # nothing: every message is someone's
+    "cobuilding": set(),  # nothing: a concern is its resident's and their area's
     "gateway": {"/api/v1/stats"},
 }
 PROBES = {"/healthz", "/readyz"}

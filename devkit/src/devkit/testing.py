@@ -34,7 +34,7 @@ from runtime.actors import Actor, ActorKind, sign
 from runtime.config import DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN
 
 ROOT = Path(__file__).resolve().parents[3]
-SERVICES = ("organizations", "needs", "resources", "matching", "points", "notifications", "gateway")
+SERVICES = ("organizations", "needs", "resources", "matching", "points", "notifications", "cobuilding", "gateway")
 PORTAL_PASSWORD = "portal-tests-2026"  # of every portal account the tests make
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from typing import Annotated, get_args
 
 from pydantic import Field, TypeAdapter
 
-from contract.events import matching, needs, notifications, organizations, points, resources
+from contract.events import cobuilding, matching, needs, notifications, organizations, points, resources
 from contract.events.base import Data, Envelope, construct, data_of, new_event_id
 
 Event = Annotated[
@@ -65,7 +65,11 @@ Event = Annotated[
     | points.RedemptionPickedUp
     | points.RedemptionExpired
     | points.RedemptionCancelled
-    | notifications.MessageStored,
+    | notifications.MessageStored
+    | cobuilding.ConcernSubmitted
+    | cobuilding.ConcernEscalated
+    | cobuilding.ConcernReplied
+    | cobuilding.ConcernRated,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -78,6 +82,7 @@ RESOURCES_TOPIC = "resources.events"
 MATCHING_TOPIC = "matching.events"
 POINTS_TOPIC = "points.events"
 NOTIFICATIONS_TOPIC = "notifications.events"
+COBUILDING_TOPIC = "cobuilding.events"
 
 
 _TOPIC_OF_AGGREGATE = {
@@ -98,6 +103,7 @@ _TOPIC_OF_AGGREGATE = {
     "checkin": POINTS_TOPIC,
     "redemption": POINTS_TOPIC,
     "message": NOTIFICATIONS_TOPIC,
+    "concern": COBUILDING_TOPIC,
 }
 
 
@@ -112,6 +118,7 @@ def parse_event(raw: bytes | str) -> Event:
 
 
 __all__ = [
+    "COBUILDING_TOPIC",
     "EVENT_ADAPTER",
     "EVENT_TYPES",
     "MATCHING_TOPIC",

@@ -17,6 +17,7 @@ class Settings(ServiceSettings):
     matching_url: str = "http://127.0.0.1:8004"
     points_url: str = "http://127.0.0.1:8005"
     notifications_url: str = "http://127.0.0.1:8006"
+    cobuilding_url: str = "http://127.0.0.1:8007"
     upstream_timeout_seconds: float = 5.0
     rate_limit_per_minute: int = 600  # requests a partner's key may make a minute, on average
     rate_limit_burst: int = 100  # and at once, after a quiet spell
@@ -43,6 +44,7 @@ class Settings(ServiceSettings):
             self.matching_url,
             self.points_url,
             self.notifications_url,
+            self.cobuilding_url,
         )
         for url in services:
             parts = urlsplit(url)

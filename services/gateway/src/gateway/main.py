@@ -8,6 +8,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI
 
 from contract.events import (
+    COBUILDING_TOPIC,
     EVENT_TYPES,
     MATCHING_TOPIC,
     NEEDS_TOPIC,
@@ -26,6 +27,7 @@ from gateway.portal import (
     admins,
     audit,
     checkin,
+    concerns,
     inbox,
     needs,
     organizations,
@@ -65,6 +67,9 @@ from runtime.app import Infra, background, create_service_app, event_consumer, e
 from runtime.idempotency import by_api_key
 from runtime.kafka import Idempotent, Reading
 
+# the topics of people's own affairs, told no partner: messages, residents' concerns
+PEOPLES = (NOTIFICATIONS_TOPIC, COBUILDING_TOPIC)
+
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
@@ -76,6 +81,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             "matching": settings.matching_url,
             "points": settings.points_url,
             "notifications": settings.notifications_url,
+            "cobuilding": settings.cobuilding_url,
         }
         timeout = settings.upstream_timeout_seconds
         sessions = {n: await stack.enter_async_context(upstream_session(u, timeout)) for n, u in urls.items()}
@@ -99,7 +105,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         destinations = Destinations(networks(settings.webhook_allowed_networks), settings.own_services())
         partners = await stack.enter_async_context(partner_session(destinations, settings.webhook_timeout_seconds))
         webhooks = Webhooks(infra.db, partners, destinations)
-        partners_events = [t for t in EVENT_TYPES if topic_of(t) != NOTIFICATIONS_TOPIC]  # messages are people's
+        partners_events = [t for t in EVENT_TYPES if topic_of(t) not in PEOPLES]
         every_event = dict.fromkeys(partners_events, Idempotent(webhooks.on_event))
         live, bells = LiveEvents(), Bells()
         app.state.components.add(webhooks, live, bells)
@@ -131,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             records.router,
             activities.router,
             checkin.router,
+            concerns.router,
             organizations.router,
             needs.router,
             wishes.router,
@@ -148,7 +155,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC, NOTIFICATIONS_TOPIC],
         middleware=[SecurityHeaders],
-        body_limits={prefix: settings.max_photo_bytes + 64 * 1024 for prefix in ("/api/v1/wishes/", "/org/wishes/")},
+        body_limits={
+            prefix: settings.max_photo_bytes + 64 * 1024
+            for prefix in ("/api/v1/wishes/", "/org/wishes/", "/concerns", "/admin/concerns")
+        },
         idempotent=("/api/v1/", by_api_key),
     )
     app.add_exception_handler(SignInFirst, sign_in_first)

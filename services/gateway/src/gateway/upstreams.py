@@ -151,3 +151,4 @@ class Upstreams:
     matching: Upstream
     points: Upstream
     notifications: Upstream
+    cobuilding: Upstream

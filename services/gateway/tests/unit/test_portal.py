@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, get_args
@@ -277,7 +278,7 @@ class TestWhatAFormSends:
     def services(self) -> tuple[Services, Recording]:
         app, service = FastAPI(), Recording()
         app.state.settings, app.state.components = GatewaySettings(), Components()
-        app.state.components.add(Upstreams(service, service, service, service, service, service))  # type: ignore[arg-type]
+        app.state.components.add(Upstreams(*[service] * len(fields(Upstreams))))  # type: ignore[arg-type]
         return Services(Request({"type": "http", "app": app, "headers": []}), None), service
 
     async def test_a_form_that_makes_no_valid_body_is_refused_here(self) -> None:

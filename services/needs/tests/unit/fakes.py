@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from contract.aggregates import Versioned
-from contract.errors import Conflict, Forbidden, InvalidReference, NotFound
-from contract.events import Envelope
+from contract.errors import Forbidden, InvalidReference
+from devkit.fakes import FakeRepository
 from needs.evaluations.models import Evaluation
 from needs.needs.models import Need
 from needs.wishes.models import Photo, Proof
@@ -17,82 +15,10 @@ from runtime.actors import Actor, ActorKind
 POSTER, HELPER, OTHER, SUSPENDED = "a" * 32, "b" * 32, "c" * 32, "d" * 32
 MEMBER, STRANGER = "e" * 32, "f" * 32
 AREA = "350102001001"
-A = TypeVar("A", bound=Versioned)
 
 
 def org(organization_id: str, area_code: str = AREA, member_id: str | None = None) -> Actor:
     return Actor(kind=ActorKind.ORGANIZATION, organization_id=organization_id, area_code=area_code, member_id=member_id)
-
-
-class FakeRepository(Generic[A]):
-    """Keeps aggregates and the events written with them, as the outbox would, and tells the
-    read model of every aggregate written, as the repository does."""
-
-    def __init__(self, read_model: Callable[[A], None] = lambda _: None) -> None:
-        self.saved: dict[str, A] = {}
-        self.events: list[Envelope] = []
-        self.read_model = read_model
-
-    async def add(self, aggregate: A, events: Sequence[Envelope]) -> None:
-        if aggregate.id in self.saved:
-            raise Conflict(f"{aggregate.id!r} exists already", id=aggregate.id)
-        self.saved[aggregate.id] = aggregate.model_copy(deep=True)
-        self.events += events
-        self.read_model(aggregate)
-
-    async def get(self, aggregate_id: str) -> A | None:
-        found = self.saved.get(aggregate_id)
-        return found.model_copy(deep=True) if found else None
-
-    async def change(
-        self,
-        aggregate_id: str,
-        decide: Callable[[A], Sequence[Envelope]],
-        *,
-        cached: A | None = None,
-        quiet: bool = False,
-    ) -> tuple[A, list[Envelope]]:
-        current = self.saved.get(aggregate_id)
-        if current is None:
-            raise NotFound(f"no such aggregate {aggregate_id!r}")
-        changed = current.model_copy(deep=True, update={"version": current.version + 1})
-        events = list(decide(changed))
-        if not events and not quiet:
-            self.read_model(current)
-            return current, events
-        self.saved[aggregate_id] = changed
-        self.events += events
-        self.read_model(changed)
-        return changed, events
-
-    async def page(self, *, after: str | None, limit: int, where: Mapping[str, Any] | None = None) -> list[A]:
-        return list(self.saved.values())[:limit]
-
-    async def page_kept(
-        self, keep: Callable[[A], bool], *, after: str | None, limit: int, where: Mapping[str, Any] | None = None
-    ) -> list[A]:
-        """As the repository's, `where` left to `keep` (the tests' `keep`s say all that matters)."""
-        return [
-            a for a in sorted(self.saved.values(), key=lambda a: a.id) if keep(a) and (after is None or a.id > after)
-        ][:limit]
-
-    async def all(self) -> AsyncIterator[A]:
-        for aggregate in self.saved.values():
-            yield aggregate
-
-    async def insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], *, group: str) -> int:
-        fresh = [(aggregate, events) for aggregate, events in aggregates if aggregate.id not in self.saved]
-        for aggregate, events in fresh:
-            self.saved[aggregate.id] = aggregate
-            self.events += events
-            self.read_model(aggregate)
-        return len(fresh)
-
-    async def announce(self, event: Envelope) -> None:
-        self.events.append(event)
-
-    def types(self) -> list[str]:
-        return [e.type for e in self.events]
 
 
 class FakeNeeds(FakeRepository[Need]):

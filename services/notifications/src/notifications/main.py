@@ -8,7 +8,14 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, NOTIFICATIONS_TOPIC, RESOURCES_TOPIC, topic_of
+from contract.events import (
+    COBUILDING_TOPIC,
+    MATCHING_TOPIC,
+    NEEDS_TOPIC,
+    NOTIFICATIONS_TOPIC,
+    RESOURCES_TOPIC,
+    topic_of,
+)
 from contract.events.notifications import MessageStored, MessageStoredData
 from notifications import api
 from notifications.config import Settings
@@ -108,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Notifications",
         routers=[api.router],
         wire=wire,
-        topics=[NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC, NOTIFICATIONS_TOPIC],
+        topics=[NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC, COBUILDING_TOPIC, NOTIFICATIONS_TOPIC],
         # a message is taken for sending by a conditional update: one writer on FerretDB (runtime.lease)
         lease="notifications",
     )

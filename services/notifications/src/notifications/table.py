@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from contract.events import Envelope
+from contract.events.cobuilding import ConcernEscalated, ConcernReplied, ConcernSubmitted
 from contract.events.matching import MatchProposed
 from contract.events.needs import (
     ClaimCompleted,
@@ -252,6 +253,38 @@ def _rows() -> tuple[Row, ...]:
             "The platform proposes a match for you: look and accept or decline.",
             lambda e: "/org#proposals",
         ),
+        Row(
+            ConcernSubmitted,
+            "concern",
+            lambda e: community(e.data.area_code),
+            "红色信箱收到一件居民诉求，请按时答复。",
+            "The red mailbox has a resident's concern for your community: reply in time.",
+            lambda e: f"/admin/concerns#concern-{e.data.concern_id}",
+        ),
+        Row(
+            ConcernEscalated,
+            "concern",
+            lambda e: [f"area:{e.data.handler}"],
+            "一件居民诉求逾期未答复，已转由您办理，请尽快答复。",
+            "A resident's concern was not answered in time and is now yours: please reply soon.",
+            lambda e: f"/admin/concerns#concern-{e.data.concern_id}",
+        ),
+        Row(
+            ConcernEscalated,
+            "concern",
+            lambda e: [f"resident:{e.data.resident_id}"],
+            "您的诉求未按时答复，已转上一级办理。",
+            "Your concern was not answered in time: it has gone up a level.",
+            lambda e: f"/concerns#concern-{e.data.concern_id}",
+        ),
+        Row(
+            ConcernReplied,
+            "concern",
+            lambda e: [f"resident:{e.data.resident_id}"],
+            "您的诉求已有答复，请查看并评价。",
+            "Your concern has been answered: read the answer and rate it.",
+            lambda e: f"/concerns#concern-{e.data.concern_id}",
+        ),
     )
 
 
@@ -389,5 +422,6 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "booking": ("场地预约", "venue bookings"),
     "service_request": ("服务申请", "service requests"),
     "proposal": ("对接推荐", "proposed matches"),
+    "concern": ("红色信箱", "the red mailbox"),
     "reminder": ("提醒", "reminders"),
 }

@@ -125,7 +125,15 @@ async def _nothing() -> AsyncIterator[str]:
     yield ": no inbox\n\n"
 
 
-KINDS = ("claim", "wish", "booking", "service_request", "proposal", "reminder")  # the notifications table's (a test)
+KINDS = (
+    "claim",
+    "wish",
+    "booking",
+    "service_request",
+    "proposal",
+    "concern",
+    "reminder",
+)  # the notifications table's (a test)
 CHANNELS = ("email", "sms")
 
 

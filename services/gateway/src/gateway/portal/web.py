@@ -206,6 +206,7 @@ class Services:
         self.matching = up.matching
         self.points = up.points
         self.notifications = up.notifications
+        self.cobuilding = up.cobuilding
         self.visitor = visitor
         self._secret: str = request.app.state.settings.actor_secret
 

@@ -13,9 +13,6 @@ from contract.events.needs import WishStatus
 from contract.taxonomy import Category
 from needs.common import InvalidTransition, now
 
-# What a proof photo may be, told by its first bytes rather than by what the client says.
-SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-
 
 class WishClaim(BaseModel):
     organization_id: str
@@ -62,15 +59,6 @@ class Wish(Versioned):
 class Photo:
     content: bytes
     content_type: str
-
-
-def photo_type(content: bytes) -> str | None:
-    for signature, content_type in SIGNATURES.items():
-        if content.startswith(signature):
-            return content_type
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 @dataclass(frozen=True)

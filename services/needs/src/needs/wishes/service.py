@@ -23,10 +23,11 @@ from contract.events.needs import (
 )
 from contract.ids import new_id
 from needs.common import SOURCE, now
-from needs.wishes.models import Photo, Thanks, Wish, WishClaim, masked, photo_type
+from needs.wishes.models import Photo, Thanks, Wish, WishClaim, masked
 from needs.wishes.repository import ProofRepository, WishRepository
 from runtime.actors import Actor, ActorKind, require_organization
 from runtime.known_organizations import OrganizationLookup
+from runtime.photos import photo_type
 
 
 class Wishes:

@@ -1,0 +1,3 @@
+from cobuilding.main import run
+
+run()

@@ -1,0 +1,102 @@
+"""Where concerns and their photos are kept. Each concern's document also carries its community,
+street, district and the node now answerable, so that a list of an area is one equality query."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from cobuilding.concerns.models import Concern
+from contract.areas import is_city
+from contract.events import Envelope
+from contract.events.cobuilding import ConcernStatus
+from runtime.mongo import Document
+from runtime.repository import MongoRepository
+
+# The field an administrator's list is asked by, for the digits of their node.
+AREA_FIELDS = {6: "district", 9: "street", 12: "community"}
+
+
+class ConcernRepository(Protocol):
+    async def add(self, concern: Concern, events: Sequence[Envelope]) -> None: ...
+
+    async def get(self, concern_id: str) -> Concern | None: ...
+
+    async def change(
+        self, concern_id: str, decide: Callable[[Concern], Sequence[Envelope]], *, quiet: bool = False
+    ) -> tuple[Concern, list[Envelope]]: ...
+
+    async def page_kept(
+        self,
+        keep: Callable[[Concern], bool],
+        *,
+        after: str | None,
+        limit: int,
+        where: Mapping[str, Any] | None = None,
+    ) -> list[Concern]: ...
+
+    async def overdue(self, moment: datetime) -> list[str]: ...
+
+    async def tallies(self, where: Mapping[str, Any]) -> list[Document]: ...
+
+
+class PhotoRepository(Protocol):
+    async def put(self, content: bytes, content_type: str) -> str: ...
+
+    async def get(self, digest: str) -> tuple[bytes, str] | None: ...
+
+
+class MongoConcernRepository(MongoRepository[Concern]):
+    model = Concern
+
+    async def ensure_indexes(self) -> None:
+        for key in ("resident_id", "community", "street", "district", "status"):
+            await self.collection.create_index(key)
+
+    def _document(self, aggregate: Concern) -> Document:
+        where = {field: aggregate.area_code[:digits] for digits, field in AREA_FIELDS.items()}
+        return aggregate.model_dump(exclude={"id"}) | where
+
+    async def overdue(self, moment: datetime) -> list[str]:
+        """The ids of concerns still waiting for a reply past their time."""
+        cursor = self.collection.find({"status": ConcernStatus.WAITING.value, "due_at": {"$lt": moment}}, {"_id": 1})
+        return [doc["_id"] async for doc in cursor]
+
+    async def tallies(self, where: Mapping[str, Any]) -> list[Document]:
+        """What the figures count of each concern matching `where`: its community, whether and
+        when it was answered, escalated and rated."""
+        fields = {"community": 1, "status": 1, "in_time": 1, "level": 1, "stars": 1, "area_code": 1}
+        return await self.collection.find(dict(where), fields).to_list()
+
+
+def area_query(node: str) -> dict[str, str]:
+    """The query for the concerns of a district, street or community; for a node of any other
+    length (a city, a grid), of the district or community it lies in (the caller keeps what
+    its node covers)."""
+    if is_city(node):
+        return {}  # every concern, kept by the caller
+    digits = max(d for d in AREA_FIELDS if d <= len(node))
+    return {AREA_FIELDS[digits]: node[:digits]}
+
+
+class PhotoStore:
+    """Concerns' photos, one document each, keyed by their SHA-256 (the same photo is kept once)."""
+
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self.collection = collection
+
+    async def put(self, content: bytes, content_type: str) -> str:
+        digest = hashlib.sha256(content).hexdigest()
+        with contextlib.suppress(DuplicateKeyError):  # kept already
+            await self.collection.insert_one({"_id": digest, "content_type": content_type, "data": content})
+        return digest
+
+    async def get(self, digest: str) -> tuple[bytes, str] | None:
+        found = await self.collection.find_one({"_id": digest})
+        return (bytes(found["data"]), found["content_type"]) if found else None
