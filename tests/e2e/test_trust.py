@@ -68,7 +68,10 @@ PUBLIC_READS = {
         "/known-organizations/{organization_id}",
     },
     "notifications": set(),  # nothing: every message is someone's
-    "cobuilding": set(),  # nothing: a concern is its resident's and their area's
+    "cobuilding": {  # what the registry told it; concerns and agreements are their people's
+        "/known-organizations",
+        "/known-organizations/{organization_id}",
+    },
     "gateway": {"/api/v1/stats"},
 }
 PROBES = {"/healthz", "/readyz"}

@@ -335,7 +335,7 @@ class PlatformApi:
         org_id: str = (await self.post("organizations", "/organizations", body, actor=PLATFORM))["id"]
 
         async def known_everywhere() -> None:
-            for service in ("needs", "resources", "points"):
+            for service in ("needs", "resources", "points", "cobuilding"):
                 found = await self.http.get(self.stack.url(service) + f"/known-organizations/{org_id}")
                 assert found.status_code == 200, f"{service} does not know {org_id} yet"
 

@@ -1,11 +1,15 @@
-"""What is sent to put a concern in the red mailbox (红色信箱), to answer one and to rate the answer."""
+"""What is sent to put a concern in the red mailbox (红色信箱), to answer one and to rate the answer;
+to propose a co-building agreement (结对共建) with its commitments, and to record one kept."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from datetime import time
+from typing import Annotated, Self
 
-from contract.events.cobuilding import ConcernKind
-from contract.schemas import AREA_PATTERN, ID_PATTERN
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from contract.events.cobuilding import ConcernKind, Repeat
+from contract.schemas import AREA_PATTERN, ID_PATTERN, Day
 
 PHONE_PATTERN = r"^1[3-9][0-9]{9}$"  # a mainland mobile number
 
@@ -34,3 +38,67 @@ class ConcernReply(Strict):
 class ConcernRating(Strict):
     stars: int = Field(ge=1, le=5, description="5: very satisfied")
     comment: str = Field(default="", max_length=500)
+
+
+class CommitmentCreate(Strict):
+    by_organization_id: str = Field(pattern=ID_PATTERN, description="the party that commits")
+    for_organization_id: str | None = Field(default=None, pattern=ID_PATTERN, description="the party it is for")
+    what: str = Field(min_length=1, max_length=200, examples=["每月7日19:00-21:00提供会议室开展党小组活动"])
+    repeat: Repeat
+    day: int | None = Field(default=None, ge=1, le=31, description="monthly: the day of the month")
+    weekday: int | None = Field(default=None, ge=0, le=6, description="weekly: 0 Monday … 6 Sunday")
+    starts: time | None = Field(default=None, description="local time, on the hour or half hour")
+    ends: time | None = None
+    times_a_year: int | None = Field(default=None, ge=1, le=52)
+    venue_id: str | None = Field(default=None, pattern=ID_PATTERN, description="a venue of the committing party")
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        needed = {Repeat.MONTHLY: "day", Repeat.WEEKLY: "weekday", Repeat.TIMES_A_YEAR: "times_a_year"}[self.repeat]
+        if getattr(self, needed) is None:
+            raise ValueError(f"a {self.repeat.value} commitment needs {needed}")
+        if (self.starts is None) != (self.ends is None) or (self.starts and self.ends and self.ends <= self.starts):
+            raise ValueError("give starts and ends (ends after starts), or neither")
+        if self.venue_id is not None:
+            if self.repeat is Repeat.TIMES_A_YEAR or self.starts is None or self.ends is None:
+                raise ValueError("a venue commitment is monthly or weekly, with starts and ends")
+            if any(t.minute not in (0, 30) or t.second for t in (self.starts, self.ends)):
+                raise ValueError("a venue is booked by the half hour: starts and ends on :00 or :30")
+            if self.for_organization_id is None:
+                raise ValueError("a venue commitment names the party it is for (for_organization_id)")
+        return self
+
+
+class AgreementCreate(Strict):
+    """A co-building agreement (结对共建) proposed by one of its parties, who signs it by proposing."""
+
+    title: str = Field(min_length=1, max_length=100, examples=["总工会机关党支部与救援队党支部结对共建"])
+    parties: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(
+        min_length=2, max_length=30, description="every organisation that signs, the proposer's included"
+    )
+    starts_on: Day
+    ends_on: Day
+    commitments: list[CommitmentCreate] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if len(set(self.parties)) != len(self.parties):
+            raise ValueError("parties: each organisation once")
+        if self.ends_on <= self.starts_on:
+            raise ValueError("ends_on comes after starts_on")
+        if (self.ends_on - self.starts_on).days > 3 * 366:
+            raise ValueError("ends_on: a term lasts three years at most")
+        for commitment in self.commitments:
+            for party in (commitment.by_organization_id, commitment.for_organization_id):
+                if party is not None and party not in self.parties:
+                    raise ValueError(f"commitments: {party} is not a party to the agreement")
+            if commitment.for_organization_id == commitment.by_organization_id:
+                raise ValueError("commitments: a party commits to another party")
+        return self
+
+
+class FulfilmentCreate(Strict):
+    """A commitment kept: on which day, and a note (what was done, how many came)."""
+
+    on: Day
+    note: str = Field(default="", max_length=500)

@@ -69,7 +69,10 @@ Event = Annotated[
     | cobuilding.ConcernSubmitted
     | cobuilding.ConcernEscalated
     | cobuilding.ConcernReplied
-    | cobuilding.ConcernRated,
+    | cobuilding.ConcernRated
+    | cobuilding.AgreementProposed
+    | cobuilding.AgreementSigned
+    | cobuilding.AgreementEnded,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -104,6 +107,7 @@ _TOPIC_OF_AGGREGATE = {
     "redemption": POINTS_TOPIC,
     "message": NOTIFICATIONS_TOPIC,
     "concern": COBUILDING_TOPIC,
+    "agreement": COBUILDING_TOPIC,
 }
 
 

@@ -1,8 +1,10 @@
 """The co-building service's events: a resident's concern (诉求) in the red mailbox (红色信箱),
-from its submission through the replies and escalations to the resident's rating."""
+from its submission through the replies and escalations to the resident's rating; a co-building
+agreement (结对共建) between organisations, proposed, signed and ended."""
 
 from __future__ import annotations
 
+from datetime import date, time
 from enum import StrEnum
 from typing import Literal
 
@@ -65,3 +67,70 @@ class ConcernRated(Envelope):
 
     type: Literal["concern.rated"] = "concern.rated"
     data: ConcernData
+
+
+class Repeat(StrEnum):
+    """How often a commitment is kept: on a day of every month, on a weekday of every week, or a
+    number of times a year (as the parties arrange each)."""
+
+    MONTHLY = "monthly"
+    WEEKLY = "weekly"
+    TIMES_A_YEAR = "times_a_year"
+
+
+class AgreementStatus(StrEnum):
+    PROPOSED = "proposed"  # waiting for every party's signature
+    SIGNED = "signed"  # in force for its term
+    ENDED = "ended"  # withdrawn before it was signed, or ended by a party
+
+
+class CommitmentData(Data):
+    """What one party commits to for the agreement's term: "a meeting room for our Party group
+    every month on the 7th, 19:00–21:00" (a venue of theirs: booked for the party it is for),
+    "4 first-aid trainings a year"."""
+
+    commitment_id: str
+    by_organization_id: str
+    for_organization_id: str | None = None  # the party it is for; a venue is booked in its name
+    what: str
+    repeat: Repeat
+    day: int | None = None  # of the month (monthly)
+    weekday: int | None = None  # 0 Monday … 6 Sunday (weekly)
+    starts: time | None = None  # local time (China Standard Time)
+    ends: time | None = None
+    times_a_year: int | None = None
+    venue_id: str | None = None
+
+
+class AgreementData(Data):
+    agreement_id: str
+    title: str
+    parties: list[str]
+    proposed_by: str
+    area_code: str  # the proposer's: the community (or street) the co-building belongs to
+    status: AgreementStatus
+    starts_on: date
+    ends_on: date
+    commitments: list[CommitmentData]
+    version: int
+
+
+class AgreementProposed(Envelope):
+    """Emitted when an organisation proposes a co-building agreement (结对共建) to its partners."""
+
+    type: Literal["agreement.proposed"] = "agreement.proposed"
+    data: AgreementData
+
+
+class AgreementSigned(Envelope):
+    """Emitted when the last party signs: the agreement is in force, its venue commitments are booked."""
+
+    type: Literal["agreement.signed"] = "agreement.signed"
+    data: AgreementData
+
+
+class AgreementEnded(Envelope):
+    """Emitted when a party ends an agreement (or withdraws one not yet signed by all)."""
+
+    type: Literal["agreement.ended"] = "agreement.ended"
+    data: AgreementData

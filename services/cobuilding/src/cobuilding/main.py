@@ -8,36 +8,63 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from cobuilding import clock_api
+from cobuilding.agreements import api as agreements_api
+from cobuilding.agreements.repository import KnownVenues, MongoAgreementRepository, MongoBooked
+from cobuilding.agreements.service import Agreements
 from cobuilding.clock import Clock
 from cobuilding.concerns import api as concerns_api
 from cobuilding.concerns.repository import MongoConcernRepository, PhotoStore
 from cobuilding.concerns.service import Concerns
 from cobuilding.config import Settings
-from contract.events import COBUILDING_TOPIC
-from runtime.app import Infra, background, create_service_app, outbox_relay, serve, sweeping
+from contract.events import COBUILDING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
+from contract.events.resources import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingRequested,
+    ResourcePublished,
+    ResourceUpdated,
+    ResourceWithdrawn,
+)
+from runtime import known_organizations
+from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
+from runtime.known_organizations import KnownOrganizations
 from runtime.outbox import ensure_outbox_index
 
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
-    """The concerns on MongoDB, their events through the outbox relay, and the sweep that
-    escalates what waited past its time."""
+    """Concerns and agreements on MongoDB, their events through the outbox relay; the consumer of
+    what the registry says of organisations and the resources service of venues and of the
+    bookings made for venue commitments; the sweep that escalates concerns past their time."""
     db = infra.db
-    await ensure_outbox_index(db["concerns"])
-    relay = outbox_relay(infra, [db["concerns"]])
-    repo = MongoConcernRepository(db["concerns"], on_events=relay.wake)
-    await repo.ensure_indexes()
-    clock = Clock()
+    stored = [db["concerns"], db["agreements"]]
+    for collection in stored:
+        await ensure_outbox_index(collection)
+    relay = outbox_relay(infra, stored)
+    concern_repo = MongoConcernRepository(db["concerns"], on_events=relay.wake)
+    agreement_repo = MongoAgreementRepository(db["agreements"], on_events=relay.wake)
+    booked, venues = MongoBooked(db), KnownVenues(db)
+    for made in (concern_repo, agreement_repo, booked):
+        await made.ensure_indexes()
+    clock, organizations = Clock(), KnownOrganizations(db)
     concerns = Concerns(
-        repo,
+        concern_repo,
         PhotoStore(db["photos"]),
         clock,
         reply_working_days=settings.reply_working_days,
         photos_per_concern=settings.photos_per_concern,
         max_photo_bytes=settings.max_photo_bytes,
     )
-    app.state.components.add(concerns, clock)
-    async with background(relay.run(), sweeping(concerns.sweep, settings.sweep_seconds)):
+    agreements = Agreements(agreement_repo, booked, venues, organizations, clock)
+    app.state.components.add(concerns, agreements, clock, organizations)
+    handlers = (
+        known_organizations.handlers(organizations)
+        .on((ResourcePublished, ResourceUpdated, ResourceWithdrawn), lambda e: venues.put(e.data), idempotent=True)
+        .on((BookingRequested, BookingConfirmed, BookingCancelled), agreements.on_booking, idempotent=True)
+    )
+    async with background(
+        relay.run(), event_consumer(infra, handlers).run(), sweeping(concerns.sweep, settings.sweep_seconds)
+    ):
         yield
 
 
@@ -47,11 +74,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Co-building",
-        routers=[concerns_api.router, *test_clock],
+        routers=[concerns_api.router, agreements_api.router, known_organizations.router, *test_clock],
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[COBUILDING_TOPIC],
+        topics=[COBUILDING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC],
         body_limits={"/concerns/": settings.max_photo_bytes + 64 * 1024},
-        # replies and escalations are conditional updates: one writer on FerretDB (runtime.lease)
+        # replies, escalations and signatures are conditional updates: one writer on FerretDB (runtime.lease)
         lease="cobuilding",
     )
 

@@ -13,7 +13,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from contract.events import Envelope
-from contract.events.cobuilding import ConcernEscalated, ConcernReplied, ConcernSubmitted
+from contract.events.cobuilding import (
+    AgreementEnded,
+    AgreementProposed,
+    AgreementSigned,
+    ConcernEscalated,
+    ConcernReplied,
+    ConcernSubmitted,
+)
 from contract.events.matching import MatchProposed
 from contract.events.needs import (
     ClaimCompleted,
@@ -96,6 +103,9 @@ def _rows() -> tuple[Row, ...]:
 
     def need_withdrawn(e: ClaimReleased) -> list[str]:
         return claimer(e) if e.data.reason == "need_cancelled" else []
+
+    def agreement(e: AgreementProposed | AgreementSigned | AgreementEnded) -> str:
+        return f"/org/agreements#agreement-{e.data.agreement_id}"
 
     def resident(e: WishClaimed | WishCompleted | WishReleased) -> list[str]:
         return [f"resident:{e.data.resident_id}"] if e.data.resident_id else []
@@ -285,6 +295,30 @@ def _rows() -> tuple[Row, ...]:
             "Your concern has been answered: read the answer and rate it.",
             lambda e: f"/concerns#concern-{e.data.concern_id}",
         ),
+        Row(
+            AgreementProposed,
+            "agreement",
+            lambda e: [o for p in e.data.parties if p != e.data.proposed_by for o in organization(p)],
+            "结对共建协议「{title}」待您签署。",
+            "The co-building agreement '{title}' waits for your signature.",
+            agreement,
+        ),
+        Row(
+            AgreementSigned,
+            "agreement",
+            lambda e: [o for p in e.data.parties for o in organization(p)],
+            "结对共建协议「{title}」各方已签署，正式生效。",
+            "Every party signed the co-building agreement '{title}': it is in force.",
+            agreement,
+        ),
+        Row(
+            AgreementEnded,
+            "agreement",
+            lambda e: [o for p in e.data.parties for o in organization(p)],
+            "结对共建协议「{title}」已终止。",
+            "The co-building agreement '{title}' has ended.",
+            agreement,
+        ),
     )
 
 
@@ -423,5 +457,6 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "service_request": ("服务申请", "service requests"),
     "proposal": ("对接推荐", "proposed matches"),
     "concern": ("红色信箱", "the red mailbox"),
+    "agreement": ("结对共建", "co-building agreements"),
     "reminder": ("提醒", "reminders"),
 }

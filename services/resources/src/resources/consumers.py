@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contract.events.cobuilding import AgreementEnded, AgreementSigned
 from contract.events.matching import MatchAccepted, MatchFailed
 from resources.bookings.service import Bookings
 from resources.requests.service import ServiceRequests
@@ -25,4 +26,6 @@ def handlers(*, organizations: KnownOrganizations, bookings: Bookings, requests:
         known_organizations.handlers(organizations)
         .on(MatchAccepted, on_match_accepted)
         .on(MatchFailed, on_match_failed)
+        .on(AgreementSigned, bookings.on_agreement_signed, idempotent=True)
+        .on(AgreementEnded, bookings.on_agreement_ended, idempotent=True)
     )

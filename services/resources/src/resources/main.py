@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
-from contract.events import MATCHING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
+from contract.events import COBUILDING_TOPIC, MATCHING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from resources import consumers
 from resources.bookings import api as bookings_api
 from resources.bookings.repository import BookingRepository
@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # requests first: `/resources/{id}/requests` before `/resources/{id}/{action}` matches it
         routers=[requests_api.router, resources_api.router, bookings_api.router, known_organizations.router],
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[RESOURCES_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC],
+        topics=[RESOURCES_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC, COBUILDING_TOPIC],
         # bookings, requests and capacity are conditional updates: one writer on FerretDB
         lease="resources",
     )

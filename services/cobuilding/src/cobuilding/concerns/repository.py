@@ -1,5 +1,4 @@
-"""Where concerns and their photos are kept. Each concern's document also carries its community,
-street, district and the node now answerable, so that a list of an area is one equality query."""
+"""Where concerns and their photos are kept, each concern with its area's levels (`areas`)."""
 
 from __future__ import annotations
 
@@ -12,15 +11,12 @@ from typing import Any, Protocol
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from cobuilding.areas import area_fields
 from cobuilding.concerns.models import Concern
-from contract.areas import is_city
 from contract.events import Envelope
 from contract.events.cobuilding import ConcernStatus
 from runtime.mongo import Document
 from runtime.repository import MongoRepository
-
-# The field an administrator's list is asked by, for the digits of their node.
-AREA_FIELDS = {6: "district", 9: "street", 12: "community"}
 
 
 class ConcernRepository(Protocol):
@@ -60,8 +56,7 @@ class MongoConcernRepository(MongoRepository[Concern]):
             await self.collection.create_index(key)
 
     def _document(self, aggregate: Concern) -> Document:
-        where = {field: aggregate.area_code[:digits] for digits, field in AREA_FIELDS.items()}
-        return aggregate.model_dump(exclude={"id"}) | where
+        return aggregate.model_dump(exclude={"id"}) | area_fields(aggregate.area_code)
 
     async def overdue(self, moment: datetime) -> list[str]:
         """The ids of concerns still waiting for a reply past their time."""
@@ -73,16 +68,6 @@ class MongoConcernRepository(MongoRepository[Concern]):
         when it was answered, escalated and rated."""
         fields = {"community": 1, "status": 1, "in_time": 1, "level": 1, "stars": 1, "area_code": 1}
         return await self.collection.find(dict(where), fields).to_list()
-
-
-def area_query(node: str) -> dict[str, str]:
-    """The query for the concerns of a district, street or community; for a node of any other
-    length (a city, a grid), of the district or community it lies in (the caller keeps what
-    its node covers)."""
-    if is_city(node):
-        return {}  # every concern, kept by the caller
-    digits = max(d for d in AREA_FIELDS if d <= len(node))
-    return {AREA_FIELDS[digits]: node[:digits]}
 
 
 class PhotoStore:

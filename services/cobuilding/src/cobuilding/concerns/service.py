@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel, computed_field
 
+from cobuilding.areas import area_query
 from cobuilding.clock import Clock, working_days_after
 from cobuilding.concerns.models import SATISFIED, Concern, Step
-from cobuilding.concerns.repository import ConcernRepository, PhotoRepository, area_query
+from cobuilding.concerns.repository import ConcernRepository, PhotoRepository
 from contract.areas import covers
 from contract.bodies.cobuilding import ConcernCreate, ConcernRating, ConcernReply
 from contract.errors import Conflict, Forbidden, NotFound, Unprocessable

@@ -172,6 +172,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "kind_service_request": ("服务申请", "Service requests"),
     "kind_proposal": ("对接推荐", "Proposed matches"),
     "kind_concern": ("红色信箱", "Red mailbox"),
+    "kind_agreement": ("结对共建", "Co-building agreements"),
     "kind_reminder": ("提醒", "Reminders"),
     "delivery_sent": ("已发送", "sent"),
     "delivery_pending": ("待发送", "to be sent"),

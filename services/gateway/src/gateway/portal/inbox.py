@@ -132,6 +132,7 @@ KINDS = (
     "service_request",
     "proposal",
     "concern",
+    "agreement",
     "reminder",
 )  # the notifications table's (a test)
 CHANNELS = ("email", "sms")

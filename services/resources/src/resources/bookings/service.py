@@ -7,12 +7,15 @@ slots back. When a venue may be booked is in `bookings.rules`."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from contract.bodies.resources import BookingCreate, SeriesCreate
+from contract.commitments import periods
 from contract.errors import Conflict, DomainError, Forbidden, InvalidReference, NotFound, Unprocessable
 from contract.events import Envelope, data_of
+from contract.events.cobuilding import AgreementEnded, AgreementSigned
 from contract.events.matching import MatchAccepted, MatchAcceptedData, MatchFailed
 from contract.events.resources import (
     BookingCancelled,
@@ -26,6 +29,7 @@ from contract.events.resources import (
     ResourceStatus,
 )
 from contract.ids import entity_id, new_id
+from contract.opening_hours import LOCAL
 from resources.bookings.models import HOLDING, Booking
 from resources.bookings.repository import BookingRepository
 from resources.bookings.rules import (
@@ -319,6 +323,51 @@ class Bookings:
 
         await self._change(booking_id, decide)
         return 1
+
+    async def on_agreement_signed(self, event: AgreementSigned) -> None:
+        """A co-building agreement in force books each venue commitment's occurrences still to come
+        on the venue's calendar, for the party it is for, confirmed (the venue's own organisation
+        committed it). An occurrence whose slot another booking holds stays that booking's: it is
+        left unbooked, and the co-building service shows it so. Each booking's id is made from its
+        commitment's and its time, so an event handled twice books nothing twice."""
+        data = event.data
+        for commitment in data.commitments:
+            venue = self.view.resources.get(commitment.venue_id or "")
+            if (
+                venue is None
+                or venue.kind is not ResourceKind.VENUE
+                or venue.organization_id != commitment.by_organization_id
+                or commitment.for_organization_id is None
+                or commitment.starts is None
+                or commitment.ends is None
+            ):
+                continue  # not a venue commitment the co-building service would have taken
+            for day, _ in periods(commitment, data.starts_on, data.ends_on):
+                start = datetime.combine(day, commitment.starts, LOCAL).astimezone(UTC)
+                booking_id = entity_id("booking", f"{commitment.commitment_id}:{start.isoformat()}")
+                if start <= now() or await self.repo.get(booking_id) is not None:
+                    continue
+                booking = Booking(
+                    id=booking_id,
+                    venue_id=venue.id,
+                    venue_organization_id=venue.organization_id,
+                    organization_id=commitment.for_organization_id,
+                    starts_at=start,
+                    ends_at=datetime.combine(day, commitment.ends, LOCAL).astimezone(UTC),
+                    purpose=commitment.what,
+                    status=BookingStatus.CONFIRMED,
+                    series_id=commitment.commitment_id,
+                )
+                with contextlib.suppress(DomainError):  # taken, or closed that day
+                    await self._hold(venue, booking)
+
+    async def on_agreement_ended(self, event: AgreementEnded) -> None:
+        """An agreement ended gives back the slots its venue commitments still held."""
+        commitments = {c.commitment_id for c in event.data.commitments if c.venue_id}
+        moment = now()
+        for booking in list(self.view.bookings.values()):
+            if booking.series_id in commitments and booking.status in HOLDING and booking.starts_at > moment:
+                await self._end_quietly(booking.id, BookingStatus.CANCELLED, "agreement_ended")
 
     async def on_match_accepted(self, event: MatchAccepted) -> None:
         """An accepted match with a venue books it for the need's time, for the need's
