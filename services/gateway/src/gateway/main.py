@@ -25,6 +25,7 @@ from gateway.partner_api.keys import PartnerKeys
 from gateway.portal import (
     activities,
     admins,
+    agreements,
     audit,
     checkin,
     concerns,
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             activities.router,
             checkin.router,
             concerns.router,
+            agreements.router,
             organizations.router,
             needs.router,
             wishes.router,

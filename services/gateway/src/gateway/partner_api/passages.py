@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from contract.bodies.cobuilding import AgreementCreate, FulfilmentCreate
 from contract.bodies.needs import (
     ClaimCreate,
     ClaimDone,
@@ -23,7 +24,7 @@ from contract.bodies.needs import (
 from contract.bodies.points import ItemCreate, PickupConfirm
 from contract.bodies.resources import BookingCreate, RequestCreate, ResourceCreate, ResourceEdit, SeriesCreate
 
-Service = Literal["needs", "resources", "matching", "points"]
+Service = Literal["needs", "resources", "matching", "points", "cobuilding"]
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,48 @@ class Passage:
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-READ, NEEDS, RESOURCES, SHOP = "read", "needs:write", "resources:write", "shop:write"
+READ, NEEDS, RESOURCES, SHOP, AGREEMENTS = "read", "needs:write", "resources:write", "shop:write", "agreements:write"
 
 PASSAGES = (
+    Passage(
+        "list_agreements",
+        "GET",
+        "/agreements",
+        "cobuilding",
+        READ,
+        "The co-building agreements (结对共建) the key's organisation is a party to, each commitment "
+        "with its occurrences: done, due, missed, to come.",
+    ),
+    Passage(
+        "propose_agreement",
+        "POST",
+        "/agreements",
+        "cobuilding",
+        AGREEMENTS,
+        "Proposes a co-building agreement to the other parties, signed by the key's organisation; a "
+        "venue it commits is booked every month or week for the party it is for once all have signed.",
+        AgreementCreate,
+        201,
+    ),
+    Passage("get_agreement", "GET", "/agreements/{agreement_id}", "cobuilding", READ, "One agreement."),
+    Passage(
+        "act_on_agreement",
+        "POST",
+        "/agreements/{agreement_id}/{action}",
+        "cobuilding",
+        AGREEMENTS,
+        "Signs an agreement the key's organisation is a party to (the last signature puts it in force), or ends it.",
+        words={"action": ("sign", "end")},
+    ),
+    Passage(
+        "record_commitment_kept",
+        "POST",
+        "/agreements/{agreement_id}/commitments/{commitment_id}/fulfilments",
+        "cobuilding",
+        AGREEMENTS,
+        "Records a commitment kept on a day of the term (a venue commitment is kept by its bookings).",
+        FulfilmentCreate,
+    ),
     Passage(
         "decide_proposal",
         "POST",

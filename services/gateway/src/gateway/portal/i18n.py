@@ -560,6 +560,48 @@ WORDS: dict[str, tuple[str, str]] = {
     "reply": ("答复", "Answer"),
     "concern_for_resident": ("代居民提交诉求", "Put a concern in for a resident"),
     "resident_area_code": ("居民所在区域编码", "The resident's area code"),
+    "agreements": ("结对共建", "Co-building agreements"),
+    "agreements_intro": (
+        "与街道内的兄弟单位结对共建：写明各方承诺（如每月7日19:00-21:00提供会议室、每年4次应急救护培训），"
+        "对方签署后生效；场地承诺自动预约到场地日历，每项承诺逐次跟踪完成、待办与未履行。",
+        "Pair up with an organisation of your street: write what each side commits (a meeting room every month "
+        "on the 7th, 19:00-21:00; four first-aid trainings a year); in force once they sign. A venue commitment "
+        "is booked on the venue's calendar; every commitment is followed time by time: done, due, missed.",
+    ),
+    "agreements_admin_intro": (
+        "本辖区的结对共建协议及各项承诺的履行情况。",
+        "Your area's co-building agreements and how each commitment is kept.",
+    ),
+    "occurrence_done": ("已完成", "done"),
+    "occurrence_due": ("待办", "due"),
+    "occurrence_missed": ("未履行", "missed"),
+    "occurrence_upcoming": ("未到期", "to come"),
+    "kept_on": ("完成日期", "kept on"),
+    "kept_note": ("说明(如参加人数)", "Note (how many came)"),
+    "record_kept": ("登记完成", "Record kept"),
+    "sign_agreement": ("签署", "Sign"),
+    "end_agreement": ("终止", "End"),
+    "propose_agreement": ("发起结对共建", "Propose an agreement"),
+    "agreement_title": ("协议名称", "Title"),
+    "partner": ("结对单位", "Partner"),
+    "term_from": ("起始日期", "From"),
+    "term_to": ("截止日期", "To"),
+    "commitment": ("承诺", "Commitment"),
+    "committed_by": ("承诺方", "Committed by"),
+    "by_us": ("我方", "us"),
+    "by_partner": ("对方", "the partner"),
+    "commitment_what": ("承诺内容", "What"),
+    "repeat": ("频次", "How often"),
+    "repeat_monthly": ("每月", "monthly"),
+    "repeat_weekly": ("每周", "weekly"),
+    "repeat_times_a_year": ("每年若干次", "n times a year"),
+    "day_of_month": ("每月几日", "Day of the month"),
+    "weekday": ("星期", "Weekday"),
+    "times_a_year": ("每年次数", "Times a year"),
+    "from_time": ("开始时间", "From"),
+    "to_time": ("结束时间", "To"),
+    "our_venue": ("我方场地(场地承诺)", "Our venue (a venue commitment)"),
+    "propose": ("发起", "Propose"),
 }
 
 
@@ -597,6 +639,9 @@ STATUSES: dict[str, tuple[str, str]] = {
     "waiting": ("待答复", "waiting"),
     "replied": ("已答复,待评价", "answered, to rate"),
     "rated": ("已评价", "rated"),
+    "proposed": ("待签署", "waiting for signatures"),
+    "signed": ("已生效", "in force"),
+    "ended": ("已终止", "ended"),
 }
 # Why matching proposes a pair (its reasons, each scored 0 to 1 and weighted).
 REASONS: dict[str, tuple[str, str]] = {
