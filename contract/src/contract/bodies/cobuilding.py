@@ -4,7 +4,7 @@ to propose a co-building agreement (结对共建) with its commitments, and to r
 from __future__ import annotations
 
 from datetime import time
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -102,3 +102,35 @@ class FulfilmentCreate(Strict):
 
     on: Day
     note: str = Field(default="", max_length=500)
+
+
+class MeetingCreate(Strict):
+    """The next joint meeting (联席会议) of a community's (or street's) neighbour partners: its
+    agenda is drafted from what is stuck there."""
+
+    held_on: Day
+    title: str = Field(default="", max_length=100, examples=["12月近邻合伙人联席会议"])
+    area_code: str | None = Field(
+        default=None, pattern=r"^[0-9]{9}([0-9]{3})?$", description="a community or street; the administrator's own"
+    )
+
+
+class Decision(Strict):
+    item_id: str = Field(pattern=ID_PATTERN)
+    decision: str = Field(default="", max_length=1000)
+    taken_by: str | None = Field(default=None, pattern=ID_PATTERN, description="the organisation that took it on")
+
+
+class MeetingRecord(Strict):
+    """What the meeting was: who came, the minutes, and each item's decision and who took it."""
+
+    attendance: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(default_factory=list, max_length=200)
+    minutes: str = Field(default="", max_length=5000)
+    decisions: list[Decision] = Field(default_factory=list, max_length=100)
+
+
+class OutcomeCreate(Strict):
+    """What an agenda item became: the need, claim or project made of its decision."""
+
+    kind: Literal["need", "claim", "project"]
+    id: str = Field(pattern=ID_PATTERN)

@@ -181,6 +181,7 @@ class WishData(Data):
     status: WishStatus
     claimer_organization_id: str | None = None
     resident_id: str | None = None  # whose wish it is (told when it is claimed and done)
+    title: str | None = None  # what is wished (a joint meeting's agenda names it)
     version: int
 
 

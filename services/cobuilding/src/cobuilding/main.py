@@ -16,7 +16,25 @@ from cobuilding.concerns import api as concerns_api
 from cobuilding.concerns.repository import MongoConcernRepository, PhotoStore
 from cobuilding.concerns.service import Concerns
 from cobuilding.config import Settings
-from contract.events import COBUILDING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
+from cobuilding.meetings import api as meetings_api
+from cobuilding.meetings.repository import MongoMeetingRepository
+from cobuilding.meetings.service import Meetings
+from cobuilding.meetings.stuck import Stuck
+from contract.events import COBUILDING_TOPIC, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
+from contract.events.matching import MatchProposed
+from contract.events.needs import (
+    NeedCancelled,
+    NeedExpired,
+    NeedFulfilled,
+    NeedPosted,
+    NeedUpdated,
+    WishCancelled,
+    WishClaimed,
+    WishCompleted,
+    WishConfirmed,
+    WishPosted,
+    WishReleased,
+)
 from contract.events.resources import (
     BookingCancelled,
     BookingConfirmed,
@@ -43,8 +61,9 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     relay = outbox_relay(infra, stored)
     concern_repo = MongoConcernRepository(db["concerns"], on_events=relay.wake)
     agreement_repo = MongoAgreementRepository(db["agreements"], on_events=relay.wake)
-    booked, venues = MongoBooked(db), KnownVenues(db)
-    for made in (concern_repo, agreement_repo, booked):
+    meeting_repo = MongoMeetingRepository(db["meetings"], on_events=relay.wake)
+    booked, venues, followed = MongoBooked(db), KnownVenues(db), Stuck(db)
+    for made in (concern_repo, agreement_repo, meeting_repo, booked, followed):
         await made.ensure_indexes()
     clock, organizations = Clock(), KnownOrganizations(db)
     concerns = Concerns(
@@ -56,12 +75,18 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         max_photo_bytes=settings.max_photo_bytes,
     )
     agreements = Agreements(agreement_repo, booked, venues, organizations, clock)
-    app.state.components.add(concerns, agreements, clock, organizations)
+    meetings = Meetings(meeting_repo, followed, agreements, concerns, clock)
+    app.state.components.add(concerns, agreements, meetings, clock, organizations)
     handlers = (
         known_organizations.handlers(organizations)
         .on((ResourcePublished, ResourceUpdated, ResourceWithdrawn), lambda e: venues.put(e.data), idempotent=True)
         .on((BookingRequested, BookingConfirmed, BookingCancelled), agreements.on_booking, idempotent=True)
+        .on(NeedPosted, followed.on_need_posted, idempotent=True)
+        .on((NeedUpdated, NeedCancelled, NeedExpired, NeedFulfilled), followed.on_need_changed, idempotent=True)
+        .on(MatchProposed, followed.on_proposed, idempotent=True)
     )
+    for wish_event in (WishPosted, WishClaimed, WishReleased, WishCompleted, WishConfirmed, WishCancelled):
+        handlers.on(wish_event, followed.on_wish, idempotent=True)
     async with background(
         relay.run(), event_consumer(infra, handlers).run(), sweeping(concerns.sweep, settings.sweep_seconds)
     ):
@@ -74,9 +99,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Co-building",
-        routers=[concerns_api.router, agreements_api.router, known_organizations.router, *test_clock],
+        routers=[
+            concerns_api.router,
+            agreements_api.router,
+            meetings_api.router,
+            known_organizations.router,
+            *test_clock,
+        ],
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[COBUILDING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC],
+        topics=[COBUILDING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC, NEEDS_TOPIC, MATCHING_TOPIC],
         body_limits={"/concerns/": settings.max_photo_bytes + 64 * 1024},
         # replies, escalations and signatures are conditional updates: one writer on FerretDB (runtime.lease)
         lease="cobuilding",

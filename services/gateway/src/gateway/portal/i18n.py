@@ -602,6 +602,41 @@ WORDS: dict[str, tuple[str, str]] = {
     "to_time": ("结束时间", "To"),
     "our_venue": ("我方场地(场地承诺)", "Our venue (a venue commitment)"),
     "propose": ("发起", "Propose"),
+    "joint_meetings": ("联席会议", "Joint meetings"),
+    "joint_meetings_intro": (
+        "近邻合伙人联席会议：平台按辖区内卡住的事项（过半时限未认领的需求、逾期需求、等待一周的微心愿、"
+        "未履行的共建承诺、逾期上转的诉求）起草议程，并列出最合适的合伙单位；会上记录出席、决定与认领，决定可一键转为需求。",
+        "The neighbour partners' joint meeting: the platform drafts its agenda from what is stuck in the area "
+        "(needs unclaimed past half their time, overdue needs, wishes waiting a week, commitments missed, concerns "
+        "escalated), naming the partners best placed for each; record who came, what was decided and who took it; "
+        "a decision becomes a need in one step.",
+    ),
+    "meeting_on": ("会议日期", "Meeting on"),
+    "meeting_title": ("会议名称", "Title"),
+    "meeting_area": ("社区或街道编码", "Community or street code"),
+    "draft_agenda": ("起草议程", "Draft the agenda"),
+    "meeting_draft": ("议程草稿", "draft"),
+    "meeting_held": ("已召开", "held"),
+    "agenda_items": ("项议题", "items"),
+    "agenda": ("议程", "Agenda"),
+    "agenda_need_half_time": ("需求过半时限未认领", "Need unclaimed past half its time"),
+    "agenda_need_overdue": ("需求逾期", "Need overdue"),
+    "agenda_wish_waiting": ("微心愿等待一周", "Wish waiting a week"),
+    "agenda_commitment_missed": ("共建承诺未履行", "Commitment missed"),
+    "agenda_concern_escalated": ("诉求逾期上转", "Concern escalated"),
+    "best_placed": ("最合适的合伙单位", "best placed"),
+    "decision": ("决定", "Decision"),
+    "item_taken_by": ("认领单位", "Taken on by"),
+    "became_need": ("已转为需求", "became a need"),
+    "became_claim": ("已转为认领", "became a claim"),
+    "became_project": ("已转为项目", "became a project"),
+    "open_need": ("查看需求", "Open the need"),
+    "nothing_stuck": ("辖区内暂无卡住的事项", "Nothing is stuck in the area"),
+    "meeting_attendance": ("出席单位", "Attendance"),
+    "meeting_minutes": ("会议纪要", "Minutes"),
+    "record_meeting": ("保存会议记录", "Record the meeting"),
+    "into_a_need": ("转为需求", "Make it a need"),
+    "posted_for": ("发布单位", "Posted for"),
 }
 
 

@@ -81,6 +81,9 @@ class Need(Versioned):
     posted_at: datetime | None = None
     edited_at: datetime | None = None  # its last edit while someone held a claim on it
     fulfilled_at: datetime | None = None
+    posted_for_by: str | None = (
+        None  # the area administrator who posted it for the organisation (a joint meeting's decision)
+    )
 
     @property
     def claimed(self) -> int:

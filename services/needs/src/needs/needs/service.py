@@ -57,11 +57,21 @@ class Needs:
         self.view = view
 
     async def post(self, cmd: NeedCreate, actor: Actor) -> Need:
-        """Posts a need of the acting organisation: open for claims, or a draft."""
-        organization_id = acting_as(actor, cmd.organization_id, "an organisation posts its own needs only")
-        await self.organizations.require_active(organization_id)
+        """Posts a need of the acting organisation: open for claims, or a draft. An area's
+        administrator posts one for an organisation of their area (a joint meeting's decision)."""
+        if actor.kind is ActorKind.AREA_ADMIN and cmd.organization_id is not None:
+            organization_id, posted_for_by = cmd.organization_id, actor.area_code
+            found = await self.organizations.require_active(organization_id)
+            if not actor.administers(str(found["area_code"])) or not actor.administers(cmd.area_code):
+                raise Forbidden("an administrator posts needs for organisations of their own area, there")
+        else:
+            organization_id = acting_as(actor, cmd.organization_id, "an organisation posts its own needs only")
+            posted_for_by = None
+            await self.organizations.require_active(organization_id)
         fields = cmd.model_dump(exclude={"organization_id", "draft"})
-        need = Need(id=new_id(), organization_id=organization_id, status=NeedStatus.DRAFT, **fields)
+        need = Need(
+            id=new_id(), organization_id=organization_id, status=NeedStatus.DRAFT, posted_for_by=posted_for_by, **fields
+        )
         if need.deadline is None:
             need.deadline = need.starts_at
         if need.deadline is not None and need.deadline <= now():
