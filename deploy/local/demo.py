@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from cobuilding_demo import co_build, stuck_need
 
 from contract.ids import entity_id
 from devkit.synthetic import (
@@ -58,6 +59,7 @@ from runtime.config import ServiceSettings
 
 BOOKINGS = 100_000  # bookings of the full city's venues over five months
 DEMO_PASSWORD = "pbs-demo-2026"  # of the demo's portal accounts: never in production
+DEMO_RESIDENT = entity_id("resident", "demo")  # the demo resident's account: her concerns are in the red mailbox
 DEMO_MAIL = "org@dangjian.example.cn"  # the demo organisation's, confirmed: its mails are in the catcher
 
 
@@ -147,11 +149,13 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
         await import_city(http, urls["organizations"], city)
         await until_known(http, [urls["needs"], urls["resources"]], len(city.organizations))
         await confirmed_mail(http, urls["notifications"], entity_id("organization", demo_shop(city).code))
+        loader = Loader(http, urls, concurrency)
+        parties, community = co_building_parties(city), demo_shop(city).area_code[:12]
+        due = await stuck_need(loader.post, parties[1], community)
         orgs = [
             {"id": entity_id("organization", o.code), "name": o.name, "area_code": o.area_code[:12]}
             for o in city.organizations
         ]
-        loader = Loader(http, urls, concurrency)
 
         actor_of = {o.code: acting_for(org) for o, org in zip(city.organizations, orgs, strict=True)}
         now = datetime.now(UTC)
@@ -185,6 +189,7 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
             "fulfilled needs of the past two years",
             [import_history(loader, batch, city_admin) for batch in batches],
         )
+        co_built = await co_build(loader.post, parties, community, DEMO_RESIDENT, due)
     return {
         "areas": len(city.areas),
         "organisations": len(orgs),
@@ -197,6 +202,7 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
         "items in the points shop": len(shelved),
         "fulfilled needs": len(history),
         "completed claims": sum(len(need["claims"]) for need in history),
+        **co_built,
     }
 
 
@@ -238,6 +244,16 @@ def with_members(history: list[dict[str, Any]], city: City) -> list[dict[str, An
     return history
 
 
+def co_building_parties(city: City) -> list[str]:
+    """Three organisations of the demo community (of its street when it has fewer), the demo
+    organisation first: the parties to the demo's co-building agreements."""
+    demo = demo_shop(city)
+    near = [o for o in city.organizations if o.code != demo.code and o.area_code.startswith(demo.area_code[:12])]
+    near += [o for o in city.organizations if o.code != demo.code and o.area_code.startswith(demo.area_code[:9])]
+    others = list(dict.fromkeys(entity_id("organization", o.code) for o in near))[:2]
+    return [entity_id("organization", demo.code), *others]
+
+
 def demo_people(city: City) -> list[Account]:
     """Portal accounts for trying each role: administrators from the city down to the community of
     the first organisation that is in one, that organisation's administrator and member (one of
@@ -262,7 +278,7 @@ def demo_people(city: City) -> list[Account]:
             organization_id=organization_id,
             member_id=_member_of(city, org.code),
         ),
-        Account(username="resident", name="王阿姨", role=Role.RESIDENT, area_code=community),
+        Account(id=DEMO_RESIDENT, username="resident", name="王阿姨", role=Role.RESIDENT, area_code=community),
     ]
 
 
@@ -308,6 +324,7 @@ def main() -> int:
         ("resources", 8003),
         ("points", 8005),
         ("notifications", 8006),
+        ("cobuilding", 8007),
     )
     for name, port in services:
         parser.add_argument(f"--{name}-url", default=f"http://127.0.0.1:{port}")

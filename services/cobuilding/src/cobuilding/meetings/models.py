@@ -77,8 +77,9 @@ def stuck_needs_and_wishes(followed: Iterable[Document], now: datetime) -> list[
         if doc.get("kind") == "wish":
             if doc.get("status") == "open" and posted is not None and now - posted >= WISH_WAIT:
                 found.append(item("wish_waiting", doc["_id"], title, area, posted))
-        elif doc.get("status") == "expired" and deadline is not None and now - deadline <= OVERDUE_FOR:
-            found.append(item("need_overdue", doc["_id"], title, area, deadline, candidates=candidates))
+        elif doc.get("status") == "expired":
+            if deadline is not None and now - deadline <= OVERDUE_FOR:
+                found.append(item("need_overdue", doc["_id"], title, area, deadline, candidates=candidates))
         elif _past_half_time(posted, deadline, now) and doc.get("claimed", 0) < doc.get("quantity", 0):
             found.append(item("need_half_time", doc["_id"], title, area, posted, candidates=candidates))
     return found
