@@ -36,32 +36,21 @@ async def stuck_need(post: Post, organization_id: str, community: str) -> dateti
     return deadline
 
 
-async def co_build(post: Post, parties: list[str], community: str, resident_id: str, due: datetime) -> dict[str, int]:
-    """The demo community's agreements, concerns and joint meeting; `parties`: three of its organisations."""
+async def co_build(
+    post: Post, parties: list[str], community: str, point: tuple[float, float], resident_id: str, due: datetime
+) -> dict[str, int]:
+    """The demo community's agreements, concerns and joint meeting; `parties`: three of its
+    organisations; `point`: where the demo's venues are."""
     ours, first, second = parties
+    place = {"kind": "venue", "category": "party_education", "area_code": community, "lat": point[0], "lon": point[1]}
     room = await post(
         "resources",
         "/resources",
-        {
-            "kind": "venue",
-            "name": "党群服务中心会议室",
-            "category": "party_education",
-            "area_code": community,
-            "capacity": 30,
-        },
+        {"name": "党群服务中心会议室", "capacity": 30, **place},
         organization(ours, community),
     )
     hall = await post(
-        "resources",
-        "/resources",
-        {
-            "kind": "venue",
-            "name": "青年之家活动室",
-            "category": "party_education",
-            "area_code": community,
-            "capacity": 40,
-        },
-        organization(second, community),
+        "resources", "/resources", {"name": "青年之家活动室", "capacity": 40, **place}, organization(second, community)
     )
     today = date.today()
     term = {"starts_on": today.isoformat(), "ends_on": (today + timedelta(days=364)).isoformat()}

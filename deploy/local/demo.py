@@ -189,7 +189,8 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
             "fulfilled needs of the past two years",
             [import_history(loader, batch, city_admin) for batch in batches],
         )
-        co_built = await co_build(loader.post, parties, community, DEMO_RESIDENT, due)
+        point = (demo_shop(city).lat, demo_shop(city).lon)
+        co_built = await co_build(loader.post, parties, community, point, DEMO_RESIDENT, due)
     return {
         "areas": len(city.areas),
         "organisations": len(orgs),

@@ -71,6 +71,8 @@ PUBLIC_READS = {
     "cobuilding": {  # what the registry told it; concerns and agreements are their people's
         "/known-organizations",
         "/known-organizations/{organization_id}",
+        "/projects",  # the project list, its progress and spending: public (公示)
+        "/projects/{project_id}",
     },
     "gateway": {"/api/v1/stats"},
 }

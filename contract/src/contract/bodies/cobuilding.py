@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contract.events.cobuilding import ConcernKind, Repeat
 from contract.schemas import AREA_PATTERN, ID_PATTERN, Day
+from contract.taxonomy import Category
 
 PHONE_PATTERN = r"^1[3-9][0-9]{9}$"  # a mainland mobile number
 
@@ -134,3 +135,75 @@ class OutcomeCreate(Strict):
 
     kind: Literal["need", "claim", "project"]
     id: str = Field(pattern=ID_PATTERN)
+
+
+class MilestoneCreate(Strict):
+    title: str = Field(min_length=1, max_length=200)
+    due_on: Day
+    owner_organization_id: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="the project's owner if left out"
+    )
+
+
+class ProjectCreate(Strict):
+    """A project of the project list (项目清单): its owner (the acting organisation), partners,
+    plan of milestones, budget and the person-times it means to serve."""
+
+    title: str = Field(min_length=1, max_length=200, examples=["“银龄助餐”社区食堂共建项目"])
+    category: Category
+    description: str = Field(default="", max_length=5000)
+    partners: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(default_factory=list, max_length=30)
+    starts_on: Day
+    ends_on: Day
+    budget: int = Field(ge=0, le=100_000_000, description="yuan")
+    planned_person_times: int = Field(default=0, ge=0, le=10_000_000)
+    milestones: list[MilestoneCreate] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _planned(self) -> Self:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on comes on or after starts_on")
+        for milestone in self.milestones:
+            if milestone.due_on < self.starts_on:
+                raise ValueError(f"milestones: {milestone.title!r} is due before the project starts")
+            if milestone.due_on > self.ends_on:
+                raise ValueError(f"milestones: {milestone.title!r} is due after the project ends")
+        return self
+
+
+class MilestoneDone(Strict):
+    done_on: Day
+    note: str = Field(default="", max_length=1000)
+    served: int = Field(default=0, ge=0, le=1_000_000, description="person-times served by this step")
+
+
+class SpendingCreate(Strict):
+    """Money spent on the project, and who paid it: a union, a street, the organisation itself."""
+
+    on: Day
+    amount: int = Field(gt=0, le=100_000_000, description="yuan")
+    funder: str = Field(min_length=1, max_length=100, examples=["市总工会", "街道", "自筹"])
+    what: str = Field(min_length=1, max_length=200)
+
+
+class ApprovalCreate(Strict):
+    """An area administrator's approval of spending past the budget, by up to `amount` yuan."""
+
+    amount: int = Field(gt=0, le=100_000_000)
+    note: str = Field(min_length=1, max_length=500)
+
+
+class CommentCreate(Strict):
+    text: str = Field(min_length=1, max_length=1000)
+    objection: bool = Field(
+        default=False, description="an objection (异议): the owner and the area's administrators are told"
+    )
+
+
+class ProjectStatusChange(Strict):
+    status: Literal["under_way", "done"]
+
+
+class EvaluationCreate(Strict):
+    stars: int = Field(ge=1, le=5)
+    text: str = Field(default="", max_length=1000)

@@ -72,7 +72,10 @@ Event = Annotated[
     | cobuilding.ConcernRated
     | cobuilding.AgreementProposed
     | cobuilding.AgreementSigned
-    | cobuilding.AgreementEnded,
+    | cobuilding.AgreementEnded
+    | cobuilding.ProjectPublished
+    | cobuilding.ProjectProgressed
+    | cobuilding.ProjectObjected,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -108,6 +111,7 @@ _TOPIC_OF_AGGREGATE = {
     "message": NOTIFICATIONS_TOPIC,
     "concern": COBUILDING_TOPIC,
     "agreement": COBUILDING_TOPIC,
+    "project": COBUILDING_TOPIC,
 }
 
 

@@ -4,7 +4,7 @@ agreement (结对共建) between organisations, proposed, signed and ended."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Literal
 
@@ -134,3 +134,43 @@ class AgreementEnded(Envelope):
 
     type: Literal["agreement.ended"] = "agreement.ended"
     data: AgreementData
+
+
+class ProjectStatus(StrEnum):
+    PLANNED = "planned"
+    UNDER_WAY = "under_way"
+    DONE = "done"
+    EVALUATED = "evaluated"
+
+
+class ProjectData(Data):
+    project_id: str
+    title: str
+    organization_id: str  # the owner
+    partners: list[str]
+    area_code: str
+    status: ProjectStatus
+    notice_until: datetime | None = None  # its progress and spending are in public notice (公示) until then
+    version: int
+
+
+class ProjectPublished(Envelope):
+    """Emitted when an organisation puts a project on the project list (项目清单)."""
+
+    type: Literal["project.published"] = "project.published"
+    data: ProjectData
+
+
+class ProjectProgressed(Envelope):
+    """Emitted when a milestone of a project is done: its progress and spending go into public notice."""
+
+    type: Literal["project.progressed"] = "project.progressed"
+    data: ProjectData
+
+
+class ProjectObjected(Envelope):
+    """Emitted when someone objects to a project in public notice: its owner and its area's
+    administrators are to look into it."""
+
+    type: Literal["project.objected"] = "project.objected"
+    data: ProjectData

@@ -20,6 +20,7 @@ from contract.events.cobuilding import (
     ConcernEscalated,
     ConcernReplied,
     ConcernSubmitted,
+    ProjectObjected,
 )
 from contract.events.matching import MatchProposed
 from contract.events.needs import (
@@ -319,6 +320,14 @@ def _rows() -> tuple[Row, ...]:
             "The co-building agreement '{title}' has ended.",
             agreement,
         ),
+        Row(
+            ProjectObjected,
+            "project",
+            lambda e: organization(e.data.organization_id) + community(e.data.area_code),
+            "项目「{title}」公示期间收到异议，请查看并回应。",
+            "Someone objected to the project '{title}' while it is in public notice: look into it.",
+            lambda e: f"/projects/{e.data.project_id}#comments",
+        ),
     )
 
 
@@ -458,5 +467,6 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "proposal": ("对接推荐", "proposed matches"),
     "concern": ("红色信箱", "the red mailbox"),
     "agreement": ("结对共建", "co-building agreements"),
+    "project": ("项目公示", "projects in public notice"),
     "reminder": ("提醒", "reminders"),
 }

@@ -133,6 +133,7 @@ KINDS = (
     "proposal",
     "concern",
     "agreement",
+    "project",
     "reminder",
 )  # the notifications table's (a test)
 CHANNELS = ("email", "sms")
