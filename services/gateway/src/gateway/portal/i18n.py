@@ -638,6 +638,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "record_meeting": ("保存会议记录", "Record the meeting"),
     "into_a_need": ("转为需求", "Make it a need"),
     "posted_for": ("发布单位", "Posted for"),
+    "refused_over_budget": (
+        "超出预算：须社区管理员批准超支后才能登记（目前可支出合计 ¥{arg}）",
+        "Past the budget: an area administrator must approve it first (¥{arg} may be spent in all now)",
+    ),
     "project_list": ("项目清单", "Project list"),
     "project_list_intro": (
         "各单位的共建项目：计划、里程碑、预算与实际支出（按出资方）、服务人次。每个里程碑完成后公示，公示期内任何人可评论或提出异议。",

@@ -311,6 +311,7 @@ CONFLICTS = {
     "opens_at": "refused_not_ended",
     "closes_at": "refused_rating_closed",
     "balance": "refused_not_enough",  # the ledger's: points or minutes short of what is asked
+    "allowed": "refused_over_budget",  # a project's: spending past its budget and what was approved
 }
 
 
