@@ -73,6 +73,9 @@ PUBLIC_READS = {
         "/known-organizations/{organization_id}",
         "/projects",  # the project list, its progress and spending: public (公示)
         "/projects/{project_id}",
+        "/purchases",  # purchases of services and their figures: public procurement
+        "/purchases/figures",
+        "/purchases/{purchase_id}",
     },
     "gateway": {"/api/v1/stats"},
 }

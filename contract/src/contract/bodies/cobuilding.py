@@ -207,3 +207,40 @@ class ProjectStatusChange(Strict):
 class EvaluationCreate(Strict):
     stars: int = Field(ge=1, le=5)
     text: str = Field(default="", max_length=1000)
+
+
+class PurchaseCreate(Strict):
+    """A purchase of services (购买服务) a union or a street publishes: what service, for whom,
+    the budget and the period."""
+
+    title: str = Field(min_length=1, max_length=200, examples=["2027年职工心理健康服务项目"])
+    service: str = Field(min_length=1, max_length=2000, description="what is to be done")
+    for_whom: str = Field(min_length=1, max_length=500, examples=["新就业形态劳动者"])
+    category: Category
+    area_code: str | None = Field(default=None, pattern=AREA_PATTERN, description="where; the buyer's own if left out")
+    budget: int = Field(gt=0, le=100_000_000, description="yuan")
+    starts_on: Day
+    ends_on: Day
+
+    @model_validator(mode="after")
+    def _period(self) -> Self:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on comes on or after starts_on")
+        return self
+
+
+class OfferCreate(Strict):
+    price: int = Field(gt=0, le=100_000_000, description="yuan, within the purchase's budget")
+    plan: str = Field(min_length=1, max_length=2000, description="how the service would be delivered")
+
+
+class AwardCreate(Strict):
+    offer_id: str = Field(pattern=ID_PATTERN)
+
+
+class DeliveryCreate(Strict):
+    """A delivery of the service: on which day, how many person-times served."""
+
+    on: Day
+    person_times: int = Field(ge=1, le=1_000_000)
+    note: str = Field(default="", max_length=1000)

@@ -75,7 +75,9 @@ Event = Annotated[
     | cobuilding.AgreementEnded
     | cobuilding.ProjectPublished
     | cobuilding.ProjectProgressed
-    | cobuilding.ProjectObjected,
+    | cobuilding.ProjectObjected
+    | cobuilding.PurchasePublished
+    | cobuilding.PurchaseAwarded,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -112,6 +114,7 @@ _TOPIC_OF_AGGREGATE = {
     "concern": COBUILDING_TOPIC,
     "agreement": COBUILDING_TOPIC,
     "project": COBUILDING_TOPIC,
+    "purchase": COBUILDING_TOPIC,
 }
 
 

@@ -174,3 +174,34 @@ class ProjectObjected(Envelope):
 
     type: Literal["project.objected"] = "project.objected"
     data: ProjectData
+
+
+class PurchaseStatus(StrEnum):
+    OPEN = "open"  # taking offers
+    AWARDED = "awarded"  # being delivered by the organisation awarded
+    CLOSED = "closed"
+
+
+class PurchaseData(Data):
+    purchase_id: str
+    title: str
+    buyer: str  # `organization:{id}` (a union, say) or `area:{code}` (a street)
+    area_code: str
+    status: PurchaseStatus
+    awarded_to: str | None = None  # the organisation delivering it
+    price: int | None = None  # yuan, as awarded
+    version: int
+
+
+class PurchasePublished(Envelope):
+    """Emitted when a union or a street publishes a purchase of services (购买服务)."""
+
+    type: Literal["purchase.published"] = "purchase.published"
+    data: PurchaseData
+
+
+class PurchaseAwarded(Envelope):
+    """Emitted when the buyer awards a purchase to an organisation's offer."""
+
+    type: Literal["purchase.awarded"] = "purchase.awarded"
+    data: PurchaseData

@@ -23,6 +23,9 @@ from cobuilding.meetings.stuck import Stuck
 from cobuilding.projects import api as projects_api
 from cobuilding.projects.repository import MongoProjectRepository
 from cobuilding.projects.service import Projects
+from cobuilding.purchases import api as purchases_api
+from cobuilding.purchases.repository import MongoPurchaseRepository
+from cobuilding.purchases.service import Purchases
 from contract.events import COBUILDING_TOPIC, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from contract.events.matching import MatchProposed
 from contract.events.needs import (
@@ -58,7 +61,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     what the registry says of organisations and the resources service of venues and of the
     bookings made for venue commitments; the sweep that escalates concerns past their time."""
     db = infra.db
-    stored = [db["concerns"], db["agreements"], db["projects"]]
+    stored = [db["concerns"], db["agreements"], db["projects"], db["purchases"]]
     for collection in stored:
         await ensure_outbox_index(collection)
     relay = outbox_relay(infra, stored)
@@ -66,8 +69,9 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     agreement_repo = MongoAgreementRepository(db["agreements"], on_events=relay.wake)
     meeting_repo = MongoMeetingRepository(db["meetings"], on_events=relay.wake)
     project_repo = MongoProjectRepository(db["projects"], on_events=relay.wake)
+    purchase_repo = MongoPurchaseRepository(db["purchases"], on_events=relay.wake)
     booked, venues, followed = MongoBooked(db), KnownVenues(db), Stuck(db)
-    for made in (concern_repo, agreement_repo, meeting_repo, project_repo, booked, followed):
+    for made in (concern_repo, agreement_repo, meeting_repo, project_repo, purchase_repo, booked, followed):
         await made.ensure_indexes()
     clock, organizations = Clock(), KnownOrganizations(db)
     concerns = Concerns(
@@ -81,7 +85,8 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     agreements = Agreements(agreement_repo, booked, venues, organizations, clock)
     meetings = Meetings(meeting_repo, followed, agreements, concerns, clock)
     projects = Projects(project_repo, organizations, clock, notice_days=settings.notice_days)
-    app.state.components.add(concerns, agreements, meetings, projects, clock, organizations)
+    purchases = Purchases(purchase_repo, organizations, clock)
+    app.state.components.add(concerns, agreements, meetings, projects, purchases, clock, organizations)
     handlers = (
         known_organizations.handlers(organizations)
         .on((ResourcePublished, ResourceUpdated, ResourceWithdrawn), lambda e: venues.put(e.data), idempotent=True)
@@ -109,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             agreements_api.router,
             meetings_api.router,
             projects_api.router,
+            purchases_api.router,
             known_organizations.router,
             *test_clock,
         ],

@@ -21,6 +21,7 @@ from contract.events.cobuilding import (
     ConcernReplied,
     ConcernSubmitted,
     ProjectObjected,
+    PurchaseAwarded,
 )
 from contract.events.matching import MatchProposed
 from contract.events.needs import (
@@ -328,6 +329,14 @@ def _rows() -> tuple[Row, ...]:
             "Someone objected to the project '{title}' while it is in public notice: look into it.",
             lambda e: f"/projects/{e.data.project_id}#comments",
         ),
+        Row(
+            PurchaseAwarded,
+            "purchase",
+            lambda e: organization(e.data.awarded_to),
+            "您对「{title}」的报价已中标（¥{price}），请按计划提供服务并登记服务人次。",
+            "Your offer for '{title}' was awarded (¥{price}): deliver the service and record the person-times served.",
+            lambda e: f"/purchases/{e.data.purchase_id}",
+        ),
     )
 
 
@@ -468,5 +477,6 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "concern": ("红色信箱", "the red mailbox"),
     "agreement": ("结对共建", "co-building agreements"),
     "project": ("项目公示", "projects in public notice"),
+    "purchase": ("购买服务", "purchases of services"),
     "reminder": ("提醒", "reminders"),
 }

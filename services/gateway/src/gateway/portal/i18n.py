@@ -174,6 +174,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "kind_concern": ("红色信箱", "Red mailbox"),
     "kind_agreement": ("结对共建", "Co-building agreements"),
     "kind_project": ("项目公示", "Projects in public notice"),
+    "kind_purchase": ("购买服务", "Purchases of services"),
     "kind_reminder": ("提醒", "Reminders"),
     "delivery_sent": ("已发送", "sent"),
     "delivery_pending": ("待发送", "to be sent"),
@@ -686,6 +687,30 @@ WORDS: dict[str, tuple[str, str]] = {
     "project_title": ("项目名称", "Project"),
     "planned_person_times": ("计划服务人次", "Person-times planned"),
     "publish": ("发布", "Publish"),
+    "purchases": ("购买服务", "Purchases of services"),
+    "purchases_intro": (
+        "工会、街道向社会组织购买服务：公布服务内容、对象、预算与期限，社会组织报价，买方择优确定，服务方登记服务人次，受益人评价。",
+        "Unions and streets buy services from social organisations: what, for whom, budget and period; organisations "
+        "offer, the buyer awards one, the provider records the person-times served and those served rate it.",
+    ),
+    "purchase_figures": ("分区域年度统计", "Figures by area and year"),
+    "publish_purchase": ("发布购买服务", "Publish a purchase"),
+    "purchase_title": ("项目名称", "Title"),
+    "purchase_service": ("服务内容", "The service"),
+    "for_whom": ("服务对象", "For whom"),
+    "price_awarded": ("成交金额", "Price awarded"),
+    "awarded_to": ("服务单位", "Provided by"),
+    "served_per_10k": ("每万元服务人次", "Person-times per ¥10,000"),
+    "offers": ("报价", "Offers"),
+    "award": ("确定中标", "Award"),
+    "offer_price": ("报价(元)", "Price (yuan)"),
+    "offer_plan": ("服务方案", "How it would be delivered"),
+    "make_offer": ("提交报价", "Make an offer"),
+    "deliveries": ("服务记录", "Deliveries"),
+    "delivered_on": ("服务日期", "Delivered on"),
+    "record_delivery": ("登记服务", "Record a delivery"),
+    "close_purchase": ("结项", "Close"),
+    "providers": ("服务单位数", "Providers"),
 }
 
 
@@ -729,6 +754,8 @@ STATUSES: dict[str, tuple[str, str]] = {
     "planned": ("计划中", "planned"),
     "under_way": ("实施中", "under way"),
     "evaluated": ("已评估", "evaluated"),
+    "awarded": ("已确定服务方", "awarded"),
+    "closed": ("已结项", "closed"),
 }
 # Why matching proposes a pair (its reasons, each scored 0 to 1 and weighted).
 REASONS: dict[str, tuple[str, str]] = {

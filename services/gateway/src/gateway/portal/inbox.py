@@ -134,6 +134,7 @@ KINDS = (
     "concern",
     "agreement",
     "project",
+    "purchase",
     "reminder",
 )  # the notifications table's (a test)
 CHANNELS = ("email", "sms")
