@@ -1,7 +1,8 @@
 """The demo's co-building, in the demo community: two co-building agreements in force whose
-venue commitments are booked on the venues' calendars, residents' concerns in each state, and
-the next joint meeting's agenda drafted from what is stuck (a need left unclaimed past its time
-among it)."""
+venue commitments are booked on the venues' calendars, residents' concerns in each state, a
+project in public notice (its first milestone done, its spending by funder) and one planned, a
+purchase of services awarded and delivered, and the next joint meeting's agenda drafted from what
+is stuck (a need left unclaimed past its time among it)."""
 
 from __future__ import annotations
 
@@ -123,6 +124,9 @@ async def co_build(
     }
     await post("cobuilding", "/concerns", {"kind": "complaint", **for_someone}, admin)
 
+    projects = await _projects(post, parties, community, today)
+    bought = await _purchase(post, parties, community, today)
+
     await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds() + 1))  # the stuck need's time is up
     meeting = {"held_on": (today + timedelta(days=7)).isoformat(), "title": "近邻合伙人联席会议"}
     drafted = await post("cobuilding", "/meetings", meeting, admin)
@@ -130,7 +134,94 @@ async def co_build(
         "co-building agreements": len(agreements),
         "concerns": len(concerns) + 1,
         "agenda items": len(drafted["items"]),
+        "projects": projects,
+        "purchases of services": bought,
     }
+
+
+async def _projects(post: Post, parties: list[str], community: str, today: date) -> int:
+    """Two projects of the demo community: one with its first milestone done, spending recorded
+    by funder and in public notice (with a comment); one planned."""
+    ours, first, _ = parties
+    owner = organization(ours, community)
+    canteen = await post(
+        "cobuilding",
+        "/projects",
+        {
+            "title": "“银龄助餐”社区食堂共建项目",
+            "category": "elderly_care",
+            "description": "在党群服务中心开设老年助餐点，救援队党支部协助配送。",
+            "partners": [first],
+            "starts_on": (today - timedelta(days=60)).isoformat(),
+            "ends_on": (today + timedelta(days=300)).isoformat(),
+            "budget": 120_000,
+            "planned_person_times": 6_000,
+            "milestones": [
+                {"title": "选址与装修", "due_on": (today - timedelta(days=5)).isoformat()},
+                {"title": "开餐运营", "due_on": (today + timedelta(days=30)).isoformat()},
+                {
+                    "title": "半年评估",
+                    "due_on": (today + timedelta(days=200)).isoformat(),
+                    "owner_organization_id": first,
+                },
+            ],
+        },
+        owner,
+    )
+    path = f"/projects/{canteen['id']}"
+    for spent in (
+        {"amount": 45_000, "funder": "市总工会", "what": "厨房改造"},
+        {"amount": 20_000, "funder": "街道", "what": "餐具与桌椅"},
+        {"amount": 8_000, "funder": "自筹", "what": "开业宣传"},
+    ):
+        await post("cobuilding", f"{path}/spending", {"on": (today - timedelta(days=10)).isoformat(), **spent}, owner)
+    done = {"done_on": (today - timedelta(days=2)).isoformat(), "note": "装修验收完成", "served": 0}
+    await post("cobuilding", f"{path}/milestones/{canteen['milestones'][0]['milestone_id']}/done", done, owner)
+    await post("cobuilding", f"{path}/comments", {"text": "希望能提供低盐低糖餐"}, organization(first, community))
+    await post(
+        "cobuilding",
+        "/projects",
+        {
+            "title": "“红色物业”楼道微更新",
+            "category": "community_governance",
+            "starts_on": (today + timedelta(days=10)).isoformat(),
+            "ends_on": (today + timedelta(days=120)).isoformat(),
+            "budget": 30_000,
+            "planned_person_times": 800,
+            "milestones": [{"title": "居民议事会确定方案", "due_on": (today + timedelta(days=30)).isoformat()}],
+        },
+        owner,
+    )
+    return 2
+
+
+async def _purchase(post: Post, parties: list[str], community: str, today: date) -> int:
+    """The demo street buys a service from an organisation of its community, awarded and delivered."""
+    street = Actor(kind=ActorKind.AREA_ADMIN, area_code=community[:9])
+    provider = organization(parties[2], community)
+    bought = await post(
+        "cobuilding",
+        "/purchases",
+        {
+            "title": "独居老人心理关爱服务",
+            "service": "每月两次上门心理疏导与电话随访",
+            "for_whom": "辖区独居、空巢老人",
+            "category": "elderly_care",
+            "budget": 60_000,
+            "starts_on": (today - timedelta(days=40)).isoformat(),
+            "ends_on": (today + timedelta(days=320)).isoformat(),
+        },
+        street,
+    )
+    path = f"/purchases/{bought['id']}"
+    offered = await post(
+        "cobuilding", f"{path}/offers", {"price": 48_000, "plan": "两名持证社工，每月上门两次"}, provider
+    )
+    await post("cobuilding", f"{path}/award", {"offer_id": offered["offers"][0]["offer_id"]}, street)
+    for days_ago, served in ((30, 46), (10, 52)):
+        delivery = {"on": (today - timedelta(days=days_ago)).isoformat(), "person_times": served}
+        await post("cobuilding", f"{path}/deliveries", delivery, provider)
+    return 1
 
 
 def _venue(by: str, to: str, what: str, venue_id: str, hours: tuple[str, str], **when: int) -> dict[str, Any]:
