@@ -76,6 +76,7 @@ PUBLIC_READS = {
         "/purchases",  # purchases of services and their figures: public procurement
         "/purchases/figures",
         "/purchases/{purchase_id}",
+        "/communities/{community}/partners",  # a community's neighbour partners
     },
     "gateway": {"/api/v1/stats"},
 }

@@ -137,6 +137,12 @@ class OutcomeCreate(Strict):
     id: str = Field(pattern=ID_PATTERN)
 
 
+class PartnerList(Strict):
+    """A community's neighbour partners (近邻合伙人), as its administrator keeps the list."""
+
+    organization_ids: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(max_length=500)
+
+
 class MilestoneCreate(Strict):
     title: str = Field(min_length=1, max_length=200)
     due_on: Day

@@ -77,7 +77,8 @@ Event = Annotated[
     | cobuilding.ProjectProgressed
     | cobuilding.ProjectObjected
     | cobuilding.PurchasePublished
-    | cobuilding.PurchaseAwarded,
+    | cobuilding.PurchaseAwarded
+    | cobuilding.PartnersListed,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -115,6 +116,7 @@ _TOPIC_OF_AGGREGATE = {
     "agreement": COBUILDING_TOPIC,
     "project": COBUILDING_TOPIC,
     "purchase": COBUILDING_TOPIC,
+    "partners": COBUILDING_TOPIC,
 }
 
 

@@ -136,6 +136,20 @@ class AgreementEnded(Envelope):
     data: AgreementData
 
 
+class PartnersListedData(Data):
+    community: str
+    organization_ids: list[str]  # the community's neighbour partners (近邻合伙人)
+    version: int
+
+
+class PartnersListed(Envelope):
+    """Emitted when a community's administrator sets its neighbour partner list: the organisations
+    its members' needs and venues for partners are shown and open to, besides agreements' parties."""
+
+    type: Literal["partners.listed"] = "partners.listed"
+    data: PartnersListedData
+
+
 class ProjectStatus(StrEnum):
     PLANNED = "planned"
     UNDER_WAY = "under_way"

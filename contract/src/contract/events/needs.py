@@ -49,7 +49,7 @@ class Visibility(StrEnum):
 
     PUBLIC = "public"  # anyone
     AREA = "area"  # people and organisations of one area node's subtree
-    PARTNERS = "partners"  # the organisations of one community (its neighbour partners)
+    PARTNERS = "partners"  # partner organisations: agreements' parties, a community's neighbour partner list
 
 
 class Recurrence(StrEnum):

@@ -45,7 +45,7 @@ class BookableBy(StrEnum):
 
     ANYONE = "anyone"  # residents and organisations
     AREA = "area"  # residents and organisations of the venue's area subtree
-    PARTNERS = "partners"  # organisations only (partner units), not individual residents
+    PARTNERS = "partners"  # partner organisations only: agreements' parties, the community's neighbour partners
 
 
 class CapacityPeriod(StrEnum):

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from cobuilding import clock_api
+from cobuilding import partners as partner_lists
 from cobuilding.agreements import api as agreements_api
 from cobuilding.agreements.repository import KnownVenues, MongoAgreementRepository, MongoBooked
 from cobuilding.agreements.service import Agreements
@@ -61,7 +62,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     what the registry says of organisations and the resources service of venues and of the
     bookings made for venue commitments; the sweep that escalates concerns past their time."""
     db = infra.db
-    stored = [db["concerns"], db["agreements"], db["projects"], db["purchases"]]
+    stored = [db["concerns"], db["agreements"], db["projects"], db["purchases"], db["partner_lists"]]
     for collection in stored:
         await ensure_outbox_index(collection)
     relay = outbox_relay(infra, stored)
@@ -86,7 +87,10 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     meetings = Meetings(meeting_repo, followed, agreements, concerns, clock)
     projects = Projects(project_repo, organizations, clock, notice_days=settings.notice_days)
     purchases = Purchases(purchase_repo, organizations, clock)
-    app.state.components.add(concerns, agreements, meetings, projects, purchases, clock, organizations)
+    lists = partner_lists.PartnerLists(
+        partner_lists.MongoPartnerLists(db["partner_lists"], on_events=relay.wake), organizations, clock
+    )
+    app.state.components.add(concerns, agreements, meetings, projects, purchases, lists, clock, organizations)
     handlers = (
         known_organizations.handlers(organizations)
         .on((ResourcePublished, ResourceUpdated, ResourceWithdrawn), lambda e: venues.put(e.data), idempotent=True)
@@ -115,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             meetings_api.router,
             projects_api.router,
             purchases_api.router,
+            partner_lists.router,
             known_organizations.router,
             *test_clock,
         ],

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
+from contract.events import COBUILDING_TOPIC, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from matching import consumers
 from matching.config import Settings
 from matching.index import api as index_api
@@ -28,6 +28,7 @@ from matching.proposals.view import ProposalsView
 from matching.proposals.writer import ProposalWriter
 from matching.saga.service import Saga
 from runtime import known_organizations
+from runtime import partners as known_partners
 from runtime.app import (
     Infra,
     background,
@@ -103,8 +104,11 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     solver = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     parts = build(repo, view, settings, solver)
     projection = parts.projection
-    # the index, rebuilt from the needs and resources topics at every start (nothing of it is stored)
-    feed = event_reader(settings, consumers.index_handlers(projection), Reading.REPLAY, on_caught_up=projection.go_live)
+    # the index, rebuilt from the needs, resources and co-building topics at every start (nothing
+    # of it is stored): who co-builds with whom among it
+    partners = projection.index.partners = known_partners.KnownPartners()
+    replayed = consumers.index_handlers(projection).including(known_partners.handlers(partners))
+    feed = event_reader(settings, replayed, Reading.REPLAY, on_caught_up=projection.go_live)
     app.state.components.add(parts.proposals, view, projection, feed, organizations)
     saga = (
         consumers.saga_handlers(parts.saga)
@@ -144,7 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Matching",
         routers=[proposals_api.router, index_api.router],
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[MATCHING_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, ORGANIZATIONS_TOPIC],
+        topics=[MATCHING_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, ORGANIZATIONS_TOPIC, COBUILDING_TOPIC],
         # each instance's proposals and index: one process per instance on FerretDB
         lease=f"matching instance {settings.instance}",
     )

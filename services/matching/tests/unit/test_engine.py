@@ -59,10 +59,12 @@ class TestFeasibility:
     def test_others_are_not(self, item: Supply) -> None:
         assert index_of(need(), item).best_for_need(need(), 3) == []
 
-    def test_a_need_shown_to_its_community_only_gets_no_supplier_from_elsewhere(self) -> None:
+    def test_a_need_for_partners_gets_its_organisations_partners_supply_only(self) -> None:
         private = need(visibility="partners")
-        index = index_of(private, supply("near", area_code="350102001002"), supply("same", "other", north_km=2))
-        assert [s.id for s, _ in index.best_for_need(private, 3)] == ["same"]
+        index = index_of(private, supply("neighbour", "next door"), supply("partner", "co-builder", north_km=2))
+        assert index.best_for_need(private, 3) == []  # a neighbour is no partner by being one
+        index.partners = lambda organization_id, of, community: organization_id == "co-builder"
+        assert [s.id for s, _ in index.best_for_need(private, 3)] == ["partner"]
 
     def test_a_venue_booked_at_the_needs_time_is_not_proposed(self) -> None:
         start = datetime(2031, 1, 7, 11, tzinfo=UTC)
@@ -178,16 +180,23 @@ class TestTheEligibilityRules:
     proposes exactly the pairs they would let through."""
 
     AREAS = ("350100", "350102", "350102001", "350102001001", "350102001002", "350102002001", "350103001001")
+    PARTNERS = frozenset({"org2", "org4", "org6"})  # co-building with the need's (or venue's) organisation, near and far
 
     @pytest.mark.parametrize("visibility", list(Visibility))
     @pytest.mark.parametrize("visible_to", ["350100", "350102", "350102001", "350102001001"])
     def test_a_need_is_proposed_to_the_suppliers_it_is_shown_to(self, visibility: Visibility, visible_to: str) -> None:
         shown = need(visibility=visibility, visible_to=None if visibility is Visibility.PUBLIC else visible_to)
         suppliers = [supply(f"s{i}", f"org{i}", area_code=area) for i, area in enumerate(self.AREAS)]
+        index = index_of(shown, *suppliers)
+        index.partners = lambda organization_id, of, community: organization_id in self.PARTNERS
 
-        proposed = {s.area_code for s, _ in index_of(shown, *suppliers).best_for_need(shown, 99)}
+        proposed = {s.area_code for s, _ in index.best_for_need(shown, 99)}
 
-        expected = {a for a in self.AREAS if shown_to(visibility, shown.visible_to, a, organization=True)}
+        expected = {
+            a
+            for i, a in enumerate(self.AREAS)
+            if shown_to(visibility, shown.visible_to, a, organization=True, partner=f"org{i}" in self.PARTNERS)
+        }
         assert proposed == expected
 
     @pytest.mark.parametrize("bookable_by", list(BookableBy))
@@ -198,8 +207,13 @@ class TestTheEligibilityRules:
         venue = supply(kind="venue", category="venue", area_code=venue_area, bookable_by=bookable_by)
         needs = [need(f"n{i}", f"org{i}", category="venue", area_code=area) for i, area in enumerate(self.AREAS)]
         index = index_of(venue, *needs)
+        index.partners = lambda organization_id, of, community: organization_id in self.PARTNERS
 
         proposed = {n.area_code for n in needs if index.best_for_need(n, 3)}
 
-        expected = {a for a in self.AREAS if may_book(bookable_by, venue_area, a, organization=True)}
+        expected = {
+            a
+            for i, a in enumerate(self.AREAS)
+            if may_book(bookable_by, venue_area, a, organization=True, partner=f"org{i}" in self.PARTNERS)
+        }
         assert proposed == expected

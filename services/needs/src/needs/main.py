@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from contract.events import MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
+from contract.events import COBUILDING_TOPIC, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from needs import consumers
 from needs.activities import api as activities_api
 from needs.activities.repository import ActivityRepository, MongoActivityRepository
@@ -28,9 +28,11 @@ from needs.wishes import api as wishes_api
 from needs.wishes.repository import MongoWishRepository, ProofRepository, ProofStore, WishRepository
 from needs.wishes.service import Wishes
 from runtime import known_organizations
+from runtime import partners as known_partners
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
 from runtime.known_organizations import KnownOrganizations, OrganizationLookup
 from runtime.outbox import ensure_outbox_index
+from runtime.partners import KnownPartners, Partnered, nobody
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ class Ports:
     activities: ActivityRepository
     evaluations: EvaluationRepository
     organizations: OrganizationLookup
+    partners: Partnered = nobody
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class Parts:
 def build(ports: Ports, read_models: ReadModels, settings: Settings) -> Parts:
     """The service's parts, made of its ports: nothing here connects to anything."""
     return Parts(
-        needs=Needs(ports.needs, ports.organizations, read_models.needs),
+        needs=Needs(ports.needs, ports.organizations, read_models.needs, ports.partners),
         wishes=Wishes(ports.wishes, ports.proofs, ports.organizations, settings.max_proof_bytes),
         activities=Activities(ports.activities, ports.organizations, read_models.activities),
         evaluations=Evaluations(
@@ -118,13 +121,15 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     activities = MongoActivityRepository(db["activities"], on_events=relay.wake, read_model=read_models.activities.put)
     loaded = {"needs": await needs.load(), "activities": await activities.load()}
     log.info("read models loaded", extra={"fields": loaded})
-    organizations = KnownOrganizations(db)
+    organizations, partners = KnownOrganizations(db), KnownPartners(db)
+    await partners.load()
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
     evaluations = MongoEvaluationRepository(db["evaluations"], on_events=relay.wake)
-    ports = Ports(needs, wishes, ProofStore(db["proofs"]), activities, evaluations, organizations)
+    ports = Ports(needs, wishes, ProofStore(db["proofs"]), activities, evaluations, organizations, partners)
     parts = build(ports, read_models, settings)
     app.state.components.add(*parts.all(), organizations)
     handlers = consumers.handlers(organizations=organizations, needs=parts.needs, evaluations=parts.evaluations)
+    handlers.including(known_partners.handlers(partners))
     consumer = event_consumer(infra, handlers)
     async with background(relay.run(), consumer.run(), sweeping(parts.needs.sweep, settings.sweep_seconds)):
         yield
@@ -137,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Needs",
         routers=ROUTERS,
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC, RESOURCES_TOPIC],
+        topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC, RESOURCES_TOPIC, COBUILDING_TOPIC],
         body_limits={"/wishes/": settings.max_proof_bytes + 64 * 1024},
         # claims and sign-ups are conditional updates: one writer on FerretDB (runtime.lease)
         lease="needs",

@@ -222,7 +222,12 @@ async def test_visibility_limits_who_sees_a_need(needs: Needs) -> None:
     area = await needs.post(_cmd(visibility="area", visible_to="350102"), org(POSTER))
     resident = Actor(kind=ActorKind.RESIDENT, resident_id="r" * 32, area_code=AREA)
 
-    assert may_see(partners, org(HELPER)) and not may_see(partners, org(HELPER, "350102002001"))
+    def helper_co_builds(organization_id: str | None, of: str, community: str | None) -> bool:
+        return (organization_id, of) == (HELPER, POSTER)
+
+    # for partners: an organisation co-building with the poster, wherever it is; not a neighbour who is not
+    assert may_see(partners, org(HELPER, "350102002001"), helper_co_builds) and not may_see(partners, org(HELPER))
+    assert not may_see(partners, org(OTHER), helper_co_builds)
     assert not may_see(partners, resident) and not may_see(partners, None)
     assert may_see(area, resident) and not may_see(area, org(HELPER, "350103001001"))
     with pytest.raises(NotFound):

@@ -27,6 +27,7 @@ from runtime import known_organizations
 from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
 from runtime.known_organizations import KnownOrganizations, OrganizationLookup
 from runtime.outbox import ensure_outbox_index
+from runtime.partners import KnownPartners, Partnered, nobody
 from runtime.repository import Announcements
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class Ports:
     requests: RequestRepository
     announcements: Announcements
     organizations: OrganizationLookup
+    partners: Partnered = nobody
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,9 @@ class Parts:
 def build(ports: Ports, view: SupplyView) -> Parts:
     """The service's parts, made of its ports: nothing here connects to anything."""
     resources = Resources(ports.resources, ports.organizations, view)
-    bookings = Bookings(ports.bookings, ports.slots, resources, ports.organizations, view, ports.announcements)
+    bookings = Bookings(
+        ports.bookings, ports.slots, resources, ports.organizations, view, ports.announcements, ports.partners
+    )
     requests = ServiceRequests(ports.requests, resources, ports.organizations, ports.announcements)
     return Parts(resources, bookings, requests, view)
 
@@ -83,7 +87,8 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     booking_repo = BookingRepository(db["bookings"], on_events=relay.wake, relay=relay, read_model=view.put_booking)
     loaded = {"resources": await resource_repo.load(), "bookings": await booking_repo.load()}
     log.info("read model loaded", extra={"fields": loaded})
-    organizations = KnownOrganizations(db)
+    organizations, partners = KnownOrganizations(db), KnownPartners(db)
+    await partners.load()
     ports = Ports(
         resources=resource_repo,
         bookings=booking_repo,
@@ -91,10 +96,13 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         requests=RequestRepository(db["service_requests"], on_events=relay.wake),
         announcements=Announcements(db["announcements"], on_events=relay.wake),
         organizations=organizations,
+        partners=partners,
     )
     parts = build(ports, view)
     app.state.components.add(*parts.all(), organizations)
-    handlers = consumers.handlers(organizations=organizations, bookings=parts.bookings, requests=parts.requests)
+    handlers = consumers.handlers(
+        organizations=organizations, partners=partners, bookings=parts.bookings, requests=parts.requests
+    )
     async with background(
         relay.run(), event_consumer(infra, handlers).run(), sweeping(parts.bookings.sweep, settings.sweep_seconds)
     ):

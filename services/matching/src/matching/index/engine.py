@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from contract.events.matching import Reason
 from contract.events.needs import Visibility
 from matching.index.grid import KM_PER_DEGREE, NeedCells, Table, area_number, cell_of, subtree
+from runtime.partners import Partnered, nobody
 
 DEFAULT_RADIUS_KM = 5.0  # a supplier that names no service radius (a venue: how far people go)
 URGENCY = {"low": 0.25, "normal": 0.5, "high": 0.75, "urgent": 1.0}
@@ -175,6 +176,7 @@ class Index:
         self.supply: dict[str, Supply] = {}
         self.suppliers = Suppliers(max_per_day)
         self.areas: dict[str, str] = {}  # organisation → area code
+        self.partners: Partnered = nobody  # who co-builds with whom (`runtime.partners`)
         self._tables: dict[str, Table] = {}
         self._need_cells = NeedCells()
 
@@ -314,7 +316,8 @@ class Index:
         own = np.array([self.suppliers.numbers.get(n.organization_id, -1) for n in block])[:, None]
         # contract.eligibility, for every pair at once: the need shown to the supplier (an
         # organisation), the venue booked by the need's organisation (of the need's area)
-        public = np.array([n.visibility == Visibility.PUBLIC for n in block])[:, None]
+        # a need for partners is bounded by who its partners are, not by an area (`_partnered`)
+        public = np.array([n.visibility != Visibility.AREA for n in block])[:, None]
         shown = np.array([subtree(n.visible_to or n.area_code) for n in block], dtype=np.int64)
         suppliers = table.community[near][None, :]
         bookable = community // table.booked_in_divisor[near][None, :] == table.booked_in[near][None, :]
@@ -326,7 +329,29 @@ class Index:
             & (public | (suppliers // shown[:, 1:] == shown[:, :1]))
             & (~table.area_only[near][None, :] | bookable)
         )
+        self._partnered(feasible, block, table, near)
         return np.where(feasible, score, -np.inf)
+
+    def _partnered(self, feasible: NDArray[np.bool_], block: list[Need], table: Table, near: NDArray[np.int64]) -> None:
+        """contract.eligibility's partners, pair by pair where they matter (needs and venues
+        "for partners" are few): a need for partners takes the supply of its organisation's
+        partners only; a venue for partners serves the needs of its organisation's partners only."""
+        for_partners = [i for i, n in enumerate(block) if n.visibility == Visibility.PARTNERS]
+        venues = np.flatnonzero(table.partners_only[near])
+        if not for_partners and not len(venues):
+            return
+        items = table.items
+        for i in for_partners:
+            need = block[i]
+            for j in np.flatnonzero(feasible[i]):
+                supplier = items[near[j]].organization_id
+                feasible[i, j] = self.partners(supplier, need.organization_id, need.visible_to)
+        for column in venues:
+            venue = items[near[column]]
+            for row in np.flatnonzero(feasible[:, column]):
+                feasible[row, column] = self.partners(
+                    block[row].organization_id, venue.organization_id, venue.area_code
+                )
 
     def best_for_need(self, need: Need, limit: int) -> list[tuple[Supply, float]]:
         """The need's `limit` best feasible supply items, best first."""

@@ -68,6 +68,7 @@ class Table:
         self.community = self.street = self.district = self.org = self.units = np.zeros(0, dtype=np.int64)
         self.booked_in = self.booked_in_divisor = np.ones(0, dtype=np.int64)  # a venue's area, if it takes only its own
         self.area_only = np.zeros(0, dtype=bool)
+        self.partners_only = np.zeros(0, dtype=bool)  # a venue its organisation's partners book only
         self.reach = 0.0  # the widest radius: near() looks this far (wider after a removal, never narrower)
         self._cells: dict[Cell, list[int]] = {}
         self._arrays: dict[Cell, NDArray[np.int64]] = {}  # each cell's positions, made when first asked
@@ -96,6 +97,7 @@ class Table:
         self.org[at] = self.number(supply.organization_id)
         self.units[at] = supply.units_left
         self.area_only[at] = supply.bookable_by == BookableBy.AREA
+        self.partners_only[at] = supply.bookable_by == BookableBy.PARTNERS
         self.booked_in[at], self.booked_in_divisor[at] = subtree(supply.area_code)
         self.reach = max(self.reach, supply.radius_km)
 
@@ -128,7 +130,7 @@ class Table:
         between steps (the city-wide rematch): its positions stay those of its `items`."""
         copy = Table(self.number)
         copy.items, copy.position = list(self.items), dict(self.position)
-        for name in (*_FLOATS, *_INTS, "area_only"):
+        for name in (*_FLOATS, *_INTS, "area_only", "partners_only"):
             setattr(copy, name, getattr(self, name)[: len(self.items)].copy())
         copy.reach = self.reach
         copy._arrays = {cell: found for cell in self._cells if (found := self._positions(cell)) is not None}
@@ -155,7 +157,7 @@ class Table:
         if len(self.items) <= len(self.lat):
             return
         size = max(64, 2 * len(self.lat))
-        for name in (*_FLOATS, *_INTS, "area_only"):
+        for name in (*_FLOATS, *_INTS, "area_only", "partners_only"):
             old = getattr(self, name)
             grown = np.zeros(size, dtype=old.dtype)
             grown[: len(old)] = old

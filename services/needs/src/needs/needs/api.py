@@ -74,7 +74,7 @@ async def list_needs(
             and (within is None or within(need))
             and (q is None or q in need.title)
             and starts_between(need)
-            and may_see(need, actor)
+            and may_see(need, actor, needs.partners)
         )
 
     if ids is not None:

@@ -42,6 +42,7 @@ from needs.needs.schemas import HistoryImport, PastNeed
 from needs.needs.view import NeedsView
 from runtime.actors import Actor, ActorKind, acting_as, require_organization
 from runtime.known_organizations import OrganizationLookup
+from runtime.partners import Partnered, nobody
 
 NeedAction = Literal["publish", "start", "fulfil", "confirm", "cancel"]
 ClaimAction = Literal["start", "complete", "release"]
@@ -51,10 +52,13 @@ class Needs:
     """The use cases, given where needs are kept (which keeps the read model current), what the
     service knows of organisations, and the read model to answer from."""
 
-    def __init__(self, repo: NeedRepository, organizations: OrganizationLookup, view: NeedsView) -> None:
+    def __init__(
+        self, repo: NeedRepository, organizations: OrganizationLookup, view: NeedsView, partners: Partnered = nobody
+    ) -> None:
         self.repo = repo
         self.organizations = organizations
         self.view = view
+        self.partners = partners  # who co-builds with whom: a need for partners is shown to them
 
     async def post(self, cmd: NeedCreate, actor: Actor) -> Need:
         """Posts a need of the acting organisation: open for claims, or a draft. An area's
@@ -84,7 +88,7 @@ class Needs:
         """One need, as its viewer may see it: NotFound also when it is not shown to them. The
         read model holds every need this process wrote or loaded; the database, any other."""
         need = self.view.needs.get(need_id) or await self.repo.get(need_id)
-        if need is None or not may_see(need, actor):
+        if need is None or not may_see(need, actor, self.partners):
             raise NotFound(f"no need {need_id!r}")
         return need
 
@@ -174,7 +178,7 @@ class Needs:
 
     async def _take(self, need_id: str, claim: Claim, *, viewer: Actor, start_by: datetime | None) -> None:
         def decide(need: Need) -> list[Envelope]:
-            if not may_see(need, viewer):
+            if not may_see(need, viewer, self.partners):
                 raise NotFound(f"no need {need_id!r}")
             if claim.proposal_id is not None and any(c.proposal_id == claim.proposal_id for c in need.claims):
                 return []  # this accepted match was made a claim already (a redelivery)
@@ -368,15 +372,19 @@ def past_need(past: PastNeed) -> Need:
     )
 
 
-def may_see(need: Need, actor: Actor | None) -> bool:
+def may_see(need: Need, actor: Actor | None, partners: Partnered = nobody) -> bool:
     """Drafts are their organisation's; a shown need is everyone's, its area's, or its
-    community's partners'; administrators see their subtree."""
+    organisation's partners' (`partners`: agreements' parties, its community's list);
+    administrators see their subtree."""
     if actor is not None and (actor.is_organization(need.organization_id) or actor.administers(need.area_code)):
         return True
     if need.status is NeedStatus.DRAFT:
         return False
     organization = actor is not None and actor.kind is ActorKind.ORGANIZATION
-    if shown_to(need.visibility, need.visible_to, actor.area_code if actor else None, organization=organization):
+    partner = organization and partners(actor.organization_id if actor else None, need.organization_id, need.visible_to)
+    if shown_to(
+        need.visibility, need.visible_to, actor.area_code if actor else None, organization=organization, partner=partner
+    ):
         return True
     if actor is None or need.visible_to is None or need.visibility is not Visibility.AREA:
         return False

@@ -31,13 +31,17 @@ def check_bookable(resource: Resource) -> None:
         raise Conflict(f"the venue is {resource.status.value}: it takes no bookings", status=resource.status.value)
 
 
-def check_booker(venue: Resource, area_code: str | None, *, organization: bool) -> None:
+def check_booker(venue: Resource, area_code: str | None, *, organization: bool, partner: bool = False) -> None:
     """Refuses a booker, other than the venue's organisation, that the venue does not take
     (`contract.eligibility.may_book`), saying why."""
-    if may_book(venue.bookable_by, venue.area_code, area_code, organization=organization):
+    if may_book(venue.bookable_by, venue.area_code, area_code, organization=organization, partner=partner):
         return
     if venue.bookable_by is BookableBy.PARTNERS:
-        raise Forbidden("this venue is booked by partner organisations only", bookable_by="partners")
+        raise Forbidden(
+            "this venue is booked by partner organisations only: parties to a co-building agreement with its "
+            "organisation, or its community's neighbour partners",
+            bookable_by="partners",
+        )
     raise Forbidden(
         "this venue is booked by people and organisations of its own area only",
         bookable_by="area",

@@ -49,6 +49,7 @@ from resources.resources.service import SOURCE, Resources
 from resources.view import SupplyView
 from runtime.actors import Actor, ActorKind
 from runtime.known_organizations import OrganizationLookup
+from runtime.partners import Partnered, nobody
 from runtime.repository import Announcements
 
 ENDED_BY = {
@@ -93,8 +94,10 @@ class Bookings:
         organizations: OrganizationLookup,
         view: SupplyView,
         announcements: Announcements,
+        partners: Partnered = nobody,
     ) -> None:
         self.repo = repo
+        self.partners = partners  # who co-builds with whom: a venue for partners takes their bookings
         self.announcements = announcements
         self.slots = slots
         self.resources = resources
@@ -176,7 +179,8 @@ class Bookings:
         """Whether an organisation other than the venue's may book it: one that may act, of the
         venue's area when the venue is its area's only."""
         area_code = str((await self.organizations.require_active(organization_id))["area_code"])
-        check_booker(venue, area_code, organization=True)
+        partner = self.partners(organization_id, venue.organization_id, venue.area_code)
+        check_booker(venue, area_code, organization=True, partner=partner)
 
     async def series(self, venue_id: str, cmd: SeriesCreate, actor: Actor) -> tuple[str, list[Occurrence]]:
         """Books every occurrence of a recurring booking; those that cannot be booked (taken,
