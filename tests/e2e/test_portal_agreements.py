@@ -3,7 +3,7 @@ the union's Party branch proposes one to the rescue team's, committing its meeti
 month on the 7th, 19:00–21:00, and the team four first-aid trainings a year; the team signs;
 every monthly occurrence is booked on the union's venue for the team, one already held by
 another organisation excepted; the team records a training given; the community follows both
-sides' commitments. In English the same page reads in English."""
+sides' commitments, and keeps its neighbour partner list. In English the same page reads in English."""
 
 from __future__ import annotations
 
@@ -106,3 +106,9 @@ async def test_two_branches_sign_a_co_building_agreement_and_follow_its_commitme
     await expect(followed.locator("[data-status]")).to_have_text("in force")
     await expect(followed.locator("[data-commitment]").nth(1).locator("[data-tally=done]")).to_contain_text("done 1")
     await fits(community)
+
+    # the community keeps its neighbour partners: the rescue team is one of them
+    await community.check(f"#neighbour-partners input[value='{rescue}']")
+    await community.click("#neighbour-partners button[type=submit]")
+    await expect(community.locator(f"#neighbour-partners input[value='{rescue}']")).to_be_checked()
+    await expect(community.locator(f"#neighbour-partners input[value='{union}']")).not_to_be_checked()

@@ -180,7 +180,9 @@ class TestTheEligibilityRules:
     proposes exactly the pairs they would let through."""
 
     AREAS = ("350100", "350102", "350102001", "350102001001", "350102001002", "350102002001", "350103001001")
-    PARTNERS = frozenset({"org2", "org4", "org6"})  # co-building with the need's (or venue's) organisation, near and far
+    PARTNERS = frozenset(
+        {"org2", "org4", "org6"}
+    )  # co-building with the need's (or venue's) organisation, near and far
 
     @pytest.mark.parametrize("visibility", list(Visibility))
     @pytest.mark.parametrize("visible_to", ["350100", "350102", "350102001", "350102001001"])

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData
 
-from contract.bodies.cobuilding import AgreementCreate, FulfilmentCreate
+from contract.bodies.cobuilding import AgreementCreate, FulfilmentCreate, PartnerList
 from gateway.portal.web import (
     AreaAdminIn,
     AreaFilter,
@@ -99,9 +99,35 @@ async def kept(
 
 @router.get("/admin/agreements", response_class=HTMLResponse)
 async def of_the_area(request: Request, visitor: AreaAdminIn, up: ServicesDep, area: AreaFilter = None) -> HTMLResponse:
-    """The agreements of the administrator's area, each commitment with its occurrences."""
+    """The agreements of the administrator's area, each commitment with its occurrences; for a
+    community's administrator, its neighbour partner list to keep, chosen among the street's
+    organisations."""
     found = await up.get(up.cobuilding, "/agreements", {"area_code": area, "limit": 200})
     parties = {p for a in found["items"] for p in a["parties"]}
     known = await asyncio.gather(*(up.get(up.organizations, f"/organizations/{p}") for p in parties))
     names = {o["id"]: o["name"] for o in known}
-    return render(request, "admin_agreements.html", visitor, agreements=found["items"], names=names)
+    community = visitor.account.area_code or ""
+    listed, candidates = None, []
+    if len(community) == 12:
+        listed, street = await asyncio.gather(
+            up.get(up.cobuilding, f"/communities/{community}/partners"),
+            up.get(up.organizations, "/organizations", {"area": community[:9], "limit": 200}),
+        )
+        candidates = street["items"]
+    return render(
+        request,
+        "admin_agreements.html",
+        visitor,
+        agreements=found["items"],
+        names=names,
+        listed=listed,
+        candidates=candidates,
+    )
+
+
+@router.post("/admin/partners")
+async def keep_the_list(visitor: AreaAdminIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """The community's neighbour partners (近邻合伙人), as ticked: the whole list."""
+    fields = {"organization_ids": [str(o) for o in form.getlist("organization_id")]}
+    path = f"/communities/{visitor.account.area_code}/partners"
+    return await up.act(up.cobuilding, path, "/admin/agreements#neighbour-partners", PartnerList, fields, method="PUT")

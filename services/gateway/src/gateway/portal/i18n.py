@@ -643,6 +643,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "超出预算：须社区管理员批准超支后才能登记（目前可支出合计 ¥{arg}）",
         "Past the budget: an area administrator must approve it first (¥{arg} may be spent in all now)",
     ),
+    "neighbour_partners": ("近邻合伙人", "Neighbour partners"),
+    "neighbour_partners_intro": (
+        "勾选本社区的近邻合伙人：与结对共建单位一起，可以看到本社区“仅合伙人可见”的需求、预约“仅合伙人可约”的场地。",
+        "Tick the community's neighbour partners: with the parties of co-building agreements, they see the "
+        "needs shown to partners and book the venues for partners.",
+    ),
     "project_list": ("项目清单", "Project list"),
     "project_list_intro": (
         "各单位的共建项目：计划、里程碑、预算与实际支出（按出资方）、服务人次。每个里程碑完成后公示，公示期内任何人可评论或提出异议。",
