@@ -3,12 +3,13 @@ resident puts in a concern with a photo; her community's administrator answers i
 the answer, and the community's figures count it answered in time. In English, a concern left
 unanswered past its three working days (the service's test clock moved on, not a real wait) goes
 up to the street, whose administrator finds it marked as theirs and answers it; the resident sees
-each step."""
+each step. A concern the community takes up as a need, in one step, leads its resident to the need."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -124,3 +125,36 @@ async def test_an_unanswered_concern_goes_up_to_the_street_which_answers_it(
     await expect(concern.locator("[data-step=replied]")).to_contain_text("gardeners fix it tomorrow")
     await expect(concern.locator("[data-status]")).to_have_text("answered, to rate")
     await fits(resident)
+
+
+async def test_a_concern_is_taken_up_as_a_need_in_one_step(
+    stack: TestStack, http: httpx.AsyncClient, portal_accounts: Accounts, new_page: NewPage
+) -> None:
+    api = PlatformApi(stack, http)
+    committee = await api.register_organization("北街社区党委", COMMUNITY)
+    resident_name, admin_name = unique("beijie-nainai"), unique("beijie-shuji")
+    await portal_accounts(
+        Account(username=resident_name, name="北奶奶", role=Role.RESIDENT, area_code=COMMUNITY),
+        Account(username=admin_name, name="北书记", role=Role.AREA_ADMIN, area_code=COMMUNITY),
+    )
+    resident = await on_phone(new_page, resident_name)
+    await resident.goto("/concerns")
+    await resident.fill("#new-concern input[name=title]", "小区缺少无障碍坡道")
+    await resident.fill("#new-concern textarea[name=text]", "坐轮椅进不了单元门")
+    await resident.click("#new-concern button[type=submit]")
+    concern = resident.locator("#concerns [data-concern]", has_text="无障碍坡道")
+    concern_id = await concern.get_attribute("data-concern")
+
+    community = await on_phone(new_page, admin_name)
+    await community.goto("/admin/concerns")
+    taking = community.locator(f"#concern-{concern_id} [data-into-need]")
+    await taking.locator("summary").click()
+    await taking.locator("select[name=organization_id]").select_option(committee)
+    await taking.locator("input[name=quantity]").fill("3")
+    await taking.locator("input[name=deadline]").fill(f"{(date.today() + timedelta(days=20)).isoformat()}T17:00")
+    await taking.locator("button[data-move=into-need]").click()
+    await expect(community.locator(f"#concern-{concern_id} [data-step=became]")).to_be_visible()
+
+    await resident.goto("/concerns")
+    await concern.locator("[data-step=became] a").click()
+    await expect(resident.locator("h1")).to_contain_text("小区缺少无障碍坡道")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Path, Response, UploadFile
 
 from cobuilding.concerns.models import Concern
 from cobuilding.concerns.service import Concerns, Figures
-from contract.bodies.cobuilding import ConcernCreate, ConcernRating, ConcernReply
+from contract.bodies.cobuilding import ConcernCreate, ConcernRating, ConcernReply, OutcomeCreate
 from contract.events.cobuilding import ConcernStatus
 from runtime.actors import ActorDep
 from runtime.app import provided
@@ -80,6 +80,12 @@ async def get_photo(
 async def reply(concern_id: IdPath, body: ConcernReply, concerns: ConcernsDep, actor: ActorDep) -> Concern:
     """The answer, by an administrator of the concern's community or of an area above it; 409 once answered."""
     return await concerns.reply(concern_id, body, actor)
+
+
+@router.post("/concerns/{concern_id}/outcome", response_model=Concern)
+async def turned_into(concern_id: IdPath, body: OutcomeCreate, concerns: ConcernsDep, actor: ActorDep) -> Concern:
+    """The need (or project) an administrator of the concern's area made of it; once."""
+    return await concerns.turn_into(concern_id, body, actor)
 
 
 @router.post("/concerns/{concern_id}/rate", response_model=Concern)

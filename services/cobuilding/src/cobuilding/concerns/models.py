@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
 
+from cobuilding.outcome import Outcome
 from contract.aggregates import Versioned
 from contract.errors import Conflict
 from contract.events.cobuilding import ConcernKind, ConcernLevel, ConcernStatus
@@ -21,7 +22,7 @@ class Step(BaseModel):
     """What happened to a concern, as its resident sees it: submitted, escalated, replied, rated."""
 
     at: datetime
-    what: Literal["submitted", "escalated", "replied", "rated"]
+    what: Literal["submitted", "escalated", "replied", "rated", "became"]
     by: str  # "resident", or the area code of the administrator who acted ("platform" for an escalation)
     level: ConcernLevel
     text: str = ""
@@ -46,6 +47,14 @@ class Concern(Versioned):
     stars: int | None = None
     comment: str = ""
     steps: list[Step]
+    became: Outcome | None = None  # the need or project made of it
+
+    def turned_into(self, outcome: Outcome, by: str, at: datetime) -> None:
+        """What the concern was made into, by an administrator of its area: once."""
+        if self.became is not None:
+            raise Conflict(f"the concern became a {self.became.kind} already", became=self.became.id)
+        self.became = outcome
+        self.steps.append(Step(at=at, what="became", by=by, level=self.level, text=outcome.kind))
 
     @computed_field  # type: ignore[prop-decorator]  # stored and shown with the concern
     @property

@@ -15,8 +15,9 @@ from cobuilding.areas import area_query
 from cobuilding.clock import Clock, working_days_after
 from cobuilding.concerns.models import SATISFIED, Concern, Step
 from cobuilding.concerns.repository import ConcernRepository, PhotoRepository
+from cobuilding.outcome import Outcome
 from contract.areas import covers
-from contract.bodies.cobuilding import ConcernCreate, ConcernRating, ConcernReply
+from contract.bodies.cobuilding import ConcernCreate, ConcernRating, ConcernReply, OutcomeCreate
 from contract.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contract.events import Envelope, data_of
 from contract.events.cobuilding import (
@@ -184,6 +185,19 @@ class Concerns:
             return [_event(ConcernReplied, concern)]
 
         concern, _ = await self.repo.change(concern_id, decide)
+        return concern
+
+    async def turn_into(self, concern_id: str, cmd: OutcomeCreate, actor: Actor) -> Concern:
+        """Notes the need (or project) an administrator of the concern's area made of it."""
+
+        def decide(concern: Concern) -> list[Envelope]:
+            if not actor.administers(concern.area_code):
+                raise Forbidden("an administrator of the concern's community, or of an area above it, does this")
+            assert actor.area_code is not None
+            concern.turned_into(Outcome(kind=cmd.kind, id=cmd.id), actor.area_code, self.clock.now())
+            return []
+
+        concern, _ = await self.repo.change(concern_id, decide, quiet=True)
         return concern
 
     async def rate(self, concern_id: str, cmd: ConcernRating, actor: Actor) -> Concern:

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from cobuilding.outcome import Outcome
 from contract.aggregates import Versioned
 from contract.ids import entity_id
 from runtime.mongo import Document
@@ -16,11 +17,6 @@ from runtime.mongo import Document
 ItemKind = Literal["need_half_time", "need_overdue", "wish_waiting", "commitment_missed", "concern_escalated"]
 WISH_WAIT = timedelta(days=7)  # a wish waiting this long to be taken on is stuck
 OVERDUE_FOR = timedelta(days=60)  # an expired need, a missed commitment: on the agenda this long after
-
-
-class Outcome(BaseModel):
-    kind: Literal["need", "claim", "project"]
-    id: str
 
 
 class AgendaItem(BaseModel):

@@ -16,11 +16,11 @@ from cobuilding.meetings.models import (
     OVERDUE_FOR,
     AgendaItem,
     Meeting,
-    Outcome,
     by_kind_and_time,
     item,
     stuck_needs_and_wishes,
 )
+from cobuilding.outcome import Outcome
 from contract.bodies.cobuilding import MeetingCreate, MeetingRecord, OutcomeCreate
 from contract.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contract.events import Envelope

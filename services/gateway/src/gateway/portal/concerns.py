@@ -13,7 +13,8 @@ import aiohttp
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from contract.bodies.cobuilding import ConcernCreate, ConcernRating, ConcernReply
+from contract.bodies.cobuilding import ConcernCreate, ConcernRating, ConcernReply, OutcomeCreate
+from gateway.portal.needs import need_for_an_organization
 from gateway.portal.web import (
     AreaAdminIn,
     AreaFilter,
@@ -65,13 +66,36 @@ async def photo(concern_id: ItemId, digest: str, visitor: SignedIn, up: Services
 async def handled(request: Request, visitor: AreaAdminIn, up: ServicesDep, area: AreaFilter = None) -> HTMLResponse:
     """The concerns of the administrator's area (of one area below it when chosen): those
     waiting first, the ones now the administrator's own level's marked; the figures per community."""
-    found, figures = await asyncio.gather(
+    found, figures, organizations = await asyncio.gather(
         up.get(up.cobuilding, "/concerns", {"area_code": area, "limit": 200}),
         up.get(up.cobuilding, "/concerns/figures", {"area_code": area}),
+        up.get(up.organizations, "/organizations", {"area": area or visitor.account.area_code, "limit": 200}),
     )
     waiting = sorted((c for c in found["items"] if c["status"] == "waiting"), key=lambda c: c["due_at"])
     others = latest_first([c for c in found["items"] if c["status"] != "waiting"])
-    return render(request, "admin_concerns.html", visitor, waiting=waiting, others=others, figures=figures, area=area)
+    return render(
+        request,
+        "admin_concerns.html",
+        visitor,
+        waiting=waiting,
+        others=others,
+        figures=figures,
+        area=area,
+        organizations=organizations["items"],
+    )
+
+
+@router.post("/admin/concerns/{concern_id}/need")
+async def into_a_need(concern_id: ItemId, visitor: AreaAdminIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """A concern taken up as a need in one step: posted for an organisation of the area, and the
+    concern told what it became (its resident sees it among its steps)."""
+    back = f"/admin/concerns#concern-{concern_id}"
+    concern = await up.get(up.cobuilding, f"/concerns/{concern_id}")
+    posted = await need_for_an_organization(up, form, concern["area_code"][:12])
+    if (refused := refusal_of(posted)) is not None:
+        return back_to(back, refused)
+    became = {"kind": "need", "id": posted.json()["id"]}
+    return await up.act(up.cobuilding, f"/concerns/{concern_id}/outcome", back, OutcomeCreate, became)
 
 
 @router.post("/admin/concerns/{concern_id}/reply")

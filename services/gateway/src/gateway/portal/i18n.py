@@ -547,6 +547,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "step_escalated": ("逾期未答复，转上级", "Not answered in time, sent up"),
     "step_replied": ("答复", "Answered"),
     "step_rated": ("评价", "Rated"),
+    "step_became": ("已转为需求办理", "Taken up as a need"),
     "concerns_to_handle": ("诉求办理", "Concerns to answer"),
     "concern_figures": ("各社区办理情况", "By community"),
     "community": ("社区", "Community"),

@@ -5,22 +5,19 @@ one step, posted for the organisation that took it on."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from contract.bodies.cobuilding import MeetingCreate, MeetingRecord, OutcomeCreate
-from contract.bodies.needs import NeedCreate
+from gateway.portal.needs import need_for_an_organization
 from gateway.portal.web import (
     AreaAdminIn,
     ItemId,
     Posted,
     ServicesDep,
     back_to,
-    local_time,
-    number,
     refusal_of,
     render,
 )
@@ -84,25 +81,12 @@ async def into_a_need(
     """An item's decision made a need in one step: posted for the organisation that took it on,
     in the item's area, and the agenda told what the item became."""
     back = f"/admin/meetings/{meeting_id}#item-{item_id}"
-    found, organization = await asyncio.gather(
-        up.get(up.cobuilding, f"/meetings/{meeting_id}"),
-        up.organizations.find(f"/organizations/{form.get('organization_id', '')}"),
-    )
+    found = await up.get(up.cobuilding, f"/meetings/{meeting_id}")
     agenda_item = next((i for i in found["items"] if i["item_id"] == item_id), None)
-    if agenda_item is None or organization is None:
+    if agenda_item is None:
         return back_to(back, "not_found")
-    fields = {
-        "organization_id": organization["id"],
-        "title": str(form.get("title", "")).strip(),
-        "description": str(form.get("description", "")),
-        "category": str(form.get("category", "")),
-        "area_code": agenda_item["area_code"] if len(agenda_item["area_code"]) >= 12 else found["area_code"],
-        "lat": organization.get("lat"),
-        "lon": organization.get("lon"),
-        "quantity": number(form.get("quantity", ""), 1),
-        "deadline": local_time(str(form.get("deadline", ""))),
-    }
-    posted = await up.send(up.needs, "/needs", NeedCreate, {k: v for k, v in fields.items() if v is not None})
+    area = agenda_item["area_code"] if len(agenda_item["area_code"]) >= 12 else found["area_code"]
+    posted = await need_for_an_organization(up, form, area)
     if (refused := refusal_of(posted)) is not None:
         return back_to(back, refused)
     became = {"kind": "need", "id": posted.json()["id"]}

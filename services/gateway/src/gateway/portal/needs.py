@@ -12,8 +12,9 @@ from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 
-from contract.bodies.needs import ClaimCreate, ClaimDone, NeedEdit
+from contract.bodies.needs import ClaimCreate, ClaimDone, NeedCreate, NeedEdit
 from gateway.portal.accounts import Role
 from gateway.portal.web import (
     ItemId,
@@ -26,8 +27,27 @@ from gateway.portal.web import (
     local_time,
     number,
 )
+from gateway.upstreams import Answer
 
 router = APIRouter(include_in_schema=False)
+
+
+async def need_for_an_organization(up: ServicesDep, form: FormData, area_code: str) -> Answer:
+    """A need an area's administrator posts for an organisation of the area (`organization_id`
+    of the form: a joint meeting's decision, a resident's concern taken up), at its point."""
+    organization = await up.organizations.find(f"/organizations/{form.get('organization_id', '')}")
+    fields = {
+        "organization_id": organization["id"] if organization else str(form.get("organization_id", "")),
+        "title": str(form.get("title", "")).strip(),
+        "description": str(form.get("description", "")),
+        "category": str(form.get("category", "")),
+        "area_code": area_code,
+        "lat": organization.get("lat") if organization else None,
+        "lon": organization.get("lon") if organization else None,
+        "quantity": number(form.get("quantity", ""), 1),
+        "deadline": local_time(str(form.get("deadline", ""))),
+    }
+    return await up.send(up.needs, "/needs", NeedCreate, {k: v for k, v in fields.items() if v is not None})
 
 
 @router.post("/needs/{need_id}/claim")
