@@ -6,7 +6,7 @@ STACK := python3 deploy/local/stack.py
 
 .PHONY: up down wipe status test lint format sync browser compose-cli contracts bench bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify
 
-up: sync           ## install, start Kafka, FerretDB and the seven services, load the demo, print the URLs
+up: sync           ## install, start Kafka, FerretDB and the eight services, load the demo, print the URLs
 	$(STACK) up --services --demo $(DEMO)
 
 down:              ## stop everything `make up` or the tests started

@@ -40,7 +40,7 @@ def infra() -> tuple[str, str]:
 
 @pytest.fixture(scope="session")
 def stack(infra: tuple[str, str]) -> Iterator[TestStack]:
-    """The seven services as processes, once per session, with their own topics and databases."""
+    """The eight services as processes, once per session, with their own topics and databases."""
     kafka, mongo = infra
     stack = TestStack(kafka=kafka, mongo=mongo)
     try:

@@ -2,7 +2,7 @@
 
     python3 deploy/local/stack.py install   # fetch and build what is missing (cached)
     python3 deploy/local/stack.py up        # install, then start Kafka and FerretDB (idempotent)
-    python3 deploy/local/stack.py services  # start the seven services (idempotent)
+    python3 deploy/local/stack.py services  # start the eight services (idempotent)
     python3 deploy/local/stack.py down      # stop everything this stack started, services too
     python3 deploy/local/stack.py wipe      # down, then delete the stored data
     python3 deploy/local/stack.py status
@@ -582,7 +582,7 @@ def status() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["install", "up", "services", "down", "wipe", "status"])
-    parser.add_argument("--services", action="store_true", help="with up: start the seven services too")
+    parser.add_argument("--services", action="store_true", help="with up: start the eight services too")
     parser.add_argument("--demo", metavar="SCALE", help="with up: load that share of the synthetic city")
     args = parser.parse_args()
     started = time.monotonic()

@@ -2,7 +2,7 @@
 
 One `TestStack` per test session: it makes sure Kafka and a MongoDB-compatible server are up
 (the servers named by `KAFKA_BOOTSTRAP_SERVERS` and `MONGO_URL` when set, else the local stack
-of `deploy/local/stack.py`, started when it is not running), then runs the seven services as
+of `deploy/local/stack.py`, started when it is not running), then runs the eight services as
 real processes with the session's own topic prefix and database names.
 """
 
@@ -130,7 +130,7 @@ class ServiceProcess:
 
 @dataclass
 class TestStack:
-    """Kafka, MongoDB and the seven services, isolated by a per-session prefix."""
+    """Kafka, MongoDB and the eight services, isolated by a per-session prefix."""
 
     __test__ = False  # not a test class, whatever pytest thinks of the name
 
