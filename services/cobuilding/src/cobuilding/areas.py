@@ -3,7 +3,12 @@ street and community, so that an administrator's list is one equality query."""
 
 from __future__ import annotations
 
+from typing import ClassVar, TypeVar
+
+from contract.aggregates import Aggregate
 from contract.areas import is_city
+from runtime.mongo import Document
+from runtime.repository import MongoRepository
 
 AREA_FIELDS = {6: "district", 9: "street", 12: "community"}  # the digits of each level's code
 
@@ -21,3 +26,21 @@ def area_query(node: str) -> dict[str, str]:
         return {}  # every document, kept by the caller
     digits = max(d for d in AREA_FIELDS if d <= len(node))
     return {AREA_FIELDS[digits]: node[:digits]}
+
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class AreaRepository(MongoRepository[A]):
+    """Aggregates of an area, each stored as JSON (days and times of day as text: BSON has
+    neither) beside its area's levels, indexed for an administrator's list."""
+
+    indexes: ClassVar[tuple[str, ...]] = ()  # more fields asked by equality
+
+    async def ensure_indexes(self) -> None:
+        for key in (*self.indexes, "community", "street", "district"):
+            await self.collection.create_index(key)
+
+    def _document(self, aggregate: A) -> Document:
+        fields = aggregate.model_dump(mode="json", exclude={"id"})
+        return fields | area_fields(fields["area_code"])  # each aggregate stored so has its area

@@ -9,11 +9,10 @@ from typing import Any, Protocol
 from pymongo.asynchronous.database import AsyncDatabase
 
 from cobuilding.agreements.models import Agreement, Booked
-from cobuilding.areas import area_fields
+from cobuilding.areas import AreaRepository
 from contract.events import Envelope
 from contract.events.resources import BookingData, ResourceData
 from runtime.mongo import Document
-from runtime.repository import MongoRepository
 
 
 class AgreementRepository(Protocol):
@@ -37,17 +36,14 @@ class AgreementRepository(Protocol):
     async def having_commitment(self, commitment_id: str) -> str | None: ...
 
 
-class MongoAgreementRepository(MongoRepository[Agreement]):
-    model = Agreement
+class MongoAgreementRepository(AreaRepository[Agreement]):
+    """Agreements, each also with its commitments' ids (a booking of a commitment finds its agreement)."""
 
-    async def ensure_indexes(self) -> None:
-        for key in ("parties", "commitment_ids", "community", "street", "district"):
-            await self.collection.create_index(key)
+    model = Agreement
+    indexes = ("parties", "commitment_ids")
 
     def _document(self, aggregate: Agreement) -> Document:
-        commitment_ids = [c.commitment_id for c in aggregate.commitments]
-        fields = aggregate.model_dump(mode="json", exclude={"id"})  # days and times of day as text: BSON has neither
-        return fields | area_fields(aggregate.area_code) | {"commitment_ids": commitment_ids}
+        return super()._document(aggregate) | {"commitment_ids": [c.commitment_id for c in aggregate.commitments]}
 
     async def having_commitment(self, commitment_id: str) -> str | None:
         found = await self.collection.find_one({"commitment_ids": commitment_id}, {"_id": 1})
