@@ -14,7 +14,8 @@ WEEK = timedelta(days=7)
 
 def periods(commitment: CommitmentData, starts_on: date, ends_on: date) -> Iterator[tuple[date, date]]:
     """Monthly on its day (months without that day skipped) and weekly on its weekday, each a day
-    of its own; n times a year, periods of 12/n months each (the last cut at the term's end)."""
+    of its own; n times a year, the year cut into n even periods (whole months when n divides
+    twelve; the last cut at the term's end)."""
     if commitment.repeat is Repeat.WEEKLY and commitment.weekday is not None:
         day = starts_on + timedelta(days=(commitment.weekday - starts_on.weekday()) % 7)
         while day <= ends_on:
@@ -29,10 +30,13 @@ def periods(commitment: CommitmentData, starts_on: date, ends_on: date) -> Itera
                     yield day, day
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     elif commitment.times_a_year:
-        months = max(1, 12 // commitment.times_a_year)
-        first = starts_on
+        n, k, first = commitment.times_a_year, 0, starts_on
         while first <= ends_on:
-            following = _months_after(first, months)
+            k += 1
+            # whole months when n divides a year's (quarterly: 3 months each), else even days
+            following = (
+                _months_after(starts_on, k * 12 // n) if 12 % n == 0 else starts_on + timedelta(days=round(k * 365 / n))
+            )
             yield first, min(following - timedelta(days=1), ends_on)
             first = following
 

@@ -7,6 +7,7 @@ for the questions."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -26,15 +27,15 @@ class KnownPartners:
         the topic at every start (matching)."""
         self.agreements = db["known_agreements"] if db is not None else None
         self.lists = db["known_partner_lists"] if db is not None else None
-        self._parties: dict[str, set[str]] = {}  # of each agreement in force
+        self._parties: dict[str, tuple[set[str], date]] = {}  # of each agreement in force, and its last day
         self._listed: dict[str, set[str]] = {}  # each community's neighbour partners
-        self._of: dict[str, set[str]] = defaultdict(set)
+        self._of: dict[str, dict[str, date]] = {}  # each party's partners, till when
 
     async def load(self) -> None:
         if self.agreements is None or self.lists is None:
             return
         async for doc in self.agreements.find({"in_force": True}):
-            self._parties[doc["_id"]] = set(doc["parties"])
+            self._parties[doc["_id"]] = (set(doc["parties"]), date.fromisoformat(doc["ends_on"]))
         async for doc in self.lists.find({}):
             self._listed[doc["_id"]] = set(doc["organization_ids"])
         self._index()
@@ -43,10 +44,10 @@ class KnownPartners:
         data = event.data
         in_force = data.status is AgreementStatus.SIGNED
         if self.agreements is not None:
-            fields = {"parties": data.parties, "in_force": in_force, "version": data.version}
+            fields = {"parties": data.parties, "in_force": in_force, "ends_on": data.ends_on.isoformat()}
             await self.agreements.update_one({"_id": data.agreement_id}, {"$set": fields}, upsert=True)
         if in_force:
-            self._parties[data.agreement_id] = set(data.parties)
+            self._parties[data.agreement_id] = (set(data.parties), data.ends_on)
         else:
             self._parties.pop(data.agreement_id, None)
         self._index()
@@ -59,25 +60,26 @@ class KnownPartners:
         self._listed[data.community] = set(data.organization_ids)
 
     def _index(self) -> None:
-        self._of = defaultdict(set)
-        for parties in self._parties.values():
+        found: dict[str, dict[str, date]] = defaultdict(dict)
+        for parties, ends_on in self._parties.values():
             for party in parties:
-                self._of[party] |= parties - {party}
+                for other in parties - {party}:
+                    found[party][other] = max(ends_on, found[party].get(other, ends_on))
+        self._of = dict(found)
 
     def __call__(self, organization_id: str | None, of: str, community: str | None) -> bool:
         """Whether `organization_id` is a partner of the organisation `of`: a party to an
-        agreement in force with it, or on the neighbour partner list of `community`."""
+        agreement in force with it (to its last day), or on the neighbour partner list of `community`."""
         if organization_id is None:
             return False
         listed = community is not None and organization_id in self._listed.get(community[:12], set())
-        return listed or organization_id in self._of.get(of, set())
+        until = self._of.get(of, {}).get(organization_id)
+        return listed or (until is not None and until >= _today())
 
-    def of(self, organization_id: str) -> set[str]:
-        """The organisations in agreements in force with this one."""
-        return self._of.get(organization_id, set())
 
-    def listed(self, community: str) -> set[str]:
-        return self._listed.get(community[:12], set())
+def _today() -> date:
+    """Today in China Standard Time: an agreement's last day is its parties' last as partners."""
+    return (datetime.now(UTC) + timedelta(hours=8)).date()
 
 
 def handlers(known: KnownPartners) -> Handlers:

@@ -18,7 +18,9 @@ from runtime.mongo import Document
 
 class FakeConcerns(FakeRepository[Concern]):
     async def overdue(self, moment: datetime) -> list[str]:
-        return [c.id for c in self.saved.values() if c.status == "waiting" and c.due_at < moment]
+        return [
+            c.id for c in self.saved.values() if c.status == "waiting" and c.level != "district" and c.due_at < moment
+        ]
 
     async def tallies(self, where: Mapping[str, Any]) -> list[Document]:
         found = []

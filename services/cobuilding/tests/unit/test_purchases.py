@@ -95,6 +95,8 @@ async def test_a_street_buys_for_its_own_area_and_the_figures_add_up_per_area_an
         await purchases.publish(wanted(area_code="350103001"), STREET)
     with pytest.raises(Forbidden):
         await purchases.publish(wanted(), RESIDENT)
+    with pytest.raises(Forbidden):  # an organisation of a community buys for it, not for another street
+        await purchases.publish(wanted(area_code="350103001"), org(UNION))
     bought = await purchases.publish(wanted(budget=30_000), STREET)
     assert bought.buyer == f"area:{AREA[:9]}"
     offered = await purchases.offer(bought.id, OfferCreate(price=20_000, plan="x"), org(RESCUE))

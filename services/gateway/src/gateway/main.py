@@ -71,8 +71,10 @@ from runtime.app import Infra, background, create_service_app, event_consumer, e
 from runtime.idempotency import by_api_key
 from runtime.kafka import Idempotent, Reading
 
-# the topics of people's own affairs, told no partner: messages, residents' concerns
-PEOPLES = (NOTIFICATIONS_TOPIC, COBUILDING_TOPIC)
+
+def peoples(event_type: str) -> bool:
+    """Whether events of this type are people's own affairs, told no partner: messages, residents' concerns."""
+    return topic_of(event_type) == NOTIFICATIONS_TOPIC or event_type.startswith("concern.")
 
 
 @asynccontextmanager
@@ -109,7 +111,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         destinations = Destinations(networks(settings.webhook_allowed_networks), settings.own_services())
         partners = await stack.enter_async_context(partner_session(destinations, settings.webhook_timeout_seconds))
         webhooks = Webhooks(infra.db, partners, destinations)
-        partners_events = [t for t in EVENT_TYPES if topic_of(t) not in PEOPLES]
+        partners_events = [t for t in EVENT_TYPES if not peoples(t)]
         every_event = dict.fromkeys(partners_events, Idempotent(webhooks.on_event))
         live, bells = LiveEvents(), Bells()
         app.state.components.add(webhooks, live, bells)
@@ -161,7 +163,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             rules.router,
         ],
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[ORGANIZATIONS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, MATCHING_TOPIC, NOTIFICATIONS_TOPIC],
+        topics=[
+            ORGANIZATIONS_TOPIC,
+            NEEDS_TOPIC,
+            RESOURCES_TOPIC,
+            MATCHING_TOPIC,
+            NOTIFICATIONS_TOPIC,
+            COBUILDING_TOPIC,
+        ],
         middleware=[SecurityHeaders],
         body_limits={
             prefix: settings.max_photo_bytes + 64 * 1024

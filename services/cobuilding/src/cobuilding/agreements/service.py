@@ -6,6 +6,7 @@ occurrence."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from pydantic import computed_field
@@ -26,12 +27,13 @@ from contract.events.cobuilding import (
     AgreementStatus,
     CommitmentData,
 )
-from contract.events.resources import BookingCancelled, BookingConfirmed, BookingRequested, ResourceKind
+from contract.events.resources import BookingCancelled, BookingConfirmed, BookingRequested, ResourceKind, ResourceStatus
 from contract.ids import new_id
 from runtime.actors import Actor, ActorKind, require_organization
 from runtime.known_organizations import OrganizationLookup
 
 SOURCE = "/services/cobuilding"
+BOOKED_AHEAD = timedelta(days=365)  # as far as the resources service books a venue
 
 
 class CommitmentView(Commitment):
@@ -75,16 +77,24 @@ class Agreements:
         if proposer not in cmd.parties:
             raise Forbidden("an organisation proposes agreements it is a party to", field="parties")
         known = {party: await self.organizations.require_active(party) for party in cmd.parties}
+        now = self.clock.now()
         for commitment in cmd.commitments:
             if commitment.venue_id is not None:
                 venue = await self.venues.get(commitment.venue_id)
-                if venue is None or venue.kind is not ResourceKind.VENUE:
+                if (
+                    venue is None
+                    or venue.kind is not ResourceKind.VENUE
+                    or venue.status is not ResourceStatus.PUBLISHED
+                ):
                     raise Unprocessable(f"no venue {commitment.venue_id!r} is shared", field="venue_id")
+                if cmd.ends_on > now.astimezone(CST).date() + BOOKED_AHEAD:
+                    raise Unprocessable(
+                        "ends_on: a venue is booked a year ahead at most; agree the next year's anew", field="ends_on"
+                    )
                 if venue.organization_id != commitment.by_organization_id:
                     raise Unprocessable(
                         "a venue commitment is of a venue the committing party shares", field="venue_id"
                     )
-        now = self.clock.now()
         agreement = Agreement(
             id=new_id(),
             title=cmd.title,
@@ -183,13 +193,16 @@ class Agreements:
         now = self.clock.now()
         shown = []
         for agreement in agreements:
+            ends_on = agreement.ends_on  # an agreement ended early owes nothing after
+            if agreement.ended_at is not None:
+                ends_on = min(ends_on, agreement.ended_at.astimezone(CST).date())
             commitments = [
                 CommitmentView(
                     **c.model_dump(),
                     occurrences=occurrences(
                         c,
                         agreement.starts_on,
-                        agreement.ends_on,
+                        ends_on,
                         [b for b in booked if b.commitment_id == c.commitment_id],
                         now,
                     ),
@@ -204,16 +217,6 @@ class Agreements:
         booked = booked_of(event.data)
         if booked is not None and await self.repo.having_commitment(booked.commitment_id):
             await self.booked.put(booked)
-
-    async def partners_of(self, organization_id: str) -> list[str]:
-        """The organisations in force agreements with this one."""
-        found = await self.repo.page_kept(
-            lambda a: a.status is AgreementStatus.SIGNED,
-            after=None,
-            limit=200,
-            where={"parties": organization_id, "status": AgreementStatus.SIGNED.value},
-        )
-        return sorted({p for a in found for p in a.parties} - {organization_id})
 
 
 def _require_party(agreement: Agreement, party: str) -> None:

@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from cobuilding.areas import area_fields
 from cobuilding.concerns.models import Concern
 from contract.events import Envelope
-from contract.events.cobuilding import ConcernStatus
+from contract.events.cobuilding import ConcernLevel, ConcernStatus
 from runtime.mongo import Document
 from runtime.repository import MongoRepository
 
@@ -59,8 +59,9 @@ class MongoConcernRepository(MongoRepository[Concern]):
         return aggregate.model_dump(exclude={"id"}) | area_fields(aggregate.area_code)
 
     async def overdue(self, moment: datetime) -> list[str]:
-        """The ids of concerns still waiting for a reply past their time."""
-        cursor = self.collection.find({"status": ConcernStatus.WAITING.value, "due_at": {"$lt": moment}}, {"_id": 1})
+        """The ids of concerns still waiting for a reply past their time, below the district (the last level)."""
+        waiting = {"status": ConcernStatus.WAITING.value, "level": {"$ne": ConcernLevel.DISTRICT.value}}
+        cursor = self.collection.find(waiting | {"due_at": {"$lt": moment}}, {"_id": 1})
         return [doc["_id"] async for doc in cursor]
 
     async def tallies(self, where: Mapping[str, Any]) -> list[Document]:

@@ -69,7 +69,8 @@ def stuck_needs_and_wishes(followed: Iterable[Document], now: datetime) -> list[
     for doc in followed:
         posted, deadline = _aware(doc.get("posted_at")), _aware(doc.get("deadline"))
         area, title = str(doc.get("area_code", "")), str(doc.get("title") or "")
-        candidates = [c["organization_id"] for c in sorted(doc.get("candidates", []), key=lambda c: -c["score"])][:3]
+        best_first = sorted(doc.get("candidates", []), key=lambda c: -c["score"])
+        candidates = list(dict.fromkeys(c["organization_id"] for c in best_first))[:3]
         if doc.get("kind") == "wish":
             if doc.get("status") == "open" and posted is not None and now - posted >= WISH_WAIT:
                 found.append(item("wish_waiting", doc["_id"], title, area, posted))

@@ -69,10 +69,8 @@ class Stuck:
         """A partner matching proposed for the need: the best ones are named on the agenda."""
         data = event.data
         candidate = {"organization_id": data.resource_organization_id, "score": data.score}
-        await self.collection.update_one(
-            {"_id": data.need_id, "candidates.organization_id": {"$ne": data.resource_organization_id}},
-            {"$push": {"candidates": candidate}},
-        )
+        # upserted: the proposal may be read before the need's posting (another topic)
+        await self.collection.update_one({"_id": data.need_id}, {"$addToSet": {"candidates": candidate}}, upsert=True)
 
     async def on_wish(
         self, event: WishPosted | WishClaimed | WishReleased | WishCompleted | WishConfirmed | WishCancelled

@@ -1,7 +1,7 @@
 """The routes of buying services (购买服务). Who may call each: anyone reads the purchases and
 their figures (public procurement) — the offers' prices only their buyer and each bidder;
 a union (an organisation) or a street's administrator publishes, awards and closes its own; an
-organisation offers; the organisation awarded records deliveries; a person served rates."""
+organisation offers; the organisation awarded records deliveries; a resident served rates."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ async def deliver(purchase_id: IdPath, body: DeliveryCreate, purchases: Purchase
 
 @router.post("/purchases/{purchase_id}/ratings", response_model=Purchase)
 async def rate(purchase_id: IdPath, body: EvaluationCreate, purchases: PurchasesDep, actor: ActorDep) -> Purchase:
-    """A rating by a person of the purchase's area who was served; once."""
+    """A rating by a resident of the purchase's area who was served; once."""
     return as_seen(await purchases.rate(purchase_id, body, actor), actor)
 
 

@@ -28,7 +28,7 @@ class Delivery(BaseModel):
 
 
 class Rating(BaseModel):
-    by: str  # the person served: `resident:…` or `member:…`
+    by: str  # the resident served: `resident:…`
     stars: int
     text: str = ""
     at: datetime

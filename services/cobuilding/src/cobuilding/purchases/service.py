@@ -1,7 +1,7 @@
 """Buying services' use cases. The buyer (an organisation — a union — or a street's
 administrator) publishes, awards one offer and closes; an organisation other than the buyer
 offers within the budget while the purchase is open; the organisation awarded records its
-deliveries; a person of the purchase's area who was served rates it, once; the figures per area
+deliveries; a resident of the purchase's area who was served rates it, once; the figures per area
 and year: purchases, money awarded, person-times served."""
 
 from __future__ import annotations
@@ -72,6 +72,8 @@ class Purchases:
             found = await self.organizations.require_active(actor.organization_id)
             buyer, home = f"organization:{actor.organization_id}", str(found["area_code"])
             area_code = cmd.area_code or home
+            if not covers(home, area_code):
+                raise Forbidden("an organisation buys services for its own area", area_code=area_code)
         elif actor.kind is ActorKind.AREA_ADMIN and actor.area_code:
             buyer, area_code = f"area:{actor.area_code}", cmd.area_code or actor.area_code
             if not actor.administers(area_code):
@@ -154,14 +156,10 @@ class Purchases:
         return purchase
 
     async def rate(self, purchase_id: str, cmd: EvaluationCreate, actor: Actor) -> Purchase:
-        """A person of the purchase's area rates the service delivered, once."""
+        """A resident of the purchase's area (its street) rates the service delivered, once."""
         who = actor.person
-        if (
-            actor.kind not in (ActorKind.RESIDENT, ActorKind.ORGANIZATION)
-            or who is None
-            or who.startswith("organization:")
-        ):
-            raise Forbidden("those served rate a service: a resident or a member")
+        if actor.kind is not ActorKind.RESIDENT or who is None:
+            raise Forbidden("those served rate a service: a resident of its area")
 
         def decide(purchase: Purchase) -> list[Envelope]:
             if actor.area_code is None or not covers(purchase.area_code[:9], actor.area_code):

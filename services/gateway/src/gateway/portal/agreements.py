@@ -104,8 +104,8 @@ async def of_the_area(request: Request, visitor: AreaAdminIn, up: ServicesDep, a
     organisations."""
     found = await up.get(up.cobuilding, "/agreements", {"area_code": area, "limit": 200})
     parties = {p for a in found["items"] for p in a["parties"]}
-    known = await asyncio.gather(*(up.get(up.organizations, f"/organizations/{p}") for p in parties))
-    names = {o["id"]: o["name"] for o in known}
+    known = await asyncio.gather(*(up.organizations.find(f"/organizations/{p}") for p in parties))
+    names = {o["id"]: o["name"] for o in known if o}
     community = visitor.account.area_code or ""
     listed, candidates = None, []
     if len(community) == 12:

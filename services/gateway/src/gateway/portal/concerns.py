@@ -91,6 +91,8 @@ async def into_a_need(concern_id: ItemId, visitor: AreaAdminIn, form: Posted, up
     concern told what it became (its resident sees it among its steps)."""
     back = f"/admin/concerns#concern-{concern_id}"
     concern = await up.get(up.cobuilding, f"/concerns/{concern_id}")
+    if concern["became"] is not None:
+        return back_to(back, "refused_taken_up")  # made something already: no second need
     posted = await need_for_an_organization(up, form, concern["area_code"][:12])
     if (refused := refusal_of(posted)) is not None:
         return back_to(back, refused)

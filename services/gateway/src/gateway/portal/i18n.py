@@ -644,6 +644,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "超出预算：须社区管理员批准超支后才能登记（目前可支出合计 ¥{arg}）",
         "Past the budget: an area administrator must approve it first (¥{arg} may be spent in all now)",
     ),
+    "project_status_planned": ("计划中", "planned"),
+    "project_status_under_way": ("实施中", "under way"),
+    "project_status_done": ("已完成", "done"),
+    "project_status_evaluated": ("已评估", "evaluated"),
+    "purchase_status_open": ("征集中", "taking offers"),
+    "purchase_status_awarded": ("服务中", "awarded, being delivered"),
+    "purchase_status_closed": ("已结项", "closed"),
+    "refused_taken_up": ("已转为需求，不再重复发布", "It became a need already: no second one is posted"),
     "neighbour_partners": ("近邻合伙人", "Neighbour partners"),
     "neighbour_partners_intro": (
         "勾选本社区的近邻合伙人：与结对共建单位一起，可以看到本社区“仅合伙人可见”的需求、预约“仅合伙人可约”的场地。",
@@ -758,11 +766,6 @@ STATUSES: dict[str, tuple[str, str]] = {
     "proposed": ("待签署", "waiting for signatures"),
     "signed": ("已生效", "in force"),
     "ended": ("已终止", "ended"),
-    "planned": ("计划中", "planned"),
-    "under_way": ("实施中", "under way"),
-    "evaluated": ("已评估", "evaluated"),
-    "awarded": ("已确定服务方", "awarded"),
-    "closed": ("已结项", "closed"),
 }
 # Why matching proposes a pair (its reasons, each scored 0 to 1 and weighted).
 REASONS: dict[str, tuple[str, str]] = {

@@ -85,6 +85,8 @@ async def into_a_need(
     agenda_item = next((i for i in found["items"] if i["item_id"] == item_id), None)
     if agenda_item is None:
         return back_to(back, "not_found")
+    if agenda_item["became"] is not None:
+        return back_to(back, "refused_taken_up")  # made something already: no second need
     area = agenda_item["area_code"] if len(agenda_item["area_code"]) >= 12 else found["area_code"]
     posted = await need_for_an_organization(up, form, area)
     if (refused := refusal_of(posted)) is not None:

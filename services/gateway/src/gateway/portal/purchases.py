@@ -12,12 +12,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from contract.bodies.cobuilding import AwardCreate, DeliveryCreate, EvaluationCreate, OfferCreate, PurchaseCreate
 from gateway.portal.accounts import Role, Session
 from gateway.portal.web import (
+    AdminIn,
     AreaFilter,
     ItemId,
     OrgAdminIn,
     Posted,
+    ResidentIn,
     ServicesDep,
-    SignedIn,
     Visitor,
     number,
     render,
@@ -44,7 +45,7 @@ async def purchases(request: Request, visitor: Visitor, up: ServicesDep, area: A
 
 
 @router.post("/purchases")
-async def publish(visitor: SignedIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+async def publish(visitor: AdminIn, form: Posted, up: ServicesDep) -> RedirectResponse:
     """By a union's (an organisation's) administrator or a street's: the service refuses anyone else."""
     fields = {
         name: str(form.get(name, "")).strip()
@@ -84,7 +85,7 @@ async def offer(purchase_id: ItemId, visitor: OrgAdminIn, form: Posted, up: Serv
 
 
 @router.post("/purchases/{purchase_id}/award")
-async def award(purchase_id: ItemId, visitor: SignedIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+async def award(purchase_id: ItemId, visitor: AdminIn, form: Posted, up: ServicesDep) -> RedirectResponse:
     fields = {"offer_id": str(form.get("offer_id", ""))}
     return await up.act(
         up.cobuilding, f"/purchases/{purchase_id}/award", f"/purchases/{purchase_id}", AwardCreate, fields
@@ -103,12 +104,12 @@ async def deliver(purchase_id: ItemId, visitor: OrgAdminIn, form: Posted, up: Se
 
 
 @router.post("/purchases/{purchase_id}/ratings")
-async def rate(purchase_id: ItemId, visitor: SignedIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+async def rate(purchase_id: ItemId, visitor: ResidentIn, form: Posted, up: ServicesDep) -> RedirectResponse:
     fields = {"stars": number(form.get("stars", ""), 0), "text": str(form.get("text", ""))}
     path = f"/purchases/{purchase_id}/ratings"
     return await up.act(up.cobuilding, path, f"/purchases/{purchase_id}", EvaluationCreate, fields)
 
 
 @router.post("/purchases/{purchase_id}/close")
-async def close(purchase_id: ItemId, visitor: SignedIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+async def close(purchase_id: ItemId, visitor: AdminIn, form: Posted, up: ServicesDep) -> RedirectResponse:
     return await up.act(up.cobuilding, f"/purchases/{purchase_id}/close", f"/purchases/{purchase_id}")

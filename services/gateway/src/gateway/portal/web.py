@@ -124,6 +124,8 @@ MemberIn = Annotated[Session, Depends(_signed_in(Role.MEMBER))]
 PersonIn = Annotated[Session, Depends(_signed_in(Role.RESIDENT, Role.MEMBER))]  # one with minutes of their own
 OrgAdminIn = Annotated[Session, Depends(_signed_in(Role.ORG_ADMIN))]
 AreaAdminIn = Annotated[Session, Depends(_signed_in(Role.AREA_ADMIN))]
+# an organisation's or an area's administrator: a buyer of services (a union, a street)
+AdminIn = Annotated[Session, Depends(_signed_in(Role.ORG_ADMIN, Role.AREA_ADMIN))]
 # a person with an account in the ledger: a resident, or a member (an organisation's administrator too, as a member)
 AccountHolderIn = Annotated[Session, Depends(_signed_in(Role.RESIDENT, Role.MEMBER, Role.ORG_ADMIN))]
 

@@ -2,7 +2,8 @@
 POSTed there, signed, with retries.
 
 Which events concern an organisation: those whose data names it in any `*organization_id`
-field (it posted the need, shared the venue, made the claim, is a side of the proposal...).
+field (it posted the need, shared the venue, made the claim, is a side of the proposal...), among
+an agreement's parties or as the one a purchase was awarded to.
 Each (subscription, event) is one delivery document, written when the event is consumed (its
 id is both, so a redelivered event adds nothing) and sent by the deliverer until the partner
 answers 2xx, at most `ATTEMPTS` times with growing pauses.
@@ -75,9 +76,13 @@ def for_partners(event: Envelope) -> str:
 
 
 def organizations_of(event: Envelope) -> set[str]:
-    """The organisations an event concerns: every `*organization_id` of its data."""
+    """The organisations an event concerns: every `*organization_id` of its data, the parties of
+    an agreement, the organisation a purchase was awarded to."""
     data: dict[str, Any] = event.model_dump()["data"]
-    return {v for k, v in data.items() if k.endswith("organization_id") and isinstance(v, str)}
+    named = {v for k, v in data.items() if k.endswith("organization_id") and isinstance(v, str)}
+    parties = {p for p in data.get("parties", []) if isinstance(p, str)}
+    awarded = {data["awarded_to"]} if isinstance(data.get("awarded_to"), str) else set()
+    return named | parties | awarded
 
 
 def wanted(types: list[str], event_type: str) -> bool:
