@@ -22,7 +22,7 @@ from devkit.testing import PlatformApi, TestStack, acting, organization
 pytestmark = pytest.mark.stack
 
 ENDLESS = {"/api/v1/events/stream"}  # a server-sent stream answers for as long as it is read
-SCOPES = ["read", "needs:write", "resources:write", "matches:decide", "shop:write", "agreements:write"]
+SCOPES = ["read", "needs:write", "resources:write", "matches:decide", "shop:write", "cobuilding:write"]
 EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 SPELLINGS = ["Application/JSON", "application/x+json"]
 EDGES = ["9999-12-31T23:30:00-14:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59Z", "9999-12-31"]

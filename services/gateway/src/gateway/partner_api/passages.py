@@ -11,7 +11,15 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from contract.bodies.cobuilding import AgreementCreate, FulfilmentCreate
+from contract.bodies.cobuilding import (
+    AgreementCreate,
+    DeliveryCreate,
+    FulfilmentCreate,
+    MilestoneDone,
+    OfferCreate,
+    ProjectCreate,
+    SpendingCreate,
+)
 from contract.bodies.needs import (
     ClaimCreate,
     ClaimDone,
@@ -41,7 +49,8 @@ class Passage:
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-READ, NEEDS, RESOURCES, SHOP, AGREEMENTS = "read", "needs:write", "resources:write", "shop:write", "agreements:write"
+READ, NEEDS, RESOURCES, SHOP = "read", "needs:write", "resources:write", "shop:write"
+COBUILDING = "cobuilding:write"  # agreements, projects, offers on and deliveries of purchases
 
 PASSAGES = (
     Passage(
@@ -58,7 +67,7 @@ PASSAGES = (
         "POST",
         "/agreements",
         "cobuilding",
-        AGREEMENTS,
+        COBUILDING,
         "Proposes a co-building agreement to the other parties, signed by the key's organisation; a "
         "venue it commits is booked every month or week for the party it is for once all have signed.",
         AgreementCreate,
@@ -70,7 +79,7 @@ PASSAGES = (
         "POST",
         "/agreements/{agreement_id}/{action}",
         "cobuilding",
-        AGREEMENTS,
+        COBUILDING,
         "Signs an agreement the key's organisation is a party to (the last signature puts it in force), or ends it.",
         words={"action": ("sign", "end")},
     ),
@@ -79,9 +88,64 @@ PASSAGES = (
         "POST",
         "/agreements/{agreement_id}/commitments/{commitment_id}/fulfilments",
         "cobuilding",
-        AGREEMENTS,
+        COBUILDING,
         "Records a commitment kept on a day of the term (a venue commitment is kept by its bookings).",
         FulfilmentCreate,
+    ),
+    Passage(
+        "publish_project",
+        "POST",
+        "/projects",
+        "cobuilding",
+        COBUILDING,
+        "Puts a project of the key's organisation on the project list (项目清单): partners, milestones, budget.",
+        ProjectCreate,
+        201,
+    ),
+    Passage(
+        "project_milestone_done",
+        "POST",
+        "/projects/{project_id}/milestones/{milestone_id}/done",
+        "cobuilding",
+        COBUILDING,
+        "Marks a milestone done, with the person-times it served: the project goes into public notice (公示).",
+        MilestoneDone,
+    ),
+    Passage(
+        "record_project_spending",
+        "POST",
+        "/projects/{project_id}/spending",
+        "cobuilding",
+        COBUILDING,
+        "Records money spent on the organisation's project and its funder; 409 past the budget and "
+        "what its area's administrators approved.",
+        SpendingCreate,
+    ),
+    Passage(
+        "list_purchases",
+        "GET",
+        "/purchases",
+        "cobuilding",
+        READ,
+        "Purchases of services (购买服务) unions and streets publish: the co-building service's `GET /purchases`.",
+    ),
+    Passage(
+        "offer_on_purchase",
+        "POST",
+        "/purchases/{purchase_id}/offers",
+        "cobuilding",
+        COBUILDING,
+        "The key's organisation offers to deliver a purchased service, within its budget, while it is open.",
+        OfferCreate,
+    ),
+    Passage(
+        "record_purchase_delivery",
+        "POST",
+        "/purchases/{purchase_id}/deliveries",
+        "cobuilding",
+        COBUILDING,
+        "Records a delivery (person-times served) of a purchase awarded to the key's organisation.",
+        DeliveryCreate,
     ),
     Passage(
         "decide_proposal",

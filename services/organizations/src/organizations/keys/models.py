@@ -20,7 +20,7 @@ class Scope(StrEnum):
     RESOURCES_WRITE = "resources:write"
     MATCHES_DECIDE = "matches:decide"
     SHOP_WRITE = "shop:write"  # a merchant's points shop: its shelf and the pickups of its orders
-    AGREEMENTS_WRITE = "agreements:write"  # co-building agreements: propose, sign, end, record kept
+    COBUILDING_WRITE = "cobuilding:write"  # agreements, projects, offers on and deliveries of purchases
     KEYS_MANAGE = "keys:manage"
 
 
