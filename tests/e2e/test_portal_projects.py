@@ -2,8 +2,9 @@
 only: an organisation's administrator publishes it with a milestone and a budget, marks the
 milestone done (person-times served) and records spending by funder; spending past the budget is
 refused, saying why, until the community's administrator approves it; the project is in public
-notice (公示), where a resident objects and the organisation is told in its messages; in English
-the public page reads in English."""
+notice (公示), where a resident objects and the organisation is told in its messages; a need of
+the organisation's is added to the project, whose page adds it up; in English the public page
+reads in English."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ COMMUNITY = "350124984001"
 async def test_a_project_in_public_notice_takes_an_objection_and_its_spending_stays_within_what_was_allowed(
     stack: TestStack, http: httpx.AsyncClient, portal_accounts: Accounts, new_page: NewPage
 ) -> None:
-    owner = await PlatformApi(stack, http).register_organization("东湖社区党委", COMMUNITY)
+    api = PlatformApi(stack, http)
+    owner = await api.register_organization("东湖社区党委", COMMUNITY)
+    need_id = await api.post_need(owner, "elderly_care", COMMUNITY, quantity=6, title="助餐点志愿者招募")
     secretary, officer, neighbour = (f"{n}-{uuid.uuid4().hex[:6]}" for n in ("donghu", "donghu-shequ", "donghu-jumin"))
     await portal_accounts(
         Account(username=secretary, name="东湖书记", role=Role.ORG_ADMIN, organization_id=owner),
@@ -93,6 +96,10 @@ async def test_a_project_in_public_notice_takes_an_objection_and_its_spending_st
     await spend("3000", "街道", "厨具")
     await expect(page.locator("#spent")).to_have_text("¥11000")
     await expect(page.locator("#figures [data-funder]")).to_have_count(2)
+    await page.select_option("#link select[name=item]", f"need:{need_id}")  # the project's own need belongs to it
+    await page.click("#link button[data-move=link]")
+    await expect(page.locator("#linked [data-linked=need]")).to_contain_text("助餐点志愿者招募")
+    await expect(page.locator("#linked-totals")).to_contain_text("需求清单 1")
 
     await resident.goto(f"/lang/en?next=/projects/{project_url.rsplit('/', 1)[1]}")
     await expect(resident.locator("#in-notice")).to_contain_text("in public notice until")

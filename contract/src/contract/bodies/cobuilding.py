@@ -206,6 +206,13 @@ class CommentCreate(Strict):
     )
 
 
+class LinkCreate(Strict):
+    """A need, resource, activity or booking that belongs to a project."""
+
+    kind: Literal["need", "resource", "activity", "booking"]
+    id: str = Field(pattern=ID_PATTERN)
+
+
 class ProjectStatusChange(Strict):
     status: Literal["under_way", "done"]
 

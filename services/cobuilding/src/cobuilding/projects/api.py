@@ -14,6 +14,7 @@ from contract.bodies.cobuilding import (
     ApprovalCreate,
     CommentCreate,
     EvaluationCreate,
+    LinkCreate,
     MilestoneDone,
     ProjectCreate,
     ProjectStatusChange,
@@ -75,6 +76,12 @@ async def spend(project_id: IdPath, body: SpendingCreate, projects: ProjectsDep,
 async def approve(project_id: IdPath, body: ApprovalCreate, projects: ProjectsDep, actor: ActorDep) -> ProjectView:
     """An area administrator allows spending past the budget, by up to `amount` yuan."""
     return projects.shown(await projects.approve(project_id, body, actor))
+
+
+@router.post("/projects/{project_id}/links", response_model=ProjectView)
+async def link(project_id: IdPath, body: LinkCreate, projects: ProjectsDep, actor: ActiveActor) -> ProjectView:
+    """A need, resource, activity or booking that belongs to the project (its page adds them up)."""
+    return projects.shown(await projects.link(project_id, body, actor))
 
 
 @router.post("/projects/{project_id}/status", response_model=ProjectView)

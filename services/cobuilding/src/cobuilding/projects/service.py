@@ -13,12 +13,13 @@ from typing import Any, Protocol
 
 from cobuilding.areas import area_query
 from cobuilding.clock import CST, Clock
-from cobuilding.projects.models import Approval, Comment, Evaluation, Milestone, Project, Spending
+from cobuilding.projects.models import Approval, Comment, Evaluation, Link, Milestone, Project, Spending
 from contract.areas import covers
 from contract.bodies.cobuilding import (
     ApprovalCreate,
     CommentCreate,
     EvaluationCreate,
+    LinkCreate,
     MilestoneDone,
     ProjectCreate,
     ProjectStatusChange,
@@ -32,6 +33,7 @@ from runtime.actors import Actor, require_organization
 from runtime.known_organizations import OrganizationLookup
 
 SOURCE = "/services/cobuilding"
+MAX_LINKS = 200
 
 
 class ProjectRepository(Protocol):
@@ -168,6 +170,22 @@ class Projects:
             project.approvals.append(
                 Approval(amount=cmd.amount, note=cmd.note, by=actor.area_code, at=self.clock.now())
             )
+            return []
+
+        project, _ = await self.repo.change(project_id, decide, quiet=True)
+        return project
+
+    async def link(self, project_id: str, cmd: LinkCreate, actor: Actor) -> Project:
+        """A need, resource, activity or booking of the project's, by its owner or a partner; once each."""
+        acting = require_organization(actor)
+
+        def decide(project: Project) -> list[Envelope]:
+            if acting not in (project.organization_id, *project.partners):
+                raise Forbidden("the project's owner or partners say what belongs to it")
+            if len(project.links) >= MAX_LINKS:
+                raise Conflict(f"a project holds {MAX_LINKS} links at most", links=MAX_LINKS)
+            if all((link.kind, link.id) != (cmd.kind, cmd.id) for link in project.links):
+                project.links.append(Link(kind=cmd.kind, id=cmd.id))
             return []
 
         project, _ = await self.repo.change(project_id, decide, quiet=True)

@@ -7,6 +7,7 @@ approve spending past a budget and evaluate a project done."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,6 +17,7 @@ from contract.bodies.cobuilding import (
     ApprovalCreate,
     CommentCreate,
     EvaluationCreate,
+    LinkCreate,
     MilestoneDone,
     ProjectCreate,
     ProjectStatusChange,
@@ -48,11 +50,81 @@ async def project_list(request: Request, visitor: Visitor, up: ServicesDep, area
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
 async def project(request: Request, project_id: ItemId, visitor: Visitor, up: ServicesDep) -> HTMLResponse:
+    """A project with what belongs to it added up (as the visitor may see each), and, for its
+    owner's administrators, its own needs, activities and venues to add."""
     found = await up.get(up.cobuilding, f"/projects/{project_id}")
     parties = [found["organization_id"], *found["partners"]]
-    known = await asyncio.gather(*(up.organizations.find(f"/organizations/{p}") for p in parties))
+    known, linked = await asyncio.gather(
+        asyncio.gather(*(up.organizations.find(f"/organizations/{p}") for p in parties)),
+        asyncio.gather(*(_linked(up, link) for link in found["links"])),
+    )
     names = {o["id"]: o["name"] for o in known if o}
-    return render(request, "project.html", visitor, project=found, names=names)
+    shown = [item for item in linked if item is not None]
+    own = visitor is not None and visitor.account.organization_id == found["organization_id"]
+    return render(
+        request,
+        "project.html",
+        visitor,
+        project=found,
+        names=names,
+        linked=shown,
+        totals=_added_up(shown),
+        to_link=await _ours(up, found["organization_id"]) if own else [],
+    )
+
+
+LINKED_FROM = {
+    "need": ("needs", "/needs/"),
+    "activity": ("needs", "/activities/"),
+    "resource": ("resources", "/resources/"),
+    "booking": ("resources", "/bookings/"),
+}
+
+
+async def _linked(up: ServicesDep, link: dict[str, str]) -> dict[str, Any] | None:
+    """What a link names, as the visitor may see it (None when they may not, or it is gone)."""
+    service, path = LINKED_FROM[link["kind"]]
+    answer = await getattr(up, service).call("GET", path + link["id"], headers=up.headers())
+    return {"kind": link["kind"], **answer.json()} if answer.status_code == 200 else None
+
+
+def _added_up(linked: list[dict[str, Any]]) -> dict[str, int]:
+    """What belongs to the project, counted: needs and the person-times their completed claims
+    served, activities and the places taken, venues and services, bookings and their hours."""
+    totals = dict.fromkeys(("need", "served", "activity", "taken", "resource", "booking", "hours"), 0)
+    for item in linked:
+        totals[item["kind"]] += 1
+        if item["kind"] == "need":
+            totals["served"] += sum(c.get("served") or 0 for c in item.get("claims", []) if c["status"] == "completed")
+        elif item["kind"] == "activity":
+            totals["taken"] += item.get("taken", 0)
+        elif item["kind"] == "booking":
+            span = datetime.fromisoformat(item["ends_at"]) - datetime.fromisoformat(item["starts_at"])
+            totals["hours"] += round(span.total_seconds() / 3600)
+    return totals
+
+
+async def _ours(up: ServicesDep, organization_id: str) -> list[dict[str, str]]:
+    """The owner's needs, activities and resources, to say which belong to the project."""
+    needs, activities, resources = await asyncio.gather(
+        up.get(up.needs, "/needs", {"organization_id": organization_id, "limit": 100}),
+        up.get(up.needs, "/activities", {"mine": "true", "limit": 100}),
+        up.get(up.resources, "/resources", {"organization_id": organization_id, "limit": 100}),
+    )
+    return [
+        *({"kind": "need", "id": n["id"], "title": n["title"]} for n in needs["items"]),
+        *({"kind": "activity", "id": a["id"], "title": a["title"]} for a in activities["items"]),
+        *({"kind": "resource", "id": r["id"], "title": r["name"]} for r in resources["items"]),
+    ]
+
+
+@router.post("/projects/{project_id}/links")
+async def link(project_id: ItemId, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    kind, _, item_id = str(form.get("item", "")).partition(":")
+    fields = {"kind": kind, "id": item_id}
+    return await up.act(
+        up.cobuilding, f"/projects/{project_id}/links", f"/projects/{project_id}#linked", LinkCreate, fields
+    )
 
 
 @router.get("/org/projects", response_class=HTMLResponse)
