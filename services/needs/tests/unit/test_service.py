@@ -54,6 +54,19 @@ async def test_an_organisation_posts_its_own_needs_only(needs: Needs) -> None:
         await needs.post(_cmd(), Actor(kind=ActorKind.RESIDENT, resident_id="r" * 32, area_code=AREA))
 
 
+async def test_an_area_administrator_posts_a_need_for_an_organisation_of_their_area_only(needs: Needs) -> None:
+    community = Actor(kind=ActorKind.AREA_ADMIN, area_code=AREA)
+    posted = await needs.post(_cmd(organization_id=POSTER), community)  # a joint meeting's decision
+    assert (posted.organization_id, posted.posted_for_by) == (POSTER, AREA)
+    elsewhere = Actor(kind=ActorKind.AREA_ADMIN, area_code="350102002001")
+    with pytest.raises(Forbidden):
+        await needs.post(_cmd(organization_id=POSTER), elsewhere)
+    with pytest.raises(Forbidden):  # nor for an organisation that may not act
+        await needs.post(_cmd(organization_id=SUSPENDED), community)
+    with pytest.raises(Forbidden):  # naming no organisation, it is no organisation's
+        await needs.post(_cmd(), community)
+
+
 async def test_claims_move_the_need_and_never_exceed_its_quantity(needs: Needs, repo: FakeNeeds) -> None:
     need = await needs.post(_cmd(quantity=5), org(POSTER))
 
