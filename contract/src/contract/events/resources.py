@@ -106,6 +106,7 @@ class BookingData(Data):
     status: BookingStatus
     series_id: str | None = None
     proposal_id: str | None = None  # set when the booking comes from an accepted match
+    agreement_id: str | None = None  # set when it books a co-building agreement's venue commitment
     reason: str | None = None  # why it was cancelled, declined or released
 
 

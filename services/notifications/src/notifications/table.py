@@ -58,6 +58,12 @@ def organization(organization_id: str | None) -> list[str]:
     return [f"organization:{organization_id}"] if organization_id else []
 
 
+def booker_of_one(event: BookingConfirmed) -> list[str]:
+    """The booker, unless the booking is one of a co-building agreement's (its parties were told
+    of the agreement once, not of every week's room)."""
+    return [] if event.data.agreement_id else booker(event)
+
+
 def booker(event: BookingConfirmed | BookingCancelled | ServiceRequestAccepted | ServiceRequestDeclined) -> list[str]:
     """Whoever booked or requested: an organisation, or a resident."""
     resident = event.data.resident_id
@@ -65,8 +71,8 @@ def booker(event: BookingConfirmed | BookingCancelled | ServiceRequestAccepted |
 
 
 def ended_for_booker(event: BookingCancelled) -> list[str]:
-    """The booker, unless they cancelled it themselves."""
-    return [] if event.data.reason == "cancelled" else booker(event)
+    """The booker, unless they cancelled it themselves or its agreement ended (its parties are told of that)."""
+    return [] if event.data.reason in ("cancelled", "agreement_ended") else booker(event)
 
 
 def claimer(event: ClaimMade | ClaimCompleted | ClaimReleased) -> list[str]:
@@ -212,7 +218,7 @@ def _rows() -> tuple[Row, ...]:
         Row(
             BookingConfirmed,
             "booking",
-            booker,
+            booker_of_one,
             "您的场地预约已确认。",
             "Your venue booking is confirmed.",
             lambda e: f"/resources/{e.data.venue_id}",

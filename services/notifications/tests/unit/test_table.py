@@ -96,6 +96,22 @@ def test_a_booking_waiting_for_approval_tells_the_venues_organisation() -> None:
     assert message.recipient == "organization:" + VENUE_OWNER and "审批" in message.zh
 
 
+def test_the_bookings_of_a_co_building_agreement_tell_no_one_each() -> None:
+    """Its parties are told of the agreement signed and ended, not of every week's room."""
+    confirmed = BookingData.model_validate(
+        {**booking(BookingConfirmed).data.model_dump(), "series_id": "s" * 32, "agreement_id": "a" * 32}
+    )
+    assert messages_of(BookingConfirmed(source="resources", subject="b" * 32, data=confirmed)) == []
+    given_back = BookingData.model_validate(
+        {**confirmed.model_dump(), "status": "cancelled", "reason": "agreement_ended"}
+    )
+    assert messages_of(BookingCancelled(source="resources", subject="b" * 32, data=given_back)) == []
+    one = BookingData.model_validate({**confirmed.model_dump(), "agreement_id": None})  # a booking of one's own
+    assert [m.recipient for m in messages_of(BookingConfirmed(source="resources", subject="b", data=one))] == [
+        "organization:" + CLAIMER
+    ]
+
+
 def test_no_one_is_told_of_what_they_did_themselves_or_of_a_kind_the_table_lacks() -> None:
     cancelled = ClaimReleasedData(**claim().model_dump(), reason="need_cancelled")  # the poster is not told
     assert [m.recipient for m in messages_of(ClaimReleased(source="needs", subject="n" * 32, data=cancelled))] == [

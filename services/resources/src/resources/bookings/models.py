@@ -25,6 +25,7 @@ class Booking(Versioned):
     status: BookingStatus
     series_id: str | None = None
     proposal_id: str | None = None
+    agreement_id: str | None = None  # a co-building agreement's venue commitment booked it
     need_id: str | None = None
     reason: str | None = None
     created_at: datetime = Field(default_factory=now)

@@ -361,6 +361,7 @@ class Bookings:
                     purpose=commitment.what,
                     status=BookingStatus.CONFIRMED,
                     series_id=commitment.commitment_id,
+                    agreement_id=data.agreement_id,
                 )
                 with contextlib.suppress(DomainError):  # taken, or closed that day
                     await self._hold(venue, booking)
