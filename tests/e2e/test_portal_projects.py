@@ -24,6 +24,7 @@ pytestmark = pytest.mark.stack
 
 Accounts = Callable[..., Awaitable[list[Account]]]
 COMMUNITY = "350124984001"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
 
 
 async def test_a_project_in_public_notice_takes_an_objection_and_its_spending_stays_within_what_was_allowed(
@@ -53,6 +54,12 @@ async def test_a_project_in_public_notice_takes_an_objection_and_its_spending_st
     await form.locator("button[type=submit]").click()
     await page.locator("#projects a", has_text="银龄助餐社区食堂").click()
     project_url = page.url
+
+    await page.set_input_files(
+        "#add-photo input[name=photo]", {"name": "site.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    await page.click("#add-photo button[data-move=add-photo]")
+    await expect(page.locator("#photos img.proof")).to_have_count(1)
 
     milestone = page.locator("#milestones [data-milestone]").first
     await milestone.locator("input[name=done_on]").fill(today.isoformat())

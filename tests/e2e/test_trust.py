@@ -73,6 +73,7 @@ PUBLIC_READS = {
         "/known-organizations/{organization_id}",
         "/projects",  # the project list, its progress and spending: public (公示)
         "/projects/{project_id}",
+        "/projects/{project_id}/photos/{digest}",
         "/purchases",  # purchases of services and their figures: public procurement
         "/purchases/figures",
         "/purchases/{purchase_id}",

@@ -14,13 +14,14 @@ from cobuilding.agreements.repository import KnownVenues, MongoAgreementReposito
 from cobuilding.agreements.service import Agreements
 from cobuilding.clock import Clock
 from cobuilding.concerns import api as concerns_api
-from cobuilding.concerns.repository import MongoConcernRepository, PhotoStore
+from cobuilding.concerns.repository import MongoConcernRepository
 from cobuilding.concerns.service import Concerns
 from cobuilding.config import Settings
 from cobuilding.meetings import api as meetings_api
 from cobuilding.meetings.repository import MongoMeetingRepository
 from cobuilding.meetings.service import Meetings
 from cobuilding.meetings.stuck import Stuck
+from cobuilding.photos import PhotoStore
 from cobuilding.projects import api as projects_api
 from cobuilding.projects.repository import MongoProjectRepository
 from cobuilding.projects.service import Projects
@@ -74,10 +75,10 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     booked, venues, followed = MongoBooked(db), KnownVenues(db), Stuck(db)
     for made in (concern_repo, agreement_repo, meeting_repo, project_repo, purchase_repo, booked, followed):
         await made.ensure_indexes()
-    clock, organizations = Clock(), KnownOrganizations(db)
+    clock, organizations, photos = Clock(), KnownOrganizations(db), PhotoStore(db["photos"])
     concerns = Concerns(
         concern_repo,
-        PhotoStore(db["photos"]),
+        photos,
         clock,
         reply_working_days=settings.reply_working_days,
         photos_per_concern=settings.photos_per_concern,
@@ -85,7 +86,14 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     )
     agreements = Agreements(agreement_repo, booked, venues, organizations, clock)
     meetings = Meetings(meeting_repo, followed, agreements, concerns, clock)
-    projects = Projects(project_repo, organizations, clock, notice_days=settings.notice_days)
+    projects = Projects(
+        project_repo,
+        organizations,
+        clock,
+        photos,
+        notice_days=settings.notice_days,
+        max_photo_bytes=settings.max_photo_bytes,
+    )
     purchases = Purchases(purchase_repo, organizations, clock)
     lists = partner_lists.PartnerLists(
         partner_lists.MongoPartnerLists(db["partner_lists"], on_events=relay.wake), organizations, clock
@@ -125,7 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         wire=lambda app, infra: wire(app, infra, settings),
         topics=[COBUILDING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC, NEEDS_TOPIC, MATCHING_TOPIC],
-        body_limits={"/concerns/": settings.max_photo_bytes + 64 * 1024},
+        body_limits={prefix: settings.max_photo_bytes + 64 * 1024 for prefix in ("/concerns/", "/projects/")},
         # replies, escalations and signatures are conditional updates: one writer on FerretDB (runtime.lease)
         lease="cobuilding",
     )

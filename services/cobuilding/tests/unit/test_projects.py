@@ -26,7 +26,7 @@ from contract.errors import Conflict, Forbidden, Unprocessable
 from devkit.fakes import FakeRepository
 from runtime.actors import Actor, ActorKind
 
-from .fakes import AREA, RESCUE, SCHOOL, UNION, FakeOrganizations
+from .fakes import AREA, RESCUE, SCHOOL, UNION, FakeOrganizations, FakePhotos
 
 TODAY = date(2027, 3, 10)
 ADMIN = Actor(kind=ActorKind.AREA_ADMIN, area_code=AREA)
@@ -40,7 +40,7 @@ def org(organization_id: str) -> Actor:
 def make() -> tuple[Projects, FakeRepository[Project], Clock]:
     repo, clock = FakeRepository[Project](), Clock()
     clock.offset = datetime(2027, 3, 10, 4, tzinfo=UTC) - datetime.now(UTC)
-    return Projects(repo, FakeOrganizations(), clock, notice_days=7), repo, clock
+    return Projects(repo, FakeOrganizations(), clock, FakePhotos(), notice_days=7, max_photo_bytes=1000), repo, clock
 
 
 def plan(**fields: Any) -> ProjectCreate:
@@ -148,3 +148,15 @@ async def test_the_area_evaluates_a_project_done() -> None:
         )
     evaluated = await projects.evaluate(made.id, EvaluationCreate(stars=4, text="成效明显"), ADMIN)
     assert (evaluated.status, evaluated.evaluation and evaluated.evaluation.stars) == ("evaluated", 4)
+
+
+async def test_photos_of_the_work_by_its_owner_or_a_partner() -> None:
+    projects, _, _ = make()
+    made = await projects.publish(plan(), org(UNION))
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    with pytest.raises(Forbidden):
+        await projects.add_photo(made.id, png, org(SCHOOL))
+    with pytest.raises(Unprocessable, match="JPEG"):
+        await projects.add_photo(made.id, b"<svg/>", org(UNION))
+    shown = await projects.add_photo(made.id, png, org(RESCUE))  # a partner's
+    assert await projects.photo(made.id, shown.photos[0]) == (png, "image/png")

@@ -174,7 +174,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         middleware=[SecurityHeaders],
         body_limits={
             prefix: settings.max_photo_bytes + 64 * 1024
-            for prefix in ("/api/v1/wishes/", "/org/wishes/", "/concerns", "/admin/concerns")
+            for prefix in ("/api/v1/wishes/", "/org/wishes/", "/concerns", "/admin/concerns", "/projects/")
         },
         idempotent=("/api/v1/", by_api_key),
     )

@@ -1,15 +1,10 @@
-"""Where concerns and their photos are kept, each concern with its area's levels (`areas`)."""
+"""Where concerns are kept, each with its area's levels (`areas`)."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
-
-from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 from cobuilding.areas import area_fields
 from cobuilding.concerns.models import Concern
@@ -42,12 +37,6 @@ class ConcernRepository(Protocol):
     async def tallies(self, where: Mapping[str, Any]) -> list[Document]: ...
 
 
-class PhotoRepository(Protocol):
-    async def put(self, content: bytes, content_type: str) -> str: ...
-
-    async def get(self, digest: str) -> tuple[bytes, str] | None: ...
-
-
 class MongoConcernRepository(MongoRepository[Concern]):
     model = Concern
 
@@ -69,20 +58,3 @@ class MongoConcernRepository(MongoRepository[Concern]):
         when it was answered, escalated and rated."""
         fields = {"community": 1, "status": 1, "in_time": 1, "level": 1, "stars": 1, "area_code": 1}
         return await self.collection.find(dict(where), fields).to_list()
-
-
-class PhotoStore:
-    """Concerns' photos, one document each, keyed by their SHA-256 (the same photo is kept once)."""
-
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
-        self.collection = collection
-
-    async def put(self, content: bytes, content_type: str) -> str:
-        digest = hashlib.sha256(content).hexdigest()
-        with contextlib.suppress(DuplicateKeyError):  # kept already
-            await self.collection.insert_one({"_id": digest, "content_type": content_type, "data": content})
-        return digest
-
-    async def get(self, digest: str) -> tuple[bytes, str] | None:
-        found = await self.collection.find_one({"_id": digest})
-        return (bytes(found["data"]), found["content_type"]) if found else None

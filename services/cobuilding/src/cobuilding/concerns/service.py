@@ -14,8 +14,9 @@ from pydantic import BaseModel, computed_field
 from cobuilding.areas import area_query
 from cobuilding.clock import Clock, working_days_after
 from cobuilding.concerns.models import SATISFIED, Concern, Step
-from cobuilding.concerns.repository import ConcernRepository, PhotoRepository
+from cobuilding.concerns.repository import ConcernRepository
 from cobuilding.outcome import Outcome
+from cobuilding.photos import PhotoRepository, checked
 from contract.areas import covers
 from contract.bodies.cobuilding import ConcernCreate, ConcernRating, ConcernReply, OutcomeCreate
 from contract.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -31,7 +32,6 @@ from contract.events.cobuilding import (
 )
 from contract.ids import new_id
 from runtime.actors import Actor, ActorKind
-from runtime.photos import photo_type
 
 SOURCE = "/services/cobuilding"
 COMMUNITY_DIGITS = 12
@@ -142,10 +142,7 @@ class Concerns:
 
     async def add_photo(self, concern_id: str, content: bytes, actor: Actor) -> Concern:
         """A photo of what the concern is about, added by whoever put it in while it waits."""
-        if len(content) > self.max_photo_bytes:
-            raise Unprocessable(f"the photo is over {self.max_photo_bytes} bytes", field="photo", size=len(content))
-        if (content_type := photo_type(content)) is None:
-            raise Unprocessable("the photo must be a JPEG, PNG or WebP image", field="photo")
+        content_type = checked(content, self.max_photo_bytes)
         self._require_submitter(await self.get(concern_id, actor), actor)  # before the photo is stored
         digest = await self.photos.put(content, content_type)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, File, Path, Query, Response, UploadFile
 
 from cobuilding.projects.service import Projects, ProjectView
 from contract.bodies.cobuilding import (
@@ -82,6 +82,26 @@ async def approve(project_id: IdPath, body: ApprovalCreate, projects: ProjectsDe
 async def link(project_id: IdPath, body: LinkCreate, projects: ProjectsDep, actor: ActiveActor) -> ProjectView:
     """A need, resource, activity or booking that belongs to the project (its page adds them up)."""
     return projects.shown(await projects.link(project_id, body, actor))
+
+
+@router.post("/projects/{project_id}/photos", response_model=ProjectView)
+async def add_photo(
+    project_id: IdPath,
+    projects: ProjectsDep,
+    actor: ActiveActor,
+    photo: Annotated[UploadFile, File(description="JPEG, PNG or WebP")],
+) -> ProjectView:
+    """A photo of the work, by the project's owner or a partner (9 at most)."""
+    return projects.shown(await projects.add_photo(project_id, await photo.read(projects.max_photo_bytes + 1), actor))
+
+
+@router.get("/projects/{project_id}/photos/{digest}")
+async def get_photo(
+    project_id: IdPath, digest: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")], projects: ProjectsDep
+) -> Response:
+    """A project's photo: public, as the project is."""
+    content, content_type = await projects.photo(project_id, digest)
+    return Response(content, media_type=content_type)
 
 
 @router.post("/projects/{project_id}/status", response_model=ProjectView)

@@ -76,6 +76,7 @@ class Project(Versioned):
     approvals: list[Approval] = Field(default_factory=list)
     comments: list[Comment] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
+    photos: list[str] = Field(default_factory=list)  # their SHA-256s, in the photo store
     status: ProjectStatus = ProjectStatus.PLANNED
     notice_until: datetime | None = None
     evaluation: Evaluation | None = None

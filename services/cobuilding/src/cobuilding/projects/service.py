@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from cobuilding.areas import area_query
 from cobuilding.clock import CST, Clock
+from cobuilding.photos import PhotoRepository, checked
 from cobuilding.projects.models import Approval, Comment, Evaluation, Link, Milestone, Project, Spending
 from contract.areas import covers
 from contract.bodies.cobuilding import (
@@ -34,6 +35,7 @@ from runtime.known_organizations import OrganizationLookup
 
 SOURCE = "/services/cobuilding"
 MAX_LINKS = 200
+MAX_PHOTOS = 9
 
 
 class ProjectRepository(Protocol):
@@ -58,12 +60,21 @@ class ProjectView(Project):
 
 class Projects:
     def __init__(
-        self, repo: ProjectRepository, organizations: OrganizationLookup, clock: Clock, *, notice_days: int
+        self,
+        repo: ProjectRepository,
+        organizations: OrganizationLookup,
+        clock: Clock,
+        photos: PhotoRepository,
+        *,
+        notice_days: int,
+        max_photo_bytes: int,
     ) -> None:
         self.repo = repo
         self.organizations = organizations
         self.clock = clock
+        self.photos = photos
         self.notice = timedelta(days=notice_days)
+        self.max_photo_bytes = max_photo_bytes
 
     def shown(self, project: Project) -> ProjectView:
         return ProjectView(**project.model_dump(), in_notice=project.in_notice_at(self.clock.now()))
@@ -180,8 +191,7 @@ class Projects:
         acting = require_organization(actor)
 
         def decide(project: Project) -> list[Envelope]:
-            if acting not in (project.organization_id, *project.partners):
-                raise Forbidden("the project's owner or partners say what belongs to it")
+            _require_party(project, acting)
             if len(project.links) >= MAX_LINKS:
                 raise Conflict(f"a project holds {MAX_LINKS} links at most", links=MAX_LINKS)
             if all((link.kind, link.id) != (cmd.kind, cmd.id) for link in project.links):
@@ -190,6 +200,31 @@ class Projects:
 
         project, _ = await self.repo.change(project_id, decide, quiet=True)
         return project
+
+    async def add_photo(self, project_id: str, content: bytes, actor: Actor) -> Project:
+        """A photo of the work, by the project's owner or a partner (shown on its public page)."""
+        acting = require_organization(actor)
+        content_type = checked(content, self.max_photo_bytes)
+        _require_party(await self.get(project_id), acting)  # before the photo is stored
+        digest = await self.photos.put(content, content_type)
+
+        def decide(project: Project) -> list[Envelope]:
+            _require_party(project, acting)
+            if digest not in project.photos:
+                if len(project.photos) >= MAX_PHOTOS:
+                    raise Conflict(f"a project shows {MAX_PHOTOS} photos at most", photos=MAX_PHOTOS)
+                project.photos.append(digest)
+            return []
+
+        project, _ = await self.repo.change(project_id, decide, quiet=True)
+        return project
+
+    async def photo(self, project_id: str, digest: str) -> tuple[bytes, str]:
+        project = await self.get(project_id)
+        found = await self.photos.get(digest) if digest in project.photos else None
+        if found is None:
+            raise NotFound(f"project {project_id!r} has no photo {digest!r}")
+        return found
 
     async def move(self, project_id: str, cmd: ProjectStatusChange, actor: Actor) -> Project:
         acting = require_organization(actor)
@@ -233,6 +268,11 @@ class Projects:
 
         project, _ = await self.repo.change(project_id, decide, quiet=True)
         return project
+
+
+def _require_party(project: Project, organization_id: str) -> None:
+    if organization_id not in (project.organization_id, *project.partners):
+        raise Forbidden("the project's owner or a partner of it does this")
 
 
 def _require_owner(project: Project, organization_id: str) -> None:

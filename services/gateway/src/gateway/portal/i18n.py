@@ -660,6 +660,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "linked_resource": ("场地/服务", "venue or service"),
     "linked_booking": ("预约", "booking"),
     "add_to_project": ("加入项目", "Add to the project"),
+    "add_photo": ("上传照片", "Add a photo"),
     "refused_taken_up": ("已转为需求，不再重复发布", "It became a need already: no second one is posted"),
     "neighbour_partners": ("近邻合伙人", "Neighbour partners"),
     "neighbour_partners_intro": (

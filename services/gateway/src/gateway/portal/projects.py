@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+import aiohttp
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from contract.bodies.cobuilding import (
     ApprovalCreate,
@@ -32,7 +33,9 @@ from gateway.portal.web import (
     ServicesDep,
     SignedIn,
     Visitor,
+    back_to,
     number,
+    refusal_of,
     render,
 )
 
@@ -116,6 +119,26 @@ async def _ours(up: ServicesDep, organization_id: str) -> list[dict[str, str]]:
         *({"kind": "activity", "id": a["id"], "title": a["title"]} for a in activities["items"]),
         *({"kind": "resource", "id": r["id"], "title": r["name"]} for r in resources["items"]),
     ]
+
+
+@router.post("/projects/{project_id}/photos")
+async def add_photo(
+    project_id: ItemId, visitor: OrgAdminIn, form: Posted, up: ServicesDep, photo: Annotated[UploadFile, File()]
+) -> RedirectResponse:
+    """A photo of the work, passed on to the co-building service, which checks it."""
+    upload = aiohttp.FormData()
+    upload.add_field("photo", await photo.read(), filename=photo.filename or "photo", content_type=photo.content_type)
+    answer = await up.cobuilding.call("POST", f"/projects/{project_id}/photos", content=upload, headers=up.headers())
+    return back_to(f"/projects/{project_id}#photos", refusal_of(answer) or "saved")
+
+
+@router.get("/projects/{project_id}/photos/{digest}")
+async def photo(project_id: ItemId, digest: str, up: ServicesDep) -> Response:
+    """A project's photo: public, as the project is."""
+    answer = await up.cobuilding.call("GET", f"/projects/{project_id}/photos/{digest}")
+    if answer.status_code != 200:
+        return Response(status_code=404)
+    return Response(answer.content, media_type=answer.headers.get("content-type", "image/jpeg"))
 
 
 @router.post("/projects/{project_id}/links")
