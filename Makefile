@@ -4,7 +4,7 @@ UV := deploy/local/uv
 DEMO ?= 0.01
 STACK := python3 deploy/local/stack.py
 
-.PHONY: up down wipe status test lint format sync browser compose-cli contracts bench bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify
+.PHONY: up down wipe status test lint format sync browser compose-cli contracts bench bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify bench-cobuilding
 
 up: sync           ## install, start Kafka, FerretDB and the eight services, load the demo, print the URLs
 	$(STACK) up --services --demo $(DEMO)
@@ -49,7 +49,7 @@ compose-cli:       ## Debian's docker-compose, which renders docker-compose.yml 
 contracts:         ## rewrite the event schema snapshots after a deliberate contract change
 	$(UV) run python -m contract.snapshots --write
 
-bench: bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify  ## every benchmark; each prints a table, then one JSON line
+bench: bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify bench-cobuilding  ## every benchmark; each prints a table, then one JSON line
 
 bench-registry:    ## import the whole synthetic city through the registry, time its queries
 	$(STACK) up
@@ -82,3 +82,7 @@ bench-redemptions: ## 2,000 people redeem one item of 1,000 in the points shop a
 bench-notify:      ## a day of the city's events (claims, wishes, bookings, proposals) decided into inboxes through Kafka; inbox reads
 	$(STACK) up
 	$(UV) run python -m devkit.bench.notify
+
+bench-cobuilding:  ## 10,000 residents' concerns put in at once, all escalated by the test clock; a district's figures, a community's list
+	$(STACK) up
+	$(UV) run python -m devkit.bench.cobuilding

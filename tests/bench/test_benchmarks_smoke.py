@@ -43,6 +43,7 @@ SMALL = {
     ],  # end to end: the city's supply
     "devkit.bench.notify": ["--events", "600", "--baseline", "100", "--reads", "20", "--scale", "0.01"],
     "devkit.bench.redemptions": ["--redemptions", "120", "--stock", "30", "--concurrency", "60", "--baseline", "10"],
+    "devkit.bench.cobuilding": ["--concerns", "120", "--concurrency", "20", "--baseline", "10", "--reads", "5"],
 }
 WITHIN_S = 60
 
@@ -75,6 +76,8 @@ def test_a_service_benchmark_runs_to_its_json_line(module: str, infra: tuple[str
     result = run_bench(module, SMALL[module], {"KAFKA_BOOTSTRAP_SERVERS": kafka, "MONGO_URL": mongo})
     if module == "devkit.bench.matching":
         assert result["e2e_proposed"] == result["e2e_needs"]  # the service's half: every need proposed
+    if module == "devkit.bench.cobuilding":  # every concern left unanswered goes up a level
+        assert result["escalated"] == result["escalated_expected"]
     if module == "devkit.bench.redemptions":  # the shop's guarantees hold at any size
         assert (result["orders"], result["oversold"], result["negative_balances"]) == (30, 0, 0)
         assert result["stock_left"] == 0 and result["stock_recounted"] is True
