@@ -16,6 +16,7 @@ from cobuilding.clock import Clock
 from cobuilding.concerns import api as concerns_api
 from cobuilding.concerns.repository import MongoConcernRepository
 from cobuilding.concerns.service import Concerns
+from cobuilding.concerns.view import ConcernTallies
 from cobuilding.config import Settings
 from cobuilding.meetings import api as meetings_api
 from cobuilding.meetings.repository import MongoMeetingRepository
@@ -67,7 +68,8 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     for collection in stored:
         await ensure_outbox_index(collection)
     relay = outbox_relay(infra, stored)
-    concern_repo = MongoConcernRepository(db["concerns"], on_events=relay.wake)
+    tallies = ConcernTallies()
+    concern_repo = MongoConcernRepository(db["concerns"], on_events=relay.wake, read_model=tallies.put)
     agreement_repo = MongoAgreementRepository(db["agreements"], on_events=relay.wake)
     meeting_repo = MongoMeetingRepository(db["meetings"], on_events=relay.wake)
     project_repo = MongoProjectRepository(db["projects"], on_events=relay.wake)
@@ -76,8 +78,10 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     for made in (concern_repo, agreement_repo, meeting_repo, project_repo, purchase_repo, booked, followed):
         await made.ensure_indexes()
     clock, organizations, photos = Clock(), KnownOrganizations(db), PhotoStore(db["photos"])
+    await concern_repo.load()  # the figures' tallies, before the service answers
     concerns = Concerns(
         concern_repo,
+        tallies,
         photos,
         clock,
         reply_working_days=settings.reply_working_days,

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from cobuilding.agreements.models import Agreement, Booked
-from cobuilding.areas import area_fields
 from cobuilding.concerns.models import Concern
 from contract.errors import Forbidden, InvalidReference
 from contract.events.resources import ResourceData, ResourceKind
 from devkit.fakes import FakeRepository
-from runtime.mongo import Document
 
 
 class FakeConcerns(FakeRepository[Concern]):
@@ -21,14 +19,6 @@ class FakeConcerns(FakeRepository[Concern]):
         return [
             c.id for c in self.saved.values() if c.status == "waiting" and c.level != "district" and c.due_at < moment
         ]
-
-    async def tallies(self, where: Mapping[str, Any]) -> list[Document]:
-        found = []
-        for concern in self.saved.values():
-            document = concern.model_dump() | area_fields(concern.area_code)
-            if all(document.get(k) == v for k, v in where.items()):
-                found.append(document)
-        return found
 
 
 class FakePhotos:

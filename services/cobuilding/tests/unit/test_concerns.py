@@ -9,6 +9,7 @@ import pytest
 
 from cobuilding.clock import CST, Clock, working_days_after
 from cobuilding.concerns.service import Concerns
+from cobuilding.concerns.view import ConcernTallies
 from contract.bodies.cobuilding import ConcernCreate, ConcernRating, ConcernReply
 from contract.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contract.events.cobuilding import ConcernLevel, ConcernStatus
@@ -30,9 +31,12 @@ def admin(area_code: str) -> Actor:
 
 
 def make(days: int = 3) -> tuple[Concerns, FakeConcerns, Clock]:
-    repo, clock = FakeConcerns(), Clock()
+    tallies, clock = ConcernTallies(), Clock()
+    repo = FakeConcerns(read_model=tallies.put)  # the repository keeps the figures' tallies, as in the service
     return (
-        Concerns(repo, FakePhotos(), clock, reply_working_days=days, photos_per_concern=2, max_photo_bytes=1000),
+        Concerns(
+            repo, tallies, FakePhotos(), clock, reply_working_days=days, photos_per_concern=2, max_photo_bytes=1000
+        ),
         repo,
         clock,
     )

@@ -34,8 +34,6 @@ class ConcernRepository(Protocol):
 
     async def overdue(self, moment: datetime) -> list[str]: ...
 
-    async def tallies(self, where: Mapping[str, Any]) -> list[Document]: ...
-
 
 class MongoConcernRepository(MongoRepository[Concern]):
     model = Concern
@@ -52,9 +50,3 @@ class MongoConcernRepository(MongoRepository[Concern]):
         waiting = {"status": ConcernStatus.WAITING.value, "level": {"$ne": ConcernLevel.DISTRICT.value}}
         cursor = self.collection.find(waiting | {"due_at": {"$lt": moment}}, {"_id": 1})
         return [doc["_id"] async for doc in cursor]
-
-    async def tallies(self, where: Mapping[str, Any]) -> list[Document]:
-        """What the figures count of each concern matching `where`: its community, whether and
-        when it was answered, escalated and rated."""
-        fields = {"community": 1, "status": 1, "in_time": 1, "level": 1, "stars": 1, "area_code": 1}
-        return await self.collection.find(dict(where), fields).to_list()

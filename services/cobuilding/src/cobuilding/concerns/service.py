@@ -15,6 +15,7 @@ from cobuilding.areas import area_query
 from cobuilding.clock import Clock, working_days_after
 from cobuilding.concerns.models import SATISFIED, Concern, Step
 from cobuilding.concerns.repository import ConcernRepository
+from cobuilding.concerns.view import ConcernTallies
 from cobuilding.outcome import Outcome
 from cobuilding.photos import PhotoRepository, checked
 from contract.areas import covers
@@ -66,6 +67,7 @@ class Concerns:
     def __init__(
         self,
         repo: ConcernRepository,
+        tallies: ConcernTallies,
         photos: PhotoRepository,
         clock: Clock,
         *,
@@ -74,6 +76,7 @@ class Concerns:
         max_photo_bytes: int,
     ) -> None:
         self.repo = repo
+        self.tallies = tallies  # kept by the repository at every write
         self.photos = photos
         self.clock = clock
         self.days = reply_working_days
@@ -231,18 +234,16 @@ class Concerns:
         if not actor.administers(node):
             raise Forbidden("an administrator sees the figures of their own area", area_code=node)
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for doc in await self.repo.tallies(area_query(node)):
-            if not covers(node, str(doc.get("area_code", ""))):
-                continue
-            tally = counts[str(doc["community"])]
+        for one in self.tallies.of(node):
+            tally = counts[one.area_code[:12]]
             tally["received"] += 1
-            tally["answered"] += doc.get("status") != ConcernStatus.WAITING.value
-            tally["in_time"] += doc.get("in_time") is True
-            tally["escalated"] += doc.get("level") != ConcernLevel.COMMUNITY.value
-            if isinstance(stars := doc.get("stars"), int):
+            tally["answered"] += one.answered
+            tally["in_time"] += one.in_time
+            tally["escalated"] += one.escalated
+            if one.stars is not None:
                 tally["rated"] += 1
-                tally["stars"] += stars
-                tally["satisfied"] += stars >= SATISFIED
+                tally["stars"] += one.stars
+                tally["satisfied"] += one.stars >= SATISFIED
         return [Figures(community=community, **tally) for community, tally in sorted(counts.items())]
 
 
