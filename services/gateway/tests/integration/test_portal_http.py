@@ -178,6 +178,69 @@ class TestSessions:
             assert [line async for line in live.aiter_lines()] == [": no inbox", ""]
 
 
+class TestCoBuildingPages:
+    ID = "a" * 32
+    SIGNED_IN = (
+        "/concerns",
+        "/admin/concerns",
+        "/org/agreements",
+        "/admin/agreements",
+        "/admin/meetings",
+        "/org/projects",
+    )
+    POSTS = (
+        "/concerns",
+        f"/concerns/{ID}/rate",
+        "/admin/concerns",
+        f"/admin/concerns/{ID}/reply",
+        f"/admin/concerns/{ID}/need",
+        "/org/agreements",
+        f"/org/agreements/{ID}/sign",
+        f"/org/agreements/{ID}/end",
+        "/admin/partners",
+        "/admin/meetings",
+        f"/admin/meetings/{ID}/record",
+        f"/admin/meetings/{ID}/items/{ID}/need",
+        "/org/projects",
+        f"/projects/{ID}/spending",
+        f"/projects/{ID}/comments",
+        f"/projects/{ID}/approvals",
+        f"/projects/{ID}/photos",
+        f"/projects/{ID}/links",
+        "/purchases",
+        f"/purchases/{ID}/offers",
+        f"/purchases/{ID}/award",
+        f"/purchases/{ID}/deliveries",
+        f"/purchases/{ID}/ratings",
+        f"/purchases/{ID}/close",
+    )
+
+    async def test_a_stranger_is_sent_to_sign_in_and_changes_nothing(self, browser_like: httpx.AsyncClient) -> None:
+        for path in self.SIGNED_IN:
+            answer = await browser_like.get(path)
+            assert (answer.status_code, answer.headers["location"]) == (303, f"/login?next={path}"), path
+        for path in self.POSTS:
+            answer = await browser_like.post(path, data={"title": "x", "text": "x"})
+            assert (answer.status_code, answer.headers["location"]) == (303, f"/login?next={path}"), path
+        for path in ("/projects", "/purchases", "/purchases/figures"):  # public: the project list, procurement
+            assert (await browser_like.get(path)).status_code == 200, path
+
+    async def test_each_page_is_its_roles_only(
+        self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Make, browser_like: httpx.AsyncClient
+    ) -> None:
+        community = "350102009003"
+        await PlatformApi(stack, http).ensure_area(community)
+        username = name()
+        await portal_accounts(Account(username=username, name="居民", role=Role.RESIDENT, area_code=community))
+        await sign_in(browser_like, username)
+        assert (await browser_like.get("/concerns")).status_code == 200
+        for path in ("/admin/concerns", "/org/agreements", "/admin/agreements", "/admin/meetings", "/org/projects"):
+            assert (await browser_like.get(path)).status_code == 403, path
+        csrf = csrf_of(await browser_like.get("/concerns"))
+        for path in ("/admin/partners", "/purchases", f"/purchases/{self.ID}/award", "/org/agreements"):
+            assert (await browser_like.post(path, data={"csrf": csrf})).status_code == 403, path
+
+
 class TestForms:
     async def test_a_form_without_the_sessions_token_is_refused_and_changes_nothing(
         self, stack: TestStack, http: httpx.AsyncClient, portal_accounts: Make, browser_like: httpx.AsyncClient
