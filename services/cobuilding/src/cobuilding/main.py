@@ -19,9 +19,9 @@ from cobuilding.concerns.service import Concerns
 from cobuilding.concerns.view import ConcernTallies
 from cobuilding.config import Settings
 from cobuilding.meetings import api as meetings_api
+from cobuilding.meetings import stuck
 from cobuilding.meetings.repository import MongoMeetingRepository
 from cobuilding.meetings.service import Meetings
-from cobuilding.meetings.stuck import Stuck
 from cobuilding.photos import PhotoStore
 from cobuilding.projects import api as projects_api
 from cobuilding.projects.repository import MongoProjectRepository
@@ -30,20 +30,6 @@ from cobuilding.purchases import api as purchases_api
 from cobuilding.purchases.repository import MongoPurchaseRepository
 from cobuilding.purchases.service import Purchases
 from contract.events import COBUILDING_TOPIC, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
-from contract.events.matching import MatchProposed
-from contract.events.needs import (
-    NeedCancelled,
-    NeedExpired,
-    NeedFulfilled,
-    NeedPosted,
-    NeedUpdated,
-    WishCancelled,
-    WishClaimed,
-    WishCompleted,
-    WishConfirmed,
-    WishPosted,
-    WishReleased,
-)
 from contract.events.resources import (
     BookingCancelled,
     BookingConfirmed,
@@ -74,7 +60,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     meeting_repo = MongoMeetingRepository(db["meetings"], on_events=relay.wake)
     project_repo = MongoProjectRepository(db["projects"], on_events=relay.wake)
     purchase_repo = MongoPurchaseRepository(db["purchases"], on_events=relay.wake)
-    booked, venues, followed = MongoBooked(db), KnownVenues(db), Stuck(db)
+    booked, venues, followed = MongoBooked(db), KnownVenues(db), stuck.Stuck(db)
     for made in (concern_repo, agreement_repo, meeting_repo, project_repo, purchase_repo, booked, followed):
         await made.ensure_indexes()
     clock, organizations, photos = Clock(), KnownOrganizations(db), PhotoStore(db["photos"])
@@ -107,12 +93,8 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         known_organizations.handlers(organizations)
         .on((ResourcePublished, ResourceUpdated, ResourceWithdrawn), lambda e: venues.put(e.data), idempotent=True)
         .on((BookingRequested, BookingConfirmed, BookingCancelled), agreements.on_booking, idempotent=True)
-        .on(NeedPosted, followed.on_need_posted, idempotent=True)
-        .on((NeedUpdated, NeedCancelled, NeedExpired, NeedFulfilled), followed.on_need_changed, idempotent=True)
-        .on(MatchProposed, followed.on_proposed, idempotent=True)
+        .including(stuck.handlers(followed))
     )
-    for wish_event in (WishPosted, WishClaimed, WishReleased, WishCompleted, WishConfirmed, WishCancelled):
-        handlers.on(wish_event, followed.on_wish, idempotent=True)
     async with background(
         relay.run(), event_consumer(infra, handlers).run(), sweeping(concerns.sweep, settings.sweep_seconds)
     ):

@@ -23,6 +23,7 @@ from contract.events.needs import (
     WishPosted,
     WishReleased,
 )
+from runtime.handlers import Handlers
 from runtime.mongo import Document
 
 CANDIDATES = 3  # partners named for each stuck need
@@ -88,3 +89,16 @@ class Stuck:
         """The needs and wishes of an area still open, or expired (an overdue need)."""
         where = area_query(node) | {"status": {"$in": ["open", "partly_claimed", "expired"]}}
         return await self.collection.find(where).to_list()
+
+
+def handlers(followed: Stuck) -> Handlers:
+    """The needs service's and matching's events the agenda is drafted from."""
+    found = (
+        Handlers()
+        .on(NeedPosted, followed.on_need_posted, idempotent=True)
+        .on((NeedUpdated, NeedCancelled, NeedExpired, NeedFulfilled), followed.on_need_changed, idempotent=True)
+        .on(MatchProposed, followed.on_proposed, idempotent=True)
+    )
+    for wish_event in (WishPosted, WishClaimed, WishReleased, WishCompleted, WishConfirmed, WishCancelled):
+        found.on(wish_event, followed.on_wish, idempotent=True)
+    return found

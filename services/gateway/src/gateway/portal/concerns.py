@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-import aiohttp
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -27,7 +26,6 @@ from gateway.portal.web import (
     refusal_of,
     render,
 )
-from gateway.upstreams import Answer
 
 router = APIRouter(include_in_schema=False)
 FIELDS = ("kind", "title", "text", "phone")
@@ -56,10 +54,7 @@ async def rate(concern_id: ItemId, visitor: ResidentIn, form: Posted, up: Servic
 @router.get("/concerns/{concern_id}/photos/{digest}")
 async def photo(concern_id: ItemId, digest: str, visitor: SignedIn, up: ServicesDep) -> Response:
     """A concern's photo, for its resident and those who handle it."""
-    answer = await up.cobuilding.call("GET", f"/concerns/{concern_id}/photos/{digest}", headers=up.headers())
-    if answer.status_code != 200:
-        return Response(status_code=404)
-    return Response(answer.content, media_type=answer.headers.get("content-type", "image/jpeg"))
+    return await up.photo(up.cobuilding, f"/concerns/{concern_id}/photos/{digest}")
 
 
 @router.get("/admin/concerns", response_class=HTMLResponse)
@@ -124,16 +119,10 @@ async def _submitted(
         return back_to(back, refused)
     concern_id = answer.json()["id"]
     if photo is not None and photo.filename:
-        added = await _add_photo(up, concern_id, photo)
+        added = await up.upload(up.cobuilding, f"/concerns/{concern_id}/photos", photo)
         if (refused := refusal_of(added)) is not None:
             return back_to(f"{back}#concern-{concern_id}", refused)
     return back_to(f"{back}#concern-{concern_id}", "saved")
-
-
-async def _add_photo(up: ServicesDep, concern_id: str, photo: UploadFile) -> Answer:
-    upload = aiohttp.FormData()
-    upload.add_field("photo", await photo.read(), filename=photo.filename or "photo", content_type=photo.content_type)
-    return await up.cobuilding.call("POST", f"/concerns/{concern_id}/photos", content=upload, headers=up.headers())
 
 
 def latest_first(concerns: list[dict[str, object]]) -> list[dict[str, object]]:

@@ -10,7 +10,6 @@ import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
-import aiohttp
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -126,19 +125,14 @@ async def add_photo(
     project_id: ItemId, visitor: OrgAdminIn, form: Posted, up: ServicesDep, photo: Annotated[UploadFile, File()]
 ) -> RedirectResponse:
     """A photo of the work, passed on to the co-building service, which checks it."""
-    upload = aiohttp.FormData()
-    upload.add_field("photo", await photo.read(), filename=photo.filename or "photo", content_type=photo.content_type)
-    answer = await up.cobuilding.call("POST", f"/projects/{project_id}/photos", content=upload, headers=up.headers())
+    answer = await up.upload(up.cobuilding, f"/projects/{project_id}/photos", photo)
     return back_to(f"/projects/{project_id}#photos", refusal_of(answer) or "saved")
 
 
 @router.get("/projects/{project_id}/photos/{digest}")
 async def photo(project_id: ItemId, digest: str, up: ServicesDep) -> Response:
     """A project's photo: public, as the project is."""
-    answer = await up.cobuilding.call("GET", f"/projects/{project_id}/photos/{digest}")
-    if answer.status_code != 200:
-        return Response(status_code=404)
-    return Response(answer.content, media_type=answer.headers.get("content-type", "image/jpeg"))
+    return await up.photo(up.cobuilding, f"/projects/{project_id}/photos/{digest}")
 
 
 @router.post("/projects/{project_id}/links")

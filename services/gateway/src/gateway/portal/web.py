@@ -19,7 +19,8 @@ from typing import Annotated, Any
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Query, Request
+import aiohttp
+from fastapi import Depends, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, ValidationError
@@ -272,6 +273,21 @@ class Services:
         response = await self.send(upstream, path, body, fields)
         assert self.visitor is not None  # forms that make something are for those signed in
         return made_or_form_again(request, self.visitor, response, template=template, values=values, page=page)
+
+    async def upload(self, upstream: Upstream, path: str, photo: UploadFile) -> Answer:
+        """A photo the visitor chose, passed on as the form field `photo` to the service, which checks it."""
+        upload = aiohttp.FormData()
+        upload.add_field(
+            "photo", await photo.read(), filename=photo.filename or "photo", content_type=photo.content_type
+        )
+        return await upstream.call("POST", path, content=upload, headers=self.headers())
+
+    async def photo(self, upstream: Upstream, path: str) -> Response:
+        """A photo the service keeps, as the visitor may see it (404 for one they may not)."""
+        answer = await upstream.call("GET", path, headers=self.headers())
+        if answer.status_code != 200:
+            return Response(status_code=404)
+        return Response(answer.content, media_type=answer.headers.get("content-type", "image/jpeg"))
 
     async def act(
         self,

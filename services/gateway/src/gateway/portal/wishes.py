@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Literal
 
-import aiohttp
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -71,19 +70,14 @@ async def prove(
     photo: Annotated[UploadFile, File()],
 ) -> RedirectResponse:
     """The photo that shows the wish done, passed on to the needs service, which checks it."""
-    upload = aiohttp.FormData()
-    upload.add_field("photo", await photo.read(), filename=photo.filename or "photo", content_type=photo.content_type)
-    answer = await up.needs.call("POST", f"/wishes/{wish_id}/proof", content=upload, headers=up.headers())
+    answer = await up.upload(up.needs, f"/wishes/{wish_id}/proof", photo)
     return back_to("/wishes", refusal_of(answer) or "saved")
 
 
 @router.get("/wishes/{wish_id}/proof")
 async def proof(wish_id: ItemId, visitor: SignedIn, up: ServicesDep) -> Response:
     """The proof photo, for those who may see the wish."""
-    answer = await up.needs.call("GET", f"/wishes/{wish_id}/proof", headers=up.headers())
-    if answer.status_code != 200:
-        return Response(status_code=404)
-    return Response(answer.content, media_type=answer.headers.get("content-type", "image/jpeg"))
+    return await up.photo(up.needs, f"/wishes/{wish_id}/proof")
 
 
 @router.get("/wishes/{wish_id}/thank-you", response_class=HTMLResponse)
