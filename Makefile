@@ -4,7 +4,7 @@ UV := deploy/local/uv
 DEMO ?= 0.01
 STACK := python3 deploy/local/stack.py
 
-.PHONY: up down wipe status test lint format sync browser compose-cli contracts bench bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify bench-cobuilding
+.PHONY: up down wipe status test lint format sync browser compose-cli contracts lighthouse bench bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify bench-cobuilding
 
 up: sync           ## install, start Kafka, FerretDB and the eight services, load the demo, print the URLs
 	$(STACK) up --services --demo $(DEMO)
@@ -45,6 +45,11 @@ compose-cli:       ## Debian's docker-compose, which renders docker-compose.yml 
 	@command -v docker-compose >/dev/null || \
 	  apt-get install -y -q docker-compose >/dev/null || \
 	  (apt-get update -q && apt-get install -y -q docker-compose >/dev/null)
+
+lighthouse: sync browser  ## Lighthouse's phone profile on the portal's main pages (after `make up`; DEMO=1: the whole city), into docs/lighthouse.md
+	npm ci --prefix devkit/lighthouse --no-audit --no-fund --loglevel=error
+	$(STACK) up --services
+	$(UV) run python -m devkit.lighthouse
 
 contracts:         ## rewrite the event schema snapshots after a deliberate contract change
 	$(UV) run python -m contract.snapshots --write

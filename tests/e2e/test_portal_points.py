@@ -95,6 +95,7 @@ async def test_a_member_sees_their_hours_prints_their_certificate_and_anyone_ver
 
     page = await new_page(PHONE)
     await sign_in(page, username)
+    await page.click(".menu-toggle")  # on a phone the menu opens first
     await page.locator("#nav-my-points").click()
     balance = page.locator("#my-balance")
     await expect(balance).to_have_attribute("data-minutes", "90")

@@ -107,7 +107,8 @@ async def test_the_lendables_page_lists_an_organisations_lendable(
     page = await new_page(PHONE)
 
     await page.goto("/services")
-    await page.click("nav a[href='/lendables']")
+    await page.click(".menu-toggle")  # on a phone the menu opens first
+    await page.click("#menu a[href='/lendables']")
     await page.fill("form.filters input[name=area_code]", community)
     await page.click("form.filters button[type=submit]")
     await page.click(f"[data-resource='{lendable_id}'] a")

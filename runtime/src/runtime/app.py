@@ -76,6 +76,7 @@ def create_service_app(
     middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = (),
     lease: str | None = None,
     idempotent: tuple[str, Caller] = ("/", by_actor),
+    docs: bool = True,
 ) -> FastAPI:
     """`topics`: every topic the service publishes to or consumes (created when missing);
     `body_limits`: larger request bodies allowed under some path prefixes (uploads);
@@ -83,7 +84,8 @@ def create_service_app(
     the process holds on FerretDB, for a service whose writes need one writer there (None:
     its writes rest on unique inserts, any number of processes may run); `idempotent`: the
     POSTs answered once per `Idempotency-Key` (a path prefix) and who their caller is
-    (`runtime.idempotency`)."""
+    (`runtime.idempotency`); `docs`: FastAPI's own `/docs` and `/redoc` pages (from a CDN), or
+    none (the service serves its own)."""
     configure_logging(settings.service_name, settings.log_level)
 
     @asynccontextmanager
@@ -104,7 +106,7 @@ def create_service_app(
             await producer.stop()
             await mongo.close()
 
-    app = routes_app(settings, title=title, routers=routers, lifespan=lifespan)
+    app = routes_app(settings, title=title, routers=routers, lifespan=lifespan, docs=docs)
     app.include_router(_probes())
     app.include_router(audit_router)
     for inner in reversed(middleware):  # inside the body limit and the request context
@@ -124,11 +126,14 @@ def routes_app(
     title: str,
     routers: Sequence[APIRouter],
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+    docs: bool = True,
 ) -> FastAPI:
     """A service's routes with the platform's error mapping, and an empty `Components` for what
     they depend on: what `create_service_app` serves, its composition root filling the
     components at start, and what a service's in-process API tests run with fakes in them."""
-    app = FastAPI(title=title, lifespan=lifespan)
+    app = FastAPI(
+        title=title, lifespan=lifespan, docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None
+    )
     app.state.settings = settings
     app.state.components = Components()
     install_error_handlers(app)

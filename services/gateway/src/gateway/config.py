@@ -33,6 +33,26 @@ class Settings(ServiceSettings):
     sign_in_hashers: int = 2  # threads checking passwords (Argon2id: 64 MiB and a core each while at it)
     max_photo_bytes: int = 5 * 1024 * 1024  # a wish's proof photo, as the needs service takes it
     web_modules: Path = WEB  # the front-end packages npm installed (services/gateway/web/node_modules)
+    # the city's identity on every page: its name, emblem (an SVG or PNG file) and footer lines
+    portal_name: str = "党建超市"
+    portal_name_en: str = "Party-building supermarket"
+    portal_emblem: Path | None = None  # the portal's own emblem unless one is given
+    portal_sponsor: str = "党建超市运营中心"  # 主办单位
+    portal_sponsor_en: str = "Party-building supermarket operations"
+    portal_icp: str = ""  # ICP 备案号, linked to the registry of filings
+    portal_police_filing: str = ""  # 公安机关备案号
+    portal_site_code: str = ""  # 网站标识码
+
+    def identity(self, lang: str) -> dict[str, str]:
+        """What the portal says it is, in `lang`: its name, who runs it and its filings."""
+        zh = lang == "zh"
+        return {
+            "name": self.portal_name if zh else self.portal_name_en,
+            "sponsor": self.portal_sponsor if zh else self.portal_sponsor_en,
+            "icp": self.portal_icp,
+            "police_filing": self.portal_police_filing,
+            "site_code": self.portal_site_code,
+        }
 
     def own_services(self) -> list[tuple[str, int]]:
         """The platform's own (host, port)s, by address: the services' and the gateway's."""

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 
 from contract.events import (
     COBUILDING_TOPIC,
@@ -49,8 +50,11 @@ from gateway.portal import (
     wishes,
 )
 from gateway.portal.accounts import Accounts
+from gateway.portal.errors import ErrorPages
 from gateway.portal.inbox import Bells
+from gateway.portal.places import Places
 from gateway.portal.web import (
+    CARE_COOKIE,
     LANG_COOKIE,
     NOTICE_COOKIE,
     SESSION_COOKIE,
@@ -104,7 +108,8 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         stack.callback(accounts.close)
         await accounts.start()
         partner_keys = PartnerKeys(up.organizations, settings.actor_secret)
-        app.state.components.add(up, limits, accounts, partner_keys, Cached(settings.cache_seconds))
+        places = Places(up.organizations, settings.city_code)
+        app.state.components.add(up, limits, accounts, partner_keys, Cached(settings.cache_seconds), places)
         await infra.db["webhook_deliveries"].create_index("state")
         await infra.db["webhook_deliveries"].create_index("subscription_id")
         await infra.db["webhook_leases"].create_index("at")
@@ -177,9 +182,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for prefix in ("/api/v1/wishes/", "/org/wishes/", "/concerns", "/admin/concerns", "/projects/")
         },
         idempotent=("/api/v1/", by_api_key),
+        docs=False,  # public.api_docs: the same page from the portal's own packages, for a city's intranet
     )
     app.add_exception_handler(SignInFirst, sign_in_first)
     app.add_exception_handler(PortalRefusal, portal_refusal)
+    app.add_middleware(ErrorPages)  # outermost: a body too large is refused as a page too
     return app
 
 
@@ -189,8 +196,9 @@ def run() -> None:
     cache = MicroCache(
         create_app(settings),
         seconds=settings.cache_seconds,
-        own_cookies=(SESSION_COOKIE, NOTICE_COOKIE),
+        own_cookies=(SESSION_COOKIE, NOTICE_COOKIE, CARE_COOKIE),
         lang_cookie=LANG_COOKIE,
         spoken=spoken,
     )
-    serve(cache, settings)
+    # Outside the micro-cache, which keeps one answer for every visitor whatever they accept.
+    serve(GZipMiddleware(cache, minimum_size=1024, compresslevel=6), settings)

@@ -76,10 +76,17 @@ class TestAVenuesWeek:
         assert cells[f"{day}T08:30+08:00"] == cells[f"{day}T18:00+08:00"] == "closed"
         saturday = (monday + timedelta(days=5)).isoformat()
         assert cells[f"{saturday}T10:00+08:00"] == "closed"  # open Monday to Friday only
+        today = datetime.now(CST).date()
         assert (grid["previous"], grid["next"]) == (
-            (monday - timedelta(7)).isoformat(),
+            max(monday - timedelta(7), today).isoformat(),  # never a week of the past
             (monday + timedelta(7)).isoformat(),
         )
+        assert [day.isoweekday() for day in grid["days"]] == [1, 2, 3, 4, 5, 6, 7]
+
+    def test_a_week_from_today_has_no_earlier_week(self) -> None:
+        today = datetime.now(CST).date()
+        grid = week_grid(WEEKDAYS_9_TO_6, today, [])
+        assert (grid["days"][0], grid["previous"]) == (today, None)
 
     def test_the_past_cannot_be_booked(self) -> None:
         monday = self.monday() - timedelta(days=14)

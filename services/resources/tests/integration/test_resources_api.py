@@ -224,6 +224,10 @@ async def test_search_finds_venues_free_between_two_times_within_3_km_nearest_fi
     booked = await api.share_resource(owner, "venue", area, lat=lat, lon=lon + 0.002, name="已订")
     await api.share_resource(owner, "venue", area, lat=lat + 0.05, lon=lon, name="远")  # ~5.6 km
     small = await api.share_resource(owner, "venue", area, lat=lat, lon=lon + 0.003, capacity=5, name="小")
+    other_days = [d for d in range(1, 8) if d != at(8, 11).isoweekday()]  # open, but never on the day asked
+    closed = await api.share_resource(
+        owner, "venue", area, lat=lat, lon=lon + 0.0035, name="那天不开", opening_hours=[{"days": other_days}]
+    )
     await api.post("resources", f"/venues/{booked}/bookings", slot(8, 10), actor=organization(owner))
 
     async def search(**params: Any) -> list[str]:
@@ -233,18 +237,21 @@ async def test_search_finds_venues_free_between_two_times_within_3_km_nearest_fi
     free = {"free_from": at(8, 11).isoformat(), "free_to": at(8, 12).isoformat()}
     assert await search(**free) == [nearest, small, near]
     assert await search(**free, min_capacity=10) == [nearest, near]
-    assert await search(within_km=0.5) == [nearest, booked, small]
+    assert await search(within_km=0.5) == [nearest, booked, small, closed]
     assert await search(free_from=at(8, 12).isoformat(), free_to=at(8, 13).isoformat(), within_km=0.5) == [
         nearest,
         booked,
         small,
     ]
+    assert (
+        await search(free_from=at(8, 6).isoformat(), free_to=at(8, 7).isoformat(), within_km=0.5) == []
+    )  # before 08:00
     first = await api.get("resources", "/resources", lat=lat, lon=lon, limit=2, **free)
     assert first["items"][0]["distance_km"] < 0.2 and first["next_cursor"] == small
     rest = await api.get("resources", "/resources", lat=lat, lon=lon, cursor=first["next_cursor"], **free)
     assert [r["id"] for r in rest["items"]] == [near]
     in_area = await api.get("resources", "/resources", area_code=area[:9], kind="venue")
-    assert len(in_area["items"]) == 5
+    assert len(in_area["items"]) == 6
     await api.get("resources", "/resources", 422, lat=lat)
     await api.get("resources", "/resources", 422, free_from=at(8, 12).isoformat())
 

@@ -46,7 +46,7 @@ async def browse(
     page = await up.get(up.needs, "/activities", asked)
     page["items"].sort(key=lambda a: a["starts_at"])
     page = await home_page_first(up, page, "/activities", asked)
-    return render(request, "activities.html", visitor, page=page, filters={"area_code": area_code or ""})
+    return await render(request, "activities.html", visitor, page=page, filters={"area_code": area_code or ""})
 
 
 @router.get("/activities/{activity_id}", response_class=HTMLResponse)
@@ -54,7 +54,7 @@ async def activity_page(activity_id: ItemId, request: Request, visitor: Visitor,
     """An activity with the places left; the visitor's sign-up, or who signed up for its organiser."""
     activity = await up.get(up.needs, f"/activities/{activity_id}")
     host = await up.organizations.find(f"/organizations/{activity['organization_id']}")
-    return render(request, "activity.html", visitor, activity=activity, host=host)
+    return await render(request, "activity.html", visitor, activity=activity, host=host)
 
 
 @router.post("/activities/{activity_id}/signup")
@@ -77,7 +77,7 @@ async def cancel(activity_id: ItemId, visitor: OrgAdminIn, form: Posted, up: Ser
 
 @router.get("/org/activities/new", response_class=HTMLResponse)
 async def activity_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
-    return render(request, "activity_new.html", visitor, error=None, values={})
+    return await render(request, "activity_new.html", visitor, error=None, values={})
 
 
 @router.post("/org/activities", response_model=None)

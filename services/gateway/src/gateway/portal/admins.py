@@ -44,7 +44,7 @@ async def dashboard(
     unmatched = sorted(
         ((c, n["open"]) for c, n in figures["by_category"].items() if n.get("open")), key=lambda p: -p[1]
     )
-    return render(
+    return await render(
         request,
         "admin.html",
         visitor,

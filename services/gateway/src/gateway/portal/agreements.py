@@ -42,7 +42,7 @@ async def ours(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> HTMLR
     )
     names = {o["id"]: o["name"] for o in neighbours["items"]} | {organization_id: organization["name"]}
     agreements = sorted(found["items"], key=lambda a: (organization_id in a["signed_by"], a["created_at"]))
-    return render(
+    return await render(
         request,
         "agreements.html",
         visitor,
@@ -114,7 +114,7 @@ async def of_the_area(request: Request, visitor: AreaAdminIn, up: ServicesDep, a
             up.get(up.organizations, "/organizations", {"area": community[:9], "limit": 200}),
         )
         candidates = street["items"]
-    return render(
+    return await render(
         request,
         "admin_agreements.html",
         visitor,

@@ -41,4 +41,4 @@ async def audit(
         }
     else:
         page = await up.get(getattr(up, service), "/audit", params)
-    return render(request, "audit.html", visitor, page=page, filters=filters, services=get_args(Service))
+    return await render(request, "audit.html", visitor, page=page, filters=filters, services=get_args(Service))

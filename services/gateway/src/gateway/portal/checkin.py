@@ -62,7 +62,7 @@ async def organiser_page(
         up.get(up.points, f"{base}/code", {"direction": direction.value}), up.get(up.points, base)
     )
     url = checkin_url(request, code["code"])
-    return render(
+    return await render(
         request,
         "checkin_qr.html",
         visitor,
@@ -84,7 +84,9 @@ async def attendance_page(
     """Who checked in and out, with the corrections made and a form to make one (this page
     does not refresh itself, so a correction is not lost while it is written)."""
     attendance = await up.get(up.points, f"/attendance/{kind.value}/{attended_id}")
-    return render(request, "attendance.html", visitor, kind=kind.value, attended_id=attended_id, attendance=attendance)
+    return await render(
+        request, "attendance.html", visitor, kind=kind.value, attended_id=attended_id, attendance=attendance
+    )
 
 
 @router.post("/org/checkin/{kind}/{attended_id}/corrections")
@@ -114,7 +116,7 @@ async def scanned(request: Request, visitor: SignedIn, up: ServicesDep, c: CodeP
     if (refusal := refusal_of(response)) is not None:
         reason = _reason(response.json() if response.status_code < 500 else {})
         message = said(refusal, language(request))
-        return render(
+        return await render(
             request,
             "checkin.html",
             visitor,
@@ -123,7 +125,7 @@ async def scanned(request: Request, visitor: SignedIn, up: ServicesDep, c: CodeP
             message=message,
             status_code=response.status_code,
         )
-    return render(request, "checkin.html", visitor, done=response.json(), refused_reason=None, message=None)
+    return await render(request, "checkin.html", visitor, done=response.json(), refused_reason=None, message=None)
 
 
 def _reason(answer: dict[str, Any]) -> str | None:

@@ -36,7 +36,7 @@ PhotoUpload = Annotated[UploadFile | None, File()]
 async def mine(request: Request, visitor: ResidentIn, up: ServicesDep) -> HTMLResponse:
     """The resident's concerns, the latest first, each with its steps; and the form to put one in."""
     found = await up.get(up.cobuilding, "/concerns", {"limit": 100})
-    return render(request, "concerns.html", visitor, concerns=latest_first(found["items"]))
+    return await render(request, "concerns.html", visitor, concerns=latest_first(found["items"]))
 
 
 @router.post("/concerns")
@@ -68,7 +68,7 @@ async def handled(request: Request, visitor: AreaAdminIn, up: ServicesDep, area:
     )
     waiting = sorted((c for c in found["items"] if c["status"] == "waiting"), key=lambda c: c["due_at"])
     others = latest_first([c for c in found["items"] if c["status"] != "waiting"])
-    return render(
+    return await render(
         request,
         "admin_concerns.html",
         visitor,

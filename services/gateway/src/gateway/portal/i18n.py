@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from contract.taxonomy import Category, label
 
 LANGUAGES = ("zh", "en")
@@ -736,6 +738,85 @@ WORDS: dict[str, tuple[str, str]] = {
     "record_delivery": ("登记服务", "Record a delivery"),
     "close_purchase": ("结项", "Close"),
     "providers": ("服务单位数", "Providers"),
+    # the portal's frame: header, menu, footer, tabs, the elderly-friendly look, error pages
+    "skip_to_content": ("跳到正文", "Skip to content"),
+    "search_placeholder": ("搜索需求、场地、服务、地点", "Search needs, venues, services, places"),
+    "menu": ("菜单", "Menu"),
+    "tabs": ("常用入口", "Main sections"),
+    "entries": ("服务入口", "Services of the portal"),
+    "last_12_months": ("近12个月", "Last 12 months"),
+    "last_24_months": ("近24个月", "Last 24 months"),
+    "all_months": ("全部", "All"),
+    "see_numbers": ("查看数据", "See the numbers"),
+    "care_on": ("长辈模式", "Large text"),
+    "care_off": ("标准模式", "Standard view"),
+    "sponsor": ("主办单位", "Run by"),
+    "site_code": ("网站标识码", "Site code"),
+    "api_docs": ("开放接口文档", "Partner API"),
+    "page_not_found": ("页面不存在", "Page not found"),
+    "page_not_found_hint": (
+        "您要找的页面不存在或已被删除,请检查地址,或从首页重新进入。",
+        "The page you asked for is not here: check the address, or start again from the home page.",
+    ),
+    "too_large": ("提交的内容过大", "Too much to send"),
+    "too_large_hint": (
+        "提交的内容超过了允许的大小。请返回上一页,缩短文字或换一张较小的照片后再提交。",
+        "Too much was sent. Go back, shorten the text or choose a smaller photo, and send it again.",
+    ),
+    "bad_address": ("地址有误", "Address not understood"),
+    "bad_address_hint": (
+        "以下内容的格式不对:{arg}。请修改后再试。",
+        "These are not in a form the page understands: {arg}. Correct them and try again.",
+    ),
+    "method_not_allowed": ("此页面不接受这样的操作。", "This page does not take that action."),
+    "something_wrong": ("出了点问题", "Something went wrong"),
+    "something_wrong_hint": ("请稍后再试。", "Please try again in a moment."),
+    "day": ("日期", "Day"),
+    "week": ("周", "Week"),
+    "more": ("更多", "More"),
+    # search and filters
+    "search_words": ("关键词", "Words"),
+    "category_found": ("按类别查找:", "Looking in the category:"),
+    "place_found": ("找到地点:", "Place found:"),
+    "shared_things": ("共享场地、服务和物品", "Venues, services and things to lend"),
+    "organizations_found": ("党组织和单位", "Organisations"),
+    "place_placeholder": ("如:鼓楼区、东街街道", "e.g. Gulou, or an area code"),
+    "words_placeholder": ("标题、描述或类别", "Title, description or category"),
+    "unknown_place": (
+        "没有找到这个地点,请输入区、街道或社区的名称",
+        "No such place: type a district, street or community",
+    ),
+    "give_a_time": ("请填写完整的日期和时间", "Give a whole date and time"),
+    "end_after_start": ("结束时间要晚于开始时间", "The end must come after the start"),
+    # forms
+    "check_marked": ("未能提交,请修改下面标出的内容。", "Not sent: correct what is marked below."),
+    "opens": ("开放时间", "Opens"),
+    "closes": ("关闭时间", "Closes"),
+    "facilities_placeholder": ("如:投影仪、无障碍通道、饮水机", "e.g. projector, step-free access, water"),
+    "photo_addresses": ("照片地址(每行一个)", "Photos (one address a line)"),
+    "bookable_by": ("谁可以预约", "Who may book"),
+    "bookable_by_anyone": ("所有居民和组织", "Anyone"),
+    "bookable_by_area": ("本辖区的居民和组织", "Residents and organisations of the area"),
+    "bookable_by_partners": ("共建单位", "Partner organisations"),
+    # an item's page
+    "provided_by": ("提供单位", "Provided by"),
+    "none_listed": ("未填写", "None listed"),
+    "needs_approval_rule": ("预约需经提供单位审核", "bookings are approved by the provider"),
+    "where_it_is": ("位置", "Where it is"),
+    "map_caption": (
+        "所在街道的社区分布(红色标记为所在位置)",
+        "The communities of its street; the red mark is where it is",
+    ),
+    "earlier": ("前一周", "Earlier"),
+    "later": ("后一周", "Later"),
+    "refused_pick_a_time": (
+        "未能预约:请先在日历上选择或填写开始时间。",
+        "Not booked: pick or type a start time first.",
+    ),
+    "not_bookable_here": (
+        "按提供单位的规定,您不能预约此场地。",
+        "By the provider's rule, you may not book this venue.",
+    ),
 }
 
 
@@ -807,6 +888,33 @@ WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "F
 def _in(lang: str, words: tuple[str, str]) -> str:
     zh, en = words
     return zh if lang == "zh" else en
+
+
+# Why a form's field is refused, from the reasons the contract's validation gives (in English).
+FIELD_REASONS: list[tuple[re.Pattern[str], tuple[str, str]]] = [
+    (re.compile(r"^Field required"), ("请填写此项", "Fill this in")),
+    (re.compile(r"at least 1 character"), ("请填写此项,不能只有空格", "Fill this in: spaces alone are not enough")),
+    (re.compile(r"at least (\d+) (?:character|item)"), ("至少 {0} 个", "At least {0}")),
+    (re.compile(r"at most (\d+) (?:character|item)"), ("最多 {0} 个字", "At most {0} characters")),
+    (re.compile(r"greater than or equal to (\S+)"), ("不能小于 {0}", "At least {0}")),
+    (re.compile(r"greater than (\S+)"), ("要大于 {0}", "More than {0}")),
+    (re.compile(r"less than or equal to (\S+)"), ("不能大于 {0}", "At most {0}")),
+    (re.compile(r"less than (\S+)"), ("要小于 {0}", "Less than {0}")),
+    (re.compile(r"valid integer"), ("请填写整数", "Give a whole number")),
+    (re.compile(r"valid (?:number|decimal)"), ("请填写数字", "Give a number")),
+    (re.compile(r"valid (?:datetime|date)|timezone"), ("请填写有效的日期和时间", "Give a valid date and time")),
+    (re.compile(r"^Input should be '"), ("请从选项中选择", "Choose one of the options")),
+    (re.compile(r"String should match pattern"), ("格式不对", "Not in the expected form")),
+]
+
+
+def field_reason(reason: str, lang: str) -> str:
+    """A refused field's reason, as the contract's validation gives it, in the visitor's words."""
+    for pattern, words in FIELD_REASONS:
+        if found := pattern.search(reason):
+            text = _in(lang, words)
+            return text.format(*(g.rstrip(".,") for g in found.groups()))
+    return "请检查此项" if lang == "zh" else "Check this"
 
 
 def translate(key: str, lang: str) -> str:

@@ -75,7 +75,7 @@ async def inbox(request: Request, visitor: SignedIn, up: ServicesDep) -> HTMLRes
     """The visitor's messages, the latest first, unread ones marked."""
     actor = reader(visitor)
     found = await up.get(up.notifications, "/inbox", {"limit": 100}, actor=actor) if actor else None
-    return render(request, "inbox.html", visitor, inbox=found)
+    return await render(request, "inbox.html", visitor, inbox=found)
 
 
 async def _unrenewed(request: Request) -> Session | None:
@@ -145,7 +145,7 @@ async def settings_page(request: Request, visitor: SignedIn, up: ServicesDep) ->
     """How the visitor wants to be told besides the inbox: mail, SMS, quiet hours, a digest."""
     actor = reader(visitor)
     found = await up.get(up.notifications, "/preferences", actor=actor) if actor else None
-    return render(request, "inbox_settings.html", visitor, preferences=found, kinds=KINDS, channels=CHANNELS)
+    return await render(request, "inbox_settings.html", visitor, preferences=found, kinds=KINDS, channels=CHANNELS)
 
 
 @router.post("/inbox/settings")
@@ -173,7 +173,7 @@ def _text(value: object) -> str | None:
 @router.get("/inbox/confirm", response_class=HTMLResponse)
 async def confirm_page(request: Request, visitor: Visitor, t: Token) -> HTMLResponse:
     """The link sent to an address: asks to confirm (a link opened by a mail scanner changes nothing)."""
-    return render(request, "confirm.html", visitor, token=t, done=None)
+    return await render(request, "confirm.html", visitor, token=t, done=None)
 
 
 @router.post("/inbox/confirm", response_class=HTMLResponse)
@@ -181,7 +181,7 @@ async def confirm(request: Request, visitor: Visitor, t: Token) -> HTMLResponse:
     """Confirms the address the link was sent to: the signed link is the proof (no session asked)."""
     answer = await _as_platform(request, "/preferences/confirm", t)
     done = answer.json() if answer.status_code == 200 else None
-    return render(request, "confirm.html", visitor, token=t, done=done, status_code=answer.status_code)
+    return await render(request, "confirm.html", visitor, token=t, done=done, status_code=answer.status_code)
 
 
 async def _as_platform(request: Request, path: str, token: str) -> Answer:
@@ -193,7 +193,7 @@ async def _as_platform(request: Request, path: str, token: str) -> Answer:
 @router.get("/unsubscribe", response_class=HTMLResponse)
 async def unsubscribe_page(request: Request, visitor: Visitor, t: Token) -> HTMLResponse:
     """A mail's link: asks to confirm (a link opened by a mail scanner changes nothing)."""
-    return render(request, "unsubscribe.html", visitor, token=t, done=None)
+    return await render(request, "unsubscribe.html", visitor, token=t, done=None)
 
 
 @router.post("/unsubscribe", response_class=HTMLResponse)
@@ -202,7 +202,7 @@ async def unsubscribe(request: Request, visitor: Visitor, t: Token) -> HTMLRespo
     neither a session nor a form token is asked for (a mail client's one-click POST, RFC 8058)."""
     answer = await _as_platform(request, "/unsubscribe", t)
     done = answer.json() if answer.status_code == 200 else None
-    return render(request, "unsubscribe.html", visitor, token=t, done=done, status_code=200 if done else 403)
+    return await render(request, "unsubscribe.html", visitor, token=t, done=done, status_code=200 if done else 403)
 
 
 @router.get("/inbox/{message_id}")

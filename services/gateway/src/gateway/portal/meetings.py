@@ -29,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 async def meetings(request: Request, visitor: AreaAdminIn, up: ServicesDep) -> HTMLResponse:
     found = await up.get(up.cobuilding, "/meetings", {"limit": 50})
     latest = sorted(found["items"], key=lambda m: m["held_on"], reverse=True)
-    return render(request, "meetings.html", visitor, meetings=latest)
+    return await render(request, "meetings.html", visitor, meetings=latest)
 
 
 @router.post("/admin/meetings")
@@ -50,7 +50,7 @@ async def meeting(request: Request, visitor: AreaAdminIn, meeting_id: ItemId, up
     found = await up.get(up.cobuilding, f"/meetings/{meeting_id}")
     partners = await up.get(up.organizations, "/organizations", {"area": found["area_code"], "limit": 200})
     names = {o["id"]: o["name"] for o in partners["items"]}
-    return render(request, "meeting.html", visitor, meeting=found, partners=partners["items"], names=names)
+    return await render(request, "meeting.html", visitor, meeting=found, partners=partners["items"], names=names)
 
 
 @router.post("/admin/meetings/{meeting_id}/record")

@@ -7,6 +7,7 @@ share and decide."""
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -27,9 +28,8 @@ from gateway.portal.web import (
     OrgPersonIn,
     Posted,
     ServicesDep,
+    form_time,
     form_values,
-    local_time,
-    number,
     render,
 )
 from gateway.webhooks.live import LiveEvents
@@ -104,7 +104,7 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
     approvals = [
         b for b in bookings["items"] if b["status"] == "requested" and b["venue_organization_id"] == organization_id
     ]
-    return render(
+    return await render(
         request,
         "org.html",
         visitor,
@@ -132,7 +132,7 @@ async def proposals_part(request: Request, visitor: OrgPersonIn, up: ServicesDep
     """The proposals table alone, which the dashboard reloads when one arrives."""
     assert visitor.account.organization_id is not None
     proposals = await _proposals(up, visitor.account.organization_id)
-    return render(request, "proposals.html", visitor, proposals=proposals)
+    return await render(request, "proposals.html", visitor, proposals=proposals)
 
 
 @router.get("/org/events")
@@ -166,7 +166,7 @@ async def placed_at(up: ServicesDep, visitor: OrgPersonIn) -> dict[str, Any]:
 
 @router.get("/org/needs/new", response_class=HTMLResponse)
 async def need_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
-    return render(request, "need_new.html", visitor, error=None, values={})
+    return await render(request, "need_new.html", visitor, error=None, values={})
 
 
 @router.post("/org/needs", response_model=None)
@@ -177,9 +177,9 @@ async def post_need(request: Request, visitor: OrgAdminIn, form: Posted, up: Ser
         **values,
         "draft": form.get("draft") == "on",
         **await placed_at(up, visitor),
-        "quantity": number(values["quantity"], 1),
-        "starts_at": local_time(values["starts_at"]),
-        "ends_at": local_time(values["ends_at"]),
+        "quantity": values["quantity"] or 1,
+        "starts_at": form_time(values["starts_at"]),
+        "ends_at": form_time(values["ends_at"]),
     }
     fields = {k: v for k, v in body.items() if v is not None}
     return await up.make(
@@ -189,19 +189,29 @@ async def post_need(request: Request, visitor: OrgAdminIn, form: Posted, up: Ser
 
 @router.get("/org/resources/new", response_class=HTMLResponse)
 async def resource_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
-    return render(request, "resource_new.html", visitor, error=None, values={})
+    return await render(request, "resource_new.html", visitor, error=None, values={})
 
 
 @router.post("/org/resources", response_model=None)
 async def share(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
-    """Shares a venue or a service at the organisation's place, published at once."""
-    values = form_values(form, "kind", "name", "description", "category", "capacity", "address")
+    """Shares a venue, a service or a lendable at the organisation's place, published at once:
+    its opening days and hours, facilities, photos (their addresses) and who may book it."""
+    values = form_values(
+        form, "kind", "name", "description", "category", "capacity", "address", "opens", "closes", "bookable_by"
+    )
+    values |= {"facilities": str(form.get("facilities", "")), "photos": str(form.get("photos", ""))}
+    days = sorted({int(d) for d in map(str, form.getlist("days")) if d in {"1", "2", "3", "4", "5", "6", "7"}})
     body = {
-        **values,
+        **{k: v for k, v in values.items() if k not in ("opens", "closes", "facilities", "photos")},
         **await placed_at(up, visitor),
-        "capacity": number(values["capacity"], 1),
+        "capacity": values["capacity"] or 1,
         "needs_approval": form.get("needs_approval") == "on",
+        "bookable_by": values["bookable_by"] or "anyone",
+        "opening_hours": [{"days": days, "opens": values["opens"] or "08:00", "closes": values["closes"] or "21:00"}],
+        "facilities": [f.strip() for f in re.split(r"[,,、\n]", values["facilities"]) if f.strip()],
+        "photos": [p.strip() for p in values["photos"].splitlines() if p.strip()],
     }
+    values["days"] = ",".join(str(d) for d in days)
     return await up.make(
         request,
         up.resources,

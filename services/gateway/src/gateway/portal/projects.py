@@ -47,7 +47,7 @@ async def project_list(request: Request, visitor: Visitor, up: ServicesDep, area
     """Every project (of an area when chosen), those in public notice first."""
     found = await up.get(up.cobuilding, "/projects", {"area_code": area, "limit": 100})
     shown = sorted(found["items"], key=lambda p: (p["notice_until"] is None, p["notice_until"] or ""), reverse=False)
-    return render(request, "projects.html", visitor, projects=shown, area=area or "")
+    return await render(request, "projects.html", visitor, projects=shown, area=area or "")
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
@@ -63,7 +63,7 @@ async def project(request: Request, project_id: ItemId, visitor: Visitor, up: Se
     names = {o["id"]: o["name"] for o in known if o}
     shown = [item for item in linked if item is not None]
     own = visitor is not None and visitor.account.organization_id == found["organization_id"]
-    return render(
+    return await render(
         request,
         "project.html",
         visitor,
@@ -153,7 +153,7 @@ async def ours(request: Request, visitor: OrgAdminIn, up: ServicesDep) -> HTMLRe
         up.get(up.organizations, "/organizations", {"area": organization["area_code"][:9], "limit": 200}),
     )
     partners = [o for o in neighbours["items"] if o["id"] != organization_id]
-    return render(request, "org_projects.html", visitor, projects=found["items"], partners=partners, n=MILESTONES)
+    return await render(request, "org_projects.html", visitor, projects=found["items"], partners=partners, n=MILESTONES)
 
 
 @router.post("/org/projects")

@@ -41,7 +41,7 @@ def buyer(visitor: Session | None) -> str | None:
 async def purchases(request: Request, visitor: Visitor, up: ServicesDep, area: AreaFilter = None) -> HTMLResponse:
     found = await up.get(up.cobuilding, "/purchases", {"area_code": area, "limit": 100})
     shown = sorted(found["items"], key=lambda p: (p["status"] != "open", p["published_at"]))
-    return render(request, "purchases.html", visitor, purchases=shown, area=area or "")
+    return await render(request, "purchases.html", visitor, purchases=shown, area=area or "")
 
 
 @router.post("/purchases")
@@ -59,7 +59,7 @@ async def figures(request: Request, visitor: Visitor, up: ServicesDep, area: Are
     """The purchases of services per area below `area` (the city) and per year."""
     node = area or request.app.state.settings.city_code
     rows = await up.get(up.cobuilding, "/purchases/figures", {"area_code": node})
-    return render(request, "purchase_figures.html", visitor, rows=rows, area=node)
+    return await render(request, "purchase_figures.html", visitor, rows=rows, area=node)
 
 
 @router.get("/purchases/{purchase_id}", response_class=HTMLResponse)
@@ -73,7 +73,7 @@ async def purchase(request: Request, purchase_id: ItemId, visitor: Visitor, up: 
         if (known := await up.organizations.find(f"/organizations/{organization_id}")) is not None:
             names[organization_id] = known["name"]
     me = buyer(visitor)
-    return render(request, "purchase.html", visitor, purchase=found, names=names, me=me)
+    return await render(request, "purchase.html", visitor, purchase=found, names=names, me=me)
 
 
 @router.post("/purchases/{purchase_id}/offers")

@@ -78,4 +78,6 @@ async def organization_page(
         up.get(up.needs, "/evaluations/summary", {"organization_id": organization_id}),
         up.get(up.needs, "/evaluations/recent", {"organization_id": organization_id, "limit": 20}),
     )
-    return render(request, "organization.html", visitor, organization=organization, summary=summary, ratings=ratings)
+    return await render(
+        request, "organization.html", visitor, organization=organization, summary=summary, ratings=ratings
+    )

@@ -61,7 +61,7 @@ async def my_points(
     found = []
     if partner:
         found = (await up.get(up.organizations, "/organizations", {"name": partner, "limit": 10}))["items"]
-    return render(
+    return await render(
         request,
         "my_points.html",
         visitor,
@@ -103,7 +103,7 @@ async def my_record(
     period = _period(since, until)
     record = await up.get(up.points, f"/accounts/{person_account(visitor)}/record", period)
     names = await names_of(up, record["services"], language(request))
-    return render(request, "record.html", visitor, record=record, names=names, period=period)
+    return await render(request, "record.html", visitor, record=record, names=names, period=period)
 
 
 @router.get("/me/record/certificate", response_class=HTMLResponse)
@@ -122,7 +122,7 @@ async def my_certificate(
     url = str(request.url_for("verify_page", code=certificate["code"]))
     qr = segno.make(url, error="m").svg_data_uri(scale=3, border=2)
     names = await names_of(up, certificate["record"]["services"], language(request))
-    return render(request, "certificate.html", visitor, certificate=certificate, url=url, qr=qr, names=names)
+    return await render(request, "certificate.html", visitor, certificate=certificate, url=url, qr=qr, names=names)
 
 
 @router.get("/verify/{code}", response_class=HTMLResponse, name="verify_page")
@@ -133,10 +133,10 @@ async def verify_page(
     name, the period, the services and hours, the day it was issued; a code not issued here or
     changed since is refused (422), saying it is not valid."""
     if re.fullmatch(CODE_PATTERN, code) is None:
-        return render(request, "verify.html", visitor, certified=None, status_code=422)
+        return await render(request, "verify.html", visitor, certified=None, status_code=422)
     response = await up.points.call("GET", f"/certificates/{code}")
     if response.status_code >= 500:
         raise PortalRefusal(response.status_code, "refused|HTTP 502")
     if response.status_code >= 400:
-        return render(request, "verify.html", visitor, certified=None, status_code=response.status_code)
-    return render(request, "verify.html", visitor, certified=response.json())
+        return await render(request, "verify.html", visitor, certified=None, status_code=response.status_code)
+    return await render(request, "verify.html", visitor, certified=response.json())

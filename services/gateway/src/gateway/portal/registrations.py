@@ -97,7 +97,9 @@ async def mine(request: Request, visitor: MemberIn, up: ServicesDep) -> HTMLResp
     registrations = await up.get(up.points, "/registrations/mine")
     current = next((r for r in registrations if r["status"] == "accepted"), None)
     pending = next((r for r in registrations if r["status"] == "pending"), None)
-    return render(request, "registration.html", visitor, registrations=registrations, current=current, pending=pending)
+    return await render(
+        request, "registration.html", visitor, registrations=registrations, current=current, pending=pending
+    )
 
 
 @router.post("/org/registration")
@@ -110,7 +112,7 @@ async def declare(visitor: MemberIn, form: Posted, up: ServicesDep) -> RedirectR
 async def waiting(request: Request, visitor: AreaAdminIn, up: ServicesDep) -> HTMLResponse:
     """The declarations waiting for the administrator, of the communities they administer."""
     registrations = await up.get(up.points, "/registrations/waiting", {"limit": 100})
-    return render(request, "registrations_waiting.html", visitor, registrations=registrations)
+    return await render(request, "registrations_waiting.html", visitor, registrations=registrations)
 
 
 @router.post("/admin/registrations/{registration_id}/{decision}")
@@ -127,7 +129,7 @@ async def report(request: Request, visitor: OrgAdminIn, up: ServicesDep, month: 
     chosen = month or this_month()
     path = f"/organizations/{visitor.account.organization_id}/registration-report"
     found = await up.get(up.points, path, {"month": chosen})
-    return render(request, "registration_report.html", visitor, report=found, month=chosen)
+    return await render(request, "registration_report.html", visitor, report=found, month=chosen)
 
 
 @router.get("/org/registration-report.xlsx")

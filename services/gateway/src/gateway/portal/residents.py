@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 from typing import Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -16,7 +17,18 @@ from contract.bodies.resources import BookingCreate
 from gateway.portal.points import points_of
 from gateway.portal.ratings import to_rate
 from gateway.portal.service_requests import requests_of
-from gateway.portal.web import CST, ItemId, Posted, ResidentIn, ServicesDep, SignedIn, back_to, refusal_of, render
+from gateway.portal.web import (
+    CST,
+    ItemId,
+    Posted,
+    ResidentIn,
+    ServicesDep,
+    SignedIn,
+    back_to,
+    form_values,
+    refusal_of,
+    render,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,7 +45,7 @@ async def mine(request: Request, visitor: ResidentIn, up: ServicesDep) -> HTMLRe
         to_rate(up),
         points_of(up, f"resident:{visitor.account.id}"),  # attendance at activities earns them
     )
-    return render(
+    return await render(
         request,
         "me.html",
         visitor,
@@ -68,14 +80,17 @@ async def act_on_wish(
 
 @router.post("/resources/{venue_id}/book")
 async def book(venue_id: ItemId, visitor: SignedIn, form: Posted, up: ServicesDep) -> RedirectResponse:
-    """Books the half hours picked on the venue's calendar; the booking's page confirms it."""
+    """Books the half hours picked on the venue's calendar; the booking's page confirms it. A
+    refusal shows the calendar again with what was filled in."""
+    typed = form_values(form, "starts_at", "minutes", "attendees", "purpose")
+    again = f"/resources/{venue_id}?" + urlencode(typed) + "#book"
     try:
-        starts_at = datetime.fromisoformat(str(form.get("starts_at", ""))).replace(tzinfo=CST)
-        minutes = int(str(form.get("minutes", "60")))
-        attendees = int(str(form.get("attendees", "1")))
+        starts_at = datetime.fromisoformat(typed["starts_at"]).replace(tzinfo=CST)
+        minutes = int(typed["minutes"] or "60")
+        attendees = int(typed["attendees"] or "1")
         ends_at = starts_at + timedelta(minutes=minutes)
     except (ValueError, OverflowError):
-        return back_to(f"/resources/{venue_id}", "bad_form")
+        return back_to(again, "refused_pick_a_time")
     body = {
         "starts_at": starts_at.isoformat(),
         "ends_at": ends_at.isoformat(),
@@ -84,7 +99,7 @@ async def book(venue_id: ItemId, visitor: SignedIn, form: Posted, up: ServicesDe
     }
     response = await up.send(up.resources, f"/venues/{venue_id}/bookings", BookingCreate, body)
     if error := refusal_of(response):
-        return back_to(f"/resources/{venue_id}?week={starts_at.date().isoformat()}", error)
+        return back_to(again.replace("#", f"&week={starts_at.date().isoformat()}#"), error)
     return back_to(f"/bookings/{response.json()['id']}")
 
 
@@ -93,7 +108,7 @@ async def booking_page(booking_id: ItemId, request: Request, visitor: SignedIn, 
     """A booking and what became of it: confirmed, or waiting for the venue's approval."""
     booking = await up.get(up.resources, f"/bookings/{booking_id}")
     venue = await up.get(up.resources, f"/resources/{booking['venue_id']}")
-    return render(request, "booking.html", visitor, booking=booking, venue=venue)
+    return await render(request, "booking.html", visitor, booking=booking, venue=venue)
 
 
 @router.post("/bookings/{booking_id}/cancel")

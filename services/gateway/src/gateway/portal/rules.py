@@ -55,7 +55,7 @@ async def rules_page(request: Request, visitor: Visitor, up: ServicesDep) -> HTM
     scalars = {k: v for k, v in terms.items() if isinstance(v, int | float | bool)}
     multipliers = terms.get(MULTIPLIERS, {})
     lang = language(request)
-    return render(
+    return await render(
         request,
         "rules.html",
         visitor,

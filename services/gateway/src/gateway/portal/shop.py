@@ -70,7 +70,7 @@ async def shop(request: Request, visitor: SignedIn, up: ServicesDep, area: AreaF
     for order in orders:
         if order["status"] == "ordered" and order["code"]:
             order["qr"] = qr_of(pickup_url(request, order["code"]))
-    return render(request, "shop.html", visitor, items=items, balance=balance, orders=orders, area=area or "")
+    return await render(request, "shop.html", visitor, items=items, balance=balance, orders=orders, area=area or "")
 
 
 async def _nothing(value: Any) -> Any:
@@ -99,7 +99,7 @@ async def shelf(request: Request, visitor: OrgAdminIn, up: ServicesDep) -> HTMLR
         _area_of(up, visitor.account),
     )
     shelf = (area or "")[:12]  # a community's shelf, where its people look, even for one of a building
-    return render(request, "shop_org.html", visitor, items=items, orders=orders, area=shelf)
+    return await render(request, "shop_org.html", visitor, items=items, orders=orders, area=shelf)
 
 
 @router.post("/org/shop/items")
@@ -136,4 +136,4 @@ async def pickup(
 ) -> Response:
     """The page an order's QR opens on the shop's phone: the order, and the button to hand it over."""
     order = await up.get(up.points, f"/shop/pickups/{code}")
-    return render(request, "shop_pickup.html", visitor, order=order)
+    return await render(request, "shop_pickup.html", visitor, order=order)

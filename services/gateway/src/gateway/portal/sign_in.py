@@ -28,7 +28,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/login", response_class=HTMLResponse)
 async def login_form(request: Request, visitor: Visitor, next: str | None = None) -> HTMLResponse:
-    return render(request, "login.html", visitor, next=safe_next(next), failed=False)
+    return await render(request, "login.html", visitor, next=safe_next(next), failed=False)
 
 
 @router.post("/login", response_model=None)
@@ -47,15 +47,15 @@ async def login(request: Request, form: Posted) -> Response:
     try:
         per_address.take(address)
     except TooManyRequests:
-        return render(request, "login.html", None, next=target, failed=True, status_code=429)
+        return await render(request, "login.html", None, next=target, failed=True, status_code=429)
     try:
         per_name.take(username.lower())
     except TooManyRequests:
         per_address.give_back(address)  # refused unchecked: no guess was made
-        return render(request, "login.html", None, next=target, failed=True, status_code=429)
+        return await render(request, "login.html", None, next=target, failed=True, status_code=429)
     account = await accounts.check(username, password)
     if account is None:
-        return render(request, "login.html", None, next=target, failed=True, status_code=401)
+        return await render(request, "login.html", None, next=target, failed=True, status_code=401)
     per_address.give_back(address)  # only failures count against an address
     return await _signed_in(request, account, target)
 
@@ -84,7 +84,7 @@ async def logout(request: Request, form: Posted) -> RedirectResponse:
 
 @router.get("/register", response_class=HTMLResponse)
 async def register_form(request: Request, visitor: Visitor) -> HTMLResponse:
-    return render(request, "register.html", visitor, error=None, values={})
+    return await render(request, "register.html", visitor, error=None, values={})
 
 
 @router.post("/register", response_model=None)
@@ -102,7 +102,7 @@ async def register(request: Request, form: Posted, up: ServicesDep) -> Response:
     if refusal is None:
         return await _signed_in(request, account, "/me")
     error = said(refusal, language(request))
-    return render(request, "register.html", None, error=error, values=values, status_code=422)
+    return await render(request, "register.html", None, error=error, values=values, status_code=422)
 
 
 async def _why_not(account: Account, password: str, accounts: Accounts, up: Services) -> str | None:

@@ -110,7 +110,7 @@ async def leaderboards(
     levels = [n for n in trail or [] if n["level"] in LEVELS]
     below = [c for c in children or [] if c["level"] in LEVELS]
     chosen = {"area": code, "period": period, "kind": kind, "unit": unit}
-    return render(
+    return await render(
         request, "leaderboards.html", visitor, board=board, rows=rows, levels=levels, below=below, chosen=chosen
     )
 
@@ -159,7 +159,7 @@ async def assessment(
     """The annual assessment of the members of the visitor's organisation, or of the organisations
     of the area they administer (or of a node below it): organisations' and areas' administrators."""
     answer = await _assessment(up, visitor, year, area)
-    return render(request, "assessment.html", visitor, assessment=answer, area=area or "")
+    return await render(request, "assessment.html", visitor, assessment=answer, area=area or "")
 
 
 @router.get("/assessment.xlsx")

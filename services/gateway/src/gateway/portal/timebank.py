@@ -46,7 +46,9 @@ async def _community(up: ServicesDep, visitor: Session) -> str | None:
 async def bank(request: Request, visitor: PersonIn, up: ServicesDep) -> HTMLResponse:
     """The visitor's minutes, the form to ask, the open asks of their community, and theirs."""
     if visitor.account.role is Role.MEMBER and visitor.account.member_id is None:
-        return render(request, "timebank.html", visitor, account=None, balance=None, community=None, open=[], mine=[])
+        return await render(
+            request, "timebank.html", visitor, account=None, balance=None, community=None, open=[], mine=[]
+        )
     account = account_of(visitor)
     community = await _community(up, visitor)
     balance, mine, waiting = await asyncio.gather(
@@ -54,7 +56,7 @@ async def bank(request: Request, visitor: PersonIn, up: ServicesDep) -> HTMLResp
         up.get(up.points, "/timebank/asks/mine"),
         up.get(up.points, "/timebank/asks", {"area_code": community}) if community else asyncio.sleep(0, []),
     )
-    return render(
+    return await render(
         request,
         "timebank.html",
         visitor,
@@ -97,7 +99,7 @@ async def admin(request: Request, visitor: AreaAdminIn, up: ServicesDep) -> HTML
     area = visitor.account.area_code or ""
     grants = await up.get(up.points, f"/timebank/areas/{area}/grants")
     overdraft = await up.get(up.points, f"/timebank/areas/{area}/overdraft") if len(area) == 12 else None
-    return render(request, "timebank_admin.html", visitor, grants=grants, overdraft=overdraft, area=area)
+    return await render(request, "timebank_admin.html", visitor, grants=grants, overdraft=overdraft, area=area)
 
 
 @router.post("/admin/timebank/grants")

@@ -11,6 +11,8 @@ What a form's answer says (saved, or the service's refusal) goes to the next pag
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
@@ -34,11 +36,13 @@ from gateway.portal.i18n import (
     categories,
     category_label,
     cause_label,
+    field_reason,
     reason_label,
     status_label,
     translate,
     weekdays,
 )
+from gateway.portal.places import Places
 from gateway.upstreams import Answer, Upstream, Upstreams
 from runtime.actors import Actor, sign
 from runtime.app import component
@@ -49,10 +53,13 @@ SESSION_COOKIE = "pbs_session"
 CSRF_COOKIE = "pbs_csrf"
 LANG_COOKIE = "lang"
 NOTICE_COOKIE = "pbs_notice"
+CARE_COOKIE = "care"  # "1": the elderly-friendly look (large type, high contrast, one column)
 CST = ZoneInfo("Asia/Shanghai")
 
 ANONYMOUS_FORMS = {"login.html", "register.html"}  # the pages with a form for visitors not signed in
-templates = Environment(loader=PackageLoader("gateway.portal", "templates"), autoescape=select_autoescape())
+templates = Environment(
+    loader=PackageLoader("gateway.portal", "templates"), autoescape=select_autoescape(), enable_async=True
+)
 
 
 def _local(moment: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -89,7 +96,7 @@ def spoken(chosen: str | None) -> str:
     return chosen if chosen in LANGUAGES else "zh"
 
 
-async def _visitor(request: Request) -> Session | None:
+async def visitor_of(request: Request) -> Session | None:
     """The signed-in visitor, looked up once a request (a refusal's page asks again)."""
     if not hasattr(request.state, "visitor"):
         token = request.cookies.get(SESSION_COOKIE)
@@ -101,7 +108,7 @@ async def _visitor(request: Request) -> Session | None:
     return visitor
 
 
-Visitor = Annotated[Session | None, Depends(_visitor)]
+Visitor = Annotated[Session | None, Depends(visitor_of)]
 ItemId = IdPath
 AreaFilter = Annotated[str | None, Query(pattern=r"^([0-9]{6,17})?$")]
 PageCursor = IdQuery
@@ -141,22 +148,31 @@ async def _posted(request: Request, visitor: Visitor) -> FormData:
     given = form.get("csrf")
     if not expected or not isinstance(given, str) or not hmac.compare_digest(given, expected):
         raise PortalRefusal(403, "bad_form")
+    once = form.get("once")
+    request.state.once = once if isinstance(once, str) and 0 < len(once) <= 64 else None
     return form
 
 
 Posted = Annotated[FormData, Depends(_posted)]
 
 
-def render(
+async def render(
     request: Request, template: str, visitor: Session | None, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     lang = language(request)
     csrf = visitor.csrf if visitor else request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
     notice = request.cookies.get(NOTICE_COOKIE)
-    html = templates.get_template(template).render(
+    places = component(request, Places)
+    if "errors" in context:  # a form's refused fields: why each, in the visitor's words
+        context["errors"] = {field: said(why, lang) for field, why in (context["errors"] or {}).items()}
+    html = await templates.get_template(template).render_async(
         notice=said(unquote(notice), lang) if notice else None,
-        notice_refused=bool(notice) and is_refusal(unquote(notice or "")),
+        notice_kind=notice_kind(unquote(notice)) if notice else None,
         request=request,
+        site=request.app.state.settings.identity(lang),
+        care=request.cookies.get(CARE_COOKIE) == "1",
+        once=secrets.token_urlsafe(12),
+        place=lambda code: places.label(code, lang),
         path=request.url.path,
         lang=lang,
         t=lambda key: translate(key, lang),
@@ -212,6 +228,7 @@ class Services:
         self.cobuilding = up.cobuilding
         self.visitor = visitor
         self._secret: str = request.app.state.settings.actor_secret
+        self._once: str | None = getattr(request.state, "once", None)  # the posted form's, as it was shown
 
     @property
     def actor(self) -> str | None:
@@ -244,17 +261,26 @@ class Services:
         """A POST (or `method`) as the visitor, of `body` (the contract's, as the partner API takes
         it) made of the form's `fields`; the answer, refusals included, for the page to show.
         Fields that do not make a valid body are refused here as the service would refuse them."""
-        if body is None:
-            return await upstream.call(method, path, json={}, headers=self.headers())
-        try:
-            sent = body.model_validate({k: v for k, v in (fields or {}).items() if v is not None})
-        except ValidationError as exc:
-            refused = invalid([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
-            return Answer(refused.status_code, bytes(refused.body), {"content-type": "application/json"})
-        content = sent.model_dump_json(exclude_unset=True).encode()
-        return await upstream.call(
-            method, path, content=content, headers={**self.headers(), "Content-Type": "application/json"}
-        )
+        content = b"{}"
+        if body is not None:
+            try:
+                sent = body.model_validate({k: v for k, v in (fields or {}).items() if v is not None})
+            except ValidationError as exc:
+                refused = invalid([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
+                return Answer(refused.status_code, bytes(refused.body), {"content-type": "application/json"})
+            content = sent.model_dump_json(exclude_unset=True).encode()
+        headers = {**self.headers(), "Content-Type": "application/json"}
+        if self._once is None or method != "POST":
+            return await upstream.call(method, path, content=content, headers=headers)
+        # The same form sent again (a double click, a page reloaded, the back button) is the same
+        # request: the service answers it as the first time and makes nothing twice.
+        key = hashlib.sha256(b"\0".join([self._once.encode(), path.encode(), content])).hexdigest()
+        for _ in range(SAME_FORM_WAITS):
+            answer = await upstream.call(method, path, content=content, headers={**headers, "Idempotency-Key": key})
+            if answer.status_code != 409 or b"in_progress" not in answer.content:
+                return answer
+            await asyncio.sleep(0.2)  # the first of the two is still being answered
+        return answer
 
     async def make(
         self,
@@ -272,7 +298,7 @@ class Services:
         or the form again with the refusal and what was filled in (`made_or_form_again`)."""
         response = await self.send(upstream, path, body, fields)
         assert self.visitor is not None  # forms that make something are for those signed in
-        return made_or_form_again(request, self.visitor, response, template=template, values=values, page=page)
+        return await made_or_form_again(request, self.visitor, response, template=template, values=values, page=page)
 
     async def upload(self, upstream: Upstream, path: str, photo: UploadFile) -> Answer:
         """A photo the visitor chose, passed on as the form field `photo` to the service, which checks it."""
@@ -304,6 +330,7 @@ class Services:
 
 
 ServicesDep = Annotated[Services, Depends()]
+SAME_FORM_WAITS = 25  # times 0.2 s: how long a form sent twice waits for the first to be answered
 
 
 def _present(params: dict[str, Any]) -> dict[str, Any]:
@@ -371,18 +398,45 @@ def local_time(value: str) -> str | None:
 
 def form_values(form: FormData, *names: str) -> dict[str, str]:
     """The form's fields of those names, as text ("" for one not sent), to show again if refused."""
-    return {name: str(form.get(name, "")) for name in names}
+    return {name: str(form.get(name, "")).strip() for name in names}
 
 
-def made_or_form_again(
+def form_time(value: str) -> str | None:
+    """A form's local date and time as a time with its zone; none for an empty field; a value
+    that is no time as it was typed, for the contract to refuse it, naming its field."""
+    return (local_time(value) or value) if value else None
+
+
+async def made_or_form_again(
     request: Request, visitor: Session, response: Answer, *, template: str, values: dict[str, str], page: str
 ) -> Response:
     """After a form that makes something: its page (`page` + its id), or the form again with the
-    service's refusal and what was filled in."""
+    service's refusal, each refused field marked with why, and what was filled in."""
     if error := refusal_of(response):
-        error = said(error, language(request))
-        return render(request, template, visitor, error=error, values=values, status_code=response.status_code)
+        lang = language(request)
+        errors = field_errors(response, lang)
+        error = translate("check_marked", lang) if errors else said(error, lang)
+        return await render(
+            request, template, visitor, error=error, errors=errors, values=values, status_code=response.status_code
+        )
     return back_to(f"{page}/{response.json()['id']}", "saved")
+
+
+def field_errors(response: Answer, lang: str) -> dict[str, str]:
+    """The fields of a form the service refused (`body.title`: the form's `title`), each with why."""
+    try:
+        error = response.json()["error"]
+    except (ValueError, KeyError, TypeError):
+        return {}
+    named = [(str(f.get("field", "")), str(f.get("reason", ""))) for f in error.get("fields", [])]
+    if isinstance(error.get("field"), str):  # a rule of the service's own about one field
+        named.append((error["field"], ""))
+    errors: dict[str, str] = {}
+    for field, reason in named:
+        parts = field.split(".")
+        name = parts[1] if parts[0] == "body" and len(parts) > 1 else parts[-1]
+        errors.setdefault(name, field_reason(reason, lang))
+    return errors
 
 
 def is_refusal(message: str) -> bool:
@@ -391,13 +445,20 @@ def is_refusal(message: str) -> bool:
     return key.startswith("refused") or key in ("forbidden", "not_found", "bad_form")
 
 
+def notice_kind(message: str) -> str:
+    """How a form's message is shown: `refused` (not done), `warning` (done, but mind it) or `done`."""
+    if is_refusal(message):
+        return "refused"
+    return "warning" if message.partition("|")[0].startswith("warn") else "done"
+
+
 def refusal_of(response: Answer) -> str | None:
     """What a refused POST says, for the page; None when it was done."""
     return None if response.status_code < 400 else _message(response)
 
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
 )
 HEADERS = [
@@ -439,7 +500,7 @@ async def sign_in_first(request: Request, exc: Exception) -> Response:
 async def portal_refusal(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PortalRefusal)
     message = said(exc.message, language(request))
-    return render(request, "refused.html", await _visitor(request), status_code=exc.status, message=message)
+    return await render(request, "refused.html", await visitor_of(request), status_code=exc.status, message=message)
 
 
 def said(message: str, lang: str) -> str:

@@ -46,7 +46,7 @@ async def wall(request: Request, visitor: OrgPersonIn, up: ServicesDep, area: Ar
         home_community(up),
     )
     shown = home_first(wall["items"], home)
-    return render(request, "wishes.html", visitor, wall=shown, ours=ours["items"], area=area or "")
+    return await render(request, "wishes.html", visitor, wall=shown, ours=ours["items"], area=area or "")
 
 
 @router.post("/wishes/{wish_id}/claim")

@@ -44,14 +44,14 @@ async def list_needs(
     category: Category | None = None,
     area_code: AreaQuery = None,
     status: Annotated[list[NeedStatus] | None, Query()] = None,
-    q: Annotated[str | None, Query(max_length=50, description="part of the title")] = None,
+    q: Annotated[str | None, Query(max_length=50, description="part of the title or description")] = None,
     starts_from: Annotated[Moment | None, Query(description="starting at or after")] = None,
     starts_to: Annotated[Moment | None, Query(description="starting before")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
     """The needs the caller may see, in id order: of one organisation, claimed by one, of a
-    category, area subtree, status, starting between two times, or with a title containing `q`;
+    category, area subtree, status, starting between two times, or with `q` in its title or description;
     with `ids`, those of them only (one request for a page of proposals' needs, say), each shown
     or not as `GET /needs/{id}` would."""
     within = in_area(area_code) if area_code else None
@@ -72,7 +72,7 @@ async def list_needs(
             and (category is None or need.category is category)
             and (status is None or need.status in status)
             and (within is None or within(need))
-            and (q is None or q in need.title)
+            and (q is None or q in need.title or q in need.description)
             and starts_between(need)
             and may_see(need, actor, needs.partners)
         )

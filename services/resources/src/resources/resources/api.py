@@ -47,7 +47,7 @@ async def search_resources(
     area_code: AreaQuery = None,
     organization_id: IdQuery = None,
     min_capacity: Annotated[int | None, Query(ge=1)] = None,
-    q: Annotated[str | None, Query(max_length=50, description="part of the name")] = None,
+    q: Annotated[str | None, Query(max_length=50, description="part of the name or description")] = None,
     lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
     lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
     within_km: Annotated[float, Query(gt=0, le=50)] = 3.0,

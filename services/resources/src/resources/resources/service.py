@@ -181,12 +181,16 @@ class Resources:
                 and (s.organization_id is None or r.organization_id == s.organization_id)
                 and (s.area_code is None or covers(s.area_code, r.area_code))
                 and (s.min_capacity is None or r.capacity >= s.min_capacity)
-                and (s.q is None or s.q in r.name)
-                and (s.free is None or (r.kind is ResourceKind.VENUE and self.view.is_free(r.id, *s.free)))
+                and (s.q is None or s.q in r.name or s.q in r.description)
+                and (s.free is None or self._free(r, *s.free))
                 and may_see(r, actor)
             )
 
         return keep
+
+    def _free(self, r: Resource, start: datetime, end: datetime) -> bool:
+        """A venue open for all of the range with no booking in it."""
+        return r.kind is ResourceKind.VENUE and r.open_between(start, end) and self.view.is_free(r.id, start, end)
 
     @staticmethod
     def _require_owner(resource: Resource, actor: Actor) -> None:

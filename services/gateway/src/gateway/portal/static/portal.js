@@ -1,45 +1,8 @@
-// The portal's behaviour in the browser: charts, picking a slot on a venue's calendar,
+// The portal's behaviour in the browser: the phone's menu, asking before a form that ends
+// something, a form sent once, picking a slot on a venue's calendar,
 // proposals that arrive live on an organisation's dashboard, and the messages bell's unread
 // count, asked for while the page is open. Every page works without it.
 "use strict";
-
-function drawCharts() {
-  const source = document.getElementById("chart-data");
-  if (!source || !window.echarts) return;
-  const data = JSON.parse(source.textContent);
-  const zh = data.lang === "zh";
-  const months = Object.keys(data.by_month);
-  const monthly = window.echarts.init(document.getElementById("chart-month"));
-  const series = (name, key, from) => ({ name, type: key === "claims" ? "line" : "bar", data: from.map((m) => (data.by_month[m] || {})[key] || 0) });
-  monthly.setOption({
-    tooltip: { trigger: "axis" },
-    legend: { top: 0 },
-    grid: { left: 40, right: 10, top: 36, bottom: 30 },
-    xAxis: { type: "category", data: months },
-    yAxis: { type: "value" },
-    series: [
-      series(zh ? "发布需求" : "Needs posted", "posted", months),
-      series(zh ? "认领完成" : "Claims done", "claims", months),
-      series(zh ? "需求完成" : "Needs fulfilled", "fulfilled", months),
-    ],
-  });
-  const categories = Object.keys(data.by_category).sort((a, b) => (data.by_category[b].posted || 0) - (data.by_category[a].posted || 0)).slice(0, 12);
-  const byCategory = window.echarts.init(document.getElementById("chart-category"));
-  const count = (key) => categories.map((c) => data.by_category[c][key] || 0);
-  byCategory.setOption({
-    tooltip: { trigger: "axis" },
-    legend: { top: 0 },
-    grid: { left: 110, right: 10, top: 36, bottom: 30 },
-    xAxis: { type: "value" },
-    yAxis: { type: "category", data: categories.map((c) => data.labels[c] || c), inverse: true },
-    series: [
-      { name: zh ? "需求" : "Needs", type: "bar", data: count("posted") },
-      { name: zh ? "场地" : "Venues", type: "bar", data: count("venue") },
-      { name: zh ? "服务" : "Services", type: "bar", data: count("service") },
-    ],
-  });
-  window.addEventListener("resize", () => { monthly.resize(); byCategory.resize(); });
-}
 
 function pickSlots() {
   const field = document.getElementById("starts_at");
@@ -99,8 +62,34 @@ function bell() {
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") ask(); });
 }
 
+function menu() {
+  const toggle = document.querySelector(".menu-toggle");
+  const nav = document.getElementById("menu");
+  if (!toggle || !nav) return;
+  toggle.addEventListener("click", (event) => {
+    event.preventDefault();
+    const open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+}
+
+// a form that undoes or ends something asks first; a form sent is not sent twice by a second click
+function confirmAndOnce() {
+  document.querySelectorAll("form[data-confirm]").forEach((form) => form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  }));
+  document.querySelectorAll("form[method=post]").forEach((form) => form.addEventListener("submit", (event) => {
+    if (event.defaultPrevented) return;
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = "1";
+    window.setTimeout(() => { delete form.dataset.sent; }, 5000);
+  }));
+}
+
 function printButtons() {
   document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
 }
 
-document.addEventListener("DOMContentLoaded", () => { drawCharts(); pickSlots(); liveProposals(); bell(); printButtons(); });
+document.addEventListener("DOMContentLoaded", () => {
+  menu(); confirmAndOnce(); pickSlots(); liveProposals(); bell(); printButtons();
+});
