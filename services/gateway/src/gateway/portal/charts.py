@@ -61,8 +61,8 @@ def by_month(figures: dict[str, Any], months: str | None, today: date) -> dict[s
     last = today.strftime("%Y-%m")
     span = RANGES.get(months or "12", 12)
     if span:  # the last twelve or twenty-four months, whatever happened in them
-        year, month = divmod(today.year * 12 + today.month - span, 12)
-        first = f"{year:04d}-{month + 1:02d}"
+        year, before = divmod(today.year * 12 + today.month - span, 12)
+        first = f"{year:04d}-{before + 1:02d}"
     else:
         first = min([*figures, last])
     shown = months_between(first, last)
