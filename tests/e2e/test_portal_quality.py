@@ -230,6 +230,10 @@ async def test_what_goes_wrong_is_shown_as_the_portals_own_pages_and_the_api_doc
     await expect(offline.locator(".swagger-ui .opblock").first).to_be_visible()
     assert await offline.locator(".swagger-ui .opblock").count() > 20
 
+    for path, at_most in (("/needs", 30_000), ("/vendor/swagger-ui-bundle.js", 600_000)):  # sent compressed
+        answer = await http.get(own + path, headers={"Accept-Encoding": "gzip"})
+        assert answer.headers["content-encoding"] == "gzip" and int(answer.headers["content-length"]) < at_most
+
 
 async def test_each_audiences_main_pages_pass_an_accessibility_audit_on_a_phone_and_a_desktop(
     stack: TestStack, http: httpx.AsyncClient, new_page: NewPage, portal_accounts: Accounts, screenshots: Path

@@ -10,6 +10,7 @@ table and one JSON line, writes `docs/lighthouse.md`, and fails below the goals 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -56,7 +57,8 @@ def audit(url: str, chromium: str) -> dict[str, Any]:
     """One Lighthouse run of `url` on its mobile profile: the two scores and the paint timings."""
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.json"
-        subprocess.run(
+        run = functools.partial(
+            subprocess.run,
             [
                 str(LIGHTHOUSE),
                 url,
@@ -66,9 +68,10 @@ def audit(url: str, chromium: str) -> dict[str, Any]:
                 "--output=json",
                 f"--output-path={report}",
             ],
-            check=True,
             env={**os.environ, "CHROME_PATH": chromium},
         )
+        if run().returncode != 0:  # a browser that failed to start, once: again
+            run(check=True)
         found = json.loads(report.read_text())
     scores = {name: round(found["categories"][name]["score"] * 100) for name in GOALS}
     timings = {short: found["audits"][name]["numericValue"] for name, short in MEASURES.items()}
@@ -88,9 +91,12 @@ def write_docs(results: dict[str, dict[str, Any]], chromium_version: str) -> Non
         "",
         "`make lighthouse` runs Lighthouse (npm, `devkit/lighthouse`, its lock file) on Debian's Chromium",
         "with its mobile profile: a mid-range phone, a 4× slower CPU and a slow 4G link, simulated. The",
-        "goals: accessibility ≥ 95 and performance ≥ 90 on each page.",
+        "goals: accessibility ≥ 95 and performance ≥ 90 on each page. Before the portal drew its charts",
+        "itself, the first page scored 74–76 for performance at the whole city (LCP 6.7 s): the whole",
+        "ECharts bundle, 1.1 MB uncompressed, loaded on every page, charts or not.",
         "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {chromium_version}, on the stack `make up` runs.",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {chromium_version}, on the stack `make up` runs;",
+        "each page three times, the median run (by performance) shown.",
         "",
         "| page | performance | accessibility | FCP | LCP | TBT | CLS | bytes |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -114,6 +120,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--city", default="350100")
+    parser.add_argument("--runs", type=int, default=3, help="runs a page, the median one reported")
     parser.add_argument("--write", action=argparse.BooleanOptionalAction, default=True, help="docs/lighthouse.md")
     for name, port in (("organizations", 8001), ("needs", 8002), ("resources", 8003)):
         parser.add_argument(f"--{name}-url", default=f"http://127.0.0.1:{port}")
@@ -124,8 +131,9 @@ def main() -> None:
     services = {name: getattr(args, f"{name}_url") for name in ("organizations", "needs", "resources")}
     results: dict[str, dict[str, Any]] = {}
     for name, url in pages(args.url, services, args.city).items():
-        print(f"[lighthouse] {name}: {url}", flush=True)
-        results[name] = audit(url, chromium)
+        print(f"[lighthouse] {name}: {url}, {args.runs} runs", flush=True)
+        runs = sorted((audit(url, chromium) for _ in range(args.runs)), key=lambda r: r["performance"])
+        results[name] = runs[len(runs) // 2]  # the median run, as Lighthouse advises: one run varies
     rows = [
         (
             name,

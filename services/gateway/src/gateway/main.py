@@ -193,12 +193,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def run() -> None:
     settings = Settings()
     # In front of the whole app, FastAPI's own layers included: a kept answer skips them all.
+    # Compressed inside the micro-cache: a kept answer is compressed once, not at every visit.
     cache = MicroCache(
-        create_app(settings),
+        GZipMiddleware(create_app(settings), minimum_size=1024, compresslevel=6),
         seconds=settings.cache_seconds,
         own_cookies=(SESSION_COOKIE, NOTICE_COOKIE, CARE_COOKIE),
         lang_cookie=LANG_COOKIE,
         spoken=spoken,
     )
-    # Outside the micro-cache, which keeps one answer for every visitor whatever they accept.
-    serve(GZipMiddleware(cache, minimum_size=1024, compresslevel=6), settings)
+    serve(cache, settings)

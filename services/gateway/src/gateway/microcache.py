@@ -39,7 +39,7 @@ WAIT_SECONDS = 10  # for an answer being made, at most, before asking the app to
 MOST = 100_000  # answers kept at most (the city has 43,384 nodes, in two languages)
 
 
-Key = tuple[bytes, bytes, str]  # path, query, language
+Key = tuple[bytes, bytes, str, bool]  # path, query, language, compressed (gzip)
 
 
 class Kept(NamedTuple):
@@ -132,8 +132,10 @@ class MicroCache:
         if cookie and self.lang_cookie.encode() in cookie:
             chosen = cookie_parser(cookie.decode("latin-1")).get(self.lang_cookie)
         # Keyed by the language the page is made in, read as the app reads the cookie: any other
-        # value of it is a page already kept, not a new entry (nor a way past the cache).
-        return path, query, self.spoken(chosen)
+        # value of it is a page already kept, not a new entry (nor a way past the cache); and by
+        # whether the visitor takes it compressed, as the app answers it.
+        accepts = next((value for name, value in scope["headers"] if name == b"accept-encoding"), b"")
+        return path, query, self.spoken(chosen), b"gzip" in accepts
 
     def _keeping(self, key: Key, send: Send) -> Send:
         """`send`, keeping a 200 that sets no cookie to answer again."""

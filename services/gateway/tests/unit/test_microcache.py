@@ -67,6 +67,13 @@ class TestAnswersGivenAgain:
             await http.get("/")
         assert app.calls == 4
 
+    async def test_an_answer_taken_compressed_is_kept_apart_from_one_taken_plain(self) -> None:
+        app = CountingApp()
+        async with client(app) as http:
+            plain = await texts(http, "/", headers={"Accept-Encoding": "identity"})
+            compressed = await texts(http, "/", headers={"Accept-Encoding": "gzip, deflate"})
+        assert (plain, compressed, app.calls) == (["answer 1"] * 3, ["answer 2"] * 3, 2)
+
     async def test_a_language_the_portal_does_not_speak_is_the_page_kept_for_chinese(self) -> None:
         app = CountingApp()
         cache = cached(app)
