@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Dialog, Page, async_playwright
 from pymongo import AsyncMongoClient
 
 from devkit.browser import DESKTOP, PHONE, NewPage
@@ -85,6 +85,10 @@ async def browser() -> AsyncIterator[Browser]:
         await chromium.close()
 
 
+async def accept(dialog: Dialog) -> None:
+    await dialog.accept()
+
+
 @pytest.fixture
 async def new_page(browser: Browser, stack: TestStack) -> AsyncIterator[NewPage]:
     """Pages on the stack's gateway, `width` pixels wide (`devkit.browser.PHONE` is a phone's,
@@ -104,6 +108,7 @@ async def new_page(browser: Browser, stack: TestStack) -> AsyncIterator[NewPage]
         contexts.append(context)
         page = await context.new_page()
         page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        page.on("dialog", accept)  # a form that ends something asks first: the person says yes
         return page
 
     yield make

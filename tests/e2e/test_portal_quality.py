@@ -10,6 +10,7 @@ elderly-friendly look on a phone, and each audience's main pages audited for acc
 from __future__ import annotations
 
 import asyncio
+import io
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 from playwright.async_api import Page, Route, expect
 
 from devkit.browser import DESKTOP, PHONE, NewPage, fits, sign_in, snap
@@ -159,6 +161,16 @@ async def test_the_free_filter_leaves_out_a_venue_closed_then_and_the_venue_page
     await expect(phone.locator("#book input[name=purpose]")).to_have_value("合唱排练")
     await fits(phone)
 
+    asked: list[str] = []
+    phone.on("dialog", lambda dialog: asked.append(dialog.message))
+    await phone.fill("#starts_at", f"{wednesday}T10:00")
+    await phone.click("#book button[type=submit]")
+    await expect(phone.locator("#booking-status")).to_have_attribute("data-status", "confirmed")
+    await phone.click("form[action$='/cancel'] button")  # asked first, then cancelled
+    await expect(phone.locator("#booking-status")).to_have_attribute("data-status", "cancelled")
+    await expect(phone.locator("[data-notice]")).to_have_attribute("data-notice", "done")  # in success's look
+    assert asked == ["确定吗?此操作不能撤销。"]
+
 
 async def test_a_need_form_refuses_blank_and_absurd_values_beside_each_field_and_makes_one_need_when_sent_twice(
     stack: TestStack, http: httpx.AsyncClient, new_page: NewPage, portal_accounts: Accounts
@@ -277,6 +289,43 @@ async def test_each_audiences_main_pages_pass_an_accessibility_audit_on_a_phone_
                 name = address.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
                 await snap(page, screenshots, f"quality-{role.value if role else 'anyone'}-{name[:40]}-{width}")
     assert violations == []
+
+
+async def test_an_administrator_compares_the_areas_below_sorts_them_and_takes_every_table_as_a_workbook(
+    stack: TestStack, http: httpx.AsyncClient, new_page: NewPage, portal_accounts: Accounts
+) -> None:
+    await named_places(stack, http)
+    north = {"code": f"{DISTRICT}002", "name": "城北街道", "level": "street", "parent_code": DISTRICT}
+    answer = await http.post(stack.url("organizations") + "/areas", json=north, headers=acting(PLATFORM))
+    assert answer.status_code in (201, 409), answer.text
+    api = PlatformApi(stack, http)
+    org = await api.register_organization("城南社区服务站", COMMUNITY)
+    await api.post_need(org, "elderly_care", COMMUNITY, title="陪老人散步")
+    officer = f"yongtai-{uuid.uuid4().hex[:6]}"
+    await portal_accounts(Account(username=officer, name="永泰县", role=Role.AREA_ADMIN, area_code=DISTRICT))
+    page = await new_page(WIDE)
+    await sign_in(page, officer)
+
+    await page.goto("/admin")
+    rows = page.locator("#compare tbody tr")
+    await expect(rows).to_have_count(2)
+    posted = page.locator("#compare thead th").nth(3)
+    await posted.locator("button").click()  # fewest needs first
+    await expect(posted).to_have_attribute("aria-sort", "ascending")
+    await expect(rows.first).to_have_attribute("data-area", f"{DISTRICT}002")
+    await posted.locator("button").click()  # most first
+    await expect(rows.first).to_have_attribute("data-area", STREET)
+    await expect(page.locator("#chart-month [data-table=by-month] tbody tr")).to_have_count(12)
+
+    async with page.expect_download() as downloading:
+        await page.click("#export")
+    downloaded = Path(await (await downloading.value).path())
+    book = load_workbook(io.BytesIO(await asyncio.to_thread(downloaded.read_bytes)))
+    assert book.sheetnames == ["按月", "按类别", "下级区域对比", "逾期需求", "最繁忙场地", "响应最积极的组织"]
+    compared = [list(r) for r in book["下级区域对比"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(r[1] for r in compared) == [STREET, f"{DISTRICT}002"]
+    assert next(r for r in compared if r[1] == STREET)[4] >= 1  # its needs posted
+    assert len(list(book["按月"].iter_rows(min_row=2))) == 12
 
 
 async def test_on_a_phone_the_menu_opens_from_a_button_the_tabs_stay_and_the_elderly_friendly_look_is_one_tap_away(

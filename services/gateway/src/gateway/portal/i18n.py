@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from typing import Any
 
 from contract.taxonomy import Category, label
 
@@ -330,7 +332,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "busiest_venues": ("最繁忙场地", "Busiest venues"),
     "responsive_orgs": ("响应最积极的组织", "Most responsive organisations"),
     "completed": ("完成", "completed"),
-    "hours_to_claim": ("平均认领用时(小时)", "Hours to claim (median)"),
+    "hours_to_claim": ("认领用时中位数(小时)", "Hours to claim (median)"),
     # the standings: leaderboards, the annual assessment, the earning rules
     "leaderboards": ("光荣榜", "Leaderboards"),
     "this_month": ("本月", "This month"),
@@ -789,6 +791,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "give_a_time": ("请填写完整的日期和时间", "Give a whole date and time"),
     "end_after_start": ("结束时间要晚于开始时间", "The end must come after the start"),
     # forms
+    "are_you_sure": ("确定吗?此操作不能撤销。", "Are you sure? This cannot be undone."),
+    "areas_compared": ("下级区域对比", "The areas below compared"),
+    "area_code": ("区域代码", "Area code"),
+    "export_xlsx": ("导出 Excel", "Download as Excel"),
+    "weak_proposals": ("较弱的推荐", "Weaker proposals"),
     "check_marked": ("未能提交,请修改下面标出的内容。", "Not sent: correct what is marked below."),
     "opens": ("开放时间", "Opens"),
     "closes": ("关闭时间", "Closes"),
@@ -906,6 +913,44 @@ FIELD_REASONS: list[tuple[re.Pattern[str], tuple[str, str]]] = [
     (re.compile(r"^Input should be '"), ("请从选项中选择", "Choose one of the options")),
     (re.compile(r"String should match pattern"), ("格式不对", "Not in the expected form")),
 ]
+
+
+def plain_reasons(
+    proposal: dict[str, Any], need: dict[str, Any] | None, supply: dict[str, Any] | None, lang: str
+) -> str:
+    """Why matching proposes a pair, as a person would say it: 2.1 km away, same community,
+    urgent, waiting 9 days, reliable (the scores' terms that speak for it)."""
+    said: list[str] = []
+    if need and supply and None not in (need.get("lat"), need.get("lon"), supply.get("lat"), supply.get("lon")):
+        km = _km(need["lat"], need["lon"], supply["lat"], supply["lon"])
+        said.append(_in(lang, ("相距 {0} 公里", "{0} km away")).format(f"{km:.1f}"))
+    values = {r["name"]: r["value"] for r in proposal.get("reasons", [])}
+    near = values.get("neighbourhood", 0)
+    if near >= 0.3:
+        said.append(
+            _in(
+                lang,
+                ("同社区", "same community")
+                if near >= 1
+                else ("同街道", "same street")
+                if near >= 0.6
+                else ("同区", "same district"),
+            )
+        )
+    if need and need.get("urgency") in ("high", "urgent"):
+        said.append(status_label(need["urgency"], lang))
+    if (days := round(values.get("age", 0) * 14)) >= 1:
+        said.append(_in(lang, ("已等待 {0} 天", "waiting {0} days")).format(days if days < 14 else "14+"))
+    if values.get("reliability", 0) >= 0.8:
+        said.append(_in(lang, ("履约可靠", "reliable")))
+    return _in(lang, ("、", ", ")).join(said)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
 def field_reason(reason: str, lang: str) -> str:

@@ -104,6 +104,8 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
     approvals = [
         b for b in bookings["items"] if b["status"] == "requested" and b["venue_organization_id"] == organization_id
     ]
+    booker_ids = sorted({b["organization_id"] for b in approvals if b["organization_id"]})
+    bookers = await asyncio.gather(*(up.organizations.find(f"/organizations/{i}") for i in booker_ids))
     return await render(
         request,
         "org.html",
@@ -114,7 +116,9 @@ async def dashboard(request: Request, visitor: OrgPersonIn, up: ServicesDep) -> 
         activities=activities["items"],
         resources=resources["items"],
         bookings=bookings["items"],
-        approvals=approvals,
+        approvals=sorted(approvals, key=lambda b: b["starts_at"]),  # the soonest first: decided first
+        venue_names={r["id"]: r["name"] for r in resources["items"]},
+        booker_names={i: o["name"] for i, o in zip(booker_ids, bookers, strict=True) if o},
         received=[r for r in requests if r["provider_organization_id"] == organization_id],
         requested=[r for r in requests if r["organization_id"] == organization_id],
         proposals=proposals,

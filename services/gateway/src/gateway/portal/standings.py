@@ -10,16 +10,15 @@ organisations and the administrators of the board's area; anyone else sees the s
 from __future__ import annotations
 
 import asyncio
-from io import BytesIO
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from openpyxl import Workbook
 
 from contract.errors import NotFound
 from gateway.portal.accounts import Role, Session
 from gateway.portal.i18n import translate
+from gateway.portal.sheets import workbook
 from gateway.portal.web import PortalRefusal, ServicesDep, SignedIn, Visitor, language, render
 from gateway.upstreams import UpstreamError
 from runtime.actors import Actor, ActorKind, sign
@@ -169,27 +168,6 @@ async def assessment_workbook(
     """The same assessment as an XLSX workbook, one row a member, in the visitor's language."""
     answer = await _assessment(up, visitor, year, area)
     lang = language(request)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = f"{answer['year']}"
-    sheet.append([translate(column, lang) for column in COLUMNS])
-    for row in answer["items"]:
-        sheet.append(
-            [
-                row["name"],
-                row["member_id"],
-                row["points"],
-                row["hours"],
-                row["claims_completed"],
-                row["activities_attended"],
-            ]
-        )
-    out = BytesIO()
-    book.save(out)
-    filename = f"assessment-{answer['year']}.xlsx"
-    return Response(
-        out.getvalue(),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    keys = ("name", "member_id", "points", "hours", "claims_completed", "activities_attended")
+    rows = [[translate(column, lang) for column in COLUMNS], *([row[k] for k in keys] for row in answer["items"])]
+    return workbook({f"{answer['year']}": rows}, f"assessment-{answer['year']}.xlsx")

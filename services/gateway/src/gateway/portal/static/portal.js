@@ -86,10 +86,37 @@ function confirmAndOnce() {
   }));
 }
 
+// a table's rows sorted by the column whose heading is pressed, again for the other way round
+function sortableTables() {
+  document.querySelectorAll("table.sortable").forEach((table) => {
+    table.querySelectorAll("thead th").forEach((th, column) => {
+      const button = th.querySelector("button");
+      if (!button) return;
+      button.addEventListener("click", () => {
+        const up = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("thead th").forEach((other) => other.setAttribute("aria-sort", "none"));
+        th.setAttribute("aria-sort", up ? "ascending" : "descending");
+        const value = (row) => {
+          const cell = row.children[column];
+          const sort = cell.dataset.sort ?? cell.textContent.trim();
+          return sort !== "" && !Number.isNaN(Number(sort)) ? Number(sort) : sort;
+        };
+        const body = table.tBodies[0];
+        const rows = [...body.rows].sort((a, b) => {
+          const [x, y] = [value(a), value(b)];
+          const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "zh");
+          return up ? order : -order;
+        });
+        rows.forEach((row) => body.appendChild(row));
+      });
+    });
+  });
+}
+
 function printButtons() {
   document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  menu(); confirmAndOnce(); pickSlots(); liveProposals(); bell(); printButtons();
+  menu(); confirmAndOnce(); sortableTables(); pickSlots(); liveProposals(); bell(); printButtons();
 });
