@@ -177,7 +177,7 @@ class TestAnAdministrator:
         await expect(page.locator(".figures")).to_have_attribute("data-area", "350100")
         await snap(page, screenshots, "admin-city")
         for code in (community[:6], community[:9], community):
-            await page.click(f".children a[data-area='{code}']")
+            await page.click(f"#compare [data-area='{code}'] a")  # the areas below, compared
             await expect(page.locator(".figures")).to_have_attribute("data-area", code)
         await expect(page.locator("[data-figure='organizations'] b")).to_have_text("1")
         await expect(page.locator(".trail a")).to_have_count(3)  # city › district › street › this

@@ -210,6 +210,52 @@ async def test_a_need_form_refuses_blank_and_absurd_values_beside_each_field_and
     assert [n["id"] for n in posted["items"]] == [sent[0].headers["location"].rsplit("/", 1)[1]]
 
 
+async def test_an_organisation_edits_pauses_and_withdraws_what_it_shares_and_no_other_may(
+    stack: TestStack, http: httpx.AsyncClient, new_page: NewPage, portal_accounts: Accounts
+) -> None:
+    await named_places(stack, http)
+    api = PlatformApi(stack, http)
+    owner = await api.register_organization("城南文化站", COMMUNITY)
+    other = await api.register_organization("城南另一支部", COMMUNITY)
+    venue_id = await api.share_resource(owner, "venue", COMMUNITY, name="文化站小剧场")
+    keeper, stranger = (f"chengnan-{who}-{uuid.uuid4().hex[:6]}" for who in ("wenhua", "other"))
+    await portal_accounts(
+        Account(username=keeper, name="文化站站长", role=Role.ORG_ADMIN, organization_id=owner),
+        Account(username=stranger, name="另一书记", role=Role.ORG_ADMIN, organization_id=other),
+    )
+    page = await new_page(PHONE)
+    await sign_in(page, keeper)
+    await page.goto(f"/resources/{venue_id}")
+    await page.click("#manage summary")
+    form = page.locator("#edit-resource")
+    await form.locator("input[name=name]").fill("文化站多功能剧场")
+    for day in ("1", "2", "3", "4", "5"):
+        await form.locator(f"input[name=days][value='{day}']").uncheck()
+    await form.locator("input[name=facilities]").fill("舞台、音响")
+    await form.locator("button[type=submit]").click()
+    await expect(page.locator("main h1")).to_have_text("文化站多功能剧场")
+    await expect(page.locator("[data-hours]")).to_have_text("周六、周日 08:00–21:00")
+    await expect(page.locator("main")).to_contain_text("舞台、音响")
+
+    await page.click("button[data-move=pause]")
+    await expect(page.locator("#manage [data-status]")).to_have_attribute("data-status", "paused")
+    await page.click("button[data-move=resume]")
+    await expect(page.locator("#manage [data-status]")).to_have_attribute("data-status", "published")
+
+    intruder = await new_page(PHONE)
+    await sign_in(intruder, stranger)
+    await intruder.goto(f"/resources/{venue_id}")
+    await expect(intruder.locator("#manage")).to_have_count(0)
+    form_fields = {"csrf": await intruder.locator("input[name=csrf]").first.input_value(), "name": "抢来的"}
+    await intruder.request.post(f"/org/resources/{venue_id}/edit", form=form_fields)
+    stored = await api.get("resources", f"/resources/{venue_id}")
+    assert stored["name"] == "文化站多功能剧场"  # another organisation's edit changed nothing
+
+    await page.click("button[data-move=withdraw]")  # asked first
+    await expect(page.locator("#manage [data-status]")).to_have_attribute("data-status", "withdrawn")
+    await expect(page.locator("#edit-resource")).to_have_count(0)
+
+
 async def test_what_goes_wrong_is_shown_as_the_portals_own_pages_and_the_api_docs_need_no_internet(
     stack: TestStack, http: httpx.AsyncClient, new_page: NewPage, portal_accounts: Accounts
 ) -> None:

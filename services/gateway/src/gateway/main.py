@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -61,6 +62,7 @@ from gateway.portal.web import (
     PortalRefusal,
     SecurityHeaders,
     SignInFirst,
+    compile_templates,
     portal_refusal,
     sign_in_first,
     spoken,
@@ -108,6 +110,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         stack.callback(accounts.close)
         await accounts.start()
         partner_keys = PartnerKeys(up.organizations, settings.actor_secret)
+        await asyncio.to_thread(compile_templates)
         places = Places(up.organizations, settings.city_code)
         app.state.components.add(up, limits, accounts, partner_keys, Cached(settings.cache_seconds), places)
         await infra.db["webhook_deliveries"].create_index("state")

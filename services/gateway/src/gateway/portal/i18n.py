@@ -792,6 +792,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "end_after_start": ("结束时间要晚于开始时间", "The end must come after the start"),
     # forms
     "are_you_sure": ("确定吗?此操作不能撤销。", "Are you sure? This cannot be undone."),
+    "manage": ("管理", "Manage"),
+    "pause": ("暂停预约", "Pause bookings"),
+    "resume": ("恢复预约", "Take bookings again"),
     "areas_compared": ("下级区域对比", "The areas below compared"),
     "area_code": ("区域代码", "Area code"),
     "export_xlsx": ("导出 Excel", "Download as Excel"),

@@ -12,9 +12,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
+from starlette.datastructures import FormData
 
 from contract.bodies.needs import NeedCreate
-from contract.bodies.resources import ResourceCreate
+from contract.bodies.resources import ResourceCreate, ResourceEdit
 from gateway import service
 from gateway.portal import reminders
 from gateway.portal.accounts import Session
@@ -191,6 +192,67 @@ async def post_need(request: Request, visitor: OrgAdminIn, form: Posted, up: Ser
     )
 
 
+def described(form: FormData) -> tuple[dict[str, str], dict[str, Any]]:
+    """What a resource's form says of it: the values as typed (to show again if refused), and
+    the fields the contract takes (`ResourceFields`, as sharing and editing send them)."""
+    values = form_values(form, "name", "description", "capacity", "address", "opens", "closes", "bookable_by")
+    values |= {"facilities": str(form.get("facilities", "")), "photos": str(form.get("photos", ""))}
+    days = sorted({int(d) for d in map(str, form.getlist("days")) if d in {"1", "2", "3", "4", "5", "6", "7"}})
+    values["days"] = ",".join(str(d) for d in days)
+    values["needs_approval"] = "on" if form.get("needs_approval") == "on" else ""
+    fields = {
+        "name": values["name"],
+        "description": values["description"],
+        "address": values["address"],
+        "capacity": values["capacity"] or 1,
+        "needs_approval": bool(values["needs_approval"]),
+        "bookable_by": values["bookable_by"] or "anyone",
+        "opening_hours": [{"days": days, "opens": values["opens"] or "08:00", "closes": values["closes"] or "21:00"}],
+        "facilities": [f.strip() for f in re.split(r"[,,、\n]", values["facilities"]) if f.strip()],
+        "photos": [p.strip() for p in values["photos"].splitlines() if p.strip()],
+    }
+    return values, fields
+
+
+def as_typed(resource: dict[str, Any]) -> dict[str, str]:
+    """A resource as its edit form shows it (its first opening period)."""
+    hours = resource["opening_hours"][0]
+    return {
+        "name": resource["name"],
+        "description": resource["description"],
+        "capacity": str(resource["capacity"]),
+        "address": resource["address"],
+        "opens": hours["opens"][:5],
+        "closes": hours["closes"][:5],
+        "days": ",".join(str(d) for d in hours["days"]),
+        "bookable_by": resource["bookable_by"],
+        "needs_approval": "on" if resource["needs_approval"] else "",
+        "facilities": "、".join(resource["facilities"]),
+        "photos": "\n".join(resource["photos"]),
+    }
+
+
+@router.post("/org/resources/{resource_id}/edit")
+async def edit_resource(resource_id: ItemId, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> RedirectResponse:
+    """Changes what the organisation says of its resource; the service refuses another's."""
+    _, fields = described(form)
+    page = f"/resources/{resource_id}"
+    return await up.act(up.resources, page, page, ResourceEdit, fields, method="PATCH")
+
+
+@router.post("/org/resources/{resource_id}/{action}")
+async def act_on_resource(
+    resource_id: ItemId,
+    action: Literal["pause", "resume", "withdraw"],
+    visitor: OrgAdminIn,
+    form: Posted,
+    up: ServicesDep,
+) -> RedirectResponse:
+    """Pauses taking bookings and requests, resumes, or withdraws the resource for good (a
+    withdrawn venue's bookings to come are cancelled, their bookers told)."""
+    return await up.act(up.resources, f"/resources/{resource_id}/{action}", f"/resources/{resource_id}")
+
+
 @router.get("/org/resources/new", response_class=HTMLResponse)
 async def resource_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
     return await render(request, "resource_new.html", visitor, error=None, values={})
@@ -200,22 +262,9 @@ async def resource_form(request: Request, visitor: OrgAdminIn) -> HTMLResponse:
 async def share(request: Request, visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Any:
     """Shares a venue, a service or a lendable at the organisation's place, published at once:
     its opening days and hours, facilities, photos (their addresses) and who may book it."""
-    values = form_values(
-        form, "kind", "name", "description", "category", "capacity", "address", "opens", "closes", "bookable_by"
-    )
-    values |= {"facilities": str(form.get("facilities", "")), "photos": str(form.get("photos", ""))}
-    days = sorted({int(d) for d in map(str, form.getlist("days")) if d in {"1", "2", "3", "4", "5", "6", "7"}})
-    body = {
-        **{k: v for k, v in values.items() if k not in ("opens", "closes", "facilities", "photos")},
-        **await placed_at(up, visitor),
-        "capacity": values["capacity"] or 1,
-        "needs_approval": form.get("needs_approval") == "on",
-        "bookable_by": values["bookable_by"] or "anyone",
-        "opening_hours": [{"days": days, "opens": values["opens"] or "08:00", "closes": values["closes"] or "21:00"}],
-        "facilities": [f.strip() for f in re.split(r"[,,、\n]", values["facilities"]) if f.strip()],
-        "photos": [p.strip() for p in values["photos"].splitlines() if p.strip()],
-    }
-    values["days"] = ",".join(str(d) for d in days)
+    values, fields = described(form)
+    values |= form_values(form, "kind", "category")
+    body = {**fields, "kind": values["kind"], "category": values["category"], **await placed_at(up, visitor)}
     return await up.make(
         request,
         up.resources,

@@ -23,6 +23,7 @@ from gateway import service
 from gateway.portal import charts
 from gateway.portal.accounts import Role, Session
 from gateway.portal.i18n import categories
+from gateway.portal.organizations import as_typed
 from gateway.portal.places import Places
 from gateway.portal.registrations import home_page_first
 from gateway.portal.service_requests import periods_left
@@ -302,7 +303,17 @@ async def resource_page(
         today=today,
         map=drawn,
         may_book=may_book(resource, visitor),
+        owned=as_typed(resource) if owns(resource, visitor) else None,
         typed={"starts_at": starts_at, "minutes": minutes, "attendees": attendees, "purpose": purpose},
+    )
+
+
+def owns(resource: dict[str, Any], visitor: Session | None) -> bool:
+    """Whether the visitor administers the organisation that shares it (and may edit it)."""
+    return (
+        visitor is not None
+        and visitor.account.role is Role.ORG_ADMIN
+        and visitor.account.organization_id == resource["organization_id"]
     )
 
 

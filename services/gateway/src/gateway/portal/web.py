@@ -71,6 +71,12 @@ def _local(moment: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return moment.astimezone(CST).strftime(fmt)
 
 
+def compile_templates() -> None:
+    """Every page's template compiled now, at start, not by the first visitor to ask for it."""
+    for name in templates.list_templates(extensions=["html"]):
+        templates.get_template(name)
+
+
 templates.filters["local"] = _local
 templates.filters["hm"] = lambda minutes: f"{'-' if minutes < 0 else ''}{abs(minutes) // 60}:{abs(minutes) % 60:02d}"
 templates.filters["moment"] = lambda text: datetime.fromisoformat(text) if text else None  # to compare two times
