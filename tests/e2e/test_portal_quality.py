@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from playwright.async_api import Page, Route, expect
 
 from devkit.browser import DESKTOP, PHONE, NewPage, fits, sign_in, snap
-from devkit.testing import PLATFORM, PlatformApi, TestStack, acting
+from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, point_of
 from gateway.portal.accounts import Account, Role
 
 pytestmark = pytest.mark.stack
@@ -44,7 +44,9 @@ async def named_places(stack: TestStack, http: httpx.AsyncClient) -> None:
     assert answer.status_code in (201, 409), answer.text
     for code, (name, level) in NAMES.items():
         parent = {"district": "350100", "street": DISTRICT, "community": STREET}[level]
+        lat, lon = point_of(COMMUNITY)
         body = {"code": code, "name": name, "name_en": f"{level} {code}", "level": level, "parent_code": parent}
+        body |= {"lat": lat, "lon": lon}
         answer = await http.post(stack.url("organizations") + "/areas", json=body, headers=acting(PLATFORM))
         assert answer.status_code in (201, 409), answer.text
 
@@ -74,7 +76,7 @@ async def audit(page: Page) -> list[str]:
 
 
 async def test_places_are_named_and_found_by_name_and_words_find_what_things_say(
-    stack: TestStack, http: httpx.AsyncClient, new_page: NewPage
+    stack: TestStack, http: httpx.AsyncClient, new_page: NewPage, portal_accounts: Accounts
 ) -> None:
     await named_places(stack, http)
     api = PlatformApi(stack, http)
@@ -101,6 +103,28 @@ async def test_places_are_named_and_found_by_name_and_words_find_what_things_say
     refused = page.locator("[data-error-for=area_code]")
     await expect(refused).to_have_text("没有找到这个地点,请输入区、街道或社区的名称")
     await expect(page.locator("input[name=area_code]")).to_have_attribute("aria-invalid", "true")
+
+    token = uuid.uuid4().hex[:6]  # needs of this test only, by a word of their titles
+    week = next_weekday(3)
+    later = await api.post_need(
+        org, "repairs", COMMUNITY, title=f"修理-{token}-后", starts_at=f"{week + timedelta(days=7)}T09:00:00+08:00"
+    )
+    sooner = await api.post_need(
+        org, "repairs", COMMUNITY, title=f"修理-{token}-先", starts_at=f"{week}T09:00:00+08:00"
+    )
+    await page.goto(f"/needs?q=修理-{token}&order=soonest")
+    await expect(page.locator(".results [data-need]").first).to_have_attribute("data-need", sooner)
+    await page.goto(f"/needs?q=修理-{token}&order=newest")
+    await expect(page.locator(".results [data-need]").first).to_have_attribute("data-need", sooner)
+    await expect(page.locator(".results [data-need]").nth(1)).to_have_attribute("data-need", later)
+    await page.goto(f"/needs?q=修理-{token}&order=nearest")  # from where? a visitor not signed in has no place
+    await expect(page.locator("[data-error-for=order]")).to_contain_text("登录后才能按距离排序")
+    neighbour = f"chengnan-jumin-{token}"
+    await portal_accounts(Account(username=neighbour, name="城南居民", role=Role.RESIDENT, area_code=COMMUNITY))
+    resident = await new_page(PHONE)
+    await sign_in(resident, neighbour)
+    await resident.goto(f"/needs?q=修理-{token}&order=nearest")  # from the resident's community
+    await expect(resident.locator(".results [data-need]")).to_have_count(2)
 
     await page.fill("#site-q", "樟城镇")
     await page.click("form.search button[type=submit]")

@@ -793,6 +793,15 @@ WORDS: dict[str, tuple[str, str]] = {
     # forms
     "are_you_sure": ("确定吗?此操作不能撤销。", "Are you sure? This cannot be undone."),
     "manage": ("管理", "Manage"),
+    "sort_by": ("排序", "Sort"),
+    "order_default": ("默认", "Default"),
+    "order_newest": ("最新发布", "Newest"),
+    "order_soonest": ("即将开始", "Starting soonest"),
+    "order_nearest": ("离我最近", "Nearest me"),
+    "nearest_needs_a_place": (
+        "登录后才能按距离排序(按您所在社区或单位的位置)",
+        "Sign in to sort by distance (from your community or organisation)",
+    ),
     "pause": ("暂停预约", "Pause bookings"),
     "resume": ("恢复预约", "Take bookings again"),
     "areas_compared": ("下级区域对比", "The areas below compared"),

@@ -40,6 +40,7 @@ from gateway.portal.web import (
     render,
     safe_next,
     set_cookie,
+    visitor_of,
 )
 from gateway.upstreams import Upstream, Upstreams
 from runtime.actors import Actor, ActorKind, sign
@@ -49,6 +50,7 @@ router = APIRouter(include_in_schema=False)
 
 AreaCode = Annotated[str, PathParam(pattern=r"^[0-9]{6,17}$")]
 Text = Annotated[str | None, Query(max_length=50)]
+Order = Annotated[Literal["newest", "soonest", "nearest"] | None, Query(description="how a list is sorted")]
 Months = Annotated[Literal["12", "24", "all"] | None, Query(description="the months the charts show")]
 CATEGORIES = {value for value, _ in categories("en")}
 
@@ -61,6 +63,7 @@ class Browsing:
     category: str | None = None
     area_code: Text = None
     q: Text = None
+    order: Order = None
     cursor: PageCursor = None
 
     def __post_init__(self) -> None:
@@ -79,13 +82,35 @@ class Browsing:
             area = await component(request, Places).find(area)
             if area is None:
                 self.errors["area_code"] = "unknown_place"
+        point = await _point_of(request) if self.order == "nearest" else None
+        if self.order == "nearest" and point is None:
+            self.errors["order"] = "nearest_needs_a_place"
         if self.errors:
             return None
-        return {"category": category, "area_code": area, "q": q, "cursor": self.cursor, "limit": 20} | more
+        asked = {"category": category, "area_code": area, "q": q, "cursor": self.cursor, "limit": 20}
+        return asked | ({"order": self.order} if self.order else {}) | (point or {}) | more
 
     def shown(self, **more: object) -> dict[str, object]:
         """The filters as the page's form shows them again."""
-        return {"category": self.category or "", "area_code": self.area_code or "", "q": self.q or ""} | more
+        shown = {"category": self.category or "", "area_code": self.area_code or "", "q": self.q or ""}
+        return shown | {"order": self.order or ""} | more
+
+
+async def _point_of(request: Request) -> dict[str, float] | None:
+    """Where the visitor is, for "nearest first": a resident's community, an organisation's place."""
+    visitor = await visitor_of(request)
+    if visitor is None:
+        return None
+    registry = component(request, Upstreams).organizations
+    account = visitor.account
+    found = None
+    if account.organization_id:
+        found = await registry.find(f"/organizations/{account.organization_id}")
+    elif account.area_code:
+        found = await registry.find(f"/areas/{account.area_code}")
+    if not found or found.get("lat") is None or found.get("lon") is None:
+        return None
+    return {"lat": found["lat"], "lon": found["lon"]}
 
 
 def _category_named(words: str) -> str | None:
@@ -230,6 +255,8 @@ async def browse_resources(
     kind = request.url.path.strip("/")
     free = _free_between(free_from, free_to, browsing.errors) if kind == "venues" else (None, None)
     asked = await browsing.asked(request, kind=kind[:-1], free_from=free[0], free_to=free[1])
+    if asked and asked.pop("order", None) == "nearest":  # the resources service sorts by a point it is given
+        asked["within_km"] = 50
     page = await up.get(up.resources, "/resources", asked) if asked else NOTHING
     filters = browsing.shown(free_from=free_from or "", free_to=free_to or "")
     return await render(

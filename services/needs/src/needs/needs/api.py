@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
 from contract.bodies.needs import ClaimCreate, ClaimDone, NeedCreate, NeedEdit
+from contract.errors import Unprocessable
 from contract.events.needs import NeedStatus
 from contract.schemas import ID_PATTERN, Moment
 from contract.taxonomy import Category
@@ -33,6 +37,32 @@ async def post_need(body: NeedCreate, needs: NeedsDep, actor: ActiveActor) -> Ne
     return await needs.post(body, actor)
 
 
+NeedOrder = Literal["id", "newest", "soonest", "nearest"]
+LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+def _far(lat: float | None, lon: float | None) -> Callable[[Need], tuple[float, str]]:
+    def km(need: Need) -> tuple[float, str]:
+        if need.lat is None or need.lon is None or lat is None or lon is None:
+            return math.inf, need.id
+        dlat, dlon = math.radians(need.lat - lat), math.radians(need.lon - lon)
+        a = (
+            math.sin(dlat / 2) ** 2
+            + math.cos(math.radians(lat)) * math.cos(math.radians(need.lat)) * math.sin(dlon / 2) ** 2
+        )
+        return 2 * 6371 * math.asin(math.sqrt(a)), need.id
+
+    return km
+
+
+# each order's sort key (ties by id, so a page's cursor holds its place)
+ORDERS: dict[str, Callable[[float | None, float | None], Callable[[Need], Any]]] = {
+    "newest": lambda lat, lon: lambda n: (-n.created_at.timestamp(), n.id),
+    "soonest": lambda lat, lon: lambda n: (n.starts_at or n.deadline or LATEST, n.id),
+    "nearest": _far,
+}
+
+
 @router.get("/needs", response_model=Page[NeedOut])
 async def list_needs(
     view: ViewDep,
@@ -47,6 +77,9 @@ async def list_needs(
     q: Annotated[str | None, Query(max_length=50, description="part of the title or description")] = None,
     starts_from: Annotated[Moment | None, Query(description="starting at or after")] = None,
     starts_to: Annotated[Moment | None, Query(description="starting before")] = None,
+    order: Annotated[NeedOrder, Query(description="id order unless asked: newest, soonest, nearest")] = "id",
+    lat: Annotated[float | None, Query(ge=-90, le=90, description="for `nearest`")] = None,
+    lon: Annotated[float | None, Query(ge=-180, le=180, description="for `nearest`")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
@@ -81,7 +114,13 @@ async def list_needs(
         found = [n for n in await needs.get_many(ids) if keep(n) and (cursor is None or n.id > cursor)]
         return page_of(found[:limit], limit)
     among = view.among(posted_by=organization_id, claimed_by=claimed_by)
-    return page_of(view.browse(keep, after=cursor, limit=limit, among=among), limit)
+    if order == "id":
+        return page_of(view.browse(keep, after=cursor, limit=limit, among=among), limit)
+    if order == "nearest" and (lat is None or lon is None):
+        raise Unprocessable("nearest needs lat and lon", field="lat")
+    ordered = sorted(view.browse(keep, after=None, limit=len(view.needs), among=among), key=ORDERS[order](lat, lon))
+    start = next((i + 1 for i, n in enumerate(ordered) if n.id == cursor), 0) if cursor else 0
+    return page_of(ordered[start : start + limit], limit)
 
 
 @router.post("/needs/history")
