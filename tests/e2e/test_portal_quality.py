@@ -101,7 +101,7 @@ async def test_places_are_named_and_found_by_name_and_words_find_what_things_say
 
     await page.goto("/needs?area_code=" + "没有这个地方")
     refused = page.locator("[data-error-for=area_code]")
-    await expect(refused).to_have_text("没有找到这个地点,请输入区、街道或社区的名称")
+    await expect(refused).to_have_text("没有找到这个地点，请输入区、街道或社区的名称")
     await expect(page.locator("input[name=area_code]")).to_have_attribute("aria-invalid", "true")
 
     token = uuid.uuid4().hex[:6]  # needs of this test only, by a word of their titles
@@ -212,8 +212,8 @@ async def test_a_need_form_refuses_blank_and_absurd_values_beside_each_field_and
     await page.fill("input[name=quantity]", "0")
     await page.fill("textarea[name=description]", "每周三上午")
     await page.click("main form button[type=submit]")
-    await expect(page.locator("p.refused")).to_have_text("未能提交,请修改下面标出的内容。")
-    await expect(page.locator("[data-error-for=title]")).to_have_text("请填写此项,不能只有空格")
+    await expect(page.locator("p.refused")).to_contain_text("未能提交，请修改下面标出的内容。")
+    await expect(page.locator("[data-error-for=title]")).to_have_text("请填写此项，不能只有空格")
     await expect(page.locator("[data-error-for=quantity]")).to_have_text("不能小于 1")
     await expect(page.locator("textarea[name=description]")).to_have_value("每周三上午")  # what was typed stays
 

@@ -54,7 +54,7 @@ async def test_a_resident_requests_a_service_the_provider_accepts_and_marks_it_d
     await fits(resident)
     await snap(resident, screenshots, "service-request-phone")
     await resident.click("#request button[type=submit]")
-    await expect(resident.locator(".notice")).to_have_text("申请已提交,等待提供方确认")
+    await expect(resident.locator(".notice")).to_have_text("申请已提交，等待提供方确认")
     row = resident.locator("#my-requests [data-request]")
     await expect(row.locator("[data-status]")).to_have_attribute("data-status", "requested")
     await expect(row).to_contain_text("上门助浴服务")

@@ -135,6 +135,11 @@ class TestTheWords:
         assert asked and asked <= set(WORDS), asked - set(WORDS)
         assert all(zh and en and zh != en for zh, en in WORDS.values())
 
+    def test_chinese_reads_with_chinese_punctuation(self) -> None:
+        ascii_between = re.compile(r"[\u4e00-\u9fff][,;:]|[,;:]\s?[\u4e00-\u9fff]")
+        chinese = [zh for zh, _ in [*WORDS.values(), *STATUSES.values(), *REASONS.values()]]
+        assert [zh for zh in chinese if ascii_between.search(zh)] == []
+
     def test_the_words_a_template_makes_of_a_value_are_there_too(self) -> None:
         made = (
             [f"need_{move}" for move in get_args(NeedAction)]
@@ -201,19 +206,19 @@ class TestAServicesRefusal:
         activity, now = self.activity(), datetime.now(CST)
         activity.sign_up(SignUp(resident_id="r1", name="陈奶奶"), now)
         assert shown(lambda: activity.sign_up(SignUp(resident_id="r1", name="陈奶奶"), now)) == "您已报名"
-        assert shown(lambda: activity.sign_up(SignUp(resident_id="r2", name="李", people=2), now)) == "数量不足:只剩 1"
+        assert shown(lambda: activity.sign_up(SignUp(resident_id="r2", name="李", people=2), now)) == "数量不足：只剩 1"
         assert shown(lambda: activity.sign_up(SignUp(resident_id="r2", name="李"), activity.starts_at)) == "报名已截止"
         assert shown(lambda: activity.withdraw("r1", activity.starts_at)) == "活动已开始"
         activity.status = ActivityStatus.CANCELLED
         called_off = lambda: activity.sign_up(SignUp(resident_id="r3", name="王"), now)  # noqa: E731
-        assert shown(called_off) == "当前状态为「已取消」,无法办理"
+        assert shown(called_off) == "当前状态为「已取消」，无法办理"
         assert shown(called_off, "en") == "Not possible while it is cancelled"
 
     def test_of_a_booking(self) -> None:
         def taken() -> None:
             raise Taken.at(ORG, datetime.now(CST))
 
-        assert shown(taken) == "所选时段已被预约,请另选时间"
+        assert shown(taken) == "所选时段已被预约，请另选时间"
 
     def test_of_a_service_request(self) -> None:
         request = ServiceRequest(
@@ -226,7 +231,7 @@ class TestAServicesRefusal:
             quantity=1,
             status=RequestStatus.COMPLETED,
         )
-        assert shown(lambda: request.decide(RequestStatus.CANCELLED)) == "当前状态为「已完成」,无法办理"
+        assert shown(lambda: request.decide(RequestStatus.CANCELLED)) == "当前状态为「已完成」，无法办理"
         assert shown(lambda: request.decide(RequestStatus.CANCELLED), "en") == "Not possible while it is completed"
 
     def test_of_a_rating(self) -> None:
@@ -248,14 +253,14 @@ class TestAServicesRefusal:
             "It has not ended yet (2026-12-01 18:00): rate it afterwards"
         )
         rating.give(5, "", [], ended)
-        assert shown(lambda: rating.give(4, "", [], ended)) == "当前状态为「已评价」,无法办理"
+        assert shown(lambda: rating.give(4, "", [], ended)) == "当前状态为「已评价」，无法办理"
 
     def test_one_the_portal_has_no_words_for_is_shown_as_the_service_says_it(self) -> None:
         def over() -> None:
             raise Conflict("the booking is over; it cannot be cancelled")
 
-        assert shown(over) == "未能办理:the booking is over; it cannot be cancelled"
-        assert said(refusal_of(Answer(502, b"Bad Gateway", {})) or "", "zh") == "未能办理:HTTP 502"
+        assert shown(over) == "未能办理：the booking is over; it cannot be cancelled"
+        assert said(refusal_of(Answer(502, b"Bad Gateway", {})) or "", "zh") == "未能办理：HTTP 502"
 
     def test_a_balance_short_of_a_price_is_said_in_the_portals_words_with_what_it_holds(self) -> None:
         class InsufficientBalance(Conflict):  # as the points service's ledger raises it
@@ -264,7 +269,7 @@ class TestAServicesRefusal:
         def short() -> None:
             raise InsufficientBalance("member:b holds 5 points, not 15", balance=5)
 
-        assert shown(short) == "余额不足,无法办理:当前余额 5"
+        assert shown(short) == "余额不足，无法办理：当前余额 5"
 
 
 class Recording:

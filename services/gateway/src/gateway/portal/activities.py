@@ -22,8 +22,8 @@ from gateway.portal.web import (
     ServicesDep,
     Visitor,
     back_to,
+    form_time,
     form_values,
-    local_time,
     number,
     refusal_of,
     render,
@@ -89,8 +89,8 @@ async def post_activity(request: Request, visitor: OrgAdminIn, form: Posted, up:
         **values,
         "places": number(values["places"], 1),
         "area_code": organization["area_code"],
-        "starts_at": local_time(values["starts_at"]),
-        "ends_at": local_time(values["ends_at"]),
+        "starts_at": form_time(values["starts_at"]),
+        "ends_at": form_time(values["ends_at"]),
     }
     return await up.make(
         request,

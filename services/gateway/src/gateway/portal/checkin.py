@@ -23,9 +23,9 @@ from gateway.portal.web import (
     Posted,
     ServicesDep,
     SignedIn,
+    form_time,
     form_values,
     language,
-    local_time,
     refusal_of,
     render,
     said,
@@ -98,8 +98,8 @@ async def correct(
     absent = form.get("absent") == "on"
     fields: dict[str, Any] = {"person": values["person"], "reason": values["reason"], "absent": absent}
     if not absent:
-        fields["checked_in_at"] = local_time(values["checked_in_at"])
-        fields["checked_out_at"] = local_time(values["checked_out_at"])
+        fields["checked_in_at"] = form_time(values["checked_in_at"])
+        fields["checked_out_at"] = form_time(values["checked_out_at"])
     back = f"/org/attendance/{kind.value}/{attended_id}"
     return await up.act(
         up.points, f"/attendance/{kind.value}/{attended_id}/corrections", back, AttendanceCorrection, fields

@@ -24,7 +24,7 @@ from gateway.portal.web import (
     Posted,
     ServicesDep,
     SignedIn,
-    local_time,
+    form_time,
     number,
 )
 from gateway.upstreams import Answer
@@ -45,7 +45,7 @@ async def need_for_an_organization(up: ServicesDep, form: FormData, area_code: s
         "lat": organization.get("lat") if organization else None,
         "lon": organization.get("lon") if organization else None,
         "quantity": number(form.get("quantity", ""), 1),
-        "deadline": local_time(str(form.get("deadline", ""))),
+        "deadline": form_time(str(form.get("deadline", ""))),
     }
     return await up.send(up.needs, "/needs", NeedCreate, {k: v for k, v in fields.items() if v is not None})
 
@@ -84,7 +84,7 @@ async def edit(need_id: ItemId, visitor: OrgAdminIn, form: Posted, up: ServicesD
         "title": str(form.get("title", "")).strip(),
         "description": str(form.get("description", "")),
         "quantity": str(form.get("quantity", "")) or None,
-        "deadline": local_time(str(form.get("deadline", ""))) if form.get("deadline") else None,
+        "deadline": form_time(str(form.get("deadline", ""))),
     }
     return await up.act(up.needs, f"/needs/{need_id}", f"/needs/{need_id}", NeedEdit, fields, method="PATCH")
 

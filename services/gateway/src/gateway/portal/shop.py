@@ -21,7 +21,7 @@ from gateway.portal.web import (
     Posted,
     ServicesDep,
     SignedIn,
-    local_time,
+    form_time,
     render,
 )
 
@@ -112,7 +112,7 @@ async def put_on_shelf(visitor: OrgAdminIn, form: Posted, up: ServicesDep) -> Re
         "area_code": str(form.get("area_code", "")).strip(),
         "price": str(form.get("price", "")),
         "stock": str(form.get("stock", "")),
-        "valid_until": local_time(str(form.get("valid_until", ""))) if form.get("valid_until") else None,
+        "valid_until": form_time(str(form.get("valid_until", ""))),
     }
     return await up.act(up.points, "/shop/items", "/org/shop", ItemCreate, fields)
 

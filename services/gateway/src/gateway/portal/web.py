@@ -423,11 +423,20 @@ async def made_or_form_again(
     if error := refusal_of(response):
         lang = language(request)
         errors = field_errors(response, lang)
-        error = translate("check_marked", lang) if errors else said(error, lang)
+        error = marked(errors, lang) if errors else said(error, lang)
         return await render(
             request, template, visitor, error=error, errors=errors, values=values, status_code=response.status_code
         )
     return back_to(f"{page}/{response.json()['id']}", "saved")
+
+
+def marked(errors: dict[str, str], lang: str) -> str:
+    """A form's refusal said at its top: not sent, and each field marked with why (标题:请填写此项)."""
+    named = [
+        f"{translate(field, lang) if field in WORDS else field}{'：' if lang == 'zh' else ': '}{why}"
+        for field, why in errors.items()
+    ]
+    return translate("check_marked", lang) + " " + ("；" if lang == "zh" else "; ").join(named)
 
 
 def field_errors(response: Answer, lang: str) -> dict[str, str]:
