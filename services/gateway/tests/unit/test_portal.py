@@ -136,7 +136,7 @@ class TestTheWords:
         assert all(zh and en and zh != en for zh, en in WORDS.values())
 
     def test_chinese_reads_with_chinese_punctuation(self) -> None:
-        ascii_between = re.compile(r"[\u4e00-\u9fff][,;:]|[,;:]\s?[\u4e00-\u9fff]")
+        ascii_between = re.compile(r"[\u4e00-\u9fff][,;:?!]|[,;:]\s?[\u4e00-\u9fff]")
         chinese = [zh for zh, _ in [*WORDS.values(), *STATUSES.values(), *REASONS.values()]]
         assert [zh for zh in chinese if ascii_between.search(zh)] == []
 

@@ -791,7 +791,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "give_a_time": ("请填写完整的日期和时间", "Give a whole date and time"),
     "end_after_start": ("结束时间要晚于开始时间", "The end must come after the start"),
     # forms
-    "are_you_sure": ("确定吗?此操作不能撤销。", "Are you sure? This cannot be undone."),
+    "are_you_sure": ("确定吗？此操作不能撤销。", "Are you sure? This cannot be undone."),
     "manage": ("管理", "Manage"),
     "sort_by": ("排序", "Sort"),
     "order_default": ("默认", "Default"),

@@ -1,6 +1,7 @@
 """The portal's pages anyone may see: the figures of the city and of every node below it,
-browsing needs, venues, services and lendables, a page per item; the language switch, the portal's own
-files and the front-end packages."""
+browsing needs, venues, services and lendables (by place, words, category and time, sorted), a
+page per item, the search of the whole site; the language switch and the elderly-friendly look,
+the portal's own files, its emblem, the front-end packages and the partner API's documentation."""
 
 from __future__ import annotations
 
