@@ -136,7 +136,8 @@ async def test_dashboards_stay_cheap_under_load_and_every_page_answers_afterward
     tally = await hammer(gateway, [org, admin], SECONDS)
     print(json.dumps({"dashboards_load": {"calls": calls, **tally.figures(SECONDS)}}))
 
-    assert calls["/org"] <= 12 and calls["/admin"] <= 10, calls  # not one a proposal or an organisation
+    # not one a proposal or an organisation; the areas below are compared in one call, however many
+    assert calls["/org"] <= 12 and calls["/admin"] <= 11, calls
     everyone = ["/needs", "/venues", "/activities", f"/areas/{street}", f"/api/v1/stats?area_code={street}"]
     for page, cookie in [(p, "") for p in everyone] + [org, admin]:
 

@@ -87,7 +87,7 @@ async def post_activity(request: Request, visitor: OrgAdminIn, form: Posted, up:
     values = form_values(form, "title", "description", "category", "place", "places", "starts_at", "ends_at")
     body: dict[str, Any] = {
         **values,
-        "places": number(values["places"], 1),
+        "places": values["places"] or 1,
         "area_code": organization["area_code"],
         "starts_at": form_time(values["starts_at"]),
         "ends_at": form_time(values["ends_at"]),

@@ -117,15 +117,10 @@ async def _subtree(request: Request, up: ServicesDep, code: str) -> tuple[Any, d
     figures, below = await asyncio.gather(
         service.figures_of(upstreams, cached, code), cached.get(f"admin:{code}", lambda: _below(up, code))
     )
-    children = await asyncio.gather(*(service.figures_of(upstreams, cached, c["code"]) for c in below["children"]))
-    lang = language(request)
+    zh = language(request) == "zh"
     compared = [
-        {
-            "code": f["area"]["code"],
-            "name": f["area"]["name"] if lang == "zh" else f["area"]["name_en"] or f["area"]["name"],
-        }
-        | {k: f["totals"][k] for k in COMPARED}
-        for f in children
+        {"code": c["code"], "name": c["name"] if zh else c["name_en"] or c["name"]} | c["figures"]
+        for c in below["children"]
     ]
     return figures, below, compared
 
@@ -148,9 +143,21 @@ async def _below(up: ServicesDep, code: str) -> dict[str, Any]:
         up.get(up.needs, "/stats/organizations", {**scope, "limit": 10}),
     )
     names = await _names(up, [o["organization_id"] for o in responsive["items"]])
+    below = [c for c in children if c["level"] in ("district", "street", "community")]
+    # the areas below compared: their registry's counts, and their needs' totals in one call
+    totals = await up.get(up.needs, "/stats/areas", {"area_code": [c["code"] for c in below]}) if below else None
+    for child, needs in zip(below, totals["items"] if totals else [], strict=True):
+        child["figures"] = {
+            "organizations": child["organizations"],
+            "members": child["members"],
+            "needs_posted": needs["totals"]["posted"],
+            "needs_fulfilled": needs["totals"]["fulfilled"],
+            "needs_open": needs["totals"]["open"],
+            "claims_completed": needs["totals"]["claims"],
+        }
     return {
         "trail": trail,
-        "children": [c for c in children if c["level"] in ("district", "street", "community")],
+        "children": below,
         "overdue": overdue["items"],
         "venues": venues["items"],
         "responsive": [{**o, "name": names.get(o["organization_id"], "")} for o in responsive["items"]],

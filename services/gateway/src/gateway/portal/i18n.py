@@ -912,7 +912,7 @@ def _in(lang: str, words: tuple[str, str]) -> str:
 # Why a form's field is refused, from the reasons the contract's validation gives (in English).
 FIELD_REASONS: list[tuple[re.Pattern[str], tuple[str, str]]] = [
     (re.compile(r"^Field required"), ("请填写此项", "Fill this in")),
-    (re.compile(r"at least 1 character"), ("请填写此项，不能只有空格", "Fill this in: spaces alone are not enough")),
+    (re.compile(r"at least 1 character"), ("请填写此项", "Fill this in")),
     (re.compile(r"at least (\d+) (?:character|item)"), ("至少 {0} 个", "At least {0}")),
     (re.compile(r"at most (\d+) (?:character|item)"), ("最多 {0} 个字", "At most {0} characters")),
     (re.compile(r"greater than or equal to (\S+)"), ("不能小于 {0}", "At least {0}")),

@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import Field
 
 from contract.bodies.needs import ClaimCreate, ClaimDone, NeedCreate, NeedEdit
 from contract.errors import Unprocessable
 from contract.events.needs import NeedStatus
-from contract.schemas import ID_PATTERN, Moment
+from contract.schemas import AREA_PATTERN, ID_PATTERN, Moment
 from contract.taxonomy import Category
 from needs.needs.models import Claim, Need
 from needs.needs.schemas import HistoryImport, NeedOut
@@ -37,6 +38,7 @@ async def post_need(body: NeedCreate, needs: NeedsDep, actor: ActiveActor) -> Ne
     return await needs.post(body, actor)
 
 
+AreaCode = Annotated[str, Field(pattern=AREA_PATTERN)]
 NeedOrder = Literal["id", "newest", "soonest", "nearest"]
 LATEST = datetime.max.replace(tzinfo=UTC)
 
@@ -172,6 +174,15 @@ async def responsive_organizations(
     """The organisations most responsive to the needs of the area's subtree (or the platform):
     by claims completed, then claims made; with the median hours from posting to claim."""
     return {"items": view.responsive(area_code or PLATFORM, limit)}
+
+
+@router.get("/stats/areas")
+async def statistics_of_areas(
+    view: ViewDep, area_code: Annotated[list[AreaCode], Query(min_length=1, max_length=200, description="the areas")]
+) -> dict[str, object]:
+    """The totals of `/stats` for each of several areas at once (the areas below a node,
+    compared), in the order asked."""
+    return {"items": [{"area_code": code, "totals": view.stats(code)["totals"]} for code in area_code]}
 
 
 @router.get("/stats")
