@@ -36,6 +36,7 @@ PUBLIC_READS = {
         "/needs",
         "/needs/{need_id}",
         "/stats",
+        "/stats/areas",  # several areas' totals at once, as `/stats` gives each
         "/stats/organizations",
         "/activities",
         "/activities/{activity_id}",
