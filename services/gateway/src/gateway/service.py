@@ -76,12 +76,8 @@ async def city_figures(
     return {
         "area": {k: node[k] for k in ("code", "name", "name_en", "level", "parent_code")},
         "totals": {
-            "organizations": node["organizations"],
-            "members": node["members"],
-            "needs_posted": demand["totals"]["posted"],
-            "claims_completed": demand["totals"]["claims"],
-            "needs_fulfilled": demand["totals"]["fulfilled"],
-            "needs_open": demand["totals"]["open"],
+            **registered(node),
+            **demanded(demand["totals"]),
             "venues_shared": supply["totals"]["venue"],
             "services_shared": supply["totals"]["service"],
         },
@@ -89,6 +85,21 @@ async def city_figures(
         "by_category": {
             c: {**demand["by_category"].get(c, {}), **supply["by_category"].get(c, {})} for c in categories
         },
+    }
+
+
+def registered(node: dict[str, Any]) -> dict[str, int]:
+    """An area node's organisations and members, as the figures name them."""
+    return {"organizations": node["organizations"], "members": node["members"]}
+
+
+def demanded(totals: dict[str, Any]) -> dict[str, int]:
+    """The needs service's totals of an area (`/stats`), as the figures name them."""
+    return {
+        "needs_posted": totals["posted"],
+        "claims_completed": totals["claims"],
+        "needs_fulfilled": totals["fulfilled"],
+        "needs_open": totals["open"],
     }
 
 

@@ -181,6 +181,7 @@ class TestSessions:
 class TestCoBuildingPages:
     ID = "a" * 32
     SIGNED_IN = (
+        "/admin/export.xlsx",  # an area's tables, for its administrators
         "/concerns",
         "/admin/concerns",
         "/org/agreements",
@@ -189,6 +190,9 @@ class TestCoBuildingPages:
         "/org/projects",
     )
     POSTS = (
+        f"/org/resources/{ID}/edit",  # what an organisation shares: edited, paused, withdrawn by it
+        f"/org/resources/{ID}/pause",
+        f"/org/resources/{ID}/withdraw",
         "/concerns",
         f"/concerns/{ID}/rate",
         "/admin/concerns",
@@ -236,8 +240,11 @@ class TestCoBuildingPages:
         assert (await browser_like.get("/concerns")).status_code == 200
         for path in ("/admin/concerns", "/org/agreements", "/admin/agreements", "/admin/meetings", "/org/projects"):
             assert (await browser_like.get(path)).status_code == 403, path
+        assert (await browser_like.get("/admin/export.xlsx")).status_code == 403
         csrf = csrf_of(await browser_like.get("/concerns"))
         for path in ("/admin/partners", "/purchases", f"/purchases/{self.ID}/award", "/org/agreements"):
+            assert (await browser_like.post(path, data={"csrf": csrf})).status_code == 403, path
+        for path in (f"/org/resources/{self.ID}/edit", f"/org/resources/{self.ID}/withdraw"):  # an organisation's
             assert (await browser_like.post(path, data={"csrf": csrf})).status_code == 403, path
 
 

@@ -147,14 +147,7 @@ async def _below(up: ServicesDep, code: str) -> dict[str, Any]:
     # the areas below compared: their registry's counts, and their needs' totals in one call
     totals = await up.get(up.needs, "/stats/areas", {"area_code": [c["code"] for c in below]}) if below else None
     for child, needs in zip(below, totals["items"] if totals else [], strict=True):
-        child["figures"] = {
-            "organizations": child["organizations"],
-            "members": child["members"],
-            "needs_posted": needs["totals"]["posted"],
-            "needs_fulfilled": needs["totals"]["fulfilled"],
-            "needs_open": needs["totals"]["open"],
-            "claims_completed": needs["totals"]["claims"],
-        }
+        child["figures"] = service.registered(child) | service.demanded(needs["totals"])
     return {
         "trail": trail,
         "children": below,
