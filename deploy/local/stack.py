@@ -494,7 +494,9 @@ def start_services() -> None:
         raise StackError("no .venv yet: run `uv sync` (make up does) before starting the services")
     for name, port in SERVICES.items():
         # the registry loads its read model before it listens: minutes for a whole city
-        Process(name, port).start([str(VENV_PYTHON), "-m", name], timeout=600)
+        # read models start from their snapshots, written when a service stops (runtime.replica)
+        snapshots = {"SNAPSHOT_DIR": str(LOCAL / "snapshots")}
+        Process(name, port).start([str(VENV_PYTHON), "-m", name], env=snapshots, timeout=600)
 
 
 def load_demo(scale: str) -> None:

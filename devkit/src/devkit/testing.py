@@ -172,6 +172,7 @@ class TestStack:
             # a service killed by a test is replaced this soon (its writer lease expires)
             "LEASE_SECONDS": "10",
             "CACHE_SECONDS": "0.5",
+            "SNAPSHOT_DIR": str(log_dir / "snapshots"),
             "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",  # the tests' partner endpoints (`partner_endpoint`)
             "KEY_FAILURES_PER_MINUTE": "100000",  # every test comes from 127.0.0.1, many with made-up keys
             **{f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},

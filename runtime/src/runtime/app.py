@@ -17,6 +17,8 @@ import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar, cast
 
 import uvicorn
@@ -32,7 +34,7 @@ from contract.events import topic_of
 from runtime.audit_http import AuditTrail
 from runtime.audit_http import router as audit_router
 from runtime.config import ServiceSettings
-from runtime.http import BodyLimit, NoNulInJson, RequestContext, error_response, install_error_handlers
+from runtime.http import BodyLimit, NoNulInJson, ReadOnly, RequestContext, error_response, install_error_handlers
 from runtime.idempotency import Caller, Idempotency, IdempotencyStore, by_actor
 from runtime.kafka import (
     EventConsumer,
@@ -47,9 +49,11 @@ from runtime.lease import writer_lease
 from runtime.logs import configure_logging
 from runtime.mongo import Document, MongoProcessedEvents, create_client
 from runtime.outbox import OutboxRelay
+from runtime.replica import KeptReadModel, SnapshotFile, code_fingerprint
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+S = TypeVar("S")
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,8 @@ def create_service_app(
     `body_limits`: larger request bodies allowed under some path prefixes (uploads);
     `middleware`: the service's own ASGI middleware, innermost first; `lease`: the writer lease
     the process holds on FerretDB, for a service whose writes need one writer there (None:
-    its writes rest on unique inserts, any number of processes may run); `idempotent`: the
+    its writes rest on unique inserts, any number of processes may run; a reader, `role=reader`,
+    takes none and refuses writes); `idempotent`: the
     POSTs answered once per `Idempotency-Key` (a path prefix) and who their caller is
     (`runtime.idempotency`); `docs`: FastAPI's own `/docs` and `/redoc` pages (from a CDN), or
     none (the service serves its own)."""
@@ -116,6 +121,8 @@ def create_service_app(
     app.add_middleware(NoNulInJson)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exceptions=body_limits or {})
     app.add_middleware(AuditTrail)  # inside the request context: it records the correlation id
+    if not settings.writes:
+        app.add_middleware(ReadOnly)
     app.add_middleware(RequestContext)
     return app
 
@@ -146,10 +153,10 @@ def routes_app(
 async def _holding(app: FastAPI, infra: Infra, lease: str | None) -> AsyncIterator[None]:
     """The writer lease `lease` held (on FerretDB) for the block, before the service wires
     anything that writes; kept at `app.state.lease` for `/readyz`."""
-    if lease is None:
+    settings = infra.settings
+    if lease is None or not settings.writes:
         yield
         return
-    settings = infra.settings
     # A client of its own: renewing must not wait for a connection behind the requests being
     # answered, or a busy service would lose its lease (and stop) for being busy.
     own = create_client(settings, pool=2)
@@ -187,7 +194,7 @@ def _probes() -> APIRouter:
                 checks[name] = "ok"
             except Exception as exc:
                 checks[name] = f"unreachable: {type(exc).__name__}"
-        leased = {} if lease is None else {"lease": lease.describe()}
+        leased = {"role": infra.settings.role} | ({} if lease is None else {"lease": lease.describe()})
         answering = all(v == "ok" for v in checks.values())
         if answering and (lease is None or lease.held):
             return {"status": "ready", **checks, **leased}
@@ -199,6 +206,26 @@ def _probes() -> APIRouter:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+def kept_read_model(infra: Infra, topic: str, make: Callable[[], S], *code: ModuleType) -> KeptReadModel[S]:
+    """The service's read model, made by `make`, kept from its own `topic` in this process and
+    snapshotted under `snapshot_dir` (`runtime.replica`); `code`: the packages whose classes it
+    holds (a snapshot of other code is not read back)."""
+    settings = infra.settings
+    snapshot = None
+    if settings.snapshot_dir:
+        identity = f"{settings.database} {settings.topic(topic)} {code_fingerprint(*code)}"
+        path = Path(settings.snapshot_dir) / f"{settings.database}.{settings.topic(topic)}.snapshot"
+        snapshot = SnapshotFile(path, identity)
+    return KeptReadModel(
+        settings,
+        topic,
+        make,
+        partitions=infra.producer.partitions_for,
+        snapshot=snapshot,
+        every=settings.snapshot_seconds,
+    )
 
 
 def outbox_relay(infra: Infra, collections: Sequence[AsyncCollection[Document]]) -> OutboxRelay:

@@ -63,6 +63,15 @@ class ServiceSettings(BaseSettings):
     lease_seconds: float = Field(
         default=30, gt=0, description="on FerretDB, how long a writer lease lasts unless renewed (runtime.lease)"
     )
+    role: Literal["writer", "reader"] = Field(
+        default="writer",
+        description="reader: answers reads from its read model and refuses writes (a replica beside "
+        "FerretDB's one writer); writer: both (any number of them on MongoDB)",
+    )
+    snapshot_dir: str = Field(
+        default="", description="where read models are snapshotted for fast restarts (runtime.replica); empty: none"
+    )
+    snapshot_seconds: float = Field(default=300, gt=0, description="a changed read model is snapshotted this often")
 
     max_body_bytes: int = 1_048_576
     log_level: str = "INFO"
@@ -71,6 +80,10 @@ class ServiceSettings(BaseSettings):
     def _no_public_secret(self) -> ServiceSettings:
         check_secret("ACTOR_SECRET", self.actor_secret, self.environment)
         return self
+
+    @property
+    def writes(self) -> bool:
+        return self.role == "writer"
 
     @property
     def database(self) -> str:

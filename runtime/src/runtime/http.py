@@ -83,6 +83,21 @@ class RequestContext(HttpMiddleware):
             client_address.reset(address)
 
 
+class ReadOnly(HttpMiddleware):
+    """A read replica's refusal of every write (503: the writer takes them), before anything is
+    read of the request."""
+
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] in self.SAFE:
+            await self.app(scope, receive, send)
+            return
+        refusal = error_response(503, "read_replica", "this process answers reads only: send writes to the writer")
+        refusal.headers["Retry-After"] = "1"
+        await refusal(scope, receive, send)
+
+
 class BodyLimit(HttpMiddleware):
     """Refuses request bodies over `max_bytes` with 413, whether or not Content-Length is sent."""
 

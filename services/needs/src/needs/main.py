@@ -10,6 +10,9 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
+import contract
+import needs as code
+import runtime
 from contract.events import COBUILDING_TOPIC, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from needs import consumers
 from needs.activities import api as activities_api
@@ -29,10 +32,20 @@ from needs.wishes.repository import MongoWishRepository, ProofRepository, ProofS
 from needs.wishes.service import Wishes
 from runtime import known_organizations
 from runtime import partners as known_partners
-from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
+from runtime.app import (
+    Infra,
+    background,
+    create_service_app,
+    event_consumer,
+    kept_read_model,
+    outbox_relay,
+    serve,
+    sweeping,
+)
 from runtime.known_organizations import KnownOrganizations, OrganizationLookup
 from runtime.outbox import ensure_outbox_index
 from runtime.partners import KnownPartners, Partnered, nobody
+from runtime.replica import refreshing
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +115,9 @@ def build(ports: Ports, read_models: ReadModels, settings: Settings) -> Parts:
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
-    """The parts on MongoDB and Kafka: the repositories (each keeping its read model, loaded
-    first), the event consumer, the outbox relay and the sweep."""
+    """The parts on MongoDB and Kafka: the repositories (each keeping its read model, restored
+    from its snapshot or loaded first, then kept from the service's topic), and for a writer the
+    event consumer, the outbox relay and the sweep."""
     db = infra.db
     stored = [db["needs"], db["wishes"], db["activities"], db["evaluations"], db["announcements"]]
     for collection in stored:
@@ -114,13 +128,19 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     for key in ("organization_id", "rater.organization_id", "rater.resident_id"):
         await db["evaluations"].create_index(key)
     relay = outbox_relay(infra, stored)
-    read_models = ReadModels()
+    kept = kept_read_model(infra, NEEDS_TOPIC, ReadModels, code, contract, runtime)
+    read_models = await kept.open()
     needs = MongoNeedRepository(
         db["needs"], db["announcements"], on_events=relay.wake, relay=relay, read_model=read_models.needs.put
     )
     activities = MongoActivityRepository(db["activities"], on_events=relay.wake, read_model=read_models.activities.put)
-    loaded = {"needs": await needs.load(), "activities": await activities.load()}
-    log.info("read models loaded", extra={"fields": loaded})
+    if not kept.restored:
+        loaded = {"needs": await needs.load(), "activities": await activities.load()}
+        log.info("read models loaded", extra={"fields": loaded})
+    need = refreshing(needs.get_many, read_models.needs.put)
+    await kept.catch_up(
+        {"need": need, "claim": need, "activity": refreshing(activities.get_many, read_models.activities.put)}
+    )
     organizations, partners = KnownOrganizations(db), KnownPartners(db)
     await partners.load()
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
@@ -130,8 +150,14 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     app.state.components.add(*parts.all(), organizations)
     handlers = consumers.handlers(organizations=organizations, needs=parts.needs, evaluations=parts.evaluations)
     handlers.including(known_partners.handlers(partners))
-    consumer = event_consumer(infra, handlers)
-    async with background(relay.run(), consumer.run(), sweeping(parts.needs.sweep, settings.sweep_seconds)):
+    jobs = [kept.run()]
+    if settings.writes:
+        jobs += [
+            relay.run(),
+            event_consumer(infra, handlers).run(),
+            sweeping(parts.needs.sweep, settings.sweep_seconds),
+        ]
+    async with background(*jobs):
         yield
 
 

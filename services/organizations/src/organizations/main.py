@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from fastapi import FastAPI
 
+import contract
+import organizations as code
+import runtime
 from contract.events import ORGANIZATIONS_TOPIC
 from organizations.areas import api as areas_api
 from organizations.areas.repository import AreaRepository, MongoAreaRepository
@@ -25,11 +28,13 @@ from organizations.members import api as members_api
 from organizations.members.repository import MemberRepository, MongoMemberRepository
 from organizations.members.service import Members
 from organizations.organizations import api as organizations_api
+from organizations.organizations.models import Organization
 from organizations.organizations.repository import MongoOrganizationRepository, OrganizationRepository
 from organizations.organizations.service import Organizations
 from organizations.view import RegistryView
-from runtime.app import Infra, background, create_service_app, outbox_relay, serve
+from runtime.app import Infra, background, create_service_app, kept_read_model, outbox_relay, serve
 from runtime.outbox import ensure_outbox_index
+from runtime.replica import Refresh, refreshing
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +59,22 @@ async def load_view(
         "seconds": round(time.perf_counter() - started, 2),
     }
     log.info("read model loaded", extra={"fields": fields})
+
+
+def refreshing_organizations(
+    view: RegistryView, areas: MongoAreaRepository, organizations: MongoOrganizationRepository
+) -> Refresh:
+    """Organisations read again into the view, the area tree first when one of them is in an
+    area the view does not know yet (areas are imported, and have no events of their own)."""
+
+    async def refresh(ids: Sequence[str]) -> None:
+        found: list[Organization] = await organizations.get_many(ids)
+        if any(organization.area_code not in view.areas for organization in found):
+            await areas.load()
+        for organization in found:
+            view.put_organization(organization)
+
+    return refresh
 
 
 @dataclass(frozen=True)
@@ -96,8 +117,9 @@ def build(ports: Ports, view: RegistryView) -> Parts:
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
-    """The parts on MongoDB and Kafka: the repositories (each keeping the read model, loaded
-    after imports a stopped process left running are marked interrupted) and the relay."""
+    """The parts on MongoDB and Kafka: the repositories (each keeping the read model, restored
+    from its snapshot or loaded after imports a stopped process left running are marked
+    interrupted, then kept from the registry's topic) and, for a writer, the relay."""
     db = infra.db
     for name in ("organizations", "members", "areas", "api_keys", "imports"):
         await ensure_outbox_index(db[name])
@@ -107,7 +129,8 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     await db["outbox_groups"].create_index("pending")
     relay = outbox_relay(infra, [db["organizations"], db["members"]])
     personal = settings.personal_data()
-    view = RegistryView()
+    kept = kept_read_model(infra, ORGANIZATIONS_TOPIC, RegistryView, code, contract, runtime)
+    view = await kept.open()
     area_repo = MongoAreaRepository(db["areas"], on_events=relay.wake, read_model=view.put_area)
     organization_repo = MongoOrganizationRepository(
         db["organizations"], on_events=relay.wake, relay=relay, personal=personal, read_model=view.put_organization
@@ -119,10 +142,14 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     jobs = MongoImportJobRepository(db["imports"], on_events=relay.wake)
     imports = ImportTargets(area_repo, organization_repo, member_repo, jobs, personal.digest)
     parts = build(Ports(area_repo, organization_repo, member_repo, key_repo, imports), view)
-    await parts.importer.interrupt_unfinished()
-    await load_view(view, area_repo, organization_repo, member_repo)
+    if settings.writes:
+        await parts.importer.interrupt_unfinished()
+    if not kept.restored:
+        await load_view(view, area_repo, organization_repo, member_repo)
+    organizations = refreshing_organizations(view, area_repo, organization_repo)
+    await kept.catch_up({"organization": organizations, "member": refreshing(member_repo.get_many, view.put_member)})
     app.state.components.add(settings, *parts.all())
-    async with background(relay.run()):
+    async with background(kept.run(), *([relay.run()] if settings.writes else [])):
         yield
 
 

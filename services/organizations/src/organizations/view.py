@@ -90,6 +90,8 @@ class RegistryView:
 
     def put_organization(self, organization: Organization) -> None:
         previous = self.organizations.get(organization.id)
+        if previous is not None and previous.version > organization.version:
+            return  # a later one is here already
         at = bisect.bisect_left(self._order, organization.id)
         if previous is None:
             self._order.insert(at, organization.id)

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
+import contract
+import resources as code
+import runtime
 from contract.events import COBUILDING_TOPIC, MATCHING_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from resources import consumers
 from resources.bookings import api as bookings_api
@@ -24,10 +27,20 @@ from resources.resources.repository import ResourceRepository
 from resources.resources.service import Resources
 from resources.view import SupplyView
 from runtime import known_organizations
-from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
+from runtime.app import (
+    Infra,
+    background,
+    create_service_app,
+    event_consumer,
+    kept_read_model,
+    outbox_relay,
+    serve,
+    sweeping,
+)
 from runtime.known_organizations import KnownOrganizations, OrganizationLookup
 from runtime.outbox import ensure_outbox_index
 from runtime.partners import KnownPartners, Partnered, nobody
+from runtime.replica import refreshing
 from runtime.repository import Announcements
 
 log = logging.getLogger(__name__)
@@ -71,8 +84,9 @@ def build(ports: Ports, view: SupplyView) -> Parts:
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
-    """The parts on MongoDB and Kafka: the repositories (keeping the read model, loaded first),
-    the event consumer, the outbox relay and the sweep."""
+    """The parts on MongoDB and Kafka: the repositories (keeping the read model, restored from
+    its snapshot or loaded first, then kept from the service's topic), and for a writer the
+    event consumer, the outbox relay and the sweep."""
     db = infra.db
     outboxes = [db["resources"], db["bookings"], db["service_requests"], db["announcements"]]
     for collection in outboxes:
@@ -82,11 +96,18 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     await db["service_requests"].create_index("organization_id")
     await db["service_requests"].create_index("provider_organization_id")
     relay = outbox_relay(infra, outboxes)
-    view = SupplyView()
+    kept = kept_read_model(infra, RESOURCES_TOPIC, SupplyView, code, contract, runtime)
+    view = await kept.open()
     resource_repo = ResourceRepository(db["resources"], on_events=relay.wake, read_model=view.put_resource)
     booking_repo = BookingRepository(db["bookings"], on_events=relay.wake, relay=relay, read_model=view.put_booking)
-    loaded = {"resources": await resource_repo.load(), "bookings": await booking_repo.load()}
-    log.info("read model loaded", extra={"fields": loaded})
+    if not kept.restored:
+        loaded = {"resources": await resource_repo.load(), "bookings": await booking_repo.load()}
+        log.info("read model loaded", extra={"fields": loaded})
+    resources, bookings = (
+        refreshing(resource_repo.get_many, view.put_resource),
+        refreshing(booking_repo.get_many, view.put_booking),
+    )
+    await kept.catch_up({"resource": resources, "booking": bookings})
     organizations, partners = KnownOrganizations(db), KnownPartners(db)
     await partners.load()
     ports = Ports(
@@ -103,9 +124,14 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     handlers = consumers.handlers(
         organizations=organizations, partners=partners, bookings=parts.bookings, requests=parts.requests
     )
-    async with background(
-        relay.run(), event_consumer(infra, handlers).run(), sweeping(parts.bookings.sweep, settings.sweep_seconds)
-    ):
+    jobs = [kept.run()]
+    if settings.writes:
+        jobs += [
+            relay.run(),
+            event_consumer(infra, handlers).run(),
+            sweeping(parts.bookings.sweep, settings.sweep_seconds),
+        ]
+    async with background(*jobs):
         yield
 
 

@@ -2,10 +2,11 @@
 kilometre wide for "near a point", every venue's holding bookings in time order for "free
 between", and what is shared counted for every node of the area hierarchy (`runtime.tallies`).
 
-Loaded from the database at start, it then takes each resource and booking as the service
-writes them; one replaces what it supersedes only when its version is newer, so applying one
-twice or late changes nothing. Bookings are the truth here, not slots: a slot left behind by a
-process that died mid-booking never hides a free venue.
+Loaded from the database (or a snapshot) at start, it then takes each resource and booking as
+this process writes them and as read again after any replica's write (`runtime.replica`); one
+never replaces a later version, so applying one twice or late changes nothing. Bookings are
+the truth here, not slots: a slot left behind by a process that died mid-booking never hides a
+free venue.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ class SupplyView:
 
     def put_resource(self, resource: Resource) -> None:
         old = self.resources.get(resource.id)
-        if old is not None and old.version >= resource.version:
+        if old is not None and old.version > resource.version:
             return
         if old is None:
             insort(self._order, resource.id)
@@ -130,7 +131,7 @@ class SupplyView:
 
     def put_booking(self, booking: Booking) -> None:
         old = self.bookings.get(booking.id)
-        if old is not None and old.version >= booking.version:
+        if old is not None and old.version > booking.version:
             return
         if old is not None and old.status in HOLDING:
             self.timelines[old.venue_id].remove(old)

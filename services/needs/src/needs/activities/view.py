@@ -13,8 +13,8 @@ from runtime.pagination import first_kept
 
 class ActivitiesView:
     """Every activity in memory, with the ids of each organisation's and of those each resident
-    signed up for (withdrawn or not): loaded at start, then kept by this process's writes; one
-    replaces what it supersedes only when its version is newer."""
+    signed up for (withdrawn or not): loaded at start, then kept by this process's writes and
+    every replica's (`runtime.replica`); one never replaces a later version."""
 
     def __init__(self) -> None:
         self.activities: dict[str, Activity] = {}
@@ -24,7 +24,7 @@ class ActivitiesView:
 
     def put(self, activity: Activity) -> None:
         old = self.activities.get(activity.id)
-        if old is not None and old.version >= activity.version:
+        if old is not None and old.version > activity.version:
             return
         if old is None:
             insort(self._order, activity.id)

@@ -1,9 +1,10 @@
 """The needs service's read model: every need in memory, and the statistics of every node of
 the area hierarchy kept as running tallies.
 
-It is loaded from the database at start and then takes each need as the service writes it
-(with the events the write carried). A need replaces the one it supersedes only when its
-version is newer, so applying one twice or late changes nothing.
+It is loaded from the database (or a snapshot) at start and then takes each need as this process
+writes it, and as read again after any replica's write (`runtime.replica`). A need replaces one
+of a later version never (applying one twice or late changes nothing), and one of its own
+version with what is stored (the database keeps times to the millisecond).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class NeedsView:
 
     def put(self, need: Need) -> None:
         old = self.needs.get(need.id)
-        if old is not None and old.version >= need.version:
+        if old is not None and old.version > need.version:
             return
         if old is not None:
             self._count(old, -1)

@@ -1,0 +1,267 @@
+"""A read model every replica of a service keeps alike, and starts again in seconds.
+
+Each process keeps its read model from its own writes (the repositories put what they store)
+and from its service's own topic, read in every process (no consumer group): an event names
+its aggregate (`subject`), which is read again from the database and put in, so what one
+replica wrote reaches the others. A snapshot of the read model, with the offsets of the topic
+it reflects, is written periodically and at shutdown; a process starts from it and reads the
+topic on from those offsets. A snapshot that is missing, unreadable, of other code, or whose
+offsets the topic no longer has is passed over: the read model is then loaded from the
+database, and the topic read on from where it ended before that load began. Either way the
+process answers only once it has read up to where the topic ended when it started.
+
+Why re-read and not apply the event: events say what changed for other services, not a whole
+aggregate; the database has the whole. Applying one twice, late or out of order changes
+nothing, as the read models keep the newer version of an aggregate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Generic, TypeVar
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from prometheus_client import Gauge
+
+from runtime.config import ServiceSettings
+
+log = logging.getLogger(__name__)
+S = TypeVar("S")
+Refresh = Callable[[Sequence[str]], Awaitable[None]]  # reads aggregates again by id, puts them in the read model
+
+MAGIC = b"pbs-read-model-snapshot 1\n"
+SNAPSHOT_SECONDS = Gauge("read_model_snapshot_seconds", "How long the last snapshot of the read model took to write")
+
+
+def code_fingerprint(*packages: ModuleType) -> str:
+    """A digest of the packages' source: a snapshot written by other code is not read back,
+    since the classes it holds may have changed shape."""
+    digest = hashlib.sha256()
+    for package in packages:
+        for root in package.__path__:
+            for path in sorted(Path(root).rglob("*.py")):
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Snapshot(Generic[S]):
+    state: S
+    positions: dict[int, int]  # partition → the next offset to read
+
+
+class SnapshotFile:
+    """One read model's snapshot on disk: a header (what it is of, its length and digest), then
+    the pickled state and offsets. Written to a temporary file and renamed, so a crash while
+    writing leaves the previous snapshot whole. Only ever read back from the service's own
+    disk: a pickle is code, never taken from anyone else."""
+
+    def __init__(self, path: Path, identity: str) -> None:
+        self.path = path
+        self.identity = identity  # database, topic and code fingerprint
+
+    def save(self, state: object, positions: Mapping[int, int]) -> int:
+        """Writes the snapshot; its size in bytes."""
+        body = pickle.dumps((dict(positions), state), protocol=pickle.HIGHEST_PROTOCOL)
+        header = {"of": self.identity, "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as out:
+            out.write(MAGIC + json.dumps(header).encode() + b"\n")
+            out.write(body)
+            out.flush()
+            os.fsync(out.fileno())
+        partial.replace(self.path)
+        return len(body)
+
+    def load(self) -> Snapshot[object] | None:
+        """The snapshot, or None when there is none or it cannot be trusted (said in the log)."""
+        try:
+            return self._read()
+        except FileNotFoundError:
+            log.info("no snapshot of the read model", extra={"fields": {"path": str(self.path)}})
+        except Unusable as exc:
+            fields = {"path": str(self.path), "why": str(exc)}
+            log.warning("snapshot passed over: the read model is rebuilt from the database", extra={"fields": fields})
+        return None
+
+    def _read(self) -> Snapshot[object]:
+        with self.path.open("rb") as source:
+            if source.readline() != MAGIC:
+                raise Unusable("not a snapshot")
+            try:
+                header = json.loads(source.readline())
+            except ValueError as exc:
+                raise Unusable("its header is unreadable") from exc
+            if header.get("of") != self.identity:
+                raise Unusable("of another database, topic or version of the code")
+            body = source.read()
+        if len(body) != header.get("bytes") or hashlib.sha256(body).hexdigest() != header.get("sha256"):
+            raise Unusable("cut short or corrupt")
+        try:
+            positions, state = pickle.loads(body)  # our own file, checked against its digest
+        except Exception as exc:
+            raise Unusable(f"not loadable ({type(exc).__name__})") from exc
+        return Snapshot(state, positions)
+
+
+class Unusable(Exception):
+    """A snapshot that cannot be trusted, and why."""
+
+
+class KeptReadModel(Generic[S]):
+    """The read model `make` builds, restored from its snapshot when it can be (`restored`),
+    kept current from the service's `topic` in this process (`catch_up`, then `run`), and
+    snapshotted every `every` seconds it changed and when the process stops.
+    `snapshot`: where its snapshot lives (None: no snapshots, every start loads the database)."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        topic: str,
+        make: Callable[[], S],
+        *,
+        partitions: Callable[[str], Awaitable[set[int]]],
+        snapshot: SnapshotFile | None,
+        every: float,
+    ) -> None:
+        self.topic = settings.topic(topic)
+        self.partitions_of = partitions  # a topic's partition numbers (the producer knows them)
+        self.make = make
+        self.file = snapshot
+        self.every = every
+        self.consumer = AIOKafkaConsumer(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            group_id=None,
+            client_id=f"{settings.service_name}-read-model",
+            enable_auto_commit=False,
+        )
+        self.positions: dict[int, int] = {}
+        self.restored = False
+        self.refreshers: Mapping[str, Refresh] = {}
+        self.changed = False
+        self.state: S | None = None
+
+    async def open(self) -> S:
+        """The read model to fill: the snapshot's when there is a usable one (`restored`), else
+        an empty one, to be loaded from the database by the caller."""
+        await self.consumer.start()
+        partitions = await self._partitions()
+        first = await self.consumer.beginning_offsets(partitions)
+        ends = await self.consumer.end_offsets(partitions)
+        snapshot = self.file.load() if self.file else None
+        state: S
+        if snapshot is not None and _fits(snapshot.positions, first, ends):
+            state, self.restored = snapshot.state, True  # type: ignore[assignment]  # what `make` made, then pickled
+            self.positions = {tp.partition: snapshot.positions.get(tp.partition, first[tp]) for tp in partitions}
+        else:
+            if snapshot is not None:
+                log.warning("snapshot passed over: the topic no longer has its offsets")
+            state = self.make()
+            self.positions = {tp.partition: ends[tp] for tp in partitions}  # taken before the database is read
+        for tp in partitions:
+            self.consumer.seek(tp, self.positions[tp.partition])
+        self.state = state
+        return state
+
+    async def _partitions(self) -> list[TopicPartition]:
+        partitions = [TopicPartition(self.topic, n) for n in sorted(await self.partitions_of(self.topic))]
+        self.consumer.assign(partitions)
+        return partitions
+
+    async def catch_up(self, refreshers: Mapping[str, Refresh]) -> int:
+        """Reads the topic up to where it ends now, each event's aggregate read again through the
+        refresher of its kind (`need` for `need.posted`); how many events it read."""
+        self.refreshers = refreshers
+        started, read = time.perf_counter(), 0
+        ends = await self.consumer.end_offsets(list(self.consumer.assignment()))
+        while any(self.positions[tp.partition] < end for tp, end in ends.items()):
+            read += await self._read(timeout_ms=200)
+        fields = {"events": read, "seconds": round(time.perf_counter() - started, 2), "restored": self.restored}
+        log.info("read model caught up with the service's topic", extra={"fields": fields})
+        return read
+
+    async def run(self) -> None:
+        """Follows the topic until cancelled, snapshotting every `every` seconds it changed, and
+        once more when cancelled (the process stopping)."""
+        last = time.monotonic()
+        try:
+            while True:
+                await self._read(timeout_ms=500)
+                if self.changed and time.monotonic() - last >= self.every:
+                    self.save()
+                    last = time.monotonic()
+        finally:
+            self.save()
+            await self.consumer.stop()
+
+    async def _read(self, *, timeout_ms: int) -> int:
+        batches = await self.consumer.getmany(timeout_ms=timeout_ms, max_records=2000)
+        named: dict[str, dict[str, None]] = {}  # kind → ids, in order, once each
+        read = 0
+        for records in batches.values():
+            for record in records:
+                kind, subject = _named(record.value)
+                if kind in self.refreshers and subject:
+                    named.setdefault(kind, {})[subject] = None
+            read += len(records)
+        for kind, ids in named.items():
+            await self.refreshers[kind](list(ids))
+        for tp, records in batches.items():
+            self.positions[tp.partition] = records[-1].offset + 1
+        if read:
+            self.changed = True
+        return read
+
+    def save(self) -> None:
+        """Writes the snapshot now (when snapshots are kept and there is a read model)."""
+        if self.file is None or self.state is None:
+            return
+        started = time.perf_counter()
+        try:
+            size = self.file.save(self.state, self.positions)
+        except Exception:
+            log.exception("snapshot not written; the previous one stays")
+            return
+        took = time.perf_counter() - started
+        SNAPSHOT_SECONDS.set(took)
+        self.changed = False
+        log.info("snapshot written", extra={"fields": {"bytes": size, "seconds": round(took, 2)}})
+
+
+def _fits(
+    positions: Mapping[int, int], first: Mapping[TopicPartition, int], ends: Mapping[TopicPartition, int]
+) -> bool:
+    """The topic still has every offset from the snapshot's on (it was not deleted, emptied by
+    retention past them, or made anew)."""
+    return all(first[tp] <= positions.get(tp.partition, first[tp]) <= ends[tp] for tp in ends)
+
+
+def _named(value: bytes | None) -> tuple[str, str]:
+    """An event's kind of aggregate (`need` of `need.posted`) and its subject; blanks for a
+    record that is no event."""
+    try:
+        event = json.loads(value or b"")
+        return str(event["type"]).split(".", 1)[0], str(event["subject"])
+    except (ValueError, KeyError, TypeError):
+        return "", ""
+
+
+def refreshing(get_many: Callable[[Sequence[str]], Awaitable[Iterable[S]]], put: Callable[[S], None]) -> Refresh:
+    """A refresher reading aggregates with `get_many` and putting each in with `put`."""
+
+    async def refresh(ids: Sequence[str]) -> None:
+        for aggregate in await get_many(ids):
+            put(aggregate)
+
+    return refresh
