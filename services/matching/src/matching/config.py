@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from runtime.config import ServiceSettings
 
@@ -15,13 +15,9 @@ class Settings(ServiceSettings):
     rematch_top: int = 20  # candidates kept per need for the city-wide rematch's flow
     rematch_seconds: float = 3600.0  # how often the city-wide rematch runs
     sweep_seconds: float = 60.0  # how often unanswered proposals are expired
-    # scale-out: this instance (0-based) of how many; each matches the districts whose code
-    # modulo `instances` is its number, so no two instances ever hold the same need or supply
-    instances: int = Field(default=1, ge=1)
+    # scale-out: the districts an instance matches in follow the partitions Kafka's consumer group
+    # gives it (matching.index.share); `instance` names the process's writer lease on FerretDB
     instance: int = Field(default=0, ge=0)
-
-    @model_validator(mode="after")
-    def _instance_in_range(self) -> Settings:
-        if self.instance >= self.instances:
-            raise ValueError("INSTANCE counts from 0 and stays below INSTANCES")
-        return self
+    session_seconds: float = Field(
+        default=6.0, gt=0, description="an instance silent this long is gone: the others take its districts"
+    )

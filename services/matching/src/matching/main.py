@@ -18,6 +18,7 @@ from contract.events import COBUILDING_TOPIC, MATCHING_TOPIC, NEEDS_TOPIC, ORGAN
 from matching import consumers
 from matching.config import Settings
 from matching.index import api as index_api
+from matching.index.districts import Districts
 from matching.index.engine import Index
 from matching.index.service import IndexProjection
 from matching.index.share import Share
@@ -58,11 +59,12 @@ class Parts:
     view: ProposalsView
 
 
-def build(repo: ProposalRepository, view: ProposalsView, settings: Settings, solver: Executor | None) -> Parts:
-    """The service's parts, made of where proposals are kept and where the rematch's flow runs:
-    nothing here connects to anything."""
+def build(
+    repo: ProposalRepository, view: ProposalsView, settings: Settings, solver: Executor | None, share: Share
+) -> Parts:
+    """The service's parts, made of where proposals are kept, where the rematch's flow runs and
+    the districts the instance matches in: nothing here connects to anything."""
     index = Index(max_per_day=settings.max_proposals_per_day)
-    share = Share(settings.instance, settings.instances)
     writer = ProposalWriter(repo, view)
     proposals = Proposals(
         index,
@@ -102,13 +104,16 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     # the rematch's flow: one worker process, started at the first rematch (a fresh interpreter:
     # forking a process with the database's and Kafka's client threads is not safe)
     solver = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    parts = build(repo, view, settings, solver)
+    # no districts until the group assigns some (`matching.index.districts`)
+    share = Share(partitions=len(await infra.producer.partitions_for(settings.topic(NEEDS_TOPIC))), owned=())
+    parts = build(repo, view, settings, solver, share)
     projection = parts.projection
     # the index, rebuilt from the needs, resources and co-building topics at every start (nothing
     # of it is stored): who co-builds with whom among it
     partners = projection.index.partners = known_partners.KnownPartners()
     replayed = consumers.index_handlers(projection).including(known_partners.handlers(partners))
     feed = event_reader(settings, replayed, Reading.REPLAY, on_caught_up=projection.go_live)
+    districts = Districts(settings, NEEDS_TOPIC, projection, session_seconds=settings.session_seconds)
     app.state.components.add(parts.proposals, view, projection, feed, organizations)
     saga = (
         consumers.saga_handlers(parts.saga)
@@ -120,6 +125,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             relay.run(),
             parts.writer.run(),
             feed.run(),
+            districts.run(),
             event_consumer(infra, saga).run(),
             sweeping(parts.proposals.sweep, settings.sweep_seconds),
             rematching(projection, parts.proposals, settings.rematch_seconds),

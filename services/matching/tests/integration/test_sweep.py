@@ -11,7 +11,7 @@ from pymongo import AsyncMongoClient
 
 from contract.ids import new_id
 from matching.index.engine import Index
-from matching.index.share import Share
+from matching.index.share import Share, partition_of
 from matching.proposals.models import Proposal, ProposalStatus, now
 from matching.proposals.repository import ProposalRepository
 from matching.proposals.service import Proposals
@@ -21,7 +21,7 @@ from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 
-MINE, OTHERS = "350102001001", "350103001001"  # districts 350102 (even) and 350103 (odd)
+MINE, OTHERS = "350102001001", "350103001001"  # districts 350102 and 350103: partitions 0 and 1 of 2
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ async def test_a_proposal_not_answered_in_time_expires_once_by_the_instance_that
         ProposalWriter(proposals, view),
         ttl=timedelta(hours=72),
         top=20,
-        share=Share(0, 2),  # the first of two instances: even districts
+        share=Share(2, owned=[partition_of(MINE[:6], 2)]),  # one of two instances
     )
     due, later, others = (
         proposal(MINE, -timedelta(minutes=1)),

@@ -24,8 +24,8 @@ async def index_state(
     index = projection.index
     return {
         "holds": [n for n in need_id or () if n in index.needs],
-        "instance": projection.share.instance,
-        "instances": projection.share.instances,
+        "partitions": sorted(projection.share.owned),
+        "of": projection.share.partitions,
         "live": projection.live,
         "open_needs": len(index.needs),
         "supply": len(index.supply),

@@ -1,7 +1,9 @@
-"""The index kept from events: open needs and supply as they are posted, changed, booked and
-taken, in the districts this instance matches, and what suppliers' claims and ratings say of
+"""The index kept from events: open needs, in the districts this instance matches, and all supply,
+as they are posted, changed, booked and taken, and what suppliers' claims and ratings say of
 them. Once it has caught up with the topics, a new need or supply item is proposed at once, and
-so is a need whose claims were let go."""
+so is a need whose claims were let go. Needs of the other instances' districts wait aside, to be
+taken in when the group gives this instance their districts (`reassign`); supply across a
+district's border is proposed to needs on this side of it."""
 
 from __future__ import annotations
 
@@ -56,6 +58,7 @@ class IndexProjection:
         self.per_supply = per_supply
         self.live = False  # set once the index has caught up with the topics: then new facts are proposed
         self.claimed: dict[str, Need] = {}  # fully claimed needs, out of the index until a claim is let go
+        self.elsewhere: dict[str, Need] = {}  # open needs of other instances' districts
 
     def go_live(self) -> None:
         """The index has caught up with the topics: from now on, new facts are proposed."""
@@ -64,11 +67,12 @@ class IndexProjection:
 
     async def on_need_posted(self, event: NeedPosted) -> None:
         data = event.data
-        if data.lat is None or data.lon is None or not self.share.owns(data.area_code):
-            return  # no point to match from (the need is browsed, not proposed), or another instance's
+        if data.lat is None or data.lon is None:
+            return  # no point to match from: the need is browsed, not proposed
         shared = data.model_dump(include=NEED_FIELDS)  # the fields the index's need has by the same name
         need = Need(id=data.need_id, category=data.category.value, posted_at=event.time, **shared)
-        self.index.put_need(need)
+        if not self._keep(need):
+            return
         if self.live:
             await self.propose((need, supply, score) for supply, score in self.index.best_for_need(need, self.per_need))
 
@@ -80,24 +84,49 @@ class IndexProjection:
         if event.type == "need.updated" and data.status in CLAIMABLE:
             await self._claimable(data.need_id, data.quantity, data.claimed)
         elif event.type == "need.updated" and data.status is NeedStatus.FULLY_CLAIMED:
-            need = self.index.needs.get(data.need_id) or self.claimed.get(data.need_id)
-            self.index.drop_need(data.need_id)
+            need = self._open(data.need_id) or self.claimed.get(data.need_id)
             if need is not None:
                 need.quantity, need.claimed = data.quantity, data.claimed
                 self.claimed[data.need_id] = need
         else:
-            self.index.drop_need(data.need_id)
+            self._open(data.need_id)
             self.claimed.pop(data.need_id, None)
 
     async def _claimable(self, need_id: str, quantity: int, claimed: int) -> None:
         back = self.claimed.pop(need_id, None)
-        need = back or self.index.needs.get(need_id)
+        need = back or self._open(need_id)
         if need is None:
-            return  # not this instance's, or with no point to match from
+            return  # with no point to match from
         need.quantity, need.claimed = quantity, claimed
-        self.index.put_need(need)
-        if back is not None and self.live and need.id in self.index.needs:
+        if self._keep(need) and back is not None and self.live and need.id in self.index.needs:
             await self.propose((need, supply, score) for supply, score in self.index.best_for_need(need, self.per_need))
+
+    def _keep(self, need: Need) -> bool:
+        """Puts an open need in the index when it is of this instance's districts (True), else aside."""
+        if self.share.owns(need.area_code):
+            self.index.put_need(need)
+            return True
+        self.elsewhere[need.id] = need
+        return False
+
+    def _open(self, need_id: str) -> Need | None:
+        """Takes an open need out of the index or from aside (to be put back, changed, or not)."""
+        need = self.index.needs.get(need_id) or self.elsewhere.pop(need_id, None)
+        self.index.drop_need(need_id)
+        return need
+
+    def reassign(self, owned: Iterable[int]) -> int:
+        """This instance now matches in the districts of the partitions `owned`: the needs of
+        those it lost are put aside, those of the ones it gained taken in; how many were."""
+        self.share.owned = frozenset(owned)
+        for need in [n for n in self.index.needs.values() if not self.share.owns(n.area_code)]:
+            self.index.drop_need(need.id)
+            self.elsewhere[need.id] = need
+        gained = [need for need in self.elsewhere.values() if self.share.owns(need.area_code)]
+        for need in gained:
+            del self.elsewhere[need.id]
+            self.index.put_need(need)
+        return len(gained)
 
     async def on_claim_ended(self, event: ClaimCompleted | ClaimReleased) -> None:
         """A supplier's record: claims it completed, and those it let go itself."""
@@ -114,7 +143,7 @@ class IndexProjection:
 
     async def on_resource(self, event: ResourcePublished | ResourceUpdated | ResourceWithdrawn) -> None:
         data = event.data
-        if data.status != "published" or data.lat is None or data.lon is None or not self.share.owns(data.area_code):
+        if data.status != "published" or data.lat is None or data.lon is None:
             self.index.drop_supply(data.resource_id)
             return
         shared = data.model_dump(include=SUPPLY_FIELDS)
