@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import Any, TypeVar, cast
 
 import uvicorn
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, TopicPartition
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo import AsyncMongoClient
@@ -213,19 +213,23 @@ def kept_read_model(infra: Infra, topic: str, make: Callable[[], S], *code: Modu
     snapshotted under `snapshot_dir` (`runtime.replica`); `code`: the packages whose classes it
     holds (a snapshot of other code is not read back)."""
     settings = infra.settings
-    snapshot = None
-    if settings.snapshot_dir:
-        identity = f"{settings.database} {settings.topic(topic)} {code_fingerprint(*code)}"
-        path = Path(settings.snapshot_dir) / f"{settings.database}.{settings.topic(topic)}.snapshot"
-        snapshot = SnapshotFile(path, identity)
     return KeptReadModel(
         settings,
         topic,
         make,
         partitions=infra.producer.partitions_for,
-        snapshot=snapshot,
+        snapshot=snapshot_file(settings, settings.topic(topic), *code),
         every=settings.snapshot_seconds,
     )
+
+
+def snapshot_file(settings: ServiceSettings, name: str, *code: ModuleType) -> SnapshotFile | None:
+    """Where the snapshot `name` of the service's database lives (None: no `snapshot_dir`);
+    `code`: the packages whose classes it holds."""
+    if not settings.snapshot_dir:
+        return None
+    identity = f"{settings.database} {name} {code_fingerprint(*code)}"
+    return SnapshotFile(Path(settings.snapshot_dir) / f"{settings.database}.{name}.snapshot", identity)
 
 
 def outbox_relay(infra: Infra, collections: Sequence[AsyncCollection[Document]]) -> OutboxRelay:
@@ -322,11 +326,12 @@ def event_reader(
     reading: Reading,
     *,
     on_caught_up: Callable[[], None] = lambda: None,
+    start: Mapping[TopicPartition, int] | None = None,
 ) -> EventReader:
     """A reader of the topics that carry the handled event types, in every process, replaying
-    them from their beginning or following their tail (`runtime.kafka.Reading`)."""
+    them from their beginning (or from `start`) or following their tail (`runtime.kafka.Reading`)."""
     consumer = create_consumer(settings, _topics(settings, handlers), reading)
-    return EventReader(consumer, handlers, reading, on_caught_up=on_caught_up)
+    return EventReader(consumer, handlers, reading, on_caught_up=on_caught_up, start=start)
 
 
 async def sweeping(sweep: Callable[[], Coroutine[Any, Any, int]], every: float) -> None:

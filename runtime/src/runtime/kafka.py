@@ -167,7 +167,9 @@ class EventReader:
     answering. A record that is no event of the contract is passed over and a failing handler
     logged: what is broken is dead-lettered by the services' group consumers (`EventConsumer`).
     Reading `REPLAY`, `on_caught_up` is called once it has read up to where the topics ended
-    when it started; `caught_up_in_s` then says how long that took."""
+    when it started; `caught_up_in_s` then says how long that took; `start`: where to replay
+    from instead of the beginning (a partition not in it: its beginning). `positions` says
+    where it has read up to, record by record."""
 
     def __init__(
         self,
@@ -176,8 +178,11 @@ class EventReader:
         reading: Reading,
         *,
         on_caught_up: Callable[[], None] = lambda: None,
+        start: Mapping[TopicPartition, int] | None = None,
     ) -> None:
         self.consumer = consumer
+        self.start = start or {}
+        self.positions: dict[TopicPartition, int] = dict(self.start)
         self.handlers = handlers
         self.reading = reading
         self.on_caught_up = on_caught_up
@@ -214,9 +219,12 @@ class EventReader:
         while not self.consumer.assignment():  # noqa: ASYNC110  # aiokafka assigns once it has the metadata; no event says so
             await asyncio.sleep(0.05)
         partitions = sorted(self.consumer.assignment())
-        await self.consumer.seek_to_beginning(*partitions)
+        await self.consumer.seek_to_beginning(*(tp for tp in partitions if tp not in self.start))
+        for tp in partitions:
+            if tp in self.start:
+                self.consumer.seek(tp, self.start[tp])
         ends: dict[TopicPartition, int] = await self.consumer.end_offsets(partitions)
-        return {tp for tp, end in ends.items() if end > 0}, ends
+        return {tp for tp, end in ends.items() if end > self.start.get(tp, 0)}, ends
 
     def _caught_up(self, started: float) -> None:
         self.caught_up_in_s = round(time.perf_counter() - started, 3)
@@ -247,9 +255,12 @@ class EventReader:
                 await self.handle(record, handler, event)
             finally:
                 correlation_id.reset(token)
+            self.positions[TopicPartition(record.topic, record.partition)] = record.offset + 1
             await pacer.pace()
         if run_handler is not None:
             await self.handle_run(run, run_handler)
+        if records:
+            self.positions[TopicPartition(records[-1].topic, records[-1].partition)] = records[-1].offset + 1
 
     async def _parse(self, record: ConsumerRecord[bytes, bytes]) -> tuple[Event, Handler] | None:
         """The record's event and its handler; None when it is no event of the contract (passed

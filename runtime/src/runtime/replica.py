@@ -239,6 +239,20 @@ class KeptReadModel(Generic[S]):
         log.info("snapshot written", extra={"fields": {"bytes": size, "seconds": round(took, 2)}})
 
 
+async def offsets_kept(settings: ServiceSettings, positions: Mapping[TopicPartition, int]) -> bool:
+    """Whether the topics still have every offset from these on (a snapshot of what was read
+    of them is of no use once they were made anew or emptied past them)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = list(positions)
+        first = await consumer.beginning_offsets(partitions)
+        ends = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+    return all(first[tp] <= positions[tp] <= ends[tp] for tp in partitions)
+
+
 def _fits(
     positions: Mapping[int, int], first: Mapping[TopicPartition, int], ends: Mapping[TopicPartition, int]
 ) -> bool:

@@ -6,20 +6,25 @@ import asyncio
 import gc
 import logging
 import multiprocessing
+import time
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
+from aiokafka import TopicPartition
 from fastapi import FastAPI
 
+import contract
+import matching as code
+import runtime
 from contract.events import COBUILDING_TOPIC, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
 from matching import consumers
 from matching.config import Settings
 from matching.index import api as index_api
 from matching.index.districts import Districts
-from matching.index.engine import Index
+from matching.index.engine import Index, Need
 from matching.index.service import IndexProjection
 from matching.index.share import Share
 from matching.proposals import api as proposals_api
@@ -38,12 +43,14 @@ from runtime.app import (
     event_reader,
     outbox_relay,
     serve,
+    snapshot_file,
     sweeping,
 )
-from runtime.kafka import Reading
+from runtime.kafka import EventReader, Reading
 from runtime.known_organizations import KnownOrganizations
 from runtime.outbox import ensure_outbox_index
 from runtime.pacing import settle
+from runtime.replica import SnapshotFile, offsets_kept
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +67,17 @@ class Parts:
 
 
 def build(
-    repo: ProposalRepository, view: ProposalsView, settings: Settings, solver: Executor | None, share: Share
+    repo: ProposalRepository,
+    view: ProposalsView,
+    settings: Settings,
+    solver: Executor | None,
+    share: Share,
+    index: Index | None = None,
 ) -> Parts:
-    """The service's parts, made of where proposals are kept, where the rematch's flow runs and
-    the districts the instance matches in: nothing here connects to anything."""
-    index = Index(max_per_day=settings.max_proposals_per_day)
+    """The service's parts, made of where proposals are kept, where the rematch's flow runs, the
+    districts the instance matches in and the index (a new one unless given): nothing here
+    connects to anything."""
+    index = index or Index(max_per_day=settings.max_proposals_per_day)
     writer = ProposalWriter(repo, view)
     proposals = Proposals(
         index,
@@ -88,8 +101,8 @@ def build(
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
     """The parts on MongoDB and Kafka: the proposals' repository (keeping the read model, loaded
-    first), the index's replay of the topics, the saga's consumer, the relay, the sweep and the
-    rematch."""
+    first), the index (from its snapshot, or anew) and its replay of the topics from there, the
+    districts' group, the saga's consumer, the relay, the sweep, the rematch and the snapshots."""
     proposal_docs = infra.db["proposals"]
     await ensure_outbox_index(proposal_docs)
     for key in ("need_id", "need_organization_id", "resource_organization_id", "status"):
@@ -106,13 +119,22 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     solver = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     # no districts until the group assigns some (`matching.index.districts`)
     share = Share(partitions=len(await infra.producer.partitions_for(settings.topic(NEEDS_TOPIC))), owned=())
-    parts = build(repo, view, settings, solver, share)
+    snapshot = snapshot_file(settings, "matching.index", code, contract, runtime)
+    restored = await restored_index(snapshot, settings)
+    parts = build(repo, view, settings, solver, share, restored.index if restored else None)
     projection = parts.projection
-    # the index, rebuilt from the needs, resources and co-building topics at every start (nothing
-    # of it is stored): who co-builds with whom among it
-    partners = projection.index.partners = known_partners.KnownPartners()
+    # the index, from its snapshot or anew, then from the needs, resources and co-building topics
+    # (from where the snapshot had read them): who co-builds with whom among it
+    if restored:
+        projection.claimed, projection.elsewhere = restored.claimed, restored.elsewhere
+        projection.reassign(())  # whose districts these are, the group says
+    else:
+        projection.index.partners = known_partners.KnownPartners()
+    partners = projection.index.partners
+    assert isinstance(partners, known_partners.KnownPartners)
     replayed = consumers.index_handlers(projection).including(known_partners.handlers(partners))
-    feed = event_reader(settings, replayed, Reading.REPLAY, on_caught_up=projection.go_live)
+    start = restored.positions if restored else None
+    feed = event_reader(settings, replayed, Reading.REPLAY, on_caught_up=projection.go_live, start=start)
     districts = Districts(settings, NEEDS_TOPIC, projection, session_seconds=settings.session_seconds)
     app.state.components.add(parts.proposals, view, projection, feed, organizations)
     saga = (
@@ -129,10 +151,63 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             event_consumer(infra, saga).run(),
             sweeping(parts.proposals.sweep, settings.sweep_seconds),
             rematching(projection, parts.proposals, settings.rematch_seconds),
+            snapshotting(snapshot, projection, feed, settings.snapshot_seconds),
         ):
             yield
     finally:
         solver.shutdown(cancel_futures=True)
+
+
+@dataclass
+class IndexState:
+    """A snapshot of the index: what it holds, the needs aside, and where its feed had read the
+    topics up to (record by record: each record's change is in it, or not and read again)."""
+
+    index: Index
+    claimed: dict[str, Need]
+    elsewhere: dict[str, Need]
+    positions: dict[TopicPartition, int]
+
+
+async def restored_index(snapshot: SnapshotFile | None, settings: Settings) -> IndexState | None:
+    """The index's snapshot, when there is one the topics still have the offsets of."""
+    loaded = snapshot.load() if snapshot else None
+    if loaded is None:
+        return None
+    state = loaded.state
+    if not isinstance(state, IndexState) or not await offsets_kept(settings, state.positions):
+        log.warning("index snapshot passed over: the topics no longer have its offsets")
+        return None
+    log.info("index restored from its snapshot", extra={"fields": {"open_needs": len(state.index.needs)}})
+    return state
+
+
+async def snapshotting(
+    snapshot: SnapshotFile | None, projection: IndexProjection, feed: EventReader, every: float
+) -> None:
+    """The index's snapshot every `every` seconds once it is current, and when the process stops."""
+    if snapshot is None:
+        return
+
+    def save() -> None:
+        if not projection.live:
+            return  # the next start reads on from the previous snapshot
+        started = time.perf_counter()
+        state = IndexState(projection.index, projection.claimed, projection.elsewhere, dict(feed.positions))
+        try:
+            size = snapshot.save(state, {})
+        except Exception:
+            log.exception("index snapshot not written; the previous one stays")
+            return
+        fields = {"bytes": size, "seconds": round(time.perf_counter() - started, 2)}
+        log.info("index snapshot written", extra={"fields": fields})
+
+    try:
+        while True:
+            await asyncio.sleep(every)
+            save()
+    finally:
+        save()
 
 
 async def rematching(projection: IndexProjection, proposals: Proposals, every: float) -> None:
