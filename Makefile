@@ -4,7 +4,7 @@ UV := deploy/local/uv
 DEMO ?= 0.01
 STACK := python3 deploy/local/stack.py
 
-.PHONY: up down wipe status test lint format sync browser compose-cli contracts lighthouse bench bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify bench-cobuilding
+.PHONY: up down wipe status test lint format sync browser compose-cli kustomize contracts lighthouse bench bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify bench-cobuilding bench-replicas
 
 up: sync           ## install, start Kafka, FerretDB and the eight services, load the demo, print the URLs
 	$(STACK) up --services --demo $(DEMO)
@@ -18,7 +18,7 @@ wipe:              ## stop everything and delete the stored data (not the downlo
 status:
 	$(STACK) status
 
-test: sync lint browser compose-cli  ## lint, then every unit, integration, end-to-end and browser test on the real stack
+test: sync lint browser compose-cli kustomize  ## lint, then every unit, integration, end-to-end and browser test on the real stack
 	$(STACK) up
 	$(UV) run pytest
 
@@ -41,6 +41,9 @@ browser:           ## Debian's Chromium and a Chinese font, for the browser test
 	  apt-get install -y -q chromium fonts-wqy-microhei >/dev/null || \
 	  (apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei >/dev/null)
 
+kustomize:         ## kustomize from the Go module proxy into .local/bin, which renders deploy/k8s for tests/deploy
+	@test -x .local/bin/kustomize || GOBIN=$(CURDIR)/.local/bin go install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1
+
 compose-cli:       ## Debian's docker-compose, which renders docker-compose.yml for tests/deploy (no Docker engine needed)
 	@command -v docker-compose >/dev/null || \
 	  apt-get install -y -q docker-compose >/dev/null || \
@@ -54,7 +57,7 @@ lighthouse: sync browser  ## Lighthouse's phone profile on the portal's main pag
 contracts:         ## rewrite the event schema snapshots after a deliberate contract change
 	$(UV) run python -m contract.snapshots --write
 
-bench: bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify bench-cobuilding  ## every benchmark; each prints a table, then one JSON line
+bench: bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify bench-cobuilding bench-replicas  ## every benchmark; each prints a table, then one JSON line
 
 bench-registry:    ## import the whole synthetic city through the registry, time its queries
 	$(STACK) up
@@ -91,3 +94,7 @@ bench-notify:      ## a day of the city's events (claims, wishes, bookings, prop
 bench-cobuilding:  ## 10,000 residents' concerns put in at once, all escalated by the test clock; a district's figures, a community's list
 	$(STACK) up
 	$(UV) run python -m devkit.bench.cobuilding
+
+bench-replicas:    ## after `make up DEMO=1`: restarts from the database and from a snapshot; a write seen by another replica
+	$(STACK) up --services
+	$(UV) run python -m devkit.bench.replicas

@@ -17,6 +17,7 @@ nothing, as the read models keep the newer version of an aggregate.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -32,6 +33,7 @@ from typing import Generic, TypeVar
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client import Gauge
 
+from contract.events import Envelope
 from runtime.config import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -151,6 +153,7 @@ class KeptReadModel(Generic[S]):
         self.refreshers: Mapping[str, Refresh] = {}
         self.changed = False
         self.state: S | None = None
+        self.mine: set[str] = set()  # ids of the events this process wrote, not yet read back
 
     async def open(self) -> S:
         """The read model to fill: the snapshot's when there is a usable one (`restored`), else
@@ -178,6 +181,11 @@ class KeptReadModel(Generic[S]):
         partitions = [TopicPartition(self.topic, n) for n in sorted(await self.partitions_of(self.topic))]
         self.consumer.assign(partitions)
         return partitions
+
+    def written(self, events: Iterable[Envelope]) -> None:
+        """This process wrote these events' aggregates (its read model has them): when the
+        events come back on the topic, there is nothing to read again."""
+        self.mine.update(event.id for event in events)
 
     async def catch_up(self, refreshers: Mapping[str, Refresh]) -> int:
         """Reads the topic up to where it ends now, each event's aggregate read again through the
@@ -211,8 +219,10 @@ class KeptReadModel(Generic[S]):
         read = 0
         for records in batches.values():
             for record in records:
-                kind, subject = _named(record.value)
-                if kind in self.refreshers and subject:
+                event_id, kind, subject = _named(record.value)
+                if event_id in self.mine:
+                    self.mine.discard(event_id)
+                elif kind in self.refreshers and subject:
                     named.setdefault(kind, {})[subject] = None
             read += len(records)
         for kind, ids in named.items():
@@ -249,7 +259,11 @@ async def offsets_kept(settings: ServiceSettings, positions: Mapping[TopicPartit
         first = await consumer.beginning_offsets(partitions)
         ends = await consumer.end_offsets(partitions)
     finally:
-        await consumer.stop()
+        try:
+            await consumer.stop()
+        except asyncio.CancelledError:  # aiokafka's own task, cancelled before it ever ran
+            if (task := asyncio.current_task()) is not None and task.cancelling():
+                raise
     return all(first[tp] <= positions[tp] <= ends[tp] for tp in partitions)
 
 
@@ -261,14 +275,14 @@ def _fits(
     return all(first[tp] <= positions.get(tp.partition, first[tp]) <= ends[tp] for tp in ends)
 
 
-def _named(value: bytes | None) -> tuple[str, str]:
-    """An event's kind of aggregate (`need` of `need.posted`) and its subject; blanks for a
+def _named(value: bytes | None) -> tuple[str, str, str]:
+    """An event's id, kind of aggregate (`need` of `need.posted`) and subject; blanks for a
     record that is no event."""
     try:
         event = json.loads(value or b"")
-        return str(event["type"]).split(".", 1)[0], str(event["subject"])
+        return str(event["id"]), str(event["type"]).split(".", 1)[0], str(event["subject"])
     except (ValueError, KeyError, TypeError):
-        return "", ""
+        return "", "", ""
 
 
 def refreshing(get_many: Callable[[Sequence[str]], Awaitable[Iterable[S]]], put: Callable[[S], None]) -> Refresh:

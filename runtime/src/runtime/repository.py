@@ -60,6 +60,9 @@ class MongoRepository(Generic[A]):
         self.on_events = on_events  # wakes the outbox relay
         self.relay = relay  # publishes bulk inserts' events (outbox groups)
         self.read_model = read_model or _nothing
+        # told of the events of every write: a read model kept from the topic (`runtime.replica`)
+        # then knows the aggregates it has already, and does not read them again
+        self.written: Callable[[Sequence[Envelope]], None] = _nothing
 
     async def load(self) -> int:
         """Gives the read model every stored aggregate (at start); how many there were."""
@@ -78,6 +81,7 @@ class MongoRepository(Generic[A]):
         except DuplicateKeyError:
             raise Conflict(f"{self.model.__name__.lower()} {aggregate.id!r} exists already", id=aggregate.id) from None
         self.read_model(aggregate)
+        self.written(events)
         self.on_events()
 
     async def update(
@@ -99,6 +103,7 @@ class MongoRepository(Generic[A]):
             return False
         self.read_model(aggregate)
         if events:
+            self.written(events)
             self.on_events()
         return True
 
@@ -153,6 +158,7 @@ class MongoRepository(Generic[A]):
         inserted = [at for at in range(len(aggregates)) if at not in stored_already]
         for at in inserted:  # what is stored already may have changed since: it stays as it is
             self.read_model(aggregates[at][0])
+            self.written(aggregates[at][1])
         return inserted
 
     async def all(self) -> AsyncIterator[A]:

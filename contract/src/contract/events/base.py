@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contract.aggregates import now
 from contract.tracing import correlation_id
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return now()
 
 
 # Event ids: 128 random bits from a generator seeded by the OS (an OS call per id costs more

@@ -4,10 +4,11 @@ sent to post them begins with `contract.bodies.needs.Posting`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel
 
+from contract.aggregates import now as stored_now
 from contract.errors import Conflict
 from contract.taxonomy import Category
 
@@ -15,7 +16,7 @@ SOURCE = "/services/needs"
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return stored_now()
 
 
 class InvalidTransition(Conflict):

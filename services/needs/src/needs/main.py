@@ -134,6 +134,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         db["needs"], db["announcements"], on_events=relay.wake, relay=relay, read_model=read_models.needs.put
     )
     activities = MongoActivityRepository(db["activities"], on_events=relay.wake, read_model=read_models.activities.put)
+    needs.written = activities.written = kept.written
     if not kept.restored:
         loaded = {"needs": await needs.load(), "activities": await activities.load()}
         log.info("read models loaded", extra={"fields": loaded})

@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from contract.aggregates import now as stored_now
 
 SOURCE = "/services/organizations"
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return stored_now()
 
 
 Phone = Annotated[str, Field(pattern=r"^1[3-9][0-9]{9}$", examples=["13800001234"])]

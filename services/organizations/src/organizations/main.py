@@ -142,6 +142,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     jobs = MongoImportJobRepository(db["imports"], on_events=relay.wake)
     imports = ImportTargets(area_repo, organization_repo, member_repo, jobs, personal.digest)
     parts = build(Ports(area_repo, organization_repo, member_repo, key_repo, imports), view)
+    organization_repo.written = member_repo.written = kept.written
     if settings.writes:
         await parts.importer.interrupt_unfinished()
     if not kept.restored:

@@ -100,6 +100,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     view = await kept.open()
     resource_repo = ResourceRepository(db["resources"], on_events=relay.wake, read_model=view.put_resource)
     booking_repo = BookingRepository(db["bookings"], on_events=relay.wake, relay=relay, read_model=view.put_booking)
+    resource_repo.written = booking_repo.written = kept.written
     if not kept.restored:
         loaded = {"resources": await resource_repo.load(), "bookings": await booking_repo.load()}
         log.info("read model loaded", extra={"fields": loaded})

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,6 +14,7 @@ from contract.aggregates import Aggregate
 from contract.events import Envelope
 from contract.ids import entity_id
 from organizations.areas.models import LEVEL_DEPTH, AreaLevel, AreaNode
+from organizations.common import now
 from organizations.imports.models import ImportKind, RowError
 from organizations.imports.rows import check_file
 from organizations.imports.schemas import ROW_MODELS, AreaRowIn, MemberRowIn, OrganizationRowIn
@@ -166,14 +166,12 @@ def _plan_organization(plan: Plan, row: OrganizationRowIn, view: RegistryView, d
         organization = Organization(id=organization_id, **fields)
         plan.inserts.append((organization, [registered(organization)]))
     else:
-        organization = current.model_copy(
-            update={**fields, "version": current.version + 1, "updated_at": datetime.now(UTC)}
-        )
+        organization = current.model_copy(update={**fields, "version": current.version + 1, "updated_at": now()})
         plan.updates.append((organization, [updated(organization)]))
 
 
 def _plan_members(plan: Plan, rows: list[tuple[int, MemberRowIn]], view: RegistryView, digest_of: Digest) -> None:
-    now = datetime.now(UTC)
+    moment = now()
     for number, row in rows:
         unknown = [c for c in row.organization_codes if c not in view.by_code]
         if unknown:
@@ -188,7 +186,7 @@ def _plan_members(plan: Plan, rows: list[tuple[int, MemberRowIn]], view: Registr
             id=member_id,
             organization_ids=[view.by_code[c] for c in dict.fromkeys(row.organization_codes)],
             source_digest=digest,
-            created_at=now,
+            created_at=moment,
             **row.model_dump(exclude={"organization_codes"}),
         )
         before = set(view.memberships.get(member_id, ()))

@@ -3,7 +3,6 @@ profile and status (each announced), and finding one."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from contract.errors import Conflict, InvalidReference, NotFound
@@ -18,7 +17,7 @@ from contract.events.organizations import (
     OrganizationUpdatedData,
 )
 from contract.ids import entity_id, new_id
-from organizations.common import SOURCE
+from organizations.common import SOURCE, now
 from organizations.organizations.models import Contact, Organization
 from organizations.organizations.repository import OrganizationRepository
 from organizations.organizations.schemas import OrganizationCreate, OrganizationUpdate, StatusChange
@@ -75,9 +74,7 @@ class Organizations:
         return self.view.organizations[organization_id]
 
     async def _save(self, current: Organization, changes: dict[str, Any], events: list[Envelope]) -> Organization:
-        changed = current.model_copy(
-            update={**changes, "version": current.version + 1, "updated_at": datetime.now(UTC)}
-        )
+        changed = current.model_copy(update={**changes, "version": current.version + 1, "updated_at": now()})
         if not await self.repo.update(changed, [*events, updated(changed)], expected_version=current.version):
             raise Conflict("the organization was changed meanwhile: read it again", version=current.version)
         return changed

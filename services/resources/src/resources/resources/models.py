@@ -4,11 +4,12 @@ do what lives in the use cases."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import Field, computed_field
 
 from contract.aggregates import Versioned
+from contract.aggregates import now as stored_now
 from contract.errors import Conflict
 from contract.events.resources import BookableBy, CapacityPeriod, ResourceKind, ResourceStatus
 from contract.opening_hours import OpeningPeriod, open_between
@@ -16,7 +17,7 @@ from contract.taxonomy import Category
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return stored_now()
 
 
 SHARED = frozenset({ResourceStatus.PUBLISHED, ResourceStatus.PAUSED})  # what the platform counts as shared

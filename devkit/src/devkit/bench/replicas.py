@@ -1,0 +1,169 @@
+"""Benchmark of restarts and replicas, on the running stack's data (`make up DEMO=1`: the whole city).
+
+    make bench-replicas
+    python -m devkit.bench.replicas --writes 20 --database-prefix t1234_ --topic-prefix t1234.
+
+For the registry, needs, resources and matching it starts a process of its own beside the
+stack's one (a reader of the same database and topics; matching a further instance of its
+group), with a fresh snapshot folder: the first start loads the read model from the database
+(the baseline, in the same run), a clean stop writes the snapshot, and the second start reads
+it and catches up from the topic. Ready means answering from a current read model (`/readyz`;
+matching: its index live). Then `--writes` needs are posted through the stack's needs service
+(the writer) and each is looked for through the reader's read model until it is there: how long
+a write takes to reach another replica. Prints a table, then one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from devkit.benchmarking import percentile, print_table, rss_mb
+from devkit.testing import ServiceProcess, acting, ensure_infra, free_port, organization
+
+READY_GOAL_S, VISIBLE_GOAL_MS = 5.0, 200.0
+SNAPSHOTTED = ("organizations", "needs", "resources", "matching")
+KEPT = ("organizations", "needs")  # running on after their restarts: the replicas of the second part
+
+
+def process(name: str, args: argparse.Namespace, snapshots: Path) -> ServiceProcess:
+    kafka, mongo = ensure_infra()
+    port = free_port()
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": kafka,
+        "MONGO_URL": mongo,
+        "MONGO_DB": f"{args.database_prefix}{name}",
+        "TOPIC_PREFIX": args.topic_prefix,
+        "HTTP_PORT": str(port),
+        "LOG_LEVEL": "INFO",
+        "SNAPSHOT_DIR": str(snapshots),
+        # matching has no reader: a further instance of its group, with a writer lease of its own
+        **({"INSTANCE": "9"} if name == "matching" else {"ROLE": "reader"}),
+    }
+    return ServiceProcess(name, port, env, snapshots / f"{name}.log")
+
+
+def ready_after(service: ServiceProcess) -> float:
+    """Starts the service; seconds until it answers from a current read model."""
+    started = time.perf_counter()
+    service.start()
+    service.wait_ready(timeout=600)
+    if service.name == "matching":  # ready before its index has caught up with the topics
+        while not httpx.get(service.url + "/index", timeout=10).json()["live"]:
+            time.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def restarts(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    snapshots = Path(tempfile.mkdtemp(prefix=f"{name}-snapshots-"))
+    service = process(name, args, snapshots)
+    print(f"  {name}: starting, its read model from the database ...", flush=True)
+    loaded = ready_after(service)
+    memory = rss_mb(service.process.pid) if service.process else 0.0
+    service.stop()
+    size = sum(p.stat().st_size for p in snapshots.glob("*.snapshot"))
+    print(f"  {name}: {loaded:.1f} s; stopped (snapshot {size / 1e6:.0f} MB); starting from it ...", flush=True)
+    restored = ready_after(service)
+    print(f"  {name}: {restored:.1f} s", flush=True)
+    if name not in KEPT:
+        service.stop()
+    return {
+        "service": name,
+        "from_database_s": round(loaded, 2),
+        "from_snapshot_s": round(restored, 2),
+        "snapshot_bytes": size,
+        "rss_mb": memory,
+        "process": service,
+    }
+
+
+async def visibility(writer: str, reader: str, organization_id: str, writes: int) -> tuple[list[float], list[float]]:
+    """For each of `writes` needs posted through the writer: ms until the writer's own read model
+    has it (the baseline), and until the reader's has it."""
+    own: list[float] = []
+    other: list[float] = []
+    headers = acting(organization(organization_id))
+    async with httpx.AsyncClient(timeout=10) as http:
+        for n in range(writes):
+            body: dict[str, Any] = {"organization_id": organization_id, "title": f"副本可见性 {n}"}
+            body |= {"category": "community_governance", "area_code": "350102001001", "quantity": 1}
+            posted = await http.post(f"{writer}/needs", json=body, headers=headers)
+            assert posted.status_code == 201, posted.text
+            written, need_id = time.perf_counter(), posted.json()["id"]
+            for url, samples in ((writer, own), (reader, other)):
+                while not (await http.get(f"{url}/needs", params={"ids": need_id})).json()["items"]:  # noqa: ASYNC110  # another process's state: polled
+                    await asyncio.sleep(0.002)
+                samples.append((time.perf_counter() - written) * 1000)
+            if (n + 1) % max(1, writes // 5) == 0:
+                print(f"  writes seen through the reader: {n + 1}/{writes}", flush=True)
+    return own, other
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--writes", type=int, default=200)
+    parser.add_argument("--needs-url", default="http://127.0.0.1:8002", help="the stack's needs service (the writer)")
+    parser.add_argument("--organization", help="who posts the needs (default: the registry's first organisation)")
+    parser.add_argument("--database-prefix", default="", help="of the stack's databases (the tests': t1234_)")
+    parser.add_argument("--topic-prefix", default="", help="of the stack's topics (the tests': t1234.)")
+    args = parser.parse_args()
+
+    results = [restarts(name, args) for name in SNAPSHOTTED]
+    registry, reader = (result["process"] for result in results[:2])
+    for result in results:
+        del result["process"]
+    try:
+        organization_id = (
+            args.organization
+            or httpx.get(f"{registry.url}/organizations", params={"limit": 1}, timeout=30).json()["items"][0]["id"]
+        )
+        own, other = asyncio.run(visibility(args.needs_url, reader.url, organization_id, args.writes))
+    finally:
+        registry.stop()
+        reader.stop()
+
+    rows = [("service", "ready after a restart: from its snapshot", "goal", "from the database (baseline)")]
+    for r in results:
+        kept = f"snapshot {r['snapshot_bytes'] / 1e6:.1f} MB, {r['rss_mb']:.0f} MB resident"
+        rows.append(
+            (
+                r["service"],
+                f"{r['from_snapshot_s']:.1f} s ({kept})",
+                f"< {READY_GOAL_S:.0f} s",
+                f"{r['from_database_s']:.1f} s",
+            )
+        )
+    rows.append(
+        (
+            "a write seen by another replica",
+            f"p50 {percentile(other, 50):.0f} ms, p99 {percentile(other, 99):.0f} ms",
+            f"p99 < {VISIBLE_GOAL_MS:.0f} ms",
+            f"by its writer: p99 {percentile(own, 99):.0f} ms",
+        )
+    )
+    print_table(f"Restarts and replicas benchmark ({args.writes} writes)", rows)
+    print(
+        json.dumps(
+            {
+                "restarts": results,
+                "slowest_restart_s": max(r["from_snapshot_s"] for r in results),
+                "ready_goal_s": READY_GOAL_S,
+                "writes": args.writes,
+                "visible_p50_ms": round(percentile(other, 50), 1),
+                "visible_p99_ms": round(percentile(other, 99), 1),
+                "visible_goal_p99_ms": VISIBLE_GOAL_MS,
+                "writer_p99_ms": round(percentile(own, 99), 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
