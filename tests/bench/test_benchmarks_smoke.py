@@ -112,9 +112,11 @@ async def test_the_replicas_benchmark_runs_to_its_json_line(stack: TestStack, ht
     api = PlatformApi(stack, http)
     poster = await api.register_organization("副本基准社区党委", "350102001001")
     args = ["--writes", "10", "--needs-url", stack.url("needs"), "--organization", poster]
+    args += ["--matching-url", stack.url("matching")]
     args += ["--database-prefix", stack.database(""), "--topic-prefix", stack.topic("")]
     # eight starts of a service, each a few seconds whatever the size
     result = await asyncio.to_thread(run_bench, "devkit.bench.replicas", args, {}, 150)
     assert [r["service"] for r in result["restarts"]] == ["organizations", "needs", "resources", "matching"]
     assert all(r["snapshot_bytes"] > 0 for r in result["restarts"])
     assert result["writes"] == 10 and result["visible_p99_ms"] > 0
+    assert 0 < result["failover_s"] < 30

@@ -15,29 +15,14 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from cobuilding.config import Settings as CobuildingSettings
-from gateway.config import Settings as GatewaySettings
-from matching.config import Settings as MatchingSettings
-from needs.config import Settings as NeedsSettings
-from notifications.config import Settings as NotificationsSettings
+from devkit.settings import SETTINGS
 from organizations.config import Settings as OrganizationsSettings
 from organizations.personal_data import DEVELOPMENT_KEYS, new_key
 from points.config import Settings as PointsSettings
-from resources.config import Settings as ResourcesSettings
 from runtime.config import DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN, MAKE_A_SECRET, ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / ".env.example").read_text()
-SETTINGS: dict[str, type[ServiceSettings]] = {
-    "organizations": OrganizationsSettings,
-    "needs": NeedsSettings,
-    "resources": ResourcesSettings,
-    "matching": MatchingSettings,
-    "points": PointsSettings,
-    "notifications": NotificationsSettings,
-    "cobuilding": CobuildingSettings,
-    "gateway": GatewaySettings,
-}
 UPSTREAMS = set(SETTINGS) - {"gateway"}  # the services the gateway calls
 
 

@@ -10,7 +10,9 @@ group), with a fresh snapshot folder: the first start loads the read model from 
 it and catches up from the topic. Ready means answering from a current read model (`/readyz`;
 matching: its index live). Then `--writes` needs are posted through the stack's needs service
 (the writer) and each is looked for through the reader's read model until it is there: how long
-a write takes to reach another replica. Prints a table, then one JSON line.
+a write takes to reach another replica (the baseline: until the writer's own has it). Last, two
+more matching instances join the stack's and one is killed: how long until the others hold
+all of its districts. Prints a table, then one JSON line.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ import httpx
 from devkit.benchmarking import percentile, print_table, rss_mb
 from devkit.testing import ServiceProcess, acting, ensure_infra, free_port, organization
 
-READY_GOAL_S, VISIBLE_GOAL_MS = 5.0, 200.0
+READY_GOAL_S, VISIBLE_GOAL_MS, FAILOVER_GOAL_S = 5.0, 200.0, 15.0
 SNAPSHOTTED = ("organizations", "needs", "resources", "matching")
+SESSION_S = 6.0  # matching's SESSION_SECONDS: the group's patience with a silent instance
 KEPT = ("organizations", "needs")  # running on after their restarts: the replicas of the second part
 
 
@@ -106,10 +109,42 @@ async def visibility(writer: str, reader: str, organization_id: str, writes: int
     return own, other
 
 
+def partitions_held(*urls: str) -> tuple[list[set[int]], int]:
+    """The partitions of the needs topic each matching instance holds, and of how many."""
+    states = [httpx.get(url + "/index", timeout=10).json() for url in urls]
+    return [set(state["partitions"]) for state in states], states[0]["of"]
+
+
+def failover(args: argparse.Namespace) -> float:
+    """Two more matching instances join the stack's; one is killed: seconds until the others
+    hold every partition again (its districts matched again)."""
+    snapshots = Path(tempfile.mkdtemp(prefix="matching-failover-"))
+    joining = [process("matching", args, snapshots) for _ in range(2)]
+    for n, instance in enumerate(joining):
+        instance.env["INSTANCE"] = str(7 + n)
+        ready_after(instance)
+    try:
+        urls = [instance.url for instance in joining]
+        while not all(partitions_held(*urls)[0]):  # each has a share
+            time.sleep(0.1)
+        print(f"  matching: the two joined hold {partitions_held(*urls)[0]}; one killed ...", flush=True)
+        joining[1].kill()
+        killed = time.perf_counter()
+        while True:
+            held, of = partitions_held(urls[0], args.matching_url)
+            if set().union(*held) == set(range(of)) and sum(map(len, held)) == of:
+                return time.perf_counter() - killed
+            time.sleep(0.05)
+    finally:
+        for instance in joining:
+            instance.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--writes", type=int, default=200)
     parser.add_argument("--needs-url", default="http://127.0.0.1:8002", help="the stack's needs service (the writer)")
+    parser.add_argument("--matching-url", default="http://127.0.0.1:8004", help="the stack's matching service")
     parser.add_argument("--organization", help="who posts the needs (default: the registry's first organisation)")
     parser.add_argument("--database-prefix", default="", help="of the stack's databases (the tests': t1234_)")
     parser.add_argument("--topic-prefix", default="", help="of the stack's topics (the tests': t1234.)")
@@ -128,6 +163,8 @@ def main() -> None:
     finally:
         registry.stop()
         reader.stop()
+    print("  matching: two instances join the stack's ...", flush=True)
+    taken_over = failover(args)
 
     rows = [("service", "ready after a restart: from its snapshot", "goal", "from the database (baseline)")]
     for r in results:
@@ -148,6 +185,14 @@ def main() -> None:
             f"by its writer: p99 {percentile(own, 99):.0f} ms",
         )
     )
+    rows.append(
+        (
+            "matching: a killed instance's districts",
+            f"held by the others {taken_over:.1f} s after the kill",
+            f"< {FAILOVER_GOAL_S:.0f} s",
+            f"heartbeats missed after {SESSION_S:.0f} s",
+        )
+    )
     print_table(f"Restarts and replicas benchmark ({args.writes} writes)", rows)
     print(
         json.dumps(
@@ -160,6 +205,8 @@ def main() -> None:
                 "visible_p99_ms": round(percentile(other, 99), 1),
                 "visible_goal_p99_ms": VISIBLE_GOAL_MS,
                 "writer_p99_ms": round(percentile(own, 99), 1),
+                "failover_s": round(taken_over, 2),
+                "failover_goal_s": FAILOVER_GOAL_S,
             }
         )
     )
