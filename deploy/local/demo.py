@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import sys
 import tempfile
 import time
@@ -26,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from cobuilding_demo import co_build, stuck_need
 
 from contract.ids import entity_id
@@ -138,6 +142,34 @@ async def until_known(http: httpx.AsyncClient, urls: list[str], organizations: i
         if min(counts) >= organizations:
             return
         await asyncio.sleep(3)
+
+
+async def matching_caught_up(kafka: str, matching: str) -> None:
+    """Waits until matching has handled every event of the load (its consumer group has nothing
+    left to read) and its index is current, saying how far it is."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
+    ends = AIOKafkaConsumer(bootstrap_servers=kafka, enable_auto_commit=False)
+    await admin.start()
+    await ends.start()
+    started = time.monotonic()
+    try:
+        described = await admin.describe_topics(["needs.events", "resources.events", "organizations.events"])
+        partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+        async with httpx.AsyncClient(timeout=10) as http:
+            while True:
+                committed = await admin.list_consumer_group_offsets("matching")
+                last = await ends.end_offsets(partitions)
+                left = sum(end - (committed[tp].offset if tp in committed else 0) for tp, end in last.items())
+                live = (await http.get(f"{matching}/index")).json()["live"]
+                if left <= 0 and live:
+                    print(f"[demo] matching caught up ({time.monotonic() - started:.0f}s)", flush=True)
+                    return
+                print(f"  matching: {left:,} events to handle", flush=True)
+                await asyncio.sleep(5)
+    finally:
+        await admin.close()
+        with contextlib.suppress(asyncio.CancelledError):  # aiokafka's own task, cancelled before it ran
+            await ends.stop()
 
 
 async def load(city: City, scale: float, urls: dict[str, str], seed: int, concurrency: int) -> dict[str, int]:
@@ -329,6 +361,8 @@ def main() -> int:
     )
     for name, port in services:
         parser.add_argument(f"--{name}-url", default=f"http://127.0.0.1:{port}")
+    parser.add_argument("--matching-url", default="http://127.0.0.1:8004")
+    parser.add_argument("--kafka", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))
     args = parser.parse_args()
     urls = {name: getattr(args, f"{name}_url") for name, _ in services}
     print(f"[demo] loading {args.scale:g} of the synthetic city (seed {args.seed}) ...", flush=True)
@@ -338,6 +372,7 @@ def main() -> int:
         print("[demo] loaded " + ", ".join(f"{v} {k}" for k, v in counts.items()), flush=True)
     people = asyncio.run(add_all(demo_people(city), DEMO_PASSWORD, GatewaySettings()))
     print(f"[demo] portal accounts (password {DEMO_PASSWORD}): " + ", ".join(a.username for a in people), flush=True)
+    asyncio.run(matching_caught_up(args.kafka, args.matching_url))
     return 0
 
 
