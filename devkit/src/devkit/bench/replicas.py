@@ -34,6 +34,7 @@ READY_GOAL_S, VISIBLE_GOAL_MS, FAILOVER_GOAL_S = 5.0, 200.0, 15.0
 SNAPSHOTTED = ("organizations", "needs", "resources", "matching")
 SESSION_S = 6.0  # matching's SESSION_SECONDS: the group's patience with a silent instance
 KEPT = ("organizations", "needs")  # running on after their restarts: the replicas of the second part
+STARTED: list[ServiceProcess] = []  # stopped at the end, whatever happened
 
 
 def process(name: str, args: argparse.Namespace, snapshots: Path) -> ServiceProcess:
@@ -50,7 +51,9 @@ def process(name: str, args: argparse.Namespace, snapshots: Path) -> ServiceProc
         # matching has no reader: a further instance of its group, with a writer lease of its own
         **({"INSTANCE": "9"} if name == "matching" else {"ROLE": "reader"}),
     }
-    return ServiceProcess(name, port, env, snapshots / f"{name}.log")
+    started = ServiceProcess(name, port, env, snapshots / f"{name}.log")
+    STARTED.append(started)
+    return started
 
 
 def ready_after(service: ServiceProcess) -> float:
@@ -150,21 +153,23 @@ def main() -> None:
     parser.add_argument("--topic-prefix", default="", help="of the stack's topics (the tests': t1234.)")
     args = parser.parse_args()
 
-    results = [restarts(name, args) for name in SNAPSHOTTED]
-    registry, reader = (result["process"] for result in results[:2])
-    for result in results:
-        del result["process"]
     try:
+        results = [restarts(name, args) for name in SNAPSHOTTED]
+        registry, reader = (result.pop("process") for result in results[:2])
+        for result in results[2:]:
+            del result["process"]
         organization_id = (
             args.organization
             or httpx.get(f"{registry.url}/organizations", params={"limit": 1}, timeout=30).json()["items"][0]["id"]
         )
         own, other = asyncio.run(visibility(args.needs_url, reader.url, organization_id, args.writes))
-    finally:
         registry.stop()
         reader.stop()
-    print("  matching: two instances join the stack's ...", flush=True)
-    taken_over = failover(args)
+        print("  matching: two instances join the stack's ...", flush=True)
+        taken_over = failover(args)
+    finally:
+        for started in STARTED:  # whatever happened, none left running
+            started.stop()
 
     rows = [("service", "ready after a restart: from its snapshot", "goal", "from the database (baseline)")]
     for r in results:
