@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import pickle
+import signal
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -72,6 +73,44 @@ class SnapshotFile:
     def __init__(self, path: Path, identity: str) -> None:
         self.path = path
         self.identity = identity  # database, topic and code fingerprint
+        self.writer: tuple[int, float] | None = None  # a child writing one aside: its pid, since when
+
+    def save_aside(self, state: object, positions: Mapping[int, int]) -> bool:
+        """Writes the snapshot of the state as it is now in a forked child, while this process
+        goes on (pickling a city's read model takes seconds: the service would not answer
+        meanwhile); `written` says when it is done. False when one is being written already."""
+        if self.writer is not None:
+            return False
+        pid = os.fork()
+        if pid == 0:  # the child: the state as it was at the fork, copied on write; no logging, no loop
+            code = 1
+            try:
+                self.save(state, positions)
+                code = 0
+            finally:
+                os._exit(code)
+        self.writer = (pid, time.perf_counter())
+        return True
+
+    def written(self) -> tuple[bool, float] | None:
+        """Whether the snapshot being written aside is written now, and in how many seconds;
+        None while it is being written, or when none is."""
+        if self.writer is None:
+            return None
+        pid, since = self.writer
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done == 0:
+            return None
+        self.writer = None
+        return os.waitstatus_to_exitcode(status) == 0, time.perf_counter() - since
+
+    def abandon(self) -> None:
+        """Stops the snapshot being written aside, if any: the one written next is later."""
+        if self.writer is not None:
+            pid, _ = self.writer
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            self.writer = None
 
     def save(self, state: object, positions: Mapping[int, int]) -> int:
         """Writes the snapshot; its size in bytes."""
@@ -201,15 +240,17 @@ class KeptReadModel(Generic[S]):
         return read
 
     async def run(self) -> None:
-        """Follows the topic until cancelled, snapshotting every `every` seconds it changed, and
-        once more when cancelled (the process stopping)."""
+        """Follows the topic until cancelled, snapshotting (aside) every `every` seconds it
+        changed, and once more when cancelled (the process stopping)."""
         last = time.monotonic()
         try:
             while True:
                 await self._read(timeout_ms=500)
-                if self.changed and time.monotonic() - last >= self.every:
-                    self.save()
-                    last = time.monotonic()
+                if self.file is not None:
+                    said(self.file.written())
+                    if self.changed and time.monotonic() - last >= self.every:
+                        self.changed = not self.file.save_aside(self.state, dict(self.positions))
+                        last = time.monotonic()
         finally:
             self.save()
             await self.consumer.stop()
@@ -238,6 +279,7 @@ class KeptReadModel(Generic[S]):
         """Writes the snapshot now (when snapshots are kept and there is a read model)."""
         if self.file is None or self.state is None:
             return
+        self.file.abandon()
         started = time.perf_counter()
         try:
             size = self.file.save(self.state, self.positions)
@@ -248,6 +290,18 @@ class KeptReadModel(Generic[S]):
         SNAPSHOT_SECONDS.set(took)
         self.changed = False
         log.info("snapshot written", extra={"fields": {"bytes": size, "seconds": round(took, 2)}})
+
+
+def said(written: tuple[bool, float] | None) -> None:
+    """Logs how writing a snapshot aside went, once it is done."""
+    if written is None:
+        return
+    ok, seconds = written
+    if ok:
+        SNAPSHOT_SECONDS.set(seconds)
+        log.info("snapshot written aside", extra={"fields": {"seconds": round(seconds, 2)}})
+    else:
+        log.error("snapshot not written aside; the previous one stays")
 
 
 async def offsets_kept(settings: ServiceSettings, positions: Mapping[TopicPartition, int]) -> bool:

@@ -117,6 +117,7 @@ class _Answers:
 
 
 class _Infra:
+    settings = type("Settings", (), {"role": "writer"})()
     mongo = type("Mongo", (), {"admin": _Answers()})()
     producer = type("Producer", (), {"client": _Answers()})()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,3 +50,25 @@ def test_a_damaged_snapshot_is_passed_over(snapshot: SnapshotFile, damage: Calla
     body = snapshot.path.read_bytes()
     snapshot.path.write_bytes(damage(body))
     assert snapshot.load() is None
+
+
+def test_one_written_aside_is_the_state_at_that_moment_while_this_process_goes_on(snapshot: SnapshotFile) -> None:
+    state = {"needs": {f"n{n}": n for n in range(50_000)}}
+    assert snapshot.save_aside(state, {0: 7})
+    assert not snapshot.save_aside(state, {0: 8})  # one at a time
+    state["needs"]["later"] = -1  # after the fork: not in it
+    while (written := snapshot.written()) is None:
+        time.sleep(0.01)
+    assert written[0] is True
+    loaded = snapshot.load()
+    assert loaded is not None and loaded.positions == {0: 7}
+    assert len(loaded.state["needs"]) == 50_000 and "later" not in loaded.state["needs"]  # type: ignore[index]
+
+
+def test_a_snapshot_written_now_stops_the_one_being_written_aside(snapshot: SnapshotFile) -> None:
+    assert snapshot.save_aside({"needs": {n: n for n in range(200_000)}}, {0: 1})
+    snapshot.abandon()
+    snapshot.save({"needs": {}}, {0: 2})
+    time.sleep(0.2)
+    loaded = snapshot.load()
+    assert loaded is not None and loaded.positions == {0: 2} and snapshot.written() is None

@@ -50,7 +50,7 @@ from runtime.kafka import EventReader, Reading
 from runtime.known_organizations import KnownOrganizations
 from runtime.outbox import ensure_outbox_index
 from runtime.pacing import settle
-from runtime.replica import SnapshotFile, offsets_kept
+from runtime.replica import SnapshotFile, offsets_kept, said
 
 log = logging.getLogger(__name__)
 
@@ -185,29 +185,34 @@ async def restored_index(snapshot: SnapshotFile | None, settings: Settings) -> I
 async def snapshotting(
     snapshot: SnapshotFile | None, projection: IndexProjection, feed: EventReader, every: float
 ) -> None:
-    """The index's snapshot every `every` seconds once it is current, and when the process stops."""
+    """The index's snapshot every `every` seconds once it is current (written aside: the index
+    goes on meanwhile), and when the process stops. Until it is current, the next start reads
+    on from the previous snapshot."""
     if snapshot is None:
         return
 
-    def save() -> None:
-        if not projection.live:
-            return  # the next start reads on from the previous snapshot
-        started = time.perf_counter()
-        state = IndexState(projection.index, projection.claimed, projection.elsewhere, dict(feed.positions))
-        try:
-            size = snapshot.save(state, {})
-        except Exception:
-            log.exception("index snapshot not written; the previous one stays")
-            return
-        fields = {"bytes": size, "seconds": round(time.perf_counter() - started, 2)}
-        log.info("index snapshot written", extra={"fields": fields})
+    def state() -> IndexState:
+        return IndexState(projection.index, projection.claimed, projection.elsewhere, dict(feed.positions))
 
+    last = time.monotonic()
     try:
         while True:
-            await asyncio.sleep(every)
-            save()
+            await asyncio.sleep(min(every, 5))
+            said(snapshot.written())
+            if projection.live and time.monotonic() - last >= every:
+                snapshot.save_aside(state(), {})
+                last = time.monotonic()
     finally:
-        save()
+        snapshot.abandon()
+        if projection.live:
+            started = time.perf_counter()
+            try:
+                size = snapshot.save(state(), {})
+            except Exception:
+                log.exception("index snapshot not written; the previous one stays")
+            else:
+                fields = {"bytes": size, "seconds": round(time.perf_counter() - started, 2)}
+                log.info("index snapshot written", extra={"fields": fields})
 
 
 async def rematching(projection: IndexProjection, proposals: Proposals, every: float) -> None:
