@@ -96,7 +96,7 @@ async def visibility(writer: str, reader: str, organization_id: str, writes: int
     own: list[float] = []
     other: list[float] = []
     headers = acting(organization(organization_id))
-    async with httpx.AsyncClient(timeout=10) as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         for n in range(writes):
             body: dict[str, Any] = {"organization_id": organization_id, "title": f"副本可见性 {n}"}
             body |= {"category": "community_governance", "area_code": "350102001001", "quantity": 1}
