@@ -92,8 +92,9 @@ def test_the_province_has_the_counts_its_document_states() -> None:
     """deploy/PROVINCE.md's table of processes is what the province overlay runs."""
     table = (ROOT / "deploy" / "PROVINCE.md").read_text()
     stated = dict(re.findall(r"^\| `(\w+)` \| (\d+) \|", table, flags=re.MULTILINE))
-    deployments = of_kind(rendered("province"), "Deployment")
+    objects = rendered("province")
+    deployments = of_kind(objects, "Deployment")
     assert {name: str(d["spec"]["replicas"]) for name, d in deployments.items()} == stated
-    (config,) = [o for o in rendered("province") if o["kind"] == "ConfigMap"]
+    (config,) = [o for o in objects if o["kind"] == "ConfigMap"]
     partitions = re.search(r"TOPIC_PARTITIONS=(\d+)", table)
     assert partitions is not None and config["data"]["TOPIC_PARTITIONS"] == partitions.group(1)

@@ -45,7 +45,6 @@ S = TypeVar("S")
 Refresh = Callable[[Sequence[str]], Awaitable[None]]  # reads aggregates again by id, puts them in the read model
 
 MAGIC = b"pbs-read-model-snapshot 1\n"
-AT_ONCE = 16  # aggregates read again at once (a process has 32 connections to the database)
 SNAPSHOT_SECONDS = Gauge("read_model_snapshot_seconds", "How long the last snapshot of the read model took to write")
 
 
@@ -360,21 +359,11 @@ def _named(value: bytes | None) -> tuple[str, str, str]:
         return "", "", ""
 
 
-async def each_by_id(get: Callable[[str], Awaitable[S | None]], ids: Sequence[str]) -> list[S]:
-    """The aggregates of these ids that are stored, each read by its id, `AT_ONCE` in flight:
-    FerretDB answers `_id` equality from its index, where `$in` scans the collection."""
-    found: list[S] = []
-    for start in range(0, len(ids), AT_ONCE):
-        read = await asyncio.gather(*(get(one) for one in ids[start : start + AT_ONCE]))
-        found.extend(aggregate for aggregate in read if aggregate is not None)
-    return found
-
-
-def refreshing(get: Callable[[str], Awaitable[S | None]], put: Callable[[S], None]) -> Refresh:
-    """A refresher reading aggregates with `get`, by id, and putting each in with `put`."""
+def refreshing(get_many: Callable[[Sequence[str]], Awaitable[Iterable[S]]], put: Callable[[S], None]) -> Refresh:
+    """A refresher reading aggregates with `get_many` and putting each in with `put`."""
 
     async def refresh(ids: Sequence[str]) -> None:
-        for aggregate in await each_by_id(get, ids):
+        for aggregate in await get_many(ids):
             put(aggregate)
 
     return refresh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
@@ -25,6 +26,7 @@ UNREADABLE = Counter(
 A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
 CHANGE_ATTEMPTS = 5
+AT_ONCE = 16  # documents read at once by `get_many` (a process has 32 connections to the database)
 _HIDDEN = {"outbox": 0, "outbox_pending": 0, "outbox_group": 0, "group_events": 0}  # the outbox's, not the model's
 
 
@@ -173,11 +175,15 @@ class MongoRepository(Generic[A]):
         return self._load(found) if found else None
 
     async def get_many(self, aggregate_ids: Sequence[str]) -> list[A]:
-        """Those of the ids that are stored, in one query."""
-        if not aggregate_ids:
-            return []
-        cursor = self.collection.find({"_id": {"$in": list(aggregate_ids)}}, _HIDDEN)
-        return [aggregate async for doc in cursor if (aggregate := self._readable(doc)) is not None]
+        """Those of the ids that are stored, each read by its `_id`, `AT_ONCE` in flight:
+        FerretDB answers `_id` equality from its index, where it scans the collection for `$in`
+        (15-18 s a request at a city's needs)."""
+        found: list[A] = []
+        for start in range(0, len(aggregate_ids), AT_ONCE):
+            chunk = aggregate_ids[start : start + AT_ONCE]
+            documents = await asyncio.gather(*(self.collection.find_one({"_id": one}, _HIDDEN) for one in chunk))
+            found.extend(a for doc in documents if doc is not None and (a := self._readable(doc)) is not None)
+        return found
 
     async def page(self, *, after: str | None, limit: int, where: Mapping[str, Any] | None = None) -> list[A]:
         """Up to `limit` aggregates matching `where`, in id order, after the id `after` (fewer only

@@ -138,9 +138,9 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     if not kept.restored:
         loaded = {"needs": await needs.load(), "activities": await activities.load()}
         log.info("read models loaded", extra={"fields": loaded})
-    need = refreshing(needs.get, read_models.needs.put)
+    need = refreshing(needs.get_many, read_models.needs.put)
     await kept.catch_up(
-        {"need": need, "claim": need, "activity": refreshing(activities.get, read_models.activities.put)}
+        {"need": need, "claim": need, "activity": refreshing(activities.get_many, read_models.activities.put)}
     )
     organizations, partners = KnownOrganizations(db), KnownPartners(db)
     await partners.load()

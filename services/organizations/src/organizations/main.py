@@ -34,7 +34,7 @@ from organizations.organizations.service import Organizations
 from organizations.view import RegistryView
 from runtime.app import Infra, background, create_service_app, kept_read_model, outbox_relay, serve
 from runtime.outbox import ensure_outbox_index
-from runtime.replica import Refresh, each_by_id, refreshing
+from runtime.replica import Refresh, refreshing
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def refreshing_organizations(
     area the view does not know yet (areas are imported, and have no events of their own)."""
 
     async def refresh(ids: Sequence[str]) -> None:
-        found: list[Organization] = await each_by_id(organizations.get, ids)
+        found: list[Organization] = await organizations.get_many(ids)
         if any(organization.area_code not in view.areas for organization in found):
             await areas.load()
         for organization in found:
@@ -148,7 +148,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     if not kept.restored:
         await load_view(view, area_repo, organization_repo, member_repo)
     organizations = refreshing_organizations(view, area_repo, organization_repo)
-    await kept.catch_up({"organization": organizations, "member": refreshing(member_repo.get, view.put_member)})
+    await kept.catch_up({"organization": organizations, "member": refreshing(member_repo.get_many, view.put_member)})
     app.state.components.add(settings, *parts.all())
     async with background(kept.run(), *([relay.run()] if settings.writes else [])):
         yield

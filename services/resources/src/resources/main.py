@@ -105,8 +105,8 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         loaded = {"resources": await resource_repo.load(), "bookings": await booking_repo.load()}
         log.info("read model loaded", extra={"fields": loaded})
     resources, bookings = (
-        refreshing(resource_repo.get, view.put_resource),
-        refreshing(booking_repo.get, view.put_booking),
+        refreshing(resource_repo.get_many, view.put_resource),
+        refreshing(booking_repo.get_many, view.put_booking),
     )
     await kept.catch_up({"resource": resources, "booking": bookings})
     organizations, partners = KnownOrganizations(db), KnownPartners(db)

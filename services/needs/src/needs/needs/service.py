@@ -43,7 +43,6 @@ from needs.needs.view import NeedsView
 from runtime.actors import Actor, ActorKind, acting_as, require_organization
 from runtime.known_organizations import OrganizationLookup
 from runtime.partners import Partnered, nobody
-from runtime.replica import each_by_id
 
 NeedAction = Literal["publish", "start", "fulfil", "confirm", "cancel"]
 ClaimAction = Literal["start", "complete", "release"]
@@ -94,12 +93,11 @@ class Needs:
         return need
 
     async def get_many(self, need_ids: list[str]) -> list[Need]:
-        """The needs of these ids, as `get` finds each (the read model, else the database, each
-        by its id: FerretDB scans a collection for `$in`), in id order; the caller filters what
-        its viewer may see."""
+        """The needs of these ids, as `get` finds each (the read model, else the database), in
+        id order; the caller filters what its viewer may see."""
         found = {i: need for i in set(need_ids) if (need := self.view.needs.get(i)) is not None}
         if missing := [i for i in set(need_ids) if i not in found]:
-            found.update((need.id, need) for need in await each_by_id(self.repo.get, missing))
+            found.update((need.id, need) for need in await self.repo.get_many(missing))
         return [found[i] for i in sorted(found)]
 
     async def edit(self, need_id: str, cmd: NeedEdit, actor: Actor) -> Need:

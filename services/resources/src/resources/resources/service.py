@@ -28,7 +28,6 @@ from resources.resources.schemas import ResourceAction
 from resources.view import Near, SupplyView
 from runtime.actors import Actor, acting_as
 from runtime.known_organizations import OrganizationLookup
-from runtime.replica import each_by_id
 
 SOURCE = "/services/resources"
 ResourceEvent = type[ResourcePublished | ResourceUpdated | ResourceWithdrawn]
@@ -94,11 +93,10 @@ class Resources:
 
     async def get_many(self, resource_ids: list[str], search: Search, actor: Actor | None) -> list[Resource]:
         """Those of the resources of these ids that `search` keeps and the viewer may see, each
-        found as `get` finds it (the read model, else the database, each by its id: FerretDB scans
-        a collection for `$in`), in id order."""
+        found as `get` finds it (the read model, else the database), in id order."""
         found = {i: r for i in set(resource_ids) if (r := self.view.resources.get(i)) is not None}
         if missing := [i for i in set(resource_ids) if i not in found]:
-            found.update((r.id, r) for r in await each_by_id(self.repo.get, missing))
+            found.update((r.id, r) for r in await self.repo.get_many(missing))
         keep = self._filter(search, actor)
         return [found[i] for i in sorted(found) if keep(found[i])]
 
