@@ -3,8 +3,8 @@
     python deploy/local/demo.py                # 1% of a Fuzhou-sized city
     python deploy/local/demo.py --scale 1      # all of it: 16,000 organisations, 220,000 members,
                                                # 7,204 venues with 100,000 bookings, 4,183 services,
-                                               # 20,006 open needs
-                                               # and 20,006 fulfilled ones with ~113,000 claims
+                                               # and 20,006 needs posted: 2,000 open, and 18,006
+                                               # fulfilled with 113,195 claims, as the seeds print
 
 The registry imports the city's areas, organisations and members as CSV files; venues,
 services and open needs are then posted for its organisations, and a history of needs is
@@ -35,7 +35,9 @@ from cobuilding_demo import co_build, stuck_need
 from contract.ids import entity_id
 from devkit.synthetic import (
     ACTIVITIES_HELD,
+    CLAIMS_MADE,
     NEEDS_POSTED,
+    OPEN_NEEDS,
     SERVICES_SHARED,
     VENUES_SHARED,
     City,
@@ -202,8 +204,7 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
             "bookings of the venues (past and to come)",
             [import_bookings(loader, bookings[i : i + 1000], city_admin) for i in range(0, len(bookings), 1000)],
         )
-        count = round(NEEDS_POSTED * scale)
-        open_needs = generate_needs(city, count, start=now)
+        open_needs, history = needs_of(city, scale, now, seed)
         await in_steps("open needs", [post_need(loader, spec, actor_of[spec.organization_code]) for spec in open_needs])
         activities = generate_activities(city, round(ACTIVITIES_HELD * scale), start=now)
         await in_steps(
@@ -215,7 +216,6 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
             "the demo community's points shop",
             [shelve(loader, item, actor_of[shop.code]) for item in shop_items(shop.area_code[:12])],
         )
-        history = with_members(generate_history(city, count, end=now, seed=seed + 1), city)
         batches = [history[i : i + 500] for i in range(0, len(history), 500)]
         await in_steps(
             "fulfilled needs of the past two years",
@@ -253,6 +253,15 @@ async def confirmed_mail(http: httpx.AsyncClient, url: str, organization_id: str
 def demo_shop(city: City) -> OrganizationRow:
     """The organisation of the demo's accounts: the first that is in a community, not a district's."""
     return next(o for o in city.organizations if len(o.area_code) >= 12)
+
+
+def needs_of(city: City, scale: float, now: datetime, seed: int) -> tuple[list[NeedSpec], list[dict[str, Any]]]:
+    """The open needs to post and the fulfilled ones to import: with the stuck need, the seeds'
+    needs posted and claims made, at `scale`, so the first page shows the seeds' figures."""
+    open_needs = generate_needs(city, round(OPEN_NEEDS * scale) - 1, start=now)  # and the stuck need
+    fulfilled, claims = round((NEEDS_POSTED - OPEN_NEEDS) * scale), round(CLAIMS_MADE * scale)
+    history = generate_history(city, fulfilled, end=now, seed=seed + 1, claims=claims)
+    return open_needs, with_members(history, city)
 
 
 def with_members(history: list[dict[str, Any]], city: City) -> list[dict[str, Any]]:

@@ -1,5 +1,5 @@
-"""The demo's portal accounts: one for every role, each at the level of the hierarchy it names; and
-its history, credited to members as well as organisations."""
+"""The demo's portal accounts: one for every role, each at the level of the hierarchy it names; its
+history, credited to members as well as organisations; and its needs, which add up to the seeds'."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from contract.ids import entity_id
-from devkit.synthetic import generate_city, generate_history, shop_items
+from devkit.synthetic import CLAIMS_MADE, NEEDS_POSTED, generate_city, generate_history, shop_items
 from gateway.portal.accounts import Role
+from needs.needs.schemas import HistoryImport
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
-from demo import demo_people, demo_shop, with_members  # a script's module, beside the stack
+from demo import demo_people, demo_shop, needs_of, with_members  # a script's module, beside the stack
 
 
 def test_every_role_has_an_account_at_its_own_level_of_one_community() -> None:
@@ -59,3 +60,15 @@ def test_the_demos_history_credits_members_of_the_claiming_organisations_too() -
     demo_claims = [c for c in claims if c.get("member_id") == demo.member_id]
     cheapest = min(item["price"] for item in shop_items("350102001001"))
     assert demo.member_id and 10 * len(demo_claims) >= 2 * cheapest  # the demo member can redeem in the shop
+
+
+def test_the_whole_citys_needs_are_the_seeds_needs_posted_and_claims() -> None:
+    city = generate_city(0.05)
+
+    open_needs, history = needs_of(city, 1, datetime(2026, 12, 1, tzinfo=UTC), seed=7)
+
+    assert len(open_needs) + 1 + len(history) == NEEDS_POSTED == 20_006  # and the stuck need
+    assert sum(len(need["claims"]) for need in history) == CLAIMS_MADE == 113_195
+    assert all(len(need["claims"]) == need["quantity"] for need in history)  # each one fulfilled
+    for i in range(0, len(history), 1000):
+        HistoryImport.model_validate({"needs": history[i : i + 1000]})

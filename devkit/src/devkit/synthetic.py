@@ -361,6 +361,9 @@ def expected_counts(city: City) -> tuple[Counter[str], Counter[str]]:
 
 # Fuzhou's needs figures (DOMAIN.md): 20,006 needs posted, 113,195 claims (person-times).
 NEEDS_POSTED, CLAIMS_MADE = 20_006, 113_195
+# Of the needs ever posted, those of about the last ten weeks are still open, at ~830 a month
+# (20,006 over two years); the others were fulfilled, and their claims are the 113,195.
+OPEN_NEEDS = 2_000
 NEED_TITLES = {
     Category.VENUE: "主题党日活动借用会议室",
     Category.FIRST_AID_TRAINING: "员工急救知识培训",
@@ -415,30 +418,38 @@ def generate_needs(city: City, count: int, *, start: datetime, seed: int = 20006
     return specs
 
 
-def generate_history(city: City, count: int, *, end: datetime, seed: int = 113195) -> list[dict[str, Any]]:
+def generate_history(
+    city: City, count: int, *, end: datetime, seed: int = 113195, claims: int | None = None
+) -> list[dict[str, Any]]:
     """`count` needs fulfilled over the two years before `end`, each claimed unit by unit by
-    other organisations (5.66 claims a need, as in Fuzhou), in the shape of the needs
-    service's history import. Ids are derived from `seed`, so a second import adds nothing."""
+    other organisations (5.67 claims a need; Fuzhou's were 5.66), `claims` of them in all when
+    given, in the shape of the needs service's history import. Ids are derived from `seed`, so
+    a second import adds nothing."""
     rng = random.Random(seed)
     organizations = city.organizations
+    specs = generate_needs(city, count, start=end, seed=seed)
+    quantities = [int(str(spec.body["quantity"])) for spec in specs]
+    if claims is not None:
+        _add_up(rng, quantities, claims)
     history = []
-    for i, spec in enumerate(generate_needs(city, count, start=end, seed=seed)):
+    for i, (spec, quantity) in enumerate(zip(specs, quantities, strict=True)):
         posted = end - timedelta(days=rng.uniform(10, 730))  # done (at most 8 days later) before `end`
-        claims = []
-        for _ in range(int(str(spec.body["quantity"]))):
+        claims_of_need = []
+        for _ in range(quantity):
             claimer = rng.choice(organizations)
-            if claimer.code == spec.organization_code:
-                continue
+            while claimer.code == spec.organization_code and len(organizations) > 1:
+                claimer = rng.choice(organizations)  # an organisation never claims its own need
             made = posted + timedelta(hours=rng.uniform(1, 72))
-            claims.append(
+            claims_of_need.append(
                 {
                     "organization_id": entity_id("organization", claimer.code),
                     "made_at": made.isoformat(),
                     "completed_at": (made + timedelta(days=rng.uniform(1, 5))).isoformat(),
                 }
             )
-        done = max((str(c["completed_at"]) for c in claims), default=(posted + timedelta(days=1)).isoformat())
+        done = max(str(c["completed_at"]) for c in claims_of_need)
         body = {k: v for k, v in spec.body.items() if k not in ("starts_at", "ends_at")}
+        body["quantity"] = quantity
         history.append(
             {
                 **body,
@@ -446,10 +457,24 @@ def generate_history(city: City, count: int, *, end: datetime, seed: int = 11319
                 "organization_id": entity_id("organization", spec.organization_code),
                 "posted_at": posted.isoformat(),
                 "fulfilled_at": done,
-                "claims": claims,
+                "claims": claims_of_need,
             }
         )
     return history
+
+
+def _add_up(rng: random.Random, quantities: list[int], total: int) -> None:
+    """Nudges `quantities` one unit at a time, at random needs, until they add up to `total`
+    (each stays within 1..12, the quantities `generate_needs` draws from)."""
+    if not len(quantities) <= total <= 12 * len(quantities):
+        raise ValueError(f"{total:,} claims cannot be spread over {len(quantities):,} needs of 1 to 12")
+    gap = total - sum(quantities)
+    step = 1 if gap > 0 else -1
+    while gap:
+        i = rng.randrange(len(quantities))
+        if 1 <= quantities[i] + step <= 12:
+            quantities[i] += step
+            gap -= step
 
 
 # Activities residents sign up for: one a month for every eight organisations, as a guess

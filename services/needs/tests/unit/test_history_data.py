@@ -20,7 +20,8 @@ def test_the_history_is_a_valid_import_and_the_same_every_time() -> None:
     HistoryImport.model_validate({"needs": history[2000:]})
     assert history == generate_history(city, 3000, end=end)
     claims = sum(len(n["claims"]) for n in history)
-    assert 4.5 < claims / len(history) < 5.7  # Fuzhou: 5.66 a need; a need's own organisation never claims it
+    assert 5.4 < claims / len(history) < 5.9  # Fuzhou: 5.66 a need
+    assert all(need["organization_id"] not in {c["organization_id"] for c in need["claims"]} for need in history)
 
 
 def test_the_demos_activities_are_valid_posts_starting_on_the_hour_in_china() -> None:
