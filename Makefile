@@ -4,7 +4,7 @@ UV := deploy/local/uv
 DEMO ?= 0.01
 STACK := python3 deploy/local/stack.py
 
-.PHONY: up down wipe status test lint format sync browser compose-cli kustomize contracts lighthouse bench bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify bench-cobuilding bench-replicas
+.PHONY: up down wipe status test lint format sync browser compose-cli kustomize contracts lighthouse bench bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify bench-cobuilding bench-replicas bench-province
 
 up: sync           ## install, start Kafka, FerretDB and the eight services, load the demo, print the URLs
 	$(STACK) up --services --demo $(DEMO)
@@ -57,7 +57,7 @@ lighthouse: sync browser  ## Lighthouse's phone profile on the portal's main pag
 contracts:         ## rewrite the event schema snapshots after a deliberate contract change
 	$(UV) run python -m contract.snapshots --write
 
-bench: bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify bench-cobuilding bench-replicas  ## every benchmark; each prints a table, then one JSON line
+bench: bench-registry bench-needs bench-resources bench-matching bench-points bench-gateway bench-redemptions bench-notify bench-cobuilding bench-replicas bench-province  ## every benchmark; each prints a table, then one JSON line
 
 bench-registry:    ## import the whole synthetic city through the registry, time its queries
 	$(STACK) up
@@ -98,3 +98,6 @@ bench-cobuilding:  ## 10,000 residents' concerns put in at once, all escalated b
 bench-replicas:    ## after `make up DEMO=1`: restarts from the database and from a snapshot; a write seen by another replica
 	$(STACK) up --services
 	$(UV) run python -m devkit.bench.replicas
+
+bench-province: sync  ## twenty cities: matching over 12 instances (batch, % of optimum, p99, memory each); read models a district
+	$(UV) run python -m devkit.bench.province

@@ -88,6 +88,17 @@ def test_a_service_benchmark_runs_to_its_json_line(module: str, infra: tuple[str
         assert result["movements"] == 2 * result["claims_completed"] and result["mismatched_balances"] == 0
 
 
+def test_the_province_benchmark_runs_to_its_json_line() -> None:
+    args = ["--cities", "3", "--scale", "0.02", "--instances", "2", "--partitions", "4"]
+    result = run_bench("devkit.bench.province", args, {})
+    instances = result["instances"]
+    assert isinstance(instances, list) and [i["instance"] for i in instances] == [0, 1]
+    province = result["province"]
+    assert isinstance(province, dict) and sum(i["needs"] for i in instances) == province["open_needs"] == 3 * 400
+    assert {i["supply"] for i in instances} == {province["supply"]}  # every instance keeps all the supply
+    assert all(i["pct_of_optimum"] <= 100 for i in instances)
+
+
 async def test_the_gateway_benchmark_runs_to_its_json_line(
     stack: TestStack, http: httpx.AsyncClient, portal_accounts: Callable[..., Awaitable[list[Account]]]
 ) -> None:

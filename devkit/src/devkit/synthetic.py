@@ -13,7 +13,7 @@ import csv
 import random
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, fields, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -157,12 +157,55 @@ class City:
     members: list[MemberRow]
 
 
-def generate_city(scale: float = 1.0, seed: int = 350100) -> City:
+def generate_city(scale: float = 1.0, seed: int = 350100, *, members: bool = True) -> City:
     rng = random.Random(seed)
     areas = _areas(rng, communities=max(1, round(COMMUNITIES * scale)))
     organizations = _organizations(rng, areas, total=max(1, round(ORGANIZATIONS * scale)))
-    members = list(_members(rng, organizations, total=max(1, round(MEMBERS * scale))))
-    return City(areas, organizations, members)
+    people = list(_members(rng, organizations, total=max(1, round(MEMBERS * scale)))) if members else []
+    return City(areas, organizations, people)
+
+
+def generate_province(cities: int, scale: float = 1.0, *, members: bool = True) -> Iterator[City]:
+    """A province of `cities` cities, one at a time: the first is the synthetic Fuzhou; each other
+    one is a city of the same shape with a seed of its own, its area codes under `35kk` (city k,
+    from 02), its organisations' and members' codes under `Ckk-`, and placed 1.5° from the others
+    (cities are about 0.7° across), so no two cities' places meet."""
+    for k in range(cities):
+        city = generate_city(scale, seed=350100 + k, members=members)
+        if k:
+            yield _moved(city, k)
+        else:
+            yield city
+
+
+def _moved(city: City, k: int) -> City:
+    area, own = f"35{k + 1:02d}", f"C{k + 1:02d}-"
+    lat, lon = 1.5 * (k // 5), 1.5 * (k % 5)
+
+    def place(code: str) -> str:
+        return area + code[4:] if code else code
+
+    def ours(codes: str) -> str:
+        return ";".join(own + code[3:] for code in codes.split(";")) if codes else codes
+
+    return City(
+        [
+            replace(a, code=place(a.code), parent_code=place(a.parent_code), lat=a.lat + lat, lon=a.lon + lon)
+            for a in city.areas
+        ],
+        [
+            replace(
+                o,
+                code=ours(o.code),
+                area_code=place(o.area_code),
+                party_parent_code=ours(o.party_parent_code),
+                lat=round(o.lat + lat, 6),
+                lon=round(o.lon + lon, 6),
+            )
+            for o in city.organizations
+        ],
+        [replace(m, code=ours(m.code), organization_codes=ours(m.organization_codes)) for m in city.members],
+    )
 
 
 def _place(rng: random.Random) -> tuple[str, str]:
