@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -147,6 +148,9 @@ async def test_a_restart_rebuilds_the_same_index_from_the_topics_and_the_city_is
     assert (again["open_needs"], again["supply"]) == (before["open_needs"], before["supply"])
     assert again["events_read"] < before["events_read"]  # only what came after the snapshot
     assert "index restored from its snapshot" in matching.log_tail(80)
+    views = [json.loads(line) for line in matching.log_tail(80).splitlines() if "caught up with the service" in line]
+    assert views and views[-1]["restored"] is True  # the proposals' view, from its snapshot too
+    await proposal_between(api, need_id, resource_id)  # and listed from it
 
     city_admin = Actor(kind=ActorKind.AREA_ADMIN, area_code="350100")
     result = await api.post("matching", "/rematch", {}, 200, actor=city_admin)

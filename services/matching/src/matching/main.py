@@ -41,6 +41,7 @@ from runtime.app import (
     create_service_app,
     event_consumer,
     event_reader,
+    kept_read_model,
     outbox_relay,
     serve,
     snapshot_file,
@@ -50,7 +51,7 @@ from runtime.kafka import EventReader, Reading
 from runtime.known_organizations import KnownOrganizations
 from runtime.outbox import ensure_outbox_index
 from runtime.pacing import settle
-from runtime.replica import SnapshotFile, offsets_kept, said
+from runtime.replica import SnapshotFile, offsets_kept, refreshing, said
 
 log = logging.getLogger(__name__)
 
@@ -100,17 +101,22 @@ def build(
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
-    """The parts on MongoDB and Kafka: the proposals' repository (keeping the read model, loaded
-    first), the index (from its snapshot, or anew) and its replay of the topics from there, the
-    districts' group, the saga's consumer, the relay, the sweep, the rematch and the snapshots."""
+    """The parts on MongoDB and Kafka: the proposals' repository (keeping the read model: from
+    its snapshot or the database, then from matching's topic), the index (from its snapshot, or
+    anew) and its replay of the topics from there, the districts' group, the saga's consumer,
+    the relay, the sweep, the rematch and the snapshots."""
     proposal_docs = infra.db["proposals"]
     await ensure_outbox_index(proposal_docs)
     for key in ("need_id", "need_organization_id", "resource_organization_id", "status"):
         await proposal_docs.create_index(key)
     relay = outbox_relay(infra, [proposal_docs])
-    view = ProposalsView()
+    kept = kept_read_model(infra, MATCHING_TOPIC, ProposalsView, code, contract, runtime)
+    view = await kept.open()
     repo = ProposalRepository(proposal_docs, on_events=relay.wake, relay=relay, read_model=view.put)
-    await repo.load()
+    repo.written = kept.written
+    if not kept.restored:
+        await repo.load()
+    await kept.catch_up({"match": refreshing(repo.named, view.put)})  # other instances' proposals too
     gc.collect()  # before the service answers anyone: what loading left behind
     settle()  # the view, loaded
     organizations = KnownOrganizations(infra.db)  # who may still decide
@@ -144,6 +150,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     )
     try:
         async with background(
+            kept.run(),
             relay.run(),
             parts.writer.run(),
             feed.run(),

@@ -12,9 +12,9 @@ from runtime.pagination import first_kept
 
 class ProposalsView:
     """Every proposal in memory, for listing them without a sort in the database (FerretDB
-    sorts a whole collection to answer a page) and for finding those due to expire: loaded at
-    start, then kept by this process's writes. With several instances, one lists the others'
-    proposals as they were when it started; one proposal by id is read from the database."""
+    sorts a whole collection to answer a page) and for finding those due to expire: from its
+    snapshot or the database at start, then kept by this process's writes and, for the other
+    instances' writes, from matching's topic (`runtime.replica.KeptReadModel`)."""
 
     def __init__(self) -> None:
         self.proposals: dict[str, Proposal] = {}

@@ -9,9 +9,6 @@ import io
 import zipfile
 from collections.abc import Iterator
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from contract.errors import Unprocessable
 from organizations.imports.models import ImportKind
 from organizations.imports.schemas import ROW_MODELS
@@ -37,6 +34,11 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], Iterator[list[str
 
 
 def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
+    # imported at the first workbook, not at start: openpyxl (and the numpy it imports) is a
+    # quarter of the registry's start-up, and most imports are CSV
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, IndexError) as exc:
