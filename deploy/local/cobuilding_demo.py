@@ -7,6 +7,7 @@ is stuck (a need left unclaimed past its time among it)."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -35,6 +36,9 @@ async def stuck_need(post: Post, organization_id: str, community: str) -> dateti
     }
     await post("needs", "/needs", body, organization(organization_id, community))
     return deadline
+
+
+CO_BUILT_VENUES = 2  # the venues `co_build` shares: the room and the hall
 
 
 async def co_build(
@@ -240,12 +244,13 @@ def _venue(by: str, to: str, what: str, venue_id: str, hours: tuple[str, str], *
 
 async def _once_the_venue_is_known(post: Post, body: dict[str, Any], proposer: Actor) -> dict[str, Any]:
     """The agreement proposed once the co-building service has heard of its venues (it follows
-    the resources service's events)."""
-    for _ in range(100):
+    the resources service's events, behind the whole city's bookings while a city loads)."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
         try:
             return await post("cobuilding", "/agreements", body, proposer)
         except httpx.HTTPStatusError as exc:
             if exc.response.status_code != 422 or "venue" not in exc.response.text:
                 raise
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.5)
     raise SystemExit("[demo] the co-building service never heard of the demo's venues")

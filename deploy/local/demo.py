@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from cobuilding_demo import co_build, stuck_need
+from cobuilding_demo import CO_BUILT_VENUES, co_build, stuck_need
 
 from contract.ids import entity_id
 from devkit.synthetic import (
@@ -174,6 +174,15 @@ async def matching_caught_up(kafka: str, matching: str) -> None:
             await ends.stop()
 
 
+FIRST_PAGE = ("organizations", "members", "needs_posted", "claims_completed", "venues_shared", "services_shared")
+
+
+def first_page(gateway: str) -> str:
+    """The six figures the portal's first page shows (the public statistics), as the seeds print them."""
+    totals = httpx.get(f"{gateway}/api/v1/stats", timeout=30).raise_for_status().json()["totals"]
+    return ", ".join(f"{totals[key]:,} {key.replace('_', ' ')}" for key in FIRST_PAGE)
+
+
 async def load(city: City, scale: float, urls: dict[str, str], seed: int, concurrency: int) -> dict[str, int]:
     async with httpx.AsyncClient(timeout=60) as http:
         existing = (await http.get(urls["organizations"] + "/organizations", params={"limit": 1})).json()
@@ -193,7 +202,8 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
 
         actor_of = {o.code: acting_for(org) for o, org in zip(city.organizations, orgs, strict=True)}
         now = datetime.now(UTC)
-        specs = generate_supply(city, round(VENUES_SHARED * scale), round(SERVICES_SHARED * scale))
+        to_share = round(VENUES_SHARED * scale) - CO_BUILT_VENUES  # the seeds' 7,204 with the co-building's
+        specs = generate_supply(city, to_share, round(SERVICES_SHARED * scale))
         supply = await in_steps(
             "venues and services", [share(loader, spec, actor_of[spec.organization_code]) for spec in specs]
         )
@@ -371,6 +381,7 @@ def main() -> int:
     for name, port in services:
         parser.add_argument(f"--{name}-url", default=f"http://127.0.0.1:{port}")
     parser.add_argument("--matching-url", default="http://127.0.0.1:8004")
+    parser.add_argument("--gateway-url", default="http://127.0.0.1:8000")
     parser.add_argument("--kafka", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))
     args = parser.parse_args()
     urls = {name: getattr(args, f"{name}_url") for name, _ in services}
@@ -382,6 +393,7 @@ def main() -> int:
     people = asyncio.run(add_all(demo_people(city), DEMO_PASSWORD, GatewaySettings()))
     print(f"[demo] portal accounts (password {DEMO_PASSWORD}): " + ", ".join(a.username for a in people), flush=True)
     asyncio.run(matching_caught_up(args.kafka, args.matching_url))
+    print(f"[demo] the first page: {first_page(args.gateway_url)}", flush=True)
     return 0
 
 

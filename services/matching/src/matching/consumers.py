@@ -29,13 +29,19 @@ def index_handlers(projection: IndexProjection) -> Handlers:
     )
 
 
+# The group's handlers change a proposal only from the state that calls for it (an open one
+# withdrawn, an accepted one confirmed or failed), so a redelivered event changes nothing: the
+# consumer need not remember the events it handled (two database round trips each, for every
+# booking of a city's import that names no proposal).
+
+
 def proposal_handlers(proposals: Proposals) -> Handlers:
-    return Handlers().on((needs.NeedCancelled, needs.NeedExpired, needs.NeedFulfilled), proposals.on_need_ended)
+    return Handlers().on(
+        (needs.NeedCancelled, needs.NeedExpired, needs.NeedFulfilled), proposals.on_need_ended, idempotent=True
+    )
 
 
 def saga_handlers(saga: Saga) -> Handlers:
-    return (
-        Handlers()
-        .on((needs.ClaimMade, resources.BookingConfirmed, resources.ServiceRequestAccepted), saga.on_half_made)
-        .on((needs.ClaimRefused, resources.BookingRefused, resources.ServiceRequestRefused), saga.on_half_refused)
-    )
+    made = (needs.ClaimMade, resources.BookingConfirmed, resources.ServiceRequestAccepted)
+    refused = (needs.ClaimRefused, resources.BookingRefused, resources.ServiceRequestRefused)
+    return Handlers().on(made, saga.on_half_made, idempotent=True).on(refused, saga.on_half_refused, idempotent=True)

@@ -13,9 +13,25 @@ import httpx
 import pytest
 
 from contract.events import NEEDS_TOPIC
-from contract.events.needs import EvaluationData, EvaluationGiven, RatedKind
+from contract.events.needs import (
+    EvaluationData,
+    EvaluationGiven,
+    NeedCancelled,
+    NeedChangeData,
+    NeedStatus,
+    RatedKind,
+)
 from contract.ids import new_id
-from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization, send_raw
+from devkit.testing import (
+    PLATFORM,
+    PlatformApi,
+    TestStack,
+    acting,
+    eventually,
+    organization,
+    send_raw,
+    wait_consumed,
+)
 from runtime.actors import Actor, ActorKind
 from runtime.kafka import encode
 
@@ -118,6 +134,17 @@ async def test_cancelling_a_need_withdraws_its_open_proposals(stack: TestStack, 
     assert ended["reason"] == "the need was cancelled"
     assert proposal["id"] not in await open_ones(helper) | await open_ones(poster)
     await api.post("matching", f"/proposals/{proposal['id']}/accept", {}, 409, actor=organization(helper))
+
+    # the cancellation delivered again (the group does not remember what it handled): nothing changes
+    data = NeedChangeData(
+        need_id=need_id, organization_id=poster, status=NeedStatus.CANCELLED, quantity=2, claimed=0, version=9
+    )
+    sent = await send_raw(
+        stack.kafka, stack.topic(NEEDS_TOPIC), [encode(NeedCancelled(source="needs", subject=need_id, data=data))]
+    )
+    await wait_consumed(stack.kafka, stack.group("matching"), sent)
+    again = await api.get("matching", f"/proposals/{proposal['id']}", actor=PLATFORM)
+    assert (again["status"], again["version"]) == ("withdrawn", ended["version"])
 
 
 async def test_ratings_and_completed_claims_change_the_reliability_a_proposal_shows(
