@@ -5,11 +5,9 @@ and who belongs to which."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
 from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends
-from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contract.errors import Forbidden, InvalidReference, NotFound
@@ -57,18 +55,16 @@ class KnownOrganizations:
         await self.collection.update_one({"_id": data.organization_id}, {"$set": fields}, upsert=True)
         self._seen.pop(data.organization_id, None)
 
-    async def on_memberships(self, events: Sequence[MemberJoined | MemberLeft]) -> None:
-        """A run of members joining and leaving, in order, in one write (a city's import announces
-        220,000 at once: one round trip each kept the consumers behind for minutes)."""
-        await self.memberships.bulk_write(
-            [
-                UpdateOne(
-                    {"_id": e.data.member_id}, {"$addToSet": {"organization_ids": e.data.organization_id}}, upsert=True
-                )
-                if isinstance(e, MemberJoined)
-                else UpdateOne({"_id": e.data.member_id}, {"$pull": {"organization_ids": e.data.organization_id}})
-                for e in events
-            ]
+    async def on_member_joined(self, event: MemberJoined) -> None:
+        data = event.data
+        await self.memberships.update_one(
+            {"_id": data.member_id}, {"$addToSet": {"organization_ids": data.organization_id}}, upsert=True
+        )
+
+    async def on_member_left(self, event: MemberLeft) -> None:
+        data = event.data
+        await self.memberships.update_one(
+            {"_id": data.member_id}, {"$pull": {"organization_ids": data.organization_id}}
         )
 
     async def require(self, organization_id: str) -> Document:
@@ -104,7 +100,8 @@ def handlers(known: KnownOrganizations, *, members: bool = False) -> Handlers:
         .on(OrganizationUpdated, known.on_updated, idempotent=True)
     )
     if members:
-        followed.batched((MemberJoined, MemberLeft), known.on_memberships)
+        followed.on(MemberJoined, known.on_member_joined, idempotent=True)
+        followed.on(MemberLeft, known.on_member_left, idempotent=True)
     return followed
 
 
