@@ -109,7 +109,6 @@ def build_province(cities: int, scale: float, now: datetime) -> dict[str, int]:
         "cities": cities,
         "areas": areas,
         "organizations": organizations,
-        "members": round(220_000 * scale) * cities,
         "open_needs": len(PROVINCE.needs),
         "supply": len(PROVINCE.supply),
         "districts": len({n.area_code[:6] for n in PROVINCE.needs}),
