@@ -237,10 +237,10 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
         "areas": len(city.areas),
         "organisations": len(orgs),
         "members": len(city.members),
-        "venues": len(venues),
+        "venues": len(venues) + CO_BUILT_VENUES,
         "services": len(supply) - len(venues),
         "bookings": sum(b["imported"] for b in booked),
-        "open needs": len(open_needs),
+        "open needs": len(open_needs) + 1,  # and the stuck one
         "activities": len(activities),
         "items in the points shop": len(shelved),
         "fulfilled needs": len(history),
