@@ -25,6 +25,7 @@ import contextlib
 import json
 import resource
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -100,6 +101,17 @@ def city_index(city: City, scale: float, now: datetime) -> tuple[Index, list[Nee
     return index, [need_of(spec, count + k, now) for k, spec in enumerate(specs[count:])]
 
 
+def proposing_ms(index: Index, newcomers: Iterable[Need]) -> list[float]:
+    """Each new need put in the index and given its 3 best proposals: how long each took, in ms."""
+    took = []
+    for need in newcomers:
+        started = time.perf_counter()
+        index.put_need(need)
+        index.best_for_need(need, 3)
+        took.append((time.perf_counter() - started) * 1000)
+    return took
+
+
 def run_scale(scale: float, top: int) -> dict[str, Any]:
     now = datetime.now(UTC)
     print(f"[bench] {scale:g}x: generating the city ...", flush=True)
@@ -130,12 +142,7 @@ def run_scale(scale: float, top: int) -> dict[str, Any]:
     batch_s = time.perf_counter() - started
     print(f"  engine (top {top}): {engine.total:,.1f} in {batch_s:.2f} s", flush=True)
 
-    proposing: list[float] = []
-    for need in newcomers:
-        started = time.perf_counter()
-        index.put_need(need)
-        index.best_for_need(need, 3)
-        proposing.append((time.perf_counter() - started) * 1000)
+    proposing = proposing_ms(index, newcomers)
     return {
         "scale": scale,
         "needs": len(needs),

@@ -46,7 +46,7 @@ from typing import Any
 
 from contract.events.needs import NeedStatus
 from contract.ids import entity_id
-from devkit.bench.matching import need_of, supply_of
+from devkit.bench.matching import need_of, proposing_ms, supply_of
 from devkit.benchmarking import percentile, print_table, rss_mb
 from devkit.synthetic import (
     CLAIMS_MADE,
@@ -153,12 +153,7 @@ def run_instance(instance: int, instances: int, partitions: int, top: int) -> di
     feasible = len(everything)
     del everything
 
-    proposing: list[float] = []
-    for need in [need for need in PROVINCE.newcomers if ours(need)][:NEWCOMERS]:
-        started = time.perf_counter()
-        index.put_need(need)
-        index.best_for_need(need, 3)
-        proposing.append((time.perf_counter() - started) * 1000)
+    proposing = proposing_ms(index, [need for need in PROVINCE.newcomers if ours(need)][:NEWCOMERS])
     return {
         "instance": instance,
         "partitions": sorted(mine),
