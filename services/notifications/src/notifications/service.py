@@ -189,8 +189,10 @@ class Notifications:
     async def inbox(self, actor: Actor, *, unread_only: bool, limit: int) -> Inbox:
         """The caller's messages, the latest first, and how many are unread."""
         mine = reader(actor)
-        items = await self.messages.of(mine, unread_only=unread_only, limit=limit)
-        return Inbox(items=items, unread=await self.messages.unread(mine))
+        # counted first: a message stored between the two reads is then listed and not yet
+        # counted, never counted and missing from the list
+        unread = await self.messages.unread(mine)
+        return Inbox(items=await self.messages.of(mine, unread_only=unread_only, limit=limit), unread=unread)
 
     async def unread(self, actor: Actor) -> int:
         return await self.messages.unread(reader(actor))

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from contract.errors import Conflict, Forbidden
 from contract.events.resources import BookingData, BookingRequested
 from notifications.delivery import Postman
+from notifications.models import Message
 from notifications.preferences import Asked, Preferences
 from notifications.service import Notifications
 from runtime.actors import Actor, ActorKind
@@ -204,3 +205,47 @@ async def test_an_address_is_used_once_its_person_confirms_it_from_the_link_sent
         await it.notifications.confirm(platform, token)
     with pytest.raises(ValidationError, match="email_confirmed"):
         Asked.model_validate({"email": "me@example.cn", "email_confirmed": True})
+
+
+class StoredMidway(FakeMessages):
+    """A message for the reader is stored while its inbox is read: after the first of the reads."""
+
+    def __init__(self, arriving: Message) -> None:
+        super().__init__()
+        self.arriving, self.reads = arriving, 0
+
+    def _read(self) -> None:
+        self.reads += 1
+        if self.reads == 1:
+            self.stored[self.arriving.id] = self.arriving
+
+    async def of(self, recipient: str, *, unread_only: bool, limit: int) -> list[Message]:
+        found = await super().of(recipient, unread_only=unread_only, limit=limit)
+        self._read()
+        return found
+
+    async def unread(self, recipient: str) -> int:
+        count = await super().unread(recipient)
+        self._read()
+        return count
+
+
+async def test_an_inbox_never_counts_an_unread_message_it_does_not_list() -> None:
+    resident = Actor(kind=ActorKind.RESIDENT, resident_id="a" * 32, area_code="350102001001")
+    assert resident.person is not None
+    arriving = Message(
+        id="m1",
+        recipient=resident.person,
+        kind="wish",
+        event_type="wish.claimed",
+        event_id="e1",
+        subject="w1",
+        zh="您的微心愿已被认领",
+        en="Your wish was taken on",
+        link="/wishes",
+        at=datetime.now(UTC),
+    )
+
+    inbox = await notifying(StoredMidway(arriving), FakeReminders()).inbox(resident, unread_only=False, limit=20)
+
+    assert inbox.unread <= sum(1 for m in inbox.items if m.read_at is None)
