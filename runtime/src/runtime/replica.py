@@ -298,17 +298,24 @@ class KeptReadModel(Generic[S]):
         """Writes the snapshot now (when snapshots are kept and there is a read model)."""
         if self.file is None or self.state is None:
             return
-        self.file.abandon()
-        started = time.perf_counter()
-        try:
-            size = self.file.save(self.state, self.positions)
-        except Exception:
-            log.exception("snapshot not written; the previous one stays")
-            return
-        took = time.perf_counter() - started
-        SNAPSHOT_SECONDS.set(took)
-        self.changed = False
-        log.info("snapshot written", extra={"fields": {"bytes": size, "seconds": round(took, 2)}})
+        if saved_now(self.file, self.state, self.positions):
+            self.changed = False
+
+
+def saved_now(file: SnapshotFile, state: object, positions: Mapping[int, int], *, what: str = "snapshot") -> bool:
+    """Writes the snapshot now (the process stopping), the one being written aside abandoned,
+    and logs how it went; False when it was not written (the previous one stays)."""
+    file.abandon()
+    started = time.perf_counter()
+    try:
+        size = file.save(state, positions)
+    except Exception:
+        log.exception(f"{what} not written; the previous one stays")
+        return False
+    took = time.perf_counter() - started
+    SNAPSHOT_SECONDS.set(took)
+    log.info(f"{what} written", extra={"fields": {"bytes": size, "seconds": round(took, 2)}})
+    return True
 
 
 def said(written: tuple[bool, float] | None) -> None:

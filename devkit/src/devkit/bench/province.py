@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -189,11 +190,12 @@ def registry_of(city: City) -> RegistryView:
     """The registry's read model of `city`, as its import plans it (no database)."""
     view = RegistryView()
     with tempfile.TemporaryDirectory() as folder:
-        for kind, rows in (
-            (ImportKind.AREAS, city.areas),
-            (ImportKind.ORGANIZATIONS, city.organizations),
-            (ImportKind.MEMBERS, city.members),
-        ):
+        imported: list[tuple[ImportKind, Sequence[object], Callable[[Any], None]]] = [
+            (ImportKind.AREAS, city.areas, view.put_area),
+            (ImportKind.ORGANIZATIONS, city.organizations, view.put_organization),
+            (ImportKind.MEMBERS, city.members, view.put_member),
+        ]
+        for kind, rows, put in imported:
             data = write_csv(rows, Path(folder) / f"{kind.value}.csv").read_bytes()
             plan = plan_import(
                 kind, f"{kind.value}.csv", data, view, digest=lambda row: hashlib.sha256(row).hexdigest()
@@ -201,11 +203,7 @@ def registry_of(city: City) -> RegistryView:
             if plan.errors:
                 raise SystemExit(f"the synthetic {kind.value} do not import: {plan.errors[:3]}")
             for aggregate, _ in plan.inserts:
-                {
-                    ImportKind.AREAS: view.put_area,
-                    ImportKind.ORGANIZATIONS: view.put_organization,
-                    ImportKind.MEMBERS: view.put_member,
-                }[kind](aggregate)  # type: ignore[operator]
+                put(aggregate)  # as the repositories hand each written aggregate to the read model
             print(f"[bench] registry: {len(plan.inserts):,} {kind.value} planned", flush=True)
     return view
 

@@ -51,7 +51,7 @@ from runtime.kafka import EventReader, Reading
 from runtime.known_organizations import KnownOrganizations
 from runtime.outbox import ensure_outbox_index
 from runtime.pacing import settle
-from runtime.replica import SnapshotFile, offsets_kept, refreshing, said
+from runtime.replica import SnapshotFile, offsets_kept, refreshing, said, saved_now
 
 log = logging.getLogger(__name__)
 
@@ -210,16 +210,10 @@ async def snapshotting(
                 snapshot.save_aside(state(), {})
                 last = time.monotonic()
     finally:
-        snapshot.abandon()
         if projection.live:
-            started = time.perf_counter()
-            try:
-                size = snapshot.save(state(), {})
-            except Exception:
-                log.exception("index snapshot not written; the previous one stays")
-            else:
-                fields = {"bytes": size, "seconds": round(time.perf_counter() - started, 2)}
-                log.info("index snapshot written", extra={"fields": fields})
+            saved_now(snapshot, state(), {}, what="index snapshot")
+        else:
+            snapshot.abandon()
 
 
 async def rematching(projection: IndexProjection, proposals: Proposals, every: float) -> None:
