@@ -398,6 +398,12 @@ def start_postgres() -> None:
                 "shared_buffers=256MB",
                 "-c",
                 "max_connections=200",
+                # a city's load writes gigabytes of WAL: a checkpoint every 1 GB (the default) came
+                # once a minute, each followed by full-page images of every page written again
+                "-c",
+                "max_wal_size=8GB",
+                "-c",
+                "checkpoint_timeout=15min",
             ]
         )
     )

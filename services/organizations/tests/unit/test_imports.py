@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 from pathlib import Path
 
@@ -11,9 +12,10 @@ from openpyxl import Workbook
 from contract.errors import Unprocessable
 from contract.ids import entity_id
 from devkit.synthetic import generate_city, write_csv
-from organizations.imports.models import ImportKind
+from organizations.imports.models import ImportJob, ImportKind, ImportStatus
 from organizations.imports.plan import Plan
 from organizations.imports.plan import plan_import as plan_with_digest
+from organizations.imports.service import Importer, ImportTargets
 from organizations.personal_data import DEVELOPMENT_DIGEST_KEY, DEVELOPMENT_KEYS, PersonalData, parse_key_ring
 from organizations.view import RegistryView
 
@@ -147,3 +149,28 @@ class TestTheSyntheticCity:
         assert members[0].organization_ids[0] == entity_id(
             "organization", city.members[0].organization_codes.split(";")[0]
         )
+
+
+class TestWriting:
+    async def test_the_collector_rests_while_an_import_writes_and_is_back_after(self) -> None:
+        """Each full collection during a city's import walked the whole read model again."""
+        collecting: list[bool] = []
+
+        class Writes:
+            async def insert_many(self, batch: list, *, group: str) -> int:
+                collecting.append(gc.isenabled())
+                return len(batch)
+
+        class Jobs:
+            async def update(self, job: ImportJob) -> None: ...
+
+            async def record_progress(self, job_id: str, applied: int) -> None: ...
+
+        view = _view_with_areas()
+        targets = ImportTargets(Writes(), Writes(), Writes(), Jobs(), PERSONAL.digest)  # type: ignore[arg-type]
+        job = ImportJob(id="job", kind=ImportKind.ORGANIZATIONS, filename="o.csv")
+        data = (ORG_HEADER + "O1,东街街道党工委,party_committee,350102001,,\n").encode()
+        assert gc.isenabled()
+        done = await Importer(targets, view).run(job, data)
+        assert (done.status, done.applied_rows, collecting) == (ImportStatus.DONE, 1, [False])
+        assert gc.isenabled()

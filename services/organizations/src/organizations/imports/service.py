@@ -26,6 +26,7 @@ from organizations.imports.repository import MongoImportJobRepository
 from organizations.members.models import Member
 from organizations.organizations.models import Organization
 from organizations.view import RegistryView
+from runtime.replica import collector_paused
 from runtime.repository import MongoRepository
 
 BATCH_ROWS = 1000
@@ -65,7 +66,14 @@ class Importer:
         return self.running is not None and not self.running.done()
 
     async def run(self, job: ImportJob, data: bytes) -> ImportJob:
-        """Plans the import off the event loop, then writes it a batch at a time, saving progress."""
+        """Plans the import off the event loop, then writes it a batch at a time, saving progress.
+        The collector is paused meanwhile: every row becomes objects the read model keeps, and
+        each full collection would walk the whole read model again to free nothing (a city's
+        members: 20 collections, 15 s of the import)."""
+        with collector_paused():
+            return await self._run(job, data)
+
+    async def _run(self, job: ImportJob, data: bytes) -> ImportJob:
         try:
             plan = await asyncio.to_thread(
                 plan_import, job.kind, job.filename, data, self.view.snapshot(), digest=self.targets.digest
