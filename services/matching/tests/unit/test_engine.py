@@ -76,6 +76,14 @@ class TestFeasibility:
         assert index.best_for_need(meeting, 3) == []
         assert [s.id for s, _ in index.best_for_need(later, 3)] == ["s1"]
 
+    def test_a_need_asking_for_one_gets_the_best_venue_free_at_its_time(self) -> None:
+        start = datetime(2031, 1, 7, 11, tzinfo=UTC)
+        taken = supply("taken", kind="venue", category="venue", north_km=0.2)
+        taken.busy["b1"] = (start, start + timedelta(hours=2))
+        meeting = need(category="venue", starts_at=start, ends_at=start + timedelta(hours=1))
+        index = index_of(taken, supply("free", "other", kind="venue", category="venue", north_km=3), meeting)
+        assert [s.id for s, _ in index.best_for_need(meeting, 1)] == ["free"]
+
     def test_no_supplier_is_proposed_more_than_max_per_day(self) -> None:
         index = index_of(need(), supply())
         for _ in range(3):

@@ -354,10 +354,21 @@ class Index:
                 )
 
     def best_for_need(self, need: Need, limit: int) -> list[tuple[Supply, float]]:
-        """The need's `limit` best feasible supply items, best first."""
-        found = self.candidates([need], top=limit)
-        order = np.argsort(-found.score)
-        return [(found.supply[found.supply_ix[k]], float(found.score[k])) for k in order]
+        """The need's `limit` best feasible supply items, best first: the items near it scored
+        against it alone (`candidates` lays a batch's whole categories out first), a booked
+        venue passed over for the next when its calendar is taken then."""
+        table = self._tables.get(need.category)
+        if need.open_units <= 0 or table is None or len(near := table.near(need.lat, need.lon)) == 0:
+            return []
+        scores = self._score_block([need], table, near, now())[0]
+        best: list[tuple[Supply, float]] = []
+        for k in np.argsort(-scores):
+            if len(best) == limit or scores[k] == -np.inf:
+                break
+            item = table.items[near[k]]
+            if not item.busy or item.free(need.starts_at, need.ends_at):
+                best.append((item, float(scores[k])))
+        return best
 
     def best_for_supply(self, supply: Supply, limit: int) -> list[tuple[Need, float]]:
         """The open needs a supply item serves best, best first: those of its category within
