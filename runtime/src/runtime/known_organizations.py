@@ -4,7 +4,10 @@ and who belongs to which."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends
@@ -16,6 +19,7 @@ from runtime.actors import Actor, ActorDep, ActorKind
 from runtime.app import provided
 from runtime.handlers import Handlers
 from runtime.mongo import Document
+from runtime.repository import AT_ONCE
 
 ACTIVE = "active"
 
@@ -67,6 +71,25 @@ class KnownOrganizations:
             {"_id": data.member_id}, {"$pull": {"organization_ids": data.organization_id}}
         )
 
+    async def on_memberships(self, events: Sequence[MemberJoined | MemberLeft]) -> None:
+        """A run of joins and departures: each member's in order, `AT_ONCE` members side by side.
+        One at a time, a city's 220,000 joins kept a consumer busy for twenty minutes, waiting on
+        each round trip in turn."""
+        changes: defaultdict[str, list[MemberJoined | MemberLeft]] = defaultdict(list)
+        for event in events:
+            changes[event.data.member_id].append(event)
+        slots = asyncio.Semaphore(AT_ONCE)
+
+        async def apply(of_one_member: list[MemberJoined | MemberLeft]) -> None:
+            async with slots:
+                for event in of_one_member:
+                    if isinstance(event, MemberJoined):
+                        await self.on_member_joined(event)
+                    else:
+                        await self.on_member_left(event)
+
+        await asyncio.gather(*(apply(one) for one in changes.values()))
+
     async def require(self, organization_id: str) -> Document:
         """The organisation, or InvalidReference when the registry never announced it."""
         found = self._seen.get(organization_id) or await self.collection.find_one({"_id": organization_id})
@@ -100,8 +123,7 @@ def handlers(known: KnownOrganizations, *, members: bool = False) -> Handlers:
         .on(OrganizationUpdated, known.on_updated, idempotent=True)
     )
     if members:
-        followed.on(MemberJoined, known.on_member_joined, idempotent=True)
-        followed.on(MemberLeft, known.on_member_left, idempotent=True)
+        followed.batched((MemberJoined, MemberLeft), known.on_memberships)
     return followed
 
 
