@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from icalendar import Calendar, Event
-
 from contract.events.resources import BookingStatus
 from resources.bookings.models import Booking
 from resources.bookings.service import may_see
@@ -14,6 +12,9 @@ from runtime.actors import Actor
 def feed(venue: Resource, bookings: list[Booking], actor: Actor | None) -> bytes:
     """One event per booking, tentative while it waits for approval; what a booking is for only
     for those who may see it."""
+    # imported at the first feed asked for, not at start: a tenth of the service's start-up
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", "-//Party-building supermarket//resources//ZH")
     calendar.add("version", "2.0")
