@@ -98,3 +98,6 @@ def test_the_province_has_the_counts_its_document_states() -> None:
     (config,) = [o for o in objects if o["kind"] == "ConfigMap"]
     partitions = re.search(r"TOPIC_PARTITIONS=(\d+)", table)
     assert partitions is not None and config["data"]["TOPIC_PARTITIONS"] == partitions.group(1)
+    (matching,) = deployments["matching"]["spec"]["template"]["spec"]["containers"]
+    top = re.search(r"REMATCH_TOP=(\d+)", table)
+    assert top is not None and {"name": "REMATCH_TOP", "value": top.group(1)} in matching["env"]

@@ -324,7 +324,7 @@ if __name__ == "__main__":
     parser.add_argument("--scale", type=float, default=1.0, help="share of each city (default all of it)")
     parser.add_argument("--instances", type=int, default=12, help="matching instances (default 12)")
     parser.add_argument("--partitions", type=int, default=24, help="partitions of the needs topic (default 24)")
-    parser.add_argument("--top", type=int, default=20, help="candidates kept per need (default 20, as bench-matching)")
+    parser.add_argument("--top", type=int, default=30, help="candidates kept per need (the province's REMATCH_TOP)")
     args = parser.parse_args()
     main(args.cities, args.scale, args.instances, args.partitions, args.top)
     sys.exit(0)
