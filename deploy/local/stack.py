@@ -400,6 +400,7 @@ def start_postgres() -> None:
                 "max_connections=200",
                 # a city's load writes gigabytes of WAL: a checkpoint every 1 GB (the default) came
                 # once a minute, each followed by full-page images of every page written again
+                # (pg_wal may now hold up to ~8 GB, and recovery after a crash replay more of it)
                 "-c",
                 "max_wal_size=8GB",
                 "-c",

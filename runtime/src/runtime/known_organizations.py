@@ -88,7 +88,9 @@ class KnownOrganizations:
                     else:
                         await self.on_member_left(event)
 
-        await asyncio.gather(*(apply(one) for one in changes.values()))
+        async with asyncio.TaskGroup() as members:  # one failing stops the others before the run is retried
+            for one in changes.values():
+                members.create_task(apply(one))
 
     async def require(self, organization_id: str) -> Document:
         """The organisation, or InvalidReference when the registry never announced it."""
