@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -52,3 +53,26 @@ def settle() -> None:
     before (only a cycle among such objects would stay)."""
     gc.collect(1)
     gc.freeze()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection meanwhile: (un)pickling a city's read model or importing a city
+    makes millions of objects, each of which would count towards a collection that finds nothing
+    to free (loading a snapshot takes a third of the time without)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """Work that makes what the service keeps (a read model loaded, a city imported): the
+    collector paused meanwhile, and what it made settled once it is done."""
+    with collector_paused():
+        yield
+    settle()

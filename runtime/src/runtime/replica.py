@@ -18,7 +18,6 @@ nothing, as the read models keep the newer version of an aggregate.
 from __future__ import annotations
 
 import asyncio
-import gc
 import hashlib
 import json
 import logging
@@ -26,8 +25,7 @@ import os
 import pickle
 import signal
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -38,7 +36,7 @@ from prometheus_client import Gauge
 
 from contract.events import Envelope
 from runtime.config import ServiceSettings
-from runtime.pacing import settle
+from runtime.pacing import collector_paused, long_lived
 
 log = logging.getLogger(__name__)
 S = TypeVar("S")
@@ -154,26 +152,11 @@ class SnapshotFile:
         if len(body) != header.get("bytes") or hashlib.sha256(body).hexdigest() != header.get("sha256"):
             raise Unusable("cut short or corrupt")
         try:
-            with collector_paused():
+            with long_lived():  # what is loaded lives as long as the process
                 positions, state = pickle.loads(body)  # our own file, checked against its digest
         except Exception as exc:
             raise Unusable(f"not loadable ({type(exc).__name__})") from exc
-        settle()  # what was loaded lives as long as the process
         return Snapshot(state, positions)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No garbage collection meanwhile: (un)pickling a city's read model makes millions of
-    objects, each of which would count towards a collection that finds nothing to free (loading
-    one takes a third of the time without)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class Unusable(Exception):

@@ -26,8 +26,7 @@ from organizations.imports.repository import MongoImportJobRepository
 from organizations.members.models import Member
 from organizations.organizations.models import Organization
 from organizations.view import RegistryView
-from runtime.pacing import settle
-from runtime.replica import collector_paused
+from runtime.pacing import long_lived
 from runtime.repository import MongoRepository
 
 BATCH_ROWS = 1000
@@ -73,10 +72,8 @@ class Importer:
         pass walked the whole growing read model again to free nothing (a city's members: some
         twenty of them, 15 s of the service's time; with each batch settled instead, planning
         alone still took 8 s more)."""
-        with collector_paused():
-            done = await self._run(job, data)
-        settle()
-        return done
+        with long_lived():
+            return await self._run(job, data)
 
     async def _run(self, job: ImportJob, data: bytes) -> ImportJob:
         try:
