@@ -264,7 +264,11 @@ class EventReader:
 
     async def _parse(self, record: ConsumerRecord[bytes, bytes]) -> tuple[Event, Handler] | None:
         """The record's event and its handler; None when it is no event of the contract (passed
-        to `unreadable`) or no handler takes its type."""
+        to `unreadable`) or no handler takes its type (one its `ce_type` header names is not
+        parsed: most consumers of the registry's topic pass over its members' events)."""
+        named = dict(record.headers or ()).get("ce_type")
+        if named is not None and named.decode() not in self.handlers:
+            return None
         try:
             event = parse_event(record.value or b"")
         except ValidationError as exc:

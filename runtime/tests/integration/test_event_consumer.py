@@ -83,6 +83,7 @@ class TestPoisonMessages:
         unknown = {**json.loads(first.model_dump_json()), "type": "need.teleported", "id": "x"}
         poison_and_good = [
             encode(first),
+            (b"k", b"{not json", [("ce_type", b"member.joined")]),  # a type no handler takes: not read
             (b"k", b"{not json", []),
             (b"k", json.dumps(unknown).encode(), []),
             encode(failing),
@@ -107,7 +108,7 @@ class TestPoisonMessages:
         assert "not an event of the contract" in errors[0] and "json" in errors[0].lower()
         assert "need.teleported" in errors[1] or "tag" in errors[1]
         assert "gave up after 3 attempts" in errors[2] and "always fails" in errors[2]
-        assert [r.value for r in dead] == [v for _, v, _ in poison_and_good[1:4]]
+        assert [r.value for r in dead] == [v for _, v, _ in poison_and_good[2:5]]
         assert dict(dead[2].headers)["ce_type"] == b"need.posted"  # the original headers travel along
 
 

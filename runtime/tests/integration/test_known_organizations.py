@@ -36,6 +36,7 @@ async def test_a_run_of_joins_and_departures_ends_as_each_members_own_order_says
     assert followed["member.joined"] is followed["member.left"]  # one run takes both, in order
 
     await known.on_memberships(run)
+    await known.on_memberships(run)  # delivered again: the same
 
     assert await known.memberships.count_documents({}) == 100
     await known.require_member("o2", "m0")
@@ -44,3 +45,36 @@ async def test_a_run_of_joins_and_departures_ends_as_each_members_own_order_says
     for organization, member in (("o1", "m0"), ("o2", "m1")):
         with pytest.raises(Forbidden):
             await known.require_member(organization, member)
+
+
+async def test_the_members_of_organisations_come_with_all_their_organisations(
+    settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+) -> None:
+    known = KnownOrganizations(mongo[settings.database + "_of"])
+    await known.ensure_indexes()
+    await known.on_memberships([joined("m1", "o1"), joined("m1", "o2"), joined("m2", "o2"), joined("m3", "o3")])
+
+    assert await known.members_of({"o1"}) == {"m1": ["o1", "o2"]}
+    assert {m: sorted(o) for m, o in (await known.members_of({"o2", "o9"})).items()} == {
+        "m1": ["o1", "o2"],
+        "m2": ["o2"],
+    }
+    assert set(await known.members_of(None)) == {"m1", "m2", "m3"}
+    assert await known.members_of({"o9"}) == {}
+
+
+async def test_memberships_kept_a_document_a_member_are_moved_to_one_a_membership(
+    settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+) -> None:
+    db = mongo[settings.database + "_moved"]
+    await db["known_memberships"].insert_many(
+        [{"_id": "m1", "organization_ids": ["o1", "o2"]}, {"_id": "m2", "organization_ids": []}]
+    )
+    known = KnownOrganizations(db)
+
+    await known.ensure_indexes()
+    await known.ensure_indexes()  # at the next start: nothing to move
+
+    assert "known_memberships" not in await db.list_collection_names()
+    await known.require_member("o2", "m1")
+    assert {m: sorted(o) for m, o in (await known.members_of(None)).items()} == {"m1": ["o1", "o2"]}

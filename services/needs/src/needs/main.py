@@ -143,6 +143,8 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         {"need": need, "claim": need, "activity": refreshing(activities.get_many, read_models.activities.put)}
     )
     organizations, partners = KnownOrganizations(db), KnownPartners(db)
+    if settings.writes:  # the consumer's
+        await organizations.ensure_indexes()
     await partners.load()
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
     evaluations = MongoEvaluationRepository(db["evaluations"], on_events=relay.wake)

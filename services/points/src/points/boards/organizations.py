@@ -51,8 +51,3 @@ class PlacedOrganizations(KnownOrganizations):
         if status != ACTIVE:
             raise Forbidden(f"the organization is {status}: it may not act on the platform", status=status)
         return await self.require(organization_id)
-
-    async def members_of(self, organization_ids: set[str] | None) -> dict[str, list[str]]:
-        """The members of any of those organisations (of every one: None), each with all their organisations."""
-        where = {} if organization_ids is None else {"organization_ids": {"$in": sorted(organization_ids)}}
-        return {found["_id"]: list(found.get("organization_ids", [])) async for found in self.memberships.find(where)}
