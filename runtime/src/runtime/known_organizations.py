@@ -5,22 +5,22 @@ and who belongs to which."""
 from __future__ import annotations
 
 import contextlib
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
 from contract.errors import Forbidden, InvalidReference, NotFound
 from contract.events.organizations import MemberJoined, MemberLeft, OrganizationRegistered, OrganizationUpdated
 from runtime.actors import Actor, ActorDep, ActorKind
 from runtime.app import provided
 from runtime.handlers import Handlers
-from runtime.mongo import Document
+from runtime.mongo import Document, insert_new
+from runtime.repository import AT_ONCE
 
 ACTIVE = "active"
-DUPLICATE_KEY = 11000
 
 
 class OrganizationLookup(Protocol):
@@ -60,18 +60,21 @@ class KnownOrganizations:
         await self.collection.update_one({"_id": data.organization_id}, {"$set": fields}, upsert=True)
         self._seen.pop(data.organization_id, None)
 
-    async def ensure_indexes(self) -> None:
-        """The memberships' indexes; memberships kept in the earlier shape (a document a member)
-        are moved to this one, once."""
-        await self.memberships.create_index("organization_id")
-        await self.memberships.create_index("member_id")
+    async def ensure_indexes(self, *, members_of: bool = False) -> None:
+        """With `members_of`, the indexes it looks up by (each adds to every join's write: a
+        service that never asks goes without). Memberships kept in the earlier shape (a document
+        a member) are moved to this one, once."""
+        if members_of:
+            await self.memberships.create_index("organization_id")
+            await self.memberships.create_index("member_id")
         if await self.memberships.estimated_document_count() == 0:
             kept = [
                 _membership(member["_id"], organization_id)
                 async for member in self._before.find()
                 for organization_id in member.get("organization_ids", [])
             ]
-            await self._insert(kept)
+            if kept:
+                await insert_new(self.memberships, kept)
         await self._before.drop()
 
     async def on_memberships(self, events: Sequence[MemberJoined | MemberLeft]) -> None:
@@ -82,35 +85,32 @@ class KnownOrganizations:
         left = [key for key, event in last.items() if isinstance(event, MemberLeft)]
         if left:
             await self.memberships.delete_many({"_id": {"$in": left}})
-        await self._insert(
-            [
-                _membership(e.data.member_id, e.data.organization_id)
-                for e in last.values()
-                if isinstance(e, MemberJoined)
-            ]
-        )
-
-    async def _insert(self, memberships: list[Document]) -> None:
-        """Inserts those not kept yet (a redelivered join is kept already)."""
-        if not memberships:
-            return
-        try:
-            await self.memberships.insert_many(memberships, ordered=False)
-        except BulkWriteError as exc:
-            if any(error["code"] != DUPLICATE_KEY for error in exc.details["writeErrors"]):
-                raise
+        joined = [
+            _membership(e.data.member_id, e.data.organization_id) for e in last.values() if isinstance(e, MemberJoined)
+        ]
+        if joined:
+            await insert_new(self.memberships, joined)  # a redelivered join is kept already
 
     async def members_of(self, organization_ids: set[str] | None) -> dict[str, list[str]]:
-        """The members of any of those organisations (of every one: None), each with all their organisations."""
-        where: Document = {}
-        if organization_ids is not None:
-            chosen = {"organization_id": {"$in": sorted(organization_ids)}}
-            members = {found["member_id"] async for found in self.memberships.find(chosen, {"member_id": 1})}
-            where = {"member_id": {"$in": sorted(members)}}
-        theirs: dict[str, list[str]] = {}
-        async for found in self.memberships.find(where):
-            theirs.setdefault(found["member_id"], []).append(found["organization_id"])
-        return theirs
+        """The members of any of those organisations (of every one: None), each with all their
+        organisations. A few organisations' are looked up by the indexes; more in one read of
+        every membership (FerretDB answers `$in` with a scan anyway)."""
+        theirs: defaultdict[str, list[str]] = defaultdict(list)
+        if organization_ids is not None and len(organization_ids) <= AT_ONCE:
+            members = {
+                m["member_id"] for o in sorted(organization_ids) for m in await self._where("organization_id", o)
+            }
+            for membership in [m for member in sorted(members) for m in await self._where("member_id", member)]:
+                theirs[membership["member_id"]].append(membership["organization_id"])
+            return dict(theirs)
+        async for membership in self.memberships.find({}, {"_id": 0}):
+            theirs[membership["member_id"]].append(membership["organization_id"])
+        return {
+            m: orgs for m, orgs in theirs.items() if organization_ids is None or not organization_ids.isdisjoint(orgs)
+        }
+
+    async def _where(self, field: str, value: str) -> list[Document]:
+        return await self.memberships.find({field: value}, {"_id": 0}).to_list()
 
     async def require(self, organization_id: str) -> Document:
         """The organisation, or InvalidReference when the registry never announced it."""

@@ -51,14 +51,14 @@ async def test_the_members_of_organisations_come_with_all_their_organisations(
     settings: ServiceSettings, mongo: AsyncMongoClient[Document]
 ) -> None:
     known = KnownOrganizations(mongo[settings.database + "_of"])
-    await known.ensure_indexes()
+    await known.ensure_indexes(members_of=True)
     await known.on_memberships([joined("m1", "o1"), joined("m1", "o2"), joined("m2", "o2"), joined("m3", "o3")])
 
     assert await known.members_of({"o1"}) == {"m1": ["o1", "o2"]}
-    assert {m: sorted(o) for m, o in (await known.members_of({"o2", "o9"})).items()} == {
-        "m1": ["o1", "o2"],
-        "m2": ["o2"],
-    }
+    both = {"m1": ["o1", "o2"], "m2": ["o2"]}
+    assert _sorted(await known.members_of({"o2", "o9"})) == both
+    many = {f"o{n}" for n in range(2, 40)}  # more than are looked up one by one: all read at once
+    assert _sorted(await known.members_of(many)) == {**both, "m3": ["o3"]}
     assert set(await known.members_of(None)) == {"m1", "m2", "m3"}
     assert await known.members_of({"o9"}) == {}
 
@@ -77,4 +77,8 @@ async def test_memberships_kept_a_document_a_member_are_moved_to_one_a_membershi
 
     assert "known_memberships" not in await db.list_collection_names()
     await known.require_member("o2", "m1")
-    assert {m: sorted(o) for m, o in (await known.members_of(None)).items()} == {"m1": ["o1", "o2"]}
+    assert _sorted(await known.members_of(None)) == {"m1": ["o1", "o2"]}
+
+
+def _sorted(members: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {member: sorted(organizations) for member, organizations in members.items()}

@@ -22,6 +22,6 @@ def handlers(*, organizations: KnownOrganizations, needs: Needs, evaluations: Ev
         .on(ClaimCompleted, evaluations.on_claim_completed, idempotent=True)
         .on(WishConfirmed, evaluations.on_wish_confirmed, idempotent=True)
         .on(ServiceRequestCompleted, evaluations.on_request_completed, idempotent=True)
-        .on(BookingConfirmed, evaluations.on_booking_confirmed, idempotent=True)
+        .batched((BookingConfirmed,), evaluations.on_bookings_confirmed)
         .on(BookingCancelled, evaluations.on_booking_cancelled, idempotent=True)
     )

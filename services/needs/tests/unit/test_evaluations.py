@@ -150,7 +150,9 @@ async def test_a_wish_posted_by_a_worker_is_rated_by_the_resident_or_the_worker(
     assert (await evaluations.give(rating, EvaluationCreate(stars=5), WORKER)).stars == 5
 
 
-async def test_a_booking_is_rated_once_it_has_ended_and_not_once_cancelled(evaluations: Evaluations) -> None:
+async def test_a_booking_is_rated_once_it_has_ended_and_not_once_cancelled(
+    evaluations: Evaluations, ratings: FakeEvaluations
+) -> None:
     start = datetime.now(UTC) + timedelta(hours=1)
     data = BookingData(
         booking_id="6" * 32,
@@ -161,8 +163,18 @@ async def test_a_booking_is_rated_once_it_has_ended_and_not_once_cancelled(evalu
         ends_at=start + timedelta(hours=2),
         status=BookingStatus.CONFIRMED,
     )
-    await evaluations.on_booking_confirmed(BookingConfirmed(source="resources", subject=data.booking_id, data=data))
+    long_ago = data.model_copy(
+        update={
+            "booking_id": "7" * 32,
+            "starts_at": start - timedelta(days=400),
+            "ends_at": start - timedelta(days=399),
+        }
+    )
+    run = [BookingConfirmed(source="resources", subject=b.booking_id, data=b) for b in (data, long_ago)]
+    await evaluations.on_bookings_confirmed(run)
+    await evaluations.on_bookings_confirmed(run)  # told twice: the same rating, and none for one long past
     rating = evaluation_id(RatedKind.BOOKING, data.booking_id)
+    assert list(ratings.saved) == [rating]
     with pytest.raises(Conflict, match="not ended"):
         await evaluations.give(rating, EvaluationCreate(stars=5), org(POSTER))
     assert await evaluations.waiting_for(org(POSTER), limit=5) == []  # not to rate before it ends

@@ -407,6 +407,8 @@ async def test_an_administrator_imports_a_venues_ledger(api: PlatformApi) -> Non
     assert result == {"received": 3, "imported": 2, "clashed": 1}
     again = await api.post("resources", "/bookings/import", {"bookings": ledger[:1]}, 200, actor=admin)
     assert again == {"received": 1, "imported": 0, "clashed": 0}
+    held = await api.post("resources", "/bookings/import", {"bookings": [row(12, 9), row(14, 9)]}, 200, actor=admin)
+    assert held == {"received": 2, "imported": 1, "clashed": 1}  # the first clashes with one imported before
     outsider = Actor(kind=ActorKind.AREA_ADMIN, area_code="350102")
     await api.post("resources", "/bookings/import", {"bookings": [row(13, 9)]}, 403, actor=outsider)
 

@@ -13,6 +13,10 @@ from runtime.repository import MongoRepository
 class EvaluationRepository(Protocol):
     async def add(self, evaluation: Evaluation, events: Sequence[Envelope]) -> None: ...
 
+    async def insert_many(self, aggregates: Sequence[tuple[Evaluation, Sequence[Envelope]]], *, group: str) -> int:
+        """Inserts those not stored yet; how many."""
+        ...
+
     async def get(self, evaluation_id: str) -> Evaluation | None: ...
 
     async def change(

@@ -7,6 +7,7 @@ makes no rating to wait for."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -76,13 +77,20 @@ class Evaluations:
             data.resource_id,
         )
 
-    async def on_booking_confirmed(self, event: BookingConfirmed) -> None:
-        """The booker rates the venue's organisation once the booking has ended."""
-        data = event.data
-        rater = Rater(organization_id=data.organization_id, resident_id=data.resident_id)
-        await self._wait(
-            RatedKind.BOOKING, data.booking_id, data.venue_organization_id, rater, data.ends_at, data.venue_id
-        )
+    async def on_bookings_confirmed(self, events: Sequence[BookingConfirmed]) -> None:
+        """Each booker rates the venue's organisation once the booking has ended: a run of
+        confirmations (a venue's ledger imported) makes its ratings in one insert."""
+        waiting = []
+        for event in events:
+            data = event.data
+            rater = Rater(organization_id=data.organization_id, resident_id=data.resident_id)
+            evaluation = await self._waiting(
+                RatedKind.BOOKING, data.booking_id, data.venue_organization_id, rater, data.ends_at, data.venue_id
+            )
+            if evaluation is not None:
+                waiting.append((evaluation, []))
+        if waiting:  # those made already (the same confirmations told twice) are left as they are
+            await self.repo.insert_many(waiting, group=f"evaluations-{events[0].id}")
 
     async def on_booking_cancelled(self, event: BookingCancelled) -> None:
         """A booking cancelled (or released for nobody coming) has nothing to rate."""
@@ -107,11 +115,29 @@ class Evaluations:
         about: str,
         title: str = "",
     ) -> None:
+        evaluation = await self._waiting(subject, subject_id, rated, rater, opens_at, about, title)
+        if evaluation is None:
+            return
+        with contextlib.suppress(Conflict):  # made already: the same completion told twice
+            await self.repo.add(evaluation, [])
+
+    async def _waiting(
+        self,
+        subject: RatedKind,
+        subject_id: str,
+        rated: str,
+        rater: Rater,
+        opens_at: datetime,
+        about: str,
+        title: str = "",
+    ) -> Evaluation | None:
+        """The rating to wait for, or None when the help was done too long ago to be rated now
+        (imported history)."""
         closes_at = opens_at + self.window
         if closes_at < now():
-            return  # help done too long ago to be rated now (imported history)
+            return None
         organization = await self.organizations.require(rated)
-        evaluation = Evaluation(
+        return Evaluation(
             id=evaluation_id(subject, subject_id),
             subject=subject,
             subject_id=subject_id,
@@ -123,10 +149,6 @@ class Evaluations:
             opens_at=opens_at,
             closes_at=closes_at,
         )
-        try:
-            await self.repo.add(evaluation, [])
-        except Conflict:
-            return  # made already: the same completion told twice
 
     async def get(self, evaluation_id: str, actor: Actor | None) -> Evaluation:
         """A given rating is public; one waiting is its rater's, the rated organisation's and

@@ -40,10 +40,11 @@ from resources.bookings.rules import (
     check_imported,
     check_time,
     repeat,
+    slot_starts,
     widen,
 )
 from resources.bookings.schemas import BookingAction, BookingImport, Occurrence
-from resources.bookings.slots import HoldsSlots, Slots, Taken
+from resources.bookings.slots import HoldsSlots, Slots, Taken, slot_id
 from resources.resources.models import Resource, now
 from resources.resources.service import SOURCE, Resources
 from resources.view import SupplyView
@@ -260,8 +261,11 @@ class Bookings:
     async def import_bookings(self, cmd: BookingImport, actor: Actor) -> dict[str, int]:
         """Past and future bookings kept elsewhere, confirmed, for venues in the administrator's
         area. They take their slots as one bulk insert; those that clash with a booking held
-        already are skipped. A booking stored already (a resumed import) is left as it is."""
-        bookings = []
+        already, or with one before them in the import, are skipped. A booking stored already (a
+        resumed import) is left as it is."""
+        bookings: list[Booking] = []
+        taken: set[str] = set()  # the half hours of `bookings`
+        clashed = 0
         for row in cmd.bookings:
             if row.id in self.view.bookings:
                 continue  # imported before
@@ -273,6 +277,13 @@ class Bookings:
             start, end = row.starts_at.astimezone(UTC), row.ends_at.astimezone(UTC)
             check_imported(row.id, start, end)
             await self.organizations.require(row.organization_id)
+            # those this process knows to clash are left out before the insert: one refused slot
+            # makes FerretDB insert the whole batch again, a slot at a time
+            halves = {slot_id(venue.id, moment) for moment in slot_starts(start, end)}
+            if not self.view.is_free(venue.id, start, end) or not taken.isdisjoint(halves):
+                clashed += 1
+                continue
+            taken |= halves
             bookings.append(
                 Booking(
                     id=row.id,
@@ -290,7 +301,7 @@ class Bookings:
             )
         placed = await self.slots.insert_many(bookings)
         inserted = await self.repo.insert_many([(b, [announce(b)]) for b in placed], group=f"bookings-{new_id()}")
-        return {"received": len(cmd.bookings), "imported": inserted, "clashed": len(bookings) - len(placed)}
+        return {"received": len(cmd.bookings), "imported": inserted, "clashed": clashed + len(bookings) - len(placed)}
 
     def calendar(self, venue: Resource, start: datetime, end: datetime, actor: Actor | None) -> list[Booking]:
         if end <= start or end - start > MAX_CALENDAR:
