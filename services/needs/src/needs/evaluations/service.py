@@ -80,7 +80,7 @@ class Evaluations:
     async def on_bookings_confirmed(self, events: Sequence[BookingConfirmed]) -> None:
         """Each booker rates the venue's organisation once the booking has ended: a run of
         confirmations (a venue's ledger imported) makes its ratings in one insert."""
-        waiting = []
+        waiting: list[tuple[Evaluation, Sequence[Envelope]]] = []
         for event in events:
             data = event.data
             rater = Rater(organization_id=data.organization_id, resident_id=data.resident_id)
