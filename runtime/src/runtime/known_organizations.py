@@ -48,10 +48,12 @@ class KnownOrganizations:
         self._seen: dict[str, Document] = {}
 
     async def on_registered(self, event: OrganizationRegistered) -> None:
+        """One insert (an upsert is a read and a write on FerretDB); told again, the organisation
+        is kept already, with any change since."""
         data = event.data
-        fields = {"name": data.name, "kind": data.kind, "area_code": data.area_code}
-        await self.collection.update_one({"_id": data.organization_id}, {"$set": fields}, upsert=True)
-        self._seen[data.organization_id] = {"_id": data.organization_id, **fields}
+        found = {"_id": data.organization_id, "name": data.name, "kind": data.kind, "area_code": data.area_code}
+        if not await insert_new(self.collection, [found]):
+            self._seen[data.organization_id] = found
 
     async def on_updated(self, event: OrganizationUpdated) -> None:
         """Its name, kind, place or status changed (a suspension or dissolution among them)."""

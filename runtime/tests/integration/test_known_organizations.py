@@ -6,7 +6,18 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from contract.errors import Forbidden
-from contract.events.organizations import MemberJoined, MemberJoinedData, MemberLeft, MemberLeftData
+from contract.events.organizations import (
+    MemberJoined,
+    MemberJoinedData,
+    MemberLeft,
+    MemberLeftData,
+    OrganizationKind,
+    OrganizationRegistered,
+    OrganizationRegisteredData,
+    OrganizationStatus,
+    OrganizationUpdated,
+    OrganizationUpdatedData,
+)
 from runtime.config import ServiceSettings
 from runtime.known_organizations import KnownOrganizations, handlers
 from runtime.mongo import Document
@@ -45,6 +56,25 @@ async def test_a_run_of_joins_and_departures_ends_as_each_members_own_order_says
     for organization, member in (("o1", "m0"), ("o2", "m1")):
         with pytest.raises(Forbidden):
             await known.require_member(organization, member)
+
+
+async def test_a_registration_told_again_after_a_change_keeps_the_change(
+    settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+) -> None:
+    known = KnownOrganizations(mongo[settings.database + "_again"])
+    place = {"organization_id": "o1", "kind": OrganizationKind.BRANCH, "area_code": "350102001001"}
+    registered = OrganizationRegistered(
+        source="/services/organizations", subject="o1", data=OrganizationRegisteredData(name="一支部", **place)
+    )
+    renamed = OrganizationUpdatedData(name="第一支部", status=OrganizationStatus.SUSPENDED, **place)
+
+    await known.on_registered(registered)
+    await known.on_updated(OrganizationUpdated(source="/services/organizations", subject="o1", data=renamed))
+    await known.on_registered(registered)
+
+    assert (await known.require("o1"))["name"] == "第一支部"
+    with pytest.raises(Forbidden):
+        await known.require_active("o1")
 
 
 async def test_the_members_of_organisations_come_with_all_their_organisations(
