@@ -6,9 +6,10 @@
                                                # and 20,006 needs posted: 2,000 open, and 18,006
                                                # fulfilled with 113,195 claims, as the seeds print
 
-The registry imports the city's areas, organisations and members as CSV files; venues,
-services and open needs are then posted for its organisations, and a history of needs is
-imported as its administrator: needs fulfilled over the past two years, claimed unit by unit.
+The registry imports the city's areas, organisations and members as CSV files; the city's
+administrator imports the register of its venues and services and their bookings, open needs
+and activities are posted for its organisations, and a history of needs is imported as its
+administrator: needs fulfilled over the past two years, claimed unit by unit.
 
 Runs in the project's virtualenv (make up calls it). Same seed, same city.
 """
@@ -43,7 +44,6 @@ from devkit.synthetic import (
     City,
     NeedSpec,
     OrganizationRow,
-    SupplySpec,
     generate_activities,
     generate_bookings,
     generate_city,
@@ -64,6 +64,7 @@ from runtime.actors import Actor, ActorKind, sign
 from runtime.config import ServiceSettings
 
 BOOKINGS = 100_000  # bookings of the full city's venues over five months
+IMPORTS_AT_ONCE = 4  # bulk imports in flight: more only lengthen each (16 of the history took up to a minute)
 DEMO_PASSWORD = "pbs-demo-2026"  # of the demo's portal accounts: never in production
 DEMO_RESIDENT = entity_id("resident", "demo")  # the demo resident's account: her concerns are in the red mailbox
 DEMO_MAIL = "org@dangjian.example.cn"  # the demo organisation's, confirmed: its mails are in the catcher
@@ -101,14 +102,16 @@ class Loader:
             return result
 
 
-async def in_steps(what: str, jobs: Sequence[Callable[[], Awaitable[Any]]]) -> list[Any]:
-    """Runs the jobs concurrently, printing progress every tenth."""
+async def in_steps(what: str, jobs: Sequence[Callable[[], Awaitable[Any]]], *, at_once: int = 0) -> list[Any]:
+    """Runs the jobs concurrently (`at_once` at most, if given), printing progress every tenth."""
     done, results, start = 0, [], time.monotonic()
     step = max(1, len(jobs) // 10)
+    slots = asyncio.Semaphore(at_once or max(1, len(jobs)))
 
     async def tracked(job: Callable[[], Awaitable[Any]]) -> Any:
         nonlocal done
-        result = await job()
+        async with slots:
+            result = await job()
         done += 1
         if done % step == 0 or done == len(jobs):
             print(f"  {what}: {done}/{len(jobs)} ({time.monotonic() - start:.1f}s)", flush=True)
@@ -204,15 +207,23 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
         now = datetime.now(UTC)
         to_share = round(VENUES_SHARED * scale) - CO_BUILT_VENUES  # the seeds' 7,204 with the co-building's
         specs = generate_supply(city, to_share, round(SERVICES_SHARED * scale))
-        supply = await in_steps(
-            "venues and services", [share(loader, spec, actor_of[spec.organization_code]) for spec in specs]
-        )
-        venues = [r["id"] for r in supply if r["kind"] == "venue"]
-        bookings = generate_bookings(city, venues, round(BOOKINGS * scale), around=now)
+        register = [
+            {"id": entity_id("resource", str(n)), "organization_id": entity_id("organization", s.organization_code)}
+            | s.body
+            for n, s in enumerate(specs)
+        ]
         city_admin = Actor(kind=ActorKind.AREA_ADMIN, area_code=city.areas[0].code)
+        await in_steps(
+            "the register of venues and services",
+            [import_resources(loader, register[i : i + 1000], city_admin) for i in range(0, len(register), 1000)],
+            at_once=IMPORTS_AT_ONCE,
+        )
+        venues = [str(r["id"]) for r in register if r["kind"] == "venue"]
+        bookings = generate_bookings(city, venues, round(BOOKINGS * scale), around=now)
         booked = await in_steps(
             "bookings of the venues (past and to come)",
             [import_bookings(loader, bookings[i : i + 1000], city_admin) for i in range(0, len(bookings), 1000)],
+            at_once=IMPORTS_AT_ONCE,
         )
         open_needs, history = needs_of(city, scale, now, seed)
         await in_steps("open needs", [post_need(loader, spec, actor_of[spec.organization_code]) for spec in open_needs])
@@ -230,6 +241,7 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
         await in_steps(
             "fulfilled needs of the past two years",
             [import_history(loader, batch, city_admin) for batch in batches],
+            at_once=IMPORTS_AT_ONCE,
         )
         point = (demo_shop(city).lat, demo_shop(city).lon)
         co_built = await co_build(loader.post, parties, community, point, DEMO_RESIDENT, due)
@@ -238,7 +250,7 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
         "organisations": len(orgs),
         "members": len(city.members),
         "venues": len(venues) + CO_BUILT_VENUES,
-        "services": len(supply) - len(venues),
+        "services": len(register) - len(venues),
         "bookings": sum(b["imported"] for b in booked),
         "open needs": len(open_needs) + 1,  # and the stuck one
         "activities": len(activities),
@@ -341,8 +353,8 @@ def _member_of(city: City, organization_code: str) -> str | None:
     return entity_id("member", found.code) if found else None
 
 
-def share(loader: Loader, spec: SupplySpec, owner: Actor) -> Callable[[], Awaitable[Any]]:
-    return lambda: loader.post("resources", "/resources", spec.body, owner)
+def import_resources(loader: Loader, rows: list[dict[str, Any]], admin: Actor) -> Callable[[], Awaitable[Any]]:
+    return lambda: loader.post("resources", "/resources/import", {"resources": rows}, admin)
 
 
 def import_bookings(loader: Loader, rows: list[dict[str, Any]], admin: Actor) -> Callable[[], Awaitable[Any]]:

@@ -78,6 +78,22 @@ class ResourceCreate(ResourceFields):
         return self
 
 
+class KeptResource(ResourceCreate):
+    """A resource an organisation kept a record of elsewhere before (a city's register of its
+    venues and services), imported under its own id."""
+
+    id: ID
+    organization_id: ID  # required here: whose it is
+
+
+class ResourceImport(BaseModel):
+    """Resources kept elsewhere before, imported by an administrator of their area."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    resources: list[KeptResource] = Field(min_length=1, max_length=1000)
+
+
 class ResourceEdit(Patch):
     """Fields to change; those left out stay as they are."""
 

@@ -98,7 +98,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     relay = outbox_relay(infra, outboxes)
     kept = kept_read_model(infra, RESOURCES_TOPIC, SupplyView, code, contract, runtime)
     view = await kept.open()
-    resource_repo = ResourceRepository(db["resources"], on_events=relay.wake, read_model=view.put_resource)
+    resource_repo = ResourceRepository(db["resources"], on_events=relay.wake, relay=relay, read_model=view.put_resource)
     booking_repo = BookingRepository(db["bookings"], on_events=relay.wake, relay=relay, read_model=view.put_booking)
     resource_repo.written = booking_repo.written = kept.written
     if not kept.restored:

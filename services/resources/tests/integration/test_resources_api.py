@@ -17,7 +17,16 @@ from pymongo import AsyncMongoClient
 from contract.events import MATCHING_TOPIC, RESOURCES_TOPIC
 from contract.events.matching import MatchAccepted, MatchAcceptedData
 from contract.opening_hours import LOCAL as CST
-from devkit.testing import PlatformApi, TestStack, acting, eventually, organization, read_topic, send_raw
+from devkit.testing import (
+    PlatformApi,
+    TestStack,
+    acting,
+    eventually,
+    organization,
+    point_of,
+    read_topic,
+    send_raw,
+)
 from runtime.actors import Actor, ActorKind
 from runtime.kafka import encode
 from runtime.mongo import Document
@@ -391,6 +400,47 @@ async def test_an_accepted_match_with_a_venue_books_it_once(api: PlatformApi, st
     await send_raw(stack.kafka, stack.topic(MATCHING_TOPIC), [(second[0], second[1], None)])
     refusals = await events_about(stack, venue, count=2)  # resource.published, then the refusal
     assert refusals[-1]["type"] == "booking.refused" and refusals[-1]["data"]["proposal_id"] == clashing
+
+
+async def test_an_administrator_imports_the_register_of_an_areas_venues_and_services(
+    api: PlatformApi, stack: TestStack
+) -> None:
+    area = new_community()
+    owner = await api.register_organization("登记单位", area)
+    admin = Actor(kind=ActorKind.AREA_ADMIN, area_code=area[:9])
+    lat, lon = point_of(area)
+
+    def row(kind: str, category: str, **extra: Any) -> dict[str, Any]:
+        fields = {"name": f"{category}登记", "category": category, "area_code": area, "capacity": 20}
+        return {"id": uuid4().hex, "organization_id": owner, "kind": kind, **fields, **extra}
+
+    venue, service = row("venue", "venue", lat=lat, lon=lon), row("service", "legal_aid")
+    register = [venue, service, row("venue", "venue", lat=lat, lon=lon, draft=True)]
+    refused = [
+        ({"resources": [venue, {**service, "organization_id": uuid4().hex}]}, admin, 422, "organization_id"),
+        ({"resources": [{**venue, "lat": None, "lon": None}]}, admin, 422, "resources.0"),
+        ({"resources": register}, Actor(kind=ActorKind.AREA_ADMIN, area_code="350102"), 403, "area_code"),
+        ({"resources": register}, organization(owner), 403, "area_code"),
+        ({"resources": []}, admin, 422, "resources"),
+    ]
+    for body, actor, status, named in refused:  # refused whole, before anything is written
+        answer = await api.post("resources", "/resources/import", body, status, actor=actor)
+        assert named in json.dumps(answer)
+    await api.get("resources", f"/resources/{venue['id']}", 404, actor=admin)
+
+    assert await api.post("resources", "/resources/import", {"resources": register}, 200, actor=admin) == {
+        "received": 3,
+        "imported": 3,
+    }
+    again = await api.post("resources", "/resources/import", {"resources": register}, 200, actor=admin)
+    assert again == {"received": 3, "imported": 0}  # a resumed import: nothing twice
+    shared = await api.get("resources", "/resources", organization_id=owner)
+    assert sorted(r["id"] for r in shared["items"]) == sorted([venue["id"], service["id"]])  # the draft is its own
+    published = await events_about(stack, venue["id"], count=1)
+    assert [e["type"] for e in published] == ["resource.published"]
+    assert (await api.get("resources", f"/resources/{register[2]['id']}", actor=organization(owner)))[
+        "status"
+    ] == "draft"
 
 
 async def test_an_administrator_imports_a_venues_ledger(api: PlatformApi) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from contract.bodies.resources import ResourceCreate, ResourceEdit
+from contract.bodies.resources import ResourceCreate, ResourceEdit, ResourceImport
 from contract.errors import Unprocessable
 from contract.events.resources import ResourceKind, ResourceStatus
 from contract.schemas import Moment
@@ -35,6 +35,15 @@ async def share_resource(body: ResourceCreate, resources: ResourcesDep, actor: A
     """Shares a venue, lendable or service of the acting organisation; `resource.published`
     follows on Kafka (none for a draft)."""
     return await resources.share(body, actor)
+
+
+@router.post("/resources/import")
+async def import_resources(body: ResourceImport, resources: ResourcesDep, actor: ActiveActor) -> dict[str, int]:
+    """Venues, services and lendables kept elsewhere before (a city's register), up to 1,000 a
+    request, each under its own id and of an active organisation, imported by an administrator
+    of their area; `resource.published` follows for each one not a draft. Importing the same
+    rows again imports nothing."""
+    return await resources.import_resources(body, actor)
 
 
 @router.get("/resources", response_model=Page[ResourceOut])

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from contract.areas import covers
-from contract.bodies.resources import ResourceCreate, ResourceEdit
+from contract.bodies.resources import ResourceCreate, ResourceEdit, ResourceImport
 from contract.errors import Conflict, Forbidden, NotFound
 from contract.events import Envelope, data_of
 from contract.events.resources import (
@@ -84,6 +84,29 @@ class Resources:
         )
         await self.repo.add(resource, [] if cmd.draft else [announce(ResourcePublished, resource)])
         return resource
+
+    async def import_resources(self, cmd: ResourceImport, actor: Actor) -> dict[str, int]:
+        """Resources kept elsewhere before (a city's register of venues and services), of active
+        organisations, in the administrator's area, stored as one insert, their events as one
+        outbox group. Every row is checked before anything is written; one stored already (a
+        resumed import) is left as it is."""
+        resources = []
+        for row in cmd.resources:
+            organization = await self.organizations.require_active(row.organization_id)
+            for area_code in (organization["area_code"], row.area_code):
+                if not actor.administers(area_code):
+                    raise Forbidden("an administrator imports the resources of their own area", area_code=area_code)
+            if row.id not in self.view.resources:
+                status = ResourceStatus.DRAFT if row.draft else ResourceStatus.PUBLISHED
+                resources.append(
+                    Resource.model_validate({**row.model_dump(mode="json", exclude={"draft"}), "status": status})
+                )
+        group = f"resources-{new_id()}"
+        imported = await self.repo.insert_many(
+            [(r, [] if r.status is ResourceStatus.DRAFT else [announce(ResourcePublished, r)]) for r in resources],
+            group=group,
+        )
+        return {"received": len(cmd.resources), "imported": imported}
 
     async def get(self, resource_id: str, actor: Actor | None) -> Resource:
         resource = self.view.resources.get(resource_id) or await self.repo.get(resource_id)
