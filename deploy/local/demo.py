@@ -121,12 +121,14 @@ async def in_steps(what: str, jobs: Sequence[Callable[[], Awaitable[Any]]], *, a
     return list(results)
 
 
-def show_import(job: dict[str, Any]) -> None:
-    print(f"  {job['kind']}: {job['applied_rows']:,}/{job['valid_rows']:,}", flush=True)
-
-
 async def import_city(http: httpx.AsyncClient, url: str, city: City) -> None:
     """The city's areas, organisations and members, through the registry's import API."""
+    start = time.monotonic()
+
+    def show_import(job: dict[str, Any]) -> None:
+        done = f"{job['applied_rows']:,}/{job['valid_rows']:,}"
+        print(f"  {job['kind']}: {done} ({time.monotonic() - start:.1f}s)", flush=True)
+
     for kind, rows in (("areas", city.areas), ("organizations", city.organizations), ("members", city.members)):
         with tempfile.TemporaryDirectory() as folder:
             data = write_csv(rows, Path(folder) / f"{kind}.csv").read_bytes()
@@ -138,10 +140,12 @@ async def import_city(http: httpx.AsyncClient, url: str, city: City) -> None:
 
 async def until_known(http: httpx.AsyncClient, urls: list[str], organizations: int) -> None:
     """Waits until the needs and resources services have heard of every organisation."""
+    start = time.monotonic()
     while True:
         counts = [(await http.get(f"{url}/known-organizations")).json()["count"] for url in urls]
         print(
-            f"  organisations known to needs and resources: {counts[0]:,} and {counts[1]:,} of {organizations:,}",
+            f"  organisations known to needs and resources: {counts[0]:,} and {counts[1]:,} of {organizations:,}"
+            f" ({time.monotonic() - start:.1f}s)",
             flush=True,
         )
         if min(counts) >= organizations:
