@@ -209,13 +209,7 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
 
         actor_of = {o.code: acting_for(org) for o, org in zip(city.organizations, orgs, strict=True)}
         now = datetime.now(UTC)
-        to_share = round(VENUES_SHARED * scale) - CO_BUILT_VENUES  # the seeds' 7,204 with the co-building's
-        specs = generate_supply(city, to_share, round(SERVICES_SHARED * scale))
-        register = [
-            {"id": entity_id("resource", str(n)), "organization_id": entity_id("organization", s.organization_code)}
-            | s.body
-            for n, s in enumerate(specs)
-        ]
+        register = register_of(city, scale)
         city_admin = Actor(kind=ActorKind.AREA_ADMIN, area_code=city.areas[0].code)
         await in_steps(
             "the register of venues and services",
@@ -274,6 +268,17 @@ async def confirmed_mail(http: httpx.AsyncClient, url: str, organization_id: str
     token = Links(NotificationsSettings().link_secret).confirm(f"organization:{organization_id}", "email", DEMO_MAIL)
     platform = {"X-Actor": sign(Actor(kind=ActorKind.PLATFORM), secret)}
     (await http.post(url + "/preferences/confirm", json={"token": token}, headers=platform)).raise_for_status()
+
+
+def register_of(city: City, scale: float) -> list[dict[str, Any]]:
+    """The city's register of venues and services at `scale` (with the co-building's venues, the
+    seeds' 7,204 and 4,183), each row under its own id, as `POST /resources/import` takes it."""
+    specs = generate_supply(city, round(VENUES_SHARED * scale) - CO_BUILT_VENUES, round(SERVICES_SHARED * scale))
+    return [
+        {"id": entity_id("resource", str(n)), "organization_id": entity_id("organization", s.organization_code)}
+        | s.body
+        for n, s in enumerate(specs)
+    ]
 
 
 def demo_shop(city: City) -> OrganizationRow:

@@ -493,6 +493,7 @@ SERVICES = {
     "gateway": 8000,
 }
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+DEMO_GOAL_S = 180  # the whole city from nothing until matching has caught up, on this kind of machine
 
 
 def start_services() -> None:
@@ -510,6 +511,15 @@ def load_demo(scale: str) -> None:
     demo = subprocess.run([str(VENV_PYTHON), str(HERE / "demo.py"), "--scale", scale], cwd=ROOT)
     if demo.returncode != 0:
         raise StackError("loading the demo failed (see above)")
+
+
+def loaded_in(scale: str, seconds: float) -> None:
+    """How long `up` took until the demo was loaded and matching had caught up, with the goal for
+    the whole city from nothing stored (deploy/PROVINCE.md), and as one JSON line."""
+    goal = DEMO_GOAL_S if float(scale) == 1 else None
+    said = f" (goal for the whole city from nothing: < {goal} s)" if goal else ""
+    print(f"[stack] the demo ({scale} of the city) loaded, matching caught up, in {seconds:.0f} s{said}", flush=True)
+    print(json.dumps({"demo_scale": float(scale), "up_seconds": round(seconds), "goal_seconds": goal}), flush=True)
 
 
 def print_urls(elapsed: float, *, with_services: bool) -> None:
@@ -603,6 +613,7 @@ def main() -> int:
             start_services()
         if args.command == "up" and args.demo:
             load_demo(args.demo)
+            loaded_in(args.demo, time.monotonic() - started)
         if args.command == "up":
             print_urls(time.monotonic() - started, with_services=args.services)
     except StackError as exc:

@@ -4,16 +4,27 @@ history, credited to members as well as organisations; and its needs, which add 
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from contract.bodies.resources import ResourceImport
 from contract.ids import entity_id
-from devkit.synthetic import CLAIMS_MADE, NEEDS_POSTED, generate_city, generate_history, shop_items
+from devkit.synthetic import (
+    CLAIMS_MADE,
+    NEEDS_POSTED,
+    SERVICES_SHARED,
+    VENUES_SHARED,
+    generate_city,
+    generate_history,
+    shop_items,
+)
 from gateway.portal.accounts import Role
 from needs.needs.schemas import HistoryImport
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
-from demo import demo_people, demo_shop, needs_of, with_members  # a script's module, beside the stack
+from cobuilding_demo import CO_BUILT_VENUES
+from demo import demo_people, demo_shop, needs_of, register_of, with_members  # a script's module, beside the stack
 
 
 def test_every_role_has_an_account_at_its_own_level_of_one_community() -> None:
@@ -72,3 +83,15 @@ def test_the_whole_citys_needs_are_the_seeds_needs_posted_and_claims() -> None:
     assert all(len(need["claims"]) == need["quantity"] for need in history)  # each one fulfilled
     for i in range(0, len(history), 1000):
         HistoryImport.model_validate({"needs": history[i : i + 1000]})
+
+
+def test_the_whole_citys_register_is_the_seeds_venues_and_services_as_the_import_takes_them() -> None:
+    city = generate_city(0.05)
+
+    register = register_of(city, 1)
+
+    kinds = Counter(row["kind"] for row in register)
+    assert (kinds["venue"] + CO_BUILT_VENUES, kinds["service"]) == (VENUES_SHARED, SERVICES_SHARED) == (7_204, 4_183)
+    assert len({row["id"] for row in register}) == len(register)  # each under its own id: a resumed import skips it
+    for i in range(0, len(register), 1000):
+        ResourceImport.model_validate({"resources": register[i : i + 1000]})

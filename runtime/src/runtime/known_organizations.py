@@ -18,9 +18,9 @@ from runtime.actors import Actor, ActorDep, ActorKind
 from runtime.app import provided
 from runtime.handlers import Handlers
 from runtime.mongo import Document, insert_new
-from runtime.repository import AT_ONCE
 
 ACTIVE = "active"
+LOOKED_UP = 16  # organisations whose members are looked up by the index; more: every membership read once
 
 
 class OrganizationLookup(Protocol):
@@ -95,10 +95,10 @@ class KnownOrganizations:
 
     async def members_of(self, organization_ids: set[str] | None) -> dict[str, list[str]]:
         """The members of any of those organisations (of every one: None), each with all their
-        organisations. A few organisations' are looked up by the indexes; more in one read of
-        every membership (FerretDB answers `$in` with a scan anyway)."""
+        organisations. A few organisations' are looked up by the indexes, one at a time; more in
+        one read of every membership (FerretDB answers `$in` with a scan anyway)."""
         theirs: defaultdict[str, list[str]] = defaultdict(list)
-        if organization_ids is not None and len(organization_ids) <= AT_ONCE:
+        if organization_ids is not None and len(organization_ids) <= LOOKED_UP:
             members = {
                 m["member_id"] for o in sorted(organization_ids) for m in await self._where("organization_id", o)
             }
