@@ -52,7 +52,11 @@ class Evaluations:
         need = self.needs.needs.get(data.need_id)
         rater = Rater(organization_id=data.need_organization_id)
         title = need.title if need else ""
-        await self._wait(RatedKind.CLAIM, data.claim_id, data.organization_id, rater, event.time, data.need_id, title)
+        await self._wait(
+            await self._waiting(
+                RatedKind.CLAIM, data.claim_id, data.organization_id, rater, event.time, data.need_id, title
+            )
+        )
 
     async def on_wish_confirmed(self, event: WishConfirmed) -> None:
         """The resident rates the organisation that fulfilled their wish; for a wish a community
@@ -62,19 +66,25 @@ class Evaluations:
             return
         worker = wish.area_code if wish.posted_by != "resident" else None
         rater = Rater(resident_id=wish.resident_id, area_code=worker)
-        await self._wait(RatedKind.WISH, wish.id, wish.claimer_organization_id, rater, event.time, wish.id, wish.title)
+        await self._wait(
+            await self._waiting(
+                RatedKind.WISH, wish.id, wish.claimer_organization_id, rater, event.time, wish.id, wish.title
+            )
+        )
 
     async def on_request_completed(self, event: ServiceRequestCompleted) -> None:
         """The requester rates the provider of the service or lendable."""
         data = event.data
         rater = Rater(organization_id=data.organization_id, resident_id=data.resident_id)
         await self._wait(
-            RatedKind.SERVICE_REQUEST,
-            data.request_id,
-            data.provider_organization_id,
-            rater,
-            event.time,
-            data.resource_id,
+            await self._waiting(
+                RatedKind.SERVICE_REQUEST,
+                data.request_id,
+                data.provider_organization_id,
+                rater,
+                event.time,
+                data.resource_id,
+            )
         )
 
     async def on_bookings_confirmed(self, events: Sequence[BookingConfirmed]) -> None:
@@ -105,21 +115,12 @@ class Evaluations:
         except NotFound:
             return  # cancelled before it was confirmed: no rating was waiting
 
-    async def _wait(
-        self,
-        subject: RatedKind,
-        subject_id: str,
-        rated: str,
-        rater: Rater,
-        opens_at: datetime,
-        about: str,
-        title: str = "",
-    ) -> None:
-        evaluation = await self._waiting(subject, subject_id, rated, rater, opens_at, about, title)
-        if evaluation is None:
-            return
-        with contextlib.suppress(Conflict):  # made already: the same completion told twice
-            await self.repo.add(evaluation, [])
+    async def _wait(self, evaluation: Evaluation | None) -> None:
+        """Stores the rating to wait for (None: there is nothing to rate); one made already (the
+        same completion told twice) is left as it is."""
+        if evaluation is not None:
+            with contextlib.suppress(Conflict):
+                await self.repo.add(evaluation, [])
 
     async def _waiting(
         self,
