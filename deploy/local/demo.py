@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -64,6 +65,7 @@ from runtime.actors import Actor, ActorKind, sign
 from runtime.config import ServiceSettings
 
 BOOKINGS = 100_000  # bookings of the full city's venues over five months
+GOAL_S = 180  # the whole city from nothing until matching has caught up, on this kind of machine
 IMPORTS_AT_ONCE = 4  # bulk imports in flight: more only lengthen each (16 of the history took up to a minute)
 DEMO_PASSWORD = "pbs-demo-2026"  # of the demo's portal accounts: never in production
 DEMO_RESIDENT = entity_id("resident", "demo")  # the demo resident's account: her concerns are in the red mailbox
@@ -182,6 +184,15 @@ async def matching_caught_up(kafka: str, matching: str) -> None:
 
 
 FIRST_PAGE = ("organizations", "members", "needs_posted", "claims_completed", "venues_shared", "services_shared")
+
+
+def took(scale: float, seconds: float) -> None:
+    """How long it took from nothing until matching caught up, with the goal for the whole
+    city (deploy/PROVINCE.md), and as one JSON line."""
+    goal = GOAL_S if scale == 1 else None
+    said = f" (goal for the whole city: < {goal} s)" if goal else ""
+    print(f"[demo] {scale:g} of the city from nothing until matching caught up: {seconds:.0f} s{said}", flush=True)
+    print(json.dumps({"demo_scale": scale, "up_seconds": round(seconds), "goal_seconds": goal}), flush=True)
 
 
 def first_page(gateway: str) -> str:
@@ -404,6 +415,9 @@ def main() -> int:
     parser.add_argument("--matching-url", default="http://127.0.0.1:8004")
     parser.add_argument("--gateway-url", default="http://127.0.0.1:8000")
     parser.add_argument("--kafka", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))
+    parser.add_argument(
+        "--since", type=float, help="when `make up` began (epoch seconds): the time taken is said from it"
+    )
     args = parser.parse_args()
     urls = {name: getattr(args, f"{name}_url") for name, _ in services}
     print(f"[demo] loading {args.scale:g} of the synthetic city (seed {args.seed}) ...", flush=True)
@@ -415,6 +429,8 @@ def main() -> int:
     print(f"[demo] portal accounts (password {DEMO_PASSWORD}): " + ", ".join(a.username for a in people), flush=True)
     asyncio.run(matching_caught_up(args.kafka, args.matching_url))
     print(f"[demo] the first page: {first_page(args.gateway_url)}", flush=True)
+    if counts and args.since is not None:
+        took(args.scale, time.time() - args.since)
     return 0
 
 

@@ -493,7 +493,6 @@ SERVICES = {
     "gateway": 8000,
 }
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
-DEMO_GOAL_S = 180  # the whole city from nothing until matching has caught up, on this kind of machine
 
 
 def start_services() -> None:
@@ -507,19 +506,12 @@ def start_services() -> None:
         Process(name, port).start([str(VENV_PYTHON), "-m", name], env=snapshots, timeout=600)
 
 
-def load_demo(scale: str) -> None:
-    demo = subprocess.run([str(VENV_PYTHON), str(HERE / "demo.py"), "--scale", scale], cwd=ROOT)
+def load_demo(scale: str, since: float) -> None:
+    """Loads that share of the synthetic city; `since`: when `up` began (the demo says how long
+    it all took until matching caught up)."""
+    demo = subprocess.run([str(VENV_PYTHON), str(HERE / "demo.py"), "--scale", scale, "--since", str(since)], cwd=ROOT)
     if demo.returncode != 0:
         raise StackError("loading the demo failed (see above)")
-
-
-def loaded_in(scale: str, seconds: float) -> None:
-    """How long `up` took until the demo was loaded and matching had caught up, with the goal for
-    the whole city from nothing stored (deploy/PROVINCE.md), and as one JSON line."""
-    goal = DEMO_GOAL_S if float(scale) == 1 else None
-    said = f" (goal for the whole city from nothing: < {goal} s)" if goal else ""
-    print(f"[stack] the demo ({scale} of the city) loaded, matching caught up, in {seconds:.0f} s{said}", flush=True)
-    print(json.dumps({"demo_scale": float(scale), "up_seconds": round(seconds), "goal_seconds": goal}), flush=True)
 
 
 def print_urls(elapsed: float, *, with_services: bool) -> None:
@@ -604,7 +596,7 @@ def main() -> int:
     parser.add_argument("--services", action="store_true", help="with up: start the eight services too")
     parser.add_argument("--demo", metavar="SCALE", help="with up: load that share of the synthetic city")
     args = parser.parse_args()
-    started = time.monotonic()
+    started, began = time.monotonic(), time.time()
     try:
         {"install": install, "up": up, "services": start_services, "down": down, "wipe": wipe, "status": status}[
             args.command
@@ -612,8 +604,7 @@ def main() -> int:
         if args.command == "up" and args.services:
             start_services()
         if args.command == "up" and args.demo:
-            load_demo(args.demo)
-            loaded_in(args.demo, time.monotonic() - started)
+            load_demo(args.demo, since=began)
         if args.command == "up":
             print_urls(time.monotonic() - started, with_services=args.services)
     except StackError as exc:

@@ -267,7 +267,7 @@ class EventReader:
         to `unreadable`) or no handler takes its type (one its `ce_type` header names is not
         parsed: most consumers of the registry's topic pass over its members' events)."""
         named = dict(record.headers or ()).get("ce_type")
-        if named is not None and named.decode() not in self.handlers:
+        if named is not None and named.decode(errors="replace") not in self.handlers:
             return None
         try:
             event = parse_event(record.value or b"")

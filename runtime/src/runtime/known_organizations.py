@@ -20,7 +20,6 @@ from runtime.handlers import Handlers
 from runtime.mongo import Document, insert_new
 
 ACTIVE = "active"
-LOOKED_UP = 16  # organisations whose members are looked up by the index; more: every membership read once
 
 
 class OrganizationLookup(Protocol):
@@ -64,19 +63,19 @@ class KnownOrganizations:
 
     async def ensure_indexes(self, *, members_of: bool = False) -> None:
         """With `members_of`, the indexes it looks up by (each adds to every join's write: a
-        service that never asks goes without). Memberships kept in the earlier shape (a document
-        a member) are moved to this one, once."""
+        service that never asks goes without; FerretDB answers `$in` with a scan anyway, MongoDB
+        with them). Memberships kept in the earlier shape (a document a member) are moved to
+        this one."""
         if members_of:
             await self.memberships.create_index("organization_id")
             await self.memberships.create_index("member_id")
-        if await self.memberships.estimated_document_count() == 0:
-            kept = [
-                _membership(member["_id"], organization_id)
-                async for member in self._before.find()
-                for organization_id in member.get("organization_ids", [])
-            ]
-            if kept:
-                await insert_new(self.memberships, kept)
+        kept = [  # all of them each time: a move cut short is finished at the next start
+            _membership(member["_id"], organization_id)
+            async for member in self._before.find()
+            for organization_id in member.get("organization_ids", [])
+        ]
+        if kept:
+            await insert_new(self.memberships, kept)
         await self._before.drop()
 
     async def on_memberships(self, events: Sequence[MemberJoined | MemberLeft]) -> None:
@@ -95,24 +94,16 @@ class KnownOrganizations:
 
     async def members_of(self, organization_ids: set[str] | None) -> dict[str, list[str]]:
         """The members of any of those organisations (of every one: None), each with all their
-        organisations. A few organisations' are looked up by the indexes, one at a time; more in
-        one read of every membership (FerretDB answers `$in` with a scan anyway)."""
+        organisations."""
+        where: Document = {}
+        if organization_ids is not None:
+            chosen = {"organization_id": {"$in": sorted(organization_ids)}}
+            members = {found["member_id"] async for found in self.memberships.find(chosen, {"member_id": 1})}
+            where = {"member_id": {"$in": sorted(members)}}
         theirs: defaultdict[str, list[str]] = defaultdict(list)
-        if organization_ids is not None and len(organization_ids) <= LOOKED_UP:
-            members = {
-                m["member_id"] for o in sorted(organization_ids) for m in await self._where("organization_id", o)
-            }
-            for membership in [m for member in sorted(members) for m in await self._where("member_id", member)]:
-                theirs[membership["member_id"]].append(membership["organization_id"])
-            return dict(theirs)
-        async for membership in self.memberships.find({}, {"_id": 0}):
-            theirs[membership["member_id"]].append(membership["organization_id"])
-        return {
-            m: orgs for m, orgs in theirs.items() if organization_ids is None or not organization_ids.isdisjoint(orgs)
-        }
-
-    async def _where(self, field: str, value: str) -> list[Document]:
-        return await self.memberships.find({field: value}, {"_id": 0}).to_list()
+        async for found in self.memberships.find(where, {"_id": 0}):
+            theirs[found["member_id"]].append(found["organization_id"])
+        return dict(theirs)
 
     async def require(self, organization_id: str) -> Document:
         """The organisation, or InvalidReference when the registry never announced it."""

@@ -84,10 +84,10 @@ async def test_the_members_of_organisations_come_with_all_their_organisations(
     await known.ensure_indexes(members_of=True)
     await known.on_memberships([joined("m1", "o1"), joined("m1", "o2"), joined("m2", "o2"), joined("m3", "o3")])
 
-    assert await known.members_of({"o1"}) == {"m1": ["o1", "o2"]}
+    assert _sorted(await known.members_of({"o1"})) == {"m1": ["o1", "o2"]}
     both = {"m1": ["o1", "o2"], "m2": ["o2"]}
     assert _sorted(await known.members_of({"o2", "o9"})) == both
-    many = {f"o{n}" for n in range(2, 40)}  # more than are looked up one by one: all read at once
+    many = {f"o{n}" for n in range(2, 40)}
     assert _sorted(await known.members_of(many)) == {**both, "m3": ["o3"]}
     assert set(await known.members_of(None)) == {"m1", "m2", "m3"}
     assert await known.members_of({"o9"}) == {}
@@ -101,6 +101,7 @@ async def test_memberships_kept_a_document_a_member_are_moved_to_one_a_membershi
         [{"_id": "m1", "organization_ids": ["o1", "o2"]}, {"_id": "m2", "organization_ids": []}]
     )
     known = KnownOrganizations(db)
+    await known.on_memberships([joined("m1", "o1")])  # a move cut short: part of it made already
 
     await known.ensure_indexes()
     await known.ensure_indexes()  # at the next start: nothing to move

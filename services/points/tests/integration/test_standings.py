@@ -13,6 +13,7 @@ from uuid import uuid4
 
 import httpx
 import pytest
+from pymongo import AsyncMongoClient
 
 from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, Envelope
 from contract.events.needs import ClaimCompleted, ClaimData, NeedPosted, NeedPostedData
@@ -22,11 +23,17 @@ from contract.events.organizations import (
     OrganizationKind,
     OrganizationRegistered,
     OrganizationRegisteredData,
+    OrganizationStatus,
+    OrganizationUpdated,
+    OrganizationUpdatedData,
 )
 from contract.taxonomy import Category
 from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, organization, send_raw, wait_consumed
+from points.boards.organizations import PlacedOrganizations
+from points.boards.view import Standings
 from runtime.actors import Actor, ActorKind
 from runtime.kafka import encode
+from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
 
@@ -253,3 +260,32 @@ class TestTheAssessment:
             refused = await http.get(url, params=asked, headers=acting(stranger))
             assert refused.status_code == 403, (stranger, refused.text)
         assert (await http.get(url, params={"organization_id": ours})).status_code == 401
+
+
+async def test_a_registration_told_again_after_a_move_leaves_the_organisation_where_it_moved(
+    mongo: AsyncMongoClient[Document],
+) -> None:
+    standings = Standings()
+    placed = PlacedOrganizations(mongo[f"points_placed_{uuid4().hex[:8]}"], standings)
+    first, then = "350126001001", "350126002001"
+    registered = OrganizationRegistered(
+        source="/services/organizations",
+        subject="o1",
+        data=OrganizationRegisteredData(
+            organization_id="o1", name="一支部", kind=OrganizationKind.BRANCH, area_code=first
+        ),
+    )
+    moved = OrganizationUpdatedData(
+        organization_id="o1",
+        name="一支部",
+        kind=OrganizationKind.BRANCH,
+        area_code=then,
+        status=OrganizationStatus.ACTIVE,
+    )
+
+    await placed.on_registered(registered)
+    await placed.on_updated(OrganizationUpdated(source="/services/organizations", subject="o1", data=moved))
+    await placed.on_registered(registered)
+
+    assert (standings.organizations_in(first), standings.organizations_in(then)) == (set(), {"o1"})
+    assert (await placed.require("o1"))["area_code"] == then

@@ -420,7 +420,8 @@ async def test_an_administrator_imports_the_register_of_an_areas_venues_and_serv
         ({"resources": [venue, {**service, "organization_id": uuid4().hex}]}, admin, 422, "organization_id"),
         ({"resources": [{**venue, "lat": None, "lon": None}]}, admin, 422, "resources.0"),
         ({"resources": register}, Actor(kind=ActorKind.AREA_ADMIN, area_code="350102"), 403, "area_code"),
-        ({"resources": register}, organization(owner), 403, "area_code"),
+        ({"resources": [venue, {**service, "area_code": "350102001001"}]}, admin, 403, "350102001001"),
+        ({"resources": register}, organization(owner), 403, "administrator"),
         ({"resources": []}, admin, 422, "resources"),
     ]
     for body, actor, status, named in refused:  # refused whole, before anything is written

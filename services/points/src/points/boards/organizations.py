@@ -35,9 +35,13 @@ class PlacedOrganizations(KnownOrganizations):
         return placed
 
     async def on_registered(self, event: OrganizationRegistered) -> None:
+        """Placed where it registered, unless it is known already (a registration told again
+        after a move keeps the move, as the database does)."""
+        known = event.data.organization_id in self._status
         await super().on_registered(event)
-        self._status.setdefault(event.data.organization_id, ACTIVE)
-        self.standings.place(event.data.organization_id, event.data.area_code)
+        if not known:
+            self._status[event.data.organization_id] = ACTIVE
+            self.standings.place(event.data.organization_id, event.data.area_code)
 
     async def on_updated(self, event: OrganizationUpdated) -> None:
         await super().on_updated(event)

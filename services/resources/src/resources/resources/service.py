@@ -26,7 +26,7 @@ from resources.resources.models import SHARED, Resource, now
 from resources.resources.repository import ResourceRepository
 from resources.resources.schemas import ResourceAction
 from resources.view import Near, SupplyView
-from runtime.actors import Actor, acting_as
+from runtime.actors import Actor, ActorKind, acting_as
 from runtime.known_organizations import OrganizationLookup
 
 SOURCE = "/services/resources"
@@ -90,10 +90,14 @@ class Resources:
         organisations, in the administrator's area, stored as one insert, their events as one
         outbox group. Every row is checked before anything is written; one stored already (a
         resumed import) is left as it is."""
-        resources = []
+        if actor.kind is not ActorKind.AREA_ADMIN:
+            raise Forbidden("an administrator imports the resources of their own area")
+        resources: list[Resource] = []
+        areas: dict[str, str] = {}  # each organisation's, looked up once a request
         for row in cmd.resources:
-            organization = await self.organizations.require_active(row.organization_id)
-            for area_code in (organization["area_code"], row.area_code):
+            if row.organization_id not in areas:
+                areas[row.organization_id] = (await self.organizations.require_active(row.organization_id))["area_code"]
+            for area_code in (areas[row.organization_id], row.area_code):
                 if not actor.administers(area_code):
                     raise Forbidden("an administrator imports the resources of their own area", area_code=area_code)
             if row.id not in self.view.resources:
