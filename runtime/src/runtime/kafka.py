@@ -249,7 +249,7 @@ class EventReader:
                 run.append((record, event))
                 await pacer.pace()
                 continue
-            sent_id = dict(record.headers or ()).get("correlation_id")
+            sent_id = header(record, "correlation_id")
             token = correlation_id.set(sent_id.decode() if sent_id else None)  # what the handlers cause carries it on
             try:
                 await self.handle(record, handler, event)
@@ -266,7 +266,7 @@ class EventReader:
         """The record's event and its handler; None when it is no event of the contract (passed
         to `unreadable`) or no handler takes its type (one its `ce_type` header names is not
         parsed: most consumers of the registry's topic pass over its members' events)."""
-        named = dict(record.headers or ()).get("ce_type")
+        named = header(record, "ce_type")
         if named is not None and named.decode(errors="replace") not in self.handlers:
             return None
         try:
@@ -390,6 +390,11 @@ class EventConsumer(EventReader):
         EVENTS_DEAD_LETTERED.labels(record.topic).inc()
         fields = {"topic": record.topic, "offset": record.offset, "error": error}
         log.error("message dead-lettered", extra={"fields": fields})
+
+
+def header(record: ConsumerRecord[bytes, bytes], name: str) -> bytes | None:
+    """The value of the record's header of that name, if it has one."""
+    return next((value for key, value in record.headers or () if key == name), None)
 
 
 def _short(exc: ValidationError) -> str:

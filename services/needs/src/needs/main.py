@@ -143,7 +143,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         {"need": need, "claim": need, "activity": refreshing(activities.get_many, read_models.activities.put)}
     )
     organizations, partners = KnownOrganizations(db), KnownPartners(db)
-    if settings.writes:  # the consumer's
+    if settings.writes:  # the writer keeps the memberships (and moves those of the earlier shape)
         await organizations.ensure_indexes()
     await partners.load()
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)

@@ -47,6 +47,16 @@ def announce(event_type: ResourceEvent, resource: Resource) -> Envelope:
     return event_type(source=SOURCE, subject=resource.id, data=resource_data(resource))
 
 
+def shared(cmd: ResourceCreate, resource_id: str, organization_id: str) -> tuple[Resource, list[Envelope]]:
+    """A resource as its organisation shares it (published, or a draft), with its event."""
+    fields = cmd.model_dump(mode="json", exclude={"id", "organization_id", "draft"})
+    status = ResourceStatus.DRAFT if cmd.draft else ResourceStatus.PUBLISHED
+    resource = Resource.model_validate(
+        {**fields, "id": resource_id, "organization_id": organization_id, "status": status}
+    )
+    return resource, [] if cmd.draft else [announce(ResourcePublished, resource)]
+
+
 def may_see(resource: Resource, actor: Actor | None) -> bool:
     """Drafts and withdrawn resources are their organisation's only."""
     if resource.status in SHARED:
@@ -77,12 +87,8 @@ class Resources:
         """Shares a resource of the acting organisation: published, or a draft."""
         organization_id = acting_as(actor, cmd.organization_id, "an organisation shares its own resources only")
         await self.organizations.require_active(organization_id)
-        fields = cmd.model_dump(mode="json", exclude={"organization_id", "draft"})
-        status = ResourceStatus.DRAFT if cmd.draft else ResourceStatus.PUBLISHED
-        resource = Resource.model_validate(
-            {**fields, "id": new_id(), "organization_id": organization_id, "status": status}
-        )
-        await self.repo.add(resource, [] if cmd.draft else [announce(ResourcePublished, resource)])
+        resource, events = shared(cmd, new_id(), organization_id)
+        await self.repo.add(resource, events)
         return resource
 
     async def import_resources(self, cmd: ResourceImport, actor: Actor) -> dict[str, int]:
@@ -92,7 +98,7 @@ class Resources:
         resumed import) is left as it is."""
         if actor.kind is not ActorKind.AREA_ADMIN:
             raise Forbidden("an administrator imports the resources of their own area")
-        resources: list[Resource] = []
+        resources: list[tuple[Resource, list[Envelope]]] = []
         areas: dict[str, str] = {}  # each organisation's, looked up once a request
         for row in cmd.resources:
             if row.organization_id not in areas:
@@ -101,15 +107,8 @@ class Resources:
                 if not actor.administers(area_code):
                     raise Forbidden("an administrator imports the resources of their own area", area_code=area_code)
             if row.id not in self.view.resources:
-                status = ResourceStatus.DRAFT if row.draft else ResourceStatus.PUBLISHED
-                resources.append(
-                    Resource.model_validate({**row.model_dump(mode="json", exclude={"draft"}), "status": status})
-                )
-        group = f"resources-{new_id()}"
-        imported = await self.repo.insert_many(
-            [(r, [] if r.status is ResourceStatus.DRAFT else [announce(ResourcePublished, r)]) for r in resources],
-            group=group,
-        )
+                resources.append(shared(row, row.id, row.organization_id))
+        imported = await self.repo.insert_many(resources, group=f"resources-{new_id()}")
         return {"received": len(cmd.resources), "imported": imported}
 
     async def get(self, resource_id: str, actor: Actor | None) -> Resource:
