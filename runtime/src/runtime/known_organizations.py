@@ -61,7 +61,7 @@ class KnownOrganizations:
         await self.collection.update_one({"_id": data.organization_id}, {"$set": fields}, upsert=True)
         self._seen.pop(data.organization_id, None)
 
-    async def ensure_indexes(self, *, members_of: bool = False) -> None:
+    async def prepare_memberships(self, *, members_of: bool = False) -> None:
         """With `members_of`, the indexes it looks up by (each adds to every join's write: a
         service that never asks goes without; FerretDB answers `$in` with a scan anyway, MongoDB
         with them). Memberships kept in the earlier shape (a document a member) are moved to

@@ -81,7 +81,7 @@ async def test_the_members_of_organisations_come_with_all_their_organisations(
     settings: ServiceSettings, mongo: AsyncMongoClient[Document]
 ) -> None:
     known = KnownOrganizations(mongo[settings.database + "_of"])
-    await known.ensure_indexes(members_of=True)
+    await known.prepare_memberships(members_of=True)
     await known.on_memberships([joined("m1", "o1"), joined("m1", "o2"), joined("m2", "o2"), joined("m3", "o3")])
 
     assert _sorted(await known.members_of({"o1"})) == {"m1": ["o1", "o2"]}
@@ -103,8 +103,8 @@ async def test_memberships_kept_a_document_a_member_are_moved_to_one_a_membershi
     known = KnownOrganizations(db)
     await known.on_memberships([joined("m1", "o1")])  # a move cut short: part of it made already
 
-    await known.ensure_indexes()
-    await known.ensure_indexes()  # at the next start: nothing to move
+    await known.prepare_memberships()
+    await known.prepare_memberships()  # at the next start: nothing to move
 
     assert "known_memberships" not in await db.list_collection_names()
     await known.require_member("o2", "m1")

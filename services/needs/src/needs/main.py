@@ -144,7 +144,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     )
     organizations, partners = KnownOrganizations(db), KnownPartners(db)
     if settings.writes:  # the writer keeps the memberships (and moves those of the earlier shape)
-        await organizations.ensure_indexes()
+        await organizations.prepare_memberships()
     await partners.load()
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
     evaluations = MongoEvaluationRepository(db["evaluations"], on_events=relay.wake)

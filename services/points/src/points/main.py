@@ -137,7 +137,7 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     relay = outbox_relay(infra, stored)
     balances, standings = Balances(), Standings()
     organizations = PlacedOrganizations(db, standings)  # their areas and members, from the registry's events
-    await organizations.ensure_indexes(members_of=True)
+    await organizations.prepare_memberships(members_of=True)
     placed = await organizations.load()  # first: a member's movement naming no place counts where its organisation is
 
     def counted(movement: Movement) -> None:
