@@ -19,6 +19,7 @@ from contract.events.organizations import (
     OrganizationUpdatedData,
 )
 from runtime.config import ServiceSettings
+from runtime.kafka import Batched
 from runtime.known_organizations import KnownOrganizations, handlers
 from runtime.mongo import Document
 
@@ -67,10 +68,16 @@ async def test_a_registration_told_again_after_a_change_keeps_the_change(
         source="/services/organizations", subject="o1", data=OrganizationRegisteredData(name="一支部", **place)
     )
     renamed = OrganizationUpdatedData(name="第一支部", status=OrganizationStatus.SUSPENDED, **place)
+    other = OrganizationRegistered(
+        source="/services/organizations",
+        subject="o2",
+        data=OrganizationRegisteredData(name="二支部", **(place | {"organization_id": "o2"})),
+    )
+    assert isinstance(handlers(known)["organization.registered"], Batched)  # a run of them, one insert
 
-    await known.on_registered(registered)
+    assert [found["_id"] for found in await known.registered([registered, registered])] == ["o1"]
     await known.on_updated(OrganizationUpdated(source="/services/organizations", subject="o1", data=renamed))
-    await known.on_registered(registered)
+    assert [found["_id"] for found in await known.registered([registered, other])] == ["o2"]
 
     assert (await known.require("o1"))["name"] == "第一支部"
     with pytest.raises(Forbidden):

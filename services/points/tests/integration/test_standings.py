@@ -283,9 +283,9 @@ async def test_a_registration_told_again_after_a_move_leaves_the_organisation_wh
         status=OrganizationStatus.ACTIVE,
     )
 
-    await placed.on_registered(registered)
+    await placed.on_registrations([registered])
     await placed.on_updated(OrganizationUpdated(source="/services/organizations", subject="o1", data=moved))
-    await placed.on_registered(registered)
+    await placed.on_registrations([registered])
 
     assert (standings.organizations_in(first), standings.organizations_in(then)) == (set(), {"o1"})
     assert (await placed.require("o1"))["area_code"] == then

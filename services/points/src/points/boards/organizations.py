@@ -7,6 +7,8 @@ write's check of its caller costs no query."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contract.errors import Forbidden, InvalidReference
@@ -34,14 +36,12 @@ class PlacedOrganizations(KnownOrganizations):
                 placed += 1
         return placed
 
-    async def on_registered(self, event: OrganizationRegistered) -> None:
-        """Placed where it registered, unless it is known already (a registration told again
-        after a move keeps the move, as the database does)."""
-        known = event.data.organization_id in self._status
-        await super().on_registered(event)
-        if not known:
-            self._status[event.data.organization_id] = ACTIVE
-            self.standings.place(event.data.organization_id, event.data.area_code)
+    async def on_registrations(self, events: Sequence[OrganizationRegistered]) -> None:
+        """Each placed where it registered, unless it is known already (a registration told
+        again after a move keeps the move, as the database does)."""
+        for found in await self.registered(events):
+            self._status[found["_id"]] = ACTIVE
+            self.standings.place(found["_id"], found["area_code"])
 
     async def on_updated(self, event: OrganizationUpdated) -> None:
         await super().on_updated(event)
