@@ -108,6 +108,7 @@ class BookingData(Data):
     proposal_id: str | None = None  # set when the booking comes from an accepted match
     agreement_id: str | None = None  # set when it books a co-building agreement's venue commitment
     reason: str | None = None  # why it was cancelled, declined or released
+    imported: bool = False  # kept elsewhere before (a venue's ledger) and imported: its booker knew of it
 
 
 class BookingRequested(Envelope):

@@ -60,8 +60,9 @@ def organization(organization_id: str | None) -> list[str]:
 
 def booker_of_one(event: BookingConfirmed) -> list[str]:
     """The booker, unless the booking is one of a co-building agreement's (its parties were told
-    of the agreement once, not of every week's room)."""
-    return [] if event.data.agreement_id else booker(event)
+    of the agreement once, not of every week's room) or one imported from a venue's ledger (they
+    knew of it: a city's register is some 100,000 of them)."""
+    return [] if event.data.agreement_id or event.data.imported else booker(event)
 
 
 def booker(event: BookingConfirmed | BookingCancelled | ServiceRequestAccepted | ServiceRequestDeclined) -> list[str]:

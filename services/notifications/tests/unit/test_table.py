@@ -112,6 +112,12 @@ def test_the_bookings_of_a_co_building_agreement_tell_no_one_each() -> None:
     ]
 
 
+def test_a_booking_imported_from_a_venues_ledger_tells_no_one() -> None:
+    """Its booker knew of it: a city's register is some 100,000 of them."""
+    imported = BookingData.model_validate({**booking(BookingConfirmed).data.model_dump(), "imported": True})
+    assert messages_of(BookingConfirmed(source="resources", subject="b" * 32, data=imported)) == []
+
+
 def test_no_one_is_told_of_what_they_did_themselves_or_of_a_kind_the_table_lacks() -> None:
     cancelled = ClaimReleasedData(**claim().model_dump(), reason="need_cancelled")  # the poster is not told
     assert [m.recipient for m in messages_of(ClaimReleased(source="needs", subject="n" * 32, data=cancelled))] == [

@@ -444,7 +444,7 @@ async def test_an_administrator_imports_the_register_of_an_areas_venues_and_serv
     ] == "draft"
 
 
-async def test_an_administrator_imports_a_venues_ledger(api: PlatformApi) -> None:
+async def test_an_administrator_imports_a_venues_ledger(api: PlatformApi, stack: TestStack) -> None:
     area = new_community()
     _owner, venue = await venue_of(api, area)
     booker = await api.register_organization("预约党支部", area)
@@ -456,6 +456,8 @@ async def test_an_administrator_imports_a_venues_ledger(api: PlatformApi) -> Non
     ledger = [row(-30, 9), row(12, 9), row(12, 10)]  # the last clashes with the one before
     result = await api.post("resources", "/bookings/import", {"bookings": ledger}, 200, actor=admin)
     assert result == {"received": 3, "imported": 2, "clashed": 1}
+    [confirmed] = await events_about(stack, ledger[0]["id"], count=1)
+    assert (confirmed["type"], confirmed["data"]["imported"]) == ("booking.confirmed", True)  # its booker is not told
     again = await api.post("resources", "/bookings/import", {"bookings": ledger[:1]}, 200, actor=admin)
     assert again == {"received": 1, "imported": 0, "clashed": 0}
     held = await api.post("resources", "/bookings/import", {"bookings": [row(12, 9), row(14, 9)]}, 200, actor=admin)

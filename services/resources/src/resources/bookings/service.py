@@ -60,15 +60,15 @@ ENDED_BY = {
 }
 
 
-def booking_data(booking: Booking) -> BookingData:
-    return data_of(BookingData, booking, booking_id=booking.id)
+def booking_data(booking: Booking, *, imported: bool = False) -> BookingData:
+    return data_of(BookingData, booking, booking_id=booking.id, imported=imported)
 
 
-def announce(booking: Booking) -> Envelope:
+def announce(booking: Booking, *, imported: bool = False) -> Envelope:
     event_type = {BookingStatus.REQUESTED: BookingRequested, BookingStatus.CONFIRMED: BookingConfirmed}.get(
         booking.status, BookingCancelled
     )
-    return event_type(source=SOURCE, subject=booking.id, data=booking_data(booking))
+    return event_type(source=SOURCE, subject=booking.id, data=booking_data(booking, imported=imported))
 
 
 def proposal_booking_id(proposal_id: str) -> str:
@@ -104,6 +104,9 @@ class Bookings:
         self.resources = resources
         self.organizations = organizations
         self.view = view
+        # the half hours of the imports in flight here, until the view holds them: imports run
+        # side by side, and a clash among them would reach the database (see `import_bookings`)
+        self._importing: set[str] = set()
 
     async def book(self, venue_id: str, cmd: BookingCreate, actor: Actor, *, series_id: str | None = None) -> Booking:
         """Books a venue for the acting organisation or resident: confirmed at once, or requested
@@ -263,8 +266,14 @@ class Bookings:
         area. They take their slots as one bulk insert; those that clash with a booking held
         already, or with one before them in the import, are skipped. A booking stored already (a
         resumed import) is left as it is."""
+        taken: set[str] = set()  # the half hours of this import's bookings
+        try:
+            return await self._import(cmd, actor, taken)
+        finally:
+            self._importing -= taken
+
+    async def _import(self, cmd: BookingImport, actor: Actor, taken: set[str]) -> dict[str, int]:
         bookings: list[Booking] = []
-        taken: set[str] = set()  # the half hours of `bookings`
         clashed = 0
         for row in cmd.bookings:
             if row.id in self.view.bookings:
@@ -277,13 +286,15 @@ class Bookings:
             start, end = row.starts_at.astimezone(UTC), row.ends_at.astimezone(UTC)
             check_imported(row.id, start, end)
             await self.organizations.require(row.organization_id)
-            # those this process knows to clash are left out before the insert: one refused slot
-            # makes FerretDB insert the whole batch again, a slot at a time
+            # those this process knows to clash, with what is stored or with an import in flight,
+            # are left out before the insert: one refused slot makes FerretDB insert the whole
+            # batch again, a slot at a time
             halves = {slot_id(venue.id, moment) for moment in slot_starts(start, end)}
-            if not self.view.is_free(venue.id, start, end) or not taken.isdisjoint(halves):
+            if not self.view.is_free(venue.id, start, end) or not self._importing.isdisjoint(halves):
                 clashed += 1
                 continue
             taken |= halves
+            self._importing |= halves
             bookings.append(
                 Booking(
                     id=row.id,
@@ -300,7 +311,8 @@ class Bookings:
                 )
             )
         placed = await self.slots.insert_many(bookings)
-        inserted = await self.repo.insert_many([(b, [announce(b)]) for b in placed], group=f"bookings-{new_id()}")
+        announced = [(b, [announce(b, imported=True)]) for b in placed]
+        inserted = await self.repo.insert_many(announced, group=f"bookings-{new_id()}")
         return {"received": len(cmd.bookings), "imported": inserted, "clashed": clashed + len(bookings) - len(placed)}
 
     def calendar(self, venue: Resource, start: datetime, end: datetime, actor: Actor | None) -> list[Booking]:
