@@ -72,7 +72,7 @@ def _stored(event: Envelope) -> Document:
 
 
 def _message(stored: Document) -> Message:
-    return Message(stored["type"], stored["key"], stored["json"], stored["cid"])
+    return Message(stored["type"], stored["key"], stored["json"], stored["cid"], stored["id"])
 
 
 async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:

@@ -1,4 +1,4 @@
-"""A venues' ledger imported in several requests at once, with fakes of the service's ports."""
+"""A venues' ledger imported: several requests at once, with fakes of the service's ports; the events it makes."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from contract.events import Envelope
-from contract.events.resources import ResourceKind, ResourceStatus
+from contract.events import Envelope, parse_event
+from contract.events.resources import BookingStatus, ResourceKind, ResourceStatus
 from contract.taxonomy import Category
 from resources.bookings.models import Booking
 from resources.bookings.rules import slot_starts
 from resources.bookings.schemas import BookingImport
-from resources.bookings.service import Bookings
+from resources.bookings.service import Bookings, booking_data, imported
 from resources.bookings.slots import slot_id
 from resources.resources.models import Resource
 from resources.view import SupplyView
@@ -88,3 +88,19 @@ async def test_imports_in_flight_at_once_never_send_the_database_a_clash() -> No
     assert answers == [{"received": 1, "imported": 1, "clashed": 0}, {"received": 2, "imported": 1, "clashed": 1}]
     assert slots.refused == 0  # the clash was left out before the insert
     assert bookings._importing == set()  # nothing kept once the imports are done
+
+
+def test_an_imported_bookings_confirmation_is_what_validating_it_makes() -> None:
+    nine = datetime(2026, 3, 2, 1, tzinfo=UTC)
+    booking = Booking(
+        id="a" * 32,
+        venue_id=VENUE.id,
+        venue_organization_id=VENUE.organization_id,
+        organization_id="b" * 32,
+        starts_at=nine,
+        ends_at=nine + timedelta(hours=2),
+        status=BookingStatus.CONFIRMED,
+    )
+    made = imported(booking)
+    assert parse_event(made.model_dump_json()) == made
+    assert made.data == booking_data(booking).model_copy(update={"imported": True})

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from contract.bodies.resources import BookingCreate, SeriesCreate
 from contract.commitments import periods
 from contract.errors import Conflict, DomainError, Forbidden, InvalidReference, NotFound, Unprocessable
-from contract.events import Envelope, data_of
+from contract.events import Envelope, construct, data_of
 from contract.events.cobuilding import AgreementEnded, AgreementSigned
 from contract.events.matching import MatchAccepted, MatchAcceptedData, MatchFailed
 from contract.events.resources import (
@@ -60,15 +60,36 @@ ENDED_BY = {
 }
 
 
-def booking_data(booking: Booking, *, imported: bool = False) -> BookingData:
-    return data_of(BookingData, booking, booking_id=booking.id, imported=imported)
+def booking_data(booking: Booking) -> BookingData:
+    return data_of(BookingData, booking, booking_id=booking.id)
 
 
-def announce(booking: Booking, *, imported: bool = False) -> Envelope:
+def announce(booking: Booking) -> Envelope:
     event_type = {BookingStatus.REQUESTED: BookingRequested, BookingStatus.CONFIRMED: BookingConfirmed}.get(
         booking.status, BookingCancelled
     )
-    return event_type(source=SOURCE, subject=booking.id, data=booking_data(booking, imported=imported))
+    return event_type(source=SOURCE, subject=booking.id, data=booking_data(booking))
+
+
+def imported(booking: Booking) -> BookingConfirmed:
+    """An imported booking's confirmation, made of values validated already (an import makes a
+    hundred thousand: validating each again was a fifth of the import's time)."""
+    data = BookingData.model_construct(
+        booking_id=booking.id,
+        venue_id=booking.venue_id,
+        venue_organization_id=booking.venue_organization_id,
+        organization_id=booking.organization_id,
+        resident_id=None,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        status=BookingStatus.CONFIRMED,
+        series_id=None,
+        proposal_id=None,
+        agreement_id=None,
+        reason=None,
+        imported=True,
+    )
+    return construct(BookingConfirmed, source=SOURCE, subject=booking.id, data=data)
 
 
 def proposal_booking_id(proposal_id: str) -> str:
@@ -311,8 +332,7 @@ class Bookings:
                 )
             )
         placed = await self.slots.insert_many(bookings)
-        announced = [(b, [announce(b, imported=True)]) for b in placed]
-        inserted = await self.repo.insert_many(announced, group=f"bookings-{new_id()}")
+        inserted = await self.repo.insert_many([(b, [imported(b)]) for b in placed], group=f"bookings-{new_id()}")
         return {"received": len(cmd.bookings), "imported": inserted, "clashed": clashed + len(bookings) - len(placed)}
 
     def calendar(self, venue: Resource, start: datetime, end: datetime, actor: Actor | None) -> list[Booking]:
