@@ -1,12 +1,14 @@
-"""The synthetic city's history of needs and its activities: deterministic, and valid."""
+"""The synthetic city's history of needs and its activities: deterministic, and valid; the events an import makes."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from contract.bodies.needs import ActivityCreate
+from contract.events import parse_event
 from devkit.synthetic import generate_activities, generate_city, generate_history
-from needs.needs.schemas import HistoryImport
+from needs.needs.schemas import HistoryImport, PastNeed
+from needs.needs.service import claim_data, completions, past_need
 
 
 def test_the_history_is_a_valid_import_and_the_same_every_time() -> None:
@@ -35,3 +37,17 @@ def test_the_demos_activities_are_valid_posts_starting_on_the_hour_in_china() ->
         assert posted.starts_at.utcoffset() == timedelta(hours=8) and posted.starts_at.hour in (9, 14, 19)
         assert posted.starts_at > start and posted.area_code == str(spec.body["area_code"])
     assert activities == generate_activities(city, 500, start=start)
+
+
+def test_an_imported_needs_completions_are_what_validating_them_makes() -> None:
+    city = generate_city(0.05)
+    [past] = generate_history(city, 1, end=datetime(2026, 11, 24, tzinfo=UTC))
+    need = past_need(PastNeed.model_validate(past))
+    need.starts_at = datetime(2026, 3, 2, 1, tzinfo=UTC)  # none in the past's needs; any other's may say
+
+    made = completions(need)
+
+    assert len(made) == len(need.claims) > 0
+    for event, claim in zip(made, need.claims, strict=True):
+        assert parse_event(event.model_dump_json()) == event and event.time == claim.completed_at
+        assert event.data == claim_data(need, claim)
