@@ -19,7 +19,7 @@ def handlers(*, organizations: KnownOrganizations, needs: Needs, evaluations: Ev
         .on(MatchFailed, needs.on_match_failed)
         # help done, here and in the resources service: a rating waits for its receiver (its id is
         # the completed thing's, so the same event told twice makes nothing more)
-        .on(ClaimCompleted, evaluations.on_claim_completed, idempotent=True)
+        .batched((ClaimCompleted,), evaluations.on_claims_completed)
         .on(WishConfirmed, evaluations.on_wish_confirmed, idempotent=True)
         .on(ServiceRequestCompleted, evaluations.on_request_completed, idempotent=True)
         .batched((BookingConfirmed,), evaluations.on_bookings_confirmed)

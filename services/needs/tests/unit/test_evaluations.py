@@ -54,8 +54,8 @@ async def completed(needs: Needs, repo: FakeNeeds, evaluations: Evaluations) -> 
     claim = await needs.claim(need.id, ClaimCreate(quantity=1), org(HELPER))
     await needs.act_on_claim(need.id, claim.id, "complete", org(POSTER))
     event = next(e for e in repo.events if isinstance(e, ClaimCompleted))
-    await evaluations.on_claim_completed(event)
-    await evaluations.on_claim_completed(event)  # told twice: one rating still
+    await evaluations.on_claims_completed([event, event])  # told twice in a run,
+    await evaluations.on_claims_completed([event])  # and again: one rating still
     return evaluation_id(RatedKind.CLAIM, claim.id)
 
 
@@ -92,7 +92,7 @@ async def test_after_the_window_a_rating_is_refused_and_history_makes_none(
     old = next(e for e in repo.events if isinstance(e, ClaimCompleted))
     data = old.data.model_copy(update={"claim_id": "7" * 32})
     past = old.model_copy(update={"time": datetime.now(UTC) - timedelta(days=30), "data": data})
-    await evaluations.on_claim_completed(past)
+    await evaluations.on_claims_completed([past])
     assert evaluation_id(RatedKind.CLAIM, "7" * 32) not in ratings.saved
 
 
