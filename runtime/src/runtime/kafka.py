@@ -73,18 +73,14 @@ class Message:
     key: str  # the aggregate's id: the event's subject
     value: str  # the whole envelope, as JSON
     correlation_id: str | None = None
-    id: str | None = None  # the event's
 
     @classmethod
     def of(cls, event: Envelope) -> Message:
-        return cls(event.type, event.subject, event.model_dump_json(), event.correlationid, event.id)
+        return cls(event.type, event.subject, event.model_dump_json(), event.correlationid)
 
     @property
     def headers(self) -> Headers:
-        """The envelope's type and id among them, so a reader can pass an event over unparsed."""
         headers: Headers = [("content-type", b"application/cloudevents+json"), ("ce_type", self.type.encode())]
-        if self.id:
-            headers.append(("ce_id", self.id.encode()))
         if self.correlation_id:
             headers.append(("correlation_id", self.correlation_id.encode()))
         return headers

@@ -72,7 +72,7 @@ def _stored(event: Envelope) -> Document:
 
 
 def _message(stored: Document) -> Message:
-    return Message(stored["type"], stored["key"], stored["json"], stored["cid"], stored["id"])
+    return Message(stored["type"], stored["key"], stored["json"], stored["cid"])
 
 
 async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:

@@ -31,12 +31,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Generic, TypeVar
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client import Gauge
 
 from contract.events import Envelope
 from runtime.config import ServiceSettings
-from runtime.kafka import header
 from runtime.pacing import collector_paused, long_lived
 
 log = logging.getLogger(__name__)
@@ -264,7 +263,7 @@ class KeptReadModel(Generic[S]):
         read = 0
         for records in batches.values():
             for record in records:
-                event_id, kind, subject = _named(record)
+                event_id, kind, subject = _named(record.value)
                 if event_id in self.mine:
                     self.mine.discard(event_id)
                 elif kind in self.refreshers and subject:
@@ -340,15 +339,11 @@ def _fits(
     return all(first[tp] <= positions.get(tp.partition, first[tp]) <= ends[tp] for tp in ends)
 
 
-def _named(record: ConsumerRecord[bytes, bytes]) -> tuple[str, str, str]:
-    """An event's id, kind of aggregate (`need` of `need.posted`) and subject, from its headers
-    and key (the event itself is not parsed: most a process wrote itself); blanks for a record
-    that is no event."""
-    event_id, event_type = header(record, "ce_id"), header(record, "ce_type")
-    if event_id and event_type and record.key:
-        return event_id.decode(), event_type.decode().split(".", 1)[0], record.key.decode()
-    try:  # one sent before its id was a header
-        event = json.loads(record.value or b"")
+def _named(value: bytes | None) -> tuple[str, str, str]:
+    """An event's id, kind of aggregate (`need` of `need.posted`) and subject; blanks for a
+    record that is no event."""
+    try:
+        event = json.loads(value or b"")
         return str(event["id"]), str(event["type"]).split(".", 1)[0], str(event["subject"])
     except (ValueError, KeyError, TypeError):
         return "", "", ""

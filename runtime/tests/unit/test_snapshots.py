@@ -1,4 +1,4 @@
-"""A read model's snapshot comes back as written, or not at all; the events it reads back are named unparsed."""
+"""A read model's snapshot comes back as written, or not at all."""
 
 from __future__ import annotations
 
@@ -7,12 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from aiokafka import ConsumerRecord
 
-from contract.events.needs import NeedPosted, NeedPostedData
-from contract.taxonomy import Category
-from runtime.kafka import encode
-from runtime.replica import SnapshotFile, _named
+from runtime.replica import SnapshotFile
 
 
 @pytest.fixture
@@ -76,24 +72,3 @@ def test_a_snapshot_written_now_stops_the_one_being_written_aside(snapshot: Snap
     time.sleep(0.2)
     loaded = snapshot.load()
     assert loaded is not None and loaded.positions == {0: 2} and snapshot.written() is None
-
-
-def test_an_event_read_back_is_named_by_its_headers_and_key_without_parsing_it() -> None:
-    data = NeedPostedData(
-        need_id="n" * 32,
-        organization_id="o" * 32,
-        title="法律咨询",
-        category=Category.LEGAL_AID,
-        area_code="350102001001",
-        quantity=1,
-    )
-    posted = NeedPosted(source="/tests", subject=data.need_id, data=data)
-    key, value, headers = encode(posted)
-
-    def record(value: bytes, headers: list[tuple[str, bytes]]) -> ConsumerRecord[bytes, bytes]:
-        return ConsumerRecord("needs.events", 0, 0, 0, 0, key, value, None, len(key), len(value), headers)
-
-    assert _named(record(b"not parsed", headers)) == (posted.id, "need", "n" * 32)
-    before = [(name, v) for name, v in headers if name != "ce_id"]  # sent before the id was a header
-    assert _named(record(value, before)) == (posted.id, "need", "n" * 32)
-    assert _named(record(b"{not json", before)) == ("", "", "")
