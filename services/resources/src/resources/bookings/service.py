@@ -285,8 +285,9 @@ class Bookings:
     async def import_bookings(self, cmd: BookingImport, actor: Actor) -> dict[str, int]:
         """Past and future bookings kept elsewhere, confirmed, for venues in the administrator's
         area. They take their slots as one bulk insert; those that clash with a booking held
-        already, or with one before them in the import, are skipped. A booking stored already (a
-        resumed import) is left as it is."""
+        already, with one before them in the import or with one of another import in flight,
+        are skipped. A booking stored already (a resumed import) is left as it is; none tells
+        its booker (`BookingData.imported`)."""
         taken: set[str] = set()  # the half hours of this import's bookings
         try:
             return await self._import(cmd, actor, taken)
