@@ -4,6 +4,7 @@ and who belongs to which."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections import defaultdict
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from runtime.actors import Actor, ActorDep, ActorKind
 from runtime.app import provided
 from runtime.handlers import Handlers
 from runtime.mongo import Document, insert_new
+from runtime.repository import AT_ONCE
 
 ACTIVE = "active"
 
@@ -78,8 +80,7 @@ class KnownOrganizations:
 
     async def prepare_memberships(self, *, members_of: bool = False) -> None:
         """With `members_of`, the indexes it looks up by (each adds to every join's write: a
-        service that never asks goes without; FerretDB answers `$in` with a scan anyway, MongoDB
-        with them). Memberships kept in the earlier shape (a document a member) are moved to
+        service that never asks goes without). Memberships kept in the earlier shape (a document a member) are moved to
         this one."""
         if members_of:
             await self.memberships.create_index("organization_id")
@@ -109,16 +110,31 @@ class KnownOrganizations:
 
     async def members_of(self, organization_ids: set[str] | None) -> dict[str, list[str]]:
         """The members of any of those organisations (of every one: None), each with all their
-        organisations."""
-        where: Document = {}
-        if organization_ids is not None:
-            chosen = {"organization_id": {"$in": sorted(organization_ids)}}
-            members = {found["member_id"] async for found in self.memberships.find(chosen, {"member_id": 1})}
-            where = {"member_id": {"$in": sorted(members)}}
+        organisations. A few organisations' are looked up by equality, member by member after;
+        more in one read of every membership. (FerretDB answers `$in` by reading every
+        membership: one organisation's took 9.5 s among a city's 237,000, by equality 3 ms.)"""
+        if organization_ids is not None and len(organization_ids) <= AT_ONCE:
+            chosen = await self._each("organization_id", organization_ids)
+            found = await self._each("member_id", {m["member_id"] for m in chosen})
+        else:
+            found = await self.memberships.find({}, {"_id": 0}).to_list()
         theirs: defaultdict[str, list[str]] = defaultdict(list)
-        async for found in self.memberships.find(where, {"_id": 0}):
-            theirs[found["member_id"]].append(found["organization_id"])
-        return dict(theirs)
+        for membership in found:
+            theirs[membership["member_id"]].append(membership["organization_id"])
+        return {
+            m: orgs for m, orgs in theirs.items() if organization_ids is None or not organization_ids.isdisjoint(orgs)
+        }
+
+    async def _each(self, field: str, values: set[str]) -> list[Document]:
+        """The memberships whose `field` is any of `values`, each value looked up by equality
+        (which FerretDB answers from the index), `AT_ONCE` in flight."""
+        ordered, found = sorted(values), []
+        for start in range(0, len(ordered), AT_ONCE):
+            lookups = (
+                self.memberships.find({field: v}, {"_id": 0}).to_list() for v in ordered[start : start + AT_ONCE]
+            )
+            found += [m for part in await asyncio.gather(*lookups) for m in part]
+        return found
 
     async def require(self, organization_id: str) -> Document:
         """The organisation, or InvalidReference when the registry never announced it."""
