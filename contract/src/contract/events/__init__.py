@@ -9,7 +9,7 @@ from typing import Annotated, get_args
 from pydantic import Field, TypeAdapter
 
 from contract.events import cobuilding, matching, needs, notifications, organizations, points, resources
-from contract.events.base import Data, Envelope, construct, data_of, new_event_id
+from contract.events.base import Data, Envelope, construct, constructed_of, data_of, new_event_id
 
 Event = Annotated[
     organizations.OrganizationRegistered
@@ -144,6 +144,7 @@ __all__ = [
     "Envelope",
     "Event",
     "construct",
+    "constructed_of",
     "data_of",
     "new_event_id",
     "parse_event",

@@ -13,7 +13,7 @@ from typing import Literal
 from contract.bodies.needs import ClaimCreate, ClaimDone, NeedCreate, NeedEdit
 from contract.eligibility import shown_to
 from contract.errors import Conflict, DomainError, Forbidden, NotFound
-from contract.events import Envelope, construct, data_of
+from contract.events import Envelope, construct, constructed_of, data_of
 from contract.events.matching import MatchAccepted, MatchFailed
 from contract.events.needs import (
     ClaimCompleted,
@@ -328,39 +328,33 @@ class Needs:
 
 
 def claim_data(need: Need, claim: Claim) -> ClaimData:
-    return data_of(
-        ClaimData,
-        claim,
-        claim_id=claim.id,
-        need_id=need.id,
-        need_organization_id=need.organization_id,
-        starts_at=need.starts_at.isoformat() if need.starts_at else None,
-    )
+    return data_of(ClaimData, claim, **_of_need(need, claim))
+
+
+def _of_need(need: Need, claim: Claim) -> dict[str, object]:
+    """What a claim's event data takes of its need."""
+    return {
+        "claim_id": claim.id,
+        "need_id": need.id,
+        "need_organization_id": need.organization_id,
+        "starts_at": need.starts_at,
+    }
 
 
 def completions(need: Need) -> list[Envelope]:
     """A `claim.completed` of each completed claim of an imported need, dated when it was
     completed; made of values validated already (a city's history is 113,000 of them)."""
     return [
-        construct(ClaimCompleted, source=SOURCE, subject=need.id, time=claim.completed_at, data=completed(need, claim))
+        construct(
+            ClaimCompleted,
+            source=SOURCE,
+            subject=need.id,
+            time=claim.completed_at,
+            data=constructed_of(ClaimData, claim, **_of_need(need, claim)),
+        )
         for claim in need.claims
         if claim.completed_at is not None
     ]
-
-
-def completed(need: Need, claim: Claim) -> ClaimData:
-    """`claim_data`, made of values validated already."""
-    return ClaimData.model_construct(
-        claim_id=claim.id,
-        need_id=need.id,
-        need_organization_id=need.organization_id,
-        organization_id=claim.organization_id,
-        member_id=claim.member_id,
-        quantity=claim.quantity,
-        proposal_id=claim.proposal_id,
-        served=claim.served,
-        starts_at=need.starts_at,
-    )
 
 
 def past_need(past: PastNeed) -> Need:
