@@ -41,6 +41,7 @@ from runtime.kafka import (
     EventReader,
     Handler,
     Reading,
+    Wanted,
     create_consumer,
     create_producer,
     ensure_topics,
@@ -307,8 +308,9 @@ def _topics(settings: ServiceSettings, handlers: Mapping[str, Handler]) -> list[
     return sorted({settings.topic(topic_of(event_type)) for event_type in handlers})
 
 
-def event_consumer(infra: Infra, handlers: Mapping[str, Handler]) -> EventConsumer:
-    """A consumer of the topics that carry the handled event types, in the service's group."""
+def event_consumer(infra: Infra, handlers: Mapping[str, Handler], *, wanted: Wanted | None = None) -> EventConsumer:
+    """A consumer of the topics that carry the handled event types, in the service's group
+    (`wanted`: see `runtime.kafka.EventReader`)."""
     settings = infra.settings
     return EventConsumer(
         create_consumer(settings, _topics(settings, handlers)),
@@ -317,6 +319,7 @@ def event_consumer(infra: Infra, handlers: Mapping[str, Handler]) -> EventConsum
         MongoProcessedEvents(infra.db),
         max_attempts=settings.consumer_max_attempts,
         backoff_seconds=settings.consumer_backoff_seconds,
+        wanted=wanted,
     )
 
 
@@ -327,11 +330,12 @@ def event_reader(
     *,
     on_caught_up: Callable[[], None] = lambda: None,
     start: Mapping[TopicPartition, int] | None = None,
+    wanted: Wanted | None = None,
 ) -> EventReader:
     """A reader of the topics that carry the handled event types, in every process, replaying
     them from their beginning (or from `start`) or following their tail (`runtime.kafka.Reading`)."""
     consumer = create_consumer(settings, _topics(settings, handlers), reading)
-    return EventReader(consumer, handlers, reading, on_caught_up=on_caught_up, start=start)
+    return EventReader(consumer, handlers, reading, on_caught_up=on_caught_up, start=start, wanted=wanted)
 
 
 async def sweeping(sweep: Callable[[], Coroutine[Any, Any, int]], every: float) -> None:

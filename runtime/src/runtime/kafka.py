@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 Headers = list[tuple[str, bytes]]
 READ, BATCHED_READ = 200, 1000  # records a read takes at most: each handled alone, or in runs
 Handler = Callable[[Any], Awaitable[None]]
+Wanted = Callable[[str], Awaitable[bool]]  # whether an event of this type is wanted now (see `EventReader`)
 
 EVENTS_CONSUMED = Counter("events_consumed_total", "Events handled successfully", ["type"])
 EVENTS_DEAD_LETTERED = Counter("events_dead_lettered_total", "Messages sent to a DLQ", ["topic"])
@@ -169,7 +170,9 @@ class EventReader:
     Reading `REPLAY`, `on_caught_up` is called once it has read up to where the topics ended
     when it started; `caught_up_in_s` then says how long that took; `start`: where to replay
     from instead of the beginning (a partition not in it: its beginning). `positions` says
-    where it has read up to, record by record."""
+    where it has read up to, record by record. `wanted`, for handlers whose events are wanted
+    only at times (a partner's webhook, a page kept open), is asked of each record's type first:
+    an event it does not want now is passed over unparsed."""
 
     def __init__(
         self,
@@ -179,11 +182,13 @@ class EventReader:
         *,
         on_caught_up: Callable[[], None] = lambda: None,
         start: Mapping[TopicPartition, int] | None = None,
+        wanted: Wanted | None = None,
     ) -> None:
         self.consumer = consumer
         self.start = start or {}
         self.positions: dict[TopicPartition, int] = dict(self.start)
         self.handlers = handlers
+        self.wanted = wanted
         self.reading = reading
         self.on_caught_up = on_caught_up
         self.events = 0  # handled, or passed to a handler that failed
@@ -265,10 +270,13 @@ class EventReader:
     async def _parse(self, record: ConsumerRecord[bytes, bytes]) -> tuple[Event, Handler] | None:
         """The record's event and its handler; None when it is no event of the contract (passed
         to `unreadable`) or no handler takes its type (one its `ce_type` header names is not
-        parsed: most consumers of the registry's topic pass over its members' events)."""
+        parsed: most consumers of the registry's topic pass over its members' events; nor one
+        `wanted` does not want now)."""
         named = header(record, "ce_type")
-        if named is not None and named.decode(errors="replace") not in self.handlers:
-            return None
+        if named is not None:
+            event_type = named.decode(errors="replace")
+            if event_type not in self.handlers or (self.wanted is not None and not await self.wanted(event_type)):
+                return None
         try:
             event = parse_event(record.value or b"")
         except ValidationError as exc:
@@ -317,8 +325,9 @@ class EventConsumer(EventReader):
         *,
         max_attempts: int = 4,
         backoff_seconds: float = 0.1,
+        wanted: Wanted | None = None,
     ) -> None:
-        super().__init__(consumer, handlers, Reading.GROUP)
+        super().__init__(consumer, handlers, Reading.GROUP, wanted=wanted)
         self.producer = producer
         self.processed = processed
         self.max_attempts = max_attempts

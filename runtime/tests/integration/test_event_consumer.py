@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import RecordMetadata
 from pymongo import AsyncMongoClient
 
@@ -20,6 +21,7 @@ from runtime.kafka import (
     EventConsumer,
     Handler,
     Idempotent,
+    Wanted,
     create_consumer,
     create_producer,
     encode,
@@ -50,6 +52,7 @@ async def consume(
     *,
     until_past: list[RecordMetadata],
     keep_database: bool = False,
+    wanted: Wanted | None = None,
 ) -> None:
     """Runs a consumer of `need.posted` on the topic until its group has committed past `until_past`."""
     producer = create_producer(settings)
@@ -61,6 +64,7 @@ async def consume(
         MongoProcessedEvents(mongo[settings.database]),
         max_attempts=3,
         backoff_seconds=0.01,
+        wanted=wanted,
     )
     task = asyncio.create_task(consumer.run())
     try:
@@ -110,6 +114,47 @@ class TestPoisonMessages:
         assert "gave up after 3 attempts" in errors[2] and "always fails" in errors[2]
         assert [r.value for r in dead] == [v for _, v, _ in poison_and_good[2:5]]
         assert dict(dead[2].headers)["ce_type"] == b"need.posted"  # the original headers travel along
+
+
+class TestWanted:
+    @pytest.mark.parametrize("now", [True, False], ids=["wanted: read", "not wanted now: passed over unparsed"])
+    async def test_an_event_is_parsed_only_when_wanted(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document], now: bool
+    ) -> None:
+        topic = settings.topic("needs.events")
+        await ensure_topics(settings, [topic])
+        sent = await send_raw(
+            settings.kafka_bootstrap_servers,
+            topic,
+            [(b"k", b"{not json", [("ce_type", b"need.posted")]), encode(_need_posted("posted"))],
+        )
+        asked: list[str] = []
+        handled: list[str] = []
+
+        async def wanted(event_type: str) -> bool:
+            asked.append(event_type)
+            return now
+
+        async def handle(event: NeedPosted) -> None:
+            handled.append(event.data.title)
+
+        await consume(settings, mongo, topic, handle, until_past=sent, wanted=wanted)
+
+        assert asked == ["need.posted", "need.posted"]
+        assert handled == (["posted"] if now else [])
+        dead = await records_in(settings, topic + ".dlq")
+        assert dead == (1 if now else 0)  # the record that is no event was not even parsed when not wanted
+
+
+async def records_in(settings: ServiceSettings, topic: str) -> int:
+    """How many records the topic holds, over its partitions."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in range(settings.topic_partitions)]
+        return sum((await consumer.end_offsets(partitions)).values())
+    finally:
+        await consumer.stop()
 
 
 class TestRedelivery:

@@ -123,15 +123,20 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
         every_event = dict.fromkeys(partners_events, Idempotent(webhooks.on_event))
         live, bells = LiveEvents(), Bells()
         app.state.components.add(webhooks, live, bells)
+
+        async def streamed(event_type: str) -> bool:  # a partner's or a page's stream is open for it
+            return (bells if event_type == "message.stored" else live).streams.listening()
+
         async with background(
             sweeping(accounts.sweep, 3600),
             sweeping(webhooks.sweep, 3600),
-            event_consumer(infra, every_event).run(),
+            event_consumer(infra, every_event, wanted=webhooks.wants).run(),
             webhooks.deliver_forever(),
             event_reader(
                 settings,
                 {**dict.fromkeys(partners_events, live.on_event), "message.stored": bells.on_event},
                 Reading.TAIL,
+                wanted=streamed,
             ).run(),
         ):
             yield

@@ -20,6 +20,10 @@ class Streams:
         self.size = size  # events a stream may fall behind by; a stream further behind loses them
         self.listeners: defaultdict[str, set[asyncio.Queue[Envelope]]] = defaultdict(set)
 
+    def listening(self) -> bool:
+        """Whether any stream is open: when none is, the events are not even read."""
+        return bool(self.listeners)
+
     def tell(self, key: str, event: Envelope) -> None:
         for queue in self.listeners.get(key, ()):
             with contextlib.suppress(asyncio.QueueFull):  # a reader too slow loses events, not the others

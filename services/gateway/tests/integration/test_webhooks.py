@@ -120,3 +120,21 @@ async def test_a_delivery_is_checked_again_where_it_goes_and_never_sent_inside(
             assert [(d["state"], d["last_answer"]) for d in log] == [("pending", "refused")], target
             await subscribing.unsubscribe(ORGANIZATION, subscription["_id"])
     assert not received
+
+
+async def test_only_the_types_some_subscription_takes_are_wanted(db: AsyncDatabase[Document]) -> None:
+    async with partner_session(LOOPBACK, 5) as http:
+        hooks = Webhooks(db, http, LOOPBACK)
+        assert not await hooks.wants("need.posted")  # no subscription: the consumer parses nothing
+
+        await hooks.subscribe(
+            ORGANIZATION, WebhookCreate.model_validate({"url": "http://127.0.0.1/a", "types": ["need"]})
+        )
+        await hooks.subscribe(
+            "p" * 32, WebhookCreate.model_validate({"url": "http://127.0.0.1/b", "types": ["match.proposed"]})
+        )
+        wanted = {t: await hooks.wants(t) for t in ("need.posted", "match.proposed", "match.accepted", "member.joined")}
+        assert wanted == {"need.posted": True, "match.proposed": True, "match.accepted": False, "member.joined": False}
+
+        await hooks.subscribe("q" * 32, WebhookCreate.model_validate({"url": "http://127.0.0.1/c"}))
+        assert await hooks.wants("member.joined")  # a subscription of every type

@@ -30,6 +30,7 @@ import logging
 import secrets
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -101,6 +102,16 @@ def status_class(status: int) -> str:
     return f"{status // 100}xx"
 
 
+@dataclass
+class Subscribed:
+    """The subscriptions of every organisation, and the event types any of them takes (a type,
+    or a kind of thing such as "need"), or every type."""
+
+    by_organization: defaultdict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))
+    types: set[str] = field(default_factory=set)
+    every_type: bool = False
+
+
 class Webhooks:
     def __init__(self, db: AsyncDatabase[Document], http: aiohttp.ClientSession, destinations: Destinations) -> None:
         self.subscriptions = db["webhooks"]
@@ -137,10 +148,18 @@ class Webhooks:
             raise NotFound(f"no webhook {subscription_id!r}")
         self.cached.forget("subscriptions")
 
+    async def wants(self, event_type: str) -> bool:
+        """Whether any subscription takes events of this type: the consumer parses no other
+        (most of a city's events, members' for one, go to no partner)."""
+        subscribed: Subscribed = await self.cached.get("subscriptions", self._subscribed)
+        kind = event_type.split(".", 1)[0]
+        return subscribed.every_type or event_type in subscribed.types or kind in subscribed.types
+
     async def on_event(self, event: Envelope) -> None:
         """Queues a delivery of the event to every subscription of the organisations it concerns."""
-        by_organization = await self.cached.get("subscriptions", self._by_organization)
-        subscriptions = [s for o in organizations_of(event) for s in by_organization.get(o, ())]
+        subscribed: Subscribed = await self.cached.get("subscriptions", self._subscribed)
+        subscriptions = [s for o in organizations_of(event) for s in subscribed.by_organization.get(o, ())]
+        queued = False
         for subscription in subscriptions:
             if not wanted(subscription["types"], event.type):
                 continue
@@ -155,15 +174,19 @@ class Webhooks:
             }
             with contextlib.suppress(DuplicateKeyError):  # a redelivered event: queued already
                 await self.deliveries.insert_one(delivery)
-        self._wake.set()
+            queued = True
+        if queued:
+            self._wake.set()
 
-    async def _by_organization(self) -> dict[str, list[Document]]:
-        """Every subscription, by organisation: read once for all the events of a few seconds,
-        not once an event."""
-        found: defaultdict[str, list[Document]] = defaultdict(list)
+    async def _subscribed(self) -> Subscribed:
+        """Every subscription, by organisation, and the types they take: read once for all the
+        events of a few seconds, not once an event."""
+        subscribed = Subscribed()
         async for subscription in self.subscriptions.find({}):
-            found[subscription["organization_id"]].append(subscription)
-        return found
+            subscribed.by_organization[subscription["organization_id"]].append(subscription)
+            subscribed.types.update(subscription["types"])
+            subscribed.every_type = subscribed.every_type or not subscription["types"]
+        return subscribed
 
     async def deliver_forever(self, poll_seconds: float = 1.0) -> None:
         while True:
