@@ -7,19 +7,25 @@ between the write and the publish delays the events; it never loses them. A cras
 the publish and the removal publishes them again: consumers are idempotent.
 
 Bulk writes (an import of 220,000 members) use outbox groups instead, so nothing rewrites or
-rereads every document: a group document is written first (pending, open), then the aggregates
-with their events in `group_events` and the group's name; the writer then publishes the events
-it has in hand and marks the group done. A group left open longer than `ABANDONED` (its writer
-died) is relayed from its documents' `group_events`: those of the documents that were written
-go out. `group_events` stay as a record; later changes use the document's own `outbox`.
+rereads every document: a group document is written first (pending, open) with the events of
+all its aggregates, then the aggregates with the group's name; the writer then publishes the
+events it has in hand and marks the group done. A group left open longer than `ABANDONED` (its
+writer died) is relayed from its own record: the events of the documents that were written go
+out. Later changes use the document's own `outbox`.
+
+A group keeps its events as one compressed blob, not as documents of their own or inside each
+aggregate's: FerretDB converts a nested document field by field, and the events stored inside
+a city's 220,000 members took as long to write as the members themselves.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,22 +39,35 @@ from runtime.mongo import Document, document_lock
 log = logging.getLogger(__name__)
 
 
-def with_events(document: Document, events: Sequence[Envelope], *, group: str | None = None) -> Document:
-    """A new aggregate document carrying its first events, relayed by themselves or, with
-    `group`, as part of that outbox group (see `open_group`)."""
+def with_events(document: Document, events: Sequence[Envelope]) -> Document:
+    """A new aggregate document carrying its first events, relayed by themselves."""
     stored = [_stored(e) for e in events]
-    if group is None:
-        return {**document, "outbox": stored, "outbox_pending": bool(stored)}
-    return {**document, "outbox": [], "outbox_pending": False, "outbox_group": group, "group_events": stored}
+    return {**document, "outbox": stored, "outbox_pending": bool(stored)}
+
+
+def in_group(document: Document, group: str) -> Document:
+    """A new aggregate document written in an outbox group, which holds its events (`open_group`)."""
+    return {**document, "outbox": [], "outbox_pending": False, "outbox_group": group}
 
 
 ABANDONED = timedelta(minutes=5)
 
 
-async def open_group(groups: AsyncCollection[Document], name: str, collection: str) -> None:
-    """Records a bulk write's group, before any of its documents is written."""
-    fields = {"collection": collection, "pending": True, "open": True, "opened_at": datetime.now(UTC)}
+async def open_group(
+    groups: AsyncCollection[Document], name: str, collection: str, events: Mapping[str, Sequence[Envelope]]
+) -> None:
+    """Records a bulk write's group with the events of each of its documents (by `_id`), before
+    any of them is written."""
+    messages = [(document_id, Message.of(e)) for document_id, some in events.items() for e in some]
+    stored = [[document_id, m.type, m.key, m.value, m.correlation_id] for document_id, m in messages]
+    blob = zlib.compress(json.dumps(stored, ensure_ascii=False).encode(), 1)
+    fields = {"collection": collection, "pending": True, "open": True, "opened_at": datetime.now(UTC), "events": blob}
     await groups.update_one({"_id": name}, {"$set": fields}, upsert=True)
+
+
+def _group_events(group: Document) -> list[tuple[str, Message]]:
+    """A group's events, each with the `_id` of its document."""
+    return [(document_id, Message(*fields)) for document_id, *fields in json.loads(zlib.decompress(group["events"]))]
 
 
 def push_events(update: dict[str, Any], events: Sequence[Envelope]) -> dict[str, Any]:
@@ -127,7 +146,9 @@ class OutboxRelay:
         group done. Should this fail, the group stays open and is relayed once abandoned."""
         await publish(self.producer, self.topic_of, [Message.of(e) for e in events])
         assert self.groups is not None
-        await self.groups.update_one({"_id": name}, {"$set": {"pending": False, "open": False}})
+        await self.groups.update_one(
+            {"_id": name}, {"$set": {"pending": False, "open": False}, "$unset": {"events": ""}}
+        )
 
     async def relay_once(self, batch: int = 200) -> int:
         """Publishes one batch of pending documents per collection, and pending groups; returns
@@ -142,7 +163,7 @@ class OutboxRelay:
             abandoned = datetime.now(UTC) - ABANDONED
             ready = {"pending": True, "collection": {"$in": list(by_name)}, "opened_at": {"$lt": abandoned}}
             async for group in self.groups.find(ready).sort("_id", 1).limit(10):
-                relayed += await self._relay_group(by_name[group["collection"]], group["_id"])
+                relayed += await self._relay_group(by_name[group["collection"]], group)
         return relayed
 
     async def _relay(self, collection: AsyncCollection[Document], doc: Document) -> None:
@@ -155,10 +176,16 @@ class OutboxRelay:
             if done.modified_count == 0:  # more events arrived meanwhile: remove just ours
                 await collection.update_one({"_id": doc["_id"]}, {"$pullAll": {"outbox": stored}})
 
-    async def _relay_group(self, collection: AsyncCollection[Document], group: str) -> int:
-        """An abandoned group: whichever of its documents were written carry its events."""
+    async def _relay_group(self, collection: AsyncCollection[Document], group: Document) -> int:
+        """An abandoned group: the events of whichever of its documents were written."""
         assert self.groups is not None
-        documents = await collection.find({"outbox_group": group}, {"group_events": 1}).sort("_id", 1).to_list()
-        await publish(self.producer, self.topic_of, [_message(s) for d in documents for s in d["group_events"]])
-        await self.groups.update_one({"_id": group}, {"$set": {"pending": False}})
+        found = collection.find({"outbox_group": group["_id"]}, {"_id": 1, "group_events": 1})
+        documents = await found.sort("_id", 1).to_list()
+        if "events" in group:
+            written = {d["_id"] for d in documents}
+            messages = [m for document_id, m in _group_events(group) if document_id in written]
+        else:  # written before groups held their events: each document held its own
+            messages = [_message(s) for d in documents for s in d.get("group_events", ())]
+        await publish(self.producer, self.topic_of, messages)
+        await self.groups.update_one({"_id": group["_id"]}, {"$set": {"pending": False}, "$unset": {"events": ""}})
         return max(1, len(documents))

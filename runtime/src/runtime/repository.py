@@ -16,7 +16,7 @@ from contract.aggregates import Aggregate, Versioned
 from contract.errors import Conflict, NotFound
 from contract.events import Envelope
 from runtime.mongo import Document, document_lock, insert_new
-from runtime.outbox import OutboxRelay, open_group, push_events, with_events
+from runtime.outbox import OutboxRelay, in_group, open_group, push_events, with_events
 
 log = logging.getLogger(__name__)
 UNREADABLE = Counter(
@@ -146,16 +146,18 @@ class MongoRepository(Generic[A]):
         if not any(events for _, events in aggregates):
             return len(await self._insert_many(aggregates, None))
         assert self.relay is not None and self.relay.groups is not None, "bulk inserts with events need a relay"
-        await open_group(self.relay.groups, group, self.collection.name)
+        await open_group(self.relay.groups, group, self.collection.name, {a.id: events for a, events in aggregates})
         inserted = await self._insert_many(aggregates, group)
         await self.relay.publish_group(group, [event for at in inserted for event in aggregates[at][1]])
         return len(inserted)
 
     async def _insert_many(self, aggregates: Sequence[tuple[A, Sequence[Envelope]]], group: str | None) -> list[int]:
-        """The positions of the aggregates inserted, those stored already left out."""
+        """The positions of the aggregates inserted, those stored already left out; `group`
+        holds their events (None: they have none)."""
         if not aggregates:
             return []
-        documents = [with_events(self._document(a) | {"_id": a.id}, e, group=group) for a, e in aggregates]
+        documents = [self._document(a) | {"_id": a.id} for a, _ in aggregates]
+        documents = [in_group(d, group) if group else with_events(d, ()) for d in documents]
         stored_already = await insert_new(self.collection, documents)
         inserted = [at for at in range(len(aggregates)) if at not in stored_already]
         for at in inserted:  # what is stored already may have changed since: it stays as it is

@@ -20,7 +20,7 @@ from devkit.testing import read_topic
 from runtime.config import ServiceSettings
 from runtime.kafka import create_producer, ensure_topics
 from runtime.mongo import Document
-from runtime.outbox import OutboxRelay, ensure_outbox_index, open_group, push_events, with_events
+from runtime.outbox import OutboxRelay, ensure_outbox_index, in_group, open_group, push_events, with_events
 from runtime.repository import MongoRepository
 
 pytestmark = pytest.mark.stack
@@ -105,19 +105,20 @@ class TestGroups:
             rows = [(Thing(id=f"t{i}", name=str(i)), [_event(f"t{i}", f"bulk {i}")]) for i in range(3)]
             assert await repo.insert_many(rows, group="g1") == 3
             assert await repo.insert_many(rows, group="g2") == 0  # stored already: nothing published again
-            # a writer that died after writing one document of its group, long ago
-            await open_group(db["outbox_groups"], "stuck", "things")
+            # a writer that died after writing one document of its group of two, long ago
+            events = {"s1": [_event("s1", "stuck 1")], "s2": [_event("s2", "never written")]}
+            await open_group(db["outbox_groups"], "stuck", "things", events)
             await db["outbox_groups"].update_one(
                 {"_id": "stuck"}, {"$set": {"opened_at": datetime(2020, 1, 1, tzinfo=UTC)}}
             )
-            await things.insert_one(with_events({"_id": "s1", "name": "s"}, [_event("s1", "stuck 1")], group="stuck"))
+            await things.insert_one(in_group({"_id": "s1", "name": "s"}, "stuck"))
 
             assert await relay.relay_once() == 1
             await repo.update(Thing(id="t1", name="changed"), [_event("t1", "after")])  # by itself, not again
             assert await relay.relay_once() == 1
             assert await relay.relay_once() == 0
-            groups = {g["_id"]: g["pending"] for g in await db["outbox_groups"].find().to_list()}
-            assert groups == {"g1": False, "g2": False, "stuck": False}
+            groups = {g["_id"]: (g["pending"], "events" in g) for g in await db["outbox_groups"].find().to_list()}
+            assert groups == {"g1": (False, False), "g2": (False, False), "stuck": (False, False)}  # events let go
         finally:
             await mongo.drop_database(settings.database)
 

@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from contract.events.points import HoursPosted, PointsPosted, Unit
 from points.ledger.models import Movement
 from runtime.mongo import Document, insert_new
-from runtime.outbox import OutboxRelay, open_group, with_events
+from runtime.outbox import OutboxRelay, in_group, open_group, with_events
 from runtime.repository import readable
 
 SOURCE = "points"
@@ -93,8 +93,10 @@ class MongoMovementRepository:
         assert self.relay is not None and self.relay.groups is not None, "inserting many needs the relay's groups"
         group = f"movements-{uuid4().hex}"
         events = [_posted(m) for m in movements]
-        await open_group(self.relay.groups, group, self.collection.name)
-        documents = [with_events(_document(m), [e], group=group) for m, e in zip(movements, events, strict=True)]
+        await open_group(
+            self.relay.groups, group, self.collection.name, {m.id: [e] for m, e in zip(movements, events, strict=True)}
+        )
+        documents = [in_group(_document(m), group) for m in movements]
         taken = await insert_new(self.collection, documents)
         inserted = [at for at in range(len(movements)) if at not in taken]
         self._ids.update(_key(m.id) for m in movements)
