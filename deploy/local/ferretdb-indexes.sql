@@ -5,6 +5,12 @@
 -- `@>`. This gives every single-field index FerretDB makes a GIN twin, as it makes it, and
 -- once for the indexes made before. Run by `stack.py` at every start; it changes nothing twice.
 --
+-- FerretDB never reads a btree but for uniqueness and for updates by `_id` (`_jsonb -> '_id' =`,
+-- a unique index): it pushes down no range and sorts only by record order. So an index that
+-- is not unique is replaced by an empty one of the same name and columns (`WHERE false`), which
+-- FerretDB can still drop: every document written cost an entry in each (a city's load wrote
+-- some 2 million of them, a tenth of PostgreSQL's time inserting).
+--
 -- FerretDB prepares each lookup with the field's name as a parameter too,
 -- `(_jsonb -> $1) @> $2`. After five runs on a connection PostgreSQL may keep a generic plan,
 -- made without the parameters' values: no index on `(_jsonb -> '_id')` matches `_jsonb -> $1`,
@@ -17,17 +23,23 @@ CREATE OR REPLACE FUNCTION pbs_gin_twin(index_oid oid) RETURNS void LANGUAGE plp
 DECLARE
     definition text := pg_get_indexdef(index_oid);
     expression text := substring(definition from '\((_jsonb -> ''[^'']+''::text)\)');
+    index pg_index := (SELECT i FROM pg_index i WHERE indexrelid = index_oid);
 BEGIN
-    IF definition NOT LIKE '%USING btree%' OR expression IS NULL
-       OR (SELECT indnatts FROM pg_index WHERE indexrelid = index_oid) <> 1 THEN
-        RETURN;
+    IF definition NOT LIKE '%USING btree%' OR expression IS NULL OR index.indpred IS NOT NULL THEN
+        RETURN;  -- not one of FerretDB's, or emptied already
     END IF;
-    EXECUTE format(
-        'CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((%s) jsonb_path_ops)',
-        left((SELECT relname FROM pg_class WHERE oid = index_oid), 59) || '_gin',
-        (SELECT indrelid::regclass FROM pg_index WHERE indexrelid = index_oid),
-        expression
-    );
+    IF index.indnatts = 1 THEN
+        EXECUTE format(
+            'CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((%s) jsonb_path_ops)',
+            left((SELECT relname FROM pg_class WHERE oid = index_oid), 59) || '_gin',
+            index.indrelid::regclass,
+            expression
+        );
+    END IF;
+    IF NOT index.indisunique THEN
+        EXECUTE format('DROP INDEX %s', index_oid::regclass);
+        EXECUTE definition || ' WHERE false';
+    END IF;
 END $$;
 
 CREATE OR REPLACE FUNCTION pbs_gin_twins() RETURNS event_trigger LANGUAGE plpgsql AS $$

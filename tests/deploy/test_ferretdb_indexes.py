@@ -1,0 +1,72 @@
+"""The local stack's PostgreSQL behind FerretDB (`deploy/local/ferretdb-indexes.sql`): a lookup
+by an indexed field is answered by the index's GIN twin, and an index that is not unique is
+kept empty (FerretDB reads no btree but for uniqueness), while FerretDB still sees, drops and
+makes its indexes as before."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from runtime.mongo import Document
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
+import stack  # a script's module, beside the stack
+
+pytestmark = pytest.mark.stack
+
+
+def indexes_of(schema: str) -> dict[str, str]:
+    """PostgreSQL's indexes in a database's schema, each by the field(s) it is on."""
+    postgres = stack.postgres_bin()
+    if stack.FERRETDB_HANDLER != "postgresql" or postgres is None:
+        pytest.skip("FerretDB is not on PostgreSQL here")
+    query = f"SELECT indexdef FROM pg_indexes WHERE schemaname = '{schema}' AND indexname NOT LIKE '%metadata%'"
+    psql = [str(postgres / "psql"), "-h", "127.0.0.1", "-p", str(stack.POSTGRES_PORT), "-U", "postgres"]
+    found = subprocess.run([*psql, "-d", "ferretdb", "-At", "-c", query], capture_output=True, text=True, check=True)
+    return {" ".join(sorted(set(_fields(d)))) + (" gin" if "USING gin" in d else ""): d for d in found.stdout.split("\n") if d}
+
+
+def _fields(definition: str) -> list[str]:
+    return [part.split("'")[0] for part in definition.split("_jsonb -> '")[1:]]
+
+
+@pytest.fixture
+async def db(mongo: AsyncMongoClient[Document]) -> AsyncIterator[AsyncDatabase[Document]]:
+    name = f"t{uuid4().hex[:12]}_indexes"
+    yield mongo[name]
+    await mongo.drop_database(name)
+
+
+async def test_lookups_use_the_gin_twins_and_only_unique_btrees_are_filled(db: AsyncDatabase[Document]) -> None:
+    things = db["things"]
+    await things.create_index("kind")
+    await things.create_index("code", unique=True)
+    await things.create_index([("kind", 1), ("at", 1)])
+    await things.insert_many([{"_id": f"t{i}", "kind": i % 3, "code": i, "at": i} for i in range(300)])
+
+    made = indexes_of(db.name)
+    assert made["kind"].endswith("WHERE false") and made["at kind"].endswith("WHERE false")  # never read: empty
+    assert "UNIQUE" in made["code"] and "WHERE" not in made["code"]  # uniqueness is still the btree's
+    assert "UNIQUE" in made["_id"] and "WHERE" not in made["_id"]
+    assert {"kind gin", "code gin", "_id gin"} <= made.keys()
+
+    plan = await db.command("explain", {"find": "things", "filter": {"kind": 1}})
+    assert "_gin" in json.dumps(plan["queryPlanner"])  # answered by the twin, not by reading the table
+    assert len(await things.find({"kind": 1}).to_list()) == 100
+    with pytest.raises(DuplicateKeyError):
+        await things.insert_one({"_id": "again", "kind": 0, "code": 7})
+
+    await things.drop_index("kind_1")  # FerretDB drops the emptied index as its own
+    await things.create_index("kind")
+    assert "kind_1" in await things.index_information()
+    assert indexes_of(db.name)["kind"].endswith("WHERE false")
