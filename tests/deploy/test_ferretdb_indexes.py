@@ -33,11 +33,13 @@ def indexes_of(schema: str) -> dict[str, str]:
     query = f"SELECT indexdef FROM pg_indexes WHERE schemaname = '{schema}' AND indexname NOT LIKE '%metadata%'"
     psql = [str(postgres / "psql"), "-h", "127.0.0.1", "-p", str(stack.POSTGRES_PORT), "-U", "postgres"]
     found = subprocess.run([*psql, "-d", "ferretdb", "-At", "-c", query], capture_output=True, text=True, check=True)
-    return {" ".join(sorted(set(_fields(d)))) + (" gin" if "USING gin" in d else ""): d for d in found.stdout.split("\n") if d}
+    return {_named(d): d for d in found.stdout.split("\n") if d}
 
 
-def _fields(definition: str) -> list[str]:
-    return [part.split("'")[0] for part in definition.split("_jsonb -> '")[1:]]
+def _named(definition: str) -> str:
+    """An index by its fields, sorted ("at kind"), and " gin" for a GIN one."""
+    fields = sorted({part.split("'")[0] for part in definition.split("_jsonb -> '")[1:]})
+    return " ".join(fields) + (" gin" if "USING gin" in definition else "")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ learns the activities and claims people check in at, and earns from its own chec
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
 from contract.events import Envelope
@@ -45,8 +44,7 @@ def handlers(
 
     async def on_run(events: Sequence[Envelope]) -> None:
         await earning.on_events(events)
-        ended = [attendances.on_claim_ended(e) for e in events if isinstance(e, ClaimCompleted)]
-        await asyncio.gather(*ended)
+        await attendances.on_claims_completed([e for e in events if isinstance(e, ClaimCompleted)])
 
     known = known_organizations.handlers(organizations, members=True)
     if batched:

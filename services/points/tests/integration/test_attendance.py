@@ -21,6 +21,7 @@ from contract.events.needs import (
     ActivityData,
     ActivityPosted,
     ActivityStatus,
+    ClaimCompleted,
     ClaimData,
     ClaimMade,
     ClaimReleased,
@@ -318,3 +319,40 @@ async def test_a_claims_work_on_site_is_checked_into_by_the_claimers_members_onl
     await deliver(stack, ClaimReleased(source="needs", subject=claim_id, data=released))
     again = await http.get(f"{base}/code", headers=acting(organization(claimer)))
     refused(await http.post(scan, json={"code": again.json()["code"]}, headers=acting(ours)), 409, "cancelled")
+
+
+@pytest.mark.parametrize("claims", [1, 20], ids=["one claim completed", "a run of twenty, set in one update"])
+async def test_a_completed_claims_work_is_checked_out_of_no_longer_into(
+    stack: TestStack, http: httpx.AsyncClient, claims: int
+) -> None:
+    poster, claimer, need_id = new_id(), new_id(), new_id()
+    starts = datetime.now(UTC) + timedelta(minutes=20)
+    need = NeedPostedData(
+        need_id=need_id,
+        organization_id=poster,
+        title="社区核酸采样志愿者",
+        category=Category.VOLUNTEERING,
+        area_code=COMMUNITY,
+        quantity=claims,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+    )
+    made = [
+        ClaimData(claim_id=new_id(), need_id=need_id, need_organization_id=poster, organization_id=claimer, quantity=1)
+        for _ in range(claims)
+    ]
+    await deliver(  # keyed by their need, as the needs service does: one partition, in order
+        stack,
+        NeedPosted(source="needs", subject=need_id, data=need),
+        *(ClaimMade(source="needs", subject=need_id, data=claim) for claim in made),
+        *(ClaimCompleted(source="needs", subject=need_id, data=claim) for claim in made),
+    )
+    ours = organization(claimer, member_id=new_id())
+    for claim in (made[0], made[-1]):
+        base = f"{stack.url('points')}/attendance/claim/{claim.claim_id}"
+        code = await http.get(f"{base}/code", headers=acting(organization(poster)))
+        scanned = await http.post(
+            f"{stack.url('points')}/checkins", json={"code": code.json()["code"]}, headers=acting(ours)
+        )
+        refused(scanned, 409, "not_running")
+        assert "done" in scanned.json()["error"]["message"]

@@ -11,7 +11,7 @@ document with its `checkin.recorded` event (the outbox)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from contract.bodies.points import AttendanceCorrection, CheckinScan
@@ -113,7 +113,12 @@ class Attendances:
 
     async def on_claim_ended(self, event: ClaimReleased | ClaimCompleted) -> None:
         status = Running.COMPLETED if isinstance(event, ClaimCompleted) else Running.RELEASED
-        await self.attended.set_status(Attended.key(AttendedKind.CLAIM, event.data.claim_id), status)
+        await self.attended.set_status([Attended.key(AttendedKind.CLAIM, event.data.claim_id)], status)
+
+    async def on_claims_completed(self, events: Sequence[ClaimCompleted]) -> None:
+        """A run of claims completed: each checked out of, no longer into."""
+        keys = [Attended.key(AttendedKind.CLAIM, e.data.claim_id) for e in events]
+        await self.attended.set_status(keys, Running.COMPLETED)
 
     async def get(self, kind: AttendedKind, attended_id: str) -> Attended:
         """The activity or claim, with a claim's place, title and time taken from its need."""
