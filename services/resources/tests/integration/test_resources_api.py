@@ -444,7 +444,9 @@ async def test_an_administrator_imports_the_register_of_an_areas_venues_and_serv
     ] == "draft"
 
 
-async def test_an_administrator_imports_a_venues_ledger(api: PlatformApi, stack: TestStack) -> None:
+async def test_an_administrator_imports_a_venues_ledger(
+    api: PlatformApi, stack: TestStack, mongo: AsyncMongoClient[Document]
+) -> None:
     area = new_community()
     _owner, venue = await venue_of(api, area)
     booker = await api.register_organization("预约党支部", area)
@@ -460,10 +462,14 @@ async def test_an_administrator_imports_a_venues_ledger(api: PlatformApi, stack:
     assert (confirmed["type"], confirmed["data"]["imported"]) == ("booking.confirmed", True)  # its booker is not told
     again = await api.post("resources", "/bookings/import", {"bookings": ledger[:1]}, 200, actor=admin)
     assert again == {"received": 1, "imported": 0, "clashed": 0}
-    held = await api.post("resources", "/bookings/import", {"bookings": [row(12, 9), row(14, 9)]}, 200, actor=admin)
+    held_row = row(14, 9)
+    held = await api.post("resources", "/bookings/import", {"bookings": [row(12, 9), held_row]}, 200, actor=admin)
     assert held == {"received": 2, "imported": 1, "clashed": 1}  # the first clashes with one imported before
     outsider = Actor(kind=ActorKind.AREA_ADMIN, area_code="350102")
     await api.post("resources", "/bookings/import", {"bookings": [row(13, 9)]}, 403, actor=outsider)
+    slots = mongo[stack.database("resources")]["slots"]
+    holding = sorted(s["booking_id"] for s in await slots.find({"_id": {"$regex": f"^{venue}/"}}).to_list())
+    assert holding == sorted([ledger[1]["id"]] * 4 + [held_row["id"]] * 4)  # the past holds no slot: none can be booked
 
 
 async def test_the_busiest_venues_of_an_area_are_those_most_booked_around_now(api: PlatformApi) -> None:
