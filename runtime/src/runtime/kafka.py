@@ -99,11 +99,14 @@ def encode(event: Envelope) -> tuple[bytes, bytes, Headers]:
 
 async def publish(producer: AIOKafkaProducer, topic_of: Callable[[str], str], messages: Sequence[Message]) -> None:
     """Sends the messages in order, each to its type's topic (`topic_of`), and returns once the
-    broker has acknowledged all of them."""
-    sent = [
-        await producer.send(topic_of(m.type), value=m.value.encode(), key=m.key.encode(), headers=m.headers)
-        for m in messages
-    ]
+    broker has acknowledged all of them. Paced: a send hands the loop back only once its batch
+    is full (`MAX_BATCH`, hundreds of events), so a bulk write's thousands would hold it."""
+    sent, pacer = [], Pacer()
+    for m in messages:
+        sent.append(
+            await producer.send(topic_of(m.type), value=m.value.encode(), key=m.key.encode(), headers=m.headers)
+        )
+        await pacer.pace()
     await asyncio.gather(*sent)
     for message in messages:
         EVENTS_PUBLISHED.labels(message.type).inc()
