@@ -327,9 +327,6 @@ def start_kafka() -> None:
         "-Xms256m",
         "-Xmx1g",
         "-XX:+UseG1GC",
-        # the quick compiler only: a stack lives minutes to days, and the optimising one spent
-        # half of Kafka's first two minutes of CPU compiling (14 of 30 s, jstack's per-thread cpu)
-        "-XX:TieredStopAtLevel=1",
         f"-Dlog4j2.configurationFile={HERE / 'kafka' / 'log4j2.properties'}",
         "-cp",
         f"{KAFKA_LIBS}/*",
