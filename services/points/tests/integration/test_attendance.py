@@ -276,22 +276,27 @@ async def test_a_correction_is_kept_with_its_reason_and_moves_only_the_differenc
     assert record["absent"] and [c["reason"] for c in record["corrections"]] == [fixed["reason"], absent["reason"]]
 
 
-async def test_a_claims_work_on_site_is_checked_into_by_the_claimers_members_only(
-    api: PlatformApi, stack: TestStack, http: httpx.AsyncClient
-) -> None:
-    rules = await api.get("points", "/rules")
-    poster, claimer, need_id, claim_id = new_id(), new_id(), new_id(), new_id()
+def on_site(need_id: str, poster: str, *, quantity: int) -> NeedPostedData:
+    """A need whose work is done on site, starting in 20 minutes: its claims can be checked into."""
     starts = datetime.now(UTC) + timedelta(minutes=20)
-    need = NeedPostedData(
+    return NeedPostedData(
         need_id=need_id,
         organization_id=poster,
         title="社区核酸采样志愿者",
         category=Category.VOLUNTEERING,
         area_code=COMMUNITY,
-        quantity=5,
+        quantity=quantity,
         starts_at=starts,
         ends_at=starts + timedelta(hours=3),
     )
+
+
+async def test_a_claims_work_on_site_is_checked_into_by_the_claimers_members_only(
+    api: PlatformApi, stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    rules = await api.get("points", "/rules")
+    poster, claimer, need_id, claim_id = new_id(), new_id(), new_id(), new_id()
+    need = on_site(need_id, poster, quantity=5)
     claim = ClaimData(
         claim_id=claim_id, need_id=need_id, need_organization_id=poster, organization_id=claimer, quantity=2
     )
@@ -326,17 +331,7 @@ async def test_a_completed_claims_work_is_checked_out_of_no_longer_into(
     stack: TestStack, http: httpx.AsyncClient, claims: int
 ) -> None:
     poster, claimer, need_id = new_id(), new_id(), new_id()
-    starts = datetime.now(UTC) + timedelta(minutes=20)
-    need = NeedPostedData(
-        need_id=need_id,
-        organization_id=poster,
-        title="社区核酸采样志愿者",
-        category=Category.VOLUNTEERING,
-        area_code=COMMUNITY,
-        quantity=claims,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=3),
-    )
+    need = on_site(need_id, poster, quantity=claims)
     made = [
         ClaimData(claim_id=new_id(), need_id=need_id, need_organization_id=poster, organization_id=claimer, quantity=1)
         for _ in range(claims)
