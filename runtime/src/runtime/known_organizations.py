@@ -18,8 +18,7 @@ from contract.events.organizations import MemberJoined, MemberLeft, Organization
 from runtime.actors import Actor, ActorDep, ActorKind
 from runtime.app import provided
 from runtime.handlers import Handlers
-from runtime.mongo import Document, insert_new
-from runtime.repository import AT_ONCE
+from runtime.mongo import AT_ONCE, Document, insert_new
 
 ACTIVE = "active"
 

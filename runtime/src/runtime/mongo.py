@@ -43,6 +43,7 @@ class MongoProcessedEvents:
             await self.collection.insert_one({"_id": event_id})
 
 
+AT_ONCE = 16  # documents read or written at once, one request each (a process has 32 connections)
 _locks: dict[str, tuple[asyncio.Lock, int]] = {}  # per document: its lock and how many hold or wait for it
 
 

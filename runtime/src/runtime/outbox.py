@@ -34,7 +34,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from contract.events import Envelope
 from runtime.kafka import Message, publish
-from runtime.mongo import Document, document_lock
+from runtime.mongo import AT_ONCE, Document, document_lock
 
 log = logging.getLogger(__name__)
 
@@ -155,9 +155,10 @@ class OutboxRelay:
         how many documents it relayed."""
         relayed = 0
         for collection in self.collections:
-            async for doc in collection.find({"outbox_pending": True}, {"outbox": 1}).limit(batch):
-                await self._relay(collection, doc)
-                relayed += 1
+            pending = await collection.find({"outbox_pending": True}, {"outbox": 1}).limit(batch).to_list()
+            if pending:
+                await self._relay(collection, pending)
+                relayed += len(pending)
         if self.groups is not None:
             by_name = {c.name: c for c in self.collections}
             abandoned = datetime.now(UTC) - ABANDONED
@@ -166,9 +167,18 @@ class OutboxRelay:
                 relayed += await self._relay_group(by_name[group["collection"]], group)
         return relayed
 
-    async def _relay(self, collection: AsyncCollection[Document], doc: Document) -> None:
+    async def _relay(self, collection: AsyncCollection[Document], docs: Sequence[Document]) -> None:
+        """The documents' pending events in one publish (each document's in order), then each
+        document cleared of them. Document by document, a wait for the broker each, the relay
+        published some hundred a second: under a load of single writes, events went out a
+        minute after their writes."""
+        await publish(self.producer, self.topic_of, [_message(s) for doc in docs for s in doc.get("outbox", [])])
+        for start in range(0, len(docs), AT_ONCE):
+            await asyncio.gather(*(self._published(collection, doc) for doc in docs[start : start + AT_ONCE]))
+
+    async def _published(self, collection: AsyncCollection[Document], doc: Document) -> None:
+        """Removes the events read from the document's outbox, and those only."""
         stored = doc.get("outbox", [])
-        await publish(self.producer, self.topic_of, [_message(s) for s in stored])
         async with document_lock(collection, doc["_id"]):
             done = await collection.update_one(
                 {"_id": doc["_id"], "outbox": stored}, {"$set": {"outbox": [], "outbox_pending": False}}

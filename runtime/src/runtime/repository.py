@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from contract.aggregates import Aggregate, Versioned
 from contract.errors import Conflict, NotFound
 from contract.events import Envelope
-from runtime.mongo import Document, document_lock, insert_new
+from runtime.mongo import AT_ONCE, Document, document_lock, insert_new
 from runtime.outbox import OutboxRelay, in_group, open_group, push_events, with_events
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,6 @@ UNREADABLE = Counter(
 A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
 CHANGE_ATTEMPTS = 5
-AT_ONCE = 16  # documents read at once by `get_many` (a process has 32 connections to the database)
 _HIDDEN = {"outbox": 0, "outbox_pending": 0, "outbox_group": 0, "group_events": 0}  # the outbox's, not the model's
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +18,8 @@ from contract.events.needs import NeedPosted, NeedPostedData
 from contract.taxonomy import Category
 from devkit.testing import read_topic
 from runtime.config import ServiceSettings
-from runtime.kafka import create_producer, ensure_topics
+from runtime import outbox
+from runtime.kafka import Message, create_producer, ensure_topics, publish
 from runtime.mongo import Document
 from runtime.outbox import OutboxRelay, ensure_outbox_index, in_group, open_group, push_events, with_events
 from runtime.repository import MongoRepository
@@ -69,7 +70,7 @@ class TestRelay:
             assert stale is not None
             # a third event lands after the relay read the document and before it clears it
             await collection.update_one({"_id": "n1"}, push_events({"$set": {"x": 1}}, [_event("n1", "third")]))
-            await relay._relay(collection, stale)
+            await relay._relay(collection, [stale])
 
             after_first_pass = await collection.find_one({"_id": "n1"})
             assert after_first_pass is not None
@@ -86,6 +87,43 @@ class TestRelay:
         records = await read_topic(settings.kafka_bootstrap_servers, topic, until=lambda rs: len(rs) >= 3)
         assert [json.loads(r.value)["data"]["title"] for r in records] == ["first", "second", "third"]
         assert {r.key for r in records} == {b"n1"}
+
+    async def test_a_pass_publishes_its_documents_events_at_once_each_documents_in_order(
+        self,
+        settings: ServiceSettings,
+        mongo: AsyncMongoClient[Document],
+        producer: AIOKafkaProducer,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        topic, collection = await relayed(settings, mongo, "needs")
+        relay = OutboxRelay([collection], producer, lambda _: topic)
+        published: list[int] = []
+
+        async def counted(producer: AIOKafkaProducer, topic_of: Callable[[str], str], messages: list[Message]) -> None:
+            published.append(len(messages))
+            await publish(producer, topic_of, messages)
+
+        monkeypatch.setattr(outbox, "publish", counted)
+        documents = 40  # more than are cleared at once
+        try:
+            await collection.insert_many(
+                [
+                    with_events({"_id": f"n{i}"}, [_event(f"n{i}", f"{i} a"), _event(f"n{i}", f"{i} b")])
+                    for i in range(documents)
+                ]
+            )
+            assert await relay.relay_once() == documents
+            assert published == [2 * documents]  # one wait for the broker, not one a document
+            assert await collection.count_documents({"outbox_pending": True}) == 0
+            assert await collection.count_documents({"outbox": []}) == documents
+        finally:
+            await mongo.drop_database(settings.database)
+
+        records = await read_topic(settings.kafka_bootstrap_servers, topic, until=lambda rs: len(rs) >= 2 * documents)
+        titles: dict[bytes, list[str]] = {}
+        for record in records:
+            titles.setdefault(record.key, []).append(json.loads(record.value)["data"]["title"])
+        assert titles == {f"n{i}".encode(): [f"{i} a", f"{i} b"] for i in range(documents)}
 
 
 class Thing(Aggregate):

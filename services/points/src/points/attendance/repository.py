@@ -12,7 +12,8 @@ from pymongo.errors import DuplicateKeyError
 
 from points.attendance.models import Attendance, Attended
 from runtime.mongo import Document
-from runtime.repository import AT_ONCE, MongoRepository, readable
+from runtime.mongo import AT_ONCE
+from runtime.repository import MongoRepository, readable
 
 
 class AttendedRepository(Protocol):
