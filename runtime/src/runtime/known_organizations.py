@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends
@@ -157,6 +157,24 @@ class KnownOrganizations:
         """Forbidden unless the registry announced the person a member of the organisation."""
         if await self.memberships.find_one({"_id": _key(member_id, organization_id)}) is None:
             raise Forbidden("a member acts only through an organisation they belong to", member_id=member_id)
+
+
+async def require_each(
+    organizations: OrganizationLookup, organization_ids: Iterable[str], *, active: bool = False
+) -> dict[str, Document]:
+    """Each organisation as `require` (`require_active`) finds it, `AT_ONCE` looked up at once:
+    an import's hundreds, one after the other, took seconds a request. Raises the refusal of the
+    first refused, in id order."""
+    check = organizations.require_active if active else organizations.require
+    ordered, found = sorted(set(organization_ids)), {}
+    for start in range(0, len(ordered), AT_ONCE):
+        chunk = ordered[start : start + AT_ONCE]
+        answers = await asyncio.gather(*(check(organization_id) for organization_id in chunk), return_exceptions=True)
+        for organization_id, answer in zip(chunk, answers, strict=True):
+            if isinstance(answer, BaseException):
+                raise answer
+            found[organization_id] = answer
+    return found
 
 
 def _key(member_id: str, organization_id: str) -> str:

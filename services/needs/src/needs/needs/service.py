@@ -41,7 +41,7 @@ from needs.needs.repository import NeedRepository
 from needs.needs.schemas import HistoryImport, PastNeed
 from needs.needs.view import NeedsView
 from runtime.actors import Actor, ActorKind, acting_as, require_organization
-from runtime.known_organizations import OrganizationLookup
+from runtime.known_organizations import OrganizationLookup, require_each
 from runtime.partners import Partnered, nobody
 
 NeedAction = Literal["publish", "start", "fulfil", "confirm", "cancel"]
@@ -230,10 +230,10 @@ class Needs:
         outside = next((n.area_code for n in cmd.needs if not actor.administers(n.area_code)), None)
         if outside is not None:
             raise Forbidden("an administrator imports the history of their own area", area_code=outside)
-        for organization_id in sorted(
-            {n.organization_id for n in cmd.needs} | {c.organization_id for n in cmd.needs for c in n.claims}
-        ):
-            await self.organizations.require(organization_id)
+        await require_each(
+            self.organizations,
+            {n.organization_id for n in cmd.needs} | {c.organization_id for n in cmd.needs for c in n.claims},
+        )
         needs = [past_need(n) for n in cmd.needs]
         imported = await self.repo.insert_many(
             [(need, completions(need)) for need in needs], group=f"history-{new_id()}"

@@ -49,7 +49,7 @@ from resources.resources.models import Resource, now
 from resources.resources.service import SOURCE, Resources
 from resources.view import SupplyView
 from runtime.actors import Actor, ActorKind
-from runtime.known_organizations import OrganizationLookup
+from runtime.known_organizations import OrganizationLookup, require_each
 from runtime.partners import Partnered, nobody
 from runtime.repository import Announcements
 
@@ -283,6 +283,7 @@ class Bookings:
     async def _import(self, cmd: BookingImport, actor: Actor, taken: set[str]) -> dict[str, int]:
         bookings: list[Booking] = []
         clashed = 0
+        await require_each(self.organizations, (row.organization_id for row in cmd.bookings))
         for row in cmd.bookings:
             if row.id in self.view.bookings:
                 continue  # imported before
@@ -293,7 +294,6 @@ class Bookings:
                 raise Forbidden("an administrator imports the bookings of their own area", area_code=venue.area_code)
             start, end = row.starts_at.astimezone(UTC), row.ends_at.astimezone(UTC)
             check_imported(row.id, start, end)
-            await self.organizations.require(row.organization_id)
             # those this process knows to clash, with what is stored or with an import in flight,
             # are left out before the insert: one refused slot makes FerretDB insert the whole
             # batch again, a slot at a time

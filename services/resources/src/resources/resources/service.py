@@ -27,7 +27,7 @@ from resources.resources.repository import ResourceRepository
 from resources.resources.schemas import ResourceAction
 from resources.view import Near, SupplyView
 from runtime.actors import Actor, ActorKind, acting_as
-from runtime.known_organizations import OrganizationLookup
+from runtime.known_organizations import OrganizationLookup, require_each
 
 SOURCE = "/services/resources"
 ResourceEvent = type[ResourcePublished | ResourceUpdated | ResourceWithdrawn]
@@ -99,11 +99,9 @@ class Resources:
         if actor.kind is not ActorKind.AREA_ADMIN:
             raise Forbidden("an administrator imports the resources of their own area")
         resources: list[tuple[Resource, list[Envelope]]] = []
-        areas: dict[str, str] = {}  # each organisation's, looked up once a request
+        owners = await require_each(self.organizations, (row.organization_id for row in cmd.resources), active=True)
         for row in cmd.resources:
-            if row.organization_id not in areas:
-                areas[row.organization_id] = (await self.organizations.require_active(row.organization_id))["area_code"]
-            for area_code in (areas[row.organization_id], row.area_code):
+            for area_code in (owners[row.organization_id]["area_code"], row.area_code):
                 if not actor.administers(area_code):
                     raise Forbidden("an administrator imports the resources of their own area", area_code=area_code)
             if row.id not in self.view.resources:
