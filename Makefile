@@ -32,8 +32,10 @@ format:
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
 
+# bytecode compiled once, at install, as the images do (uv does not by default): each of the
+# stack's Python processes compiled its imports anew at every start, a second of CPU each
 sync:              ## the Python packages (uv.lock) and the portal's front-end packages (package-lock.json)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	npm ci --prefix services/gateway/web --no-audit --no-fund --loglevel=error
 
 browser:           ## Debian's Chromium and a Chinese font, for the browser tests (Playwright never downloads a browser)
