@@ -91,7 +91,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     app.state.components.add(concerns, agreements, meetings, projects, purchases, lists, clock, organizations)
     handlers = (
         known_organizations.handlers(organizations)
-        .on((ResourcePublished, ResourceUpdated, ResourceWithdrawn), lambda e: venues.put(e.data), idempotent=True)
+        .batched((ResourcePublished, ResourceUpdated, ResourceWithdrawn), venues.on_resources)
         .on((BookingRequested, BookingConfirmed, BookingCancelled), agreements.on_booking, idempotent=True)
         .including(stuck.handlers(followed))
     )

@@ -11,8 +11,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from cobuilding.agreements.models import Agreement, Booked
 from cobuilding.areas import AreaRepository
 from contract.events import Envelope
-from contract.events.resources import BookingData, ResourceData
-from runtime.mongo import Document
+from contract.events.resources import BookingData, ResourceData, ResourcePublished, ResourceUpdated, ResourceWithdrawn
+from runtime.mongo import Document, put_all
 
 
 class AgreementRepository(Protocol):
@@ -86,9 +86,10 @@ class KnownVenues:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.collection = db["known_venues"]
 
-    async def put(self, venue: ResourceData) -> None:
-        fields = venue.model_dump(mode="json", exclude={"resource_id"})
-        await self.collection.update_one({"_id": venue.resource_id}, {"$set": fields}, upsert=True)
+    async def on_resources(self, events: Sequence[ResourcePublished | ResourceUpdated | ResourceWithdrawn]) -> None:
+        """A run of the resources service's events, each resource as the run's last event of it says."""
+        latest = {e.data.resource_id: e.data.model_dump(mode="json", exclude={"resource_id"}) for e in events}
+        await put_all(self.collection, [{"_id": resource_id, **fields} for resource_id, fields in latest.items()])
 
     async def get(self, venue_id: str) -> ResourceData | None:
         found = await self.collection.find_one({"_id": venue_id})

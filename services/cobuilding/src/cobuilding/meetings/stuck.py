@@ -4,6 +4,8 @@ matching proposed for a need (the best placed to take it up)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -24,7 +26,7 @@ from contract.events.needs import (
     WishReleased,
 )
 from runtime.handlers import Handlers
-from runtime.mongo import Document
+from runtime.mongo import Document, put_all
 
 CANDIDATES = 3  # partners named for each stuck need
 
@@ -39,22 +41,27 @@ class Stuck:
         for key in ("community", "street", "district"):
             await self.collection.create_index(key)
 
-    async def on_need_posted(self, event: NeedPosted) -> None:
-        data = event.data
-        fields = {
-            "kind": "need",
-            "title": data.title,
-            "category": data.category.value,
-            "organization_id": data.organization_id,
-            "area_code": data.area_code,
-            "posted_at": event.time,
-            "deadline": data.deadline,
-            "quantity": data.quantity,
-            "claimed": 0,
-            "status": "open",
-            **area_fields(data.area_code),
+    async def on_needs_posted(self, events: Sequence[NeedPosted]) -> None:
+        """A run of needs posted, new ones in one insert (a need told twice, or proposed for
+        before it was read, has its fields set)."""
+        posted = {
+            e.data.need_id: {
+                "_id": e.data.need_id,
+                "kind": "need",
+                "title": e.data.title,
+                "category": e.data.category.value,
+                "organization_id": e.data.organization_id,
+                "area_code": e.data.area_code,
+                "posted_at": e.time,
+                "deadline": e.data.deadline,
+                "quantity": e.data.quantity,
+                "claimed": 0,
+                "status": "open",
+                **area_fields(e.data.area_code),
+            }
+            for e in events
         }
-        await self.collection.update_one({"_id": data.need_id}, {"$set": fields}, upsert=True)
+        await put_all(self.collection, list(posted.values()))
 
     async def on_need_changed(self, event: NeedUpdated | NeedCancelled | NeedExpired | NeedFulfilled) -> None:
         data = event.data
@@ -66,12 +73,19 @@ class Stuck:
         }
         await self.collection.update_one({"_id": data.need_id}, {"$set": fields})
 
-    async def on_proposed(self, event: MatchProposed) -> None:
-        """A partner matching proposed for the need: the best ones are named on the agenda."""
-        data = event.data
-        candidate = {"organization_id": data.resource_organization_id, "score": data.score}
-        # upserted: the proposal may be read before the need's posting (another topic)
-        await self.collection.update_one({"_id": data.need_id}, {"$addToSet": {"candidates": candidate}}, upsert=True)
+    async def on_proposed(self, events: Sequence[MatchProposed]) -> None:
+        """Partners matching proposed for needs (a run of proposals, one update a need): the best
+        ones are named on the agenda."""
+        candidates: defaultdict[str, list[Document]] = defaultdict(list)
+        for e in events:
+            candidate = {"organization_id": e.data.resource_organization_id, "score": e.data.score}
+            if candidate not in candidates[e.data.need_id]:
+                candidates[e.data.need_id].append(candidate)
+        for need_id, theirs in candidates.items():
+            # upserted: the proposal may be read before the need's posting (another topic)
+            await self.collection.update_one(
+                {"_id": need_id}, {"$addToSet": {"candidates": {"$each": theirs}}}, upsert=True
+            )
 
     async def on_wish(
         self, event: WishPosted | WishClaimed | WishReleased | WishCompleted | WishConfirmed | WishCancelled
@@ -95,9 +109,9 @@ def handlers(followed: Stuck) -> Handlers:
     """The needs service's and matching's events the agenda is drafted from."""
     found = (
         Handlers()
-        .on(NeedPosted, followed.on_need_posted, idempotent=True)
+        .batched((NeedPosted,), followed.on_needs_posted)
         .on((NeedUpdated, NeedCancelled, NeedExpired, NeedFulfilled), followed.on_need_changed, idempotent=True)
-        .on(MatchProposed, followed.on_proposed, idempotent=True)
+        .batched((MatchProposed,), followed.on_proposed)
     )
     for wish_event in (WishPosted, WishClaimed, WishReleased, WishCompleted, WishConfirmed, WishCancelled):
         found.on(wish_event, followed.on_wish, idempotent=True)
