@@ -17,8 +17,8 @@ from contract.events import Envelope
 from contract.events.needs import NeedPosted, NeedPostedData
 from contract.taxonomy import Category
 from devkit.testing import read_topic
-from runtime.config import ServiceSettings
 from runtime import outbox
+from runtime.config import ServiceSettings
 from runtime.kafka import Message, create_producer, ensure_topics, publish
 from runtime.mongo import Document
 from runtime.outbox import OutboxRelay, ensure_outbox_index, in_group, open_group, push_events, with_events

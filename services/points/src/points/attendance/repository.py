@@ -11,8 +11,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from points.attendance.models import Attendance, Attended
-from runtime.mongo import Document
-from runtime.mongo import AT_ONCE
+from runtime.mongo import AT_ONCE, Document
 from runtime.repository import MongoRepository, readable
 
 
