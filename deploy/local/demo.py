@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -132,18 +133,28 @@ async def in_steps(what: str, jobs: Sequence[Callable[[], Awaitable[Any]]], *, a
 async def import_city(http: httpx.AsyncClient, url: str, city: City) -> None:
     """The city's areas, organisations and members, through the registry's import API."""
     start = time.monotonic()
+    token = RegistrySettings().admin_token.get_secret_value()
 
     def show_import(job: dict[str, Any]) -> None:
         done = f"{job['applied_rows']:,}/{job['valid_rows']:,}"
         print(f"  {job['kind']}: {done} ({time.monotonic() - start:.1f}s)", flush=True)
 
-    for kind, rows in (("areas", city.areas), ("organizations", city.organizations), ("members", city.members)):
-        with tempfile.TemporaryDirectory() as folder:
-            data = write_csv(rows, Path(folder) / f"{kind}.csv").read_bytes()
-        token = RegistrySettings().admin_token.get_secret_value()
-        job = await import_file(http, url, kind, f"{kind}.csv", data, admin_token=token, every=1, progress=show_import)
-        if job["status"] != "done":
-            raise SystemExit(f"[demo] importing {kind} ended {job['status']}: {job['message']}")
+    tables = (("areas", city.areas), ("organizations", city.organizations), ("members", city.members))
+    with ThreadPoolExecutor(max_workers=1) as aside:  # each file written while those before it import
+        files = [asyncio.wrap_future(aside.submit(csv_bytes, kind, rows)) for kind, rows in tables]
+        for (kind, _), file in zip(tables, files, strict=True):
+            data = await file
+            job = await import_file(
+                http, url, kind, f"{kind}.csv", data, admin_token=token, every=1, progress=show_import
+            )
+            if job["status"] != "done":
+                raise SystemExit(f"[demo] importing {kind} ended {job['status']}: {job['message']}")
+
+
+def csv_bytes(kind: str, rows: Sequence[object]) -> bytes:
+    """The rows as the registry's import takes them."""
+    with tempfile.TemporaryDirectory() as folder:
+        return write_csv(rows, Path(folder) / f"{kind}.csv").read_bytes()
 
 
 async def until_known(http: httpx.AsyncClient, urls: list[str], organizations: int) -> None:
