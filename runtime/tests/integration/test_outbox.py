@@ -104,7 +104,7 @@ class TestRelay:
             await publish(producer, topic_of, messages)
 
         monkeypatch.setattr(outbox, "publish", counted)
-        documents = 40  # more than are cleared at once
+        documents = 40
         try:
             await collection.insert_many(
                 [
