@@ -7,7 +7,8 @@ Starts its own needs service (a fresh database, its own topics) on the running l
 announces the synthetic city's organisations to it on Kafka, then posts needs and claims them
 with `--concurrency` requests in flight. The baseline, in the same run: the same need
 documents inserted straight into the database at the same concurrency (what storage alone
-sustains). Afterwards every `need.posted` and `claim.made` is looked for on Kafka, once each, and
+sustains). Afterwards every `need.posted` and `claim.made` is looked for on Kafka, once each (and how
+long after the last claim was answered the last of them was sent: the outbox relay's lag), and
 claims are sent at a steady rate below saturation (`--steady-rate`, `--steady-seconds`) to time one claim
 when requests do not queue.
 Prints a table, then one JSON line.
