@@ -12,11 +12,18 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import httpx
-
 from runtime.actors import Actor, ActorKind
 
 Post = Callable[[str, str, dict[str, Any], Actor], Awaitable[dict[str, Any]]]
+
+
+class Refused(Exception):
+    """What a `Post` raises when the service answers with an error: its status and body."""
+
+    def __init__(self, where: str, status: int, text: str) -> None:
+        super().__init__(f"POST {where} answered {status}: {text[:500]}")
+        self.status = status
+        self.text = text
 
 
 def organization(organization_id: str, area_code: str) -> Actor:
@@ -249,8 +256,8 @@ async def _once_the_venue_is_known(post: Post, body: dict[str, Any], proposer: A
     while time.monotonic() < deadline:
         try:
             return await post("cobuilding", "/agreements", body, proposer)
-        except httpx.HTTPStatusError as exc:
-            if exc.response.status_code != 422 or "venue" not in exc.response.text:
+        except Refused as refused:
+            if refused.status != 422 or "venue" not in refused.text:
                 raise
             await asyncio.sleep(0.5)
     raise SystemExit("[demo] the co-building service never heard of the demo's venues")

@@ -34,7 +34,7 @@ import aiohttp
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from cobuilding_demo import CO_BUILT_VENUES, co_build, stuck_need
+from cobuilding_demo import CO_BUILT_VENUES, Refused, co_build, stuck_need
 
 from contract.ids import entity_id
 from devkit.synthetic import (
@@ -106,7 +106,7 @@ class Loader:
                     break
                 await asyncio.sleep(0.1)
             if status >= 400:
-                raise RuntimeError(f"POST {service}{path} answered {status}: {text[:500]}")
+                raise Refused(service + path, status, text)
             result: dict[str, Any] = json.loads(text)
             return result
 

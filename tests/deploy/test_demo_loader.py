@@ -1,0 +1,62 @@
+"""The demo's loader: a refusal comes back as `Refused`, which the co-building part waits out
+while the co-building service has not yet heard of a venue (behind the city's bookings)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from runtime.actors import Actor, ActorKind
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
+from cobuilding_demo import Refused, _once_the_venue_is_known
+from demo import Loader  # a script's module, beside the stack
+
+PROPOSER = Actor(kind=ActorKind.ORGANIZATION, organization_id="o1", area_code="350102001001")
+NOT_YET = '{"error":{"code":"unprocessable","message":"no venue \'v1\' is shared","field":"venue_id"}}'
+
+
+@pytest.fixture
+async def cobuilding() -> AsyncIterator[tuple[str, list[int]]]:
+    """A co-building service that knows the venue from its third request on."""
+    answered: list[int] = []
+
+    async def agreements(request: web.Request) -> web.Response:
+        assert request.headers["X-Actor"]  # the loader signs as the actor
+        answered.append(201 if len(answered) >= 2 else 422)
+        if answered[-1] == 422:
+            return web.Response(status=422, text=NOT_YET, content_type="application/json")
+        return web.json_response({"id": "a1"}, status=201)
+
+    app = web.Application()
+    app.router.add_post("/agreements", agreements)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    yield f"http://127.0.0.1:{port}", answered
+    await runner.cleanup()
+
+
+async def test_an_agreement_is_proposed_once_its_venue_is_known(cobuilding: tuple[str, list[int]]) -> None:
+    url, answered = cobuilding
+    async with aiohttp.ClientSession() as http:
+        loader = Loader(http, {"cobuilding": url}, concurrency=2)
+        made = await _once_the_venue_is_known(loader.post, {}, PROPOSER)
+    assert made == {"id": "a1"} and answered == [422, 422, 201]
+
+
+async def test_another_refusal_is_not_waited_out() -> None:
+    async def forbidden(service: str, path: str, body: dict[str, Any], actor: Actor) -> dict[str, Any]:
+        raise Refused(service + path, 403, '{"error":{"code":"forbidden"}}')
+
+    with pytest.raises(Refused) as refused:
+        await _once_the_venue_is_known(forbidden, {}, PROPOSER)
+    assert refused.value.status == 403
