@@ -155,9 +155,10 @@ class OutboxRelay:
         how many documents it relayed."""
         relayed = 0
         for collection in self.collections:
-            async for doc in collection.find({"outbox_pending": True}, {"outbox": 1}).limit(batch):
-                await self._relay(collection, doc)
-                relayed += 1
+            pending = await collection.find({"outbox_pending": True}, {"outbox": 1}).limit(batch).to_list()
+            if pending:
+                await self._relay(collection, pending)
+                relayed += len(pending)
         if self.groups is not None:
             by_name = {c.name: c for c in self.collections}
             abandoned = datetime.now(UTC) - ABANDONED
@@ -166,9 +167,17 @@ class OutboxRelay:
                 relayed += await self._relay_group(by_name[group["collection"]], group)
         return relayed
 
-    async def _relay(self, collection: AsyncCollection[Document], doc: Document) -> None:
+    async def _relay(self, collection: AsyncCollection[Document], docs: Sequence[Document]) -> None:
+        """The documents' pending events in one publish (each document's in order), then every
+        document cleared of them at once. Document by document, a wait for the broker each, the
+        relay fell a minute behind a load of single writes (`make bench-needs`: its events went
+        out 52 s after the last claim answered; 1.5 s so)."""
+        await publish(self.producer, self.topic_of, [_message(s) for doc in docs for s in doc.get("outbox", [])])
+        await asyncio.gather(*(self._published(collection, doc) for doc in docs))
+
+    async def _published(self, collection: AsyncCollection[Document], doc: Document) -> None:
+        """Removes the events read from the document's outbox, and those only."""
         stored = doc.get("outbox", [])
-        await publish(self.producer, self.topic_of, [_message(s) for s in stored])
         async with document_lock(collection, doc["_id"]):
             done = await collection.update_one(
                 {"_id": doc["_id"], "outbox": stored}, {"$set": {"outbox": [], "outbox_pending": False}}
