@@ -23,7 +23,8 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), LOCAL)
 
 
-NEXT_MONDAY = date.today() + timedelta(days=7 - date.today().weekday())
+TODAY = datetime.now(LOCAL).date()  # the venue's day: on a Sunday evening in UTC, Monday has begun there
+NEXT_MONDAY = TODAY + timedelta(days=7 - TODAY.weekday())
 
 
 def venue(**fields: object) -> Resource:
