@@ -86,9 +86,11 @@ async def insert_new(collection: AsyncCollection[Document], documents: list[Docu
 
 
 async def put_all(collection: AsyncCollection[Document], documents: list[Document]) -> None:
-    """Each document stored with its fields, as an upsert `$set`s them: those new in one insert,
-    those kept already an update each (an upsert a document is a read and a write on FerretDB:
-    a consumer that learnt the city's register of 11,387 venues and services so made as many)."""
+    """Stores each document's fields as an upsert with `$set` would, in fewer writes: those not
+    stored yet in one insert, an update each for the others. (On FerretDB an upsert is a read and
+    a write: a consumer that learnt the city's 11,387 venues and services so made 11,387 of each.)"""
+    if not documents:
+        return
     for at in sorted(await insert_new(collection, documents)):
         fields = {name: value for name, value in documents[at].items() if name != "_id"}
         await collection.update_one({"_id": documents[at]["_id"]}, {"$set": fields})
