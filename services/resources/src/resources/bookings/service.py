@@ -43,7 +43,7 @@ from resources.bookings.rules import (
     slot_starts,
     widen,
 )
-from resources.bookings.schemas import BookingAction, BookingImport, Occurrence
+from resources.bookings.schemas import BookingAction, BookingImport, Occurrence, PastBooking
 from resources.bookings.slots import HoldsSlots, Slots, Taken, slot_id
 from resources.resources.models import Resource, now
 from resources.resources.service import SOURCE, Resources
@@ -281,9 +281,7 @@ class Bookings:
             self._importing -= taken
 
     async def _import(self, cmd: BookingImport, actor: Actor, taken: set[str]) -> dict[str, int]:
-        bookings: list[Booking] = []
-        clashed = 0
-        await require_each(self.organizations, (row.organization_id for row in cmd.bookings))
+        checked: list[tuple[PastBooking, Resource, datetime, datetime]] = []
         for row in cmd.bookings:
             if row.id in self.view.bookings:
                 continue  # imported before
@@ -294,6 +292,11 @@ class Bookings:
                 raise Forbidden("an administrator imports the bookings of their own area", area_code=venue.area_code)
             start, end = row.starts_at.astimezone(UTC), row.ends_at.astimezone(UTC)
             check_imported(row.id, start, end)
+            checked.append((row, venue, start, end))
+        await require_each(self.organizations, (row.organization_id for row, *_ in checked))
+        bookings: list[Booking] = []
+        clashed = 0
+        for row, venue, start, end in checked:
             # those this process knows to clash, with what is stored or with an import in flight,
             # are left out before the insert: one refused slot makes FerretDB insert the whole
             # batch again, a slot at a time
