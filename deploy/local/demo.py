@@ -140,7 +140,8 @@ async def import_city(http: httpx.AsyncClient, url: str, city: City) -> None:
         print(f"  {job['kind']}: {done} ({time.monotonic() - start:.1f}s)", flush=True)
 
     tables = (("areas", city.areas), ("organizations", city.organizations), ("members", city.members))
-    with ThreadPoolExecutor(max_workers=1) as aside:  # each file written while those before it import
+    aside = ThreadPoolExecutor(max_workers=1)  # each file written while those before it import
+    try:
         files = [asyncio.wrap_future(aside.submit(csv_bytes, kind, rows)) for kind, rows in tables]
         for (kind, _), file in zip(tables, files, strict=True):
             data = await file
@@ -149,6 +150,8 @@ async def import_city(http: httpx.AsyncClient, url: str, city: City) -> None:
             )
             if job["status"] != "done":
                 raise SystemExit(f"[demo] importing {kind} ended {job['status']}: {job['message']}")
+    finally:
+        aside.shutdown(wait=False, cancel_futures=True)
 
 
 def csv_bytes(kind: str, rows: Sequence[object]) -> bytes:
