@@ -4,7 +4,6 @@ and who belongs to which."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -18,7 +17,7 @@ from contract.events.organizations import MemberJoined, MemberLeft, Organization
 from runtime.actors import Actor, ActorDep, ActorKind
 from runtime.app import provided
 from runtime.handlers import Handlers
-from runtime.mongo import AT_ONCE, Document, insert_new
+from runtime.mongo import AT_ONCE, Document, at_once, insert_new
 
 ACTIVE = "active"
 
@@ -127,13 +126,8 @@ class KnownOrganizations:
     async def _each(self, field: str, values: set[str]) -> list[Document]:
         """The memberships whose `field` is any of `values`, each value looked up by equality
         (which FerretDB answers from the index), `AT_ONCE` in flight."""
-        ordered, found = sorted(values), []
-        for start in range(0, len(ordered), AT_ONCE):
-            lookups = (
-                self.memberships.find({field: v}, {"_id": 0}).to_list() for v in ordered[start : start + AT_ONCE]
-            )
-            found += [m for part in await asyncio.gather(*lookups) for m in part]
-        return found
+        parts = await at_once(sorted(values), lambda v: self.memberships.find({field: v}, {"_id": 0}).to_list())
+        return [membership for part in parts for membership in part]
 
     async def require(self, organization_id: str) -> Document:
         """The organisation, or InvalidReference when the registry never announced it."""
@@ -165,16 +159,9 @@ async def require_each(
     """Each organisation as `require` (`require_active`) finds it, `AT_ONCE` looked up at once:
     an import's hundreds, one after the other, took seconds a request. Raises the refusal of the
     first refused, in id order."""
-    check = organizations.require_active if active else organizations.require
-    ordered, found = sorted(set(organization_ids)), {}
-    for start in range(0, len(ordered), AT_ONCE):
-        chunk = ordered[start : start + AT_ONCE]
-        answers = await asyncio.gather(*(check(organization_id) for organization_id in chunk), return_exceptions=True)
-        for organization_id, answer in zip(chunk, answers, strict=True):
-            if isinstance(answer, BaseException):
-                raise answer
-            found[organization_id] = answer
-    return found
+    ordered = sorted(set(organization_ids))
+    found = await at_once(ordered, organizations.require_active if active else organizations.require)
+    return dict(zip(ordered, found, strict=True))
 
 
 def _key(member_id: str, organization_id: str) -> str:

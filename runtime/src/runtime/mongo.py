@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
@@ -44,6 +44,25 @@ class MongoProcessedEvents:
 
 
 AT_ONCE = 16  # documents read or written at once, one request each (a process has 32 connections)
+V = TypeVar("V")
+T = TypeVar("T")
+
+
+async def at_once(values: Sequence[V], call: Callable[[V], Awaitable[T]]) -> list[T]:
+    """`call` of each value, `AT_ONCE` in flight, the answers in the values' order. FerretDB
+    answers `_id` and equality lookups from its indexes, where it scans for `$in`: many lookups
+    are made one a value. The first refusal in the values' order is raised once its `AT_ONCE`
+    have ended."""
+    answers: list[T] = []
+    for start in range(0, len(values), AT_ONCE):
+        chunk = await asyncio.gather(*(call(v) for v in values[start : start + AT_ONCE]), return_exceptions=True)
+        for answer in chunk:
+            if isinstance(answer, BaseException):
+                raise answer
+            answers.append(answer)
+    return answers
+
+
 _locks: dict[str, tuple[asyncio.Lock, int]] = {}  # per document: its lock and how many hold or wait for it
 
 

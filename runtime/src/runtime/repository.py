@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
@@ -15,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from contract.aggregates import Aggregate, Versioned
 from contract.errors import Conflict, NotFound
 from contract.events import Envelope
-from runtime.mongo import AT_ONCE, Document, document_lock, insert_new
+from runtime.mongo import Document, at_once, document_lock, insert_new
 from runtime.outbox import OutboxRelay, in_group, open_group, push_events, with_events
 
 log = logging.getLogger(__name__)
@@ -179,12 +178,8 @@ class MongoRepository(Generic[A]):
         """Those of the ids that are stored, each read by its `_id`, `AT_ONCE` in flight:
         FerretDB answers `_id` equality from its index, where it scans the collection for `$in`
         (15-18 s a request at a city's needs)."""
-        found: list[A] = []
-        for start in range(0, len(aggregate_ids), AT_ONCE):
-            chunk = aggregate_ids[start : start + AT_ONCE]
-            documents = await asyncio.gather(*(self.collection.find_one({"_id": one}, _HIDDEN) for one in chunk))
-            found.extend(a for doc in documents if doc is not None and (a := self._readable(doc)) is not None)
-        return found
+        documents = await at_once(aggregate_ids, lambda one: self.collection.find_one({"_id": one}, _HIDDEN))
+        return [a for doc in documents if doc is not None and (a := self._readable(doc)) is not None]
 
     async def page(self, *, after: str | None, limit: int, where: Mapping[str, Any] | None = None) -> list[A]:
         """Up to `limit` aggregates matching `where`, in id order, after the id `after` (fewer only
