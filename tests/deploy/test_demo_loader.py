@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from devkit.testing import partner_endpoint
 from runtime.actors import Actor, ActorKind
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
@@ -34,15 +35,8 @@ async def cobuilding() -> AsyncIterator[tuple[str, list[int]]]:
             return web.Response(status=422, text=NOT_YET, content_type="application/json")
         return web.json_response({"id": "a1"}, status=201)
 
-    app = web.Application()
-    app.router.add_post("/agreements", agreements)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    yield f"http://127.0.0.1:{port}", answered
-    await runner.cleanup()
+    async with partner_endpoint(agreements, "/agreements") as url:
+        yield url.removesuffix("/agreements"), answered
 
 
 async def test_an_agreement_is_proposed_once_its_venue_is_known(cobuilding: tuple[str, list[int]]) -> None:

@@ -56,16 +56,19 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def partner_endpoint(handle: Callable[[web.Request], Awaitable[web.Response]]) -> AsyncIterator[str]:
-    """A partner's HTTP endpoint taking POSTs at its URL (yielded) with `handle`, while in the block."""
+async def partner_endpoint(
+    handle: Callable[[web.Request], Awaitable[web.Response]], path: str = "/hooks"
+) -> AsyncIterator[str]:
+    """A partner's (or a stand-in service's) HTTP endpoint taking POSTs at its URL (yielded) with
+    `handle`, while in the block."""
     app = web.Application()
-    app.router.add_post("/hooks", handle)
+    app.router.add_post(path, handle)
     runner = web.AppRunner(app)
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
-        yield f"http://127.0.0.1:{port}/hooks"
+        yield f"http://127.0.0.1:{port}{path}"
     finally:
         await runner.cleanup()
 
