@@ -6,11 +6,13 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from uuid import uuid4
 
 import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Dialog, Page, async_playwright
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from devkit.browser import DESKTOP, PHONE, NewPage
 from devkit.testing import PORTAL_PASSWORD, TestStack, ensure_infra
@@ -55,6 +57,14 @@ async def mongo(infra: tuple[str, str]) -> AsyncIterator[AsyncMongoClient[Docume
     client: AsyncMongoClient[Document] = AsyncMongoClient(infra[1], tz_aware=True)
     yield client
     await client.close()
+
+
+@pytest.fixture
+async def db(mongo: AsyncMongoClient[Document]) -> AsyncIterator[AsyncDatabase[Document]]:
+    """A database of the test's own on the shared stack, dropped after it."""
+    name = f"t{uuid4().hex[:12]}"
+    yield mongo[name]
+    await mongo.drop_database(name)
 
 
 @pytest.fixture

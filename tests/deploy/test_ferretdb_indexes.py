@@ -8,12 +8,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -40,13 +37,6 @@ def _named(definition: str) -> str:
     """An index by its fields, sorted ("at kind"), and " gin" for a GIN one."""
     fields = sorted({part.split("'")[0] for part in definition.split("_jsonb -> '")[1:]})
     return " ".join(fields) + (" gin" if "USING gin" in definition else "")
-
-
-@pytest.fixture
-async def db(mongo: AsyncMongoClient[Document]) -> AsyncIterator[AsyncDatabase[Document]]:
-    name = f"t{uuid4().hex[:12]}_indexes"
-    yield mongo[name]
-    await mongo.drop_database(name)
 
 
 async def test_lookups_use_the_gin_twins_and_only_unique_btrees_are_filled(db: AsyncDatabase[Document]) -> None:

@@ -4,10 +4,8 @@ events at a time, on the real MongoDB-compatible server."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from cobuilding.agreements.repository import KnownVenues
@@ -22,13 +20,6 @@ from runtime.mongo import Document
 pytestmark = pytest.mark.stack
 
 COMMUNITY = "350102001001"
-
-
-@pytest.fixture
-async def db(mongo: AsyncMongoClient[Document]) -> AsyncIterator[AsyncDatabase[Document]]:
-    name = f"test_{uuid.uuid4().hex[:8]}"
-    yield mongo[name]
-    await mongo.drop_database(name)
 
 
 def posted(need_id: str, title: str) -> NeedPosted:

@@ -7,11 +7,9 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from uuid import uuid4
 
 import pytest
 from aiohttp import web
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contract.events.needs import NeedPosted, NeedPostedData
@@ -28,13 +26,6 @@ pytestmark = pytest.mark.stack
 
 ORGANIZATION = "o" * 32
 LOOPBACK = Destinations(networks("127.0.0.1/32"), own=[])  # as the test stack allows
-
-
-@pytest.fixture
-async def db(mongo: AsyncMongoClient[Document]) -> AsyncIterator[AsyncDatabase[Document]]:
-    name = f"t{uuid4().hex[:12]}_gateway"
-    yield mongo[name]
-    await mongo.drop_database(name)
 
 
 @pytest.fixture
