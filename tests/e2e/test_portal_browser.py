@@ -6,7 +6,7 @@ it passes through (artifacts/screenshots)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,8 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from contract.opening_hours import LOCAL
 from devkit.browser import NewPage, sign_in, snap
-from devkit.testing import PlatformApi, TestStack, eventually, organization, point_of
+from devkit.testing import PlatformApi, TestStack, eventually, next_weekday, organization, point_of
 from gateway.portal.accounts import Account, Role
 
 pytestmark = pytest.mark.stack
@@ -27,11 +26,6 @@ Accounts = Callable[..., Awaitable[list[Account]]]
 @pytest.fixture
 async def page(new_page: NewPage) -> Page:
     return await new_page()
-
-
-def next_monday() -> date:
-    today = datetime.now(LOCAL).date()
-    return today + timedelta(days=7 - today.weekday())
 
 
 class TestAResident:
@@ -48,7 +42,7 @@ class TestAResident:
         assert page.url.endswith("/me")
         await page.goto(f"/venues?area_code={community}")
         await page.click(f"[data-resource='{venue_id}'] a")
-        wednesday = next_monday() + timedelta(days=2)
+        wednesday = next_weekday(1) + timedelta(days=2)
         await page.goto(f"/resources/{venue_id}?week={wednesday.isoformat()}")
         slot = page.locator(f"td.free[data-start='{wednesday.isoformat()}T10:00+08:00']")
         await slot.click()
@@ -81,7 +75,7 @@ class TestAResident:
             Account(username="li-yisheng", name="李医生", role=Role.ORG_ADMIN, organization_id=clinic),
             Account(username="chen-nainai", name="陈奶奶", role=Role.RESIDENT, area_code=community),
         )
-        starts = f"{next_monday() + timedelta(days=1)}T09:00"
+        starts = f"{next_weekday(1) + timedelta(days=1)}T09:00"
         organiser, resident = await new_page(), await new_page()
 
         await sign_in(organiser, "li-yisheng")

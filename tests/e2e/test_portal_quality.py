@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from playwright.async_api import Page, Route, expect
 
 from devkit.browser import DESKTOP, PHONE, NewPage, fits, sign_in, snap
-from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, point_of
+from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, next_weekday, point_of
 from gateway.portal.accounts import Account, Role
 
 pytestmark = pytest.mark.stack
@@ -53,12 +53,6 @@ async def named_places(stack: TestStack, http: httpx.AsyncClient) -> None:
 
 def today() -> date:
     return datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
-def next_weekday(weekday: int) -> date:
-    """The next day of this ISO weekday (1 = Monday), at least a day from now."""
-    day = today() + timedelta(days=1)
-    return day + timedelta(days=(weekday - day.isoweekday()) % 7)
 
 
 async def audit(page: Page) -> list[str]:

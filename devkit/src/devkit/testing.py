@@ -19,6 +19,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,6 +31,7 @@ from aiokafka.errors import KafkaError
 from aiokafka.structs import RecordMetadata
 from pymongo import MongoClient
 
+from contract.opening_hours import LOCAL
 from runtime.actors import Actor, ActorKind, sign
 from runtime.config import DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN
 
@@ -272,6 +274,14 @@ async def wait_consumed(bootstrap: str, group: str, sent: Iterable[RecordMetadat
         await eventually(committed_past_all, within=within)
     finally:
         await admin.close()
+
+
+def next_weekday(weekday: int = 1) -> date:
+    """The next day of this ISO weekday (1 = Monday) in the city's time, one to seven days after
+    its today: the day tests of opening hours and calendars book on (from the machine's UTC
+    date, Monday 06:00 had passed by a Sunday evening)."""
+    day = datetime.now(LOCAL).date() + timedelta(days=1)
+    return day + timedelta(days=(weekday - day.isoweekday()) % 7)
 
 
 def point_of(area_code: str) -> tuple[float, float]:

@@ -19,6 +19,7 @@ from contract.errors import Conflict, DomainError
 from contract.events.needs import ActivityStatus, ClaimCompleted, NeedStatus, RatedKind, WishConfirmed, WishStatus
 from contract.events.resources import BookingStatus, RequestStatus, ResourceStatus, ServiceRequestCompleted
 from contract.taxonomy import Category
+from devkit.testing import next_weekday
 from gateway.config import Settings as GatewaySettings
 from gateway.portal.accounts import Account, Role
 from gateway.portal.i18n import REASONS, STATUSES, WORDS, reason_label, status_label, translate, weekdays
@@ -55,12 +56,8 @@ WEEKDAYS_9_TO_6 = {"opening_hours": [{"days": [1, 2, 3, 4, 5], "opens": "09:00:0
 
 
 class TestAVenuesWeek:
-    def monday(self) -> date:
-        today = datetime.now(CST).date()
-        return today + timedelta(days=7 - today.weekday())
-
     def test_half_hours_are_free_taken_or_closed(self) -> None:
-        monday = self.monday()
+        monday = next_weekday(1)
         taken = [
             {
                 "starts_at": datetime.combine(monday, time(10), CST).isoformat(),
@@ -89,7 +86,7 @@ class TestAVenuesWeek:
         assert (grid["days"][0], grid["previous"]) == (today, None)
 
     def test_the_past_cannot_be_booked(self) -> None:
-        monday = self.monday() - timedelta(days=14)
+        monday = next_weekday(1) - timedelta(days=14)
         grid = week_grid(
             {"opening_hours": [{"days": list(range(1, 8)), "opens": "00:00", "closes": "00:00"}]}, monday, []
         )

@@ -13,6 +13,7 @@ from contract.events.resources import BookingStatus, CapacityPeriod, ResourceKin
 from contract.opening_hours import LOCAL, OpeningPeriod
 from contract.periods import period_of
 from contract.taxonomy import Category
+from devkit.testing import next_weekday
 from resources.bookings.models import Booking
 from resources.bookings.rules import check_time, repeat, slot_starts, widen
 from resources.resources.models import SHARED, Resource
@@ -23,8 +24,7 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), LOCAL)
 
 
-TODAY = datetime.now(LOCAL).date()  # the venue's day: on a Sunday evening in UTC, Monday has begun there
-NEXT_MONDAY = TODAY + timedelta(days=7 - TODAY.weekday())
+NEXT_MONDAY = next_weekday(1)
 
 
 def venue(**fields: object) -> Resource:
