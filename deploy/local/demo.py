@@ -6,10 +6,11 @@
                                                # and 20,006 needs posted: 2,000 open, and 18,006
                                                # fulfilled with 113,195 claims, as the seeds print
 
-The registry imports the city's areas, organisations and members as CSV files; the city's
-administrator imports the register of its venues and services and their bookings, open needs
-and activities are posted for its organisations, and a history of needs is imported as its
-administrator: needs fulfilled over the past two years, claimed unit by unit.
+The registry imports the city's areas, organisations and members as CSV files; while it imports
+the members (the longest part), the city's administrator imports the register of its venues and
+services and their bookings, open needs and activities are posted for its organisations; then a
+history of needs is imported as its administrator: needs fulfilled over the past two years,
+claimed unit by unit, some by members.
 
 Runs in the project's virtualenv (make up calls it). Same seed, same city.
 """
@@ -130,8 +131,9 @@ async def in_steps(what: str, jobs: Sequence[Callable[[], Awaitable[Any]]], *, a
     return list(results)
 
 
-async def import_city(http: httpx.AsyncClient, url: str, city: City) -> None:
-    """The city's areas, organisations and members, through the registry's import API."""
+async def import_tables(http: httpx.AsyncClient, url: str, tables: Sequence[tuple[str, Sequence[object]]]) -> None:
+    """Tables of the city (areas, organisations, members) through the registry's import API, one
+    after the other."""
     start = time.monotonic()
     token = RegistrySettings().admin_token.get_secret_value()
 
@@ -139,7 +141,6 @@ async def import_city(http: httpx.AsyncClient, url: str, city: City) -> None:
         done = f"{job['applied_rows']:,}/{job['valid_rows']:,}"
         print(f"  {job['kind']}: {done} ({time.monotonic() - start:.1f}s)", flush=True)
 
-    tables = (("areas", city.areas), ("organizations", city.organizations), ("members", city.members))
     aside = ThreadPoolExecutor(max_workers=1)  # each file written while those before it import
     try:
         files = [asyncio.wrap_future(aside.submit(csv_bytes, kind, rows)) for kind, rows in tables]
@@ -221,6 +222,16 @@ def first_page(gateway: str) -> str:
     return ", ".join(f"{totals[key]:,} {key.replace('_', ' ')}" for key in FIRST_PAGE)
 
 
+async def load_with_accounts(
+    city: City, scale: float, urls: dict[str, str], seed: int, concurrency: int
+) -> tuple[dict[str, int], list[Account]]:
+    """The city loaded, and the portal's demo accounts made meanwhile (their passwords hashed)."""
+    async with asyncio.TaskGroup() as meanwhile:
+        people = meanwhile.create_task(add_all(demo_people(city), DEMO_PASSWORD, GatewaySettings()))
+        counts = await load(city, scale, urls, seed, concurrency)
+    return counts, people.result()
+
+
 async def load(city: City, scale: float, urls: dict[str, str], seed: int, concurrency: int) -> dict[str, int]:
     async with (
         httpx.AsyncClient(timeout=60) as http,
@@ -230,45 +241,51 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
         if existing["items"]:
             print("[demo] the registry already has organisations: not loading the demo again", flush=True)
             return {}
-        await import_city(http, urls["organizations"], city)
-        await until_known(http, [urls["needs"], urls["resources"]], len(city.organizations))
-        await confirmed_mail(http, urls["notifications"], entity_id("organization", demo_shop(city).code))
-        loader = Loader(session, urls, concurrency)
-        parties, community = co_building_parties(city), demo_shop(city).area_code[:12]
-        due = await stuck_need(loader.post, parties[1], community)
-        orgs = [
-            {"id": entity_id("organization", o.code), "name": o.name, "area_code": o.area_code[:12]}
-            for o in city.organizations
-        ]
+        registry = urls["organizations"]
+        await import_tables(http, registry, (("areas", city.areas), ("organizations", city.organizations)))
+        async with asyncio.TaskGroup() as meanwhile:  # the members are imported while the rest is loaded
+            members = meanwhile.create_task(import_tables(http, registry, (("members", city.members),)))
+            await until_known(http, [urls["needs"], urls["resources"]], len(city.organizations))
+            await confirmed_mail(http, urls["notifications"], entity_id("organization", demo_shop(city).code))
+            loader = Loader(session, urls, concurrency)
+            parties, community = co_building_parties(city), demo_shop(city).area_code[:12]
+            due = await stuck_need(loader.post, parties[1], community)
+            orgs = [
+                {"id": entity_id("organization", o.code), "name": o.name, "area_code": o.area_code[:12]}
+                for o in city.organizations
+            ]
 
-        actor_of = {o.code: acting_for(org) for o, org in zip(city.organizations, orgs, strict=True)}
-        now = datetime.now(UTC)
-        register = register_of(city, scale)
-        city_admin = Actor(kind=ActorKind.AREA_ADMIN, area_code=city.areas[0].code)
-        await in_steps(
-            "the register of venues and services",
-            [import_resources(loader, register[i : i + 1000], city_admin) for i in range(0, len(register), 1000)],
-            at_once=IMPORTS_AT_ONCE,
-        )
-        venues = [str(r["id"]) for r in register if r["kind"] == "venue"]
-        bookings = generate_bookings(city, venues, round(BOOKINGS * scale), around=now)
-        booked = await in_steps(
-            "bookings of the venues (past and to come)",
-            [import_bookings(loader, bookings[i : i + 1000], city_admin) for i in range(0, len(bookings), 1000)],
-            at_once=IMPORTS_AT_ONCE,
-        )
-        open_needs, history = needs_of(city, scale, now, seed)
-        await in_steps("open needs", [post_need(loader, spec, actor_of[spec.organization_code]) for spec in open_needs])
-        activities = generate_activities(city, round(ACTIVITIES_HELD * scale), start=now)
-        await in_steps(
-            "activities",
-            [post_activity(loader, spec, actor_of[spec.organization_code]) for spec in activities],
-        )
-        shop = demo_shop(city)
-        shelved = await in_steps(
-            "the demo community's points shop",
-            [shelve(loader, item, actor_of[shop.code]) for item in shop_items(shop.area_code[:12])],
-        )
+            actor_of = {o.code: acting_for(org) for o, org in zip(city.organizations, orgs, strict=True)}
+            now = datetime.now(UTC)
+            register = register_of(city, scale)
+            city_admin = Actor(kind=ActorKind.AREA_ADMIN, area_code=city.areas[0].code)
+            await in_steps(
+                "the register of venues and services",
+                [import_resources(loader, register[i : i + 1000], city_admin) for i in range(0, len(register), 1000)],
+                at_once=IMPORTS_AT_ONCE,
+            )
+            venues = [str(r["id"]) for r in register if r["kind"] == "venue"]
+            bookings = generate_bookings(city, venues, round(BOOKINGS * scale), around=now)
+            booked = await in_steps(
+                "bookings of the venues (past and to come)",
+                [import_bookings(loader, bookings[i : i + 1000], city_admin) for i in range(0, len(bookings), 1000)],
+                at_once=IMPORTS_AT_ONCE,
+            )
+            open_needs, history = needs_of(city, scale, now, seed)
+            await in_steps(
+                "open needs", [post_need(loader, spec, actor_of[spec.organization_code]) for spec in open_needs]
+            )
+            activities = generate_activities(city, round(ACTIVITIES_HELD * scale), start=now)
+            await in_steps(
+                "activities",
+                [post_activity(loader, spec, actor_of[spec.organization_code]) for spec in activities],
+            )
+            shop = demo_shop(city)
+            shelved = await in_steps(
+                "the demo community's points shop",
+                [shelve(loader, item, actor_of[shop.code]) for item in shop_items(shop.area_code[:12])],
+            )
+            await members  # the history's claims are served by members, whom the points service credits
         batches = [history[i : i + 500] for i in range(0, len(history), 500)]
         await in_steps(
             "fulfilled needs of the past two years",
@@ -445,10 +462,9 @@ def main() -> int:
     urls = {name: getattr(args, f"{name}_url") for name, _ in services}
     print(f"[demo] loading {args.scale:g} of the synthetic city (seed {args.seed}) ...", flush=True)
     city = generate_city(args.scale)
-    counts = asyncio.run(load(city, args.scale, urls, args.seed, args.concurrency))
+    counts, people = asyncio.run(load_with_accounts(city, args.scale, urls, args.seed, args.concurrency))
     if counts:
         print("[demo] loaded " + ", ".join(f"{v} {k}" for k, v in counts.items()), flush=True)
-    people = asyncio.run(add_all(demo_people(city), DEMO_PASSWORD, GatewaySettings()))
     print(f"[demo] portal accounts (password {DEMO_PASSWORD}): " + ", ".join(a.username for a in people), flush=True)
     asyncio.run(matching_caught_up(args.kafka, args.matching_url))
     print(f"[demo] the first page: {first_page(args.gateway_url)}", flush=True)
