@@ -39,6 +39,7 @@ FERRETDB_POOL = 180  # PostgreSQL connections for FerretDB; PostgreSQL is starte
 KAFKA_LIBS = LOCAL / "kafka" / "libs"
 FERRETDB_VERSION = "v1.24.2"
 FERRETDB_BIN = LOCAL / "bin" / "ferretdb"
+FERRETDB_INDEXES = HERE / "ferretdb-indexes.sql"  # run on PostgreSQL at every start
 # FerretDB's storage: "postgresql" (the default: it pushes equality filters down to indexes,
 # see docs/storage.md) or "sqlite" (no server of its own, one writer at a time).
 FERRETDB_HANDLER = os.environ.get("FERRETDB_HANDLER", "postgresql")
@@ -444,9 +445,8 @@ def start_postgres() -> None:
             what="creating FerretDB's database",
         )
     psql = [str(bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(POSTGRES_PORT), "-U", "postgres", "-d", "ferretdb"]
-    indexes = (Path(__file__).parent / "ferretdb-indexes.sql").read_text()
     run(
-        as_postgres_user([*psql, "-q", "-v", "ON_ERROR_STOP=1", "-c", indexes]),
+        as_postgres_user([*psql, "-q", "-v", "ON_ERROR_STOP=1", "-c", FERRETDB_INDEXES.read_text()]),
         cwd=data,
         what="indexing FerretDB's lookups",
     )

@@ -1,7 +1,7 @@
 """The local stack's PostgreSQL behind FerretDB (`deploy/local/ferretdb-indexes.sql`): a lookup
-by an indexed field is answered by the index's GIN twin, and an index that is not unique is
-kept empty (FerretDB reads no btree but for uniqueness), while FerretDB still sees, drops and
-makes its indexes as before."""
+by an indexed field is answered by the index's GIN twin (which keeps no pending list), and an
+index that is not unique is kept empty (FerretDB reads no btree but for uniqueness), while
+FerretDB still sees, drops and makes its indexes as before."""
 
 from __future__ import annotations
 
@@ -22,15 +22,19 @@ import stack  # a script's module, beside the stack
 pytestmark = pytest.mark.stack
 
 
-def indexes_of(schema: str) -> dict[str, str]:
-    """PostgreSQL's indexes in a database's schema, each by the field(s) it is on."""
+def psql(*args: str) -> str:
+    """What PostgreSQL's psql prints, run on FerretDB's database with `args`."""
     postgres = stack.postgres_bin()
     if stack.FERRETDB_HANDLER != "postgresql" or postgres is None:
         pytest.skip("FerretDB is not on PostgreSQL here")
+    command = [str(postgres / "psql"), "-h", "127.0.0.1", "-p", str(stack.POSTGRES_PORT), "-U", "postgres"]
+    return subprocess.run([*command, "-d", "ferretdb", *args], capture_output=True, text=True, check=True).stdout
+
+
+def indexes_of(schema: str) -> dict[str, str]:
+    """PostgreSQL's indexes in a database's schema, each by the field(s) it is on."""
     query = f"SELECT indexdef FROM pg_indexes WHERE schemaname = '{schema}' AND indexname NOT LIKE '%metadata%'"
-    psql = [str(postgres / "psql"), "-h", "127.0.0.1", "-p", str(stack.POSTGRES_PORT), "-U", "postgres"]
-    found = subprocess.run([*psql, "-d", "ferretdb", "-At", "-c", query], capture_output=True, text=True, check=True)
-    return {_named(d): d for d in found.stdout.split("\n") if d}
+    return {_named(d): d for d in psql("-At", "-c", query).split("\n") if d}
 
 
 def _named(definition: str) -> str:
@@ -51,6 +55,7 @@ async def test_lookups_use_the_gin_twins_and_only_unique_btrees_are_filled(db: A
     assert "UNIQUE" in made["code"] and "WHERE" not in made["code"]  # uniqueness is still the btree's
     assert "UNIQUE" in made["_id"] and "WHERE" not in made["_id"]
     assert {"kind gin", "code gin", "_id gin"} <= made.keys()
+    assert all(made[twin].endswith("WITH (fastupdate=off)") for twin in ("kind gin", "code gin", "_id gin"))
 
     plan = await db.command("explain", {"find": "things", "filter": {"kind": 1}})
     assert "_gin" in json.dumps(plan["queryPlanner"])  # answered by the twin, not by reading the table
@@ -62,3 +67,19 @@ async def test_lookups_use_the_gin_twins_and_only_unique_btrees_are_filled(db: A
     await things.create_index("kind")
     assert "kind_1" in await things.index_information()
     assert indexes_of(db.name)["kind"].endswith("WHERE false")
+
+
+async def test_a_twin_made_with_a_pending_list_goes_without_it_at_the_next_start(db: AsyncDatabase[Document]) -> None:
+    things = db["things"]
+    await things.create_index("kind")
+    await things.insert_one({"_id": "t", "kind": 1})
+    twin = psql(
+        "-At", "-c", f"SELECT indexname FROM pg_indexes WHERE schemaname = '{db.name}' AND indexname LIKE '%kind%gin'"
+    )
+    psql("-c", f'ALTER INDEX "{db.name}".{twin.strip()} SET (fastupdate = on)')  # as the stack made them before
+    assert indexes_of(db.name)["kind gin"].endswith("WITH (fastupdate='on')")
+
+    psql("-q", "-v", "ON_ERROR_STOP=1", "-c", stack.FERRETDB_INDEXES.read_text())  # what each start runs
+
+    assert indexes_of(db.name)["kind gin"].endswith("WITH (fastupdate=off)")
+    assert await things.find_one({"kind": 1}) == {"_id": "t", "kind": 1}
