@@ -50,6 +50,7 @@ from runtime.lease import writer_lease
 from runtime.logs import configure_logging
 from runtime.mongo import Document, MongoProcessedEvents, create_client
 from runtime.outbox import OutboxRelay
+from runtime.pacing import collect_less_often
 from runtime.replica import KeptReadModel, SnapshotFile, code_fingerprint
 
 log = logging.getLogger(__name__)
@@ -291,6 +292,7 @@ def provided(kind: type[T]) -> Callable[[Request], Awaitable[T]]:
 
 def serve(app: ASGIApp, settings: ServiceSettings) -> None:
     """Runs the app with uvicorn on the configured address; our logging stays in place."""
+    collect_less_often()
     uvicorn.run(
         app,
         host=settings.http_host,
