@@ -188,16 +188,19 @@ async def matching_caught_up(kafka: str, matching: str) -> None:
         described = await admin.describe_topics(["needs.events", "resources.events", "organizations.events"])
         partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
         async with httpx.AsyncClient(timeout=10) as http:
+            said = 0.0
             while True:
                 committed = await admin.list_consumer_group_offsets("matching")
                 last = await ends.end_offsets(partitions)
                 left = sum(end - (committed[tp].offset if tp in committed else 0) for tp, end in last.items())
                 live = (await http.get(f"{matching}/index")).json()["live"]
                 if left <= 0 and live:
-                    print(f"[demo] matching caught up ({time.monotonic() - started:.0f}s)", flush=True)
+                    print(f"[demo] matching caught up ({time.monotonic() - started:.1f}s)", flush=True)
                     return
-                print(f"  matching: {left:,} events to handle", flush=True)
-                await asyncio.sleep(5)
+                if time.monotonic() - said >= 5:
+                    print(f"  matching: {left:,} events to handle", flush=True)
+                    said = time.monotonic()
+                await asyncio.sleep(0.25)  # the time taken is said to within this
     finally:
         await admin.close()
         with contextlib.suppress(asyncio.CancelledError):  # aiokafka's own task, cancelled before it ran
