@@ -38,7 +38,8 @@ format:
 sync: $(WEB)/node_modules/.package-lock.json  ## the Python packages (uv.lock) and the portal's front-end packages (package-lock.json)
 	$(UV) sync --frozen --compile-bytecode
 
-# installed again only when the lock file changed (npm ci takes 1.6 s even with nothing new)
+# installed again only when the lock file changed or node_modules is missing (npm ci takes 1.6 s
+# even with nothing new)
 $(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json
 	npm ci --prefix $(WEB) --no-audit --no-fund --loglevel=error
 
