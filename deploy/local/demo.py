@@ -7,10 +7,10 @@
                                                # fulfilled with 113,195 claims, as the seeds print
 
 The registry imports the city's areas, organisations and members as CSV files; while it imports
-the members (the longest part), the city's administrator imports the register of its venues and
-services and their bookings, open needs and activities are posted for its organisations; then a
-history of needs is imported as its administrator: needs fulfilled over the past two years,
-claimed unit by unit, some by members.
+the members (the longest part), the rest is loaded beside it: the city's administrator imports
+the register of its venues and services and their bookings, open needs and activities are
+posted for its organisations, and a history of needs is imported as its administrator: needs
+fulfilled over the past two years, claimed unit by unit, some by members.
 
 Runs in the project's virtualenv (make up calls it). Same seed, same city.
 """
@@ -69,7 +69,9 @@ from runtime.config import ServiceSettings
 
 BOOKINGS = 100_000  # bookings of the full city's venues over five months
 GOAL_S = 180  # the whole city from nothing until matching has caught up, on this kind of machine
-IMPORTS_AT_ONCE = 4  # bulk imports in flight: more only lengthen each (16 of the history took up to a minute)
+# the demo's bulk imports in flight (the registry's members aside): more only lengthen each (16 of
+# the history took up to a minute)
+IMPORTS_AT_ONCE = 4
 DEMO_PASSWORD = "pbs-demo-2026"  # of the demo's portal accounts: never in production
 DEMO_RESIDENT = entity_id("resident", "demo")  # the demo resident's account: her concerns are in the red mailbox
 DEMO_MAIL = "org@dangjian.example.cn"  # the demo organisation's, confirmed: its mails are in the catcher
@@ -131,9 +133,9 @@ async def in_steps(what: str, jobs: Sequence[Callable[[], Awaitable[Any]]], *, a
     return list(results)
 
 
-async def import_tables(http: httpx.AsyncClient, url: str, tables: Sequence[tuple[str, Sequence[object]]]) -> None:
-    """Tables of the city (areas, organisations, members) through the registry's import API, one
-    after the other."""
+async def import_csv(http: httpx.AsyncClient, url: str, kind: str, file: Awaitable[bytes]) -> None:
+    """A table of the city (areas, organisations, members) through the registry's import API,
+    once its CSV file is written."""
     start = time.monotonic()
     token = RegistrySettings().admin_token.get_secret_value()
 
@@ -141,18 +143,10 @@ async def import_tables(http: httpx.AsyncClient, url: str, tables: Sequence[tupl
         done = f"{job['applied_rows']:,}/{job['valid_rows']:,}"
         print(f"  {job['kind']}: {done} ({time.monotonic() - start:.1f}s)", flush=True)
 
-    aside = ThreadPoolExecutor(max_workers=1)  # each file written while those before it import
-    try:
-        files = [asyncio.wrap_future(aside.submit(csv_bytes, kind, rows)) for kind, rows in tables]
-        for (kind, _), file in zip(tables, files, strict=True):
-            data = await file
-            job = await import_file(
-                http, url, kind, f"{kind}.csv", data, admin_token=token, every=1, progress=show_import
-            )
-            if job["status"] != "done":
-                raise SystemExit(f"[demo] importing {kind} ended {job['status']}: {job['message']}")
-    finally:
-        aside.shutdown(wait=False, cancel_futures=True)
+    data = await file
+    job = await import_file(http, url, kind, f"{kind}.csv", data, admin_token=token, every=1, progress=show_import)
+    if job["status"] != "done":
+        raise SystemExit(f"[demo] importing {kind} ended {job['status']}: {job['message']}")
 
 
 def csv_bytes(kind: str, rows: Sequence[object]) -> bytes:
@@ -188,7 +182,7 @@ async def matching_caught_up(kafka: str, matching: str) -> None:
         described = await admin.describe_topics(["needs.events", "resources.events", "organizations.events"])
         partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
         async with httpx.AsyncClient(timeout=10) as http:
-            said = 0.0
+            said = float("-inf")
             while True:
                 committed = await admin.list_consumer_group_offsets("matching")
                 last = await ends.end_offsets(partitions)
@@ -200,7 +194,7 @@ async def matching_caught_up(kafka: str, matching: str) -> None:
                 if time.monotonic() - said >= 5:
                     print(f"  matching: {left:,} events to handle", flush=True)
                     said = time.monotonic()
-                await asyncio.sleep(0.25)  # the time taken is said to within this
+                await asyncio.sleep(0.25)  # "caught up" is said at most this late
     finally:
         await admin.close()
         with contextlib.suppress(asyncio.CancelledError):  # aiokafka's own task, cancelled before it ran
@@ -228,11 +222,14 @@ def first_page(gateway: str) -> str:
 async def load_with_accounts(
     city: City, scale: float, urls: dict[str, str], seed: int, concurrency: int
 ) -> tuple[dict[str, int], list[Account]]:
-    """The city loaded, and the portal's demo accounts made meanwhile (their passwords hashed)."""
-    async with asyncio.TaskGroup() as meanwhile:
-        people = meanwhile.create_task(add_all(demo_people(city), DEMO_PASSWORD, GatewaySettings()))
+    """The city loaded, and the portal's demo accounts made meanwhile (their passwords hashed);
+    accounts that fail to be made stop nothing of the load (they are made again at the next run)."""
+    accounts = asyncio.create_task(add_all(demo_people(city), DEMO_PASSWORD, GatewaySettings()))
+    try:
         counts = await load(city, scale, urls, seed, concurrency)
-    return counts, people.result()
+    finally:
+        accounts.cancel()  # when the load failed (nothing, once they are made)
+    return counts, await accounts
 
 
 async def load(city: City, scale: float, urls: dict[str, str], seed: int, concurrency: int) -> dict[str, int]:
@@ -245,9 +242,15 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
             print("[demo] the registry already has organisations: not loading the demo again", flush=True)
             return {}
         registry = urls["organizations"]
-        await import_tables(http, registry, (("areas", city.areas), ("organizations", city.organizations)))
-        async with asyncio.TaskGroup() as meanwhile:  # the members are imported while the rest is loaded
-            members = meanwhile.create_task(import_tables(http, registry, (("members", city.members),)))
+        aside = ThreadPoolExecutor(max_workers=1)  # each CSV file written while those before it import
+        tables = (("areas", city.areas), ("organizations", city.organizations), ("members", city.members))
+        files = {kind: asyncio.wrap_future(aside.submit(csv_bytes, kind, rows)) for kind, rows in tables}
+        members: asyncio.Task[None] | None = None
+        try:
+            await import_csv(http, registry, "areas", files["areas"])
+            await import_csv(http, registry, "organizations", files["organizations"])
+            # the longest part, beside all the rest: nothing loaded after it needs the members
+            members = asyncio.create_task(import_csv(http, registry, "members", files["members"]))
             await until_known(http, [urls["needs"], urls["resources"]], len(city.organizations))
             await confirmed_mail(http, urls["notifications"], entity_id("organization", demo_shop(city).code))
             loader = Loader(session, urls, concurrency)
@@ -288,15 +291,19 @@ async def load(city: City, scale: float, urls: dict[str, str], seed: int, concur
                 "the demo community's points shop",
                 [shelve(loader, item, actor_of[shop.code]) for item in shop_items(shop.area_code[:12])],
             )
-            await members  # the history's claims are served by members, whom the points service credits
-        batches = [history[i : i + 500] for i in range(0, len(history), 500)]
-        await in_steps(
-            "fulfilled needs of the past two years",
-            [import_history(loader, batch, city_admin) for batch in batches],
-            at_once=IMPORTS_AT_ONCE,
-        )
-        point = (demo_shop(city).lat, demo_shop(city).lon)
-        co_built = await co_build(loader.post, parties, community, point, DEMO_RESIDENT, due)
+            batches = [history[i : i + 500] for i in range(0, len(history), 500)]
+            await in_steps(
+                "fulfilled needs of the past two years",
+                [import_history(loader, batch, city_admin) for batch in batches],
+                at_once=IMPORTS_AT_ONCE,
+            )
+            point = (demo_shop(city).lat, demo_shop(city).lon)
+            co_built = await co_build(loader.post, parties, community, point, DEMO_RESIDENT, due)
+            await members
+        finally:
+            aside.shutdown(wait=False, cancel_futures=True)
+            if members is not None:
+                members.cancel()  # when the rest failed (nothing, once it is done)
     return {
         "areas": len(city.areas),
         "organisations": len(orgs),
