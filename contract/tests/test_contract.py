@@ -70,4 +70,5 @@ class TestEnvelope:
     def test_each_aggregate_has_its_producers_topic(self) -> None:
         assert topic_of("need.posted") == "needs.events"
         assert topic_of("organization.registered") == "organizations.events"
+        assert topic_of("member.joined") == "organizations.members"  # not read by those that pass it over
         assert topic_of("match.proposed") == "matching.events"

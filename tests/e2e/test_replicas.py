@@ -1,7 +1,7 @@
 """Replicas that agree and restarts from a snapshot.
 
-A second process of the needs and of the resources service runs beside the session's one as a
-reader (on FerretDB one process writes: `runtime.lease`); the test's own round-robin asks both.
+A second process of the needs, the resources and the registry service runs beside the session's
+one as a reader (on FerretDB one process writes: `runtime.lease`); the test's own round-robin asks both.
 What is written through the writer is found through the reader within a bound, and searches,
 "free between" and figures agree. A service stopped writes its read model's snapshot and starts
 from it; one killed starts from the older snapshot and reads on from the topic; a corrupt
@@ -22,9 +22,11 @@ import pytest
 
 from contract.opening_hours import LOCAL
 from devkit.testing import PlatformApi, ServiceProcess, TestStack, eventually, free_port, organization
+from runtime.actors import Actor, ActorKind
 
 pytestmark = pytest.mark.stack
 DISTRICT = "350188"  # these tests' own
+PLATFORM = Actor(kind=ActorKind.PLATFORM)
 
 
 @contextmanager
@@ -141,6 +143,26 @@ async def test_two_replicas_of_resources_agree_on_what_is_free_between_two_times
         assert sorted(r["id"] for r in found["items"]) == sorted([venues[0], venues[2]])
         figures = await replicas.agree("/stats", area_code=area)
         assert figures["totals"]["venue"] == 3
+
+
+async def test_a_reader_of_the_registry_learns_a_membership_from_the_members_topic(
+    stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    api = PlatformApi(stack, http)
+    org = await api.register_organization("成员同步测试党支部", f"{DISTRICT}004001", kind="branch")
+    with reader_of(stack, "organizations") as reader:
+        replicas = RoundRobin(http, stack.url("organizations"), reader.url)
+        assert (await replicas.agree(f"/organizations/{org}"))["members"] == 0
+        member = {
+            "name": "林芳",
+            "phone": "13812341234",
+            "id_number": "11010519491231002X",
+            "roles": ["party_member"],
+            "organization_ids": [org],
+        }
+        await api.post("organizations", "/members", member, actor=PLATFORM)  # through the writer
+
+        assert (await replicas.agree(f"/organizations/{org}"))["members"] == 1  # the reader too
 
 
 async def test_a_restart_starts_from_the_snapshot_and_a_corrupt_one_from_the_database(

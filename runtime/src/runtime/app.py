@@ -210,17 +210,17 @@ def _probes() -> APIRouter:
     return router
 
 
-def kept_read_model(infra: Infra, topic: str, make: Callable[[], S], *code: ModuleType) -> KeptReadModel[S]:
-    """The service's read model, made by `make`, kept from its own `topic` in this process and
-    snapshotted under `snapshot_dir` (`runtime.replica`); `code`: the packages whose classes it
-    holds (a snapshot of other code is not read back)."""
+def kept_read_model(infra: Infra, topics: Sequence[str], make: Callable[[], S], *code: ModuleType) -> KeptReadModel[S]:
+    """The service's read model, made by `make`, kept from its own `topics` in this process and
+    snapshotted under `snapshot_dir` (`runtime.replica`, named after the first topic); `code`:
+    the packages whose classes it holds (a snapshot of other code is not read back)."""
     settings = infra.settings
     return KeptReadModel(
         settings,
-        topic,
+        topics,
         make,
         partitions=infra.producer.partitions_for,
-        snapshot=snapshot_file(settings, settings.topic(topic), *code),
+        snapshot=snapshot_file(settings, settings.topic(topics[0]), *code),
         every=settings.snapshot_seconds,
     )
 

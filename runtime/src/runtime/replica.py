@@ -1,14 +1,14 @@
 """A read model every replica of a service keeps alike, and starts again in seconds.
 
 Each process keeps its read model from its own writes (the repositories put what they store)
-and from its service's own topic, read in every process (no consumer group): an event names
+and from its service's own topics, read in every process (no consumer group): an event names
 its aggregate (`subject`), which is read again from the database and put in, so what one
-replica wrote reaches the others. A snapshot of the read model, with the offsets of the topic
+replica wrote reaches the others. A snapshot of the read model, with the offsets of the topics
 it reflects, is written periodically and at shutdown; a process starts from it and reads the
-topic on from those offsets. A snapshot that is missing, unreadable, of other code, or whose
-offsets the topic no longer has is passed over: the read model is then loaded from the
-database, and the topic read on from where it ended before that load began. Either way the
-process answers only once it has read up to where the topic ended when it started.
+topics on from those offsets. A snapshot that is missing, unreadable, of other code, or whose
+offsets the topics no longer have is passed over: the read model is then loaded from the
+database, and the topics read on from where they ended before that load began. Either way the
+process answers only once it has read up to where the topics ended when it started.
 
 Why re-read and not apply the event: events say what changed for other services, not a whole
 aggregate; the database has the whole. Applying one twice, late or out of order changes
@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client import Gauge
@@ -61,7 +61,7 @@ def code_fingerprint(*packages: ModuleType) -> str:
 @dataclass(frozen=True)
 class Snapshot(Generic[S]):
     state: S
-    positions: dict[int, int]  # partition → the next offset to read
+    positions: dict[Any, int]  # partition (a read model's: TopicPartition) → the next offset to read
 
 
 class SnapshotFile:
@@ -75,7 +75,7 @@ class SnapshotFile:
         self.identity = identity  # database, topic and code fingerprint
         self.writer: tuple[int, float] | None = None  # a child writing one aside: its pid, since when
 
-    def save_aside(self, state: object, positions: Mapping[int, int]) -> bool:
+    def save_aside(self, state: object, positions: Mapping[Any, int]) -> bool:
         """Writes the snapshot of the state as it is now in a forked child, while this process
         goes on (pickling a city's read model takes seconds: the service would not answer
         meanwhile); `written` says when it is done. False when one is being written already."""
@@ -112,7 +112,7 @@ class SnapshotFile:
             os.waitpid(pid, 0)
             self.writer = None
 
-    def save(self, state: object, positions: Mapping[int, int]) -> int:
+    def save(self, state: object, positions: Mapping[Any, int]) -> int:
         """Writes the snapshot; its size in bytes."""
         with collector_paused():
             body = pickle.dumps((dict(positions), state), protocol=pickle.HIGHEST_PROTOCOL)
@@ -165,21 +165,21 @@ class Unusable(Exception):
 
 class KeptReadModel(Generic[S]):
     """The read model `make` builds, restored from its snapshot when it can be (`restored`),
-    kept current from the service's `topic` in this process (`catch_up`, then `run`), and
+    kept current from the service's `topics` in this process (`catch_up`, then `run`), and
     snapshotted every `every` seconds it changed and when the process stops.
     `snapshot`: where its snapshot lives (None: no snapshots, every start loads the database)."""
 
     def __init__(
         self,
         settings: ServiceSettings,
-        topic: str,
+        topics: Sequence[str],
         make: Callable[[], S],
         *,
         partitions: Callable[[str], Awaitable[set[int]]],
         snapshot: SnapshotFile | None,
         every: float,
     ) -> None:
-        self.topic = settings.topic(topic)
+        self.topics = [settings.topic(topic) for topic in topics]
         self.partitions_of = partitions  # a topic's partition numbers (the producer knows them)
         self.make = make
         self.file = snapshot
@@ -190,7 +190,7 @@ class KeptReadModel(Generic[S]):
             client_id=f"{settings.service_name}-read-model",
             enable_auto_commit=False,
         )
-        self.positions: dict[int, int] = {}
+        self.positions: dict[TopicPartition, int] = {}
         self.restored = False
         self.refreshers: Mapping[str, Refresh] = {}
         self.changed = False
@@ -208,19 +208,21 @@ class KeptReadModel(Generic[S]):
         state: S
         if snapshot is not None and _fits(snapshot.positions, first, ends):
             state, self.restored = snapshot.state, True  # type: ignore[assignment]  # what `make` made, then pickled
-            self.positions = {tp.partition: snapshot.positions.get(tp.partition, first[tp]) for tp in partitions}
+            self.positions = {tp: snapshot.positions.get(tp, first[tp]) for tp in partitions}
         else:
             if snapshot is not None:
                 log.warning("snapshot passed over: the topic no longer has its offsets")
             state = self.make()
-            self.positions = {tp.partition: ends[tp] for tp in partitions}  # taken before the database is read
+            self.positions = {tp: ends[tp] for tp in partitions}  # taken before the database is read
         for tp in partitions:
-            self.consumer.seek(tp, self.positions[tp.partition])
+            self.consumer.seek(tp, self.positions[tp])
         self.state = state
         return state
 
     async def _partitions(self) -> list[TopicPartition]:
-        partitions = [TopicPartition(self.topic, n) for n in sorted(await self.partitions_of(self.topic))]
+        partitions = [
+            TopicPartition(topic, n) for topic in self.topics for n in sorted(await self.partitions_of(topic))
+        ]
         self.consumer.assign(partitions)
         return partitions
 
@@ -235,7 +237,7 @@ class KeptReadModel(Generic[S]):
         self.refreshers = refreshers
         started, read = time.perf_counter(), 0
         ends = await self.consumer.end_offsets(list(self.consumer.assignment()))
-        while any(self.positions[tp.partition] < end for tp, end in ends.items()):
+        while any(self.positions[tp] < end for tp, end in ends.items()):
             read += await self._read(timeout_ms=200)
         fields = {"events": read, "seconds": round(time.perf_counter() - started, 2), "restored": self.restored}
         log.info("read model caught up with the service's topic", extra={"fields": fields})
@@ -272,7 +274,7 @@ class KeptReadModel(Generic[S]):
         for kind, ids in named.items():
             await self.refreshers[kind](list(ids))
         for tp, records in batches.items():
-            self.positions[tp.partition] = records[-1].offset + 1
+            self.positions[tp] = records[-1].offset + 1
         if read:
             self.changed = True
         return read
@@ -285,7 +287,7 @@ class KeptReadModel(Generic[S]):
             self.changed = False
 
 
-def saved_now(file: SnapshotFile, state: object, positions: Mapping[int, int], *, what: str = "snapshot") -> bool:
+def saved_now(file: SnapshotFile, state: object, positions: Mapping[Any, int], *, what: str = "snapshot") -> bool:
     """Writes the snapshot now (the process stopping), the one being written aside abandoned,
     and logs how it went; False when it was not written (the previous one stays)."""
     file.abandon()
@@ -332,11 +334,11 @@ async def offsets_kept(settings: ServiceSettings, positions: Mapping[TopicPartit
 
 
 def _fits(
-    positions: Mapping[int, int], first: Mapping[TopicPartition, int], ends: Mapping[TopicPartition, int]
+    positions: Mapping[Any, int], first: Mapping[TopicPartition, int], ends: Mapping[TopicPartition, int]
 ) -> bool:
-    """The topic still has every offset from the snapshot's on (it was not deleted, emptied by
-    retention past them, or made anew)."""
-    return all(first[tp] <= positions.get(tp.partition, first[tp]) <= ends[tp] for tp in ends)
+    """The topics still have every offset from the snapshot's on (they were not deleted, emptied
+    by retention past them, or made anew)."""
+    return all(first[tp] <= positions.get(tp, first[tp]) <= ends[tp] for tp in ends)
 
 
 def _named(value: bytes | None) -> tuple[str, str, str]:

@@ -110,7 +110,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     for key in ("need_id", "need_organization_id", "resource_organization_id", "status"):
         await proposal_docs.create_index(key)
     relay = outbox_relay(infra, [proposal_docs])
-    kept = kept_read_model(infra, MATCHING_TOPIC, ProposalsView, code, contract, runtime)
+    kept = kept_read_model(infra, [MATCHING_TOPIC], ProposalsView, code, contract, runtime)
     view = await kept.open()
     repo = ProposalRepository(proposal_docs, on_events=relay.wake, relay=relay, read_model=view.put)
     repo.written = kept.written

@@ -13,7 +13,14 @@ from fastapi import FastAPI
 import contract
 import needs as code
 import runtime
-from contract.events import COBUILDING_TOPIC, MATCHING_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, RESOURCES_TOPIC
+from contract.events import (
+    COBUILDING_TOPIC,
+    MATCHING_TOPIC,
+    MEMBERS_TOPIC,
+    NEEDS_TOPIC,
+    ORGANIZATIONS_TOPIC,
+    RESOURCES_TOPIC,
+)
 from needs import consumers
 from needs.activities import api as activities_api
 from needs.activities.repository import ActivityRepository, MongoActivityRepository
@@ -128,7 +135,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     for key in ("organization_id", "rater.organization_id", "rater.resident_id"):
         await db["evaluations"].create_index(key)
     relay = outbox_relay(infra, stored)
-    kept = kept_read_model(infra, NEEDS_TOPIC, ReadModels, code, contract, runtime)
+    kept = kept_read_model(infra, [NEEDS_TOPIC], ReadModels, code, contract, runtime)
     read_models = await kept.open()
     needs = MongoNeedRepository(
         db["needs"], db["announcements"], on_events=relay.wake, relay=relay, read_model=read_models.needs.put
@@ -171,7 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Needs",
         routers=ROUTERS,
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC, MATCHING_TOPIC, RESOURCES_TOPIC, COBUILDING_TOPIC],
+        topics=[NEEDS_TOPIC, ORGANIZATIONS_TOPIC, MEMBERS_TOPIC, MATCHING_TOPIC, RESOURCES_TOPIC, COBUILDING_TOPIC],
         body_limits={"/wishes/": settings.max_proof_bytes + 64 * 1024},
         # claims and sign-ups are conditional updates: one writer on FerretDB (runtime.lease)
         lease="needs",

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 import contract
 import organizations as code
 import runtime
-from contract.events import ORGANIZATIONS_TOPIC
+from contract.events import MEMBERS_TOPIC, ORGANIZATIONS_TOPIC
 from organizations.areas import api as areas_api
 from organizations.areas.repository import AreaRepository, MongoAreaRepository
 from organizations.areas.service import Areas
@@ -129,7 +129,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     await db["outbox_groups"].create_index("pending")
     relay = outbox_relay(infra, [db["organizations"], db["members"]])
     personal = settings.personal_data()
-    kept = kept_read_model(infra, ORGANIZATIONS_TOPIC, RegistryView, code, contract, runtime)
+    kept = kept_read_model(infra, [ORGANIZATIONS_TOPIC, MEMBERS_TOPIC], RegistryView, code, contract, runtime)
     view = await kept.open()
     area_repo = MongoAreaRepository(db["areas"], on_events=relay.wake, read_model=view.put_area)
     organization_repo = MongoOrganizationRepository(
@@ -161,7 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Organisation registry",
         routers=[areas_api.router, organizations_api.router, members_api.router, keys_api.router, imports_api.router],
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[ORGANIZATIONS_TOPIC],
+        topics=[ORGANIZATIONS_TOPIC, MEMBERS_TOPIC],
         body_limits={"/imports": settings.import_max_bytes},
         # versioned updates and a read model of its own writes: one writer on FerretDB
         lease="organizations",

@@ -13,7 +13,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from contract.china_codes import id_number_check
-from contract.events import ORGANIZATIONS_TOPIC
+from contract.events import MEMBERS_TOPIC, ORGANIZATIONS_TOPIC
 from devkit.synthetic import MemberRow, write_csv
 from devkit.testing import PLATFORM, PlatformApi, TestStack, acting, eventually, organization, read_topic
 from organizations.config import Settings
@@ -185,12 +185,18 @@ class TestNothingPersonalLeaves:
         org = await _organization_with_contact(api, _phone(seed + 1))
         member = await _member(api, org, seed)
         await api.http.get(api.stack.url("organizations") + f"/members/{member['id']}", headers=ADMIN)
-        records = await read_topic(
-            api.stack.kafka,
-            api.stack.topic(ORGANIZATIONS_TOPIC),
-            until=lambda rs: any(member["id"].encode() in r.value for r in rs),
-        )
-        assert any(member["id"].encode() in r.value for r in records)
+        records = [
+            *await read_topic(
+                api.stack.kafka,
+                api.stack.topic(ORGANIZATIONS_TOPIC),
+                until=lambda rs: any(org.encode() in r.value for r in rs),
+            ),
+            *await read_topic(
+                api.stack.kafka,
+                api.stack.topic(MEMBERS_TOPIC),
+                until=lambda rs: any(member["id"].encode() in r.value for r in rs),
+            ),
+        ]
         log = api.stack.services["organizations"].log_path.read_text(errors="replace")
         for plain in (_phone(seed), _id_number(seed), _phone(seed + 1)):
             assert all(plain.encode() not in r.value for r in records)

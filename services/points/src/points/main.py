@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
-from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, POINTS_TOPIC, RESOURCES_TOPIC
+from contract.events import MEMBERS_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, POINTS_TOPIC, RESOURCES_TOPIC
 from points import consumers
 from points.attendance import api as attendance_api
 from points.attendance.earning import AttendanceEarning
@@ -207,7 +207,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Points",
         routers=ROUTERS,
         wire=wire,
-        topics=[POINTS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, ORGANIZATIONS_TOPIC],
+        topics=[POINTS_TOPIC, NEEDS_TOPIC, RESOURCES_TOPIC, ORGANIZATIONS_TOPIC, MEMBERS_TOPIC],
         # the running balances and the daily cap are kept in memory: one writer (runtime.lease)
         lease="points",
     )

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from pymongo import AsyncMongoClient
 
-from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, POINTS_TOPIC, Envelope
+from contract.events import MEMBERS_TOPIC, NEEDS_TOPIC, POINTS_TOPIC, Envelope
 from contract.events.needs import ClaimCompleted, ClaimData, NeedPosted, NeedPostedData
 from contract.events.organizations import MemberJoined, MemberJoinedData
 from contract.ids import new_id
@@ -58,7 +58,7 @@ async def joined(stack: TestStack, member_id: str, organization_id: str) -> None
         subject=member_id,
         data=MemberJoinedData(member_id=member_id, organization_id=organization_id, roles=["party_member"]),
     )
-    await deliver(stack, event, topic=ORGANIZATIONS_TOPIC)
+    await deliver(stack, event, topic=MEMBERS_TOPIC)
 
 
 async def served(stack: TestStack, member_id: str, claimer: str, area: str, title: str, hours: int) -> None:

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from contract.events import NEEDS_TOPIC, ORGANIZATIONS_TOPIC, Envelope
+from contract.events import MEMBERS_TOPIC, NEEDS_TOPIC, ORGANIZATIONS_TOPIC, Envelope
 from contract.events.needs import ClaimCompleted, ClaimData, NeedPosted, NeedPostedData
 from contract.events.organizations import (
     MemberJoined,
@@ -193,15 +193,8 @@ class TestTheAssessment:
         community, elsewhere = f"{new_street()}001", f"{new_street()}001"
         ours, theirs, poster = new_id(), new_id(), new_id()
         busy, idle, outsider = new_id(), new_id(), new_id()
-        await deliver(
-            stack,
-            registered(ours, community),
-            registered(theirs, elsewhere),
-            joined(busy, ours),
-            joined(idle, ours),
-            joined(outsider, theirs),
-            topic=ORGANIZATIONS_TOPIC,
-        )
+        await deliver(stack, registered(ours, community), registered(theirs, elsewhere), topic=ORGANIZATIONS_TOPIC)
+        await deliver(stack, joined(busy, ours), joined(idle, ours), joined(outsider, theirs), topic=MEMBERS_TOPIC)
         need = need_in(community, poster, hours=1.5)
         await deliver(stack, need)
         a_year_ago = datetime.now(UTC) - timedelta(days=400)

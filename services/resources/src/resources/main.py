@@ -96,7 +96,7 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     await db["service_requests"].create_index("organization_id")
     await db["service_requests"].create_index("provider_organization_id")
     relay = outbox_relay(infra, outboxes)
-    kept = kept_read_model(infra, RESOURCES_TOPIC, SupplyView, code, contract, runtime)
+    kept = kept_read_model(infra, [RESOURCES_TOPIC], SupplyView, code, contract, runtime)
     view = await kept.open()
     resource_repo = ResourceRepository(db["resources"], on_events=relay.wake, relay=relay, read_model=view.put_resource)
     booking_repo = BookingRepository(db["bookings"], on_events=relay.wake, relay=relay, read_model=view.put_booking)
