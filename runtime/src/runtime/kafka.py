@@ -277,8 +277,8 @@ class EventReader:
     async def _parse(self, record: ConsumerRecord[bytes, bytes]) -> tuple[Event, Handler] | None:
         """The record's event and its handler; None when it is no event of the contract (passed
         to `unreadable`) or no handler takes its type (one its `ce_type` header names is not
-        parsed: most consumers of the registry's topic pass over its members' events; nor one
-        `wanted` does not want now)."""
+        parsed, as most of a topic's are for most of its consumers; nor one `wanted` does not
+        want now)."""
         named = header(record, "ce_type")
         if named is not None:
             event_type = named.decode(errors="replace")

@@ -211,7 +211,7 @@ class KeptReadModel(Generic[S]):
             self.positions = {tp: snapshot.positions.get(tp, first[tp]) for tp in partitions}
         else:
             if snapshot is not None:
-                log.warning("snapshot passed over: the topic no longer has its offsets")
+                log.warning("snapshot passed over: the topics no longer have its offsets")
             state = self.make()
             self.positions = {tp: ends[tp] for tp in partitions}  # taken before the database is read
         for tp in partitions:
@@ -228,11 +228,11 @@ class KeptReadModel(Generic[S]):
 
     def written(self, events: Iterable[Envelope]) -> None:
         """This process wrote these events' aggregates (its read model has them): when the
-        events come back on the topic, there is nothing to read again."""
+        events come back on the topics, there is nothing to read again."""
         self.mine.update(event.id for event in events)
 
     async def catch_up(self, refreshers: Mapping[str, Refresh]) -> int:
-        """Reads the topic up to where it ends now, each event's aggregate read again through the
+        """Reads the topics up to where they end now, each event's aggregate read again through the
         refresher of its kind (`need` for `need.posted`); how many events it read."""
         self.refreshers = refreshers
         started, read = time.perf_counter(), 0
@@ -240,11 +240,11 @@ class KeptReadModel(Generic[S]):
         while any(self.positions[tp] < end for tp, end in ends.items()):
             read += await self._read(timeout_ms=200)
         fields = {"events": read, "seconds": round(time.perf_counter() - started, 2), "restored": self.restored}
-        log.info("read model caught up with the service's topic", extra={"fields": fields})
+        log.info("read model caught up with the service's topics", extra={"fields": fields})
         return read
 
     async def run(self) -> None:
-        """Follows the topic until cancelled, snapshotting (aside) every `every` seconds it
+        """Follows the topics until cancelled, snapshotting (aside) every `every` seconds it
         changed, and once more when cancelled (the process stopping)."""
         last = time.monotonic()
         try:

@@ -87,7 +87,8 @@ EVENT_TYPES: dict[str, type[Envelope]] = {cls.model_fields["type"].default: cls 
 # One topic per producing service, the registry's members apart: the needs and points services
 # keep memberships and the gateway tells partners of them; the resources, matching and co-building
 # services would read every member's event to pass it over (a city's 237,649 joins; a province's
-# some 4.8 million). Dead letters go to `<topic>.dlq`.
+# some 4.8 million; those published before stay on the registry's topic, read by the services that
+# follow both). Dead letters go to `<topic>.dlq`.
 ORGANIZATIONS_TOPIC = "organizations.events"
 MEMBERS_TOPIC = "organizations.members"
 NEEDS_TOPIC = "needs.events"

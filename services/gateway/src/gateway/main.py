@@ -13,9 +13,11 @@ from contract.events import (
     COBUILDING_TOPIC,
     EVENT_TYPES,
     MATCHING_TOPIC,
+    MEMBERS_TOPIC,
     NEEDS_TOPIC,
     NOTIFICATIONS_TOPIC,
     ORGANIZATIONS_TOPIC,
+    POINTS_TOPIC,
     RESOURCES_TOPIC,
     topic_of,
 )
@@ -176,11 +178,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             rules.router,
         ],
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[
+        topics=[  # every topic it reads: partners may follow every event but people's own
             ORGANIZATIONS_TOPIC,
+            MEMBERS_TOPIC,
             NEEDS_TOPIC,
             RESOURCES_TOPIC,
             MATCHING_TOPIC,
+            POINTS_TOPIC,
             NOTIFICATIONS_TOPIC,
             COBUILDING_TOPIC,
         ],

@@ -119,7 +119,7 @@ def build(ports: Ports, view: RegistryView) -> Parts:
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
     """The parts on MongoDB and Kafka: the repositories (each keeping the read model, restored
     from its snapshot or loaded after imports a stopped process left running are marked
-    interrupted, then kept from the registry's topic) and, for a writer, the relay."""
+    interrupted, then kept from the registry's two topics) and, for a writer, the relay."""
     db = infra.db
     for name in ("organizations", "members", "areas", "api_keys", "imports"):
         await ensure_outbox_index(db[name])
