@@ -5,7 +5,8 @@ one as a reader (on FerretDB one process writes: `runtime.lease`); the test's ow
 What is written through the writer is found through the reader within a bound, and searches,
 "free between" and figures agree. A service stopped writes its read model's snapshot and starts
 from it; one killed starts from the older snapshot and reads on from the topic; a corrupt
-snapshot is passed over and the read model is loaded from the database."""
+snapshot is passed over and the read model is loaded from the database. The registry's read
+model follows two topics (its organisations' and its members'), from a snapshot too."""
 
 from __future__ import annotations
 
@@ -163,6 +164,33 @@ async def test_a_reader_of_the_registry_learns_a_membership_from_the_members_top
         await api.post("organizations", "/members", member, actor=PLATFORM)  # through the writer
 
         assert (await replicas.agree(f"/organizations/{org}"))["members"] == 1  # the reader too
+
+
+async def test_the_registry_restarts_from_a_snapshot_of_both_its_topics(
+    stack: TestStack, http: httpx.AsyncClient
+) -> None:
+    api = PlatformApi(stack, http)
+    org = await api.register_organization("快照成员测试党支部", f"{DISTRICT}005001", kind="branch")
+    registry = stack.services["organizations"]
+    registry.stop()  # a clean stop writes the snapshot
+    registry.start()
+    registry.wait_ready()
+    assert started_from(registry) == "snapshot", registry.log_tail()
+    member = {
+        "name": "陈明",
+        "phone": "13812345678",
+        "id_number": "11010519491231002X",
+        "roles": ["party_member"],
+        "organization_ids": [org],
+    }
+    await api.post("organizations", "/members", member, actor=PLATFORM)
+
+    registry.kill()  # the snapshot of the clean stop stays; the members' topic has the join
+    registry.start()
+    registry.wait_ready()
+
+    assert started_from(registry) == "snapshot"
+    assert (await http.get(f"{registry.url}/organizations/{org}")).json()["members"] == 1
 
 
 async def test_a_restart_starts_from_the_snapshot_and_a_corrupt_one_from_the_database(
