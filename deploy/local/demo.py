@@ -227,8 +227,9 @@ async def load_with_accounts(
     accounts = asyncio.create_task(add_all(demo_people(city), DEMO_PASSWORD, GatewaySettings()))
     try:
         counts = await load(city, scale, urls, seed, concurrency)
-    finally:
-        accounts.cancel()  # when the load failed (nothing, once they are made)
+    except BaseException:
+        accounts.cancel()
+        raise
     return counts, await accounts
 
 
