@@ -10,15 +10,8 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from contract.events import (
-    COBUILDING_TOPIC,
     EVENT_TYPES,
-    MATCHING_TOPIC,
-    MEMBERS_TOPIC,
-    NEEDS_TOPIC,
     NOTIFICATIONS_TOPIC,
-    ORGANIZATIONS_TOPIC,
-    POINTS_TOPIC,
-    RESOURCES_TOPIC,
     topic_of,
 )
 from gateway.config import Settings
@@ -178,16 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             rules.router,
         ],
         wire=lambda app, infra: wire(app, infra, settings),
-        topics=[  # every topic it reads: partners may follow every event but people's own
-            ORGANIZATIONS_TOPIC,
-            MEMBERS_TOPIC,
-            NEEDS_TOPIC,
-            RESOURCES_TOPIC,
-            MATCHING_TOPIC,
-            POINTS_TOPIC,
-            NOTIFICATIONS_TOPIC,
-            COBUILDING_TOPIC,
-        ],
+        topics=sorted({topic_of(t) for t in EVENT_TYPES}),  # every one: partners may follow every event
         middleware=[SecurityHeaders],
         body_limits={
             prefix: settings.max_photo_bytes + 64 * 1024
