@@ -326,6 +326,16 @@ class PlatformApi:
         assert response.status_code == status, response.text
         return response.json()
 
+    async def members_known_to_points(self, organization_id: str, *member_ids: str) -> None:
+        """Until the points service has read those members' joins (it reads the members' topic
+        in its own time): its assessment of the organisation lists them."""
+
+        async def listed() -> None:
+            found = await self.get("points", "/assessment", actor=organization(organization_id))
+            assert set(member_ids) <= {row["member_id"] for row in found["items"]}
+
+        await eventually(listed)
+
     async def ensure_area(self, code: str) -> None:
         """The community `code` (12 digits) and the nodes above it, made where missing."""
         nodes = [

@@ -30,6 +30,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from starlette.types import ASGIApp
 
+import contract
+import runtime
 from contract.events import topic_of
 from runtime.audit_http import AuditTrail
 from runtime.audit_http import router as audit_router
@@ -48,6 +50,7 @@ from runtime.kafka import (
 )
 from runtime.lease import writer_lease
 from runtime.logs import configure_logging
+from runtime.memberships import KeptMemberships
 from runtime.mongo import Document, MongoProcessedEvents, create_client
 from runtime.outbox import OutboxRelay
 from runtime.pacing import collect_less_often
@@ -223,6 +226,13 @@ def kept_read_model(infra: Infra, topics: Sequence[str], make: Callable[[], S], 
         snapshot=snapshot_file(settings, settings.topic(topics[0]), *code),
         every=settings.snapshot_seconds,
     )
+
+
+def kept_memberships(settings: ServiceSettings) -> KeptMemberships:
+    """Who belongs to which organisation, kept in this process from the members' topic and
+    snapshotted under `snapshot_dir` (`runtime.memberships`)."""
+    snapshot = snapshot_file(settings, "memberships", contract, runtime)
+    return KeptMemberships(settings, snapshot, settings.snapshot_seconds)
 
 
 def snapshot_file(settings: ServiceSettings, name: str, *code: ModuleType) -> SnapshotFile | None:

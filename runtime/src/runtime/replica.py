@@ -303,6 +303,29 @@ def saved_now(file: SnapshotFile, state: object, positions: Mapping[Any, int], *
     return True
 
 
+async def snapshotting(
+    snapshot: SnapshotFile | None, state: Callable[[], object], due: Callable[[], bool], every: float, *, what: str
+) -> None:
+    """A snapshot of `state()` (which holds where it had read the topics up to) every `every`
+    seconds that `due()` says one is (written aside: the process goes on meanwhile), and when
+    the process stops; until one is due again, the next start reads on from the one before."""
+    if snapshot is None:
+        return
+    last = time.monotonic()
+    try:
+        while True:
+            await asyncio.sleep(min(every, 5))
+            said(snapshot.written())
+            if time.monotonic() - last >= every and due():
+                snapshot.save_aside(state(), {})
+                last = time.monotonic()
+    finally:
+        if snapshot.writer is not None or due():  # one cut short is written whole now
+            saved_now(snapshot, state(), {}, what=f"{what} snapshot")
+        else:
+            snapshot.abandon()
+
+
 def said(written: tuple[bool, float] | None) -> None:
     """Logs how writing a snapshot aside went, once it is done."""
     if written is None:

@@ -6,7 +6,6 @@ import asyncio
 import gc
 import logging
 import multiprocessing
-import time
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
@@ -47,11 +46,11 @@ from runtime.app import (
     snapshot_file,
     sweeping,
 )
-from runtime.kafka import EventReader, Reading
+from runtime.kafka import Reading
 from runtime.known_organizations import KnownOrganizations
 from runtime.outbox import ensure_outbox_index
 from runtime.pacing import settle
-from runtime.replica import SnapshotFile, offsets_kept, refreshing, said, saved_now
+from runtime.replica import SnapshotFile, offsets_kept, refreshing, snapshotting
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +157,13 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
             event_consumer(infra, saga).run(),
             sweeping(parts.proposals.sweep, settings.sweep_seconds),
             rematching(projection, parts.proposals, settings.rematch_seconds),
-            snapshotting(snapshot, projection, feed, settings.snapshot_seconds),
+            snapshotting(
+                snapshot,
+                lambda: IndexState(projection.index, projection.claimed, projection.elsewhere, dict(feed.positions)),
+                lambda: projection.live,  # until it is current, the next start reads on from the one before
+                settings.snapshot_seconds,
+                what="index",
+            ),
         ):
             yield
     finally:
@@ -187,33 +192,6 @@ async def restored_index(snapshot: SnapshotFile | None, settings: Settings) -> I
         return None
     log.info("index restored from its snapshot", extra={"fields": {"open_needs": len(state.index.needs)}})
     return state
-
-
-async def snapshotting(
-    snapshot: SnapshotFile | None, projection: IndexProjection, feed: EventReader, every: float
-) -> None:
-    """The index's snapshot every `every` seconds once it is current (written aside: the index
-    goes on meanwhile), and when the process stops. Until it is current, the next start reads
-    on from the previous snapshot."""
-    if snapshot is None:
-        return
-
-    def state() -> IndexState:
-        return IndexState(projection.index, projection.claimed, projection.elsewhere, dict(feed.positions))
-
-    last = time.monotonic()
-    try:
-        while True:
-            await asyncio.sleep(min(every, 5))
-            said(snapshot.written())
-            if projection.live and time.monotonic() - last >= every:
-                snapshot.save_aside(state(), {})
-                last = time.monotonic()
-    finally:
-        if projection.live:
-            saved_now(snapshot, state(), {}, what="index snapshot")
-        else:
-            snapshot.abandon()
 
 
 async def rematching(projection: IndexProjection, proposals: Proposals, every: float) -> None:

@@ -14,7 +14,7 @@ from runtime.known_organizations import KnownOrganizations
 
 def handlers(*, organizations: KnownOrganizations, needs: Needs, evaluations: Evaluations) -> Handlers:
     return (
-        known_organizations.handlers(organizations, members=True)
+        known_organizations.handlers(organizations)
         .on(MatchAccepted, needs.on_match_accepted)
         .on(MatchFailed, needs.on_match_failed)
         # help done, here and in the resources service: a rating waits for its receiver (its id is

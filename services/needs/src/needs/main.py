@@ -44,6 +44,7 @@ from runtime.app import (
     background,
     create_service_app,
     event_consumer,
+    kept_memberships,
     kept_read_model,
     outbox_relay,
     serve,
@@ -124,7 +125,7 @@ def build(ports: Ports, read_models: ReadModels, settings: Settings) -> Parts:
 async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[None]:
     """The parts on MongoDB and Kafka: the repositories (each keeping its read model, restored
     from its snapshot or loaded first, then kept from the service's topic), and for a writer the
-    event consumer, the outbox relay and the sweep."""
+    memberships, event consumer, outbox relay and sweep."""
     db = infra.db
     stored = [db["needs"], db["wishes"], db["activities"], db["evaluations"], db["announcements"]]
     for collection in stored:
@@ -149,9 +150,9 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     await kept.catch_up(
         {"need": need, "claim": need, "activity": refreshing(activities.get_many, read_models.activities.put)}
     )
-    organizations, partners = KnownOrganizations(db), KnownPartners(db)
-    if settings.writes:  # the writer keeps the memberships (and moves those of the earlier shape)
-        await organizations.prepare_memberships()
+    members = kept_memberships(settings) if settings.writes else None  # a writer checks who acts for whom
+    organizations = KnownOrganizations(db, await members.open() if members is not None else None)
+    partners = KnownPartners(db)
     await partners.load()
     wishes = MongoWishRepository(db["wishes"], on_events=relay.wake)
     evaluations = MongoEvaluationRepository(db["evaluations"], on_events=relay.wake)
@@ -161,8 +162,9 @@ async def wire(app: FastAPI, infra: Infra, settings: Settings) -> AsyncIterator[
     handlers = consumers.handlers(organizations=organizations, needs=parts.needs, evaluations=parts.evaluations)
     handlers.including(known_partners.handlers(partners))
     jobs = [kept.run()]
-    if settings.writes:
+    if members is not None:
         jobs += [
+            members.run(),
             relay.run(),
             event_consumer(infra, handlers).run(),
             sweeping(parts.needs.sweep, settings.sweep_seconds),

@@ -46,7 +46,7 @@ def handlers(
         await earning.on_events(events)
         await attendances.on_claims_completed([e for e in events if isinstance(e, ClaimCompleted)])
 
-    known = known_organizations.handlers(organizations, members=True)
+    known = known_organizations.handlers(organizations)
     if batched:
         earned = known.batched((NeedPosted, ClaimCompleted, WishConfirmed, ServiceRequestCompleted), on_run)
     else:

@@ -46,7 +46,16 @@ from points.timebank import api as timebank_api
 from points.timebank.repository import MongoTimebankRepository
 from points.timebank.service import Timebank
 from runtime import known_organizations
-from runtime.app import Infra, background, create_service_app, event_consumer, outbox_relay, serve, sweeping
+from runtime.app import (
+    Infra,
+    background,
+    create_service_app,
+    event_consumer,
+    kept_memberships,
+    outbox_relay,
+    serve,
+    sweeping,
+)
 from runtime.known_organizations import KnownOrganizations, OrganizationLookup
 from runtime.outbox import ensure_outbox_index
 
@@ -136,8 +145,9 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
         await ensure_outbox_index(collection)
     relay = outbox_relay(infra, stored)
     balances, standings = Balances(), Standings()
-    organizations = PlacedOrganizations(db, standings)  # their areas and members, from the registry's events
-    await organizations.prepare_memberships(members_of=True)
+    members = kept_memberships(settings)
+    memberships = await members.open()
+    organizations = PlacedOrganizations(db, standings, memberships)  # their areas, from the registry's events
     placed = await organizations.load()  # first: a member's movement naming no place counts where its organisation is
 
     def counted(movement: Movement) -> None:
@@ -153,7 +163,7 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
         movements,
         MongoRuleRepository(db["rules"]),
         MongoNeedRepository(db["needs"]),
-        organizations,
+        memberships,
         MongoAttendedRepository(db["attended"]),
         attendances,
         MongoConsentRepository(db["consents"]),
@@ -167,7 +177,7 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     log.info("ledger loaded", extra={"fields": fields})
     registration_store = MongoRegistrationRepository(db["registrations"], on_events=relay.wake)
     await registration_store.ensure_indexes()
-    registrations = Registrations(registration_store, organizations, MongoCredits(db["movements"]))
+    registrations = Registrations(registration_store, memberships, MongoCredits(db["movements"]))
     timebank_store = MongoTimebankRepository(db)
     await timebank_store.ensure_indexes()
     timebank = Timebank(parts.ledger, timebank_store)
@@ -181,7 +191,7 @@ async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
     )
     consumer = event_consumer(infra, handlers)
     sweeps = sweeping(shop.sweep, settings.sweep_seconds), sweeping(timebank.sweep, settings.sweep_seconds)
-    async with background(relay.run(), consumer.run(), *sweeps):
+    async with background(members.run(), relay.run(), consumer.run(), *sweeps):
         yield
 
 

@@ -52,13 +52,14 @@ async def deliver(stack: TestStack, *events: Envelope, topic: str = NEEDS_TOPIC)
     await wait_consumed(stack.kafka, stack.group("points"), sent)
 
 
-async def joined(stack: TestStack, member_id: str, organization_id: str) -> None:
+async def joined(stack: TestStack, api: PlatformApi, member_id: str, organization_id: str) -> None:
     event = MemberJoined(
         source="organizations",
         subject=member_id,
         data=MemberJoinedData(member_id=member_id, organization_id=organization_id, roles=["party_member"]),
     )
-    await deliver(stack, event, topic=MEMBERS_TOPIC)
+    await send_raw(stack.kafka, stack.topic(MEMBERS_TOPIC), [encode(event)])
+    await api.members_known_to_points(organization_id, member_id)
 
 
 async def served(stack: TestStack, member_id: str, claimer: str, area: str, title: str, hours: int) -> None:
@@ -146,7 +147,7 @@ class TestTheMonthlyReport:
     ) -> None:
         org, lives_here, not_registered = new_id(), new_id(), new_id()
         for member_id in (lives_here, not_registered):
-            await joined(stack, member_id, org)
+            await joined(stack, api, member_id, org)
         member = organization(org, member_id=lives_here)
         made = await declare(api, member, HOME)
         await api.post("points", f"/registrations/{made['id']}/accept", {}, 200, actor=admin_of(HOME))

@@ -33,6 +33,7 @@ from points.boards.organizations import PlacedOrganizations
 from points.boards.view import Standings
 from runtime.actors import Actor, ActorKind
 from runtime.kafka import encode
+from runtime.memberships import Memberships
 from runtime.mongo import Document
 
 pytestmark = pytest.mark.stack
@@ -193,8 +194,11 @@ class TestTheAssessment:
         community, elsewhere = f"{new_street()}001", f"{new_street()}001"
         ours, theirs, poster = new_id(), new_id(), new_id()
         busy, idle, outsider = new_id(), new_id(), new_id()
+        members = ((busy, ours), (idle, ours), (outsider, theirs))
         await deliver(stack, registered(ours, community), registered(theirs, elsewhere), topic=ORGANIZATIONS_TOPIC)
-        await deliver(stack, joined(busy, ours), joined(idle, ours), joined(outsider, theirs), topic=MEMBERS_TOPIC)
+        await send_raw(stack.kafka, stack.topic(MEMBERS_TOPIC), [encode(joined(m, o)) for m, o in members])
+        await api.members_known_to_points(ours, busy, idle)
+        await api.members_known_to_points(theirs, outsider)
         need = need_in(community, poster, hours=1.5)
         await deliver(stack, need)
         a_year_ago = datetime.now(UTC) - timedelta(days=400)
@@ -259,7 +263,7 @@ async def test_a_registration_told_again_after_a_move_leaves_the_organisation_wh
     mongo: AsyncMongoClient[Document],
 ) -> None:
     standings = Standings()
-    placed = PlacedOrganizations(mongo[f"points_placed_{uuid4().hex[:8]}"], standings)
+    placed = PlacedOrganizations(mongo[f"points_placed_{uuid4().hex[:8]}"], standings, Memberships())
     first, then = "350126001001", "350126002001"
     registered = OrganizationRegistered(
         source="/services/organizations",

@@ -1,6 +1,5 @@
 """The registry's organisations as the standings need them: where each is registered (kept in
-memory, so an organisation's board is a join in memory) and who belongs to which (read from the
-memberships the service keeps, for an assessment). Whether one may act is kept in memory too:
+memory, so an organisation's board is a join in memory). Whether one may act is kept in memory too:
 the points service runs as one process (its balances are in memory), whose consumer is the one
 writer of what it knows of organisations, so the status it last wrote is the stored one, and a
 write's check of its caller costs no query."""
@@ -15,14 +14,15 @@ from contract.errors import Forbidden, InvalidReference
 from contract.events.organizations import OrganizationRegistered, OrganizationUpdated
 from points.boards.view import Standings
 from runtime.known_organizations import ACTIVE, KnownOrganizations
+from runtime.memberships import Memberships
 from runtime.mongo import Document
 
 
 class PlacedOrganizations(KnownOrganizations):
     """The organisations the service knows, each also placed in the standings."""
 
-    def __init__(self, db: AsyncDatabase[Document], standings: Standings) -> None:
-        super().__init__(db)
+    def __init__(self, db: AsyncDatabase[Document], standings: Standings, members: Memberships) -> None:
+        super().__init__(db, members)
         self.standings = standings
         self._status: dict[str, str] = {}  # organisation -> its status
 
