@@ -54,8 +54,12 @@ def create_producer(settings: ServiceSettings) -> AIOKafkaProducer:
     )
 
 
+KEPT = {"retention.ms": "-1"}  # every event kept: read models, memberships and matching's index replay the topics
+
+
 async def ensure_topics(settings: ServiceSettings, topics: Sequence[str]) -> None:
-    """Creates the topics (and their dead-letter topics) that do not exist yet."""
+    """Creates the topics (and their dead-letter topics) that do not exist yet, keeping every
+    event whatever the broker's default retention."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     await admin.start()
     try:
@@ -64,7 +68,14 @@ async def ensure_topics(settings: ServiceSettings, topics: Sequence[str]) -> Non
         for name in sorted(wanted):
             with contextlib.suppress(TopicAlreadyExistsError):  # another service was first
                 await admin.create_topics(
-                    [NewTopic(name, num_partitions=settings.topic_partitions, replication_factor=1)]
+                    [
+                        NewTopic(
+                            name,
+                            num_partitions=settings.topic_partitions,
+                            replication_factor=1,
+                            topic_configs=KEPT,
+                        )
+                    ]
                 )
     finally:
         await admin.close()
