@@ -469,10 +469,17 @@ def main() -> int:
     parser.add_argument(
         "--since", type=float, help="when `make up` began (epoch seconds): the time taken is said from it"
     )
+    parser.add_argument(
+        "--when-told",
+        action="store_true",
+        help="make the city, then load it once a line comes on stdin (the stack's services are up)",
+    )
     args = parser.parse_args()
     urls = {name: getattr(args, f"{name}_url") for name, _ in services}
     print(f"[demo] loading {args.scale:g} of the synthetic city (seed {args.seed}) ...", flush=True)
     city = generate_city(args.scale)
+    if args.when_told and not sys.stdin.readline():
+        return 1  # the stack did not start
     counts, people = asyncio.run(load_with_accounts(city, args.scale, urls, args.seed, args.concurrency))
     if counts:
         print("[demo] loaded " + ", ".join(f"{v} {k}" for k, v in counts.items()), flush=True)

@@ -523,11 +523,20 @@ def start_services() -> None:
             process.wait_ready(*started, timeout=600)
 
 
-def load_demo(scale: str, since: float) -> None:
-    """Loads that share of the synthetic city; `since`: when `up` began (the demo says how long
-    it all took until matching caught up)."""
-    demo = subprocess.run([str(VENV_PYTHON), str(HERE / "demo.py"), "--scale", scale, "--since", str(since)], cwd=ROOT)
-    if demo.returncode != 0:
+def start_demo(scale: str, since: float) -> subprocess.Popen[bytes]:
+    """The demo's loader of that share of the synthetic city, started before the stack: it makes
+    the city meanwhile, and loads it once `load_demo` says the services are up. `since`: when
+    `up` began (the demo says how long it all took until matching caught up)."""
+    command = [str(VENV_PYTHON), str(HERE / "demo.py"), "--scale", scale, "--since", str(since), "--when-told"]
+    return subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE)
+
+
+def load_demo(demo: subprocess.Popen[bytes]) -> None:
+    """Tells the demo's loader the services are up, and waits until it has loaded the city."""
+    assert demo.stdin is not None
+    demo.stdin.write(b"up\n")
+    demo.stdin.close()
+    if demo.wait() != 0:
         raise StackError("loading the demo failed (see above)")
 
 
@@ -614,19 +623,24 @@ def main() -> int:
     parser.add_argument("--demo", metavar="SCALE", help="with up: load that share of the synthetic city")
     args = parser.parse_args()
     started, began = time.monotonic(), time.time()
+    demo = start_demo(args.demo, since=began) if args.command == "up" and args.demo else None
     try:
         {"install": install, "up": up, "services": start_services, "down": down, "wipe": wipe, "status": status}[
             args.command
         ]()
         if args.command == "up" and args.services:
             start_services()
-        if args.command == "up" and args.demo:
-            load_demo(args.demo, since=began)
+        if demo is not None:
+            load_demo(demo)
         if args.command == "up":
             print_urls(time.monotonic() - started, with_services=args.services)
     except StackError as exc:
         print(f"[stack] ERROR: {exc}", file=sys.stderr)
         return 1
+    finally:
+        if demo is not None and demo.poll() is None:  # the stack did not start: nothing to load
+            demo.kill()
+            demo.wait()
     return 0
 
 
