@@ -210,3 +210,48 @@ class TestBatchedHandlers:
         assert calls.count(["always fails"]) == 3  # alone, with the retries of any event
         dead = await read_topic(settings.kafka_bootstrap_servers, topic + ".dlq", until=lambda rs: len(rs) >= 2)
         assert sorted(r.value for r in dead) == sorted([records[1][1], b"{not json"])
+
+
+class TestCommits:
+    async def test_reads_that_come_one_after_the_other_are_committed_together_once_handled(
+        self, settings: ServiceSettings, mongo: AsyncMongoClient[Document]
+    ) -> None:
+        """Not a commit request a read and a partition (the broker's group coordinator was busy
+        with them); still every offset handled committed, at once when the topic has no more."""
+        topic = settings.topic("needs.events")
+        await ensure_topics(settings, [topic])
+        sent = await send_raw(
+            settings.kafka_bootstrap_servers, topic, [encode(_need_posted(f"need {n}")) for n in range(600)]
+        )
+        assert len({r.partition for r in sent}) > 1
+        handled: list[str] = []
+
+        async def handle(event: NeedPosted) -> None:
+            handled.append(event.data.title)
+
+        producer = create_producer(settings)
+        await producer.start()
+        consumer = EventConsumer(
+            create_consumer(settings, [topic]),
+            producer,
+            {"need.posted": Idempotent(handle)},
+            MongoProcessedEvents(mongo[settings.database]),
+        )
+        commits: list[dict[TopicPartition, int]] = []
+        commit = consumer.consumer.commit
+
+        async def counted(offsets: dict[TopicPartition, int]) -> None:
+            commits.append(dict(offsets))
+            await commit(offsets)
+
+        consumer.consumer.commit = counted  # type: ignore[method-assign]
+        task = asyncio.create_task(consumer.run())
+        try:
+            await wait_consumed(settings.kafka_bootstrap_servers, settings.consumer_group, sent)
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await producer.stop()
+
+        assert len(handled) == 600
+        assert len(commits) <= 2, commits  # three reads of 200 on three partitions
