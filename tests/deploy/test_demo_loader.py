@@ -3,6 +3,7 @@ while the co-building service has not yet heard of a venue (behind the city's bo
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -54,3 +55,22 @@ async def test_another_refusal_is_not_waited_out() -> None:
     with pytest.raises(Refused) as refused:
         await _once_the_venue_is_known(forbidden, {}, PROPOSER)
     assert refused.value.status == 403
+
+
+def test_started_before_the_stack_it_waits_to_be_told_and_loads_nothing_when_the_stack_did_not_start() -> None:
+    """`stack.py up --demo` starts the loader first (it makes the city meanwhile); a stack that
+    fails closes its stdin without the line."""
+    script = Path(__file__).resolve().parents[2] / "deploy" / "local" / "demo.py"
+    nowhere = "http://127.0.0.1:9"  # nothing listens: a loader that did not wait would fail on it
+    loader = subprocess.Popen(
+        [sys.executable, str(script), "--scale", "0.001", "--when-told", "--organizations-url", nowhere],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            loader.wait(timeout=5)  # the city made, waiting
+        _, errors = loader.communicate(input=b"", timeout=60)  # the stack failed: no line, stdin closed
+    finally:
+        loader.kill()
+    assert loader.returncode == 1 and errors == b""
