@@ -129,5 +129,6 @@ async def test_the_replicas_benchmark_runs_to_its_json_line(stack: TestStack, ht
     result = await asyncio.to_thread(run_bench, "devkit.bench.replicas", args, {}, 150)
     assert [r["service"] for r in result["restarts"]] == ["organizations", "needs", "resources", "matching"]
     assert all(r["snapshot_bytes"] > 0 for r in result["restarts"])
+    assert result["memberships"]["from_snapshot_s"] > 0 and result["memberships"]["snapshot_bytes"] > 0
     assert result["writes"] == 10 and result["visible_p99_ms"] > 0
     assert 0 < result["failover_s"] < 30

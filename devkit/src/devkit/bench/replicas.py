@@ -8,11 +8,13 @@ stack's one (a reader of the same database and topics; matching a further instan
 group), with a fresh snapshot folder: the first start loads the read model from the database
 (the baseline, in the same run), a clean stop writes the snapshot, and the second start reads
 it and catches up from the topic. Ready means answering from a current read model (`/readyz`;
-matching: its index live). Then `--writes` needs are posted through the stack's needs service
-(the writer) and each is looked for through the reader's read model until it is there: how long
-a write takes to reach another replica (the baseline: until the writer's own has it). Last, two
-more matching instances join the stack's and one is killed: how long until the others hold
-all of its districts. Prints a table, then one JSON line.
+matching: its index live). The memberships a needs writer and the points service keep are read
+from the members' topic (the baseline), snapshotted, and read back from the snapshot. Then
+`--writes` needs are posted through the stack's needs service (the writer) and each is looked
+for through the reader's read model until it is there: how long a write takes to reach another
+replica (the baseline: until the writer's own has it). Last, two more matching instances join
+the stack's and one is killed: how long until the others hold all of its districts. Prints a
+table, then one JSON line.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ import httpx
 
 from devkit.benchmarking import percentile, print_table, rss_mb
 from devkit.testing import ServiceProcess, acting, ensure_infra, free_port, organization
+from runtime.config import ServiceSettings
+from runtime.memberships import KeptMemberships, MembershipsState
+from runtime.replica import SnapshotFile
 
 READY_GOAL_S, VISIBLE_GOAL_MS, FAILOVER_GOAL_S = 5.0, 200.0, 15.0
 SNAPSHOTTED = ("organizations", "needs", "resources", "matching")
@@ -87,6 +92,34 @@ def restarts(name: str, args: argparse.Namespace) -> dict[str, Any]:
         "snapshot_bytes": size,
         "rss_mb": memory,
         "process": service,
+    }
+
+
+async def memberships(args: argparse.Namespace) -> dict[str, Any]:
+    """Seconds until the memberships are current: read from the members' topic, then from a
+    snapshot of them (as a needs writer and the points service start)."""
+    kafka, _ = ensure_infra()
+    settings = ServiceSettings(
+        service_name="bench-memberships", http_port=0, kafka_bootstrap_servers=kafka, topic_prefix=args.topic_prefix
+    )
+    snapshot = SnapshotFile(Path(tempfile.mkdtemp(prefix="memberships-")) / "memberships.snapshot", "bench")
+    print("  memberships: from the members' topic ...", flush=True)
+    started = time.perf_counter()
+    first = KeptMemberships(settings, snapshot, every=300)
+    kept = await first.open()
+    replayed = time.perf_counter() - started
+    size = snapshot.save(MembershipsState(kept, first.positions), {})
+    started = time.perf_counter()
+    again = KeptMemberships(settings, snapshot, every=300)
+    await again.open()
+    restored = time.perf_counter() - started
+    assert again.restored and again.memberships.organizations_of == kept.organizations_of
+    print(f"  memberships: {replayed:.1f} s; from the snapshot {restored:.1f} s", flush=True)
+    return {
+        "members": len(kept.organizations_of),
+        "from_topic_s": round(replayed, 2),
+        "from_snapshot_s": round(restored, 2),
+        "snapshot_bytes": size,
     }
 
 
@@ -160,8 +193,9 @@ def main() -> None:
             registry, reader = (result.pop("process") for result in results[:2])
             for result in results[2:]:
                 del result["process"]
+            members = asyncio.run(memberships(args))
         else:  # the replicas only, each loaded from the database
-            results = []
+            results, members = [], None
             registry, reader = (process(name, args, Path(tempfile.mkdtemp())) for name in KEPT)
             for replica in (registry, reader):
                 ready_after(replica)
@@ -180,13 +214,22 @@ def main() -> None:
 
     rows = [("service", "ready after a restart: from its snapshot", "goal", "from the database (baseline)")]
     for r in results:
-        kept = f"snapshot {r['snapshot_bytes'] / 1e6:.1f} MB, {r['rss_mb']:.0f} MB resident"
+        held = f"snapshot {r['snapshot_bytes'] / 1e6:.1f} MB, {r['rss_mb']:.0f} MB resident"
         rows.append(
             (
                 r["service"],
-                f"{r['from_snapshot_s']:.1f} s ({kept})",
+                f"{r['from_snapshot_s']:.1f} s ({held})",
                 f"< {READY_GOAL_S:.0f} s",
                 f"{r['from_database_s']:.1f} s",
+            )
+        )
+    if members is not None:
+        rows.append(
+            (
+                f"memberships ({members['members']:,} members: a needs writer, points)",
+                f"{members['from_snapshot_s']:.1f} s (snapshot {members['snapshot_bytes'] / 1e6:.1f} MB)",
+                f"< {READY_GOAL_S:.0f} s",
+                f"{members['from_topic_s']:.1f} s from the members' topic",
             )
         )
     rows.append(
@@ -210,6 +253,7 @@ def main() -> None:
         json.dumps(
             {
                 "restarts": results,
+                "memberships": members,
                 "slowest_restart_s": max((r["from_snapshot_s"] for r in results), default=None),
                 "ready_goal_s": READY_GOAL_S,
                 "writes": args.writes,
