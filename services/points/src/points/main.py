@@ -135,9 +135,10 @@ def build(ports: Ports, balances: Balances, standings: Standings) -> Parts:
 
 @asynccontextmanager
 async def wire(app: FastAPI, infra: Infra) -> AsyncIterator[None]:
-    """The parts on MongoDB and Kafka: the organisations placed and the balances and standings
-    loaded from every movement, the rules (seeded at the first start), then the consumer and the
-    outbox relay (of the movements, the registrations, the attendances and the shop's orders)."""
+    """The parts on MongoDB and Kafka: the memberships (from the members' topic), the organisations
+    placed and the balances and standings loaded from every movement, the rules (seeded at the
+    first start), then the consumer and the outbox relay (of the movements, the registrations,
+    the attendances and the shop's orders)."""
     db, settings = infra.db, infra.settings
     assert isinstance(settings, Settings)
     stored = [db["movements"], db["registrations"], db["attendances"], db["orders"]]
