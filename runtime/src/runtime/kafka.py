@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import CommitFailedError, TopicAlreadyExistsError
 from prometheus_client import Counter
 from pydantic import ValidationError
@@ -59,14 +60,16 @@ KEPT = {"retention.ms": "-1"}  # every event kept: read models, memberships and 
 
 
 async def ensure_topics(settings: ServiceSettings, topics: Sequence[str]) -> None:
-    """Creates the topics (and their dead-letter topics) that do not exist yet, keeping every
-    event whatever the broker's default retention."""
+    """Creates the topics (and their dead-letter topics) that do not exist yet; every one of
+    them keeps every event whatever the broker's default retention (those made before too)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        wanted = {name for topic in topics for name in (topic, topic + ".dlq")} - existing
-        for name in sorted(wanted):
+        named = {name for topic in topics for name in (topic, topic + ".dlq")}
+        if kept := sorted(named & existing):
+            await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, name, KEPT) for name in kept])
+        for name in sorted(named - existing):
             with contextlib.suppress(TopicAlreadyExistsError):  # another service was first
                 await admin.create_topics(
                     [
@@ -239,8 +242,10 @@ class EventReader:
                             self._caught_up(started)
                 await self.done(read)
         finally:
-            await self.stopping()
-            await self.consumer.stop()
+            try:
+                await self.stopping()
+            finally:
+                await self.consumer.stop()
 
     async def _ends(self) -> tuple[set[TopicPartition], dict[TopicPartition, int]]:
         """From the beginning: the partitions that hold records, and where each ends now."""
@@ -251,8 +256,10 @@ class EventReader:
         for tp in partitions:
             if tp in self.start:
                 self.consumer.seek(tp, self.start[tp])
+        first: dict[TopicPartition, int] = await self.consumer.beginning_offsets(partitions)
         ends: dict[TopicPartition, int] = await self.consumer.end_offsets(partitions)
-        return {tp for tp, end in ends.items() if end > self.start.get(tp, 0)}, ends
+        # a partition emptied by retention has nothing to read, whatever its offsets
+        return {tp for tp, end in ends.items() if end > max(self.start.get(tp, 0), first[tp])}, ends
 
     def _caught_up(self, started: float) -> None:
         self.caught_up_in_s = round(time.perf_counter() - started, 3)

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, RecordsToDelete
 
 from contract.events import MEMBERS_TOPIC, ORGANIZATIONS_TOPIC, Envelope
 from contract.events.organizations import MemberJoined, MemberJoinedData, MemberLeft, MemberLeftData
@@ -47,7 +49,7 @@ def snapshot(tmp_path: Path) -> SnapshotFile:
 async def test_the_members_events_of_before_the_members_topic_are_read_first(settings: ServiceSettings) -> None:
     """Those on the organisations' topic are all older: a departure on the members' topic ends a
     join published on the organisations' one, whichever partitions they are on."""
-    await ensure_topics(settings, [ORGANIZATIONS_TOPIC, MEMBERS_TOPIC])
+    await ensure_topics(settings, [settings.topic(ORGANIZATIONS_TOPIC), settings.topic(MEMBERS_TOPIC)])
     await send(settings, ORGANIZATIONS_TOPIC, [joined(f"m{n}", "o1") for n in range(20)] + [joined("old", "o2")])
     await send(settings, MEMBERS_TOPIC, [left(f"m{n}", "o1") for n in range(20)] + [joined("new", "o1")])
 
@@ -59,7 +61,7 @@ async def test_the_members_events_of_before_the_members_topic_are_read_first(set
 
 
 async def test_a_process_starts_again_from_its_snapshot_and_reads_on(settings: ServiceSettings, tmp_path: Path) -> None:
-    await ensure_topics(settings, [ORGANIZATIONS_TOPIC, MEMBERS_TOPIC])
+    await ensure_topics(settings, [settings.topic(ORGANIZATIONS_TOPIC), settings.topic(MEMBERS_TOPIC)])
     await send(settings, MEMBERS_TOPIC, [joined("m1", "o1"), joined("m2", "o1")])
     first = KeptMemberships(settings, snapshot(tmp_path), every=60)
     memberships = await first.open()
@@ -81,7 +83,7 @@ async def test_a_process_starts_again_from_its_snapshot_and_reads_on(settings: S
 
 
 async def test_a_corrupt_snapshot_is_passed_over_for_the_topics(settings: ServiceSettings, tmp_path: Path) -> None:
-    await ensure_topics(settings, [ORGANIZATIONS_TOPIC, MEMBERS_TOPIC])
+    await ensure_topics(settings, [settings.topic(ORGANIZATIONS_TOPIC), settings.topic(MEMBERS_TOPIC)])
     await send(settings, MEMBERS_TOPIC, [joined("m1", "o1")])
     first = KeptMemberships(settings, snapshot(tmp_path), every=60)
     await first.open()
@@ -97,3 +99,25 @@ async def test_a_corrupt_snapshot_is_passed_over_for_the_topics(settings: Servic
 
     assert not again.restored
     assert await memberships.members_of(None) == {"m1": ["o1"]}
+
+
+async def test_a_topic_emptied_before_its_end_is_read_at_once(settings: ServiceSettings) -> None:
+    """Records deleted (by retention, say) leave the partition's first offset past 0: nothing to read."""
+    await ensure_topics(settings, [settings.topic(ORGANIZATIONS_TOPIC), settings.topic(MEMBERS_TOPIC)])
+    await send(settings, MEMBERS_TOPIC, [joined(f"m{n}", "o1") for n in range(30)])
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(settings.topic(MEMBERS_TOPIC), n) for n in range(settings.topic_partitions)]
+        ends = await consumer.end_offsets(partitions)
+        await admin.delete_records({tp: RecordsToDelete(end) for tp, end in ends.items() if end})
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+    async with asyncio.timeout(20):
+        memberships = await KeptMemberships(settings, None, every=60).open()
+
+    assert await memberships.members_of(None) == {}
