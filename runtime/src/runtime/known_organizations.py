@@ -34,7 +34,8 @@ class OrganizationLookup(Protocol):
 
 
 class KnownOrganizations:
-    """The organisations this service may accept references to, their status and members."""
+    """The organisations this service may accept references to and their status (their members:
+    `members`, in a process that checks them)."""
 
     def __init__(self, db: AsyncDatabase[Document], members: Memberships | None = None) -> None:
         self.collection = db["known_organizations"]
@@ -94,7 +95,8 @@ class KnownOrganizations:
 
     async def require_member(self, organization_id: str, member_id: str) -> None:
         """Forbidden unless the registry announced the person a member of the organisation."""
-        assert self.members is not None, "a process that checks members keeps the memberships"
+        if self.members is None:
+            raise RuntimeError("this process keeps no memberships: only a writer checks who acts for whom")
         await self.members.require_member(organization_id, member_id)
 
 

@@ -111,14 +111,14 @@ class KeptMemberships:
     async def run(self) -> None:
         """Reads on until cancelled, with the snapshots."""
         reader = self._reader(MEMBERS_TOPIC, self.positions)
-        written = -1  # the events read when the last snapshot was written
+        written = -1  # the events read when the last snapshot was taken
 
         def changed() -> bool:
-            nonlocal written
-            new, written = reader.events != written, reader.events
-            return new
+            return reader.events != written
 
-        def state() -> MembershipsState:
+        def state() -> MembershipsState:  # taken only to be written
+            nonlocal written
+            written = reader.events
             return MembershipsState(self.memberships, dict(reader.positions))
 
         await asyncio.gather(reader.run(), snapshotting(self.snapshot, state, changed, self.every, what="memberships"))
@@ -128,7 +128,10 @@ class KeptMemberships:
         if loaded is None:
             return None
         state = loaded.state
-        if not isinstance(state, MembershipsState) or not await offsets_kept(self.settings, state.positions):
+        if not isinstance(state, MembershipsState):
+            log.warning("memberships' snapshot passed over: it holds something else")
+            return None
+        if not await offsets_kept(self.settings, state.positions):
             log.warning("memberships' snapshot passed over: the topic no longer has its offsets")
             return None
         return state

@@ -135,7 +135,7 @@ class SnapshotFile:
             log.info("no snapshot of the read model", extra={"fields": {"path": str(self.path)}})
         except Unusable as exc:
             fields = {"path": str(self.path), "why": str(exc)}
-            log.warning("snapshot passed over: the read model is rebuilt from the database", extra={"fields": fields})
+            log.warning("snapshot passed over: what it held is built anew", extra={"fields": fields})
         return None
 
     def _read(self) -> Snapshot[object]:
@@ -316,7 +316,7 @@ async def snapshotting(
         while True:
             await asyncio.sleep(min(every, 5))
             said(snapshot.written())
-            if time.monotonic() - last >= every and due():
+            if time.monotonic() - last >= every and snapshot.writer is None and due():
                 snapshot.save_aside(state(), {})
                 last = time.monotonic()
     finally:
