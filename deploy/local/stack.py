@@ -15,6 +15,7 @@ lives under `.local/` at the repository root (git-ignored). When `KAFKA_BOOTSTRA
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -535,8 +536,9 @@ def start_demo(scale: str, since: float) -> subprocess.Popen[bytes]:
 def load_demo(demo: subprocess.Popen[bytes]) -> None:
     """Tells the demo's loader the services are up, and waits until it has loaded the city."""
     assert demo.stdin is not None
-    demo.stdin.write(b"up\n")
-    demo.stdin.close()
+    with contextlib.suppress(BrokenPipeError):  # it ended already: its exit says how
+        demo.stdin.write(b"up\n")
+        demo.stdin.close()
     if demo.wait() != 0:
         raise StackError("loading the demo failed (see above)")
 
@@ -624,8 +626,10 @@ def main() -> int:
     parser.add_argument("--demo", metavar="SCALE", help="with up: load that share of the synthetic city")
     args = parser.parse_args()
     started, began = time.monotonic(), time.time()
-    demo = start_demo(args.demo, since=began) if args.command == "up" and args.demo else None
+    demo = None
     try:
+        if args.command == "up" and args.demo:
+            demo = start_demo(args.demo, since=began)
         {"install": install, "up": up, "services": start_services, "down": down, "wipe": wipe, "status": status}[
             args.command
         ]()
