@@ -31,6 +31,7 @@ from aiokafka.errors import KafkaError
 from aiokafka.structs import RecordMetadata
 from pymongo import MongoClient
 
+from contract.events.organizations import MemberJoined, MemberJoinedData, MemberLeft, MemberLeftData
 from contract.opening_hours import LOCAL
 from runtime.actors import Actor, ActorKind, sign
 from runtime.config import DEVELOPMENT_ACTOR_SECRET, DEVELOPMENT_ADMIN_TOKEN
@@ -290,6 +291,18 @@ def point_of(area_code: str) -> tuple[float, float]:
     street = int(area_code[:9]) % 9973
     community = int(area_code[9:12] or 0)
     return round(22 + (street % 100) * 0.1 + community * 0.001, 6), round(110 + (street // 100) * 0.1, 6)
+
+
+def member_joined(member_id: str, organization_id: str) -> MemberJoined:
+    """The registry's event of a person joining an organisation."""
+    data = MemberJoinedData(member_id=member_id, organization_id=organization_id, roles=["volunteer"])
+    return MemberJoined(source="/services/organizations", subject=member_id, data=data)
+
+
+def member_left(member_id: str, organization_id: str) -> MemberLeft:
+    """The registry's event of a person leaving an organisation."""
+    data = MemberLeftData(member_id=member_id, organization_id=organization_id)
+    return MemberLeft(source="/services/organizations", subject=member_id, data=data)
 
 
 def organization(organization_id: str, area_code: str | None = None, member_id: str | None = None) -> Actor:

@@ -12,23 +12,14 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, RecordsToDelete
 
 from contract.events import MEMBERS_TOPIC, ORGANIZATIONS_TOPIC, Envelope
-from contract.events.organizations import MemberJoined, MemberJoinedData, MemberLeft, MemberLeftData
+from devkit.testing import member_joined as joined
+from devkit.testing import member_left as left
 from runtime.config import ServiceSettings
 from runtime.kafka import create_producer, encode, ensure_topics
 from runtime.memberships import KeptMemberships
 from runtime.replica import SnapshotFile
 
 pytestmark = pytest.mark.stack
-
-
-def joined(member: str, organization: str) -> MemberJoined:
-    data = MemberJoinedData(member_id=member, organization_id=organization, roles=["volunteer"])
-    return MemberJoined(source="/services/organizations", subject=member, data=data)
-
-
-def left(member: str, organization: str) -> MemberLeft:
-    data = MemberLeftData(member_id=member, organization_id=organization)
-    return MemberLeft(source="/services/organizations", subject=member, data=data)
 
 
 async def send(settings: ServiceSettings, topic: str, events: Sequence[Envelope]) -> None:

@@ -5,23 +5,15 @@ from __future__ import annotations
 import pytest
 
 from contract.errors import Forbidden
-from contract.events.organizations import MemberJoined, MemberJoinedData, MemberLeft, MemberLeftData
+from contract.events.organizations import MemberJoined, MemberLeft
+from devkit.testing import member_joined as joined
+from devkit.testing import member_left as left
 from runtime.memberships import Memberships
-
-
-def joined(member: str, organization: str) -> MemberJoined:
-    data = MemberJoinedData(member_id=member, organization_id=organization, roles=["volunteer"])
-    return MemberJoined(source="/services/organizations", subject=member, data=data)
-
-
-def left(member: str, organization: str) -> MemberLeft:
-    data = MemberLeftData(member_id=member, organization_id=organization)
-    return MemberLeft(source="/services/organizations", subject=member, data=data)
 
 
 async def test_a_run_of_joins_and_departures_ends_as_each_members_own_order_says() -> None:
     kept = Memberships()
-    run = [joined(f"m{n}", "o1") for n in range(100)]
+    run: list[MemberJoined | MemberLeft] = [joined(f"m{n}", "o1") for n in range(100)]
     run += [joined("m0", "o2"), left("m0", "o1"), joined("m1", "o2"), left("m1", "o2"), left("m1", "o1")]
     run += [joined("m1", "o1"), left("m7", "o9")]
 
