@@ -274,6 +274,7 @@ class EventReader:
         for record in records:
             parsed = await self._parse(record)
             if parsed is None:
+                await pacer.pace()  # thousands passed over in a row hold the loop too
                 continue
             event, handler = parsed
             if run_handler is not None and handler is not run_handler:
