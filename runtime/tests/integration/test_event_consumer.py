@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -54,8 +54,10 @@ async def consume(
     until_past: list[RecordMetadata],
     keep_database: bool = False,
     wanted: Wanted | None = None,
+    watch: Callable[[AIOKafkaConsumer], None] = lambda _: None,
 ) -> None:
-    """Runs a consumer of `need.posted` on the topic until its group has committed past `until_past`."""
+    """Runs a consumer of `need.posted` on the topic until its group has committed past
+    `until_past`; `watch` is shown its Kafka consumer first."""
     producer = create_producer(settings)
     await producer.start()
     consumer = EventConsumer(
@@ -67,6 +69,7 @@ async def consume(
         backoff_seconds=0.01,
         wanted=wanted,
     )
+    watch(consumer.consumer)
     task = asyncio.create_task(consumer.run())
     try:
         await wait_consumed(settings.kafka_bootstrap_servers, settings.consumer_group, until_past)
@@ -230,37 +233,26 @@ class TestCommits:
         async def handle(event: NeedPosted) -> None:
             handled.append(event.data.title)
 
-        producer = create_producer(settings)
-        await producer.start()
-        consumer = EventConsumer(
-            create_consumer(settings, [topic]),
-            producer,
-            {"need.posted": Idempotent(handle)},
-            MongoProcessedEvents(mongo[settings.database]),
-        )
         commits: list[dict[TopicPartition, int]] = []
         reads: list[int] = []  # the partitions of each read that brought records
-        commit, getmany = consumer.consumer.commit, consumer.consumer.getmany
 
-        async def counted(offsets: dict[TopicPartition, int]) -> None:
-            commits.append(dict(offsets))
-            await commit(offsets)
+        def watch(kafka: AIOKafkaConsumer) -> None:
+            commit, getmany = kafka.commit, kafka.getmany
 
-        async def read(*partitions: TopicPartition, timeout_ms: int = 0, max_records: int | None = None) -> Any:
-            batches = await getmany(*partitions, timeout_ms=timeout_ms, max_records=max_records)
-            if batches:
-                reads.append(len(batches))
-            return batches
+            async def counted(offsets: dict[TopicPartition, int]) -> None:
+                commits.append(dict(offsets))
+                await commit(offsets)
 
-        consumer.consumer.commit = counted  # type: ignore[method-assign]
-        consumer.consumer.getmany = read  # type: ignore[method-assign]
-        task = asyncio.create_task(consumer.run())
-        try:
-            await wait_consumed(settings.kafka_bootstrap_servers, settings.consumer_group, sent)
-        finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            await producer.stop()
+            async def read(*partitions: TopicPartition, timeout_ms: int = 0, max_records: int | None = None) -> Any:
+                batches = await getmany(*partitions, timeout_ms=timeout_ms, max_records=max_records)
+                if batches:
+                    reads.append(len(batches))
+                return batches
+
+            kafka.commit = counted
+            kafka.getmany = read
+
+        await consume(settings, mongo, topic, Idempotent(handle), until_past=sent, watch=watch)
 
         assert len(handled) == 600
         assert len(reads) >= 3  # of 200 records at most, on more than one partition
