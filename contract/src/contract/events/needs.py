@@ -130,7 +130,14 @@ class ClaimData(Data):
     quantity: int
     proposal_id: str | None = None  # set when the claim comes from an accepted match
     served: int | None = None  # person-times actually served, as the poster reports on completion
+    # what the claim is for, from its need: what the help earns and where it counts, with no
+    # need to look up (None in events published before they carried it)
+    title: str | None = None
+    category: Category | None = None
+    area_code: str | None = None
     starts_at: datetime | None = None  # when the need's work starts, when it says (the claimer is reminded)
+    ends_at: datetime | None = None
+    imported: bool = False  # of a need's history, imported: never made on the platform (no `claim.made` before it)
 
 
 class ClaimMade(Envelope):

@@ -44,10 +44,13 @@ def test_an_imported_needs_completions_are_what_validating_them_makes() -> None:
     [past] = generate_history(city, 1, end=datetime(2026, 11, 24, tzinfo=UTC))
     need = past_need(PastNeed.model_validate(past))
     need.starts_at = datetime(2026, 3, 2, 1, tzinfo=UTC)  # none in the past's needs; any other's may say
+    need.ends_at = need.starts_at + timedelta(hours=2)
 
     made = completions(need)
 
     assert len(made) == len(need.claims) > 0
     for event, claim in zip(made, need.claims, strict=True):
         assert parse_event(event.model_dump_json()) == event and event.time == claim.completed_at
-        assert event.data == claim_data(need, claim)
+        assert event.data == claim_data(need, claim).model_copy(update={"imported": True})  # never made here
+        described = (event.data.title, event.data.category, event.data.area_code, event.data.ends_at)
+        assert described == (need.title, need.category, need.area_code, need.ends_at)  # earned by, with no lookup

@@ -337,7 +337,11 @@ def _of_need(need: Need, claim: Claim) -> dict[str, object]:
         "claim_id": claim.id,
         "need_id": need.id,
         "need_organization_id": need.organization_id,
+        "title": need.title,
+        "category": need.category,
+        "area_code": need.area_code,
         "starts_at": need.starts_at,
+        "ends_at": need.ends_at,
     }
 
 
@@ -350,7 +354,7 @@ def completions(need: Need) -> list[Envelope]:
             source=SOURCE,
             subject=need.id,
             time=claim.completed_at,
-            data=constructed_of(ClaimData, claim, **_of_need(need, claim)),
+            data=constructed_of(ClaimData, claim, **_of_need(need, claim), imported=True),
         )
         for claim in need.claims
         if claim.completed_at is not None
