@@ -28,11 +28,13 @@ MORNING = datetime(2026, 6, 1, 2, tzinfo=UTC)  # 10:00 in the city
 class FakeNeeds:
     def __init__(self) -> None:
         self.stored_by_id: dict[str, KnownNeed] = {}
+        self.asked: list[str] = []  # the needs looked up
 
     async def remember(self, need: KnownNeed) -> None:
         self.stored_by_id[need.id] = need
 
     async def get(self, need_id: str) -> KnownNeed | None:
+        self.asked.append(need_id)
         return self.stored_by_id.get(need_id)
 
     async def remember_many(self, needs: Sequence[KnownNeed]) -> None:
@@ -40,12 +42,16 @@ class FakeNeeds:
             self.stored_by_id.setdefault(need.id, need)
 
     async def get_many(self, need_ids: Collection[str]) -> dict[str, KnownNeed]:
+        self.asked.extend(need_ids)
         return {i: self.stored_by_id[i] for i in need_ids if i in self.stored_by_id}
 
 
 class FakeRules:
+    def __init__(self, rules: RuleSet = RULES) -> None:
+        self.rules = rules
+
     async def latest(self) -> RuleSet | None:
-        return RULES
+        return self.rules
 
     async def add(self, rules: RuleSet) -> bool:
         return False
@@ -143,3 +149,65 @@ class TestARunOfEvents:
                 await one_by_one.earning.on_claim_completed(event)
 
         assert by_event.stored_by_id == by_run.stored_by_id
+
+
+class TestClaimsThatDescribeTheirNeed:
+    """A claim's event says what its need is (a need of an imported history was never posted):
+    it earns by the need's category, window and place with no need looked up."""
+
+    @staticmethod
+    def described(served: int) -> ClaimCompleted:
+        starts = MORNING - timedelta(days=30)
+        claim = completed(uuid4().hex, "poster", uuid4().hex, served).data
+        data = claim.model_copy(
+            update={
+                "title": "助老",
+                "category": Category.VOLUNTEERING,
+                "area_code": "350121990001",
+                "starts_at": starts,
+                "ends_at": starts + timedelta(minutes=90),
+                "imported": True,
+            }
+        )
+        return ClaimCompleted(source="needs", subject=claim.need_id, time=MORNING, data=data)
+
+    async def earning(self) -> tuple[Earning, FakeMovements, FakeNeeds]:
+        rules = Rules(FakeRules(RULES.model_copy(update={"category_multipliers": {Category.VOLUNTEERING: 1.5}})))
+        await rules.load()
+        balances, needs = Balances(), FakeNeeds()
+        movements = FakeMovements(balances)
+        return Earning(Ledger(movements, balances), rules, needs), movements, needs
+
+    async def test_a_run_earns_by_what_the_claims_say_of_their_needs(self) -> None:
+        earning, movements, needs = await self.earning()
+
+        await earning.on_events([self.described(4), self.described(2)])
+
+        earned = sorted((m.unit, m.amount, m.area_code, m.about) for m in movements.stored_by_id.values())
+        place = ("350121990001", "助老")
+        assert earned == [
+            (Unit.MINUTES, 180, *place),
+            (Unit.MINUTES, 360, *place),
+            (Unit.POINTS, 30, *place),
+            (Unit.POINTS, 60, *place),
+        ]
+        assert needs.asked == []
+
+    async def test_one_alone_earns_the_same_with_no_need_looked_up(self) -> None:
+        earning, movements, needs = await self.earning()
+
+        await earning.on_claim_completed(self.described(4))
+
+        assert sorted((m.unit, m.amount) for m in movements.stored_by_id.values()) == [
+            (Unit.MINUTES, 360),
+            (Unit.POINTS, 60),
+        ]
+        assert needs.asked == []
+
+    async def test_a_claim_of_before_claims_described_their_need_still_looks_it_up(self) -> None:
+        earning, _, needs = await self.earning()
+        event = completed(uuid4().hex, "poster", uuid4().hex, 4)
+
+        await earning.on_events([event])
+
+        assert needs.asked == [event.data.need_id]

@@ -64,7 +64,7 @@ class Earning:
         await self.needs.remember(_known(event))
 
     async def on_claim_completed(self, event: ClaimCompleted) -> None:
-        need = await self.needs.get(event.data.need_id)
+        need = _told(event) or await self.needs.get(event.data.need_id)
         for earned in self._claim(event, need):
             await self._issue(earned)
 
@@ -78,12 +78,14 @@ class Earning:
 
     async def on_events(self, events: Sequence[Envelope]) -> None:
         """A run of the events above, in order, with one write of the needs posted, one read of
-        the needs claimed on, one of the movements stored already (a redelivery's) and one
-        insert of the rest; the daily cap counts what the run gives before each movement."""
+        the needs claimed on that the claims do not describe, one of the movements stored already
+        (a redelivery's) and one insert of the rest; the daily cap counts what the run gives
+        before each movement."""
         posted = {e.data.need_id: _known(e) for e in events if isinstance(e, NeedPosted)}
         await self.needs.remember_many(list(posted.values()))
-        claimed = {e.data.need_id for e in events if isinstance(e, ClaimCompleted)} - posted.keys()
-        needs = {**await self.needs.get_many(claimed), **posted}
+        told = {need.id: need for e in events if isinstance(e, ClaimCompleted) and (need := _told(e))}
+        claimed = {e.data.need_id for e in events if isinstance(e, ClaimCompleted)} - posted.keys() - told.keys()
+        needs = {**await self.needs.get_many(claimed), **told, **posted}
         earned = [one for event in events for one in self._earned(event, needs)]
         seen = await self.ledger.stored({one.movement_id for one in earned})
         rules = self.rules.current
@@ -147,6 +149,21 @@ class Earning:
             amount = rules.capped(amount, self.ledger.balances.earned_on(earned.to, day_of(earned.cause.time)))
         if amount > 0:
             await self.ledger.issue(_movement(earned, amount, rules.version))
+
+
+def _told(event: ClaimCompleted) -> KnownNeed | None:
+    """The need as the claim's event describes it (None: an event of before they did)."""
+    data = event.data
+    if data.category is None:
+        return None
+    return KnownNeed(
+        id=data.need_id,
+        category=data.category,
+        title=data.title,
+        area_code=data.area_code,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+    )
 
 
 def _known(event: NeedPosted) -> KnownNeed:
