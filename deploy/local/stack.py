@@ -328,7 +328,12 @@ def start_kafka() -> None:
         "java",
         "-Xms256m",
         "-Xmx1g",
-        "-XX:+UseG1GC",
+        # a broker on a developer's machine, started for a session: with the JIT's second tier
+        # (C2) and G1, a city's load took Kafka 30 CPU-s, 9 of them C2 compiling and 3 G1's
+        # threads; with C1's code alone and the serial collector, 16 (the requests' own threads
+        # 9 CPU-s against 8.5)
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
         f"-Dlog4j2.configurationFile={HERE / 'kafka' / 'log4j2.properties'}",
         "-cp",
         f"{KAFKA_LIBS}/*",
