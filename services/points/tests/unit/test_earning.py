@@ -156,12 +156,12 @@ class TestClaimsThatDescribeTheirNeed:
     it earns by the need's category, window and place with no need looked up."""
 
     @staticmethod
-    def described(served: int) -> ClaimCompleted:
+    def described(served: int, need_id: str = "", title: str = "助老") -> ClaimCompleted:
         starts = MORNING - timedelta(days=30)
-        claim = completed(uuid4().hex, "poster", uuid4().hex, served).data
+        claim = completed(need_id or uuid4().hex, "poster", uuid4().hex, served).data
         data = claim.model_copy(
             update={
-                "title": "助老",
+                "title": title,
                 "category": Category.VOLUNTEERING,
                 "area_code": "350121990001",
                 "starts_at": starts,
@@ -211,3 +211,24 @@ class TestClaimsThatDescribeTheirNeed:
         await earning.on_events([event])
 
         assert needs.asked == [event.data.need_id]
+
+    async def test_each_claim_earns_by_what_it_says_in_a_run_as_alone(self) -> None:
+        need_id = uuid4().hex
+        events: list[Envelope] = [
+            need_posted(need_id, "poster"),
+            self.described(2, need_id, title="助老（改）"),  # the need's title edited since it was posted
+            completed(need_id, "poster", uuid4().hex, 2),  # of before claims described their need
+            self.described(2, need_id, title="助老（再改）"),
+        ]
+        at_once, by_run = await service()
+        await at_once.earning.on_events(events)
+        one_by_one, by_event = await service()
+        for event in events:
+            if isinstance(event, NeedPosted):
+                await one_by_one.earning.on_need_posted(event)
+            elif isinstance(event, ClaimCompleted):
+                await one_by_one.earning.on_claim_completed(event)
+
+        assert by_event.stored_by_id == by_run.stored_by_id
+        about = {m.cause_event_id: m.about for m in by_run.stored_by_id.values()}
+        assert [about[e.id] for e in events[1:]] == ["助老（改）", "助老", "助老（再改）"]

@@ -26,8 +26,7 @@ class AttendedRepository(Protocol):
         ...
 
     async def set_status(self, keys: Sequence[str], status: str) -> None:
-        """Sets the status of those of `keys` that are kept (a claim completed that was never
-        made here, one of a need's history, is not)."""
+        """Sets the status of those of `keys` that are kept (one never made here is not)."""
         ...
 
     async def get(self, key: str) -> Attended | None: ...
@@ -50,8 +49,7 @@ class MongoAttendedRepository:
 
     async def set_status(self, keys: Sequence[str], status: str) -> None:
         """A few by `_id` each; more in one update. (FerretDB answers `$in` by reading every
-        document: once for a run of a need's history's 1,000 claims beats 1,000 lookups, which
-        were half the points service's work during a city's load.)"""
+        document: once for a run of 1,000 claims beats 1,000 lookups.)"""
         if len(keys) <= AT_ONCE:
             await asyncio.gather(*(self.collection.update_one({"_id": k}, {"$set": {"status": status}}) for k in keys))
         else:

@@ -83,9 +83,8 @@ class Earning:
         before each movement."""
         posted = {e.data.need_id: _known(e) for e in events if isinstance(e, NeedPosted)}
         await self.needs.remember_many(list(posted.values()))
-        told = {need.id: need for e in events if isinstance(e, ClaimCompleted) and (need := _told(e))}
-        claimed = {e.data.need_id for e in events if isinstance(e, ClaimCompleted)} - posted.keys() - told.keys()
-        needs = {**await self.needs.get_many(claimed), **told, **posted}
+        undescribed = {e.data.need_id for e in events if isinstance(e, ClaimCompleted) and e.data.category is None}
+        needs = {**await self.needs.get_many(undescribed - posted.keys()), **posted}
         earned = [one for event in events for one in self._earned(event, needs)]
         seen = await self.ledger.stored({one.movement_id for one in earned})
         rules = self.rules.current
@@ -106,7 +105,7 @@ class Earning:
 
     def _earned(self, event: Envelope, needs: dict[str, KnownNeed]) -> list[Earned]:
         if isinstance(event, ClaimCompleted):
-            return self._claim(event, needs.get(event.data.need_id))
+            return self._claim(event, _told(event) or needs.get(event.data.need_id))
         if isinstance(event, WishConfirmed):
             return self._wish(event)
         if isinstance(event, ServiceRequestCompleted):
