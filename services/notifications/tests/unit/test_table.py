@@ -11,6 +11,7 @@ from contract.errors import Forbidden, NotFound
 from contract.events import Envelope
 from contract.events.matching import MatchProposed, MatchProposedData
 from contract.events.needs import (
+    ClaimCompleted,
     ClaimData,
     ClaimMade,
     ClaimReleased,
@@ -116,6 +117,14 @@ def test_a_booking_imported_from_a_venues_ledger_tells_no_one() -> None:
     """Its booker knew of it: a city's register is some 100,000 of them."""
     imported = BookingData.model_validate({**booking(BookingConfirmed).data.model_dump(), "imported": True})
     assert messages_of(BookingConfirmed(source="resources", subject="b" * 32, data=imported)) == []
+
+
+def test_a_claim_of_a_needs_imported_history_tells_no_one() -> None:
+    """Done before the platform kept it: a city's history is some 113,000 claims."""
+    imported = claim().model_copy(update={"imported": True})
+    assert messages_of(ClaimCompleted(source="needs", subject="n" * 32, data=imported)) == []
+    done = [m.recipient for m in messages_of(ClaimCompleted(source="needs", subject="n" * 32, data=claim()))]
+    assert done == ["organization:" + CLAIMER]
 
 
 def test_no_one_is_told_of_what_they_did_themselves_or_of_a_kind_the_table_lacks() -> None:
