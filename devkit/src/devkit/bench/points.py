@@ -58,8 +58,9 @@ PLATFORM = {"X-Actor": sign(Actor(kind=ActorKind.PLATFORM), DEVELOPMENT_ACTOR_SE
 
 
 def history_events(history: Sequence[dict[str, Any]]) -> list[Envelope]:
-    """The needs service's events of a fulfilled history: each need posted, then its claims
-    completed (at the times they were), keyed by the need so a need's events keep their order."""
+    """The needs service's events of a fulfilled history, as if it had been lived on the
+    platform: each need posted, then its claims completed (at the times they were, each saying
+    what its need is), keyed by the need so a need's events keep their order."""
     events: list[Envelope] = []
     for need in history:
         need_id, poster = str(need["id"]), str(need["organization_id"])
@@ -79,6 +80,9 @@ def history_events(history: Sequence[dict[str, Any]]) -> list[Envelope]:
                 need_organization_id=poster,
                 organization_id=claim["organization_id"],
                 quantity=1,
+                title=posted.title,
+                category=posted.category,
+                area_code=posted.area_code,
             )
             events.append(ClaimCompleted(source="needs", subject=need_id, time=claim["completed_at"], data=data))
     return events
