@@ -331,7 +331,7 @@ def start_kafka() -> None:
         # a broker on a developer's machine, started for a session: with the JIT's second tier
         # (C2) and G1, a city's load took Kafka 30 CPU-s, 9 of them C2 compiling and 3 G1's
         # threads; with C1's code alone and the serial collector, 16 (the requests' own threads
-        # 9 CPU-s against 8.5)
+        # 9 CPU-s against 8.5; 13-14 until matching has caught up)
         "-XX:TieredStopAtLevel=1",
         "-XX:+UseSerialGC",
         f"-Dlog4j2.configurationFile={HERE / 'kafka' / 'log4j2.properties'}",
@@ -411,7 +411,7 @@ def start_postgres() -> None:
                 "-c",
                 "listen_addresses=127.0.0.1",
                 # the city's database (~1.5 GB) in PostgreSQL's own memory: with 256 MB its load
-                # wrote 2.7 GB of evicted pages and read 3.2 GB back through the kernel, and wrote
+                # wrote 2.7 GB of evicted pages and read 3.3 GB back through the kernel, and wrote
                 # 2.5 GB of WAL instead of 1.8 (pages written again after each eviction)
                 "-c",
                 "shared_buffers=2GB",
