@@ -20,9 +20,10 @@ from functools import cached_property
 from typing import Protocol
 
 from contract.events import Envelope
-from contract.events.needs import ClaimCompleted, NeedPosted, WishConfirmed
+from contract.events.needs import ClaimCompleted, ClaimData, NeedPosted, NeedPostedData, WishConfirmed
 from contract.events.points import Unit
 from contract.events.resources import ServiceRequestCompleted
+from contract.taxonomy import Category
 from points.earning.needs import KnownNeed
 from points.ledger.models import Movement, Where, account, movement_id
 from points.ledger.service import Ledger, day_of, issuing
@@ -61,7 +62,7 @@ class Earning:
         self.needs = needs
 
     async def on_need_posted(self, event: NeedPosted) -> None:
-        await self.needs.remember(_known(event))
+        await self.needs.remember(_known(event.data, event.data.category))
 
     async def on_claim_completed(self, event: ClaimCompleted) -> None:
         need = _told(event) or await self.needs.get(event.data.need_id)
@@ -81,7 +82,7 @@ class Earning:
         the needs claimed on that the claims do not describe, one of the movements stored already
         (a redelivery's) and one insert of the rest; the daily cap counts what the run gives
         before each movement."""
-        posted = {e.data.need_id: _known(e) for e in events if isinstance(e, NeedPosted)}
+        posted = {e.data.need_id: _known(e.data, e.data.category) for e in events if isinstance(e, NeedPosted)}
         await self.needs.remember_many(list(posted.values()))
         undescribed = {e.data.need_id for e in events if isinstance(e, ClaimCompleted) and e.data.category is None}
         needs = {**await self.needs.get_many(undescribed - posted.keys()), **posted}
@@ -152,24 +153,15 @@ class Earning:
 
 def _told(event: ClaimCompleted) -> KnownNeed | None:
     """The need as the claim's event describes it (None: an event of before they did)."""
-    data = event.data
-    if data.category is None:
-        return None
-    return KnownNeed(
-        id=data.need_id,
-        category=data.category,
-        title=data.title,
-        area_code=data.area_code,
-        starts_at=data.starts_at,
-        ends_at=data.ends_at,
-    )
+    category = event.data.category
+    return None if category is None else _known(event.data, category)
 
 
-def _known(event: NeedPosted) -> KnownNeed:
-    data = event.data
+def _known(data: NeedPostedData | ClaimData, category: Category) -> KnownNeed:
+    """The need as a need's or a claim's event data says it is."""
     return KnownNeed(
         id=data.need_id,
-        category=data.category,
+        category=category,
         title=data.title,
         area_code=data.area_code,
         starts_at=data.starts_at,
