@@ -111,6 +111,19 @@ def history() -> tuple[list[Envelope], str]:
     return [need_posted(need_id, poster), first, second, second, third, fourth, next_day], f"member:{member}"
 
 
+async def both_ways(events: Sequence[Envelope]) -> tuple[FakeMovements, FakeMovements]:
+    """The movements of the events earned as a run, and of them earned one at a time."""
+    at_once, by_run = await service()
+    await at_once.earning.on_events(events)
+    one_by_one, by_event = await service()
+    for event in events:
+        if isinstance(event, NeedPosted):
+            await one_by_one.earning.on_need_posted(event)
+        elif isinstance(event, ClaimCompleted):
+            await one_by_one.earning.on_claim_completed(event)
+    return by_run, by_event
+
+
 class TestARunOfEvents:
     async def test_a_redelivered_event_posts_once_and_the_cap_counts_what_the_run_gives(self) -> None:
         parts, movements = await service()
@@ -139,14 +152,7 @@ class TestARunOfEvents:
 
     async def test_one_at_a_time_earns_what_the_run_earns(self) -> None:
         events, _ = history()
-        at_once, by_run = await service()
-        await at_once.earning.on_events(events)
-        one_by_one, by_event = await service()
-        for event in events:
-            if isinstance(event, NeedPosted):
-                await one_by_one.earning.on_need_posted(event)
-            elif isinstance(event, ClaimCompleted):
-                await one_by_one.earning.on_claim_completed(event)
+        by_run, by_event = await both_ways(events)
 
         assert by_event.stored_by_id == by_run.stored_by_id
 
@@ -220,14 +226,7 @@ class TestClaimsThatDescribeTheirNeed:
             completed(need_id, "poster", uuid4().hex, 2),  # of before claims described their need
             self.described(2, need_id, title="助老（再改）"),
         ]
-        at_once, by_run = await service()
-        await at_once.earning.on_events(events)
-        one_by_one, by_event = await service()
-        for event in events:
-            if isinstance(event, NeedPosted):
-                await one_by_one.earning.on_need_posted(event)
-            elif isinstance(event, ClaimCompleted):
-                await one_by_one.earning.on_claim_completed(event)
+        by_run, by_event = await both_ways(events)
 
         assert by_event.stored_by_id == by_run.stored_by_id
         about = {m.cause_event_id: m.about for m in by_run.stored_by_id.values()}
